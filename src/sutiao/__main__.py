@@ -1,0 +1,5 @@
+import sys
+
+from sutiao.cli import main
+
+sys.exit(main())

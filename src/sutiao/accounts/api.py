@@ -1,0 +1,29 @@
+"""What both platforms' REST APIs share: token auth, and refusals answered in Chinese with a code."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+
+from sutiao.kernel.errors import DomainError
+
+from .api_auth import TokenAuth
+
+
+def make_api(title: str, namespace: str) -> NinjaAPI:
+    api = NinjaAPI(title=title, version="1", urls_namespace=namespace, auth=TokenAuth(), docs_url="/docs")
+
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        return api.create_response(
+            request, {"error": "refused", "message": exc.message, "field": exc.field}, status=400
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return api.create_response(request, {"error": "forbidden", "message": str(exc) or "无权进行此操作"}, status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"error": "not_found", "message": str(exc) or "不存在"}, status=404)
+
+    return api

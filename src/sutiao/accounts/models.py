@@ -1,0 +1,114 @@
+"""Institutions, users and their roles. Each platform keeps its own: courts on the court platform;
+the Bureau, regional offices, affiliated units and mediation organisations on the investor platform."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from sutiao.kernel.ids import new_id
+
+
+class InstitutionKind(models.TextChoices):
+    SUPREME_COURT = "supreme_court", "最高人民法院"
+    HIGH_COURT = "high_court", "高级人民法院"
+    INTERMEDIATE_COURT = "intermediate_court", "中级人民法院"
+    BASIC_COURT = "basic_court", "基层人民法院"
+    PROTECTION_BUREAU = "protection_bureau", "中国证监会投资者保护局"
+    REGIONAL_OFFICE = "regional_office", "证监会派出机构"
+    AFFILIATED_UNIT = "affiliated_unit", "证监会会管单位"
+    SERVICE_CENTER = "service_center", "投资者服务中心"
+    MEDIATION_ORG = "mediation_org", "调解组织"
+
+
+COURT_KINDS = {
+    InstitutionKind.SUPREME_COURT,
+    InstitutionKind.HIGH_COURT,
+    InstitutionKind.INTERMEDIATE_COURT,
+    InstitutionKind.BASIC_COURT,
+}
+
+
+class Institution(models.Model):
+    """A court (with its place in the hierarchy SPC → high → intermediate → basic) or a body on the
+    investor side. `id` is stable across platforms: the court platform refers to organisations by it."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    kind = models.CharField("类型", max_length=32, choices=InstitutionKind.choices)
+    name = models.CharField("名称", max_length=200)
+    short_code = models.CharField(
+        "代字", max_length=32, blank=True, help_text="法院案号代字，如 京0105；调解组织可留空"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机构"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_court(self) -> bool:
+        return self.kind in COURT_KINDS
+
+
+class Role(models.TextChoices):
+    FILING_STAFF = "filing_staff", "立案工作人员"
+    JUDGE = "judge", "法官"
+    COURT_ADMIN = "court_admin", "法院管理员"
+    ORG_ADMIN = "org_admin", "调解组织管理员"
+    MEDIATOR = "mediator", "调解员"
+    BUREAU_STAFF = "bureau_staff", "投资者保护局工作人员"
+    SUPERVISOR = "supervisor", "派出机构/会管单位工作人员"
+    OPERATOR = "operator", "平台运维人员"
+
+
+class User(AbstractUser):
+    institution = models.ForeignKey(
+        Institution, verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.OPERATOR)
+    full_name = models.CharField("姓名", max_length=100, blank=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class ApiToken(models.Model):
+    """A token for a case-management system calling the REST API on a user's behalf. Only its SHA-256
+    is stored; the token itself is shown once, when it is issued."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+        token = "st_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, digest=cls.digest_of(token)), token

@@ -1,0 +1,207 @@
+"""The court platform's REST API: a court's case-management system (法院办案系统) registers and delegates
+cases without the UI. Token auth; OpenAPI at /api/v1/openapi.json."""
+
+import datetime as dt
+from decimal import Decimal
+from uuid import UUID
+
+from django.shortcuts import get_object_or_404
+from ninja import Schema
+from pydantic import Field
+
+from sutiao.accounts.api import make_api
+from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, MediationOutcome, PartyKind, PartyRole
+
+from . import selectors, services
+from .models import Case
+
+api = make_api("人民法院调解平台 API", "court-api")
+
+
+class PartyIn(Schema):
+    role: PartyRole
+    kind: PartyKind = PartyKind.NATURAL_PERSON
+    name: str = Field(min_length=1, max_length=200)
+    id_number: str = Field("", max_length=40)
+    phone: str = Field("", max_length=40)
+    address: str = Field("", max_length=300)
+
+
+class ClaimIn(Schema):
+    text: str = Field(min_length=1, max_length=20000)
+    amount: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
+
+
+class CaseIn(Schema):
+    stage: CaseStage
+    dispute_type: DisputeType
+    amount: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    facts: str = Field("", max_length=20000)
+    litigation_number: str = Field("", max_length=80)
+    parties: list[PartyIn] = Field(min_length=2, max_length=500)
+    claims: list[ClaimIn] = Field(min_length=1, max_length=200)
+
+
+class ConsentIn(Schema):
+    party: str = Field(min_length=1, description="当事人姓名/名称")
+    consented: bool
+    method: ConsentMethod
+    answered_at: dt.datetime
+    note: str = Field("", max_length=500)
+
+
+class DelegateIn(Schema):
+    organisation_id: UUID
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class DelegationOut(Schema):
+    id: UUID
+    organisation_id: UUID
+    organisation: str
+    kind: str
+    state: str
+    sent_at: dt.datetime
+    received_at: dt.datetime | None
+    answer_due: dt.date | None
+    answer_due_provisional: bool
+    answered_at: dt.datetime | None
+    decline_reason: str
+    mediator_name: str
+    outcome: MediationOutcome | None
+    terms: str
+    outcome_reason: str
+    recall_reason: str
+
+
+class PartyOut(Schema):
+    id: int
+    role: str
+    kind: str
+    name: str
+
+
+class CaseOut(Schema):
+    id: UUID
+    number: str
+    court: str
+    stage: str
+    dispute_type: str
+    amount: Decimal
+    state: str
+    state_label: str
+    registered_at: dt.datetime
+    parties: list[PartyOut]
+    delegations: list[DelegationOut]
+
+
+class OrganisationOut(Schema):
+    id: UUID
+    name: str
+
+
+def _out(case: Case) -> dict:
+    return {
+        "id": case.id,
+        "number": case.number,
+        "court": case.court.name,
+        "stage": case.stage,
+        "dispute_type": case.dispute_type,
+        "amount": case.amount,
+        "state": case.state,
+        "state_label": case.get_state_display(),
+        "registered_at": case.registered_at,
+        "parties": [{"id": p.pk, "role": p.role, "kind": p.kind, "name": p.name} for p in case.parties.all()],
+        "delegations": [
+            {
+                **{f: getattr(d, f) for f in DelegationOut.model_fields if f not in ("organisation", "outcome")},
+                "organisation": d.organisation.name,
+                "outcome": d.outcome or None,
+            }
+            for d in case.delegations.all()
+        ],
+    }
+
+
+def _case(request, case_id) -> Case:
+    services.ensure_court_staff(request.auth)
+    return selectors.case_for(request.auth, case_id)
+
+
+@api.get("/cases", response=list[CaseOut], summary="本院案件")
+def list_cases(request, state: str | None = None):
+    services.ensure_court_staff(request.auth)
+    cases = selectors.cases_for(request.auth).prefetch_related("parties", "delegations__organisation")
+    if state:
+        cases = cases.filter(state=state)
+    return [_out(c) for c in cases[:500]]
+
+
+@api.post("/cases", response={201: CaseOut}, summary="登记调解申请")
+def register_case(request, data: CaseIn):
+    case = services.register_case(
+        request.auth,
+        stage=data.stage,
+        dispute_type=data.dispute_type,
+        amount=data.amount,
+        facts=data.facts,
+        litigation_number=data.litigation_number,
+        parties=[services.PartyInput(**p.model_dump()) for p in data.parties],
+        claims=[services.ClaimInput(**c.model_dump()) for c in data.claims],
+    )
+    return 201, _out(selectors.case_for(request.auth, case.pk))
+
+
+@api.get("/cases/{case_id}", response=CaseOut, summary="案件详情")
+def get_case(request, case_id: UUID):
+    return _out(_case(request, case_id))
+
+
+@api.post("/cases/{case_id}/ask-consent", response=CaseOut, summary="征求调解意见")
+def ask_consent(request, case_id: UUID):
+    services.ask_consent(request.auth, _case(request, case_id))
+    return _out(_case(request, case_id))
+
+
+@api.post("/cases/{case_id}/consents", response=CaseOut, summary="记录当事人调解意见")
+def record_consent(request, case_id: UUID, data: ConsentIn):
+    case = _case(request, case_id)
+    party = get_object_or_404(case.parties, name=data.party)
+    services.record_consent(
+        request.auth,
+        case,
+        party,
+        consented=data.consented,
+        method=data.method,
+        answered_at=data.answered_at,
+        note=data.note,
+    )
+    return _out(_case(request, case_id))
+
+
+@api.post("/cases/{case_id}/delegate", response=CaseOut, summary="委派/委托调解")
+def delegate(request, case_id: UUID, data: DelegateIn):
+    organisation = get_object_or_404(selectors.organisations(), pk=data.organisation_id)
+    services.delegate_case(request.auth, _case(request, case_id), organisation)
+    return _out(_case(request, case_id))
+
+
+@api.post("/cases/{case_id}/recall", response=CaseOut, summary="撤回委派")
+def recall(request, case_id: UUID, data: ReasonIn):
+    services.recall_delegation(request.auth, _case(request, case_id), data.reason)
+    return _out(_case(request, case_id))
+
+
+@api.post("/cases/{case_id}/back-to-court", response=CaseOut, summary="转立案或恢复审理")
+def back_to_court(request, case_id: UUID):
+    services.send_back_to_court(request.auth, _case(request, case_id))
+    return _out(_case(request, case_id))
+
+
+@api.get("/organisations", response=list[OrganisationOut], summary="可委派的调解组织")
+def organisations(request):
+    services.ensure_court_staff(request.auth)
+    return list(selectors.organisations())

@@ -1,0 +1,55 @@
+"""What the court platform does with docking messages from the investor platform."""
+
+from sutiao.docking import registry
+from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
+
+from . import services
+from .models import Delegation
+
+
+def _known(delegation_id) -> None:
+    if not Delegation.objects.filter(pk=delegation_id).exists():
+        raise registry.Rejected("unknown_delegation", f"本平台没有标识为 {delegation_id} 的委派")
+
+
+@registry.handles("DELEGATION_ANSWER")
+def delegation_answer(message, payload):
+    _known(payload.delegation_id)
+    services.record_answer(
+        payload.delegation_id,
+        accepted=payload.accepted,
+        reason=payload.reason,
+        answered_at=payload.answered_at,
+        answered_by=payload.answered_by,
+    )
+
+
+@registry.handles("MEDIATOR_ASSIGNED")
+def mediator_assigned(message, payload):
+    _known(payload.delegation_id)
+    services.record_mediator(
+        payload.delegation_id, mediator_name=payload.mediator_name, assigned_at=payload.assigned_at
+    )
+
+
+@registry.handles("MEDIATION_RESULT")
+def mediation_result(message, payload):
+    _known(payload.delegation_id)
+    services.record_result(
+        payload.delegation_id,
+        outcome=payload.outcome,
+        terms=payload.terms,
+        reason=payload.reason,
+        concluded_at=payload.concluded_at,
+    )
+
+
+registry.on_delivered("DELEGATE")(services.record_delegation_received)
+registry.periodic("flag_overdue_answers")(services.flag_overdue_answers)
+
+
+def _recompute(**_signal_kwargs):
+    recompute_answer_deadlines(Delegation.objects.all())
+
+
+year_loaded.connect(_recompute, dispatch_uid="court-recompute-deadlines")

@@ -1,0 +1,41 @@
+from django.contrib import admin, messages
+
+from . import relay
+from .models import InboxMessage, OutboxMessage, OutboxStatus, Peer, PeerKey
+
+
+class PeerKeyInline(admin.TabularInline):
+    model = PeerKey
+    extra = 0
+
+
+@admin.register(Peer)
+class PeerAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "name", "base_url", "active"]
+    inlines = [PeerKeyInline]
+
+
+@admin.register(OutboxMessage)
+class OutboxAdmin(admin.ModelAdmin):
+    list_display = ["id", "type", "peer", "case", "seq", "status", "attempts", "next_attempt_at", "last_error"]
+    list_filter = ["status", "type", "peer"]
+    search_fields = ["id", "case"]
+    actions = ["retry"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the relay and its services change outbox rows, never a form
+
+    @admin.action(description="重新发送所选的已搁置消息")
+    def retry(self, request, queryset):
+        count = relay.retry_parked(queryset.filter(status=OutboxStatus.PARKED).values_list("pk", flat=True))
+        self.message_user(request, f"已重新排队 {count} 条消息", messages.SUCCESS)
+
+
+@admin.register(InboxMessage)
+class InboxAdmin(admin.ModelAdmin):
+    list_display = ["id", "type", "peer", "case", "seq", "status", "received_at", "applied_at", "error"]
+    list_filter = ["status", "type", "peer"]
+    search_fields = ["id", "case"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

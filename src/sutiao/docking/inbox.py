@@ -1,0 +1,161 @@
+"""Receiving: verify, validate, deduplicate, order, apply — the inbox row and the handler's effect
+commit in one transaction (DESIGN.md §4)."""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from . import registry
+from .models import CaseCursor, InboxMessage, InboxStatus, Peer, SeenNonce
+from .schemas import MESSAGE_ADAPTER, PAYLOAD_CLASSES, Receipt
+from .signing import Refused, Verified, verify
+
+log = logging.getLogger("sutiao.docking.inbox")
+
+NONCE_RETENTION = dt.timedelta(hours=2)
+
+
+def _validation_refusal(error: ValidationError) -> Refused:
+    details = error.errors(include_url=False, include_context=False, include_input=False)
+    kinds = {d["type"] for d in details}
+    locs = [d["loc"] for d in details]
+    if "union_tag_invalid" in kinds:
+        return Refused("unknown_type", "未知的消息类型", status=422, detail=details)
+    if "union_tag_not_found" in kinds:
+        return Refused("schema_invalid", "缺少消息类型 type", status=422, detail=details)
+    if any(len(loc) >= 2 and loc[1] == "version" for loc in locs):
+        return Refused("unsupported_version", "不支持的消息版本", status=422, detail=details)
+    return Refused("schema_invalid", "消息不符合对接规范", status=422, detail=details)
+
+
+def parse(body: bytes):
+    try:
+        raw = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise Refused("malformed_json", "报文不是合法的 JSON", status=400) from e
+    try:
+        return MESSAGE_ADAPTER.validate_python(raw)
+    except ValidationError as e:
+        raise _validation_refusal(e) from e
+
+
+def receive(http_message, body: bytes) -> tuple[int, Receipt]:
+    """Take one signed message. Returns (HTTP status, receipt) or raises Refused; a refused request
+    leaves nothing behind."""
+    verified = verify(http_message, body)
+    message = parse(body)
+    peer = verified.peer_key.peer
+    if message.sender != peer.name:
+        raise Refused("sender_mismatch", "消息发送方与签名密钥所属平台不一致", status=403)
+    if message.recipient != settings.PLATFORM_ID:
+        raise Refused("wrong_recipient", f"消息的接收方不是本平台（{settings.PLATFORM_ID}）", status=403)
+    try:
+        with transaction.atomic():
+            status = _store_and_apply(peer, message, verified)
+    except IntegrityError as e:
+        # Two copies racing, or a nonce seen a moment ago: the unique constraints decided.
+        if SeenNonce.objects.filter(nonce=verified.nonce).exists():
+            raise Refused("replay", "重放的请求（nonce 已使用）") from e
+        existing = InboxMessage.objects.filter(pk=message.id).first()
+        if existing and existing.digest == _body_digest(message):
+            status = "duplicate"
+        else:
+            raise Refused("message_conflict", "消息序号或标识与已收到的消息冲突", status=409) from e
+    receipt = Receipt(
+        message_id=message.id,
+        status=status,
+        receiver=settings.PLATFORM_ID,
+        received_at=timezone.now(),
+        content_digest=verified.content_digest,
+    )
+    return (202 if status == "waiting" else 200), receipt
+
+
+def _body_digest(message) -> str:
+    return hashlib.sha256(message.model_dump_json().encode()).hexdigest()
+
+
+def _store_and_apply(peer: Peer, message, verified: Verified) -> str:
+    if SeenNonce.objects.filter(nonce=verified.nonce).exists():
+        raise Refused("replay", "重放的请求（nonce 已使用）")
+    SeenNonce.objects.create(nonce=verified.nonce, peer=peer)
+    digest = _body_digest(message)
+    existing = InboxMessage.objects.filter(pk=message.id).first()
+    if existing is not None:
+        if existing.digest != digest:
+            raise Refused("message_conflict", "同一消息标识下的内容不同", status=409)
+        return "duplicate"  # the same message again: acknowledged, not re-applied
+    cursor, _ = CaseCursor.objects.select_for_update().get_or_create(peer=peer, case=message.case)
+    if message.seq <= cursor.applied_seq:
+        raise Refused("message_conflict", f"案件内序号 {message.seq} 已被其他消息使用", status=409)
+    row = InboxMessage.objects.create(
+        id=message.id,
+        peer=peer,
+        type=message.type,
+        version=message.version,
+        case=message.case,
+        seq=message.seq,
+        occurred_at=message.occurred_at,
+        causation=message.causation,
+        payload=message.payload.model_dump(mode="json"),
+        digest=digest,
+        status=InboxStatus.WAITING,
+    )
+    if message.seq != cursor.applied_seq + 1:
+        log.info(
+            "message %s (case %s seq %s) waits for seq %s",
+            message.id,
+            message.case,
+            message.seq,
+            cursor.applied_seq + 1,
+        )
+        return "waiting"
+    _apply(row, message.payload, strict=True)
+    cursor.applied_seq = message.seq
+    _apply_waiting_successors(cursor)
+    cursor.save(update_fields=["applied_seq"])
+    return "applied"
+
+
+def _apply(row: InboxMessage, payload, strict: bool) -> None:
+    handler = registry.handler_for(row.type)
+    if handler is None:
+        raise Refused("unsupported_type", f"本平台不处理 {row.type} 消息", status=422)
+    try:
+        with transaction.atomic():
+            handler(row, payload)
+    except registry.Rejected as e:
+        if strict:
+            raise Refused(e.code, e.message, status=422) from e
+        # A successor that waited was already acknowledged; keep it, marked, for an operator.
+        log.warning("waiting message %s rejected by its handler: %s", row.id, e.message)
+        row.status, row.error = InboxStatus.REJECTED, f"{e.code}: {e.message}"
+        row.save(update_fields=["status", "error"])
+        return
+    row.status, row.applied_at = InboxStatus.APPLIED, timezone.now()
+    row.save(update_fields=["status", "applied_at"])
+
+
+def _apply_waiting_successors(cursor: CaseCursor) -> None:
+    while True:
+        successor = InboxMessage.objects.filter(
+            peer=cursor.peer, case=cursor.case, seq=cursor.applied_seq + 1, status=InboxStatus.WAITING
+        ).first()
+        if successor is None:
+            return
+        payload = PAYLOAD_CLASSES[successor.type].model_validate(successor.payload)
+        _apply(successor, payload, strict=False)
+        cursor.applied_seq = successor.seq
+
+
+def forget_old_nonces() -> int:
+    """Nonces older than any signature could live are no longer needed to stop a replay."""
+    cutoff = timezone.now() - NONCE_RETENTION
+    deleted, _ = SeenNonce.objects.filter(seen_at__lt=cutoff).delete()
+    return deleted

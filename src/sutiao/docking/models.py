@@ -1,0 +1,134 @@
+"""Peers and their keys, the transactional outbox, the inbox, and the nonces of accepted signatures."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class Peer(models.Model):
+    """A platform we dock with. The SPC docks with many “总对总” partners, so peers are data."""
+
+    name = models.CharField("平台标识", max_length=64, unique=True, help_text="如 investor-platform")
+    display_name = models.CharField("平台名称", max_length=200)
+    base_url = models.URLField("对接地址")
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "对接平台"
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def messages_url(self) -> str:
+        return self.base_url.rstrip("/") + "/docking/v1/messages"
+
+
+class PeerKey(models.Model):
+    """A peer's public Ed25519 key. Several may be valid at once while a peer rotates keys."""
+
+    peer = models.ForeignKey(Peer, verbose_name="对接平台", on_delete=models.CASCADE, related_name="keys")
+    key_id = models.CharField("密钥标识", max_length=128, unique=True)
+    public_key_pem = models.TextField("公钥（PEM）")
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "对接平台公钥"
+
+    def __str__(self) -> str:
+        return self.key_id
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    DELIVERED = "delivered", "已送达"
+    PARKED = "parked", "已搁置（需人工处理）"
+
+
+class OutboxMessage(models.Model):
+    """Written in the same transaction as the state change that causes it; the relay delivers it."""
+
+    id = models.UUIDField("消息标识", primary_key=True)
+    peer = models.ForeignKey(Peer, verbose_name="接收平台", on_delete=models.PROTECT, related_name="outbox")
+    type = models.CharField("消息类型", max_length=40)
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    case = models.UUIDField("案件标识", db_index=True)
+    seq = models.PositiveIntegerField("案件内序号")
+    occurred_at = models.DateTimeField("发生时间")
+    causation = models.UUIDField("起因消息", null=True, blank=True)
+    payload = models.JSONField("内容")
+    status = models.CharField("状态", max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
+    last_error = models.TextField("最近错误", blank=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    receipt = models.JSONField("签名回执", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发件箱"
+        constraints = [models.UniqueConstraint(fields=["peer", "case", "seq"], name="outbox_case_seq_unique")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.seq} → {self.peer_id}"
+
+
+class CaseSequence(models.Model):
+    """The last sequence number allocated per (peer, case): messages of one case are numbered 1, 2, …"""
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE)
+    case = models.UUIDField()
+    last_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["peer", "case"], name="case_sequence_unique")]
+
+
+class InboxStatus(models.TextChoices):
+    APPLIED = "applied", "已处理"
+    WAITING = "waiting", "等待前序消息"
+    REJECTED = "rejected", "业务拒绝"
+
+
+class InboxMessage(models.Model):
+    id = models.UUIDField("消息标识", primary_key=True)
+    peer = models.ForeignKey(Peer, verbose_name="发送平台", on_delete=models.PROTECT, related_name="inbox")
+    type = models.CharField("消息类型", max_length=40)
+    version = models.PositiveSmallIntegerField("版本")
+    case = models.UUIDField("案件标识")
+    seq = models.PositiveIntegerField("案件内序号")
+    occurred_at = models.DateTimeField("发生时间")
+    causation = models.UUIDField("起因消息", null=True, blank=True)
+    payload = models.JSONField("内容")
+    digest = models.CharField("内容摘要", max_length=200)
+    status = models.CharField("状态", max_length=16, choices=InboxStatus.choices)
+    received_at = models.DateTimeField("接收时间", default=timezone.now)
+    applied_at = models.DateTimeField("处理时间", null=True, blank=True)
+    error = models.TextField("错误", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "收件箱"
+        constraints = [models.UniqueConstraint(fields=["peer", "case", "seq"], name="inbox_case_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.seq} ← {self.peer_id}"
+
+
+class CaseCursor(models.Model):
+    """The last sequence number applied per (peer, case): the next one to apply is `applied_seq + 1`."""
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE)
+    case = models.UUIDField()
+    applied_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["peer", "case"], name="case_cursor_unique")]
+
+
+class SeenNonce(models.Model):
+    """Nonces of accepted signatures, kept past the signatures' lifetime, so a captured request cannot be
+    played again (RFC 9421 §7.2.2 leaves replay detection to the application)."""
+
+    nonce = models.CharField(max_length=128, primary_key=True)
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -1,0 +1,55 @@
+"""Each platform registers what it does with the messages it receives, with the receipts of the messages
+it sent, and which periodic jobs its worker runs. docking itself knows neither platform."""
+
+from collections.abc import Callable
+
+_handlers: dict[str, Callable] = {}
+_delivery_hooks: dict[str, Callable] = {}
+_periodic: list[tuple[str, Callable[[], object]]] = []
+
+
+class Rejected(Exception):
+    """A handler refuses a well-formed, authentic message on business grounds (e.g. an unknown
+    organisation). Nothing is stored; the sender parks the message for an operator."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def handles(message_type: str):
+    def register(fn):
+        _handlers[message_type] = fn
+        return fn
+
+    return register
+
+
+def on_delivered(message_type: str):
+    def register(fn):
+        _delivery_hooks[message_type] = fn
+        return fn
+
+    return register
+
+
+def periodic(name: str):
+    """Register a job the platform's worker runs every SUTIAO_DEADLINE_SCAN_SECONDS."""
+
+    def register(fn):
+        _periodic.append((name, fn))
+        return fn
+
+    return register
+
+
+def handler_for(message_type: str) -> Callable | None:
+    return _handlers.get(message_type)
+
+
+def delivery_hook(message_type: str) -> Callable | None:
+    return _delivery_hooks.get(message_type)
+
+
+def periodic_jobs() -> list[tuple[str, Callable[[], object]]]:
+    return list(_periodic)

@@ -1,0 +1,194 @@
+"""Envelope and payload schemas of docking v1. Published as OpenAPI at /docking/v1/openapi.json; a
+message that does not validate is refused with a machine-readable reason (DESIGN.md §4)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from sutiao.kernel.enums import (
+    ConsentMethod,
+    DelegationKind,
+    DisputeType,
+    MediationOutcome,
+    PartyKind,
+    PartyRole,
+)
+
+Text = Annotated[str, Field(min_length=1, max_length=20000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Party(Strict):
+    role: PartyRole
+    kind: PartyKind
+    name: ShortText
+    id_number: Annotated[str, Field(max_length=40)] = ""
+    phone: Annotated[str, Field(max_length=40)] = ""
+    address: Annotated[str, Field(max_length=300)] = ""
+
+
+class Claim(Strict):
+    text: Text
+    amount: Money | None = None
+
+
+class Consent(Strict):
+    """One party's consent to mediation: who, how, when (LEGAL-RULES L1)."""
+
+    party: ShortText
+    consented: bool
+    method: ConsentMethod
+    recorded_at: AwareDatetime
+    recorded_by: ShortText
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class DelegatePayload(Strict):
+    delegation_id: UUID
+    kind: DelegationKind
+    court_case_number: ShortText
+    court_id: UUID
+    court_name: ShortText
+    organisation_id: UUID
+    dispute_type: DisputeType
+    facts: Annotated[str, Field(max_length=20000)] = ""
+    claims: Annotated[list[Claim], Field(min_length=1, max_length=200)]
+    amount: Money
+    parties: Annotated[list[Party], Field(min_length=2, max_length=500)]
+    consent: Annotated[list[Consent], Field(min_length=2, max_length=500)]
+    delegated_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def everyone_consented(self):
+        # A delegation without every party's recorded consent is void (LEGAL-RULES L1).
+        consenting = {c.party for c in self.consent if c.consented}
+        missing = [p.name for p in self.parties if p.name not in consenting]
+        if missing:
+            raise ValueError(f"parties without recorded consent: {', '.join(missing)}")
+        return self
+
+
+class DelegationAnswerPayload(Strict):
+    delegation_id: UUID
+    accepted: bool
+    reason: Annotated[str, Field(max_length=2000)] = ""
+    answered_at: AwareDatetime
+    answered_by: ShortText
+
+    @model_validator(mode="after")
+    def decline_needs_reason(self):
+        # Declining needs written reasons (《人民法院在线调解规则》Art. 12; LEGAL-RULES L4).
+        if not self.accepted and not self.reason.strip():
+            raise ValueError("a declined delegation needs a reason")
+        return self
+
+
+class MediatorAssignedPayload(Strict):
+    delegation_id: UUID
+    mediator_id: ShortText
+    mediator_name: ShortText
+    assigned_at: AwareDatetime
+
+
+class MediationResultPayload(Strict):
+    delegation_id: UUID
+    outcome: MediationOutcome
+    terms: Annotated[str, Field(max_length=50000)] = ""
+    reason: Annotated[str, Field(max_length=5000)] = ""
+    concluded_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def outcome_needs_text(self):
+        if self.outcome == MediationOutcome.SUCCEEDED and not self.terms.strip():
+            raise ValueError("a successful mediation carries the agreed terms")
+        if self.outcome != MediationOutcome.SUCCEEDED and not self.reason.strip():
+            # A record of the failure is kept (《人民法院在线调解规则》Art. 21; LEGAL-RULES L17).
+            raise ValueError("a failed or withdrawn mediation carries its reason")
+        return self
+
+
+class DelegationWithdrawnPayload(Strict):
+    delegation_id: UUID
+    reason: Text
+    withdrawn_at: AwareDatetime
+
+
+class EnvelopeBase(Strict):
+    id: UUID
+    version: Literal[1]
+    sender: ShortText
+    recipient: ShortText
+    case: UUID
+    seq: Annotated[int, Field(ge=1)]
+    occurred_at: AwareDatetime
+    causation: UUID | None = None
+
+
+class DelegateMessage(EnvelopeBase):
+    type: Literal["DELEGATE"]
+    payload: DelegatePayload
+
+
+class DelegationAnswerMessage(EnvelopeBase):
+    type: Literal["DELEGATION_ANSWER"]
+    payload: DelegationAnswerPayload
+
+
+class MediatorAssignedMessage(EnvelopeBase):
+    type: Literal["MEDIATOR_ASSIGNED"]
+    payload: MediatorAssignedPayload
+
+
+class MediationResultMessage(EnvelopeBase):
+    type: Literal["MEDIATION_RESULT"]
+    payload: MediationResultPayload
+
+
+class DelegationWithdrawnMessage(EnvelopeBase):
+    type: Literal["DELEGATION_WITHDRAWN"]
+    payload: DelegationWithdrawnPayload
+
+
+MESSAGE_CLASSES = [
+    DelegateMessage,
+    DelegationAnswerMessage,
+    MediatorAssignedMessage,
+    MediationResultMessage,
+    DelegationWithdrawnMessage,
+]
+PAYLOAD_CLASSES = {
+    m.model_fields["type"].annotation.__args__[0]: m.model_fields["payload"].annotation for m in MESSAGE_CLASSES
+}
+Message = Annotated[
+    DelegateMessage
+    | DelegationAnswerMessage
+    | MediatorAssignedMessage
+    | MediationResultMessage
+    | DelegationWithdrawnMessage,
+    Field(discriminator="type"),
+]
+MESSAGE_ADAPTER = TypeAdapter(Message)
+
+
+class Receipt(Strict):
+    """What the receiver answers, signed, for a message it has taken (applied, or waiting its turn)."""
+
+    message_id: UUID
+    status: Literal["applied", "waiting", "duplicate"]
+    receiver: ShortText
+    received_at: dt.datetime
+    content_digest: str
+
+
+class Refusal(Strict):
+    error: str
+    message: str
+    detail: list | dict | str | None = None

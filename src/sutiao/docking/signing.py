@@ -1,0 +1,177 @@
+"""RFC 9421 HTTP Message Signatures over an RFC 9530 Content-Digest, Ed25519 (DESIGN.md §4).
+
+Requests cover the method, the path, the content type and the body digest — not the authority, so a
+proxy or load balancer in between does not break them; the recipient is inside the signed body.
+"""
+
+import datetime as dt
+import functools
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import http_sf
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from http_message_signatures import (
+    HTTPMessageSigner,
+    HTTPMessageVerifier,
+    HTTPSignatureKeyResolver,
+    algorithms,
+)
+from http_message_signatures.digests import ContentDigest
+from http_message_signatures.exceptions import InvalidSignature
+
+from .models import PeerKey
+
+TAG = "sutiao-docking-v1"
+LABEL = "sutiao"
+REQUEST_COMPONENTS = ("@method", "@path", "content-type", "content-digest")
+RESPONSE_COMPONENTS = ("@status", "content-type", "content-digest")
+CLOCK_SKEW = dt.timedelta(seconds=30)
+
+
+class Refused(Exception):
+    """A docking request refused before anything is stored: `code` is machine-readable, `message` is
+    the Chinese text an operator reads, `status` the HTTP status."""
+
+    def __init__(self, code: str, message: str, status: int = 401, detail=None):
+        super().__init__(f"{code}: {message}")
+        self.code, self.message, self.status, self.detail = code, message, status, detail
+
+
+@dataclass(frozen=True)
+class HttpMessage:
+    """The minimal request view http-message-signatures needs (method, url, headers)."""
+
+    method: str
+    url: str
+    headers: dict
+
+
+@functools.cache
+def _own_key(path: str) -> Ed25519PrivateKey:
+    if not path:
+        raise ImproperlyConfigured("SUTIAO_SIGNING_KEY_FILE is not set: this platform cannot sign docking messages")
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ImproperlyConfigured("SUTIAO_SIGNING_KEY_FILE must hold an Ed25519 private key")
+    return key
+
+
+def own_key() -> tuple[str, Ed25519PrivateKey]:
+    if not settings.SUTIAO_KEY_ID:
+        raise ImproperlyConfigured("SUTIAO_KEY_ID is not set")
+    return settings.SUTIAO_KEY_ID, _own_key(settings.SUTIAO_SIGNING_KEY_FILE)
+
+
+def own_public_pem() -> str:
+    return (
+        own_key()[1]
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+class _Keys(HTTPSignatureKeyResolver):
+    def __init__(self, public: Ed25519PublicKey | None = None):
+        self.public = public
+
+    def resolve_private_key(self, key_id: str):
+        own_id, key = own_key()
+        if key_id != own_id:
+            raise KeyError(key_id)
+        return key
+
+    def resolve_public_key(self, key_id: str):
+        return self.public
+
+
+def sign(message, body: bytes, components=REQUEST_COMPONENTS, now: dt.datetime | None = None) -> None:
+    """Sign a request (or a response) in place: Content-Digest, Signature-Input, Signature."""
+    now = now or dt.datetime.now(dt.UTC)
+    key_id, _ = own_key()
+    HTTPMessageSigner(signature_algorithm=algorithms.ED25519, key_resolver=_Keys()).sign(
+        message,
+        key_id=key_id,
+        created=now,
+        expires=now + dt.timedelta(seconds=settings.SUTIAO_SIGNATURE_LIFETIME),
+        nonce=secrets.token_urlsafe(18),
+        label=LABEL,
+        tag=TAG,
+        covered_component_ids=components,
+        body=body,
+    )
+
+
+@dataclass(frozen=True)
+class Verified:
+    peer_key: PeerKey
+    nonce: str
+    content_digest: str
+
+
+def _signature_params(headers) -> dict:
+    raw = headers.get("Signature-Input")
+    if not raw or not headers.get("Signature"):
+        raise Refused("signature_missing", "请求未签名：缺少 Signature 或 Signature-Input 头")
+    try:
+        parsed = http_sf.parse(raw.encode(), tltype="dictionary")
+    except Exception as e:
+        raise Refused("signature_malformed", "Signature-Input 头格式错误") from e
+    if LABEL not in parsed:
+        raise Refused("signature_malformed", f"Signature-Input 中没有标签为 {LABEL} 的签名")
+    _members, params = parsed[LABEL]
+    return params
+
+
+def verify(message, body: bytes, components=REQUEST_COMPONENTS, key_lookup=None) -> Verified:
+    """Verify a signed message and its body; raise Refused with a precise code otherwise.
+
+    `key_lookup(key_id)` returns the PeerKey (default: an unrevoked key of an active peer)."""
+    headers = message.headers
+    params = _signature_params(headers)
+    key_id = params.get("keyid")
+    if not isinstance(key_id, str):
+        raise Refused("signature_malformed", "签名缺少 keyid 参数")
+    peer_key = (key_lookup or _registered_key)(key_id)
+    now = dt.datetime.now(dt.UTC)
+    created, expires = params.get("created"), params.get("expires")
+    if not isinstance(created, int) or not isinstance(expires, int):
+        raise Refused("signature_malformed", "签名缺少 created 或 expires 参数")
+    if dt.datetime.fromtimestamp(created, dt.UTC) > now + CLOCK_SKEW:
+        raise Refused("signature_not_yet_valid", "签名时间晚于当前时间")
+    if dt.datetime.fromtimestamp(expires, dt.UTC) < now - CLOCK_SKEW:
+        raise Refused("signature_expired", "签名已过期")
+    if expires - created > 3600:
+        raise Refused("signature_malformed", "签名有效期过长（不得超过 1 小时）")
+    nonce = params.get("nonce")
+    if not isinstance(nonce, str) or not 16 <= len(nonce) <= 128:
+        raise Refused("signature_malformed", "签名缺少有效的 nonce 参数")
+    digest_header = headers.get("Content-Digest")
+    if not digest_header:
+        raise Refused("digest_missing", "缺少 Content-Digest 头")
+    try:
+        ContentDigest.verify(digest_header, body)
+    except Exception as e:
+        raise Refused("digest_mismatch", "报文内容与 Content-Digest 不符（签名后被改动）", status=400) from e
+    public_key = serialization.load_pem_public_key(peer_key.public_key_pem.encode())
+    verifier = HTTPMessageVerifier(signature_algorithm=algorithms.ED25519, key_resolver=_Keys(public_key))
+    verifier.max_clock_skew = CLOCK_SKEW
+    try:
+        verifier.verify(message, max_age=None, expect_tag=TAG, require_components=components, body=body)
+    except InvalidSignature as e:
+        raise Refused("signature_invalid", "签名验证失败") from e
+    return Verified(peer_key=peer_key, nonce=nonce, content_digest=digest_header)
+
+
+def _registered_key(key_id: str) -> PeerKey:
+    key = PeerKey.objects.select_related("peer").filter(key_id=key_id).first()
+    if key is None or not key.peer.active:
+        raise Refused("unknown_key", f"未登记的密钥标识：{key_id[:128]}")
+    if key.revoked_at is not None:
+        raise Refused("key_revoked", f"密钥已吊销：{key_id}")
+    return key

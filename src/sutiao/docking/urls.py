@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("v1/messages", views.messages, name="docking-messages"),
+    path("v1/openapi.json", views.openapi, name="docking-openapi"),
+]

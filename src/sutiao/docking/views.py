@@ -1,0 +1,60 @@
+"""The docking endpoint and its OpenAPI document."""
+
+import json
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from .inbox import receive
+from .openapi import openapi_document
+from .signing import RESPONSE_COMPONENTS, HttpMessage, Refused, sign
+
+log = logging.getLogger("sutiao.docking.inbox")
+
+
+def _refusal(refused: Refused, request) -> JsonResponse:
+    log.warning(
+        "refused docking request from %s: %s %s", request.META.get("REMOTE_ADDR"), refused.code, refused.message
+    )
+    body = {"error": refused.code, "message": refused.message}
+    if refused.detail is not None:
+        body["detail"] = refused.detail
+    return JsonResponse(body, status=refused.status, json_dumps_params={"ensure_ascii": False, "default": str})
+
+
+@csrf_exempt
+@require_POST
+def messages(request):
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.SUTIAO_MAX_BODY_BYTES:
+        return _refusal(Refused("body_too_large", "报文过大", status=413), request)
+    if request.content_type != "application/json":
+        return _refusal(Refused("unsupported_media_type", "报文类型须为 application/json", status=415), request)
+    body = request.body
+    view = HttpMessage(method=request.method, url=request.build_absolute_uri(), headers=request.headers)
+    try:
+        status, receipt = receive(view, body)
+    except Refused as refused:
+        return _refusal(refused, request)
+    payload = receipt.model_dump_json().encode()
+    response = HttpResponse(payload, status=status, content_type="application/json")
+    sign(_SignableResponse(response), payload, components=RESPONSE_COMPONENTS)
+    return response
+
+
+class _SignableResponse:
+    """http-message-signatures reads `status_code` and `headers` and writes the signature headers."""
+
+    def __init__(self, response: HttpResponse):
+        self.status_code, self.headers, self.request = response.status_code, response.headers, None
+
+
+@require_GET
+def openapi(request):
+    return HttpResponse(json.dumps(openapi_document(), ensure_ascii=False, indent=1), content_type="application/json")

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import Delegation, DelegationEvent
+
+
+class EventInline(admin.TabularInline):
+    model = DelegationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "text"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["court_case_number", "organisation", "court_name", "state", "answer_due", "mediator"]
+    list_filter = ["state", "kind", "organisation"]
+    search_fields = ["court_case_number", "court_name"]
+    inlines = [EventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

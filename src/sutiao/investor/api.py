@@ -1,0 +1,109 @@
+"""The investor platform's REST API: an organisation's own systems answer, assign and report through it.
+Token auth; OpenAPI at /api/v1/openapi.json."""
+
+import datetime as dt
+from decimal import Decimal
+from uuid import UUID
+
+from django.shortcuts import get_object_or_404
+from ninja import Schema
+from pydantic import Field
+
+from sutiao.accounts.api import make_api
+from sutiao.kernel.enums import MediationOutcome
+
+from . import selectors, services
+from .models import Delegation
+
+api = make_api("中国投资者网证券期货纠纷在线调解平台 API", "investor-api")
+
+
+class DelegationOut(Schema):
+    id: UUID
+    case: UUID
+    court_name: str
+    court_case_number: str
+    organisation_id: UUID
+    kind: str
+    dispute_type: str
+    amount: Decimal
+    state: str
+    state_label: str
+    received_at: dt.datetime
+    answer_due: dt.date
+    answer_due_provisional: bool
+    decline_reason: str
+    mediator_id: int | None
+    outcome: MediationOutcome | None
+    terms: str
+    outcome_reason: str
+    recall_reason: str
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class AssignIn(Schema):
+    mediator_id: int
+
+
+class ResultIn(Schema):
+    outcome: MediationOutcome
+    terms: str = Field("", max_length=50000)
+    reason: str = Field("", max_length=5000)
+
+
+class MediatorOut(Schema):
+    id: int
+    name: str
+
+
+def _out(d: Delegation) -> dict:
+    return {
+        **{f: getattr(d, f) for f in DelegationOut.model_fields if f not in ("state_label", "outcome")},
+        "state_label": d.get_state_display(),
+        "outcome": d.outcome or None,
+    }
+
+
+@api.get("/delegations", response=list[DelegationOut], summary="本组织（或本人）的委派案件")
+def list_delegations(request, state: str | None = None):
+    qs = selectors.delegations_for(request.auth)
+    if state:
+        qs = qs.filter(state=state)
+    return [_out(d) for d in qs[:500]]
+
+
+@api.get("/delegations/{delegation_id}", response=DelegationOut, summary="委派案件详情")
+def get_delegation(request, delegation_id: UUID):
+    return _out(selectors.delegation_for(request.auth, delegation_id))
+
+
+@api.post("/delegations/{delegation_id}/accept", response=DelegationOut, summary="接受委派")
+def accept(request, delegation_id: UUID):
+    return _out(services.accept_delegation(request.auth, selectors.delegation_for(request.auth, delegation_id)))
+
+
+@api.post("/delegations/{delegation_id}/decline", response=DelegationOut, summary="拒绝委派（须写明理由）")
+def decline(request, delegation_id: UUID, data: ReasonIn):
+    delegation = selectors.delegation_for(request.auth, delegation_id)
+    return _out(services.decline_delegation(request.auth, delegation, data.reason))
+
+
+@api.post("/delegations/{delegation_id}/assign", response=DelegationOut, summary="指派调解员")
+def assign(request, delegation_id: UUID, data: AssignIn):
+    delegation = selectors.delegation_for(request.auth, delegation_id)
+    mediator = get_object_or_404(selectors.mediators_of(delegation.organisation_id), pk=data.mediator_id)
+    return _out(services.assign_mediator(request.auth, delegation, mediator))
+
+
+@api.post("/delegations/{delegation_id}/result", response=DelegationOut, summary="记录调解结果")
+def record_result(request, delegation_id: UUID, data: ResultIn):
+    delegation = selectors.delegation_for(request.auth, delegation_id)
+    return _out(services.record_result(request.auth, delegation, data.outcome, terms=data.terms, reason=data.reason))
+
+
+@api.get("/mediators", response=list[MediatorOut], summary="本组织调解员")
+def mediators(request):
+    return [{"id": u.pk, "name": u.display_name} for u in selectors.mediators_of(request.auth.institution_id)]

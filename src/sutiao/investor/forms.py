@@ -1,0 +1,26 @@
+from django import forms
+
+from sutiao.kernel.enums import MediationOutcome
+
+from .selectors import mediators_of
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label="拒绝理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class AssignForm(forms.Form):
+    mediator = forms.ModelChoiceField(label="调解员", queryset=None, empty_label="请选择调解员")
+
+    def __init__(self, *args, organisation_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mediator"].queryset = mediators_of(organisation_id)
+        self.fields["mediator"].label_from_instance = lambda u: u.display_name
+
+
+class ResultForm(forms.Form):
+    outcome = forms.ChoiceField(label="调解结果", choices=MediationOutcome.choices())
+    terms = forms.CharField(
+        label="调解协议内容（调解成功时填写）", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reason = forms.CharField(label="调解不成或撤回的原因", required=False, widget=forms.Textarea(attrs={"rows": 2}))

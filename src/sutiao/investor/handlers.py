@@ -1,0 +1,17 @@
+"""What the investor platform does with docking messages from courts."""
+
+from sutiao.docking import registry
+from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
+
+from . import services
+from .models import Delegation
+
+registry.handles("DELEGATE")(services.receive_delegation)
+registry.handles("DELEGATION_WITHDRAWN")(lambda message, payload: services.recall_delegation(payload))
+
+
+def _recompute(**_signal_kwargs):
+    recompute_answer_deadlines(Delegation.objects.all())
+
+
+year_loaded.connect(_recompute, dispatch_uid="investor-recompute-deadlines")

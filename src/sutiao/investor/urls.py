@@ -1,0 +1,17 @@
+from django.urls import path
+
+from sutiao.accounts.urls import common_urlpatterns
+
+from . import views
+from .api import api
+
+urlpatterns = [
+    *common_urlpatterns,
+    path("", views.home, name="home"),
+    path("delegations/<uuid:delegation_id>/", views.delegation_detail, name="delegation-detail"),
+    path("delegations/<uuid:delegation_id>/accept/", views.accept, name="delegation-accept"),
+    path("delegations/<uuid:delegation_id>/decline/", views.decline, name="delegation-decline"),
+    path("delegations/<uuid:delegation_id>/assign/", views.assign, name="delegation-assign"),
+    path("delegations/<uuid:delegation_id>/result/", views.record_result, name="delegation-result"),
+    path("api/v1/", api.urls),
+]

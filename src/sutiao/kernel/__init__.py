@@ -1,0 +1,1 @@
+"""Pure domain: no Django, no I/O. Kernel functions decide; services persist."""

@@ -1,0 +1,120 @@
+"""Working days and deadlines.
+
+Working days follow the State Council's yearly holiday arrangement: `chinese-calendar` is the base, and an
+override table (filled by an operator from the State Council notice) corrects it or supplies a year it
+does not know. A day in a year nobody knows yet is judged by weekends alone and the result is marked
+provisional — never a silent guess (DESIGN.md §5).
+
+Counting follows 《民法典》Art. 201 and 203 (LEGAL-RULES, preamble): the day the period starts on is not
+counted; a period ends at 24:00 of its last day; a calendar-day period whose last day is a rest day ends
+on the next working day.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    code: str
+    length: int
+    working_days: bool
+    citation: str
+
+    @property
+    def description(self) -> str:
+        unit = "个工作日" if self.working_days else "日"
+        return f"{self.length}{unit}（{self.citation}）"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    rule: PeriodRule
+    start: dt.date
+    due: dt.date
+    provisional: bool
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        """24:00 of the last day, China time (《民法典》Art. 203)."""
+        return dt.datetime.combine(self.due + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA)
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        return now >= self.ends_at
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.due - today).days
+
+
+def _package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+class WorkdayCalendar:
+    """Answers whether a day is a working day, and whether that answer is only provisional.
+
+    `overrides` maps a date to True (working day) or False (rest day) from the operator's table;
+    `loaded_years` are the years whose whole arrangement the operator has loaded. An override always wins,
+    so a mistake in the package can be corrected without waiting for a release.
+    """
+
+    def __init__(self, overrides: Mapping[dt.date, bool] | None = None, loaded_years: Iterable[int] = ()):
+        self._overrides = dict(overrides or {})
+        self._loaded_years = set(loaded_years)
+        self._package_years: dict[int, bool] = {}
+
+    def knows(self, year: int) -> bool:
+        if year in self._loaded_years:
+            return True
+        if year not in self._package_years:
+            self._package_years[year] = _package_knows(year)
+        return self._package_years[year]
+
+    def is_workday(self, day: dt.date) -> tuple[bool, bool]:
+        """(working day?, provisional?)"""
+        if day in self._overrides:
+            return self._overrides[day], False
+        if self.knows(day.year) and day.year not in self._loaded_years:
+            return chinese_calendar.is_workday(day), False
+        # A loaded year without an override for this day follows the weekend rule exactly; an unknown
+        # year follows it provisionally.
+        return day.weekday() < 5, not self.knows(day.year)
+
+    def add_working_days(self, start: dt.date, rule: PeriodRule) -> Deadline:
+        assert rule.working_days
+        day, counted, provisional = start, 0, False
+        while counted < rule.length:
+            day += dt.timedelta(days=1)
+            workday, guessed = self.is_workday(day)
+            provisional |= guessed
+            counted += workday
+        return Deadline(rule=rule, start=start, due=day, provisional=provisional)
+
+    def add_calendar_days(self, start: dt.date, rule: PeriodRule) -> Deadline:
+        assert not rule.working_days
+        day = start + dt.timedelta(days=rule.length)
+        provisional = False
+        while True:
+            workday, guessed = self.is_workday(day)
+            provisional |= guessed
+            if workday:
+                break
+            day += dt.timedelta(days=1)
+        return Deadline(rule=rule, start=start, due=day, provisional=provisional)
+
+    def deadline(self, start: dt.date, rule: PeriodRule) -> Deadline:
+        return self.add_working_days(start, rule) if rule.working_days else self.add_calendar_days(start, rule)
+
+
+def china_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(CHINA).date()

@@ -1,0 +1,174 @@
+"""Settings shared by both platforms. Each platform's module sets PLATFORM and its own database, keys and
+URL; everything secret comes from the environment, with development defaults only when SUTIAO_DEV=1
+(what `make up` and `make test` set)."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+VAR_DIR = Path(os.environ.get("SUTIAO_VAR_DIR", PROJECT_DIR / "var"))
+DEV = os.environ.get("SUTIAO_DEV") == "1"
+DEBUG = os.environ.get("SUTIAO_DEBUG") == "1"
+
+
+def env_secret(name: str, dev_default: str) -> str:
+    value = os.environ.get(name)
+    if value:
+        return value
+    if DEV:
+        return dev_default
+    raise ImproperlyConfigured(f"{name} must be set (only SUTIAO_DEV=1 allows a development default)")
+
+
+def database_for(platform: str) -> dict:
+    """SUTIAO_DATABASE_URL names this process's database. Without it, DATABASE_URL names a server (and
+    a database whose name gets the platform as suffix, so the two platforms never share one); without
+    either, an embedded SQLite file per platform."""
+    url = os.environ.get("SUTIAO_DATABASE_URL")
+    if not url and os.environ.get("DATABASE_URL"):
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        name = parts.path.lstrip("/") or "sutiao"
+        url = urlunsplit(parts._replace(path=f"/{name}_{platform}"))
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{VAR_DIR / f'{platform}.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"].endswith("sqlite3"):
+        config["CONN_MAX_AGE"] = 0
+        # WAL lets the web server and the worker read while one writes; IMMEDIATE transactions take the
+        # write lock up front so two writers queue instead of failing on a lock upgrade.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+        config["TEST"] = {"NAME": str(VAR_DIR / f"test-{platform}.sqlite3")}
+    return config
+
+
+ALLOWED_HOSTS = [h for h in os.environ.get("SUTIAO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "axes",
+    "ninja",
+    "sutiao.accounts",
+    "sutiao.docking",
+    "sutiao.workdays",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [Path(__file__).resolve().parent.parent / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "sutiao.accounts.context.platform",
+            ]
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling: five failures lock the account-and-address pair for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from the finders; it wants the root to exist
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+
+def _bootstrap_dir() -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec("xstatic.pkg.bootstrap")
+    if spec is None or not spec.origin:
+        raise ImproperlyConfigured("xstatic-bootstrap is not installed")
+    return str(Path(spec.origin).parent / "data")
+
+
+STATICFILES_DIRS = [("bootstrap", _bootstrap_dir())]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "sutiao": {"handlers": ["console"], "level": os.environ.get("SUTIAO_LOG_LEVEL", "INFO")},
+    },
+}
+
+# --- docking (DESIGN.md §4) ---
+SUTIAO_SIGNING_KEY_FILE = os.environ.get("SUTIAO_SIGNING_KEY_FILE", "")
+SUTIAO_KEY_ID = os.environ.get("SUTIAO_KEY_ID", "")
+SUTIAO_SIGNATURE_LIFETIME = 300  # seconds a signature stays valid after it is made
+SUTIAO_MAX_BODY_BYTES = 2 * 1024 * 1024
+SUTIAO_RELAY_MAX_ATTEMPTS = int(os.environ.get("SUTIAO_RELAY_MAX_ATTEMPTS", "12"))
+SUTIAO_RELAY_BACKOFF_BASE = float(os.environ.get("SUTIAO_RELAY_BACKOFF_BASE", "1.0"))
+SUTIAO_RELAY_BACKOFF_CAP = float(os.environ.get("SUTIAO_RELAY_BACKOFF_CAP", "300"))
+SUTIAO_WORKER_POLL_SECONDS = float(os.environ.get("SUTIAO_WORKER_POLL_SECONDS", "0.5"))
+SUTIAO_DEADLINE_SCAN_SECONDS = float(os.environ.get("SUTIAO_DEADLINE_SCAN_SECONDS", "60"))
+# Which answer period applies (kernel/rules.py): "securities" = 5 working days (notice §4(5)).
+SUTIAO_ANSWER_PERIOD = os.environ.get("SUTIAO_ANSWER_PERIOD", "securities")
