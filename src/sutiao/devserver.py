@@ -36,7 +36,7 @@ class Platform:
     port: int
     database_url: str = ""
     extra_env: dict = field(default_factory=dict)
-    processes: list = field(default_factory=list)
+    processes: dict = field(default_factory=dict)  # role ("web", "worker") → Popen
 
     @property
     def url(self) -> str:
@@ -100,24 +100,23 @@ class Platform:
             str(public),
         )
 
-    def start(self, log_dir: Path) -> None:
+    def start(self, log_dir: Path, roles=("web", "worker")) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
-        for role, args in (("web", ["serve", "--port", str(self.port)]), ("worker", ["worker"])):
+        commands = {"web": ["serve", "--port", str(self.port)], "worker": ["worker"]}
+        for role in roles:
             log = open(log_dir / f"{self.name}-{role}.log", "ab")  # noqa: SIM115 (lives as long as the process)
-            self.processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "sutiao", self.name, *args],
-                    env=self.env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+            self.processes[role] = subprocess.Popen(
+                [sys.executable, "-m", "sutiao", self.name, *commands[role]],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for p in self.processes:
+            for p in self.processes.values():
                 if p.poll() is not None:
                     raise RuntimeError(f"{self.name} process exited with {p.returncode}")
             try:
@@ -128,22 +127,18 @@ class Platform:
                 time.sleep(0.2)
         raise TimeoutError(f"{self.name} did not answer on {self.url}")
 
-    def stop(self, which: str | None = None) -> None:
-        """Stop the web server and worker (or only `which`: "web" / "worker")."""
-        keep = []
-        for index, p in enumerate(self.processes):
-            role = "web" if index % 2 == 0 else "worker"
-            if which and role != which:
-                keep.append(p)
+    def stop(self, roles=("web", "worker"), kill: bool = False) -> None:
+        """Stop the given processes: politely (SIGTERM, then SIGKILL after 15 s) or at once (`kill`)."""
+        for role in roles:
+            p = self.processes.pop(role, None)
+            if p is None or p.poll() is not None:
                 continue
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-                try:
-                    p.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(p.pid, signal.SIGKILL)
-                    p.wait()
-        self.processes = keep if which else []
+            os.killpg(p.pid, signal.SIGKILL if kill else signal.SIGTERM)
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
 
 
 def pair(
@@ -194,7 +189,7 @@ def up(reset: bool = False) -> int:
 日志：{var_dir / "logs"}""",
             flush=True,
         )
-        while all(p.poll() is None for p in court.processes + investor.processes):
+        while all(p.poll() is None for p in [*court.processes.values(), *investor.processes.values()]):
             time.sleep(0.5)
         print("有进程意外退出，正在停止其余进程；请查看日志。", file=sys.stderr)
         return 1

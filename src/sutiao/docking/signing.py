@@ -77,24 +77,25 @@ def own_public_pem() -> str:
 
 
 class _Keys(HTTPSignatureKeyResolver):
-    def __init__(self, public: Ed25519PublicKey | None = None):
-        self.public = public
+    def __init__(self, public: Ed25519PublicKey | None = None, private: tuple[str, Ed25519PrivateKey] | None = None):
+        self.public, self.private = public, private
 
     def resolve_private_key(self, key_id: str):
-        own_id, key = own_key()
-        if key_id != own_id:
+        if self.private is None or key_id != self.private[0]:
             raise KeyError(key_id)
-        return key
+        return self.private[1]
 
     def resolve_public_key(self, key_id: str):
         return self.public
 
 
-def sign(message, body: bytes, components=REQUEST_COMPONENTS, now: dt.datetime | None = None) -> None:
-    """Sign a request (or a response) in place: Content-Digest, Signature-Input, Signature."""
+def sign(message, body: bytes, components=REQUEST_COMPONENTS, *, now: dt.datetime | None = None,
+         key: tuple[str, Ed25519PrivateKey] | None = None) -> None:
+    """Sign a request (or a response) in place: Content-Digest, Signature-Input, Signature.
+    `key` (key id, private key) defaults to this platform's own signing key."""
     now = now or dt.datetime.now(dt.UTC)
-    key_id, _ = own_key()
-    HTTPMessageSigner(signature_algorithm=algorithms.ED25519, key_resolver=_Keys()).sign(
+    key_id, private_key = key or own_key()
+    HTTPMessageSigner(signature_algorithm=algorithms.ED25519, key_resolver=_Keys(private=(key_id, private_key))).sign(
         message,
         key_id=key_id,
         created=now,

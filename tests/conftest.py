@@ -1,0 +1,105 @@
+"""Fixtures shared by the single-platform suites (tests/court, tests/investor): this platform's own
+signing key, a peer platform with its key, and a signed POST to the docking endpoint as the peer sends it."""
+
+import json
+import os
+from dataclasses import dataclass
+
+import pytest
+
+os.environ.setdefault("SUTIAO_DEV", "1")
+
+
+@dataclass
+class FakePeer:
+    """The other platform, as seen from this one: its Peer row and the private key it signs with."""
+
+    peer: object
+    key: tuple  # (key id, Ed25519PrivateKey)
+
+
+@pytest.fixture
+def own_key(settings, tmp_path):
+    from sutiao.docking.keys import generate_private_key_pem
+
+    path = tmp_path / "own.pem"
+    path.write_bytes(generate_private_key_pem())
+    settings.SUTIAO_SIGNING_KEY_FILE = str(path)
+    settings.SUTIAO_KEY_ID = f"{settings.PLATFORM_ID}-test"
+    return path
+
+
+@pytest.fixture
+def make_peer(db):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from sutiao.docking.models import Peer, PeerKey
+
+    def make(name: str, key_id: str | None = None) -> FakePeer:
+        private = Ed25519PrivateKey.generate()
+        peer, _ = Peer.objects.get_or_create(
+            name=name, defaults={"display_name": name, "base_url": f"http://{name}.invalid"}
+        )
+        key_id = key_id or f"{name}-key-{PeerKey.objects.count() + 1}"
+        pem = (
+            private.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
+        PeerKey.objects.create(peer=peer, key_id=key_id, public_key_pem=pem)
+        return FakePeer(peer, (key_id, private))
+
+    return make
+
+
+def signed_request(body: bytes, key, now=None, path="/docking/v1/messages"):
+    """A request signed exactly as the relay signs it; returns the headers to send."""
+    import requests
+
+    from sutiao.docking.signing import sign
+
+    request = requests.Request(
+        "POST", f"http://testserver{path}", data=body, headers={"Content-Type": "application/json"}
+    ).prepare()
+    sign(request, body, key=key, now=now)
+    return {k: request.headers[k] for k in ("Content-Digest", "Signature-Input", "Signature")}
+
+
+@pytest.fixture
+def post_message(client):
+    """POST an envelope (dict) or raw bytes, signed by `key`; `headers` lets a test reuse or forge them."""
+
+    def post(envelope, key, now=None, headers=None, body_after_signing=None):
+        body = envelope if isinstance(envelope, bytes) else json.dumps(envelope, ensure_ascii=False).encode()
+        headers = headers or signed_request(body, key, now)
+        sent = body_after_signing if body_after_signing is not None else body
+        response = client.post("/docking/v1/messages", data=sent, content_type="application/json", headers=headers)
+        response.sent_headers = headers
+        return response
+
+    return post
+
+
+def envelope(message_type: str, case, seq: int, payload: dict, sender: str, recipient: str, message_id=None):
+    import datetime as dt
+
+    from sutiao.kernel.ids import new_id
+
+    return {
+        "id": str(message_id or new_id()),
+        "type": message_type,
+        "version": 1,
+        "sender": sender,
+        "recipient": recipient,
+        "case": str(case),
+        "seq": seq,
+        "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
+        "causation": None,
+        "payload": payload,
+    }
+
+
+@pytest.fixture
+def make_envelope():
+    return envelope

@@ -1,0 +1,133 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from sutiao.court import services
+from sutiao.court.models import Case, Delegation, DelegationState
+from sutiao.docking.models import OutboxMessage
+from sutiao.docking.schemas import MESSAGE_ADAPTER
+from sutiao.docking.outbox import envelope_of
+from sutiao.kernel.calendar import CHINA
+from sutiao.kernel.enums import CaseStage, ConsentMethod
+from sutiao.kernel.errors import DomainError
+from sutiao.kernel.workflow import CourtState
+from sutiao.workdays.services import load_holiday_year
+
+
+def test_registration_numbers_cases_in_the_courts_format(new_case):
+    first, second = new_case(), new_case()
+    year = timezone.localdate().year
+    assert first.number == f"({year})京0105民诉前调1号"
+    assert second.number == f"({year})京0105民诉前调2号"
+    assert first.state == CourtState.APPLIED
+    assert first.events.count() == 1
+
+
+def test_entrustment_in_litigation_keeps_the_litigation_number(new_case):
+    case = new_case(stage=CaseStage.IN_LITIGATION, number="(2026)京0105民初888号")
+    assert case.number == "(2026)京0105民初888号"
+    assert case.delegation_kind.label == "委托调解"
+    with pytest.raises(DomainError, match="须填写本案案号"):
+        new_case(stage=CaseStage.IN_LITIGATION)
+
+
+def test_delegation_is_impossible_without_every_partys_consent(staff, new_case, organisation):
+    case = new_case()
+    services.ask_consent(staff, case)
+    applicant, respondent = case.parties.all()
+    services.record_consent(
+        staff, case, applicant, consented=True, method=ConsentMethod.ONLINE, answered_at=timezone.now()
+    )
+    services.record_consent(
+        staff, case, respondent, consented=False, method=ConsentMethod.PHONE, answered_at=timezone.now()
+    )
+    with pytest.raises(DomainError) as refused:
+        services.delegate_case(staff, case, organisation)
+    assert refused.value.message == "未取得以下当事人同意调解的意见，不能委派/委托：某某药业股份有限公司"
+    assert not OutboxMessage.objects.exists()
+    assert not Delegation.objects.exists()
+    case.refresh_from_db()
+    assert case.state == CourtState.AWAITING_CONSENT
+
+
+def test_delegation_writes_state_and_message_together(delegated):
+    case = delegated.case
+    case.refresh_from_db()
+    assert case.state == CourtState.DELEGATED
+    message = OutboxMessage.objects.get()
+    assert (message.type, message.seq, message.case) == ("DELEGATE", 1, case.id)
+    parsed = MESSAGE_ADAPTER.validate_python(envelope_of(message))
+    assert parsed.payload.kind == "delegation"
+    assert parsed.payload.court_case_number == case.number
+    assert {c.party for c in parsed.payload.consent} == {"李四", "某某药业股份有限公司"}
+    assert parsed.payload.amount == Decimal("125000.00")
+
+
+def test_refused_delegation_leaves_nothing_behind(staff, delegated, organisation):
+    with pytest.raises(DomainError):
+        services.delegate_case(staff, delegated.case, organisation)  # already delegated
+    assert OutboxMessage.objects.count() == 1
+
+
+def _receipt(delegation, received_at):
+    message = OutboxMessage.objects.get(type="DELEGATE", payload__delegation_id=str(delegation.id))
+    message.receipt = {"receipt": {"received_at": received_at.isoformat()}}
+    return message
+
+
+def test_answer_deadline_runs_from_the_investor_platforms_receipt(delegated):
+    services.record_delegation_received(_receipt(delegated, dt.datetime(2026, 9, 30, 10, tzinfo=CHINA)))
+    delegated.refresh_from_db()
+    assert delegated.state == DelegationState.RECEIVED
+    assert delegated.answer_due == dt.date(2026, 10, 13)
+    assert delegated.answer_due_provisional is False
+
+
+def test_provisional_deadline_is_recomputed_when_the_year_is_loaded(delegated):
+    services.record_delegation_received(_receipt(delegated, dt.datetime(2026, 12, 28, 9, tzinfo=CHINA)))
+    delegated.refresh_from_db()
+    assert (delegated.answer_due, delegated.answer_due_provisional) == (dt.date(2027, 1, 4), True)
+    load_holiday_year(
+        None,
+        2027,
+        "国务院办公厅关于2027年部分节假日安排的通知（测试）",
+        rest_days=[dt.date(2027, 1, 1)],
+        working_weekend_days=[],
+    )
+    delegated.refresh_from_db()
+    assert (delegated.answer_due, delegated.answer_due_provisional) == (dt.date(2027, 1, 5), False)
+
+
+def test_unanswered_delegation_is_flagged_at_midnight_after_the_last_day(delegated):
+    services.record_delegation_received(_receipt(delegated, dt.datetime(2026, 9, 30, 10, tzinfo=CHINA)))
+    assert services.flag_overdue_answers(dt.datetime(2026, 10, 13, 23, 59, tzinfo=CHINA)) == 0
+    assert services.flag_overdue_answers(dt.datetime(2026, 10, 14, 0, 0, tzinfo=CHINA)) == 1
+    delegated.refresh_from_db()
+    case = Case.objects.get(pk=delegated.case_id)
+    assert delegated.state == DelegationState.OVERDUE
+    assert case.state == CourtState.RETURNED
+    withdrawal = OutboxMessage.objects.get(type="DELEGATION_WITHDRAWN")
+    assert withdrawal.seq == 2 and "逾期未答复" in withdrawal.payload["reason"]
+    assert services.flag_overdue_answers(dt.datetime(2026, 10, 20, tzinfo=CHINA)) == 0  # once only
+
+
+def test_staff_of_another_court_can_neither_act_nor_see(other_staff, delegated, client):
+    with pytest.raises(PermissionDenied):
+        services.recall_delegation(other_staff, delegated.case, "测试")
+    client.force_login(other_staff)
+    assert client.get(f"/cases/{delegated.case_id}/").status_code == 404
+    assert client.post(f"/cases/{delegated.case_id}/back-to-court/").status_code == 404
+
+
+def test_failed_pre_filing_case_is_filed(staff, delegated):
+    services.record_delegation_received(_receipt(delegated, timezone.now()))
+    services.record_answer(delegated.id, accepted=True, reason="", answered_at=timezone.now(), answered_by="组织")
+    services.record_result(
+        delegated.id, outcome="failed", terms="", reason="被申请人不同意赔偿方案", concluded_at=timezone.now()
+    )
+    case = services.send_back_to_court(staff, delegated.case)
+    assert case.state == CourtState.FILED
+    assert case.closed_at is not None
