@@ -8,8 +8,8 @@ from django.utils import timezone
 from sutiao.court import services
 from sutiao.court.models import Case, Delegation, DelegationState
 from sutiao.docking.models import OutboxMessage
-from sutiao.docking.schemas import MESSAGE_ADAPTER
 from sutiao.docking.outbox import envelope_of
+from sutiao.docking.schemas import MESSAGE_ADAPTER
 from sutiao.kernel.calendar import CHINA
 from sutiao.kernel.enums import CaseStage, ConsentMethod
 from sutiao.kernel.errors import DomainError

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from sutiao.kernel.calendar import CHINA, PeriodRule, WorkdayCalendar
-from sutiao.kernel.rules import ANSWER_PERIOD_GENERAL, ANSWER_PERIOD_SECURITIES, MEDIATION_PERIOD
 from sutiao.kernel.enums import DelegationKind
+from sutiao.kernel.rules import ANSWER_PERIOD_GENERAL, ANSWER_PERIOD_SECURITIES, MEDIATION_PERIOD
 
 D = dt.date
 

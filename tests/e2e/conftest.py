@@ -1,0 +1,38 @@
+"""Both platforms as live servers — separate processes, separate databases, real HTTP, real signatures —
+on SQLite, or on PostgreSQL when DATABASE_URL names a server."""
+
+import os
+
+import pytest
+from live import FAST_WORKER, Api, Live, PostgresDatabases
+
+from sutiao.devserver import free_port, pair
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("live")
+    databases = PostgresDatabases(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else None
+    court_db, investor_db = databases.urls if databases else ("", "")
+    court, investor = pair(var_dir, free_port(), free_port(), court_db, investor_db, FAST_WORKER)
+    court.manage("seed_demo_cases")
+    users = {
+        "court": ["court_filing", "xicheng_filing"],
+        "investor": ["org1_admin", "org2_admin", "org1_mediator1", "org2_mediator1"],
+    }
+    apis = {}
+    for platform in (court, investor):
+        for username in users[platform.name]:
+            token = platform.manage("issue_api_token", username).stdout.strip()
+            apis[username] = Api(platform.url, token)
+    try:
+        for platform in (court, investor):
+            platform.start(var_dir / "logs")
+        court.wait_ready()
+        investor.wait_ready()
+        yield Live(court, investor, apis)
+    finally:
+        court.stop()
+        investor.stop()
+        if databases:
+            databases.drop()

@@ -1,0 +1,80 @@
+"""Helpers for tests with both platforms as live servers."""
+
+import secrets
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+from sutiao.devserver import Platform
+
+FAST_WORKER = {
+    "SUTIAO_WORKER_POLL_SECONDS": "0.1",
+    "SUTIAO_DEADLINE_SCAN_SECONDS": "2",
+    "SUTIAO_RELAY_BACKOFF_BASE": "0.2",
+    "SUTIAO_RELAY_BACKOFF_CAP": "2",
+}
+
+
+def wait_for(check, timeout=60.0, what="condition"):
+    """Poll `check` until it returns something truthy; fail with the last value seen."""
+    deadline, last = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.1)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}; last value: {last!r}")
+
+
+class Api:
+    def __init__(self, base_url: str, token: str):
+        self.base, self.session = base_url + "/api/v1", requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def get(self, path, expect=200, **params):
+        response = self.session.get(self.base + path, params=params, timeout=30)
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    def post(self, path, json=None, expect=(200, 201)):
+        response = self.session.post(self.base + path, json=json, timeout=30)
+        assert response.status_code in ((expect,) if isinstance(expect, int) else expect), response.text
+        return response.json()
+
+
+@dataclass
+class Live:
+    court: Platform
+    investor: Platform
+    apis: dict
+
+    def api(self, username: str) -> Api:
+        return self.apis[username]
+
+
+class PostgresDatabases:
+    """Fresh databases for one run on the server DATABASE_URL names; dropped afterwards."""
+
+    def __init__(self, url: str):
+        import psycopg
+
+        self.psycopg, self.parts = psycopg, urlsplit(url)
+        self.names = [f"sutiao_e2e_{secrets.token_hex(4)}_{p}" for p in ("court", "investor")]
+        with self._admin() as conn:
+            for name in self.names:
+                conn.execute(f'CREATE DATABASE "{name}"')
+
+    def _admin(self):
+        return self.psycopg.connect(urlunsplit(self.parts._replace(path="/postgres")), autocommit=True)
+
+    @property
+    def urls(self):
+        return [urlunsplit(self.parts._replace(path=f"/{name}")) for name in self.names]
+
+    def drop(self):
+        with self._admin() as conn:
+            for name in self.names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,111 @@
+"""The first flow clicked through both platforms' pages in Debian's Chromium (issue 2 acceptance)."""
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is required under CI=true (.ci/run installs it)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium): browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def login(browser, base_url, username):
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.set_default_timeout(20_000)
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "sutiao-demo-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(base_url + "/")
+    return page
+
+
+def reload_until(page, check, timeout=60):
+    """Pages are server-rendered: reload until what the other platform did shows up."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out on {page.url}"
+        time.sleep(0.3)
+        page.reload()
+
+
+def test_delegation_clicked_through_both_platforms(live, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    court = login(browser, live.court.url, "court_filing")
+    court.click("text=登记调解申请")
+    court.select_option("#id_dispute_type", "misrepresentation")
+    court.fill("#id_amount", "98000.00")
+    court.fill("#id_facts", "被申请人年报虚假陈述，申请人据此买入股票遭受损失。")
+    court.fill("#id_party-0-name", "孙七")
+    court.fill("#id_party-0-phone", "13900000007")
+    court.fill("#id_party-1-name", "某某科技股份有限公司")
+    court.select_option("#id_party-1-kind", "legal_person")
+    court.fill("#id_claim-0-text", "赔偿投资差额损失")
+    court.click("button:text('登记')")
+    court.wait_for_url(re.compile(r"/cases/[0-9a-f-]+/$"))
+    number = court.get_by_test_id("case-number").inner_text()
+    case_url = court.url
+
+    court.click("text=征求当事人调解意见")
+    for party, role in (("孙七", "申请人"), ("某某科技股份有限公司", "被申请人")):
+        form = court.get_by_test_id("consent-form")
+        form.locator("select[name=party]").select_option(label=f"{party}（{role}）")
+        form.locator("select[name=method]").select_option("phone")
+        form.get_by_role("button", name="记录").click()
+        court.wait_for_selector(f"text=记录{party}同意调解")
+    assert court.get_by_test_id("case-state").get_attribute("data-state") == "consented"
+    delegate = court.get_by_test_id("delegate-form")
+    delegate.locator("select").select_option(label="中证资本市场法律服务中心")
+    delegate.get_by_role("button", name="委派调解").click()
+    assert court.get_by_test_id("case-state").get_attribute("data-state") == "delegated"
+
+    admin = login(browser, live.investor.url, "org1_admin")
+    reload_until(admin, lambda: admin.get_by_text(number).count() > 0)
+    admin.get_by_text(number).click()
+    assert "剩" in admin.get_by_test_id("answer-due").inner_text()
+    admin.get_by_test_id("accept").click()
+    admin.select_option("#id_mediator", label="张调解1")
+    admin.get_by_test_id("assign").click()
+    assert admin.get_by_test_id("delegation-state").get_attribute("data-state") == "mediating"
+    delegation_url = admin.url
+
+    mediator = login(browser, live.investor.url, "org1_mediator1")
+    mediator.goto(delegation_url)
+    mediator.select_option("#id_outcome", "succeeded")
+    mediator.fill("#id_terms", "被申请人于十五日内向申请人支付赔偿款人民币六万元。")
+    mediator.get_by_test_id("record-result").click()
+    assert mediator.get_by_test_id("delegation-state").get_attribute("data-state") == "succeeded"
+
+    court.goto(case_url)
+    reload_until(court, lambda: court.get_by_test_id("case-state").get_attribute("data-state") == "succeeded")
+    assert court.get_by_test_id("terms").inner_text() == "被申请人于十五日内向申请人支付赔偿款人民币六万元。"
+    assert court.get_by_test_id("mediator").inner_text() == "张调解1"
+    court.screenshot(path=str(ARTIFACTS / "court-case-succeeded.png"), full_page=True)
