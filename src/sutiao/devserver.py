@@ -162,16 +162,22 @@ def pair(
     return court, investor
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def up(reset: bool = False) -> int:
     var_dir = Path(os.environ.get("SUTIAO_VAR_DIR", Path.cwd() / "var"))
     if reset and var_dir.exists():
         shutil.rmtree(var_dir)
     print("准备两个平台（迁移数据库、密钥、演示数据）…", flush=True)
+    # SIGTERM (a supervisor, `timeout`) stops everything as Ctrl-C does, so no server is left orphaned.
+    signal.signal(signal.SIGTERM, _interrupt)
     court, investor = pair(var_dir, 8001, 8002)
     court.manage("seed_demo_cases")
-    for p in (court, investor):
-        p.start(var_dir / "logs")
     try:
+        for p in (court, investor):
+            p.start(var_dir / "logs")
         court.wait_ready()
         investor.wait_ready()
         print(

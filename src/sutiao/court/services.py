@@ -16,7 +16,7 @@ from sutiao.docking.schemas import Claim as ClaimSchema
 from sutiao.docking.schemas import Consent as ConsentSchema
 from sutiao.docking.schemas import DelegatePayload, DelegationWithdrawnPayload
 from sutiao.docking.schemas import Party as PartySchema
-from sutiao.kernel.calendar import china_date
+from sutiao.kernel.calendar import china_date, cn_date
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, MediationOutcome, PartyKind, PartyRole
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import COURT, CourtEvent, CourtState, back_to_court_event
@@ -307,7 +307,7 @@ def record_delegation_received(message: OutboxMessage) -> None:
     _event(
         delegation.case,
         SYSTEM,
-        f"{delegation.organisation.name}已收到，答复期限 {deadline.due:%Y年%m月%d日}"
+        f"{delegation.organisation.name}已收到，答复期限 {cn_date(deadline.due)}"
         + ("（暂定）" if deadline.provisional else ""),
     )
 
@@ -375,7 +375,7 @@ def flag_overdue_answers(now: dt.datetime | None = None) -> int:
         if not answer_deadline(delegation.received_at, cal).is_overdue(now):
             continue
         delegation.state = DelegationState.OVERDUE
-        delegation.recall_reason = f"逾期未答复（答复期限 {delegation.answer_due:%Y年%m月%d日}），法院收回"
+        delegation.recall_reason = f"逾期未答复（答复期限 {cn_date(delegation.answer_due)}），法院收回"
         delegation.save(update_fields=["state", "recall_reason"])
         case = Case.objects.select_for_update().get(pk=delegation.case_id)
         _transition(case, CourtEvent.ANSWER_OVERDUE)

@@ -32,6 +32,7 @@ PERMANENT = {
 }
 
 _session = requests.Session()  # keep-alive to each peer
+CLAIM_LEASE = dt.timedelta(seconds=30)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -52,7 +53,7 @@ def _post(message: OutboxMessage) -> dict:
     ).prepare()
     sign(request, body)
     try:
-        response = _session.send(request, timeout=(5, 30))
+        response = _session.send(request, timeout=(5, 20))
     except requests.RequestException as e:
         raise DeliveryFailed(f"网络错误：{type(e).__name__}: {e}") from e
     if response.status_code in (200, 202):
@@ -105,8 +106,9 @@ def _claim_due(limit: int) -> list[OutboxMessage]:
             .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now, peer__active=True)
             .order_by("case", "seq")[:limit]
         )
-        # Claimed for a while: another relay process will not pick these up meanwhile.
-        OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=now + dt.timedelta(seconds=60))
+        # Leased for longer than one request may take, so a second relay process does not send these at the same
+        # time; if this process dies holding the lease, the messages are due again when it runs out.
+        OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=now + CLAIM_LEASE)
     return rows
 
 

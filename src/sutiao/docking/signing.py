@@ -89,8 +89,14 @@ class _Keys(HTTPSignatureKeyResolver):
         return self.public
 
 
-def sign(message, body: bytes, components=REQUEST_COMPONENTS, *, now: dt.datetime | None = None,
-         key: tuple[str, Ed25519PrivateKey] | None = None) -> None:
+def sign(
+    message,
+    body: bytes,
+    components=REQUEST_COMPONENTS,
+    *,
+    now: dt.datetime | None = None,
+    key: tuple[str, Ed25519PrivateKey] | None = None,
+) -> None:
     """Sign a request (or a response) in place: Content-Digest, Signature-Input, Signature.
     `key` (key id, private key) defaults to this platform's own signing key."""
     now = now or dt.datetime.now(dt.UTC)

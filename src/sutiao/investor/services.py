@@ -16,6 +16,7 @@ from sutiao.docking.schemas import (
     MediationResultPayload,
     MediatorAssignedPayload,
 )
+from sutiao.kernel.calendar import cn_date
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR, InvestorEvent
@@ -88,7 +89,7 @@ def receive_delegation(message: InboxMessage, payload: DelegatePayload) -> Deleg
         delegation,
         payload.court_name,
         f"收到{payload.court_name}的{delegation.get_kind_display()}，"
-        f"答复期限 {deadline.due:%Y年%m月%d日}" + ("（暂定）" if deadline.provisional else ""),
+        f"答复期限 {cn_date(deadline.due)}" + ("（暂定）" if deadline.provisional else ""),
     )
     return delegation
 

@@ -118,3 +118,8 @@ class WorkdayCalendar:
 
 def china_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(CHINA).date()
+
+
+def cn_date(day: dt.date) -> str:
+    """Dates as pages and documents print them: 2026年11月28日 (DESIGN.md §9)."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 
+from sutiao.kernel.calendar import cn_date as format_cn_date
 from sutiao.kernel.rules import ANSWER_PERIODS
 
 register = template.Library()
@@ -19,7 +20,7 @@ def cn_date(value):
         return ""
     if hasattr(value, "astimezone"):
         value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日"
+    return format_cn_date(value)
 
 
 @register.filter
@@ -27,7 +28,7 @@ def cn_datetime(value):
     if not value:
         return ""
     value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+    return f"{format_cn_date(value)} {value:%H:%M}"
 
 
 @register.filter
@@ -38,8 +39,10 @@ def yuan(value):
 
 
 @register.simple_tag
-def answer_deadline_badge(due, provisional=False):
+def answer_deadline_badge(due, provisional=False, answered=False):
     """The answer deadline (L4) with days left; overdue stands out; provisional is said aloud."""
+    if due and answered:
+        return format_html('{} <span class="badge text-bg-light">已答复</span>', cn_date(due))
     if not due:
         return format_html('<span class="badge text-bg-secondary">待送达后起算</span>')
     rule = ANSWER_PERIODS[settings.SUTIAO_ANSWER_PERIOD]
