@@ -13,12 +13,13 @@ from pydantic import ValidationError
 
 from . import registry
 from .models import CaseCursor, InboxMessage, InboxStatus, Peer, SeenNonce
-from .schemas import MESSAGE_ADAPTER, PAYLOAD_CLASSES, Receipt
-from .signing import Refused, Verified, verify
+from .schemas import MESSAGE_ADAPTER, PAYLOAD_CLASSES, Receipt, Refusal
+from .signing import Refused, verify
 
 log = logging.getLogger("sutiao.docking.inbox")
 
 NONCE_RETENTION = dt.timedelta(hours=2)
+MAX_BATCH = 500
 
 
 def _validation_refusal(error: ValidationError) -> Refused:
@@ -39,6 +40,10 @@ def parse(body: bytes):
         raw = json.loads(body)
     except (ValueError, UnicodeDecodeError) as e:
         raise Refused("malformed_json", "报文不是合法的 JSON", status=400) from e
+    return _validated(raw)
+
+
+def _validated(raw):
     try:
         return MESSAGE_ADAPTER.validate_python(raw)
     except ValidationError as e:
@@ -49,48 +54,81 @@ def receive(http_message, body: bytes) -> tuple[int, Receipt]:
     """Take one signed message. Returns (HTTP status, receipt) or raises Refused; a refused request
     leaves nothing behind."""
     verified = verify(http_message, body)
-    message = parse(body)
+    receipt = accept(verified.peer_key.peer, parse(body), nonce=verified.nonce)
+    return (202 if receipt.status == "waiting" else 200), receipt
+
+
+def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
+    """Take a signed batch: one signature, then each message on its own (its own transaction, its own
+    receipt or refusal), so one bad message does not hold back the others."""
+    verified = verify(http_message, body)
     peer = verified.peer_key.peer
+    try:
+        raw = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise Refused("malformed_json", "报文不是合法的 JSON", status=400) from e
+    items = raw.get("messages") if isinstance(raw, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+        raise Refused("schema_invalid", f'批量报文须为 {{"messages": [...]}}，含 1 至 {MAX_BATCH} 条消息', status=422)
+    _burn_nonce(peer, verified.nonce)
+    results: list[Receipt | Refusal] = []
+    for item in items:
+        try:
+            message = _validated(item)
+            results.append(accept(peer, message, nonce=None))
+        except Refused as refused:
+            message_id = item.get("id") if isinstance(item, dict) else None
+            results.append(Refusal(error=refused.code, message=refused.message, message_id=str(message_id or "")))
+    return results
+
+
+def _burn_nonce(peer: Peer, nonce: str) -> None:
+    try:
+        with transaction.atomic():
+            SeenNonce.objects.create(nonce=nonce, peer=peer)
+    except IntegrityError as e:
+        raise Refused("replay", "重放的请求（nonce 已使用）") from e
+
+
+def accept(peer: Peer, message, nonce: str | None) -> Receipt:
+    """Store and apply one authentic message from `peer` (pushed, in a batch, or pulled from its feed).
+    With `nonce`, the request's nonce is recorded in the same transaction."""
     if message.sender != peer.name:
         raise Refused("sender_mismatch", "消息发送方与签名密钥所属平台不一致", status=403)
     if message.recipient != settings.PLATFORM_ID:
         raise Refused("wrong_recipient", f"消息的接收方不是本平台（{settings.PLATFORM_ID}）", status=403)
     try:
         with transaction.atomic():
-            status = _store_and_apply(peer, message, verified)
+            if nonce is not None:
+                _burn_nonce(peer, nonce)
+            status, row = _store_and_apply(peer, message)
     except IntegrityError as e:
-        # Two copies racing, or a nonce seen a moment ago: the unique constraints decided.
-        if SeenNonce.objects.filter(nonce=verified.nonce).exists():
-            raise Refused("replay", "重放的请求（nonce 已使用）") from e
-        existing = InboxMessage.objects.filter(pk=message.id).first()
-        if existing and existing.digest == _body_digest(message):
-            status = "duplicate"
-        else:
+        # Two copies raced: the unique constraints decided which one is stored.
+        row = InboxMessage.objects.filter(pk=message.id).first()
+        if row is None or row.digest != message_digest(message):
             raise Refused("message_conflict", "消息序号或标识与已收到的消息冲突", status=409) from e
-    receipt = Receipt(
+        status = "duplicate"
+    return Receipt(
         message_id=message.id,
         status=status,
         receiver=settings.PLATFORM_ID,
-        received_at=timezone.now(),
-        content_digest=verified.content_digest,
+        received_at=row.received_at,  # the first receipt's time, also for a duplicate: it dates the delivery
+        message_digest=row.digest,
     )
-    return (202 if status == "waiting" else 200), receipt
 
 
-def _body_digest(message) -> str:
+def message_digest(message) -> str:
+    """SHA-256 of the message's canonical JSON: the same on both sides, whatever the transport did."""
     return hashlib.sha256(message.model_dump_json().encode()).hexdigest()
 
 
-def _store_and_apply(peer: Peer, message, verified: Verified) -> str:
-    if SeenNonce.objects.filter(nonce=verified.nonce).exists():
-        raise Refused("replay", "重放的请求（nonce 已使用）")
-    SeenNonce.objects.create(nonce=verified.nonce, peer=peer)
-    digest = _body_digest(message)
+def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
+    digest = message_digest(message)
     existing = InboxMessage.objects.filter(pk=message.id).first()
     if existing is not None:
         if existing.digest != digest:
             raise Refused("message_conflict", "同一消息标识下的内容不同", status=409)
-        return "duplicate"  # the same message again: acknowledged, not re-applied
+        return "duplicate", existing  # the same message again: acknowledged, not re-applied
     cursor, _ = CaseCursor.objects.select_for_update().get_or_create(peer=peer, case=message.case)
     if message.seq <= cursor.applied_seq:
         raise Refused("message_conflict", f"案件内序号 {message.seq} 已被其他消息使用", status=409)
@@ -115,12 +153,12 @@ def _store_and_apply(peer: Peer, message, verified: Verified) -> str:
             message.seq,
             cursor.applied_seq + 1,
         )
-        return "waiting"
+        return "waiting", row
     _apply(row, message.payload, strict=True)
     cursor.applied_seq = message.seq
     _apply_waiting_successors(cursor)
     cursor.save(update_fields=["applied_seq"])
-    return "applied"
+    return "applied", row
 
 
 def _apply(row: InboxMessage, payload, strict: bool) -> None:

@@ -19,8 +19,8 @@ class Peer(models.Model):
         return self.display_name
 
     @property
-    def messages_url(self) -> str:
-        return self.base_url.rstrip("/") + "/docking/v1/messages"
+    def batches_url(self) -> str:
+        return self.base_url.rstrip("/") + "/docking/v1/batches"
 
 
 class PeerKey(models.Model):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import registry
-from .models import OutboxMessage, OutboxStatus, PeerKey
+from .models import OutboxMessage, OutboxStatus, Peer, PeerKey
 from .outbox import envelope_of
 from .signing import RESPONSE_COMPONENTS, Refused, sign, verify
 
@@ -32,7 +32,9 @@ PERMANENT = {
 }
 
 _session = requests.Session()  # keep-alive to each peer
-CLAIM_LEASE = dt.timedelta(seconds=30)
+CLAIM_LEASE = dt.timedelta(seconds=90)  # longer than one batch may take (timeout below)
+BATCH_SIZE = 200
+DELIVERED = {"applied", "waiting", "duplicate"}
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -46,50 +48,50 @@ class DeliveryFailed(Exception):
         self.reason, self.permanent = reason, permanent
 
 
-def _post(message: OutboxMessage) -> dict:
-    body = json.dumps(envelope_of(message), ensure_ascii=False, separators=(",", ":")).encode()
-    request = requests.Request(
-        "POST", message.peer.messages_url, data=body, headers={"Content-Type": "application/json"}
-    ).prepare()
-    sign(request, body)
+def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], dict]:
+    """Send messages in one signed request; return each message's result (in order) and the signature
+    of the receiver's answer."""
+    envelopes = [envelope_of(m) for m in messages]
+    body = json.dumps({"messages": envelopes}, ensure_ascii=False, separators=(",", ":")).encode()
+    request = requests.Request("POST", peer.batches_url, data=body, headers={"Content-Type": "application/json"})
+    prepared = request.prepare()
+    sign(prepared, body)
     try:
-        response = _session.send(request, timeout=(5, 20))
+        response = _session.send(prepared, timeout=(5, 60))
     except requests.RequestException as e:
         raise DeliveryFailed(f"网络错误：{type(e).__name__}: {e}") from e
-    if response.status_code in (200, 202):
-        return _verified_receipt(message, response)
+    if response.status_code != 200:
+        try:
+            refusal = response.json()
+            code, text = refusal.get("error", ""), refusal.get("message", "")
+        except ValueError:
+            code, text = "", response.text[:500]
+        raise DeliveryFailed(f"HTTP {response.status_code} {code} {text}".strip(), permanent=code in PERMANENT)
     try:
-        refusal = response.json()
-        code, text = refusal.get("error", ""), refusal.get("message", "")
-    except ValueError:
-        code, text = "", response.text[:500]
-    raise DeliveryFailed(f"HTTP {response.status_code} {code} {text}".strip(), permanent=code in PERMANENT)
-
-
-def _verified_receipt(message: OutboxMessage, response) -> dict:
-    def peer_key(key_id: str) -> PeerKey:
-        key = (
-            PeerKey.objects.select_related("peer")
-            .filter(key_id=key_id, peer=message.peer, revoked_at__isnull=True)
-            .first()
+        verify(
+            _ResponseView(response.status_code, response.headers),
+            response.content,
+            components=RESPONSE_COMPONENTS,
+            key_lookup=lambda key_id: _peer_key(peer, key_id),
         )
-        if key is None:
-            raise Refused("unknown_key", f"回执签名的密钥未登记：{key_id}")
-        return key
-
-    view = _ResponseView(response.status_code, response.headers)
-    try:
-        verify(view, response.content, components=RESPONSE_COMPONENTS, key_lookup=peer_key)
-        receipt = response.json()
-    except (Refused, ValueError) as e:
+        results = response.json()["results"]
+    except (Refused, ValueError, KeyError, TypeError) as e:
         raise DeliveryFailed(f"回执无效：{e}") from e
-    if receipt.get("message_id") != str(message.id):
-        raise DeliveryFailed("回执与消息不符")
-    return {
-        "receipt": receipt,
+    if len(results) != len(messages):
+        raise DeliveryFailed("回执条数与消息条数不符")
+    signature = {
         "signature_input": response.headers.get("Signature-Input"),
         "signature": response.headers.get("Signature"),
+        "content_digest": response.headers.get("Content-Digest"),
     }
+    return results, signature
+
+
+def _peer_key(peer: Peer, key_id: str) -> PeerKey:
+    key = PeerKey.objects.filter(key_id=key_id, peer=peer, revoked_at__isnull=True).select_related("peer").first()
+    if key is None:
+        raise Refused("unknown_key", f"回执签名的密钥未登记：{key_id}")
+    return key
 
 
 class _ResponseView:
@@ -112,44 +114,63 @@ def _claim_due(limit: int) -> list[OutboxMessage]:
     return rows
 
 
-def deliver_due(limit: int = 100) -> int:
-    """Deliver what is due now; return how many were delivered."""
+def deliver_due(limit: int = 4 * BATCH_SIZE) -> int:
+    """Deliver what is due now, in batches per peer; return how many were delivered."""
     delivered = 0
-    for message in _claim_due(limit):
-        try:
-            receipt = _post(message)
-        except DeliveryFailed as failure:
-            _record_failure(message, failure)
-            continue
-        _record_delivery(message, receipt)
-        delivered += 1
+    rows = _claim_due(limit)
+    by_peer: dict[int, list[OutboxMessage]] = {}
+    for row in rows:
+        by_peer.setdefault(row.peer_id, []).append(row)
+    for group in by_peer.values():
+        for start in range(0, len(group), BATCH_SIZE):
+            chunk = group[start : start + BATCH_SIZE]
+            try:
+                results, signature = _post_batch(chunk[0].peer, chunk)
+            except DeliveryFailed as failure:
+                _record(chunk, [failure] * len(chunk), None)
+                continue
+            outcomes = [
+                r
+                if r.get("status") in DELIVERED
+                else DeliveryFailed(f"{r.get('error')} {r.get('message')}", permanent=r.get("error") in PERMANENT)
+                for r in results
+            ]
+            _record(chunk, outcomes, signature)
+            delivered += sum(1 for o in outcomes if not isinstance(o, DeliveryFailed))
     return delivered
 
 
 @transaction.atomic
-def _record_delivery(message: OutboxMessage, receipt: dict) -> None:
-    message.status, message.delivered_at, message.receipt = OutboxStatus.DELIVERED, timezone.now(), receipt
-    message.attempts += 1
-    message.last_error = ""
-    message.save(update_fields=["status", "delivered_at", "receipt", "attempts", "last_error"])
-    hook = registry.delivery_hook(message.type)
-    if hook is not None:
-        hook(message)
-
-
-@transaction.atomic
-def _record_failure(message: OutboxMessage, failure: DeliveryFailed) -> None:
-    message.attempts += 1
-    message.last_error = failure.reason[:2000]
-    if failure.permanent or message.attempts >= settings.SUTIAO_RELAY_MAX_ATTEMPTS:
-        message.status = OutboxStatus.PARKED
-        log.error("parked %s %s after %s attempts: %s", message.type, message.id, message.attempts, failure.reason)
-    else:
-        message.next_attempt_at = timezone.now() + dt.timedelta(seconds=backoff_seconds(message.attempts))
-        log.warning(
-            "delivery of %s %s failed (attempt %s): %s", message.type, message.id, message.attempts, failure.reason
-        )
-    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+def _record(messages: list[OutboxMessage], outcomes: list, signature: dict | None) -> None:
+    now = timezone.now()
+    for message, outcome in zip(messages, outcomes, strict=True):
+        message.attempts += 1
+        if isinstance(outcome, DeliveryFailed):
+            message.last_error = outcome.reason[:2000]
+            if outcome.permanent or message.attempts >= settings.SUTIAO_RELAY_MAX_ATTEMPTS:
+                message.status = OutboxStatus.PARKED
+                log.error(
+                    "parked %s %s after %s attempts: %s", message.type, message.id, message.attempts, outcome.reason
+                )
+            else:
+                message.next_attempt_at = now + dt.timedelta(seconds=backoff_seconds(message.attempts))
+                log.warning(
+                    "delivery of %s %s failed (attempt %s): %s",
+                    message.type,
+                    message.id,
+                    message.attempts,
+                    outcome.reason,
+                )
+        else:
+            message.status, message.delivered_at, message.last_error = OutboxStatus.DELIVERED, now, ""
+            message.receipt = {"receipt": outcome, **(signature or {})}
+    OutboxMessage.objects.bulk_update(
+        messages, ["attempts", "last_error", "status", "next_attempt_at", "delivered_at", "receipt"]
+    )
+    for message in messages:
+        hook = registry.delivery_hook(message.type)
+        if message.status == OutboxStatus.DELIVERED and hook is not None:
+            hook(message)
 
 
 @transaction.atomic

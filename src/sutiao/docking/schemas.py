@@ -185,10 +185,17 @@ class Receipt(Strict):
     status: Literal["applied", "waiting", "duplicate"]
     receiver: ShortText
     received_at: dt.datetime
-    content_digest: str
+    message_digest: str
 
 
 class Refusal(Strict):
     error: str
     message: str
+    message_id: str | None = None
     detail: list | dict | str | None = None
+
+
+class BatchReceipt(Strict):
+    """The answer to a batch: one entry per message, in the order sent."""
+
+    results: list[Receipt | Refusal]

@@ -8,8 +8,9 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from .inbox import receive
+from .inbox import receive, receive_batch
 from .openapi import openapi_document
+from .schemas import BatchReceipt
 from .signing import RESPONSE_COMPONENTS, HttpMessage, Refused, sign
 
 log = logging.getLogger("sutiao.docking.inbox")
@@ -25,9 +26,8 @@ def _refusal(refused: Refused, request) -> JsonResponse:
     return JsonResponse(body, status=refused.status, json_dumps_params={"ensure_ascii": False, "default": str})
 
 
-@csrf_exempt
-@require_POST
-def messages(request):
+def _take(request, receive_fn):
+    """What both endpoints do around the receiving: size and type first, a signed answer last."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -36,16 +36,27 @@ def messages(request):
         return _refusal(Refused("body_too_large", "报文过大", status=413), request)
     if request.content_type != "application/json":
         return _refusal(Refused("unsupported_media_type", "报文类型须为 application/json", status=415), request)
-    body = request.body
     view = HttpMessage(method=request.method, url=request.build_absolute_uri(), headers=request.headers)
     try:
-        status, receipt = receive(view, body)
+        status, answer = receive_fn(view, request.body)
     except Refused as refused:
         return _refusal(refused, request)
-    payload = receipt.model_dump_json().encode()
+    payload = answer.model_dump_json().encode()
     response = HttpResponse(payload, status=status, content_type="application/json")
     sign(_SignableResponse(response), payload, components=RESPONSE_COMPONENTS)
     return response
+
+
+@csrf_exempt
+@require_POST
+def messages(request):
+    return _take(request, receive)
+
+
+@csrf_exempt
+@require_POST
+def batches(request):
+    return _take(request, lambda view, body: (200, BatchReceipt(results=receive_batch(view, body))))
 
 
 class _SignableResponse:
