@@ -125,3 +125,20 @@ def test_nothing_is_lost_while_the_receiver_is_down(live):
     admin = live.api("org1_admin")
     wait_for(lambda: investor_delegation(admin, delegation_id), timeout=90, what="the delegation after recovery")
     assert wait_for(lambda: court_case(live, case["id"])["delegations"][0]["received_at"], what="receipt")
+
+
+def test_a_message_whose_push_never_happens_arrives_through_the_feed(live):
+    court = live.api("court_filing")
+    case = register_consented_case(court, investor_name="钱八")
+    live.court.stop(roles=("worker",))  # nothing pushes from the court now
+    try:
+        delegation_id = court.post(f"/cases/{case['id']}/delegate", {"organisation_id": ORG1})["delegations"][0]["id"]
+        admin = live.api("org1_admin")
+        pulled = wait_for(lambda: investor_delegation(admin, delegation_id), what="the delegation pulled from the feed")
+        assert pulled["state"] == "received"
+        assert court_case(live, case["id"])["delegations"][0]["received_at"] is None  # the court has no receipt yet
+    finally:
+        live.court.start(live.court.var_dir / "logs", roles=("worker",))
+    # The court's relay pushes later: the investor answers "duplicate" with the first receipt's time.
+    received_at = wait_for(lambda: court_case(live, case["id"])["delegations"][0]["received_at"], what="receipt")
+    assert received_at.startswith(pulled["received_at"][:19])

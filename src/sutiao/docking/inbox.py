@@ -2,7 +2,6 @@
 commit in one transaction (DESIGN.md §4)."""
 
 import datetime as dt
-import hashlib
 import json
 import logging
 
@@ -13,7 +12,7 @@ from pydantic import ValidationError
 
 from . import registry
 from .models import CaseCursor, InboxMessage, InboxStatus, Peer, SeenNonce
-from .schemas import MESSAGE_ADAPTER, PAYLOAD_CLASSES, Receipt, Refusal
+from .schemas import MESSAGE_ADAPTER, PAYLOAD_CLASSES, Receipt, Refusal, message_digest
 from .signing import Refused, verify
 
 log = logging.getLogger("sutiao.docking.inbox")
@@ -115,11 +114,6 @@ def accept(peer: Peer, message, nonce: str | None) -> Receipt:
         received_at=row.received_at,  # the first receipt's time, also for a duplicate: it dates the delivery
         message_digest=row.digest,
     )
-
-
-def message_digest(message) -> str:
-    """SHA-256 of the message's canonical JSON: the same on both sides, whatever the transport did."""
-    return hashlib.sha256(message.model_dump_json().encode()).hexdigest()
 
 
 def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:

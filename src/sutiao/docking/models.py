@@ -57,6 +57,9 @@ class OutboxMessage(models.Model):
     occurred_at = models.DateTimeField("发生时间")
     causation = models.UUIDField("起因消息", null=True, blank=True)
     payload = models.JSONField("内容")
+    digest = models.CharField(
+        "内容摘要", max_length=64, help_text="SHA-256 of the canonical message, as the receiver computes it"
+    )
     status = models.CharField("状态", max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
@@ -67,7 +70,10 @@ class OutboxMessage(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "发件箱"
         constraints = [models.UniqueConstraint(fields=["peer", "case", "seq"], name="outbox_case_seq_unique")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["peer", "occurred_at", "id"], name="outbox_feed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} #{self.seq} → {self.peer_id}"
@@ -132,3 +138,11 @@ class SeenNonce(models.Model):
     nonce = models.CharField(max_length=128, primary_key=True)
     peer = models.ForeignKey(Peer, on_delete=models.CASCADE)
     seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class FeedCursor(models.Model):
+    """How far this platform has read a peer's catch-up feed."""
+
+    peer = models.OneToOneField(Peer, on_delete=models.CASCADE, primary_key=True)
+    cursor = models.CharField(max_length=200, blank=True)
+    pulled_at = models.DateTimeField(null=True, blank=True)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sutiao.kernel.ids import new_id
 
 from .models import CaseSequence, OutboxMessage, Peer
-from .schemas import MESSAGE_ADAPTER
+from .schemas import MESSAGE_ADAPTER, message_digest
 
 
 def send(peer: Peer, message_type: str, case: UUID, payload: BaseModel, causation: UUID | None = None) -> OutboxMessage:
@@ -36,7 +36,7 @@ def send(peer: Peer, message_type: str, case: UUID, payload: BaseModel, causatio
     }
     # Validate what we send with the same schema the receiver applies: a bad message fails here, in
     # the business transaction, not hours later at the peer.
-    MESSAGE_ADAPTER.validate_python(envelope)
+    validated = MESSAGE_ADAPTER.validate_python(envelope)
     return OutboxMessage.objects.create(
         id=envelope["id"],
         peer=peer,
@@ -46,6 +46,7 @@ def send(peer: Peer, message_type: str, case: UUID, payload: BaseModel, causatio
         occurred_at=now,
         causation=causation,
         payload=envelope["payload"],
+        digest=message_digest(validated),
         next_attempt_at=now,
     )
 

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import registry
-from .models import OutboxMessage, OutboxStatus, Peer, PeerKey
+from .models import OutboxMessage, OutboxStatus, Peer
 from .outbox import envelope_of
-from .signing import RESPONSE_COMPONENTS, Refused, sign, verify
+from .signing import Refused, sign, verify_response
 
 log = logging.getLogger("sutiao.docking.relay")
 
@@ -68,12 +68,7 @@ def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], 
             code, text = "", response.text[:500]
         raise DeliveryFailed(f"HTTP {response.status_code} {code} {text}".strip(), permanent=code in PERMANENT)
     try:
-        verify(
-            _ResponseView(response.status_code, response.headers),
-            response.content,
-            components=RESPONSE_COMPONENTS,
-            key_lookup=lambda key_id: _peer_key(peer, key_id),
-        )
+        verify_response(peer, response)
         results = response.json()["results"]
     except (Refused, ValueError, KeyError, TypeError) as e:
         raise DeliveryFailed(f"回执无效：{e}") from e
@@ -85,18 +80,6 @@ def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], 
         "content_digest": response.headers.get("Content-Digest"),
     }
     return results, signature
-
-
-def _peer_key(peer: Peer, key_id: str) -> PeerKey:
-    key = PeerKey.objects.filter(key_id=key_id, peer=peer, revoked_at__isnull=True).select_related("peer").first()
-    if key is None:
-        raise Refused("unknown_key", f"回执签名的密钥未登记：{key_id}")
-    return key
-
-
-class _ResponseView:
-    def __init__(self, status_code, headers):
-        self.status_code, self.headers, self.request = status_code, headers, None
 
 
 def _claim_due(limit: int) -> list[OutboxMessage]:

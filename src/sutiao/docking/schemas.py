@@ -2,6 +2,7 @@
 message that does not validate is refused with a machine-readable reason (DESIGN.md §4)."""
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
@@ -176,6 +177,11 @@ Message = Annotated[
     Field(discriminator="type"),
 ]
 MESSAGE_ADAPTER = TypeAdapter(Message)
+
+
+def message_digest(message) -> str:
+    """SHA-256 of a validated message's canonical JSON: the same on both sides, whatever the transport did."""
+    return hashlib.sha256(message.model_dump_json().encode()).hexdigest()
 
 
 class Receipt(Strict):

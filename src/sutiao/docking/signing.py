@@ -30,6 +30,8 @@ TAG = "sutiao-docking-v1"
 LABEL = "sutiao"
 REQUEST_COMPONENTS = ("@method", "@path", "content-type", "content-digest")
 RESPONSE_COMPONENTS = ("@status", "content-type", "content-digest")
+# Reads (the catch-up feed, the reconciliation summaries) also bind the query: the cursor asked for.
+FEED_COMPONENTS = ("@method", "@path", "@query", "content-type", "content-digest")
 CLOCK_SKEW = dt.timedelta(seconds=30)
 
 
@@ -182,3 +184,22 @@ def _registered_key(key_id: str) -> PeerKey:
     if key.revoked_at is not None:
         raise Refused("key_revoked", f"密钥已吊销：{key_id}")
     return key
+
+
+class ResponseView:
+    """A received response as http-message-signatures reads it."""
+
+    def __init__(self, response):
+        self.status_code, self.headers, self.request = response.status_code, response.headers, None
+
+
+def verify_response(peer, response, components=RESPONSE_COMPONENTS) -> Verified:
+    """Verify a peer's signed answer against that peer's own registered, unrevoked keys."""
+
+    def lookup(key_id: str) -> PeerKey:
+        key = PeerKey.objects.filter(key_id=key_id, peer=peer, revoked_at__isnull=True).select_related("peer").first()
+        if key is None:
+            raise Refused("unknown_key", f"回执签名的密钥未登记：{key_id}")
+        return key
+
+    return verify(ResponseView(response), response.content, components=components, key_lookup=lookup)

@@ -8,10 +8,11 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from .feed import PAGE, page_for
 from .inbox import receive, receive_batch
 from .openapi import openapi_document
 from .schemas import BatchReceipt
-from .signing import RESPONSE_COMPONENTS, HttpMessage, Refused, sign
+from .signing import FEED_COMPONENTS, RESPONSE_COMPONENTS, HttpMessage, Refused, sign, verify
 
 log = logging.getLogger("sutiao.docking.inbox")
 
@@ -41,7 +42,10 @@ def _take(request, receive_fn):
         status, answer = receive_fn(view, request.body)
     except Refused as refused:
         return _refusal(refused, request)
-    payload = answer.model_dump_json().encode()
+    return _signed_json(answer.model_dump_json().encode(), status)
+
+
+def _signed_json(payload: bytes, status: int) -> HttpResponse:
     response = HttpResponse(payload, status=status, content_type="application/json")
     sign(_SignableResponse(response), payload, components=RESPONSE_COMPONENTS)
     return response
@@ -64,6 +68,21 @@ class _SignableResponse:
 
     def __init__(self, response: HttpResponse):
         self.status_code, self.headers, self.request = response.status_code, response.headers, None
+
+
+@require_GET
+def feed(request):
+    """The catch-up feed: what this platform has sent to the peer whose key signed the request."""
+    view = HttpMessage(method=request.method, url=request.build_absolute_uri(), headers=request.headers)
+    try:
+        verified = verify(view, request.body, components=FEED_COMPONENTS)
+        limit = int(request.GET.get("limit") or PAGE)
+        page = page_for(verified.peer_key.peer, request.GET.get("after", ""), limit)
+    except Refused as refused:
+        return _refusal(refused, request)
+    except ValueError:
+        return _refusal(Refused("schema_invalid", "limit 须为整数", status=400), request)
+    return _signed_json(json.dumps(page, ensure_ascii=False).encode(), 200)
 
 
 @require_GET

@@ -170,5 +170,7 @@ SUTIAO_RELAY_BACKOFF_BASE = float(os.environ.get("SUTIAO_RELAY_BACKOFF_BASE", "1
 SUTIAO_RELAY_BACKOFF_CAP = float(os.environ.get("SUTIAO_RELAY_BACKOFF_CAP", "300"))
 SUTIAO_WORKER_POLL_SECONDS = float(os.environ.get("SUTIAO_WORKER_POLL_SECONDS", "0.5"))
 SUTIAO_DEADLINE_SCAN_SECONDS = float(os.environ.get("SUTIAO_DEADLINE_SCAN_SECONDS", "60"))
+# The catch-up feed serves only messages older than this, so a slow transaction cannot slip behind a cursor.
+SUTIAO_FEED_SETTLE_SECONDS = float(os.environ.get("SUTIAO_FEED_SETTLE_SECONDS", "5"))
 # Which answer period applies (kernel/rules.py): "securities" = 5 working days (notice §4(5)).
 SUTIAO_ANSWER_PERIOD = os.environ.get("SUTIAO_ANSWER_PERIOD", "securities")

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from sutiao.docking import registry, relay
+from sutiao.docking.feed import pull_all
 from sutiao.docking.inbox import forget_old_nonces
 
 log = logging.getLogger("sutiao.worker")
@@ -33,7 +34,8 @@ class Command(BaseCommand):
             delivered = self._guarded("relay", relay.deliver_due)
             if once or time.monotonic() - last_periodic >= settings.SUTIAO_DEADLINE_SCAN_SECONDS:
                 last_periodic = time.monotonic()
-                for name, job in [*registry.periodic_jobs(), ("forget_old_nonces", forget_old_nonces)]:
+                jobs = [("pull_feeds", pull_all), *registry.periodic_jobs(), ("forget_old_nonces", forget_old_nonces)]
+                for name, job in jobs:
                     self._guarded(name, job)
             if once:
                 break
