@@ -53,3 +53,25 @@ def _recompute(**_signal_kwargs):
 
 
 year_loaded.connect(_recompute, dispatch_uid="court-recompute-deadlines")
+
+
+_NEUTRAL = {
+    "sent": "pending",
+    "received": "pending",
+    "accepted": "accepted",
+    "declined": "declined",
+    "overdue": "withdrawn",
+    "recalled": "withdrawn",
+}
+
+
+@registry.reports_case_states
+def delegation_states(case_ids):
+    """Each delegation's state in the vocabulary both platforms share (for reconciliation)."""
+    states: dict = {}
+    for case, delegation, state, outcome in Delegation.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "id", "state", "outcome"
+    ):
+        neutral = f"concluded:{outcome}" if state == "concluded" else _NEUTRAL[state]
+        states.setdefault(case, {})[delegation] = neutral
+    return states

@@ -146,3 +146,22 @@ class FeedCursor(models.Model):
     peer = models.OneToOneField(Peer, on_delete=models.CASCADE, primary_key=True)
     cursor = models.CharField(max_length=200, blank=True)
     pulled_at = models.DateTimeField(null=True, blank=True)
+
+
+class ReconciliationRun(models.Model):
+    """One comparison of this platform with a peer, case by case (DESIGN.md §4 Recovery)."""
+
+    peer = models.ForeignKey(Peer, verbose_name="对接平台", on_delete=models.CASCADE, related_name="reconciliations")
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    cases_compared = models.PositiveIntegerField("比对案件数", default=0)
+    in_flight = models.PositiveIntegerField("在途消息数", default=0)
+    differences = models.JSONField("差异", default=list)
+    error = models.TextField("错误", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "对账记录"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.started_at:%Y-%m-%d %H:%M} 差异 {len(self.differences)}"

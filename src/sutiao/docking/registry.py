@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 _handlers: dict[str, Callable] = {}
 _delivery_hooks: dict[str, Callable] = {}
-_periodic: list[tuple[str, Callable[[], object]]] = []
+_periodic: list[tuple[str, str, Callable[[], object]]] = []
+_case_states: list[Callable] = []
 
 
 class Rejected(Exception):
@@ -33,14 +34,29 @@ def on_delivered(message_type: str):
     return register
 
 
-def periodic(name: str):
-    """Register a job the platform's worker runs every SUTIAO_DEADLINE_SCAN_SECONDS."""
+def periodic(name: str, every: str = "SUTIAO_DEADLINE_SCAN_SECONDS"):
+    """Register a job the platform's worker runs every `settings.<every>` seconds (and once at start-up)."""
 
     def register(fn):
-        _periodic.append((name, fn))
+        _periodic.append((name, every, fn))
         return fn
 
     return register
+
+
+def reports_case_states(fn):
+    """Register fn(case_ids) -> {case_id: {delegation_id: neutral state}} for reconciliation. Neutral
+    states are the ones both platforms can name: pending, accepted, declined, withdrawn, concluded:<outcome>."""
+    _case_states.append(fn)
+    return fn
+
+
+def case_states(case_ids) -> dict:
+    merged: dict = {}
+    for fn in _case_states:
+        for case, states in fn(case_ids).items():
+            merged.setdefault(str(case), {}).update({str(k): v for k, v in states.items()})
+    return merged
 
 
 def handler_for(message_type: str) -> Callable | None:
@@ -51,5 +67,5 @@ def delivery_hook(message_type: str) -> Callable | None:
     return _delivery_hooks.get(message_type)
 
 
-def periodic_jobs() -> list[tuple[str, Callable[[], object]]]:
+def periodic_jobs() -> list[tuple[str, str, Callable[[], object]]]:
     return list(_periodic)

@@ -8,9 +8,10 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from .feed import PAGE, page_for
+from .feed import page_for
 from .inbox import receive, receive_batch
 from .openapi import openapi_document
+from .reconcile import summaries
 from .schemas import BatchReceipt
 from .signing import FEED_COMPONENTS, RESPONSE_COMPONENTS, HttpMessage, Refused, sign, verify
 
@@ -70,19 +71,30 @@ class _SignableResponse:
         self.status_code, self.headers, self.request = response.status_code, response.headers, None
 
 
-@require_GET
-def feed(request):
-    """The catch-up feed: what this platform has sent to the peer whose key signed the request."""
+def _signed_read(request, read):
+    """A signed GET from a peer: verify who asks, answer with what `read(peer, after, limit)` gives, signed."""
     view = HttpMessage(method=request.method, url=request.build_absolute_uri(), headers=request.headers)
     try:
         verified = verify(view, request.body, components=FEED_COMPONENTS)
-        limit = int(request.GET.get("limit") or PAGE)
-        page = page_for(verified.peer_key.peer, request.GET.get("after", ""), limit)
+        limit = int(request.GET.get("limit") or 500)
+        answer = read(verified.peer_key.peer, request.GET.get("after", ""), limit)
     except Refused as refused:
         return _refusal(refused, request)
     except ValueError:
-        return _refusal(Refused("schema_invalid", "limit 须为整数", status=400), request)
-    return _signed_json(json.dumps(page, ensure_ascii=False).encode(), 200)
+        return _refusal(Refused("schema_invalid", "after 或 limit 参数无效", status=400), request)
+    return _signed_json(json.dumps(answer, ensure_ascii=False, default=str).encode(), 200)
+
+
+@require_GET
+def feed(request):
+    """The catch-up feed: what this platform has sent to the peer whose key signed the request."""
+    return _signed_read(request, page_for)
+
+
+@require_GET
+def cases(request):
+    """Per-case summaries for the peer's reconciliation."""
+    return _signed_read(request, summaries)
 
 
 @require_GET

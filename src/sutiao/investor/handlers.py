@@ -15,3 +15,23 @@ def _recompute(**_signal_kwargs):
 
 
 year_loaded.connect(_recompute, dispatch_uid="investor-recompute-deadlines")
+
+
+_NEUTRAL = {
+    "received": "pending",
+    "accepted": "accepted",
+    "mediating": "accepted",
+    "declined": "declined",
+    "recalled": "withdrawn",
+}
+
+
+@registry.reports_case_states
+def delegation_states(case_ids):
+    """Each delegation's state in the vocabulary both platforms share (for reconciliation)."""
+    states: dict = {}
+    for case, delegation, state, outcome in Delegation.objects.filter(case__in=case_ids).values_list(
+        "case", "id", "state", "outcome"
+    ):
+        states.setdefault(case, {})[delegation] = f"concluded:{outcome}" if outcome else _NEUTRAL[state]
+    return states

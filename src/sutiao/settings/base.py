@@ -172,5 +172,7 @@ SUTIAO_WORKER_POLL_SECONDS = float(os.environ.get("SUTIAO_WORKER_POLL_SECONDS", 
 SUTIAO_DEADLINE_SCAN_SECONDS = float(os.environ.get("SUTIAO_DEADLINE_SCAN_SECONDS", "60"))
 # The catch-up feed serves only messages older than this, so a slow transaction cannot slip behind a cursor.
 SUTIAO_FEED_SETTLE_SECONDS = float(os.environ.get("SUTIAO_FEED_SETTLE_SECONDS", "5"))
+SUTIAO_FEED_PULL_SECONDS = float(os.environ.get("SUTIAO_FEED_PULL_SECONDS", "30"))
+SUTIAO_RECONCILE_SECONDS = float(os.environ.get("SUTIAO_RECONCILE_SECONDS", "3600"))
 # Which answer period applies (kernel/rules.py): "securities" = 5 working days (notice §4(5)).
 SUTIAO_ANSWER_PERIOD = os.environ.get("SUTIAO_ANSWER_PERIOD", "securities")

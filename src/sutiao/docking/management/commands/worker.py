@@ -12,6 +12,7 @@ from django.db import close_old_connections
 from sutiao.docking import registry, relay
 from sutiao.docking.feed import pull_all
 from sutiao.docking.inbox import forget_old_nonces
+from sutiao.docking.reconcile import reconcile_all
 
 log = logging.getLogger("sutiao.worker")
 
@@ -27,15 +28,20 @@ class Command(BaseCommand):
         if not once:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, lambda *_: stop.set())
-        last_periodic = 0.0
+        jobs = [
+            ("pull_feeds", "SUTIAO_FEED_PULL_SECONDS", pull_all),
+            ("forget_old_nonces", "SUTIAO_DEADLINE_SCAN_SECONDS", forget_old_nonces),
+            ("reconcile", "SUTIAO_RECONCILE_SECONDS", reconcile_all),
+            *registry.periodic_jobs(),
+        ]
+        last_run = {name: -float("inf") for name, _, _ in jobs}  # every job runs once at start-up
         log.info("%s worker started", settings.PLATFORM)
         while not stop.is_set():
             close_old_connections()
             delivered = self._guarded("relay", relay.deliver_due)
-            if once or time.monotonic() - last_periodic >= settings.SUTIAO_DEADLINE_SCAN_SECONDS:
-                last_periodic = time.monotonic()
-                jobs = [("pull_feeds", pull_all), *registry.periodic_jobs(), ("forget_old_nonces", forget_old_nonces)]
-                for name, job in jobs:
+            for name, every, job in jobs:
+                if once or time.monotonic() - last_run[name] >= getattr(settings, every):
+                    last_run[name] = time.monotonic()
                     self._guarded(name, job)
             if once:
                 break
