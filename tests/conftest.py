@@ -103,3 +103,9 @@ def envelope(message_type: str, case, seq: int, payload: dict, sender: str, reci
 @pytest.fixture
 def make_envelope():
     return envelope
+
+
+@pytest.fixture
+def sign_headers():
+    """signed_request as a fixture: (body, key) -> the signature headers the relay would send."""
+    return signed_request

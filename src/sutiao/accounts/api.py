@@ -2,11 +2,28 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 
 from sutiao.kernel.errors import DomainError
 
 from .api_auth import TokenAuth
+
+
+class ErrorOut(Schema):
+    """Every refusal: `error` is a code, `message` a Chinese sentence; framework errors carry `detail`."""
+
+    error: str | None = None
+    message: str | None = None
+    field: str | None = None
+    detail: object | None = None
+
+
+REFUSALS = frozenset({400, 401, 403, 404, 405, 409, 413, 415, 422, 429})
+
+
+def responses(ok_status: int, schema) -> dict:
+    """The documented answers of an operation: its success and every 4xx refusal."""
+    return {ok_status: schema, REFUSALS: ErrorOut}
 
 
 def make_api(title: str, namespace: str) -> NinjaAPI:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Schema
 from pydantic import Field
 
-from sutiao.accounts.api import make_api
+from sutiao.accounts.api import make_api, responses
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, MediationOutcome, PartyKind, PartyRole
 
 from . import selectors, services
@@ -131,7 +131,7 @@ def _case(request, case_id) -> Case:
     return selectors.case_for(request.auth, case_id)
 
 
-@api.get("/cases", response=list[CaseOut], summary="本院案件")
+@api.get("/cases", response=responses(200, list[CaseOut]), summary="本院案件")
 def list_cases(request, state: str | None = None):
     services.ensure_court_staff(request.auth)
     cases = selectors.cases_for(request.auth).prefetch_related("parties", "delegations__organisation")
@@ -140,7 +140,7 @@ def list_cases(request, state: str | None = None):
     return [_out(c) for c in cases[:500]]
 
 
-@api.post("/cases", response={201: CaseOut}, summary="登记调解申请")
+@api.post("/cases", response=responses(201, CaseOut), summary="登记调解申请")
 def register_case(request, data: CaseIn):
     case = services.register_case(
         request.auth,
@@ -155,18 +155,18 @@ def register_case(request, data: CaseIn):
     return 201, _out(selectors.case_for(request.auth, case.pk))
 
 
-@api.get("/cases/{case_id}", response=CaseOut, summary="案件详情")
+@api.get("/cases/{case_id}", response=responses(200, CaseOut), summary="案件详情")
 def get_case(request, case_id: UUID):
     return _out(_case(request, case_id))
 
 
-@api.post("/cases/{case_id}/ask-consent", response=CaseOut, summary="征求调解意见")
+@api.post("/cases/{case_id}/ask-consent", response=responses(200, CaseOut), summary="征求调解意见")
 def ask_consent(request, case_id: UUID):
     services.ask_consent(request.auth, _case(request, case_id))
     return _out(_case(request, case_id))
 
 
-@api.post("/cases/{case_id}/consents", response=CaseOut, summary="记录当事人调解意见")
+@api.post("/cases/{case_id}/consents", response=responses(200, CaseOut), summary="记录当事人调解意见")
 def record_consent(request, case_id: UUID, data: ConsentIn):
     case = _case(request, case_id)
     party = get_object_or_404(case.parties, name=data.party)
@@ -182,26 +182,26 @@ def record_consent(request, case_id: UUID, data: ConsentIn):
     return _out(_case(request, case_id))
 
 
-@api.post("/cases/{case_id}/delegate", response=CaseOut, summary="委派/委托调解")
+@api.post("/cases/{case_id}/delegate", response=responses(200, CaseOut), summary="委派/委托调解")
 def delegate(request, case_id: UUID, data: DelegateIn):
     organisation = get_object_or_404(selectors.organisations(), pk=data.organisation_id)
     services.delegate_case(request.auth, _case(request, case_id), organisation)
     return _out(_case(request, case_id))
 
 
-@api.post("/cases/{case_id}/recall", response=CaseOut, summary="撤回委派")
+@api.post("/cases/{case_id}/recall", response=responses(200, CaseOut), summary="撤回委派")
 def recall(request, case_id: UUID, data: ReasonIn):
     services.recall_delegation(request.auth, _case(request, case_id), data.reason)
     return _out(_case(request, case_id))
 
 
-@api.post("/cases/{case_id}/back-to-court", response=CaseOut, summary="转立案或恢复审理")
+@api.post("/cases/{case_id}/back-to-court", response=responses(200, CaseOut), summary="转立案或恢复审理")
 def back_to_court(request, case_id: UUID):
     services.send_back_to_court(request.auth, _case(request, case_id))
     return _out(_case(request, case_id))
 
 
-@api.get("/organisations", response=list[OrganisationOut], summary="可委派的调解组织")
+@api.get("/organisations", response=responses(200, list[OrganisationOut]), summary="可委派的调解组织")
 def organisations(request):
     services.ensure_court_staff(request.auth)
     return list(selectors.organisations())

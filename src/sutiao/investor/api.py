@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Schema
 from pydantic import Field
 
-from sutiao.accounts.api import make_api
+from sutiao.accounts.api import make_api, responses
 from sutiao.kernel.enums import MediationOutcome
 
 from . import selectors, services
@@ -67,7 +67,7 @@ def _out(d: Delegation) -> dict:
     }
 
 
-@api.get("/delegations", response=list[DelegationOut], summary="本组织（或本人）的委派案件")
+@api.get("/delegations", response=responses(200, list[DelegationOut]), summary="本组织（或本人）的委派案件")
 def list_delegations(request, state: str | None = None):
     qs = selectors.delegations_for(request.auth)
     if state:
@@ -75,35 +75,37 @@ def list_delegations(request, state: str | None = None):
     return [_out(d) for d in qs[:500]]
 
 
-@api.get("/delegations/{delegation_id}", response=DelegationOut, summary="委派案件详情")
+@api.get("/delegations/{delegation_id}", response=responses(200, DelegationOut), summary="委派案件详情")
 def get_delegation(request, delegation_id: UUID):
     return _out(selectors.delegation_for(request.auth, delegation_id))
 
 
-@api.post("/delegations/{delegation_id}/accept", response=DelegationOut, summary="接受委派")
+@api.post("/delegations/{delegation_id}/accept", response=responses(200, DelegationOut), summary="接受委派")
 def accept(request, delegation_id: UUID):
     return _out(services.accept_delegation(request.auth, selectors.delegation_for(request.auth, delegation_id)))
 
 
-@api.post("/delegations/{delegation_id}/decline", response=DelegationOut, summary="拒绝委派（须写明理由）")
+@api.post(
+    "/delegations/{delegation_id}/decline", response=responses(200, DelegationOut), summary="拒绝委派（须写明理由）"
+)
 def decline(request, delegation_id: UUID, data: ReasonIn):
     delegation = selectors.delegation_for(request.auth, delegation_id)
     return _out(services.decline_delegation(request.auth, delegation, data.reason))
 
 
-@api.post("/delegations/{delegation_id}/assign", response=DelegationOut, summary="指派调解员")
+@api.post("/delegations/{delegation_id}/assign", response=responses(200, DelegationOut), summary="指派调解员")
 def assign(request, delegation_id: UUID, data: AssignIn):
     delegation = selectors.delegation_for(request.auth, delegation_id)
     mediator = get_object_or_404(selectors.mediators_of(delegation.organisation_id), pk=data.mediator_id)
     return _out(services.assign_mediator(request.auth, delegation, mediator))
 
 
-@api.post("/delegations/{delegation_id}/result", response=DelegationOut, summary="记录调解结果")
+@api.post("/delegations/{delegation_id}/result", response=responses(200, DelegationOut), summary="记录调解结果")
 def record_result(request, delegation_id: UUID, data: ResultIn):
     delegation = selectors.delegation_for(request.auth, delegation_id)
     return _out(services.record_result(request.auth, delegation, data.outcome, terms=data.terms, reason=data.reason))
 
 
-@api.get("/mediators", response=list[MediatorOut], summary="本组织调解员")
+@api.get("/mediators", response=responses(200, list[MediatorOut]), summary="本组织调解员")
 def mediators(request):
     return [{"id": u.pk, "name": u.display_name} for u in selectors.mediators_of(request.auth.institution_id)]
