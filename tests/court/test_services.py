@@ -131,3 +131,26 @@ def test_failed_pre_filing_case_is_filed(staff, delegated):
     case = services.send_back_to_court(staff, delegated.case)
     assert case.state == CourtState.FILED
     assert case.closed_at is not None
+
+
+def test_many_cases_are_delegated_all_or_none(staff, new_case, consented_case, organisation):
+    def consent_all(case):
+        services.ask_consent(staff, case)
+        for party in case.parties.all():
+            services.record_consent(
+                staff, case, party, consented=True, method=ConsentMethod.ONLINE, answered_at=timezone.now()
+            )
+        return case
+
+    ready = [consented_case, consent_all(new_case()), consent_all(new_case())]
+    unasked = new_case()
+    with pytest.raises(DomainError) as refused:
+        services.delegate_cases(staff, [c.pk for c in [*ready, unasked]], organisation)
+    assert refused.value.message == (
+        f"1 件案件不能委派，均未委派：{unasked.number}：未取得以下当事人同意调解的意见，不能委派/委托：李四、某某药业股份有限公司"
+    )
+    assert not Delegation.objects.exists() and not OutboxMessage.objects.exists()
+    delegations = services.delegate_cases(staff, [c.pk for c in ready], organisation)
+    assert len(delegations) == 3
+    assert sorted(OutboxMessage.objects.values_list("seq", flat=True)) == [1, 1, 1]
+    assert set(Case.objects.filter(pk__in=[c.pk for c in ready]).values_list("state", flat=True)) == {"delegated"}

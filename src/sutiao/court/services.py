@@ -149,7 +149,7 @@ def ask_consent(actor: User, case: Case) -> Case:
 
 def latest_consents(case: Case) -> dict[int, Consent]:
     latest: dict[int, Consent] = {}
-    for consent in case.consents.order_by("recorded_at", "id"):
+    for consent in sorted(case.consents.all(), key=lambda c: (c.recorded_at, c.pk)):
         latest[consent.party_id] = consent
     return latest
 
@@ -227,28 +227,65 @@ def _payload_for(case: Case, delegation: Delegation) -> DelegatePayload:
     )
 
 
-@transaction.atomic
 def delegate_case(actor: User, case: Case, organisation: Organisation) -> Delegation:
     """委派 (pre-filing) or 委托 (in litigation) the case to an organisation, through the docking."""
-    case = Case.objects.select_for_update().select_related("court").get(pk=case.pk)
-    ensure_court_staff(actor, case)
-    missing = missing_consent(case)
-    if missing:
-        # 人民法院在委派、委托案件前，应当征求当事人同意 (notice §4(5); LEGAL-RULES L1).
-        names = "、".join(p.name for p in missing)
-        raise DomainError(f"未取得以下当事人同意调解的意见，不能委派/委托：{names}")
-    COURT.next_state(case.state, CourtEvent.DELEGATE)
+    return delegate_cases(actor, [case.pk], organisation)[0]
+
+
+@transaction.atomic
+def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> list[Delegation]:
+    """Delegate many cases at once to one organisation — a representative action's tens of thousands of
+    investors (康美药业: 52,037). All or none: if any case may not be delegated, none is, and the message
+    names every case that stands in the way."""
+    cases = list(
+        Case.objects.select_for_update()
+        .filter(pk__in=case_ids)
+        .select_related("court")
+        .prefetch_related("parties", "claims", "consents__party", "consents__recorded_by", "delegations")
+        .order_by("registered_at")
+    )
+    if len(cases) != len(set(case_ids)):
+        raise DomainError("部分案件不存在")
     if not organisation.active:
         raise DomainError(f"{organisation.name}目前不接受委派", field="organisation")
-    if case.delegations.filter(organisation=organisation, state__in=[DelegationState.DECLINED]).exists():
-        raise DomainError(f"{organisation.name}已拒绝过本案，请选择其他调解组织", field="organisation")
-    delegation = Delegation.objects.create(
-        case=case, organisation=organisation, kind=case.delegation_kind, sent_by=actor, sent_at=timezone.now()
+    problems = []
+    for case in cases:
+        ensure_court_staff(actor, case)
+        missing = missing_consent(case)
+        if missing:
+            # 人民法院在委派、委托案件前，应当征求当事人同意 (notice §4(5); LEGAL-RULES L1).
+            names = "、".join(p.name for p in missing)
+            problems.append((case.number, f"未取得以下当事人同意调解的意见，不能委派/委托：{names}"))
+        elif (case.state, CourtEvent.DELEGATE) not in COURT.transitions:
+            problems.append((case.number, f"案件当前状态（{case.get_state_display()}）不能委派/委托"))
+        elif any(
+            d.organisation_id == organisation.pk and d.state == DelegationState.DECLINED for d in case.delegations.all()
+        ):
+            problems.append((case.number, f"{organisation.name}已拒绝过本案，请选择其他调解组织"))
+    if len(cases) == 1 and problems:
+        raise DomainError(problems[0][1])
+    if problems:
+        listed = "；".join(f"{number}：{text}" for number, text in problems[:20])
+        raise DomainError(f"{len(problems)} 件案件不能委派，均未委派：{listed}")
+    now = timezone.now()
+    delegations = Delegation.objects.bulk_create(
+        [
+            Delegation(case=c, organisation=organisation, kind=c.delegation_kind, sent_by=actor, sent_at=now)
+            for c in cases
+        ],
+        batch_size=1000,
     )
-    _transition(case, CourtEvent.DELEGATE)
-    outbox.send(organisation.peer, "DELEGATE", case.id, _payload_for(case, delegation))
-    _event(case, actor, f"{case.delegation_kind.label}至{organisation.name}")
-    return delegation
+    for case in cases:
+        case.state = COURT.next_state(case.state, CourtEvent.DELEGATE)
+    Case.objects.bulk_update(cases, ["state"], batch_size=1000)
+    outbox.send_many(
+        organisation.peer, "DELEGATE", [(c.id, _payload_for(c, d)) for c, d in zip(cases, delegations, strict=True)]
+    )
+    CaseEvent.objects.bulk_create(
+        [CaseEvent(case=c, actor=str(actor), text=f"{c.delegation_kind.label}至{organisation.name}") for c in cases],
+        batch_size=1000,
+    )
+    return delegations
 
 
 @transaction.atomic
