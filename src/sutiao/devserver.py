@@ -4,6 +4,7 @@ Each platform gets its own database, its own Ed25519 key pair and its own URL; e
 as a peer with the other's public key, as two institutions would."""
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -13,6 +14,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from sutiao import demo
 from sutiao.docking.keys import generate_private_key_pem, key_id_for, public_pem_of
@@ -139,6 +141,31 @@ class Platform:
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
+
+
+class PostgresDatabases:
+    """Fresh databases for one run on the server DATABASE_URL names; dropped afterwards."""
+
+    def __init__(self, url: str):
+        import psycopg  # only when PostgreSQL is asked for
+
+        self.psycopg, self.parts = psycopg, urlsplit(url)
+        self.names = [f"sutiao_e2e_{secrets.token_hex(4)}_{p}" for p in ("court", "investor")]
+        with self._admin() as conn:
+            for name in self.names:
+                conn.execute(f'CREATE DATABASE "{name}"')
+
+    def _admin(self):
+        return self.psycopg.connect(urlunsplit(self.parts._replace(path="/postgres")), autocommit=True)
+
+    @property
+    def urls(self):
+        return [urlunsplit(self.parts._replace(path=f"/{name}")) for name in self.names]
+
+    def drop(self):
+        with self._admin() as conn:
+            for name in self.names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def pair(

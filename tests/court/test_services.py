@@ -147,7 +147,8 @@ def test_many_cases_are_delegated_all_or_none(staff, new_case, consented_case, o
     with pytest.raises(DomainError) as refused:
         services.delegate_cases(staff, [c.pk for c in [*ready, unasked]], organisation)
     assert refused.value.message == (
-        f"1 件案件不能委派，均未委派：{unasked.number}：未取得以下当事人同意调解的意见，不能委派/委托：李四、某某药业股份有限公司"
+        f"1 件案件不能委派，均未委派：{unasked.number}："
+        "未取得以下当事人同意调解的意见，不能委派/委托：李四、某某药业股份有限公司"
     )
     assert not Delegation.objects.exists() and not OutboxMessage.objects.exists()
     delegations = services.delegate_cases(staff, [c.pk for c in ready], organisation)

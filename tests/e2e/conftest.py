@@ -4,9 +4,9 @@ on SQLite, or on PostgreSQL when DATABASE_URL names a server."""
 import os
 
 import pytest
-from live import FAST_WORKER, Api, Live, PostgresDatabases
+from live import FAST_WORKER, Api, Live
 
-from sutiao.devserver import free_port, pair
+from sutiao.devserver import PostgresDatabases, free_port, pair
 
 
 @pytest.fixture(scope="session")

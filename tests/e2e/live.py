@@ -1,9 +1,7 @@
 """Helpers for tests with both platforms as live servers."""
 
-import secrets
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -55,28 +53,3 @@ class Live:
 
     def api(self, username: str) -> Api:
         return self.apis[username]
-
-
-class PostgresDatabases:
-    """Fresh databases for one run on the server DATABASE_URL names; dropped afterwards."""
-
-    def __init__(self, url: str):
-        import psycopg
-
-        self.psycopg, self.parts = psycopg, urlsplit(url)
-        self.names = [f"sutiao_e2e_{secrets.token_hex(4)}_{p}" for p in ("court", "investor")]
-        with self._admin() as conn:
-            for name in self.names:
-                conn.execute(f'CREATE DATABASE "{name}"')
-
-    def _admin(self):
-        return self.psycopg.connect(urlunsplit(self.parts._replace(path="/postgres")), autocommit=True)
-
-    @property
-    def urls(self):
-        return [urlunsplit(self.parts._replace(path=f"/{name}")) for name in self.names]
-
-    def drop(self):
-        with self._admin() as conn:
-            for name in self.names:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

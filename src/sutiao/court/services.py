@@ -197,6 +197,7 @@ def record_consent(
 
 def _payload_for(case: Case, delegation: Delegation) -> DelegatePayload:
     latest = latest_consents(case)
+    names = {p.pk: p.name for p in case.parties.all()}
     return DelegatePayload(
         delegation_id=delegation.id,
         kind=delegation.kind,
@@ -214,7 +215,7 @@ def _payload_for(case: Case, delegation: Delegation) -> DelegatePayload:
         ],
         consent=[
             ConsentSchema(
-                party=c.party.name,
+                party=names[c.party_id],
                 consented=c.consented,
                 method=c.method,
                 recorded_at=c.answered_at,
@@ -241,7 +242,7 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         Case.objects.select_for_update()
         .filter(pk__in=case_ids)
         .select_related("court")
-        .prefetch_related("parties", "claims", "consents__party", "consents__recorded_by", "delegations")
+        .prefetch_related("parties", "claims", "consents__recorded_by", "delegations")
         .order_by("registered_at")
     )
     if len(cases) != len(set(case_ids)):
@@ -275,9 +276,12 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         ],
         batch_size=1000,
     )
+    by_next_state: dict[str, list] = {}
     for case in cases:
         case.state = COURT.next_state(case.state, CourtEvent.DELEGATE)
-    Case.objects.bulk_update(cases, ["state"], batch_size=1000)
+        by_next_state.setdefault(case.state, []).append(case.pk)
+    for state, ids in by_next_state.items():
+        Case.objects.filter(pk__in=ids).update(state=state)
     outbox.send_many(
         organisation.peer, "DELEGATE", [(c.id, _payload_for(c, d)) for c, d in zip(cases, delegations, strict=True)]
     )

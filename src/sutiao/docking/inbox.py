@@ -4,6 +4,7 @@ commit in one transaction (DESIGN.md §4)."""
 import datetime as dt
 import json
 import logging
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -69,15 +70,16 @@ def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
     items = raw.get("messages") if isinstance(raw, dict) else None
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
         raise Refused("schema_invalid", f'批量报文须为 {{"messages": [...]}}，含 1 至 {MAX_BATCH} 条消息', status=422)
-    _burn_nonce(peer, verified.nonce)
     results: list[Receipt | Refusal] = []
-    for item in items:
-        try:
-            message = _validated(item)
-            results.append(accept(peer, message, nonce=None))
-        except Refused as refused:
-            message_id = item.get("id") if isinstance(item, dict) else None
-            results.append(Refusal(error=refused.code, message=refused.message, message_id=str(message_id or "")))
+    # One transaction for the batch (one commit, not one per message); each message in a savepoint of its own.
+    with transaction.atomic():
+        _burn_nonce(peer, verified.nonce)
+        for item in items:
+            try:
+                results.append(accept(peer, _validated(item), nonce=None))
+            except Refused as refused:
+                message_id = item.get("id") if isinstance(item, dict) else None
+                results.append(Refusal(error=refused.code, message=refused.message, message_id=str(message_id or "")))
     return results
 
 
@@ -126,7 +128,7 @@ def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
     cursor, _ = CaseCursor.objects.select_for_update().get_or_create(peer=peer, case=message.case)
     if message.seq <= cursor.applied_seq:
         raise Refused("message_conflict", f"案件内序号 {message.seq} 已被其他消息使用", status=409)
-    row = InboxMessage.objects.create(
+    row = InboxMessage(
         id=message.id,
         peer=peer,
         type=message.type,
@@ -140,6 +142,9 @@ def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
         status=InboxStatus.WAITING,
     )
     if message.seq != cursor.applied_seq + 1:
+        row.save(force_insert=True)
+        cursor.waiting += 1
+        cursor.save(update_fields=["waiting"])
         log.info(
             "message %s (case %s seq %s) waits for seq %s",
             message.id,
@@ -150,28 +155,34 @@ def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
         return "waiting", row
     _apply(row, message.payload, strict=True)
     cursor.applied_seq = message.seq
-    _apply_waiting_successors(cursor)
-    cursor.save(update_fields=["applied_seq"])
+    if cursor.waiting:
+        _apply_waiting_successors(cursor)
+    cursor.save(update_fields=["applied_seq", "waiting"])
     return "applied", row
 
 
 def _apply(row: InboxMessage, payload, strict: bool) -> None:
+    """Run the platform's handler, then record the row as applied. `strict`: a business refusal refuses the
+    whole request (nothing stored); otherwise (a successor that waited and was already acknowledged) the row
+    is kept, marked rejected, for an operator."""
     handler = registry.handler_for(row.type)
     if handler is None:
         raise Refused("unsupported_type", f"本平台不处理 {row.type} 消息", status=422)
     try:
-        with transaction.atomic():
+        with nullcontext() if strict else transaction.atomic():
             handler(row, payload)
     except registry.Rejected as e:
         if strict:
             raise Refused(e.code, e.message, status=422) from e
-        # A successor that waited was already acknowledged; keep it, marked, for an operator.
         log.warning("waiting message %s rejected by its handler: %s", row.id, e.message)
         row.status, row.error = InboxStatus.REJECTED, f"{e.code}: {e.message}"
         row.save(update_fields=["status", "error"])
         return
     row.status, row.applied_at = InboxStatus.APPLIED, timezone.now()
-    row.save(update_fields=["status", "applied_at"])
+    if row._state.adding:
+        row.save(force_insert=True)
+    else:
+        row.save(update_fields=["status", "applied_at"])
 
 
 def _apply_waiting_successors(cursor: CaseCursor) -> None:
@@ -184,6 +195,7 @@ def _apply_waiting_successors(cursor: CaseCursor) -> None:
         payload = PAYLOAD_CLASSES[successor.type].model_validate(successor.payload)
         _apply(successor, payload, strict=False)
         cursor.applied_seq = successor.seq
+        cursor.waiting -= 1
 
 
 def forget_old_nonces() -> int:

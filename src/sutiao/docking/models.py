@@ -126,6 +126,7 @@ class CaseCursor(models.Model):
     peer = models.ForeignKey(Peer, on_delete=models.CASCADE)
     case = models.UUIDField()
     applied_seq = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0, help_text="messages of this case stored, waiting their turn")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["peer", "case"], name="case_cursor_unique")]

@@ -73,7 +73,8 @@ def send_many(
             )
         )
     CaseSequence.objects.bulk_create(new_sequences, batch_size=1000)
-    CaseSequence.objects.bulk_update(known_sequences, ["last_seq"], batch_size=1000)
+    # Small batches: SQLite refuses the CASE expression of a bigger bulk update (depth limit 1000).
+    CaseSequence.objects.bulk_update(known_sequences, ["last_seq"], batch_size=200)
     return OutboxMessage.objects.bulk_create(rows, batch_size=1000)
 
 

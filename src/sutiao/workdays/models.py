@@ -8,7 +8,7 @@ from django.db import models
 class HolidayYear(models.Model):
     year = models.PositiveIntegerField("年份", primary_key=True)
     source = models.CharField("依据", max_length=300, help_text="如 国务院办公厅关于2027年部分节假日安排的通知")
-    loaded_at = models.DateTimeField("录入时间", auto_now_add=True)
+    loaded_at = models.DateTimeField("录入时间", auto_now=True)
     loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, on_delete=models.PROTECT)
 
     class Meta:

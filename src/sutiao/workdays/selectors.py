@@ -1,15 +1,24 @@
 from django.conf import settings
+from django.db.models import Count, Max
 
 from sutiao.kernel.calendar import Deadline, WorkdayCalendar, china_date
 from sutiao.kernel.rules import ANSWER_PERIODS
 
 from .models import DayOverride, HolidayYear
 
+_cache: dict = {}
+
 
 def calendar() -> WorkdayCalendar:
-    """The calendar as loaded now (two small queries; the table holds a few dozen rows a year)."""
-    overrides = dict(DayOverride.objects.values_list("date", "is_workday"))
-    return WorkdayCalendar(overrides, HolidayYear.objects.values_list("year", flat=True))
+    """The calendar as loaded now. Built once per process and version of the operator's table (every
+    load stamps its year's `loaded_at`), so receiving thousands of delegations costs one small query each."""
+    version = tuple(HolidayYear.objects.aggregate(n=Count("year"), last=Max("loaded_at")).values())
+    if _cache.get("version") != version:
+        overrides = dict(DayOverride.objects.values_list("date", "is_workday"))
+        _cache.update(
+            version=version, calendar=WorkdayCalendar(overrides, HolidayYear.objects.values_list("year", flat=True))
+        )
+    return _cache["calendar"]
 
 
 def answer_deadline(received_at, cal: WorkdayCalendar | None = None) -> Deadline:

@@ -1,0 +1,130 @@
+"""One platform's half of the docking benchmark, run inside that platform's Django (bench/docking.py starts
+it with the platform's environment). Prints one JSON line with what it measured."""
+
+import json
+import os
+import resource
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"sutiao.settings.{sys.argv[1]}")
+django.setup()
+
+from django.db import transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from sutiao import demo  # noqa: E402
+
+CHUNK = 5000
+
+
+def prepare(n: int) -> dict:
+    """N consented cases of the demo court, written in bulk (not measured: the benchmark starts at delegation)."""
+    from sutiao.accounts.models import User
+    from sutiao.court.models import Case, Claim, Consent, Party
+    from sutiao.kernel.ids import new_id
+
+    staff = User.objects.get(username="court_filing")
+    now = timezone.now()
+    for start in range(0, n, CHUNK):
+        with transaction.atomic():
+            cases = Case.objects.bulk_create(
+                [
+                    Case(
+                        id=new_id(),
+                        court_id=demo.CHAOYANG,
+                        number=f"(2026)京0105民诉前调B{start + i}号",
+                        stage="pre_filing",
+                        dispute_type="misrepresentation",
+                        amount="52037.00",
+                        state="consented",
+                        registered_by=staff,
+                    )
+                    for i in range(min(CHUNK, n - start))
+                ]
+            )
+            parties = Party.objects.bulk_create(
+                [
+                    Party(case=c, role=role, kind=kind, name=name)
+                    for c in cases
+                    for role, kind, name in (
+                        ("applicant", "natural_person", f"投资者{c.number[-8:]}"),
+                        ("respondent", "legal_person", "康美药业股份有限公司"),
+                    )
+                ]
+            )
+            Claim.objects.bulk_create([Claim(case=c, text="赔偿投资差额损失", amount="52037.00") for c in cases])
+            Consent.objects.bulk_create(
+                [
+                    Consent(
+                        case_id=p.case_id, party=p, consented=True, method="online", answered_at=now, recorded_by=staff
+                    )
+                    for p in parties
+                ]
+            )
+    return {"prepared": n}
+
+
+def delegate() -> dict:
+    """Delegate every consented case to the first demo organisation, CHUNK cases per call (each all or none)."""
+    from sutiao.accounts.models import User
+    from sutiao.court.models import Case, Organisation
+    from sutiao.court.services import delegate_cases
+
+    staff = User.objects.get(username="court_filing")
+    organisation = Organisation.objects.get(pk=demo.ORGANISATIONS[0][0])
+    ids = list(Case.objects.filter(state="consented").order_by("registered_at").values_list("pk", flat=True))
+    started = time.perf_counter()
+    for start in range(0, len(ids), CHUNK):
+        delegate_cases(staff, ids[start : start + CHUNK], organisation)
+    return {"delegated": len(ids), "seconds": time.perf_counter() - started}
+
+
+def export(path: str) -> dict:
+    from sutiao.docking.models import OutboxMessage
+    from sutiao.docking.outbox import envelope_of
+
+    with open(path, "w") as out:
+        for message in OutboxMessage.objects.select_related("peer").order_by("case", "seq").iterator(2000):
+            out.write(json.dumps(envelope_of(message), ensure_ascii=False) + "\n")
+    return {"exported": OutboxMessage.objects.count()}
+
+
+def apply(path: str) -> dict:
+    """The receiving side's rows (inbox, delegation, cursor) straight into the database: no HTTP, no signature."""
+    from sutiao.docking.inbox import _validated, accept
+    from sutiao.docking.models import Peer
+
+    peer = Peer.objects.get(name="court-platform")
+    with open(path) as source:
+        envelopes = [json.loads(line) for line in source]
+    started = time.perf_counter()
+    for envelope in envelopes:
+        accept(peer, _validated(envelope), nonce=None)
+    return {"applied": len(envelopes), "seconds": time.perf_counter() - started}
+
+
+def receipts() -> dict:
+    """The sending side's rows for each receipt (outbox delivered, receipt kept, answer deadline set),
+    through the relay's own bookkeeping, without HTTP."""
+    from sutiao.docking.models import OutboxMessage, OutboxStatus
+    from sutiao.docking.relay import BATCH_SIZE, _record
+
+    messages = list(OutboxMessage.objects.select_related("peer").filter(status=OutboxStatus.PENDING).order_by("case"))
+    started = time.perf_counter()
+    now = timezone.now().isoformat()
+    for start in range(0, len(messages), BATCH_SIZE):
+        chunk = messages[start : start + BATCH_SIZE]
+        _record(chunk, [{"message_id": str(m.id), "status": "applied", "received_at": now} for m in chunk], {})
+    return {"receipts": len(messages), "seconds": time.perf_counter() - started}
+
+
+if __name__ == "__main__":
+    platform, action, *args = sys.argv[1:]
+    result = {"prepare": prepare, "delegate": delegate, "export": export, "apply": apply, "receipts": receipts}[action](
+        *[int(a) if a.isdigit() else a for a in args]
+    )
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
