@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, Institution, User
 
@@ -15,7 +16,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 class SutiaoUserAdmin(UserAdmin):
     list_display = ["username", "full_name", "institution", "role", "is_active"]
     list_filter = ["role", "is_active", "institution__kind"]
-    fieldsets = [*UserAdmin.fieldsets, ("机构与角色", {"fields": ["institution", "role", "full_name", "phone"]})]
+    fieldsets = [*UserAdmin.fieldsets, (_("机构与角色"), {"fields": ["institution", "role", "full_name", "phone"]})]
 
 
 @admin.register(ApiToken)

@@ -1,10 +1,13 @@
-"""What both platforms' REST APIs share: token auth, and refusals answered in Chinese with a code."""
+"""What both platforms' REST APIs share: token auth, and refusals answered with a code and a sentence in the
+caller's language (Chinese unless Accept-Language asks for English)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Schema
 
 from sutiao.kernel.errors import DomainError
+from sutiao.translation import refusal
 
 from .api_auth import TokenAuth
 
@@ -32,15 +35,19 @@ def make_api(title: str, namespace: str) -> NinjaAPI:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
         return api.create_response(
-            request, {"error": "refused", "message": exc.message, "field": exc.field}, status=400
+            request, {"error": "refused", "message": refusal(exc), "field": exc.field}, status=400
         )
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return api.create_response(request, {"error": "forbidden", "message": str(exc) or "无权进行此操作"}, status=403)
+        return api.create_response(
+            request, {"error": "forbidden", "message": str(exc) or gettext("无权进行此操作")}, status=403
+        )
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"error": "not_found", "message": str(exc) or "不存在"}, status=404)
+        return api.create_response(
+            request, {"error": "not_found", "message": str(exc) or gettext("不存在")}, status=404
+        )
 
     return api

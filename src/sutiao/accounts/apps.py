@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "sutiao.accounts"
-    verbose_name = "机构与用户"
+    verbose_name = _("机构与用户")

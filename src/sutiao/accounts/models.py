@@ -6,20 +6,21 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from sutiao.kernel.ids import new_id
 
 
 class InstitutionKind(models.TextChoices):
-    SUPREME_COURT = "supreme_court", "最高人民法院"
-    HIGH_COURT = "high_court", "高级人民法院"
-    INTERMEDIATE_COURT = "intermediate_court", "中级人民法院"
-    BASIC_COURT = "basic_court", "基层人民法院"
-    PROTECTION_BUREAU = "protection_bureau", "中国证监会投资者保护局"
-    REGIONAL_OFFICE = "regional_office", "证监会派出机构"
-    AFFILIATED_UNIT = "affiliated_unit", "证监会会管单位"
-    SERVICE_CENTER = "service_center", "投资者服务中心"
-    MEDIATION_ORG = "mediation_org", "调解组织"
+    SUPREME_COURT = "supreme_court", _("最高人民法院")
+    HIGH_COURT = "high_court", _("高级人民法院")
+    INTERMEDIATE_COURT = "intermediate_court", _("中级人民法院")
+    BASIC_COURT = "basic_court", _("基层人民法院")
+    PROTECTION_BUREAU = "protection_bureau", _("中国证监会投资者保护局")
+    REGIONAL_OFFICE = "regional_office", _("证监会派出机构")
+    AFFILIATED_UNIT = "affiliated_unit", _("证监会会管单位")
+    SERVICE_CENTER = "service_center", _("投资者服务中心")
+    MEDIATION_ORG = "mediation_org", _("调解组织")
 
 
 COURT_KINDS = {
@@ -35,18 +36,18 @@ class Institution(models.Model):
     investor side. `id` is stable across platforms: the court platform refers to organisations by it."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    kind = models.CharField("类型", max_length=32, choices=InstitutionKind.choices)
-    name = models.CharField("名称", max_length=200)
+    kind = models.CharField(_("类型"), max_length=32, choices=InstitutionKind.choices)
+    name = models.CharField(_("名称"), max_length=200)
     short_code = models.CharField(
-        "代字", max_length=32, blank=True, help_text="法院案号代字，如 京0105；调解组织可留空"
+        _("代字"), max_length=32, blank=True, help_text=_("法院案号代字，如 京0105；调解组织可留空")
     )
     parent = models.ForeignKey(
-        "self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_("上级机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    active = models.BooleanField("启用", default=True)
+    active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "机构"
+        verbose_name = verbose_name_plural = _("机构")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -58,26 +59,26 @@ class Institution(models.Model):
 
 
 class Role(models.TextChoices):
-    FILING_STAFF = "filing_staff", "立案工作人员"
-    JUDGE = "judge", "法官"
-    COURT_ADMIN = "court_admin", "法院管理员"
-    ORG_ADMIN = "org_admin", "调解组织管理员"
-    MEDIATOR = "mediator", "调解员"
-    BUREAU_STAFF = "bureau_staff", "投资者保护局工作人员"
-    SUPERVISOR = "supervisor", "派出机构/会管单位工作人员"
-    OPERATOR = "operator", "平台运维人员"
+    FILING_STAFF = "filing_staff", _("立案工作人员")
+    JUDGE = "judge", _("法官")
+    COURT_ADMIN = "court_admin", _("法院管理员")
+    ORG_ADMIN = "org_admin", _("调解组织管理员")
+    MEDIATOR = "mediator", _("调解员")
+    BUREAU_STAFF = "bureau_staff", _("投资者保护局工作人员")
+    SUPERVISOR = "supervisor", _("派出机构/会管单位工作人员")
+    OPERATOR = "operator", _("平台运维人员")
 
 
 class User(AbstractUser):
     institution = models.ForeignKey(
-        Institution, verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Institution, verbose_name=_("所属机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
-    role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.OPERATOR)
-    full_name = models.CharField("姓名", max_length=100, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.OPERATOR)
+    full_name = models.CharField(_("姓名"), max_length=100, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "用户"
+        verbose_name = verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -91,15 +92,15 @@ class ApiToken(models.Model):
     """A token for a case-management system calling the REST API on a user's behalf. Only its SHA-256
     is stored; the token itself is shown once, when it is issued."""
 
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField("用途", max_length=100)
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
     digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField("签发时间", auto_now_add=True)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "API 令牌"
+        verbose_name = verbose_name_plural = _("API 令牌")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"

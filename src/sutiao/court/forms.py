@@ -1,31 +1,36 @@
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
+from sutiao.translation import translated_choices
 
 from .selectors import organisations
 
 
 class CaseForm(forms.Form):
-    stage = forms.ChoiceField(label="阶段", choices=CaseStage.choices(), initial=CaseStage.PRE_FILING)
-    litigation_number = forms.CharField(label="本案案号（诉中委托时填写）", required=False, max_length=80)
-    dispute_type = forms.ChoiceField(label="纠纷类型", choices=DisputeType.choices())
-    amount = forms.DecimalField(label="标的额（元）", min_value=0, max_digits=16, decimal_places=2)
-    facts = forms.CharField(label="事实与理由", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    stage = forms.ChoiceField(
+        label=_("阶段"), choices=translated_choices(CaseStage.choices()), initial=CaseStage.PRE_FILING
+    )
+    litigation_number = forms.CharField(label=_("本案案号（诉中委托时填写）"), required=False, max_length=80)
+    dispute_type = forms.ChoiceField(label=_("纠纷类型"), choices=translated_choices(DisputeType.choices()))
+    amount = forms.DecimalField(label=_("标的额（元）"), min_value=0, max_digits=16, decimal_places=2)
+    facts = forms.CharField(label=_("事实与理由"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class PartyForm(forms.Form):
-    role = forms.ChoiceField(label="诉讼地位", choices=PartyRole.choices())
-    kind = forms.ChoiceField(label="类型", choices=PartyKind.choices())
-    name = forms.CharField(label="姓名/名称", max_length=200)
-    id_number = forms.CharField(label="证件号码", max_length=40, required=False)
-    phone = forms.CharField(label="联系电话", max_length=40, required=False)
-    address = forms.CharField(label="地址", max_length=300, required=False)
+    role = forms.ChoiceField(label=_("诉讼地位"), choices=translated_choices(PartyRole.choices()))
+    kind = forms.ChoiceField(label=_("类型"), choices=translated_choices(PartyKind.choices()))
+    name = forms.CharField(label=_("姓名/名称"), max_length=200)
+    id_number = forms.CharField(label=_("证件号码"), max_length=40, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
+    address = forms.CharField(label=_("地址"), max_length=300, required=False)
 
 
 class ClaimForm(forms.Form):
-    text = forms.CharField(label="请求事项", widget=forms.Textarea(attrs={"rows": 2}))
-    amount = forms.DecimalField(label="金额（元）", required=False, min_value=0, max_digits=16, decimal_places=2)
+    text = forms.CharField(label=_("请求事项"), widget=forms.Textarea(attrs={"rows": 2}))
+    amount = forms.DecimalField(label=_("金额（元）"), required=False, min_value=0, max_digits=16, decimal_places=2)
 
 
 PartyFormSet = formset_factory(PartyForm, extra=0, min_num=2, validate_min=True, max_num=50)
@@ -33,24 +38,29 @@ ClaimFormSet = formset_factory(ClaimForm, extra=0, min_num=1, validate_min=True,
 
 
 class ConsentForm(forms.Form):
-    party = forms.TypedChoiceField(label="当事人", coerce=int)
+    party = forms.TypedChoiceField(label=_("当事人"), coerce=int)
     consented = forms.TypedChoiceField(
-        label="意见", choices=[("1", "同意调解"), ("0", "不同意调解")], coerce=lambda v: v == "1"
+        label=_("意见"), choices=[("1", _("同意调解")), ("0", _("不同意调解"))], coerce=lambda v: v == "1"
     )
-    method = forms.ChoiceField(label="确认方式", choices=ConsentMethod.choices())
+    method = forms.ChoiceField(label=_("确认方式"), choices=translated_choices(ConsentMethod.choices()))
     answered_at = forms.DateTimeField(
-        label="表示意见时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("表示意见时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    note = forms.CharField(label="备注（录音编号、笔录页码等）", required=False, max_length=500)
+    note = forms.CharField(label=_("备注（录音编号、笔录页码等）"), required=False, max_length=500)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = [(p.pk, f"{p.name}（{p.get_role_display()}）") for p in case.parties.all()]
+        self.fields["party"].choices = [
+            (p.pk, gettext("%(name)s（%(role)s）") % {"name": p.name, "role": gettext(p.get_role_display())})
+            for p in case.parties.all()
+        ]
 
 
 class DelegateForm(forms.Form):
-    organisation = forms.ModelChoiceField(label="调解组织", queryset=organisations(), empty_label="请选择调解组织")
+    organisation = forms.ModelChoiceField(
+        label=_("调解组织"), queryset=organisations(), empty_label=_("请选择调解组织")
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

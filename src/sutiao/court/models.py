@@ -3,6 +3,7 @@ and each delegation (委派/委托) of the dispute to a mediation organisation o
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
 from sutiao.docking.models import Peer
@@ -24,12 +25,12 @@ class Organisation(models.Model):
     (The invited roster — 特邀调解名册 — replaces “every organisation the court knows” later.)"""
 
     id = models.UUIDField(primary_key=True, editable=False)
-    peer = models.ForeignKey(Peer, verbose_name="所在平台", on_delete=models.PROTECT)
-    name = models.CharField("名称", max_length=200)
-    active = models.BooleanField("可委派", default=True)
+    peer = models.ForeignKey(Peer, verbose_name=_("所在平台"), on_delete=models.PROTECT)
+    name = models.CharField(_("名称"), max_length=200)
+    active = models.BooleanField(_("可委派"), default=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "调解组织"
+        verbose_name = verbose_name_plural = _("调解组织")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -48,20 +49,20 @@ class CaseNumberCounter(models.Model):
 
 class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    court = models.ForeignKey(Institution, verbose_name="法院", on_delete=models.PROTECT, related_name="cases")
-    number = models.CharField("案号", max_length=80, unique=True)
-    stage = models.CharField("阶段", max_length=16, choices=CaseStage.choices())
-    dispute_type = models.CharField("纠纷类型", max_length=32, choices=DisputeType.choices())
-    facts = models.TextField("事实与理由", blank=True)
-    amount = models.DecimalField("标的额（元）", max_digits=16, decimal_places=2)
-    state = models.CharField("状态", max_length=20, choices=CourtState.choices(), default=CourtState.APPLIED)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT)
-    registered_at = models.DateTimeField("登记时间", auto_now_add=True)
-    consent_asked_at = models.DateTimeField("征求意见时间", null=True, blank=True)
-    closed_at = models.DateTimeField("结案/转出时间", null=True, blank=True)
+    court = models.ForeignKey(Institution, verbose_name=_("法院"), on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField(_("案号"), max_length=80, unique=True)
+    stage = models.CharField(_("阶段"), max_length=16, choices=CaseStage.choices())
+    dispute_type = models.CharField(_("纠纷类型"), max_length=32, choices=DisputeType.choices())
+    facts = models.TextField(_("事实与理由"), blank=True)
+    amount = models.DecimalField(_("标的额（元）"), max_digits=16, decimal_places=2)
+    state = models.CharField(_("状态"), max_length=20, choices=CourtState.choices(), default=CourtState.APPLIED)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT)
+    registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    consent_asked_at = models.DateTimeField(_("征求意见时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案/转出时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "案件"
+        verbose_name = verbose_name_plural = _("案件")
         ordering = ["-registered_at"]
         indexes = [models.Index(fields=["court", "state"], name="court_case_state")]
 
@@ -80,15 +81,15 @@ class Case(models.Model):
 
 class Party(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
-    role = models.CharField("诉讼地位", max_length=16, choices=PartyRole.choices())
-    kind = models.CharField("类型", max_length=24, choices=PartyKind.choices())
-    name = models.CharField("姓名/名称", max_length=200)
-    id_number = models.CharField("证件号码/统一社会信用代码", max_length=40, blank=True)
-    phone = models.CharField("联系电话", max_length=40, blank=True)
-    address = models.CharField("地址", max_length=300, blank=True)
+    role = models.CharField(_("诉讼地位"), max_length=16, choices=PartyRole.choices())
+    kind = models.CharField(_("类型"), max_length=24, choices=PartyKind.choices())
+    name = models.CharField(_("姓名/名称"), max_length=200)
+    id_number = models.CharField(_("证件号码/统一社会信用代码"), max_length=40, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "当事人"
+        verbose_name = verbose_name_plural = _("当事人")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["case", "name"], name="party_name_unique_in_case")]
 
@@ -98,11 +99,11 @@ class Party(models.Model):
 
 class Claim(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims")
-    text = models.TextField("请求事项")
-    amount = models.DecimalField("金额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
+    text = models.TextField(_("请求事项"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "请求事项"
+        verbose_name = verbose_name_plural = _("请求事项")
         ordering = ["id"]
 
 
@@ -111,53 +112,53 @@ class Consent(models.Model):
     The latest answer of a party counts; earlier ones stay as the record."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
-    party = models.ForeignKey(Party, verbose_name="当事人", on_delete=models.CASCADE, related_name="consents")
-    consented = models.BooleanField("同意调解")
-    method = models.CharField("确认方式", max_length=16, choices=ConsentMethod.choices())
-    answered_at = models.DateTimeField("表示意见时间")
-    note = models.CharField("备注（如录音编号、笔录页码）", max_length=500, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    party = models.ForeignKey(Party, verbose_name=_("当事人"), on_delete=models.CASCADE, related_name="consents")
+    consented = models.BooleanField(_("同意调解"))
+    method = models.CharField(_("确认方式"), max_length=16, choices=ConsentMethod.choices())
+    answered_at = models.DateTimeField(_("表示意见时间"))
+    note = models.CharField(_("备注（如录音编号、笔录页码）"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "调解意见"
+        verbose_name = verbose_name_plural = _("调解意见")
         ordering = ["recorded_at", "id"]
 
 
 class DelegationState(models.TextChoices):
-    SENT = "sent", "已发出，待送达"
-    RECEIVED = "received", "已送达，待答复"
-    ACCEPTED = "accepted", "已接受"
-    DECLINED = "declined", "已拒绝"
-    OVERDUE = "overdue", "逾期未答复"
-    RECALLED = "recalled", "已撤回"
-    CONCLUDED = "concluded", "调解结束"
+    SENT = "sent", _("已发出，待送达")
+    RECEIVED = "received", _("已送达，待答复")
+    ACCEPTED = "accepted", _("已接受")
+    DECLINED = "declined", _("已拒绝")
+    OVERDUE = "overdue", _("逾期未答复")
+    RECALLED = "recalled", _("已撤回")
+    CONCLUDED = "concluded", _("调解结束")
 
 
 class Delegation(models.Model):
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="delegations")
-    organisation = models.ForeignKey(Organisation, verbose_name="调解组织", on_delete=models.PROTECT)
-    kind = models.CharField("方式", max_length=16, choices=DelegationKind.choices())
-    state = models.CharField("状态", max_length=16, choices=DelegationState.choices, default=DelegationState.SENT)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="委派人", on_delete=models.PROTECT)
-    sent_at = models.DateTimeField("委派时间")
-    received_at = models.DateTimeField("调解平台收到时间", null=True, blank=True)
-    answer_due = models.DateField("答复期限", null=True, blank=True)
-    answer_due_provisional = models.BooleanField("期限为暂定", default=False)
-    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
-    answered_by = models.CharField("答复人", max_length=200, blank=True)
-    decline_reason = models.TextField("拒绝理由", blank=True)
-    mediator_name = models.CharField("调解员", max_length=200, blank=True)
-    mediator_assigned_at = models.DateTimeField("指派时间", null=True, blank=True)
-    outcome = models.CharField("调解结果", max_length=16, choices=MediationOutcome.choices(), blank=True)
-    terms = models.TextField("调解协议内容", blank=True)
-    outcome_reason = models.TextField("调解不成/撤回原因", blank=True)
-    concluded_at = models.DateTimeField("调解结束时间", null=True, blank=True)
-    recall_reason = models.TextField("撤回理由", blank=True)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("调解组织"), on_delete=models.PROTECT)
+    kind = models.CharField(_("方式"), max_length=16, choices=DelegationKind.choices())
+    state = models.CharField(_("状态"), max_length=16, choices=DelegationState.choices, default=DelegationState.SENT)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("委派人"), on_delete=models.PROTECT)
+    sent_at = models.DateTimeField(_("委派时间"))
+    received_at = models.DateTimeField(_("调解平台收到时间"), null=True, blank=True)
+    answer_due = models.DateField(_("答复期限"), null=True, blank=True)
+    answer_due_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.CharField(_("答复人"), max_length=200, blank=True)
+    decline_reason = models.TextField(_("拒绝理由"), blank=True)
+    mediator_name = models.CharField(_("调解员"), max_length=200, blank=True)
+    mediator_assigned_at = models.DateTimeField(_("指派时间"), null=True, blank=True)
+    outcome = models.CharField(_("调解结果"), max_length=16, choices=MediationOutcome.choices(), blank=True)
+    terms = models.TextField(_("调解协议内容"), blank=True)
+    outcome_reason = models.TextField(_("调解不成/撤回原因"), blank=True)
+    concluded_at = models.DateTimeField(_("调解结束时间"), null=True, blank=True)
+    recall_reason = models.TextField(_("撤回理由"), blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "委派/委托"
+        verbose_name = verbose_name_plural = _("委派/委托")
         ordering = ["-sent_at"]
         indexes = [models.Index(fields=["state", "answer_due"], name="court_delegation_due")]
 
@@ -169,9 +170,9 @@ class CaseEvent(models.Model):
     """The case's story, as the case page tells it."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    actor = models.CharField("操作人", max_length=200)
-    text = models.CharField("事项", max_length=500)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.CharField(_("操作人"), max_length=200)
+    text = models.CharField(_("事项"), max_length=500)
 
     class Meta:
         ordering = ["at", "id"]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sutiao.accounts.models import Role, User
 from sutiao.docking import outbox
@@ -41,9 +42,9 @@ SYSTEM = "系统"
 def ensure_court_staff(user: User, case: Case | None = None) -> None:
     """Staff of court X act only on court X's cases."""
     if not user.is_authenticated or user.role not in COURT_ROLES or user.institution_id is None:
-        raise PermissionDenied("仅法院工作人员可进行此操作")
+        raise PermissionDenied(gettext("仅法院工作人员可进行此操作"))
     if case is not None and case.court_id != user.institution_id:
-        raise PermissionDenied("无权处理其他法院的案件")
+        raise PermissionDenied(gettext("无权处理其他法院的案件"))
 
 
 def _event(case: Case, actor, text: str) -> None:
@@ -98,27 +99,27 @@ def register_case(
     ensure_court_staff(actor)
     court = actor.institution
     if amount < 0:
-        raise DomainError("标的额不能为负数", field="amount")
+        raise DomainError(gettext("标的额不能为负数"), field="amount")
     if not any(p.role == PartyRole.APPLICANT for p in parties) or not any(
         p.role == PartyRole.RESPONDENT for p in parties
     ):
-        raise DomainError("至少需要一名申请人和一名被申请人", field="parties")
+        raise DomainError(gettext("至少需要一名申请人和一名被申请人"), field="parties")
     names = [p.name.strip() for p in parties]
     if any(not n for n in names):
-        raise DomainError("当事人姓名/名称不能为空", field="parties")
+        raise DomainError(gettext("当事人姓名/名称不能为空"), field="parties")
     if len(set(names)) != len(names):
-        raise DomainError("同一案件中当事人姓名/名称不能重复", field="parties")
+        raise DomainError(gettext("同一案件中当事人姓名/名称不能重复"), field="parties")
     if not claims or any(not c.text.strip() for c in claims):
-        raise DomainError("至少需要一项请求事项，且请求事项不能为空", field="claims")
+        raise DomainError(gettext("至少需要一项请求事项，且请求事项不能为空"), field="claims")
     if stage == CaseStage.IN_LITIGATION:
         number = litigation_number.strip()
         if not number:
-            raise DomainError("诉中委托调解须填写本案案号", field="litigation_number")
+            raise DomainError(gettext("诉中委托调解须填写本案案号"), field="litigation_number")
         if Case.objects.filter(number=number).exists():
-            raise DomainError(f"案号 {number} 已登记", field="litigation_number")
+            raise DomainError(gettext("案号 %(number)s 已登记") % {"number": number}, field="litigation_number")
     else:
         if not court.short_code:
-            raise DomainError("本院未设置案号代字，请联系管理员")
+            raise DomainError(gettext("本院未设置案号代字，请联系管理员"))
         number = _next_number(court, stage)
     case = Case.objects.create(
         court=court,
@@ -174,11 +175,11 @@ def record_consent(
     case = Case.objects.select_for_update().get(pk=case.pk)
     ensure_court_staff(actor, case)
     if case.state not in (CourtState.AWAITING_CONSENT, CourtState.CONSENTED, CourtState.RETURNED):
-        raise DomainError("当前阶段不能记录调解意见")
+        raise DomainError(gettext("当前阶段不能记录调解意见"))
     if party.case_id != case.pk:
-        raise DomainError("该当事人不属于本案", field="party")
+        raise DomainError(gettext("该当事人不属于本案"), field="party")
     if answered_at > timezone.now() + dt.timedelta(minutes=5):
-        raise DomainError("表示意见的时间不能晚于现在", field="answered_at")
+        raise DomainError(gettext("表示意见的时间不能晚于现在"), field="answered_at")
     consent = Consent.objects.create(
         case=case,
         party=party,
@@ -246,9 +247,11 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         .order_by("registered_at")
     )
     if len(cases) != len(set(case_ids)):
-        raise DomainError("部分案件不存在")
+        raise DomainError(gettext("部分案件不存在"))
     if not organisation.active:
-        raise DomainError(f"{organisation.name}目前不接受委派", field="organisation")
+        raise DomainError(
+            gettext("%(organisation)s目前不接受委派") % {"organisation": organisation.name}, field="organisation"
+        )
     problems = []
     for case in cases:
         ensure_court_staff(actor, case)
@@ -256,18 +259,30 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         if missing:
             # 人民法院在委派、委托案件前，应当征求当事人同意 (notice §4(5); LEGAL-RULES L1).
             names = "、".join(p.name for p in missing)
-            problems.append((case.number, f"未取得以下当事人同意调解的意见，不能委派/委托：{names}"))
+            problems.append(
+                (case.number, gettext("未取得以下当事人同意调解的意见，不能委派/委托：%(names)s") % {"names": names})
+            )
         elif (case.state, CourtEvent.DELEGATE) not in COURT.transitions:
-            problems.append((case.number, f"案件当前状态（{case.get_state_display()}）不能委派/委托"))
+            state = gettext(case.get_state_display())
+            problems.append((case.number, gettext("案件当前状态（%(state)s）不能委派/委托") % {"state": state}))
         elif any(
             d.organisation_id == organisation.pk and d.state == DelegationState.DECLINED for d in case.delegations.all()
         ):
-            problems.append((case.number, f"{organisation.name}已拒绝过本案，请选择其他调解组织"))
+            problems.append(
+                (
+                    case.number,
+                    gettext("%(organisation)s已拒绝过本案，请选择其他调解组织") % {"organisation": organisation.name},
+                )
+            )
     if len(cases) == 1 and problems:
         raise DomainError(problems[0][1])
     if problems:
-        listed = "；".join(f"{number}：{text}" for number, text in problems[:20])
-        raise DomainError(f"{len(problems)} 件案件不能委派，均未委派：{listed}")
+        listed = gettext("；").join(
+            gettext("%(number)s：%(problem)s") % {"number": n, "problem": t} for n, t in problems[:20]
+        )
+        raise DomainError(
+            gettext("%(count)s 件案件不能委派，均未委派：%(listed)s") % {"count": len(problems), "listed": listed}
+        )
     now = timezone.now()
     delegations = Delegation.objects.bulk_create(
         [
@@ -298,7 +313,7 @@ def recall_delegation(actor: User, case: Case, reason: str) -> Delegation:
     case = Case.objects.select_for_update().get(pk=case.pk)
     ensure_court_staff(actor, case)
     if not reason.strip():
-        raise DomainError("请填写撤回理由", field="reason")
+        raise DomainError(gettext("请填写撤回理由"), field="reason")
     delegation = case.current_delegation
     _transition(case, CourtEvent.RECALL)
     delegation.state, delegation.recall_reason = DelegationState.RECALLED, reason.strip()

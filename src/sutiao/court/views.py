@@ -1,15 +1,18 @@
-"""Thin views: read through selectors, change through services, say what went wrong in Chinese."""
+"""Thin views: read through selectors, change through services, say what went wrong in the user's language
+(Chinese first, English second)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutiao.kernel.enums import CaseStage
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import COURT, CourtEvent, back_to_court_event
+from sutiao.translation import refusal
 
 from . import selectors, services
 from .forms import CaseForm, ClaimFormSet, ConsentForm, DelegateForm, PartyFormSet, ReasonForm
@@ -57,9 +60,9 @@ def case_new(request):
                 claims=[services.ClaimInput(**c) for c in claims.cleaned_data if c],
             )
         except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
+            form.add_error(e.field if e.field in form.fields else None, refusal(e))
         else:
-            messages.success(request, f"已登记 {case.number}")
+            messages.success(request, _("已登记 %(number)s") % {"number": case.number})
             return redirect("case-detail", case.pk)
     return render(request, "court/case_new.html", {"form": form, "parties": parties, "claims": claims})
 
@@ -84,7 +87,7 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
             "can_delegate": CourtEvent.DELEGATE in allowed,
             "can_recall": CourtEvent.RECALL in allowed,
             "can_send_back": back in allowed,
-            "back_label": "转立案" if back == CourtEvent.FILE_CASE else "恢复审理",
+            "back_label": _("转立案") if back == CourtEvent.FILE_CASE else _("恢复审理"),
             "consent_form": consent_form
             or ConsentForm(case=case, initial={"answered_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
             "delegate_form": delegate_form or DelegateForm(),
@@ -100,8 +103,8 @@ def _act(request, case_id, action, success: str, form_name=None, form=None):
         action(case)
     except DomainError as e:
         if form is not None:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
-        messages.error(request, e.message)
+            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+        messages.error(request, refusal(e))
         return case_detail(request, case_id, **({form_name: form} if form_name else {}))
     except PermissionDenied:
         raise
@@ -112,7 +115,7 @@ def _act(request, case_id, action, success: str, form_name=None, form=None):
 @login_required
 @require_POST
 def ask_consent(request, case_id):
-    return _act(request, case_id, lambda case: services.ask_consent(request.user, case), "已开始征求调解意见")
+    return _act(request, case_id, lambda case: services.ask_consent(request.user, case), _("已开始征求调解意见"))
 
 
 @login_required
@@ -121,7 +124,7 @@ def record_consent(request, case_id):
     case = selectors.case_for(request.user, case_id)
     form = ConsentForm(request.POST, case=case)
     if not form.is_valid():
-        messages.error(request, "请检查调解意见的填写")
+        messages.error(request, _("请检查调解意见的填写"))
         return case_detail(request, case_id, consent_form=form)
     data = form.cleaned_data
     party = case.parties.get(pk=data["party"])
@@ -137,7 +140,7 @@ def record_consent(request, case_id):
             answered_at=data["answered_at"],
             note=data["note"],
         ),
-        "已记录调解意见",
+        _("已记录调解意见"),
         "consent_form",
         form,
     )
@@ -148,14 +151,14 @@ def record_consent(request, case_id):
 def delegate(request, case_id):
     form = DelegateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择调解组织")
+        messages.error(request, _("请选择调解组织"))
         return case_detail(request, case_id, delegate_form=form)
     organisation = form.cleaned_data["organisation"]
     return _act(
         request,
         case_id,
         lambda c: services.delegate_case(request.user, c, organisation),
-        f"已委派/委托至{organisation.name}，待其答复",
+        _("已委派/委托至%(organisation)s，待其答复") % {"organisation": organisation.name},
         "delegate_form",
         form,
     )
@@ -166,13 +169,13 @@ def delegate(request, case_id):
 def recall(request, case_id):
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写撤回理由")
+        messages.error(request, _("请填写撤回理由"))
         return case_detail(request, case_id, reason_form=form)
     return _act(
         request,
         case_id,
         lambda c: services.recall_delegation(request.user, c, form.cleaned_data["reason"]),
-        "已撤回委派",
+        _("已撤回委派"),
         "reason_form",
         form,
     )
@@ -181,4 +184,4 @@ def recall(request, case_id):
 @login_required
 @require_POST
 def send_back(request, case_id):
-    return _act(request, case_id, lambda c: services.send_back_to_court(request.user, c), "案件已转回法院程序")
+    return _act(request, case_id, lambda c: services.send_back_to_court(request.user, c), _("案件已转回法院程序"))

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InvestorConfig(AppConfig):
     name = "sutiao.investor"
-    verbose_name = "中国投资者网证券期货纠纷在线调解平台"
+    verbose_name = _("中国投资者网证券期货纠纷在线调解平台")
 
     def ready(self):
         from . import handlers  # noqa: F401  (registers the docking handlers)

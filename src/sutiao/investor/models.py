@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
 from sutiao.docking.models import Peer
@@ -14,53 +15,53 @@ class Delegation(models.Model):
     `case` the platform-neutral case reference."""
 
     id = models.UUIDField(primary_key=True, editable=False)
-    case = models.UUIDField("案件标识", db_index=True)
-    peer = models.ForeignKey(Peer, verbose_name="来源平台", on_delete=models.PROTECT)
+    case = models.UUIDField(_("案件标识"), db_index=True)
+    peer = models.ForeignKey(Peer, verbose_name=_("来源平台"), on_delete=models.PROTECT)
     organisation = models.ForeignKey(
-        Institution, verbose_name="调解组织", on_delete=models.PROTECT, related_name="delegations"
+        Institution, verbose_name=_("调解组织"), on_delete=models.PROTECT, related_name="delegations"
     )
-    kind = models.CharField("方式", max_length=16, choices=DelegationKind.choices())
-    court_id = models.UUIDField("法院标识")
-    court_name = models.CharField("委派法院", max_length=200)
-    court_case_number = models.CharField("法院案号", max_length=80)
-    dispute_type = models.CharField("纠纷类型", max_length=32, choices=DisputeType.choices())
-    facts = models.TextField("事实与理由", blank=True)
-    amount = models.DecimalField("标的额（元）", max_digits=16, decimal_places=2)
-    claims = models.JSONField("请求事项")
-    parties = models.JSONField("当事人")
-    consent = models.JSONField("调解意见")
-    delegated_at = models.DateTimeField("委派时间")
-    received_at = models.DateTimeField("收到时间")
-    answer_due = models.DateField("答复期限")
-    answer_due_provisional = models.BooleanField("期限为暂定", default=False)
-    state = models.CharField("状态", max_length=16, choices=InvestorState.choices(), default=InvestorState.RECEIVED)
-    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    kind = models.CharField(_("方式"), max_length=16, choices=DelegationKind.choices())
+    court_id = models.UUIDField(_("法院标识"))
+    court_name = models.CharField(_("委派法院"), max_length=200)
+    court_case_number = models.CharField(_("法院案号"), max_length=80)
+    dispute_type = models.CharField(_("纠纷类型"), max_length=32, choices=DisputeType.choices())
+    facts = models.TextField(_("事实与理由"), blank=True)
+    amount = models.DecimalField(_("标的额（元）"), max_digits=16, decimal_places=2)
+    claims = models.JSONField(_("请求事项"))
+    parties = models.JSONField(_("当事人"))
+    consent = models.JSONField(_("调解意见"))
+    delegated_at = models.DateTimeField(_("委派时间"))
+    received_at = models.DateTimeField(_("收到时间"))
+    answer_due = models.DateField(_("答复期限"))
+    answer_due_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    state = models.CharField(_("状态"), max_length=16, choices=InvestorState.choices(), default=InvestorState.RECEIVED)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="答复人",
+        verbose_name=_("答复人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decline_reason = models.TextField("拒绝理由", blank=True)
+    decline_reason = models.TextField(_("拒绝理由"), blank=True)
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="调解员",
+        verbose_name=_("调解员"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="mediations",
     )
-    mediator_assigned_at = models.DateTimeField("指派时间", null=True, blank=True)
-    outcome = models.CharField("调解结果", max_length=16, choices=MediationOutcome.choices(), blank=True)
-    terms = models.TextField("调解协议内容", blank=True)
-    outcome_reason = models.TextField("调解不成/撤回原因", blank=True)
-    concluded_at = models.DateTimeField("调解结束时间", null=True, blank=True)
-    recall_reason = models.TextField("法院撤回理由", blank=True)
+    mediator_assigned_at = models.DateTimeField(_("指派时间"), null=True, blank=True)
+    outcome = models.CharField(_("调解结果"), max_length=16, choices=MediationOutcome.choices(), blank=True)
+    terms = models.TextField(_("调解协议内容"), blank=True)
+    outcome_reason = models.TextField(_("调解不成/撤回原因"), blank=True)
+    concluded_at = models.DateTimeField(_("调解结束时间"), null=True, blank=True)
+    recall_reason = models.TextField(_("法院撤回理由"), blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "收到的委派/委托"
+        verbose_name = verbose_name_plural = _("收到的委派/委托")
         ordering = ["answer_due", "received_at"]
         indexes = [models.Index(fields=["organisation", "state"], name="investor_delegation_org_state")]
 
@@ -70,9 +71,9 @@ class Delegation(models.Model):
 
 class DelegationEvent(models.Model):
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", auto_now_add=True)
-    actor = models.CharField("操作人", max_length=200)
-    text = models.CharField("事项", max_length=500)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.CharField(_("操作人"), max_length=200)
+    text = models.CharField(_("事项"), max_length=500)
 
     class Meta:
         ordering = ["at", "id"]

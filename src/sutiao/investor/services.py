@@ -4,6 +4,7 @@ the docking message it causes in the same transaction (DESIGN.md §3)."""
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.docking import outbox
@@ -35,12 +36,12 @@ OUTCOME_EVENTS = {
 def ensure_org_admin(user: User, delegation: Delegation) -> None:
     """An organisation's staff act only on their own organisation's delegations."""
     if not user.is_authenticated or user.role != Role.ORG_ADMIN or user.institution_id != delegation.organisation_id:
-        raise PermissionDenied("仅受委派调解组织的管理员可进行此操作")
+        raise PermissionDenied(gettext("仅受委派调解组织的管理员可进行此操作"))
 
 
 def ensure_assigned_mediator(user: User, delegation: Delegation) -> None:
     if not user.is_authenticated or delegation.mediator_id != user.pk:
-        raise PermissionDenied("仅本案调解员可记录调解结果")
+        raise PermissionDenied(gettext("仅本案调解员可记录调解结果"))
 
 
 def _event(delegation: Delegation, actor, text: str) -> None:
@@ -126,7 +127,7 @@ def accept_delegation(actor: User, delegation: Delegation) -> Delegation:
 def decline_delegation(actor: User, delegation: Delegation, reason: str) -> Delegation:
     # Declining needs written reasons (《人民法院在线调解规则》Art. 12; LEGAL-RULES L4).
     if not reason.strip():
-        raise DomainError("拒绝委派须写明理由", field="reason")
+        raise DomainError(gettext("拒绝委派须写明理由"), field="reason")
     delegation = _answer(actor, delegation, False, reason.strip())
     _event(delegation, actor.display_name, f"拒绝{delegation.get_kind_display()}：{reason.strip()}")
     return delegation
@@ -141,7 +142,7 @@ def assign_mediator(actor: User, delegation: Delegation, mediator: User) -> Dele
         or mediator.institution_id != delegation.organisation_id
         or not mediator.is_active
     ):
-        raise DomainError("只能指派本组织在册的调解员", field="mediator")
+        raise DomainError(gettext("只能指派本组织在册的调解员"), field="mediator")
     _transition(delegation, InvestorEvent.ASSIGN_MEDIATOR)
     delegation.mediator, delegation.mediator_assigned_at = mediator, timezone.now()
     delegation.save(update_fields=["state", "mediator", "mediator_assigned_at"])
@@ -169,10 +170,10 @@ def record_result(
     ensure_assigned_mediator(actor, delegation)
     terms, reason = terms.strip(), reason.strip()
     if outcome == MediationOutcome.SUCCEEDED and not terms:
-        raise DomainError("调解成功须填写调解协议内容", field="terms")
+        raise DomainError(gettext("调解成功须填写调解协议内容"), field="terms")
     if outcome != MediationOutcome.SUCCEEDED and not reason:
         # A record of why it failed is kept (《人民法院在线调解规则》Art. 21; LEGAL-RULES L17).
-        raise DomainError("请写明调解不成或撤回的原因", field="reason")
+        raise DomainError(gettext("请写明调解不成或撤回的原因"), field="reason")
     _transition(delegation, OUTCOME_EVENTS[outcome])
     delegation.outcome, delegation.terms, delegation.outcome_reason = outcome, terms, reason
     delegation.concluded_at = timezone.now()

@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR, InvestorEvent
+from sutiao.translation import refusal
 
 from . import selectors, services
 from .forms import AssignForm, DeclineForm, ResultForm
@@ -15,7 +17,7 @@ from .forms import AssignForm, DeclineForm, ResultForm
 @login_required
 def home(request):
     if request.user.role not in (Role.ORG_ADMIN, Role.MEDIATOR):
-        raise PermissionDenied("仅调解组织工作人员与调解员可使用工作台")
+        raise PermissionDenied(_("仅调解组织工作人员与调解员可使用工作台"))
     return render(
         request,
         "investor/home.html",
@@ -50,14 +52,14 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
 def _act(request, delegation_id, action, success, form_name=None, form=None):
     delegation = selectors.delegation_for(request.user, delegation_id)
     if form is not None and not form.is_valid():
-        messages.error(request, "请检查填写的内容")
+        messages.error(request, _("请检查填写的内容"))
         return delegation_detail(request, delegation_id, **{form_name: form})
     try:
         action(delegation, form.cleaned_data if form is not None else None)
     except DomainError as e:
         if form is not None:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
-        messages.error(request, e.message)
+            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+        messages.error(request, refusal(e))
         return delegation_detail(request, delegation_id, **({form_name: form} if form_name else {}))
     messages.success(request, success)
     return redirect("delegation-detail", delegation.pk)
@@ -67,7 +69,7 @@ def _act(request, delegation_id, action, success, form_name=None, form=None):
 @require_POST
 def accept(request, delegation_id):
     return _act(
-        request, delegation_id, lambda d, _: services.accept_delegation(request.user, d), "已接受，请指派调解员"
+        request, delegation_id, lambda d, _data: services.accept_delegation(request.user, d), _("已接受，请指派调解员")
     )
 
 
@@ -78,7 +80,7 @@ def decline(request, delegation_id):
         request,
         delegation_id,
         lambda d, data: services.decline_delegation(request.user, d, data["reason"]),
-        "已拒绝，法院将收到拒绝理由",
+        _("已拒绝，法院将收到拒绝理由"),
         "decline_form",
         DeclineForm(request.POST),
     )
@@ -93,7 +95,7 @@ def assign(request, delegation_id):
         request,
         delegation_id,
         lambda d, data: services.assign_mediator(request.user, d, data["mediator"]),
-        "已指派调解员",
+        _("已指派调解员"),
         "assign_form",
         form,
     )
@@ -108,7 +110,7 @@ def record_result(request, delegation_id):
         lambda d, data: services.record_result(
             request.user, d, data["outcome"], terms=data["terms"], reason=data["reason"]
         ),
-        "已记录调解结果，将回传法院",
+        _("已记录调解结果，将回传法院"),
         "result_form",
         ResultForm(request.POST),
     )

@@ -2,8 +2,10 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext
 
 from sutiao.kernel.errors import DomainError
+from sutiao.translation import refusal
 
 from .forms import HolidayYearForm
 from .models import DayOverride, HolidayYear
@@ -32,7 +34,7 @@ class HolidayYearAdmin(admin.ModelAdmin):
 
     def load_view(self, request):
         if not request.user.has_perm("workdays.add_dayoverride"):
-            messages.error(request, "无权录入节假日安排")
+            messages.error(request, gettext("无权录入节假日安排"))
             return redirect("admin:index")
         form = HolidayYearForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -40,14 +42,16 @@ class HolidayYearAdmin(admin.ModelAdmin):
             try:
                 load_holiday_year(request.user, data["year"], data["source"], data["rest_days"], data["working_days"])
             except DomainError as e:
-                form.add_error(None, e.message)
+                form.add_error(None, refusal(e))
             else:
-                messages.success(request, f"{data['year']} 年节假日安排已录入，暂定的期限已重新计算")
+                messages.success(
+                    request, gettext("%(year)s 年节假日安排已录入，暂定的期限已重新计算") % {"year": data["year"]}
+                )
                 return redirect("admin:workdays_holidayyear_changelist")
         context = {
             **self.admin_site.each_context(request),
             "form": form,
-            "title": "录入年度节假日安排",
+            "title": gettext("录入年度节假日安排"),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workdays/holidayyear/load.html", context)

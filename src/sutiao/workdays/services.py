@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext
 
 from sutiao.kernel.errors import DomainError
 
@@ -19,11 +20,11 @@ def load_holiday_year(actor, year: int, source: str, rest_days: list[dt.date], w
     weekends) and its make-up working weekends. Every other day follows the weekend rule."""
     days = [*rest_days, *working_weekend_days]
     if any(d.year != year for d in days):
-        raise DomainError(f"日期须在 {year} 年之内", field="rest_days")
+        raise DomainError(gettext("日期须在 %(year)s 年之内") % {"year": year}, field="rest_days")
     if set(rest_days) & set(working_weekend_days):
-        raise DomainError("同一日期不能既是休息日又是调休上班日")
+        raise DomainError(gettext("同一日期不能既是休息日又是调休上班日"))
     if not source.strip():
-        raise DomainError("请填写依据（国务院办公厅通知的名称与文号）", field="source")
+        raise DomainError(gettext("请填写依据（国务院办公厅通知的名称与文号）"), field="source")
     DayOverride.objects.filter(date__year=year).delete()
     DayOverride.objects.bulk_create(
         [DayOverride(date=d, is_workday=False, name="节假日") for d in rest_days]

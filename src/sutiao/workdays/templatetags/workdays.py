@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext, ngettext
 
 from sutiao.kernel.calendar import cn_date as format_cn_date
 from sutiao.kernel.rules import ANSWER_PERIODS
@@ -14,13 +15,18 @@ from sutiao.kernel.rules import ANSWER_PERIODS
 register = template.Library()
 
 
+def _chinese() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("zh")
+
+
 @register.filter
 def cn_date(value):
+    """2026年11月28日 in Chinese; 2026-11-28 in other languages."""
     if not value:
         return ""
     if hasattr(value, "astimezone"):
         value = timezone.localtime(value)
-    return format_cn_date(value)
+    return format_cn_date(value) if _chinese() else f"{value:%Y-%m-%d}"
 
 
 @register.filter
@@ -28,39 +34,49 @@ def cn_datetime(value):
     if not value:
         return ""
     value = timezone.localtime(value)
-    return f"{format_cn_date(value)} {value:%H:%M}"
+    return f"{cn_date(value)} {value:%H:%M}"
 
 
 @register.filter
 def yuan(value):
     if value is None or value == "":
         return ""
-    return f"{Decimal(value):,.2f} 元"
+    return gettext("%(amount)s 元") % {"amount": f"{Decimal(value):,.2f}"}
+
+
+def _period(rule) -> str:
+    """The rule's period as kernel.rules describes it (5个工作日（citation）), in the user's language."""
+    if rule.working_days:
+        length = ngettext("%(n)s个工作日", "%(n)s个工作日", rule.length) % {"n": rule.length}
+    else:
+        length = ngettext("%(n)s日", "%(n)s日", rule.length) % {"n": rule.length}
+    return gettext("收到之日起%(length)s（%(citation)s）") % {"length": length, "citation": gettext(rule.citation)}
 
 
 @register.simple_tag
 def answer_deadline_badge(due, provisional=False, answered=False):
     """The answer deadline (L4) with days left; overdue stands out; provisional is said aloud."""
     if due and answered:
-        return format_html('{} <span class="badge text-bg-light">已答复</span>', cn_date(due))
+        return format_html('{} <span class="badge text-bg-light">{}</span>', cn_date(due), gettext("已答复"))
     if not due:
-        return format_html('<span class="badge text-bg-secondary">待送达后起算</span>')
+        return format_html('<span class="badge text-bg-secondary">{}</span>', gettext("待送达后起算"))
     rule = ANSWER_PERIODS[settings.SUTIAO_ANSWER_PERIOD]
     left = (due - timezone.localdate()).days
     if left < 0:
-        css, text = "text-bg-danger", f"已逾期 {-left} 天"
+        css, text = "text-bg-danger", ngettext("已逾期 %(n)s 天", "已逾期 %(n)s 天", -left) % {"n": -left}
     elif left == 0:
-        css, text = "text-bg-warning", "今日到期"
+        css, text = "text-bg-warning", gettext("今日到期")
     else:
-        css, text = ("text-bg-warning" if left <= 2 else "text-bg-info"), f"剩 {left} 天"
-    note = "（暂定：该年度节假日安排尚未录入，录入后自动重算）" if provisional else ""
+        css = "text-bg-warning" if left <= 2 else "text-bg-info"
+        text = ngettext("剩 %(n)s 天", "剩 %(n)s 天", left) % {"n": left}
+    note = gettext("（暂定：该年度节假日安排尚未录入，录入后自动重算）") if provisional else ""
     return format_html(
-        '<span class="deadline" title="答复期限：收到之日起{}{}"><strong>{}</strong> '
-        '<span class="badge {}">{}</span>{}</span>',
-        rule.description,
-        note,
+        '<span class="deadline" title="{}"><strong>{}</strong> <span class="badge {}">{}</span>{}</span>',
+        gettext("答复期限：%(period)s%(note)s") % {"period": _period(rule), "note": note},
         cn_date(due),
         css,
         text,
-        format_html(' <span class="badge text-bg-dark" data-provisional="1">暂定</span>') if provisional else "",
+        format_html(' <span class="badge text-bg-dark" data-provisional="1">{}</span>', gettext("暂定"))
+        if provisional
+        else "",
     )
