@@ -74,12 +74,11 @@ def test_refused_delegation_leaves_nothing_behind(staff, delegated, organisation
 
 def _receipt(delegation, received_at):
     message = OutboxMessage.objects.get(type="DELEGATE", payload__delegation_id=str(delegation.id))
-    message.receipt = {"receipt": {"received_at": received_at.isoformat()}}
-    return message
+    return message, {"message_id": str(message.id), "status": "applied", "received_at": received_at.isoformat()}
 
 
 def test_answer_deadline_runs_from_the_investor_platforms_receipt(delegated):
-    services.record_delegation_received(_receipt(delegated, dt.datetime(2026, 9, 30, 10, tzinfo=CHINA)))
+    services.record_delegations_received([_receipt(delegated, dt.datetime(2026, 9, 30, 10, tzinfo=CHINA))])
     delegated.refresh_from_db()
     assert delegated.state == DelegationState.RECEIVED
     assert delegated.answer_due == dt.date(2026, 10, 13)
@@ -87,7 +86,7 @@ def test_answer_deadline_runs_from_the_investor_platforms_receipt(delegated):
 
 
 def test_provisional_deadline_is_recomputed_when_the_year_is_loaded(delegated):
-    services.record_delegation_received(_receipt(delegated, dt.datetime(2026, 12, 28, 9, tzinfo=CHINA)))
+    services.record_delegations_received([_receipt(delegated, dt.datetime(2026, 12, 28, 9, tzinfo=CHINA))])
     delegated.refresh_from_db()
     assert (delegated.answer_due, delegated.answer_due_provisional) == (dt.date(2027, 1, 4), True)
     load_holiday_year(
@@ -102,7 +101,7 @@ def test_provisional_deadline_is_recomputed_when_the_year_is_loaded(delegated):
 
 
 def test_unanswered_delegation_is_flagged_at_midnight_after_the_last_day(delegated):
-    services.record_delegation_received(_receipt(delegated, dt.datetime(2026, 9, 30, 10, tzinfo=CHINA)))
+    services.record_delegations_received([_receipt(delegated, dt.datetime(2026, 9, 30, 10, tzinfo=CHINA))])
     assert services.flag_overdue_answers(dt.datetime(2026, 10, 13, 23, 59, tzinfo=CHINA)) == 0
     assert services.flag_overdue_answers(dt.datetime(2026, 10, 14, 0, 0, tzinfo=CHINA)) == 1
     delegated.refresh_from_db()
@@ -123,7 +122,7 @@ def test_staff_of_another_court_can_neither_act_nor_see(other_staff, delegated, 
 
 
 def test_failed_pre_filing_case_is_filed(staff, delegated):
-    services.record_delegation_received(_receipt(delegated, timezone.now()))
+    services.record_delegations_received([_receipt(delegated, timezone.now())])
     services.record_answer(delegated.id, accepted=True, reason="", answered_at=timezone.now(), answered_by="组织")
     services.record_result(
         delegated.id, outcome="failed", terms="", reason="被申请人不同意赔偿方案", concluded_at=timezone.now()

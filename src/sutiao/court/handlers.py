@@ -13,38 +13,41 @@ def _known(delegation_id) -> None:
 
 
 @registry.handles("DELEGATION_ANSWER")
-def delegation_answer(message, payload):
-    _known(payload.delegation_id)
-    services.record_answer(
-        payload.delegation_id,
-        accepted=payload.accepted,
-        reason=payload.reason,
-        answered_at=payload.answered_at,
-        answered_by=payload.answered_by,
-    )
+def delegation_answers(items):
+    for _message, payload in items:
+        _known(payload.delegation_id)
+        services.record_answer(
+            payload.delegation_id,
+            accepted=payload.accepted,
+            reason=payload.reason,
+            answered_at=payload.answered_at,
+            answered_by=payload.answered_by,
+        )
 
 
 @registry.handles("MEDIATOR_ASSIGNED")
-def mediator_assigned(message, payload):
-    _known(payload.delegation_id)
-    services.record_mediator(
-        payload.delegation_id, mediator_name=payload.mediator_name, assigned_at=payload.assigned_at
-    )
+def mediators_assigned(items):
+    for _message, payload in items:
+        _known(payload.delegation_id)
+        services.record_mediator(
+            payload.delegation_id, mediator_name=payload.mediator_name, assigned_at=payload.assigned_at
+        )
 
 
 @registry.handles("MEDIATION_RESULT")
-def mediation_result(message, payload):
-    _known(payload.delegation_id)
-    services.record_result(
-        payload.delegation_id,
-        outcome=payload.outcome,
-        terms=payload.terms,
-        reason=payload.reason,
-        concluded_at=payload.concluded_at,
-    )
+def mediation_results(items):
+    for _message, payload in items:
+        _known(payload.delegation_id)
+        services.record_result(
+            payload.delegation_id,
+            outcome=payload.outcome,
+            terms=payload.terms,
+            reason=payload.reason,
+            concluded_at=payload.concluded_at,
+        )
 
 
-registry.on_delivered("DELEGATE")(services.record_delegation_received)
+registry.on_delivered("DELEGATE")(services.record_delegations_received)
 registry.periodic("flag_overdue_answers")(services.flag_overdue_answers)
 
 

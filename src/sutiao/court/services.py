@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Case as DbCase
+from django.db.models import F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -348,24 +350,28 @@ def _delegation_for_update(delegation_id) -> Delegation:
 
 
 @transaction.atomic
-def record_delegation_received(message: OutboxMessage) -> None:
-    """The investor platform's signed receipt dates the receipt; the answer period runs from that day."""
-    delegation = _delegation_for_update(message.payload["delegation_id"])
-    if delegation.received_at is not None:
-        return
-    received_at = dt.datetime.fromisoformat(message.receipt["receipt"]["received_at"])
-    deadline = answer_deadline(received_at)
-    delegation.received_at, delegation.answer_due = received_at, deadline.due
-    delegation.answer_due_provisional = deadline.provisional
-    if delegation.state == DelegationState.SENT:
-        delegation.state = DelegationState.RECEIVED
-    delegation.save(update_fields=["received_at", "answer_due", "answer_due_provisional", "state"])
-    _event(
-        delegation.case,
-        SYSTEM,
-        f"{delegation.organisation.name}已收到，答复期限 {cn_date(deadline.due)}"
-        + ("（暂定）" if deadline.provisional else ""),
-    )
+def record_delegations_received(receipts: list[tuple[OutboxMessage, dict]]) -> None:
+    """The investor platform's signed receipts date each receipt; the answer period runs from that day
+    (LEGAL-RULES L4). Receipts of one delivery share their time, so each group is one statement."""
+    groups: dict[str, list[str]] = {}
+    for message, receipt in receipts:
+        groups.setdefault(receipt["received_at"], []).append(message.payload["delegation_id"])
+    cal = calendar()
+    events = []
+    for when, ids in groups.items():
+        received_at = dt.datetime.fromisoformat(when)
+        deadline = answer_deadline(received_at, cal)
+        pending = Delegation.objects.filter(pk__in=ids, received_at__isnull=True)
+        rows = list(pending.values_list("case_id", "organisation__name"))
+        pending.update(
+            received_at=received_at,
+            answer_due=deadline.due,
+            answer_due_provisional=deadline.provisional,
+            state=DbCase(When(state=DelegationState.SENT, then=Value(DelegationState.RECEIVED)), default=F("state")),
+        )
+        due = f"答复期限 {cn_date(deadline.due)}" + ("（暂定）" if deadline.provisional else "")
+        events += [CaseEvent(case_id=case_id, actor=SYSTEM, text=f"{name}已收到，{due}") for case_id, name in rows]
+    CaseEvent.objects.bulk_create(events, batch_size=500)
 
 
 @transaction.atomic

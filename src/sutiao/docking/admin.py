@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from . import relay
-from .models import InboxMessage, OutboxMessage, OutboxStatus, Peer, PeerKey
+from .models import DeliveryBatch, InboxMessage, OutboxMessage, OutboxStatus, Peer, PeerKey
 
 
 class PeerKeyInline(admin.TabularInline):
@@ -36,6 +36,15 @@ class InboxAdmin(admin.ModelAdmin):
     list_display = ["id", "type", "peer", "case", "seq", "status", "received_at", "applied_at", "error"]
     list_filter = ["status", "type", "peer"]
     search_fields = ["id", "case"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeliveryBatch)
+class DeliveryBatchAdmin(admin.ModelAdmin):
+    list_display = ["peer", "received_at", "content_digest"]
+    readonly_fields = ["peer", "received_at", "body", "content_digest", "signature_input", "signature"]
 
     def has_change_permission(self, request, obj=None):
         return False

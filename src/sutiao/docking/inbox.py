@@ -74,6 +74,16 @@ def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
     # One transaction for the batch (one commit, not one per message); each message in a savepoint of its own.
     with transaction.atomic():
         _burn_nonce(peer, verified.nonce)
+        parsed = []
+        for item in items:
+            try:
+                parsed.append(_validated(item))
+            except Refused:
+                parsed = None
+                break
+        fast = _accept_new_in_order(peer, parsed) if parsed else None
+        if fast is not None:
+            return fast
         for item in items:
             try:
                 results.append(accept(peer, _validated(item), nonce=None))
@@ -81,6 +91,70 @@ def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
                 message_id = item.get("id") if isinstance(item, dict) else None
                 results.append(Refusal(error=refused.code, message=refused.message, message_id=str(message_id or "")))
     return results
+
+
+def _accept_new_in_order(peer: Peer, messages: list) -> list[Receipt] | None:
+    """The common batch — each message new, the next of its own case, one message per case — applied in bulk:
+    a handful of queries for the whole batch instead of a dozen per message. Returns None (and changes
+    nothing) for any other batch, which then goes message by message."""
+    cases = [m.case for m in messages]
+    if len(set(cases)) != len(cases) or any(
+        m.sender != peer.name or m.recipient != settings.PLATFORM_ID or registry.handler_for(m.type) is None
+        for m in messages
+    ):
+        return None
+    if InboxMessage.objects.filter(pk__in=[m.id for m in messages]).exists():
+        return None
+    cursors = {c.case: c for c in CaseCursor.objects.select_for_update().filter(peer=peer, case__in=cases)}
+    if any(
+        m.seq != (cursors[m.case].applied_seq if m.case in cursors else 0) + 1
+        or (m.case in cursors and cursors[m.case].waiting)
+        for m in messages
+    ):
+        return None
+    now = timezone.now()
+    rows = [
+        InboxMessage(
+            id=m.id,
+            peer=peer,
+            type=m.type,
+            version=m.version,
+            case=m.case,
+            seq=m.seq,
+            occurred_at=m.occurred_at,
+            causation=m.causation,
+            payload=m.payload.model_dump(mode="json"),
+            digest=message_digest(m),
+            status=InboxStatus.APPLIED,
+            received_at=now,
+            applied_at=now,
+        )
+        for m in messages
+    ]
+    try:
+        with transaction.atomic():
+            by_type: dict[str, list] = {}
+            for row, message in zip(rows, messages, strict=True):
+                by_type.setdefault(row.type, []).append((row, message.payload))
+            for message_type, items in by_type.items():
+                registry.handler_for(message_type)(items)
+            InboxMessage.objects.bulk_create(rows, batch_size=500)
+            for m in messages:
+                if m.case in cursors:
+                    cursors[m.case].applied_seq = m.seq
+            CaseCursor.objects.bulk_update(list(cursors.values()), ["applied_seq"], batch_size=200)
+            CaseCursor.objects.bulk_create(
+                [CaseCursor(peer=peer, case=m.case, applied_seq=m.seq) for m in messages if m.case not in cursors],
+                batch_size=500,
+            )
+    except (registry.Rejected, IntegrityError):
+        return None  # someone in the batch is refused, or a copy raced us: go message by message
+    return [
+        Receipt(
+            message_id=r.id, status="applied", receiver=settings.PLATFORM_ID, received_at=now, message_digest=r.digest
+        )
+        for r in rows
+    ]
 
 
 def _burn_nonce(peer: Peer, nonce: str) -> None:
@@ -170,7 +244,7 @@ def _apply(row: InboxMessage, payload, strict: bool) -> None:
         raise Refused("unsupported_type", f"本平台不处理 {row.type} 消息", status=422)
     try:
         with nullcontext() if strict else transaction.atomic():
-            handler(row, payload)
+            handler([(row, payload)])
     except registry.Rejected as e:
         if strict:
             raise Refused(e.code, e.message, status=422) from e

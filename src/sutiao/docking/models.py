@@ -65,7 +65,14 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
     last_error = models.TextField("最近错误", blank=True)
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
-    receipt = models.JSONField("签名回执", null=True, blank=True)
+    batch = models.ForeignKey(
+        "DeliveryBatch",
+        verbose_name="送达回执",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "发件箱"
@@ -77,6 +84,29 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} #{self.seq} → {self.peer_id}"
+
+
+class DeliveryBatch(models.Model):
+    """The receiver's signed answer to one delivery, kept byte for byte: with the peer's public key anyone can
+    check later that the peer acknowledged each message in it (its receipt is in `body`)."""
+
+    peer = models.ForeignKey(Peer, verbose_name="接收平台", on_delete=models.PROTECT)
+    received_at = models.DateTimeField("收到回执时间", default=timezone.now)
+    body = models.TextField("回执原文")
+    content_digest = models.CharField("Content-Digest", max_length=200)
+    signature_input = models.TextField("Signature-Input")
+    signature = models.TextField("Signature")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签名送达回执"
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+    def receipt_for(self, message_id) -> dict | None:
+        import json
+
+        return next((r for r in json.loads(self.body)["results"] if r.get("message_id") == str(message_id)), None)
 
 
 class CaseSequence(models.Model):

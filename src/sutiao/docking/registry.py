@@ -19,6 +19,9 @@ class Rejected(Exception):
 
 
 def handles(message_type: str):
+    """Register fn(items) for a message type; `items` is a list of (InboxMessage, payload) in order — one
+    message, or a whole batch of new cases at once, so a platform can write thousands in bulk."""
+
     def register(fn):
         _handlers[message_type] = fn
         return fn
@@ -27,6 +30,9 @@ def handles(message_type: str):
 
 
 def on_delivered(message_type: str):
+    """Register fn(receipts) called with [(OutboxMessage, receipt dict)] for messages of that type the peer has
+    just confirmed (the receipt carries `received_at`, the peer's own time of receipt)."""
+
     def register(fn):
         _delivery_hooks[message_type] = fn
         return fn

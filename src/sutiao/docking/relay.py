@@ -9,10 +9,11 @@ import random
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import registry
-from .models import OutboxMessage, OutboxStatus, Peer
+from .models import DeliveryBatch, OutboxMessage, OutboxStatus, Peer
 from .outbox import envelope_of
 from .signing import Refused, sign, verify_response
 
@@ -74,12 +75,13 @@ def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], 
         raise DeliveryFailed(f"回执无效：{e}") from e
     if len(results) != len(messages):
         raise DeliveryFailed("回执条数与消息条数不符")
-    signature = {
-        "signature_input": response.headers.get("Signature-Input"),
-        "signature": response.headers.get("Signature"),
-        "content_digest": response.headers.get("Content-Digest"),
+    evidence = {
+        "body": response.content.decode(),
+        "signature_input": response.headers.get("Signature-Input", ""),
+        "signature": response.headers.get("Signature", ""),
+        "content_digest": response.headers.get("Content-Digest", ""),
     }
-    return results, signature
+    return results, evidence
 
 
 def _claim_due(limit: int) -> list[OutboxMessage]:
@@ -124,36 +126,37 @@ def deliver_due(limit: int = 4 * BATCH_SIZE) -> int:
 
 
 @transaction.atomic
-def _record(messages: list[OutboxMessage], outcomes: list, signature: dict | None) -> None:
+def _record(messages: list[OutboxMessage], outcomes: list, evidence: dict | None) -> None:
+    """Book one delivery: the confirmed messages in one statement with the signed answer kept once; each
+    failure with its own backoff (or parked); then the platforms' hooks for what was confirmed."""
     now = timezone.now()
+    confirmed = [(m, o) for m, o in zip(messages, outcomes, strict=True) if not isinstance(o, DeliveryFailed)]
+    if confirmed:
+        batch = DeliveryBatch.objects.create(peer=messages[0].peer, **evidence)
+        OutboxMessage.objects.filter(pk__in=[m.pk for m, _ in confirmed]).update(
+            status=OutboxStatus.DELIVERED, delivered_at=now, batch=batch, last_error="", attempts=F("attempts") + 1
+        )
     for message, outcome in zip(messages, outcomes, strict=True):
+        if not isinstance(outcome, DeliveryFailed):
+            continue
         message.attempts += 1
-        if isinstance(outcome, DeliveryFailed):
-            message.last_error = outcome.reason[:2000]
-            if outcome.permanent or message.attempts >= settings.SUTIAO_RELAY_MAX_ATTEMPTS:
-                message.status = OutboxStatus.PARKED
-                log.error(
-                    "parked %s %s after %s attempts: %s", message.type, message.id, message.attempts, outcome.reason
-                )
-            else:
-                message.next_attempt_at = now + dt.timedelta(seconds=backoff_seconds(message.attempts))
-                log.warning(
-                    "delivery of %s %s failed (attempt %s): %s",
-                    message.type,
-                    message.id,
-                    message.attempts,
-                    outcome.reason,
-                )
+        message.last_error = outcome.reason[:2000]
+        if outcome.permanent or message.attempts >= settings.SUTIAO_RELAY_MAX_ATTEMPTS:
+            message.status = OutboxStatus.PARKED
+            log.error("parked %s %s after %s attempts: %s", message.type, message.id, message.attempts, outcome.reason)
         else:
-            message.status, message.delivered_at, message.last_error = OutboxStatus.DELIVERED, now, ""
-            message.receipt = {"receipt": outcome, **(signature or {})}
-    OutboxMessage.objects.bulk_update(
-        messages, ["attempts", "last_error", "status", "next_attempt_at", "delivered_at", "receipt"]
-    )
-    for message in messages:
-        hook = registry.delivery_hook(message.type)
-        if message.status == OutboxStatus.DELIVERED and hook is not None:
-            hook(message)
+            message.next_attempt_at = now + dt.timedelta(seconds=backoff_seconds(message.attempts))
+            log.warning(
+                "delivery of %s %s failed (attempt %s): %s", message.type, message.id, message.attempts, outcome.reason
+            )
+        message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    by_type: dict[str, list] = {}
+    for message, receipt in confirmed:
+        by_type.setdefault(message.type, []).append((message, receipt))
+    for message_type, receipts in by_type.items():
+        hook = registry.delivery_hook(message_type)
+        if hook is not None:
+            hook(receipts)
 
 
 @transaction.atomic

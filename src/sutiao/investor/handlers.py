@@ -6,8 +6,13 @@ from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
 from . import services
 from .models import Delegation
 
-registry.handles("DELEGATE")(services.receive_delegation)
-registry.handles("DELEGATION_WITHDRAWN")(lambda message, payload: services.recall_delegation(payload))
+registry.handles("DELEGATE")(services.receive_delegations)
+
+
+@registry.handles("DELEGATION_WITHDRAWN")
+def delegation_withdrawn(items):
+    for _message, payload in items:
+        services.recall_delegation(payload)
 
 
 def _recompute(**_signal_kwargs):

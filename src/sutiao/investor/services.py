@@ -57,42 +57,52 @@ def _locked(delegation: Delegation) -> Delegation:
 
 
 @transaction.atomic
-def receive_delegation(message: InboxMessage, payload: DelegatePayload) -> Delegation:
-    """A court's delegation arrives; the answer period starts from today, the day of receipt (L4)."""
-    organisation = Institution.objects.filter(
-        pk=payload.organisation_id, kind=InstitutionKind.MEDIATION_ORG, active=True
-    ).first()
-    if organisation is None:
-        raise Rejected("unknown_organisation", f"本平台没有可接受委派的调解组织 {payload.organisation_id}")
+def receive_delegations(items: list[tuple[InboxMessage, DelegatePayload]]) -> list[Delegation]:
+    """Courts' delegations arrive (one, or a representative action's thousands); each answer period starts
+    from today, the day of receipt (LEGAL-RULES L4)."""
+    wanted = {payload.organisation_id for _, payload in items}
+    organisations = {
+        o.pk: o for o in Institution.objects.filter(pk__in=wanted, kind=InstitutionKind.MEDIATION_ORG, active=True)
+    }
+    for unknown in wanted - organisations.keys():
+        raise Rejected("unknown_organisation", f"本平台没有可接受委派的调解组织 {unknown}")
     received_at = timezone.now()
     deadline = answer_deadline(received_at)
-    delegation = Delegation.objects.create(
-        id=payload.delegation_id,
-        case=message.case,
-        peer=message.peer,
-        organisation=organisation,
-        kind=payload.kind,
-        court_id=payload.court_id,
-        court_name=payload.court_name,
-        court_case_number=payload.court_case_number,
-        dispute_type=payload.dispute_type,
-        facts=payload.facts,
-        amount=payload.amount,
-        claims=[c.model_dump(mode="json") for c in payload.claims],
-        parties=[p.model_dump(mode="json") for p in payload.parties],
-        consent=[c.model_dump(mode="json") for c in payload.consent],
-        delegated_at=payload.delegated_at,
-        received_at=received_at,
-        answer_due=deadline.due,
-        answer_due_provisional=deadline.provisional,
+    delegations = Delegation.objects.bulk_create(
+        [
+            Delegation(
+                id=payload.delegation_id,
+                case=message.case,
+                peer=message.peer,
+                organisation=organisations[payload.organisation_id],
+                kind=payload.kind,
+                court_id=payload.court_id,
+                court_name=payload.court_name,
+                court_case_number=payload.court_case_number,
+                dispute_type=payload.dispute_type,
+                facts=payload.facts,
+                amount=payload.amount,
+                claims=[c.model_dump(mode="json") for c in payload.claims],
+                parties=[p.model_dump(mode="json") for p in payload.parties],
+                consent=[c.model_dump(mode="json") for c in payload.consent],
+                delegated_at=payload.delegated_at,
+                received_at=received_at,
+                answer_due=deadline.due,
+                answer_due_provisional=deadline.provisional,
+            )
+            for message, payload in items
+        ],
+        batch_size=500,
     )
-    _event(
-        delegation,
-        payload.court_name,
-        f"收到{payload.court_name}的{delegation.get_kind_display()}，"
-        f"答复期限 {cn_date(deadline.due)}" + ("（暂定）" if deadline.provisional else ""),
+    due = f"答复期限 {cn_date(deadline.due)}" + ("（暂定）" if deadline.provisional else "")
+    DelegationEvent.objects.bulk_create(
+        [
+            DelegationEvent(delegation=d, actor=d.court_name, text=f"收到{d.court_name}的{d.get_kind_display()}，{due}")
+            for d in delegations
+        ],
+        batch_size=500,
     )
-    return delegation
+    return delegations
 
 
 def _answer(actor: User, delegation: Delegation, accepted: bool, reason: str) -> Delegation:
