@@ -8,7 +8,7 @@ export SUTIAO_DEV := 1
 # xstatic-bootstrap is an sdist whose setup.py still needs pkg_resources (gone from setuptools 81).
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 
-.PHONY: up test test-sqlite test-postgres lint bench browser-deps clean
+.PHONY: up test lint bench chaos browser-deps clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/docking.py $(BENCH_ARGS)
+
+# The full chaos run (issue 3): 10,000 cases, at least 20 SIGKILLs of each process, on SQLite then PostgreSQL.
+chaos: $(STAMP)
+	CHAOS_CASES=10000 CHAOS_KILLS=20 $(BIN)/pytest tests/e2e/test_chaos.py -q -s -p no:cacheprovider
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} CHAOS_CASES=10000 CHAOS_KILLS=20 \
+	  $(BIN)/pytest tests/e2e/test_chaos.py -q -s -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) var test-artifacts

@@ -84,7 +84,8 @@ class Platform:
             self.key_file.write_bytes(generate_private_key_pem())
             self.key_file.chmod(0o600)
 
-    def register(self, peer: "Platform") -> None:
+    def register(self, peer: "Platform", via: str = "") -> None:
+        """Register `peer` with its public key; `via`: reach it through this URL (a proxy) instead."""
         public = self.var_dir / "keys" / f"{peer.name}.pub.pem"
         public.write_text(public_pem_of(peer.key_file.read_bytes()))
         peer_name, display = NAMES[peer.name]
@@ -95,7 +96,7 @@ class Platform:
             "--display-name",
             display,
             "--url",
-            peer.url,
+            via or peer.url,
             "--key-id",
             peer.key_id,
             "--public-key-file",
@@ -175,15 +176,17 @@ def pair(
     court_db: str = "",
     investor_db: str = "",
     extra_env: dict | None = None,
+    via: dict | None = None,
 ) -> tuple[Platform, Platform]:
+    """Two platforms ready to start. `via` may name, per platform, the URL its peer reaches it through."""
     court = Platform("court", var_dir, court_port, court_db, dict(extra_env or {}))
     investor = Platform("investor", var_dir, investor_port, investor_db, dict(extra_env or {}))
     for p in (court, investor):
         p.ensure_key()
     for p in (court, investor):
         p.manage("migrate", "--noinput", "-v0")
-    court.register(investor)
-    investor.register(court)
+    court.register(investor, (via or {}).get("investor", ""))
+    investor.register(court, (via or {}).get("court", ""))
     for p in (court, investor):
         p.manage("seed_demo")
     return court, investor

@@ -53,3 +53,16 @@ class Live:
 
     def api(self, username: str) -> Api:
         return self.apis[username]
+
+
+def sql(platform: Platform, query: str, *params):
+    """Read a platform's database directly (SQLite file or PostgreSQL), without going through it."""
+    if platform.database_url:
+        import psycopg
+
+        with psycopg.connect(platform.database_url) as conn:
+            return conn.execute(query.replace("?", "%s"), params).fetchall()
+    import sqlite3
+
+    with sqlite3.connect(platform.var_dir / f"{platform.name}.sqlite3", timeout=30) as conn:
+        return conn.execute(query, params).fetchall()

@@ -33,7 +33,7 @@ PERMANENT = {
 }
 
 _session = requests.Session()  # keep-alive to each peer
-CLAIM_LEASE = dt.timedelta(seconds=90)  # longer than one batch may take (timeout below)
+BATCH_TIMEOUT = 60
 BATCH_SIZE = 200
 DELIVERED = {"applied", "waiting", "duplicate"}
 
@@ -58,7 +58,7 @@ def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], 
     prepared = request.prepare()
     sign(prepared, body)
     try:
-        response = _session.send(prepared, timeout=(5, 60))
+        response = _session.send(prepared, timeout=(5, BATCH_TIMEOUT))
     except requests.RequestException as e:
         raise DeliveryFailed(f"网络错误：{type(e).__name__}: {e}") from e
     if response.status_code != 200:
@@ -95,7 +95,8 @@ def _claim_due(limit: int) -> list[OutboxMessage]:
         )
         # Leased for longer than one request may take, so a second relay process does not send these at the same
         # time; if this process dies holding the lease, the messages are due again when it runs out.
-        OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=now + CLAIM_LEASE)
+        lease = dt.timedelta(seconds=settings.SUTIAO_RELAY_LEASE_SECONDS)
+        OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=now + lease)
     return rows
 
 

@@ -168,6 +168,9 @@ SUTIAO_MAX_BODY_BYTES = 2 * 1024 * 1024
 SUTIAO_RELAY_MAX_ATTEMPTS = int(os.environ.get("SUTIAO_RELAY_MAX_ATTEMPTS", "12"))
 SUTIAO_RELAY_BACKOFF_BASE = float(os.environ.get("SUTIAO_RELAY_BACKOFF_BASE", "1.0"))
 SUTIAO_RELAY_BACKOFF_CAP = float(os.environ.get("SUTIAO_RELAY_BACKOFF_CAP", "300"))
+# A relay leases the messages it sends for longer than one batch may take (relay.BATCH_TIMEOUT), so a second
+# relay does not send them meanwhile; a relay killed holding a lease delays its messages by at most this much.
+SUTIAO_RELAY_LEASE_SECONDS = float(os.environ.get("SUTIAO_RELAY_LEASE_SECONDS", "90"))
 SUTIAO_WORKER_POLL_SECONDS = float(os.environ.get("SUTIAO_WORKER_POLL_SECONDS", "0.5"))
 SUTIAO_DEADLINE_SCAN_SECONDS = float(os.environ.get("SUTIAO_DEADLINE_SCAN_SECONDS", "60"))
 # The catch-up feed serves only messages older than this, so a slow transaction cannot slip behind a cursor.

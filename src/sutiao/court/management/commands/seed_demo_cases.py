@@ -25,12 +25,15 @@ def _parties(investor: str, firm: str):
 class Command(BaseCommand):
     help = "载入演示调解组织与不同状态的演示案件"
 
+    def add_arguments(self, parser):
+        parser.add_argument("--organisations-only", action="store_true", help="only the organisations, no cases")
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, organisations_only=False, **options):
         peer = Peer.objects.get(name="investor-platform")
         for org_id, name, _ in demo.ORGANISATIONS:
             Organisation.objects.update_or_create(pk=org_id, defaults={"name": name, "peer": peer})
-        if Case.objects.exists():
+        if organisations_only or Case.objects.exists():
             return
         staff = User.objects.get(username="court_filing")
         now = timezone.now()
