@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from faultproxy import FaultProxy
 from live import FAST_WORKER, sql, wait_for
 
@@ -59,6 +60,7 @@ class Killer(threading.Thread):
         return all(self.kills[f"{p.name}-{r}"] >= KILLS for p, r in self.targets)
 
 
+@pytest.mark.timeout(TIMEOUT + 900)
 def test_chaos(tmp_path):
     rng = random.Random(SEED)
     databases = PostgresDatabases(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else None
