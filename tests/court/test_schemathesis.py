@@ -54,6 +54,6 @@ def test_docking_keeps_its_contract_when_signed(case, investor, own_key, sign_he
         body = case.body
     else:
         body = json.dumps(case.body, ensure_ascii=False, default=repr).encode()
-    headers = {**sign_headers(body, investor.key), "Content-Type": "application/json"}
+    headers = {**sign_headers(body, investor.key, path=case.path), "Content-Type": "application/json"}
     response = case.call(headers=headers, data=body)
     case.validate_response(response, checks=CHECKS)

@@ -5,7 +5,15 @@ import functools
 
 from pydantic.json_schema import models_json_schema
 
-from .schemas import MESSAGE_CLASSES, Receipt, Refusal
+from .schemas import (
+    MESSAGE_CLASSES,
+    BatchReceipt,
+    BatchRequest,
+    CaseSummaries,
+    FeedPage,
+    Receipt,
+    Refusal,
+)
 
 SIGNATURE_NOTE = (
     "每个请求以 RFC 9421 HTTP Message Signatures 签名（Ed25519，标签 sutiao，tag sutiao-docking-v1），"
@@ -14,9 +22,30 @@ SIGNATURE_NOTE = (
 )
 
 
+REFUSALS = {
+    "400": "报文格式错误或内容摘要不符",
+    "401": "签名缺失、无效、过期、密钥未知或重放",
+    "413": "报文过大",
+    "415": "报文类型错误",
+    "422": "不符合对接规范",
+}
+READ_REFUSALS = {"400": "参数无效", "401": "签名缺失、无效、过期或密钥未知"}
+PAGING = [
+    {"name": "after", "in": "query", "required": False, "schema": {"type": "string"}, "description": "游标"},
+    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+]
+
+
+def _json(name: str) -> dict:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+
+
 @functools.cache
 def openapi_document() -> dict:
-    models = [(m, "validation") for m in MESSAGE_CLASSES] + [(Receipt, "serialization"), (Refusal, "serialization")]
+    models = [(m, "validation") for m in MESSAGE_CLASSES] + [
+        (BatchRequest, "validation"),
+        *[(m, "serialization") for m in (Receipt, Refusal, BatchReceipt, FeedPage, CaseSummaries)],
+    ]
     _, schema = models_json_schema(models, ref_template="#/components/schemas/{model}")
     components = schema.get("$defs", {})
     message_refs = [{"$ref": f"#/components/schemas/{m.__name__}"} for m in MESSAGE_CLASSES]
@@ -56,7 +85,40 @@ def openapi_document() -> dict:
                         "422": {"description": "不符合对接规范，或业务上拒绝", "content": refusal},
                     },
                 }
-            }
+            },
+            "/docking/v1/batches": {
+                "post": {
+                    "operationId": "postBatch",
+                    "summary": "投递一批对接消息（一个签名，每条消息各有回执或拒绝）",
+                    "requestBody": {"required": True, "content": _json("BatchRequest")},
+                    "responses": {
+                        "200": {"description": "每条消息的回执或拒绝，按发送顺序", "content": _json("BatchReceipt")},
+                        **{code: {"description": text, "content": refusal} for code, text in REFUSALS.items()},
+                    },
+                }
+            },
+            "/docking/v1/feed": {
+                "get": {
+                    "operationId": "getFeed",
+                    "summary": "补拉：本平台发给请求方的消息（签名、游标分页）",
+                    "parameters": PAGING,
+                    "responses": {
+                        "200": {"description": "一页消息", "content": _json("FeedPage")},
+                        **{code: {"description": text, "content": refusal} for code, text in READ_REFUSALS.items()},
+                    },
+                }
+            },
+            "/docking/v1/cases": {
+                "get": {
+                    "operationId": "getCaseSummaries",
+                    "summary": "对账：本平台与请求方共有案件的逐案摘要（签名、分页）",
+                    "parameters": PAGING,
+                    "responses": {
+                        "200": {"description": "一页案件摘要", "content": _json("CaseSummaries")},
+                        **{code: {"description": text, "content": refusal} for code, text in READ_REFUSALS.items()},
+                    },
+                }
+            },
         },
         "components": {"schemas": components},
     }

@@ -205,3 +205,29 @@ class BatchReceipt(Strict):
     """The answer to a batch: one entry per message, in the order sent."""
 
     results: list[Receipt | Refusal]
+
+
+class BatchRequest(Strict):
+    messages: Annotated[list[Message], Field(min_length=1, max_length=500)]
+
+
+class FeedPage(Strict):
+    """A page of the catch-up feed: messages sent to the asking peer, oldest first; `next` is the cursor."""
+
+    messages: list[Message]
+    next: str
+
+
+class CaseSummary(Strict):
+    """One shared case as one platform knows it: [seq, digest, status] of what it sent and received, and
+    each delegation's state in the shared vocabulary."""
+
+    case: str
+    sent: list[list]
+    received: list[list]
+    states: dict[str, str]
+
+
+class CaseSummaries(Strict):
+    cases: list[CaseSummary]
+    next: str | None
