@@ -109,3 +109,21 @@ def make_envelope():
 def sign_headers():
     """signed_request as a fixture: (body, key) -> the signature headers the relay would send."""
     return signed_request
+
+
+@pytest.fixture
+def operator_client(client, db):
+    """A platform operator signed in with both factors (password and TOTP device), as the admin asks."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sutiao.accounts.models import User
+
+    operator = User.objects.create_user("op", password="x-long-password", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=operator, name="test")
+    client.force_login(operator)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.operator, client.device = operator, device
+    return client

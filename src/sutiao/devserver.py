@@ -221,7 +221,8 @@ def up(reset: bool = False) -> int:
   法院：court_filing（立案）  court_judge（法官）  court_admin（法院管理员）  xicheng_filing（另一法院）
   调解：org1_admin / org2_admin / org3_admin（调解组织管理员）  org1_mediator1 … org3_mediator2（调解员）
   监管：bureau（投保局）  beijing_office（派出机构）
-  运维：operator（两个平台的 /admin/）
+  运维：operator（两个平台的 /admin/ 与 /docking/operations/；第二步动态口令：把密钥
+        {demo.OPERATOR_TOTP_BASE32} 加入身份验证器，或运行 sutiao court totp operator 查看当前口令）
 日志：{var_dir / "logs"}""",
             flush=True,
         )

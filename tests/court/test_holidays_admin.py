@@ -1,6 +1,5 @@
 import datetime as dt
 
-from sutiao.accounts.models import User
 from sutiao.workdays.forms import parse_days
 from sutiao.workdays.models import DayOverride, HolidayYear
 
@@ -19,9 +18,8 @@ def test_parse_days_accepts_ranges_and_reports_the_bad_line():
         parse_days("2027-01-01\n2027-13-01")
 
 
-def test_operator_loads_a_year_in_the_admin(client, db):
-    operator = User.objects.create_superuser("op", password="x-long-password")
-    client.force_login(operator)
+def test_operator_loads_a_year_in_the_admin(operator_client):
+    client = operator_client
     page = client.get("/admin/workdays/holidayyear/load/")
     assert "录入年度节假日安排" in page.content.decode()
     bad = client.post("/admin/workdays/holidayyear/load/", {"year": 2027, "source": "通知", "rest_days": "2028-01-01"})

@@ -1,17 +1,18 @@
 """The operators' page of the docking: parked messages and reconciliation differences, with retry."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from sutiao.accounts.decorators import operator_required
 
 from . import relay
 from .models import InboxMessage, InboxStatus, OutboxMessage, OutboxStatus, Peer, ReconciliationRun
 from .reconcile import reconcile, resend_missing
 
 
-@staff_member_required
+@operator_required
 def overview(request):
     peers = list(Peer.objects.filter(active=True))
     latest = {p.pk: ReconciliationRun.objects.filter(peer=p).first() for p in peers}
@@ -28,7 +29,7 @@ def overview(request):
     )
 
 
-@staff_member_required
+@operator_required
 @require_POST
 def retry(request):
     count = relay.retry_parked(request.POST.getlist("message"))
@@ -36,7 +37,7 @@ def retry(request):
     return redirect("docking-operations")
 
 
-@staff_member_required
+@operator_required
 @require_POST
 def run_reconciliation(request, peer_id):
     run = reconcile(get_object_or_404(Peer, pk=peer_id, active=True))
@@ -47,7 +48,7 @@ def run_reconciliation(request, peer_id):
     return redirect("docking-operations")
 
 
-@staff_member_required
+@operator_required
 @require_POST
 def resend(request, run_id):
     count = resend_missing(get_object_or_404(ReconciliationRun, pk=run_id))

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sutiao import demo
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
@@ -51,4 +52,6 @@ class Command(BaseCommand):
         if created:
             operator.set_password(demo.PASSWORD)
             operator.save()
+        # Operators sign in to the admin with a second factor; the demo operator's TOTP key is published.
+        TOTPDevice.objects.get_or_create(user=operator, name="demo", defaults={"key": demo.OPERATOR_TOTP_KEY})
         self.stdout.write(f"{settings.PLATFORM}: demo institutions and users ready")
