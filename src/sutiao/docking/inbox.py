@@ -113,24 +113,7 @@ def _accept_new_in_order(peer: Peer, messages: list) -> list[Receipt] | None:
     ):
         return None
     now = timezone.now()
-    rows = [
-        InboxMessage(
-            id=m.id,
-            peer=peer,
-            type=m.type,
-            version=m.version,
-            case=m.case,
-            seq=m.seq,
-            occurred_at=m.occurred_at,
-            causation=m.causation,
-            payload=m.payload.model_dump(mode="json"),
-            digest=message_digest(m),
-            status=InboxStatus.APPLIED,
-            received_at=now,
-            applied_at=now,
-        )
-        for m in messages
-    ]
+    rows = [_row(peer, m, message_digest(m), InboxStatus.APPLIED, received_at=now, applied_at=now) for m in messages]
     try:
         with transaction.atomic():
             by_type: dict[str, list] = {}
@@ -192,17 +175,9 @@ def accept(peer: Peer, message, nonce: str | None) -> Receipt:
     )
 
 
-def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
-    digest = message_digest(message)
-    existing = InboxMessage.objects.filter(pk=message.id).first()
-    if existing is not None:
-        if existing.digest != digest:
-            raise Refused("message_conflict", "同一消息标识下的内容不同", status=409)
-        return "duplicate", existing  # the same message again: acknowledged, not re-applied
-    cursor, _ = CaseCursor.objects.select_for_update().get_or_create(peer=peer, case=message.case)
-    if message.seq <= cursor.applied_seq:
-        raise Refused("message_conflict", f"案件内序号 {message.seq} 已被其他消息使用", status=409)
-    row = InboxMessage(
+def _row(peer: Peer, message, digest: str, status: str, **times) -> InboxMessage:
+    """The inbox row for a message, not yet saved."""
+    return InboxMessage(
         id=message.id,
         peer=peer,
         type=message.type,
@@ -213,8 +188,22 @@ def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
         causation=message.causation,
         payload=message.payload.model_dump(mode="json"),
         digest=digest,
-        status=InboxStatus.WAITING,
+        status=status,
+        **times,
     )
+
+
+def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
+    digest = message_digest(message)
+    existing = InboxMessage.objects.filter(pk=message.id).first()
+    if existing is not None:
+        if existing.digest != digest:
+            raise Refused("message_conflict", "同一消息标识下的内容不同", status=409)
+        return "duplicate", existing  # the same message again: acknowledged, not re-applied
+    cursor, _ = CaseCursor.objects.select_for_update().get_or_create(peer=peer, case=message.case)
+    if message.seq <= cursor.applied_seq:
+        raise Refused("message_conflict", f"案件内序号 {message.seq} 已被其他消息使用", status=409)
+    row = _row(peer, message, digest, InboxStatus.WAITING)
     if message.seq != cursor.applied_seq + 1:
         row.save(force_insert=True)
         cursor.waiting += 1
