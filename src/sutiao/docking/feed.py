@@ -86,4 +86,11 @@ def pull(peer: Peer) -> int:
 
 
 def pull_all() -> int:
-    return sum(pull(peer) for peer in Peer.objects.filter(active=True))
+    new = 0
+    for peer in Peer.objects.filter(active=True):
+        try:
+            new += pull(peer)
+        except (requests.RequestException, Refused) as e:
+            # The peer is down or refuses for now: the next round tries again; nothing is lost meanwhile.
+            log.warning("could not read %s's feed: %s", peer.name, e)
+    return new

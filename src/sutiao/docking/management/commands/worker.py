@@ -34,7 +34,8 @@ class Command(BaseCommand):
             ("reconcile", "SUTIAO_RECONCILE_SECONDS", reconcile_all),
             *registry.periodic_jobs(),
         ]
-        last_run = {name: -float("inf") for name, _, _ in jobs}  # every job runs once at start-up
+        last_run = {name: -float("inf") for name, _, _ in jobs}  # every job runs once at start-up …
+        last_run["reconcile"] = time.monotonic()  # … but reconciliation, which wants the peer settled and up
         log.info("%s worker started", settings.PLATFORM)
         while not stop.is_set():
             close_old_connections()
