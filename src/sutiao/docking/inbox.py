@@ -59,8 +59,8 @@ def receive(http_message, body: bytes) -> tuple[int, Receipt]:
 
 
 def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
-    """Take a signed batch: one signature, then each message on its own (its own transaction, its own
-    receipt or refusal), so one bad message does not hold back the others."""
+    """Take a signed batch: one signature, one transaction, then each message on its own (its own savepoint,
+    its own receipt or refusal), so one bad message does not hold back the others."""
     verified = verify(http_message, body)
     peer = verified.peer_key.peer
     try:
