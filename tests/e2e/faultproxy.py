@@ -1,6 +1,6 @@
 """A fault-injecting HTTP proxy on loopback, between the two platforms: it drops requests, drops
-responses (the request was processed, the answer is lost), duplicates requests, and delays them (which
-reorders what was sent close together). It counts what it did."""
+responses (the request was processed, the answer is lost), duplicates requests (the copy is a replay), and
+delays requests or responses (which reorders what was sent close together). It counts what it did."""
 
 import http.client
 import random
@@ -49,9 +49,12 @@ class FaultProxy:
                 if fault == "drop_request":
                     self.close_connection = True
                     return
-                if fault == "delay":
-                    time.sleep(proxy.rng.uniform(0.05, proxy.max_delay))
+                delay_answer = fault == "delay" and proxy.rng.random() < 0.5
+                if fault == "delay" and not delay_answer:
+                    time.sleep(proxy.rng.uniform(0.05, proxy.max_delay))  # the request arrives late
                 status, headers, answer = proxy._forward(self.command, self.path, self.headers, body)
+                if delay_answer:
+                    time.sleep(proxy.rng.uniform(0.05, proxy.max_delay))  # the answer arrives late
                 if fault == "duplicate":
                     proxy._forward(self.command, self.path, self.headers, body)
                 if status is None or fault == "drop_response":
