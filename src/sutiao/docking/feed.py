@@ -4,7 +4,6 @@ message whose push was lost still arrives without anyone acting."""
 
 import base64
 import datetime as dt
-import json
 import logging
 
 import requests
@@ -12,10 +11,11 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from .client import signed_get
 from .inbox import _validated, accept
 from .models import FeedCursor, OutboxMessage, Peer
 from .outbox import envelope_of
-from .signing import FEED_COMPONENTS, Refused, sign, verify_response
+from .signing import Refused
 
 log = logging.getLogger("sutiao.docking.feed")
 PAGE = 500
@@ -45,27 +45,13 @@ def page_for(peer: Peer, after: str, limit: int) -> dict:
     return {"messages": [envelope_of(m) for m in page], "next": encode_cursor(page[-1]) if page else after}
 
 
-_session = requests.Session()
-
-
 def pull(peer: Peer) -> int:
     """Read the peer's feed from our cursor to its end; apply what we have not seen. Returns how many
     messages were new to us."""
     state, _ = FeedCursor.objects.get_or_create(peer=peer)
     new = 0
     while True:
-        request = requests.Request(
-            "GET",
-            peer.base_url.rstrip("/") + "/docking/v1/feed",
-            params={"after": state.cursor, "limit": PAGE},
-            headers={"Content-Type": "application/json"},
-        ).prepare()
-        sign(request, b"", components=FEED_COMPONENTS)
-        response = _session.send(request, timeout=(5, 60))
-        if response.status_code != 200:
-            raise Refused("feed_unavailable", f"对方平台目录返回 HTTP {response.status_code}", status=502)
-        verify_response(peer, response)
-        page = json.loads(response.content)
+        page = signed_get(peer, "/docking/v1/feed", {"after": state.cursor, "limit": PAGE})
         for raw in page["messages"]:
             try:
                 receipt = accept(peer, _validated(raw), nonce=None)

@@ -2,7 +2,6 @@
 received and applied (sequence numbers and content digests), and each delegation's state in a vocabulary
 both share — and report every difference. A message the peer lacks can be sent again."""
 
-import json
 import logging
 from dataclasses import dataclass
 
@@ -11,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import registry
+from .client import signed_get
 from .models import InboxMessage, InboxStatus, OutboxMessage, OutboxStatus, Peer, ReconciliationRun
-from .signing import FEED_COMPONENTS, Refused, sign, verify_response
+from .signing import Refused
 
 log = logging.getLogger("sutiao.docking.reconcile")
 PAGE = 500
@@ -42,24 +42,10 @@ def summaries(peer: Peer, after: str, limit: int) -> dict:
     return {"cases": list(result.values()), "next": cases[-1] if len(cases) == limit else None}
 
 
-_session = requests.Session()
-
-
 def _remote_pages(peer: Peer):
     after = ""
     while True:
-        request = requests.Request(
-            "GET",
-            peer.base_url.rstrip("/") + "/docking/v1/cases",
-            params={"after": after, "limit": PAGE},
-            headers={"Content-Type": "application/json"},
-        ).prepare()
-        sign(request, b"", components=FEED_COMPONENTS)
-        response = _session.send(request, timeout=(5, 120))
-        if response.status_code != 200:
-            raise Refused("reconcile_unavailable", f"对方平台返回 HTTP {response.status_code}", status=502)
-        verify_response(peer, response)
-        page = json.loads(response.content)
+        page = signed_get(peer, "/docking/v1/cases", {"after": after, "limit": PAGE})
         yield from page["cases"]
         if not page["next"]:
             return

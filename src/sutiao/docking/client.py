@@ -1,0 +1,23 @@
+"""Signed reads from a peer (its catch-up feed, its reconciliation summaries)."""
+
+import json
+
+import requests
+
+from .models import Peer
+from .signing import FEED_COMPONENTS, Refused, sign, verify_response
+
+_session = requests.Session()  # keep-alive to each peer
+
+
+def signed_get(peer: Peer, path: str, params: dict, timeout: float = 120) -> dict:
+    """GET `path` on the peer, signed as this platform; verify the peer's signed answer and return its JSON."""
+    request = requests.Request(
+        "GET", peer.base_url.rstrip("/") + path, params=params, headers={"Content-Type": "application/json"}
+    ).prepare()
+    sign(request, b"", components=FEED_COMPONENTS)
+    response = _session.send(request, timeout=(5, timeout))
+    if response.status_code != 200:
+        raise Refused("peer_unavailable", f"对方平台 {path} 返回 HTTP {response.status_code}", status=502)
+    verify_response(peer, response)
+    return json.loads(response.content)
