@@ -15,6 +15,8 @@ FAST_WORKER = {
     "SUTIAO_RELAY_BACKOFF_CAP": "2",
     "SUTIAO_FEED_SETTLE_SECONDS": "0.5",
     "SUTIAO_FEED_PULL_SECONDS": "1",
+    # A relay SIGKILLed while holding a lease delays its messages by up to the lease: short, for tests.
+    "SUTIAO_RELAY_LEASE_SECONDS": "5",
 }
 
 

@@ -28,7 +28,6 @@ SIDES = Path(__file__).resolve().parents[2] / "bench" / "sides.py"
 ACTOR = Path(__file__).with_name("chaos_actor.py")
 CHAOS_ENV = {
     **FAST_WORKER,
-    "SUTIAO_RELAY_LEASE_SECONDS": "5",
     "SUTIAO_FEED_PULL_SECONDS": "2",
     "SUTIAO_RECONCILE_SECONDS": "100000",
     "SUTIAO_LOG_LEVEL": "ERROR",
