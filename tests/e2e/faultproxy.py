@@ -35,6 +35,9 @@ class FaultProxy:
         self.max_delay = max_delay
         self.faults: Counter = Counter()
         self.enabled = True
+        # Every kind of fault happens at least once, whatever the dice say in a short run.
+        self.forced = list(self.odds)
+        self.rng.shuffle(self.forced)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -95,6 +98,10 @@ class FaultProxy:
         with self.lock:
             if not self.enabled:
                 return None
+            if self.forced:
+                fault = self.forced.pop()
+                self.faults[fault] += 1
+                return fault
             roll = self.rng.random()
             for fault, odds in self.odds.items():
                 if roll < odds:
