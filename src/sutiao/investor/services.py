@@ -66,7 +66,9 @@ def receive_delegations(items: list[tuple[InboxMessage, DelegatePayload]]) -> li
     }
     for unknown in wanted - organisations.keys():
         raise Rejected("unknown_organisation", f"本平台没有可接受委派的调解组织 {unknown}")
-    received_at = timezone.now()
+    # Received when the inbox took the message (a batch's messages share it): the instant the signed receipt
+    # tells the court, so both platforms date the answer period alike.
+    received_at = items[0][0].received_at
     deadline = answer_deadline(received_at)
     delegations = Delegation.objects.bulk_create(
         [
