@@ -9,6 +9,7 @@
 Figures are printed, never asserted."""
 
 import argparse
+import contextlib
 import json
 import os
 import sqlite3
@@ -63,20 +64,27 @@ def databases(kind: str):
     return dbs, tuple(dbs.urls)
 
 
-def limit(kind: str, n: int) -> float:
+@contextlib.contextmanager
+def prepared(kind: str, n: int):
+    """Two fresh platforms on `kind` with n consented cases at the court, not started; removed afterwards."""
     dbs, (court_db, investor_db) = databases(kind)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             court, investor = pair(Path(tmp), free_port(), free_port(), court_db, investor_db, WORKER)
             court.manage("seed_demo_cases")
             side(court, "prepare", n)
-            delegated = side(court, "delegate")["seconds"]
-            side(court, "export", Path(tmp) / "messages.jsonl")
-            applied = side(investor, "apply", Path(tmp) / "messages.jsonl")["seconds"]
-            receipts = side(court, "receipts")["seconds"]
+            yield court, investor, Path(tmp)
     finally:
         if dbs:
             dbs.drop()
+
+
+def limit(kind: str, n: int) -> float:
+    with prepared(kind, n) as (court, investor, tmp):
+        delegated = side(court, "delegate")["seconds"]
+        side(court, "export", tmp / "messages.jsonl")
+        applied = side(investor, "apply", tmp / "messages.jsonl")["seconds"]
+        receipts = side(court, "receipts")["seconds"]
     total = delegated + applied + receipts
     print(
         f"  (a) limit, {n} cases: delegate {delegated:.1f} s + apply {applied:.1f} s + receipts {receipts:.1f} s"
@@ -86,37 +94,29 @@ def limit(kind: str, n: int) -> float:
 
 
 def end_to_end(kind: str, n: int, label: str) -> tuple[float, dict]:
-    dbs, (court_db, investor_db) = databases(kind)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            court, investor = pair(Path(tmp), free_port(), free_port(), court_db, investor_db, WORKER)
-            court.manage("seed_demo_cases")
-            side(court, "prepare", n)
-            expected = acknowledged(court) + n
-            for p in (court, investor):
-                p.start(Path(tmp) / "logs")
-            try:
-                court.wait_ready()
-                investor.wait_ready()
-                started = time.perf_counter()
-                delegating = side(court, "delegate")
-                while acknowledged(court) < expected:
-                    if time.perf_counter() - started > 1800:
-                        raise TimeoutError(f"only {acknowledged(court)} of {expected} acknowledged after 30 min")
-                    time.sleep(0.2)
-                seconds = time.perf_counter() - started
-                rss = {
-                    f"{p.name}-{role}": peak_rss_mb(proc.pid)
-                    for p in (court, investor)
-                    for role, proc in p.processes.items()
-                }
-                rss["court-delegating"] = delegating["peak_rss_mb"]
-            finally:
-                court.stop()
-                investor.stop()
-    finally:
-        if dbs:
-            dbs.drop()
+    with prepared(kind, n) as (court, investor, tmp):
+        expected = acknowledged(court) + n
+        for p in (court, investor):
+            p.start(tmp / "logs")
+        try:
+            court.wait_ready()
+            investor.wait_ready()
+            started = time.perf_counter()
+            delegating = side(court, "delegate")
+            while acknowledged(court) < expected:
+                if time.perf_counter() - started > 1800:
+                    raise TimeoutError(f"only {acknowledged(court)} of {expected} acknowledged after 30 min")
+                time.sleep(0.2)
+            seconds = time.perf_counter() - started
+            rss = {
+                f"{p.name}-{role}": peak_rss_mb(proc.pid)
+                for p in (court, investor)
+                for role, proc in p.processes.items()
+            }
+            rss["court-delegating"] = delegating["peak_rss_mb"]
+        finally:
+            court.stop()
+            investor.stop()
     print(
         f"  {label}, {n} cases: {seconds:.1f} s → {n / seconds:.0f} cases/s;"
         f" peak RSS MB {', '.join(f'{k} {v:.0f}' for k, v in rss.items())}"
