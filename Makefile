@@ -5,8 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SUTIAO_DEV := 1
-# xstatic-bootstrap is an sdist whose setup.py still needs pkg_resources (gone from setuptools 81).
+# xstatic-bootstrap is an sdist whose setup.py still needs pkg_resources (gone from setuptools 81). pip 26.2
+# and newer apply only PIP_BUILD_CONSTRAINT to build environments, older ones only PIP_CONSTRAINT.
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
 .PHONY: up test lint bench chaos browser-deps clean
 
