@@ -15,6 +15,52 @@ XICHENG = uuid.UUID("00000000-0000-7000-8000-000000000005")
 
 BUREAU = uuid.UUID("00000000-0000-7000-8000-000000000101")
 BEIJING_OFFICE = uuid.UUID("00000000-0000-7000-8000-000000000102")
+# Registry data of the demo organisations: the first 17 characters of each unified social credit code (the
+# check character is computed, GB 32100-2015), kind, territorial scope, dispute types, capacity.
+ORGANISATION_REGISTRY = {
+    "org1": (
+        "51100000MJ0000011",
+        "industry",
+        ["全国"],
+        [
+            "misrepresentation",
+            "insider_trading",
+            "market_manipulation",
+            "brokerage_contract",
+            "margin_trading",
+            "asset_management",
+            "public_fund",
+            "private_fund",
+            "investment_advisory",
+            "futures_brokerage",
+            "other",
+        ],
+        500,
+    ),
+    "org2": (
+        "51100000MJ0000022",
+        "industry",
+        ["全国"],
+        ["brokerage_contract", "margin_trading", "investment_advisory", "asset_management", "other"],
+        300,
+    ),
+    "org3": (
+        "52110000MJ0000033",
+        "people",
+        ["北京市", "天津市", "河北省"],
+        ["misrepresentation", "brokerage_contract", "futures_brokerage", "other"],
+        120,
+    ),
+}
+# The first 17 digits of the demo mediators' identity numbers (the check digit is computed, GB 11643-1999).
+MEDIATOR_ID_PREFIXES = [
+    "11010519750301",
+    "11010219800512",
+    "11010819690823",
+    "11010619781109",
+    "11010519850214",
+    "11011419720730",
+]
 ORGANISATIONS = [
     (uuid.UUID("00000000-0000-7000-8000-000000000201"), "中证资本市场法律服务中心", "org1"),
     (uuid.UUID("00000000-0000-7000-8000-000000000202"), "中国证券业协会证券纠纷调解中心", "org2"),
@@ -38,3 +84,30 @@ INVESTOR_USERS = [
         for i in (1, 2)
     ],
 ]
+
+# The courts whose demo roster holds the demo organisations (both sides seed the same confirmations).
+ROSTER_COURTS = [(CHAOYANG, "北京市朝阳区人民法院"), (XICHENG, "北京市西城区人民法院")]
+ROSTER_VALID_YEARS = 3
+
+
+def uscc(code: str) -> str:
+    from sutiao.kernel.identifiers import uscc_check_character
+
+    first17 = ORGANISATION_REGISTRY[code][0]
+    return first17 + uscc_check_character(first17)
+
+
+def mediator_id_number(index: int) -> str:
+    from sutiao.kernel.identifiers import resident_id_check_digit
+
+    first17 = MEDIATOR_ID_PREFIXES[index] + f"{index + 1:03d}"
+    return first17 + resident_id_check_digit(first17)
+
+
+def roster_proposal_id(org_id: uuid.UUID, court_id: uuid.UUID) -> uuid.UUID:
+    """The same demo confirmation on both platforms."""
+    return uuid.uuid5(org_id, f"demo-roster-{court_id}")
+
+
+def mediator_id(org_code: str, number: int) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"sutiao-demo-mediator-{org_code}-{number}")

@@ -189,6 +189,7 @@ def pair(
     investor.register(court, (via or {}).get("court", ""))
     for p in (court, investor):
         p.manage("seed_demo")
+    investor.manage("seed_demo_registry")
     return court, investor
 
 

@@ -6,6 +6,8 @@ them where they are shown: forms, views and the REST APIs' refusals. Templates u
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.identifiers import InvalidIdentifier
+from sutiao.kernel.ranking import Factor
 from sutiao.kernel.workflow import TransitionNotAllowed
 
 
@@ -16,7 +18,10 @@ def translated_choices(choices) -> list[tuple[str, str]]:
 
 def refusal(error: DomainError) -> str:
     """The message of a refusal in the user's language. Services raise theirs already translated; the
-    kernel's own refusal (a transition the state machine does not allow) is translated here."""
+    kernel's own refusals (a transition the state machine does not allow, an identifier that fails its
+    check) are translated here."""
+    if isinstance(error, InvalidIdentifier):
+        return gettext(error.template) % error.params
     if isinstance(error, TransitionNotAllowed):
         return gettext("案件当前状态不允许此操作（%(machine)s: %(state)s → %(event)s）") % {
             "machine": error.machine,
@@ -24,6 +29,11 @@ def refusal(error: DomainError) -> str:
             "event": error.event,
         }
     return error.message
+
+
+def translated_factor(factor: Factor) -> str:
+    """A ranking factor's reason (kernel.ranking) in the user's language; its label is in LABELS."""
+    return gettext(factor.detail_template) % factor.params
 
 
 # Every label of the kernel's enumerations and state machines, and the platform names from settings;
@@ -82,6 +92,72 @@ LABELS = [
     # answer-period citations (kernel.rules)
     gettext_noop("法办〔2021〕313号 第四条第（五）项"),
     gettext_noop("《人民法院在线调解规则》第十二条"),
+    # kernel.identifiers
+    gettext_noop("请填写统一社会信用代码"),
+    gettext_noop("统一社会信用代码应为18位，实际为%(length)s位"),
+    gettext_noop("统一社会信用代码第%(position)s位“%(char)s”不是合法字符（只用数字和除I、O、Z、S、V以外的大写字母）"),
+    gettext_noop("统一社会信用代码第3至8位应为登记管理机关的行政区划码（6位数字），实际为%(division)s"),
+    gettext_noop("统一社会信用代码校验位错误：第18位应为%(expected)s，实际为%(actual)s"),
+    gettext_noop("请填写公民身份号码"),
+    gettext_noop("请填写18位公民身份号码"),
+    gettext_noop("公民身份号码应为18位，实际为%(length)s位"),
+    gettext_noop("公民身份号码第%(position)s位应为数字，实际为“%(char)s”"),
+    gettext_noop("公民身份号码第18位应为数字或X，实际为“%(char)s”"),
+    gettext_noop("公民身份号码第7至14位的出生日期%(date)s不是有效日期"),
+    gettext_noop("公民身份号码第7至14位的出生日期%(date)s早于1900年1月1日"),
+    gettext_noop("公民身份号码第7至14位的出生日期%(date)s晚于今天"),
+    gettext_noop("公民身份号码校验位错误：第18位应为%(expected)s，实际为%(actual)s"),
+    # kernel.regions (the one-character abbreviations are codes, not words: never translated)
+    gettext_noop("全国"),
+    gettext_noop("未知的省级行政区：%(name)s"),
+    gettext_noop("北京市"),
+    gettext_noop("天津市"),
+    gettext_noop("河北省"),
+    gettext_noop("山西省"),
+    gettext_noop("内蒙古自治区"),
+    gettext_noop("辽宁省"),
+    gettext_noop("吉林省"),
+    gettext_noop("黑龙江省"),
+    gettext_noop("上海市"),
+    gettext_noop("江苏省"),
+    gettext_noop("浙江省"),
+    gettext_noop("安徽省"),
+    gettext_noop("福建省"),
+    gettext_noop("江西省"),
+    gettext_noop("山东省"),
+    gettext_noop("河南省"),
+    gettext_noop("湖北省"),
+    gettext_noop("湖南省"),
+    gettext_noop("广东省"),
+    gettext_noop("广西壮族自治区"),
+    gettext_noop("海南省"),
+    gettext_noop("重庆市"),
+    gettext_noop("四川省"),
+    gettext_noop("贵州省"),
+    gettext_noop("云南省"),
+    gettext_noop("西藏自治区"),
+    gettext_noop("陕西省"),
+    gettext_noop("甘肃省"),
+    gettext_noop("青海省"),
+    gettext_noop("宁夏回族自治区"),
+    gettext_noop("新疆维吾尔自治区"),
+    # kernel.ranking
+    gettext_noop("纠纷类型匹配"),
+    gettext_noop("地域范围"),
+    gettext_noop("当前负荷"),
+    gettext_noop("答复及时率"),
+    gettext_noop("调解成功率"),
+    gettext_noop("专业领域包括本案纠纷类型"),
+    gettext_noop("专业领域不包括本案纠纷类型"),
+    gettext_noop("办理范围为全国"),
+    gettext_noop("办理范围包括本院所在省份"),
+    gettext_noop("办理范围不包括本院所在省份"),
+    gettext_noop("本院所在省份未知，无法按地域范围计分"),
+    gettext_noop("在办%(load)s件／容量%(capacity)s件"),
+    gettext_noop("按期答复%(answered_on_time)s件／已答复%(answered)s件"),
+    gettext_noop("暂无答复记录，按中间值计"),
+    gettext_noop("调解成功%(succeeded)s件／已办结%(concluded)s件"),
+    gettext_noop("暂无办结记录，按中间值计"),
     # settings.PLATFORM_NAME
     gettext_noop("人民法院调解平台"),
     gettext_noop("中国投资者网证券期货纠纷在线调解平台"),

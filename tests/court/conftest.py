@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from court_roster_setup import put_on_roster
 from django.utils import timezone
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
@@ -45,8 +46,21 @@ def investor(make_peer):
 
 
 @pytest.fixture
-def organisation(investor):
-    return Organisation.objects.create(id=new_id(), peer=investor.peer, name="中证资本市场法律服务中心")
+def organisation(investor, court, staff):
+    """An organisation on the court's invited roster (the roster itself is tested in test_roster.py)."""
+    org = Organisation.objects.create(
+        id=new_id(),
+        peer=investor.peer,
+        name="中证资本市场法律服务中心",
+        uscc="51100000MJ00000119",
+        kind="证券期货行业调解组织",
+        scope=["全国"],
+        dispute_types=["misrepresentation", "brokerage_contract"],
+        capacity=100,
+        registry_version=1,
+    )
+    put_on_roster(court, org, staff)
+    return org
 
 
 @pytest.fixture

@@ -187,5 +187,8 @@ def test_openapi_document_describes_every_message(client, db):
         "MEDIATOR_ASSIGNED",
         "MEDIATION_RESULT",
         "DELEGATION_WITHDRAWN",
+        "ROSTER_PROPOSED",
+        "ROSTER_DECISION",
+        "ROSTER_CHANGED",
     }
     assert "/docking/v1/messages" in doc["paths"]

@@ -18,7 +18,7 @@ def live(tmp_path_factory):
     court.manage("seed_demo_cases")
     users = {
         "court": ["court_filing", "xicheng_filing"],
-        "investor": ["org1_admin", "org2_admin", "org1_mediator1", "org2_mediator1"],
+        "investor": ["org1_admin", "org2_admin", "org1_mediator1", "org2_mediator1", "bureau", "beijing_office"],
     }
     apis = {}
     for platform in (court, investor):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from sutiao import demo
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = pytest.mark.browser
@@ -109,3 +111,25 @@ def test_delegation_clicked_through_both_platforms(live, browser):
     assert court.get_by_test_id("terms").inner_text() == "被申请人于十五日内向申请人支付赔偿款人民币六万元。"
     assert court.get_by_test_id("mediator").inner_text() == "张调解1"
     court.screenshot(path=str(ARTIFACTS / "court-case-succeeded.png"), full_page=True)
+
+
+def test_court_staff_confirm_a_pushed_organisation(live, browser):
+    """Issue 4: the Bureau pushes an organisation (API); court staff confirm it on the roster page."""
+    from test_roster import register_organisation
+
+    bureau = live.api("bureau")
+    org = register_organisation(bureau, "上海证券期货纠纷调解中心（测试）", "0000004301")
+    bureau.post("/registry/proposals", {"organisation_id": org["id"], "court_id": str(demo.CHAOYANG)})
+
+    court = login(browser, live.court.url, "court_filing")
+    court.click("text=特邀调解名册")
+    proposal = court.get_by_test_id("proposal").filter(has_text=org["name"])
+    reload_until(court, lambda: proposal.count() > 0)
+    assert org["uscc"] in proposal.inner_text()
+    proposal.get_by_role("button", name="确认纳入名册").click()
+    court.wait_for_selector("text=已纳入本院特邀调解名册")
+    entry = court.get_by_test_id("roster-entry").filter(has_text=org["name"])
+    assert entry.count() == 1 and org["uscc"] in entry.inner_text()
+    assert court.get_by_test_id("proposal").filter(has_text=org["name"]).count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    court.screenshot(path=str(ARTIFACTS / "court-roster-confirmed.png"), full_page=True)

@@ -1,24 +1,51 @@
 import pytest
 from django.utils import timezone
+from investor_registry_setup import id_number_for, registered_org
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.kernel.identifiers import mask_id_number
 from sutiao.kernel.ids import new_id
 
 
 @pytest.fixture
-def org_a(db):
-    return Institution.objects.create(kind=InstitutionKind.MEDIATION_ORG, name="中证资本市场法律服务中心")
+def bureau_user(db):
+    bureau = Institution.objects.create(kind=InstitutionKind.PROTECTION_BUREAU, name="中国证监会投资者保护局")
+    return User.objects.create_user("bureau", password="x-long-password", role=Role.BUREAU_STAFF, institution=bureau)
 
 
 @pytest.fixture
-def org_b(db):
-    return Institution.objects.create(kind=InstitutionKind.MEDIATION_ORG, name="北京证券期货纠纷调解中心")
+def regional_office(db):
+    return Institution.objects.create(kind=InstitutionKind.REGIONAL_OFFICE, name="中国证监会北京监管局")
+
+
+@pytest.fixture
+def org_a(regional_office, court_peer, bureau_user):
+    return registered_org("中证资本市场法律服务中心", 1, regional_office, court_peer, bureau_user)
+
+
+@pytest.fixture
+def org_b(regional_office, court_peer, bureau_user):
+    return registered_org("北京证券期货纠纷调解中心", 2, regional_office, court_peer, bureau_user)
 
 
 def _user(username, role, institution, name=""):
-    return User.objects.create_user(
+    user = User.objects.create_user(
         username, password="x-long-password", role=role, institution=institution, full_name=name
     )
+    if role == Role.MEDIATOR:
+        from sutiao.investor.models import Mediator
+        from sutiao.investor.registry import _encrypt, id_number_digest
+
+        number = id_number_for(User.objects.count())
+        Mediator.objects.create(
+            organisation=institution,
+            user=user,
+            name=name,
+            id_number_encrypted=_encrypt(number),
+            id_number_digest=id_number_digest(number),
+            id_number_masked=mask_id_number(number),
+        )
+    return user
 
 
 @pytest.fixture

@@ -6,14 +6,17 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import Field
 
 from sutiao.accounts.api import make_api, responses
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, MediationOutcome, PartyKind, PartyRole
+from sutiao.translation import translated_factor
 
+from . import roster as roster_services
 from . import selectors, services
-from .models import Case
+from .models import Case, Mediator, Organisation
 
 api = make_api("人民法院调解平台 API", "court-api")
 
@@ -184,7 +187,7 @@ def record_consent(request, case_id: UUID, data: ConsentIn):
 
 @api.post("/cases/{case_id}/delegate", response=responses(200, CaseOut), summary="委派/委托调解")
 def delegate(request, case_id: UUID, data: DelegateIn):
-    organisation = get_object_or_404(selectors.organisations(), pk=data.organisation_id)
+    organisation = get_object_or_404(Organisation, pk=data.organisation_id)
     services.delegate_case(request.auth, _case(request, case_id), organisation)
     return _out(_case(request, case_id))
 
@@ -201,7 +204,182 @@ def back_to_court(request, case_id: UUID):
     return _out(_case(request, case_id))
 
 
-@api.get("/organisations", response=responses(200, list[OrganisationOut]), summary="可委派的调解组织")
+@api.get("/organisations", response=responses(200, list[OrganisationOut]), summary="本院特邀调解名册中可委派的调解组织")
 def organisations(request):
     services.ensure_court_staff(request.auth)
-    return list(selectors.organisations())
+    return list(selectors.roster_organisations(request.auth.institution_id))
+
+
+class FactorOut(Schema):
+    key: str
+    label: str
+    points: Decimal
+    max_points: int
+    detail: str
+
+
+class RecommendationOut(Schema):
+    rank: int
+    organisation_id: UUID
+    name: str
+    score: Decimal
+    factors: list[FactorOut]
+
+
+@api.get(
+    "/cases/{case_id}/recommendations",
+    response=responses(200, list[RecommendationOut]),
+    summary="推荐调解组织（按纠纷类型、地域、负荷、答复及时率与成功率排序）",
+)
+def recommendations(request, case_id: UUID):
+    case = _case(request, case_id)
+    return [
+        {
+            "rank": r.rank,
+            "organisation_id": r.org_id,
+            "name": r.name,
+            "score": r.score,
+            "factors": [
+                {
+                    "key": f.key,
+                    "label": gettext(f.label),
+                    "points": f.points,
+                    "max_points": f.max_points,
+                    "detail": translated_factor(f),
+                }
+                for f in r.factors
+            ],
+        }
+        for r in selectors.recommendations(case)
+    ]
+
+
+class JointChoiceIn(Schema):
+    organisation_id: UUID
+    mediator_id: UUID | None = None
+
+
+@api.post(
+    "/cases/{case_id}/joint-choice", response=responses(200, CaseOut), summary="记录当事人共同选择的调解组织/调解员"
+)
+def joint_choice(request, case_id: UUID, data: JointChoiceIn):
+    organisation = get_object_or_404(Organisation, pk=data.organisation_id)
+    mediator = get_object_or_404(Mediator, pk=data.mediator_id) if data.mediator_id else None
+    services.record_joint_choice(request.auth, _case(request, case_id), organisation, mediator)
+    return _out(_case(request, case_id))
+
+
+@api.post("/cases/{case_id}/appointment-request", response=responses(200, CaseOut), summary="记录当事人申请由法院指定")
+def appointment_request(request, case_id: UUID):
+    services.record_appointment_request(request.auth, _case(request, case_id))
+    return _out(_case(request, case_id))
+
+
+class RosterOrganisationOut(Schema):
+    id: UUID
+    name: str
+    uscc: str
+    kind: str
+    supervisor: str
+    scope: list[str]
+    dispute_types: list[str]
+    capacity: int
+    active: bool
+
+
+class RosterMediatorOut(Schema):
+    id: UUID
+    name: str
+    organisation_id: UUID
+    id_number_masked: str
+    qualifications: list[str]
+    active: bool
+
+
+class RosterEntryOut(Schema):
+    id: int
+    subject_kind: str
+    jointly_recognised: bool
+    organisation: RosterOrganisationOut
+    mediator: RosterMediatorOut | None
+    valid_from: dt.date
+    valid_until: dt.date
+    confirmed_at: dt.datetime
+
+
+class ProposalOut(Schema):
+    id: UUID
+    subject_kind: str
+    court_id: UUID | None
+    organisation: RosterOrganisationOut
+    mediator: RosterMediatorOut | None
+    proposed_by: str
+    proposed_at: dt.datetime
+    note: str
+    state: str
+    state_label: str
+    reason: str
+
+
+def _proposal_out(p) -> dict:
+    return {
+        "id": p.pk,
+        "subject_kind": p.subject_kind,
+        "court_id": p.court_id,
+        "organisation": p.organisation,
+        "mediator": p.mediator,
+        "proposed_by": p.proposed_by,
+        "proposed_at": p.proposed_at,
+        "note": p.note,
+        "state": p.state,
+        "state_label": gettext(p.get_state_display()),
+        "reason": p.reason,
+    }
+
+
+@api.get("/roster", response=responses(200, list[RosterEntryOut]), summary="本院特邀调解名册（证券期货）")
+def roster(request):
+    services.ensure_court_staff(request.auth)
+    return [
+        {
+            "id": e.pk,
+            "subject_kind": e.subject_kind,
+            "jointly_recognised": e.court_id is None,
+            "organisation": e.organisation,
+            "mediator": e.mediator,
+            "valid_from": e.valid_from,
+            "valid_until": e.valid_until,
+            "confirmed_at": e.confirmed_at,
+        }
+        for e in selectors.roster_entries(request.auth.institution_id)
+    ]
+
+
+@api.get("/roster/proposals", response=responses(200, list[ProposalOut]), summary="推送至本院的特邀调解组织/调解员")
+def proposals(request, state: str | None = None):
+    services.ensure_court_staff(request.auth)
+    found = selectors.proposals_for(request.auth)
+    return [_proposal_out(p) for p in (found.filter(state=state) if state else found)]
+
+
+class ConfirmIn(Schema):
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
+@api.post(
+    "/roster/proposals/{proposal_id}/confirm", response=responses(200, ProposalOut), summary="确认纳入特邀调解名册"
+)
+def confirm(request, proposal_id: UUID, data: ConfirmIn):
+    proposal = selectors.proposal_for(request.auth, proposal_id)
+    roster_services.confirm_proposal(request.auth, proposal, data.valid_from, data.valid_until)
+    return _proposal_out(selectors.proposal_for(request.auth, proposal_id))
+
+
+@api.post(
+    "/roster/proposals/{proposal_id}/reject", response=responses(200, ProposalOut), summary="不予确认（须写明理由）"
+)
+def reject(request, proposal_id: UUID, data: ReasonIn):
+    proposal = selectors.proposal_for(request.auth, proposal_id)
+    roster_services.reject_proposal(request.auth, proposal, data.reason)
+    return _proposal_out(selectors.proposal_for(request.auth, proposal_id))

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
 from sutiao.translation import translated_choices
 
-from .selectors import organisations
+from .models import Mediator
+from .roster import DEFAULT_VALIDITY_YEARS
+from .selectors import active_entries, roster_organisations, today
 
 
 class CaseForm(forms.Form):
@@ -57,9 +59,40 @@ class ConsentForm(forms.Form):
 
 
 class DelegateForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("调解组织"), queryset=organisations(), empty_label=_("请选择调解组织")
+    """Only organisations on the court's invited roster are offered (LEGAL-RULES L2)."""
+
+    organisation = forms.ModelChoiceField(label=_("调解组织"), queryset=None, empty_label=_("请选择调解组织"))
+
+    def __init__(self, *args, court_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = roster_organisations(court_id)
+
+
+class JointChoiceForm(DelegateForm):
+    mediator = forms.ModelChoiceField(
+        label=_("调解员（可不选）"), queryset=None, required=False, empty_label=_("由调解组织指派")
     )
+
+    def __init__(self, *args, court_id, **kwargs):
+        super().__init__(*args, court_id=court_id, **kwargs)
+        on_roster = active_entries(court_id).filter(subject_kind="mediator").values("mediator_id")
+        self.fields["mediator"].queryset = Mediator.objects.filter(pk__in=on_roster, active=True).select_related(
+            "organisation"
+        )
+        self.fields["mediator"].label_from_instance = lambda m: f"{m.name}（{m.organisation.name}）"
+
+
+class ConfirmProposalForm(forms.Form):
+    valid_from = forms.DateField(label=_("有效期自"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, **kwargs):
+        start = today()
+        kwargs.setdefault(
+            "initial",
+            {"valid_from": start, "valid_until": start.replace(year=start.year + DEFAULT_VALIDITY_YEARS)},
+        )
+        super().__init__(*args, **kwargs)
 
 
 class ReasonForm(forms.Form):

@@ -3,8 +3,12 @@
 from sutiao.docking import registry
 from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
 
-from . import services
+from . import roster, services
 from .models import Delegation
+
+registry.handles("ROSTER_PROPOSED")(roster.receive_proposals)
+registry.handles("ROSTER_CHANGED")(roster.apply_changes)
+registry.on_parked("DELEGATE")(services.record_delegations_refused)
 
 
 def _known(delegation_id) -> None:

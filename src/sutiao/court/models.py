@@ -21,13 +21,25 @@ from sutiao.kernel.workflow import CourtState
 
 
 class Organisation(models.Model):
-    """A mediation organisation as the court knows it; `id` is the organisation's id on its platform.
-    (The invited roster — 特邀调解名册 — replaces “every organisation the court knows” later.)"""
+    """A mediation organisation as the registry on its platform describes it (kept current by
+    ROSTER_PROPOSED and ROSTER_CHANGED); `id` is the organisation's id there. A court delegates to it only
+    while it is on that court's invited roster (`RosterEntry`)."""
 
     id = models.UUIDField(primary_key=True, editable=False)
     peer = models.ForeignKey(Peer, verbose_name=_("所在平台"), on_delete=models.PROTECT)
     name = models.CharField(_("名称"), max_length=200)
-    active = models.BooleanField(_("可委派"), default=True)
+    active = models.BooleanField(_("正常运行"), default=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    kind = models.CharField(_("组织类型"), max_length=200, blank=True)
+    supervisor = models.CharField(_("指导单位"), max_length=200, blank=True)
+    address = models.CharField(_("住所"), max_length=300, blank=True)
+    scope = models.JSONField(_("服务地域"), default=list)
+    dispute_types = models.JSONField(_("受理纠纷类型"), default=list)
+    capacity = models.PositiveIntegerField(_("可同时办理案件数"), default=0)
+    contact_name = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    registry_version = models.PositiveIntegerField(_("登记信息版本"), default=0)
+    updated_at = models.DateTimeField(_("信息更新时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("调解组织")
@@ -35,6 +47,122 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Mediator(models.Model):
+    """A mediator as the registry describes it; the identity number is only ever seen masked here."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("所属调解组织"), on_delete=models.PROTECT, related_name="mediators"
+    )
+    name = models.CharField(_("姓名"), max_length=100)
+    id_number_masked = models.CharField(_("公民身份号码"), max_length=18, blank=True)
+    specialties = models.JSONField(_("擅长纠纷类型"), default=list)
+    qualifications = models.JSONField(_("资质"), default=list)
+    training_hours = models.DecimalField(_("培训学时"), max_digits=7, decimal_places=1, default=0)
+    active = models.BooleanField(_("在册"), default=True)
+    registry_version = models.PositiveIntegerField(_("登记信息版本"), default=0)
+    updated_at = models.DateTimeField(_("信息更新时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("调解员")
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubjectKind(models.TextChoices):
+    ORGANISATION = "organisation", _("调解组织")
+    MEDIATOR = "mediator", _("调解员")
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("不予确认")
+    WITHDRAWN = "withdrawn", _("推送方已撤销")
+
+
+class RosterProposal(models.Model):
+    """An organisation or mediator pushed to this court (or, with no court, to every court: the jointly
+    recognised list, decided by the Supreme People's Court) for confirmation (notice §4(4))."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    court = models.ForeignKey(
+        Institution, verbose_name=_("法院"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_kind = models.CharField(_("对象"), max_length=16, choices=SubjectKind.choices)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("调解组织"), on_delete=models.PROTECT)
+    mediator = models.ForeignKey(Mediator, verbose_name=_("调解员"), null=True, blank=True, on_delete=models.PROTECT)
+    proposed_by = models.CharField(_("推送单位"), max_length=200)
+    proposed_at = models.DateTimeField(_("推送时间"))
+    note = models.CharField(_("推送说明"), max_length=2000, blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    reason = models.CharField(_("理由"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("待确认的特邀推送")
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return str(self.mediator or self.organisation)
+
+
+class RosterEntry(models.Model):
+    """A court's confirmed specially invited (特邀) organisation or mediator, with its validity period. All
+    entries that come through this docking form the court's securities and futures roster
+    (《人民法院在线调解规则》Art. 28; LEGAL-RULES L2). No court: on every court's roster (jointly recognised)."""
+
+    court = models.ForeignKey(
+        Institution, verbose_name=_("法院"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_kind = models.CharField(_("对象"), max_length=16, choices=SubjectKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("调解组织"), on_delete=models.PROTECT, related_name="roster_entries"
+    )
+    mediator = models.ForeignKey(
+        Mediator,
+        verbose_name=_("调解员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="roster_entries",
+    )
+    proposal = models.OneToOneField(RosterProposal, on_delete=models.PROTECT, related_name="entry")
+    valid_from = models.DateField(_("有效期自"))
+    valid_until = models.DateField(_("有效期至"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.PROTECT)
+    confirmed_at = models.DateTimeField(_("确认时间"))
+    removed_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    removed_reason = models.CharField(_("移出原因"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("特邀调解名册")
+        ordering = ["organisation__name", "mediator__name"]
+        indexes = [models.Index(fields=["court", "removed_at"], name="roster_entry_court")]
+
+    def __str__(self) -> str:
+        return str(self.mediator or self.organisation)
+
+
+class RosterEvent(models.Model):
+    """What happened to the court's roster, as the roster page tells it (pushes, decisions, removals)."""
+
+    court = models.ForeignKey(
+        Institution, verbose_name=_("法院"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.CharField(_("操作人"), max_length=200)
+    text = models.CharField(_("事项"), max_length=500)
+
+    class Meta:
+        ordering = ["-at", "-id"]
 
 
 class CaseNumberCounter(models.Model):
@@ -45,6 +173,13 @@ class CaseNumberCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["court", "year", "kind"], name="case_number_counter_unique")]
+
+
+class ChoiceBy(models.TextChoices):
+    """Who chooses the organisation (《人民法院在线调解规则》Art. 10; LEGAL-RULES L3)."""
+
+    PARTIES = "parties", _("当事人共同选择")
+    COURT = "court", _("当事人申请由法院指定")
 
 
 class Case(models.Model):
@@ -59,6 +194,20 @@ class Case(models.Model):
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT)
     registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     consent_asked_at = models.DateTimeField(_("征求意见时间"), null=True, blank=True)
+    consented_at = models.DateTimeField(_("各方同意调解时间"), null=True, blank=True)
+    chosen_by = models.CharField(_("选定方式"), max_length=16, choices=ChoiceBy.choices, blank=True)
+    chosen_organisation = models.ForeignKey(
+        "Organisation",
+        verbose_name=_("选定的调解组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    chosen_mediator = models.ForeignKey(
+        "Mediator", verbose_name=_("选定的调解员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_at = models.DateTimeField(_("选定时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案/转出时间"), null=True, blank=True)
 
     class Meta:

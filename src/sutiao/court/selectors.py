@@ -1,12 +1,18 @@
 """Reads that feed the court platform's pages and API. Every read is scoped to the user's court."""
 
-from django.db.models import Case as When_
-from django.db.models import IntegerField, Prefetch, Value, When
-from django.http import Http404
+import datetime as dt
 
+from django.db.models import Case as When_
+from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from sutiao.kernel.calendar import china_date
+from sutiao.kernel.ranking import OrgFacts, Recommendation, rank
+from sutiao.kernel.regions import province_of_court_code
 from sutiao.kernel.workflow import CourtState
 
-from .models import Case, Delegation, Organisation
+from .models import Case, Delegation, Organisation, RosterEntry, RosterEvent, RosterProposal, SubjectKind
 
 # States in which the case waits for court staff, most urgent first.
 NEEDS_STAFF = [
@@ -71,5 +77,105 @@ def work_queue(user):
     return waiting_staff, waiting_answer, mediating
 
 
-def organisations():
-    return Organisation.objects.filter(active=True).select_related("peer")
+def today() -> dt.date:
+    return china_date(timezone.now())
+
+
+def active_entries(court_id, on: dt.date | None = None):
+    """The court's invited roster as it stands on a day: its own confirmations and the jointly recognised
+    ones, in date and not removed (LEGAL-RULES L2)."""
+    on = on or today()
+    return RosterEntry.objects.filter(
+        Q(court_id=court_id) | Q(court__isnull=True), removed_at__isnull=True, valid_from__lte=on, valid_until__gte=on
+    )
+
+
+def organisation_on_roster(court_id, organisation_id) -> bool:
+    return (
+        active_entries(court_id)
+        .filter(subject_kind=SubjectKind.ORGANISATION, organisation_id=organisation_id, organisation__active=True)
+        .exists()
+    )
+
+
+def mediator_on_roster(court_id, mediator_id) -> bool:
+    return (
+        active_entries(court_id)
+        .filter(subject_kind=SubjectKind.MEDIATOR, mediator_id=mediator_id, mediator__active=True)
+        .exists()
+    )
+
+
+def roster_organisations(court_id):
+    """The organisations a court may delegate to: those on its roster, active in the registry."""
+    ids = active_entries(court_id).filter(subject_kind=SubjectKind.ORGANISATION).values("organisation_id")
+    return Organisation.objects.filter(pk__in=ids, active=True).select_related("peer")
+
+
+def roster_entries(court_id):
+    return (
+        active_entries(court_id)
+        .select_related("organisation", "mediator")
+        .order_by("subject_kind", "organisation__name", "mediator__name")
+    )
+
+
+def proposals_for(user):
+    """Pushes this user's court decides: its own, and for the Supreme People's Court the jointly recognised."""
+    mine = Q(court_id=user.institution_id)
+    if user.institution is not None and user.institution.kind == "supreme_court":
+        mine |= Q(court__isnull=True)
+    return RosterProposal.objects.filter(mine).select_related("organisation", "mediator", "decided_by")
+
+
+def proposal_for(user, proposal_id) -> RosterProposal:
+    proposal = proposals_for(user).filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404("没有这个推送")
+    return proposal
+
+
+def roster_events(court_id):
+    return RosterEvent.objects.filter(Q(court_id=court_id) | Q(court__isnull=True))
+
+
+def roster_facts(court_id) -> list[OrgFacts]:
+    """What the ranking weighs for each organisation on the court's roster: its registry data, the cases it
+    has now, and how it has answered and mediated so far (on this platform, for every court)."""
+    orgs = list(roster_organisations(court_id))
+    ids = [o.pk for o in orgs]
+    delegations = Delegation.objects.filter(organisation_id__in=ids).values("organisation_id")
+    stats = {
+        row["organisation_id"]: row
+        for row in delegations.annotate(
+            load=Count("pk", filter=Q(state__in=["sent", "received", "accepted"])),
+            answered=Count("pk", filter=Q(answered_at__isnull=False) | Q(state="overdue")),
+            on_time=Count("pk", filter=Q(answered_at__date__lte=F("answer_due"))),
+            concluded=Count("pk", filter=Q(state="concluded")),
+            succeeded=Count("pk", filter=Q(outcome="succeeded")),
+        )
+    }
+    empty = {"load": 0, "answered": 0, "on_time": 0, "concluded": 0, "succeeded": 0}
+    return [
+        OrgFacts(
+            org_id=str(o.pk),
+            name=o.name,
+            dispute_types=frozenset(o.dispute_types),
+            scope=frozenset(o.scope),
+            capacity=o.capacity,
+            load=stats.get(o.pk, empty)["load"],
+            answered=stats.get(o.pk, empty)["answered"],
+            answered_on_time=stats.get(o.pk, empty)["on_time"],
+            concluded=stats.get(o.pk, empty)["concluded"],
+            succeeded=stats.get(o.pk, empty)["succeeded"],
+        )
+        for o in orgs
+    ]
+
+
+def recommendations(case: Case) -> list[Recommendation]:
+    """The court's roster ranked for this case (notice §4(5); LEGAL-RULES L2): staff may pick any."""
+    province = province_of_court_code(case.court.short_code)
+    return rank(
+        roster_facts(case.court_id), dispute_type=case.dispute_type, province=province.name if province else None
+    )

@@ -19,23 +19,27 @@ from sutiao.docking.schemas import Claim as ClaimSchema
 from sutiao.docking.schemas import Consent as ConsentSchema
 from sutiao.docking.schemas import DelegatePayload, DelegationWithdrawnPayload
 from sutiao.docking.schemas import Party as PartySchema
-from sutiao.kernel.calendar import china_date, cn_date
+from sutiao.kernel.calendar import Deadline, china_date, cn_date
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, MediationOutcome, PartyKind, PartyRole
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.rules import APPOINTMENT_PERIOD, JOINT_CHOICE_PERIOD
 from sutiao.kernel.workflow import COURT, CourtEvent, CourtState, back_to_court_event
-from sutiao.workdays.selectors import answer_deadline, calendar
+from sutiao.workdays.selectors import answer_deadline, calendar, period_from
 
 from .models import (
     Case,
     CaseEvent,
     CaseNumberCounter,
+    ChoiceBy,
     Claim,
     Consent,
     Delegation,
     DelegationState,
+    Mediator,
     Organisation,
     Party,
 )
+from .selectors import mediator_on_roster, organisation_on_roster
 
 COURT_ROLES = {Role.FILING_STAFF, Role.JUDGE, Role.COURT_ADMIN}
 SYSTEM = "系统"
@@ -194,7 +198,10 @@ def record_consent(
     _event(case, actor, f"记录{party.name}{'同意' if consented else '不同意'}调解（{ConsentMethod(method).label}）")
     if case.state == CourtState.AWAITING_CONSENT and not missing_consent(case):
         _transition(case, CourtEvent.ALL_CONSENTED)
-        _event(case, SYSTEM, "各方当事人均同意调解，可以委派/委托")
+        # The parties' 2 working days to choose jointly run from here (LEGAL-RULES L3).
+        case.consented_at = timezone.now()
+        case.save(update_fields=["consented_at"])
+        _event(case, SYSTEM, "各方当事人均同意调解，可以共同选择调解组织，或由法院指定后委派/委托")
     return consent
 
 
@@ -228,6 +235,9 @@ def _payload_for(case: Case, delegation: Delegation) -> DelegatePayload:
             for c in latest.values()
         ],
         delegated_at=delegation.sent_at,
+        mediator_id=case.chosen_mediator_id
+        if case.chosen_by == ChoiceBy.PARTIES and case.chosen_organisation_id == delegation.organisation_id
+        else None,
     )
 
 
@@ -245,18 +255,24 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         Case.objects.select_for_update()
         .filter(pk__in=case_ids)
         .select_related("court")
+        .select_related("chosen_organisation")
         .prefetch_related("parties", "claims", "consents__recorded_by", "delegations")
         .order_by("registered_at")
     )
     if len(cases) != len(set(case_ids)):
         raise DomainError(gettext("部分案件不存在"))
-    if not organisation.active:
+    ensure_court_staff(actor)
+    for case in cases:
+        ensure_court_staff(actor, case)
+    if not organisation_on_roster(actor.institution_id, organisation.pk):
+        # Only to the court's confirmed invited roster (notice §4(4)(5); 特邀调解规定 Art. 5; LEGAL-RULES L2).
         raise DomainError(
-            gettext("%(organisation)s目前不接受委派") % {"organisation": organisation.name}, field="organisation"
+            gettext("%(organisation)s不在本院特邀调解名册中，或已暂停、退出或超过有效期，不能委派/委托")
+            % {"organisation": organisation.name},
+            field="organisation",
         )
     problems = []
     for case in cases:
-        ensure_court_staff(actor, case)
         missing = missing_consent(case)
         if missing:
             # 人民法院在委派、委托案件前，应当征求当事人同意 (notice §4(5); LEGAL-RULES L1).
@@ -267,6 +283,13 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         elif (case.state, CourtEvent.DELEGATE) not in COURT.transitions:
             state = gettext(case.get_state_display())
             problems.append((case.number, gettext("案件当前状态（%(state)s）不能委派/委托") % {"state": state}))
+        elif _parties_chose_another(case, organisation):
+            problems.append(
+                (
+                    case.number,
+                    gettext("当事人已共同选择%(chosen)s，应委派至该组织") % {"chosen": case.chosen_organisation.name},
+                )
+            )
         elif any(
             d.organisation_id == organisation.pk and d.state == DelegationState.DECLINED for d in case.delegations.all()
         ):
@@ -307,6 +330,82 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         batch_size=1000,
     )
     return delegations
+
+
+def _parties_chose_another(case: Case, organisation: Organisation) -> bool:
+    """The parties' joint choice binds the court (《人民法院在线调解规则》Art. 10; LEGAL-RULES L3) until the
+    organisation they chose has declined or let the period pass; then the court or the parties choose again."""
+    if case.chosen_by != ChoiceBy.PARTIES or case.chosen_organisation_id in (None, organisation.pk):
+        return False
+    return not any(
+        d.organisation_id == case.chosen_organisation_id
+        and d.state in (DelegationState.DECLINED, DelegationState.OVERDUE, DelegationState.RECALLED)
+        for d in case.delegations.all()
+    )
+
+
+CHOOSING_STATES = (CourtState.CONSENTED, CourtState.RETURNED)
+
+
+@transaction.atomic
+def record_joint_choice(actor: User, case: Case, organisation: Organisation, mediator: Mediator | None = None) -> Case:
+    """The parties jointly chose an organisation (and perhaps a mediator) from the court's roster
+    (《人民法院在线调解规则》Art. 10 ¶2; LEGAL-RULES L3). Staff record it; the delegation goes there."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    ensure_court_staff(actor, case)
+    if case.state not in CHOOSING_STATES:
+        raise DomainError(gettext("各方当事人同意调解后，才能记录共同选择"))
+    if not organisation_on_roster(case.court_id, organisation.pk):
+        raise DomainError(gettext("当事人只能在本院特邀调解名册中选择调解组织"), field="organisation")
+    if mediator is not None and (
+        mediator.organisation_id != organisation.pk or not mediator_on_roster(case.court_id, mediator.pk)
+    ):
+        raise DomainError(gettext("所选调解员不在本院特邀调解名册中，或不属于所选调解组织"), field="mediator")
+    case.chosen_by, case.chosen_organisation, case.chosen_mediator = ChoiceBy.PARTIES, organisation, mediator
+    case.chosen_at = timezone.now()
+    case.save(update_fields=["chosen_by", "chosen_organisation", "chosen_mediator", "chosen_at"])
+    chosen = organisation.name + (f"、调解员{mediator.name}" if mediator else "")
+    _event(case, actor, f"当事人共同选择：{chosen}")
+    return case
+
+
+@transaction.atomic
+def record_appointment_request(actor: User, case: Case) -> Case:
+    """The parties ask the court to appoint (《人民法院在线调解规则》Art. 10 ¶2): the court appoints within 3
+    working days of the application."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    ensure_court_staff(actor, case)
+    if case.state not in CHOOSING_STATES:
+        raise DomainError(gettext("各方当事人同意调解后，才能记录由法院指定"))
+    case.chosen_by, case.chosen_organisation, case.chosen_mediator = ChoiceBy.COURT, None, None
+    case.chosen_at = timezone.now()
+    case.save(update_fields=["chosen_by", "chosen_organisation", "chosen_mediator", "chosen_at"])
+    _event(case, actor, "当事人同意由法院指定调解组织")
+    return case
+
+
+@dataclass(frozen=True)
+class ChoiceDeadlines:
+    """The two L3 periods of a case, each with its rule; `missed_*` when the period ended with nothing done."""
+
+    joint_choice: Deadline | None
+    appointment: Deadline
+    missed_joint_choice: bool
+    missed_appointment: bool
+
+
+def choice_deadlines(case: Case, now: dt.datetime | None = None) -> ChoiceDeadlines:
+    now = now or timezone.now()
+    cal = calendar()
+    joint = period_from(case.consented_at, JOINT_CHOICE_PERIOD, cal) if case.consented_at else None
+    appointment = period_from(case.registered_at, APPOINTMENT_PERIOD, cal)
+    delegated = case.state not in (CourtState.APPLIED, CourtState.AWAITING_CONSENT, CourtState.CONSENTED)
+    return ChoiceDeadlines(
+        joint_choice=joint,
+        appointment=appointment,
+        missed_joint_choice=bool(joint and not case.chosen_by and not delegated and joint.is_overdue(now)),
+        missed_appointment=not delegated and case.state == CourtState.CONSENTED and appointment.is_overdue(now),
+    )
 
 
 @transaction.atomic
@@ -372,6 +471,22 @@ def record_delegations_received(receipts: list[tuple[OutboxMessage, dict]]) -> N
         due = f"答复期限 {cn_date(deadline.due)}" + ("（暂定）" if deadline.provisional else "")
         events += [CaseEvent(case_id=case_id, actor=SYSTEM, text=f"{name}已收到，{due}") for case_id, name in rows]
     CaseEvent.objects.bulk_create(events, batch_size=500)
+
+
+@transaction.atomic
+def record_delegations_refused(messages: list[OutboxMessage]) -> None:
+    """The investor platform refused delegations for good (e.g. the organisation is suspended there): each case
+    goes back to staff to choose another organisation, as after a decline (LEGAL-RULES L4)."""
+    for message in messages:
+        delegation = _delegation_for_update(message.payload["delegation_id"])
+        if delegation.state not in (DelegationState.SENT, DelegationState.RECEIVED):
+            continue
+        case = Case.objects.select_for_update().get(pk=delegation.case_id)
+        reason = f"调解平台拒收：{message.last_error}"[:2000]
+        delegation.state, delegation.decline_reason = DelegationState.DECLINED, reason
+        delegation.save(update_fields=["state", "decline_reason"])
+        _transition(case, CourtEvent.DECLINED)
+        _event(case, SYSTEM, f"{delegation.organisation.name}：{reason}，案件退回待重新委派或立案")
 
 
 @transaction.atomic

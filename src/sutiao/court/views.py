@@ -1,9 +1,12 @@
 """Thin views: read through selectors, change through services, say what went wrong in the user's language
 (Chinese first, English second)."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +17,19 @@ from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import COURT, CourtEvent, back_to_court_event
 from sutiao.translation import refusal
 
+from . import roster as roster_services
 from . import selectors, services
-from .forms import CaseForm, ClaimFormSet, ConsentForm, DelegateForm, PartyFormSet, ReasonForm
+from .roster_export import roster_workbook
+from .forms import (
+    CaseForm,
+    ClaimFormSet,
+    ConfirmProposalForm,
+    ConsentForm,
+    DelegateForm,
+    JointChoiceForm,
+    PartyFormSet,
+    ReasonForm,
+)
 
 
 def _staff(request):
@@ -34,6 +48,7 @@ def home(request):
             "waiting_answer": waiting_answer,
             "mediating": mediating,
             "recent": selectors.cases_for(request.user)[:50],
+            "pending_proposals": selectors.proposals_for(request.user).filter(state="pending").count(),
         },
     )
 
@@ -68,12 +83,13 @@ def case_new(request):
 
 
 @login_required
-def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_form=None):
+def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_form=None, choice_form=None):
     case = selectors.case_for(request.user, case_id)
     services.ensure_court_staff(request.user, case)
     allowed = set(COURT.allowed_events(case.state))
     back = back_to_court_event(CaseStage(case.stage))
     latest = services.latest_consents(case)
+    recommendations = selectors.recommendations(case) if CourtEvent.DELEGATE in allowed else []
     return render(
         request,
         "court/case_detail.html",
@@ -90,10 +106,22 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
             "back_label": _("转立案") if back == CourtEvent.FILE_CASE else _("恢复审理"),
             "consent_form": consent_form
             or ConsentForm(case=case, initial={"answered_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
-            "delegate_form": delegate_form or DelegateForm(),
+            "delegate_form": delegate_form
+            or DelegateForm(court_id=case.court_id, initial=_suggested(case, recommendations)),
             "reason_form": reason_form or ReasonForm(),
+            "can_choose": case.state in services.CHOOSING_STATES,
+            "choice_form": choice_form or JointChoiceForm(court_id=case.court_id),
+            "deadlines": services.choice_deadlines(case),
+            "recommendations": recommendations,
         },
     )
+
+
+def _suggested(case, recommendations) -> dict:
+    """The parties' joint choice if they made one (LEGAL-RULES L3), else nothing: staff choose, advised."""
+    if case.chosen_organisation_id:
+        return {"organisation": case.chosen_organisation_id}
+    return {}
 
 
 def _act(request, case_id, action, success: str, form_name=None, form=None):
@@ -148,8 +176,39 @@ def record_consent(request, case_id):
 
 @login_required
 @require_POST
+def joint_choice(request, case_id):
+    case = selectors.case_for(request.user, case_id)
+    form = JointChoiceForm(request.POST, court_id=case.court_id)
+    if not form.is_valid():
+        messages.error(request, _("请选择当事人共同选定的调解组织"))
+        return case_detail(request, case_id, choice_form=form)
+    data = form.cleaned_data
+    return _act(
+        request,
+        case_id,
+        lambda c: services.record_joint_choice(request.user, c, data["organisation"], data["mediator"]),
+        _("已记录当事人的共同选择"),
+        "choice_form",
+        form,
+    )
+
+
+@login_required
+@require_POST
+def appointment_request(request, case_id):
+    return _act(
+        request,
+        case_id,
+        lambda c: services.record_appointment_request(request.user, c),
+        _("已记录：由本院指定调解组织"),
+    )
+
+
+@login_required
+@require_POST
 def delegate(request, case_id):
-    form = DelegateForm(request.POST)
+    case = selectors.case_for(request.user, case_id)
+    form = DelegateForm(request.POST, court_id=case.court_id)
     if not form.is_valid():
         messages.error(request, _("请选择调解组织"))
         return case_detail(request, case_id, delegate_form=form)
@@ -185,3 +244,82 @@ def recall(request, case_id):
 @require_POST
 def send_back(request, case_id):
     return _act(request, case_id, lambda c: services.send_back_to_court(request.user, c), _("案件已转回法院程序"))
+
+
+# --- the invited roster (特邀调解名册) ---
+
+
+@login_required
+def roster(request, confirm_forms=None, reason_forms=None):
+    _staff(request)
+    court_id = request.user.institution_id
+    pending = selectors.proposals_for(request.user).filter(state="pending").order_by("proposed_at")
+    confirm_forms, reason_forms = confirm_forms or {}, reason_forms or {}
+    return render(
+        request,
+        "court/roster.html",
+        {
+            "entries": selectors.roster_entries(court_id),
+            "pending": [
+                (
+                    p,
+                    confirm_forms.get(p.pk) or ConfirmProposalForm(prefix=str(p.pk)),
+                    reason_forms.get(p.pk) or ReasonForm(prefix=f"r{p.pk}"),
+                )
+                for p in pending
+            ],
+            "decided": selectors.proposals_for(request.user).exclude(state="pending").order_by("-decided_at")[:50],
+            "events": selectors.roster_events(court_id)[:50],
+        },
+    )
+
+
+def _decide(request, proposal_id, action, success, form, form_kind):
+    proposal = selectors.proposal_for(request.user, proposal_id)
+    if form.is_valid():
+        try:
+            action(proposal, form.cleaned_data)
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+        else:
+            messages.success(request, success)
+            return redirect("roster")
+    messages.error(request, _("请检查填写的内容"))
+    return roster(request, **{form_kind: {proposal.pk: form}})
+
+
+@login_required
+@require_POST
+def confirm_proposal(request, proposal_id):
+    return _decide(
+        request,
+        proposal_id,
+        lambda p, data: roster_services.confirm_proposal(request.user, p, data["valid_from"], data["valid_until"]),
+        _("已纳入本院特邀调解名册"),
+        ConfirmProposalForm(request.POST, prefix=str(proposal_id)),
+        "confirm_forms",
+    )
+
+
+@login_required
+@require_POST
+def reject_proposal(request, proposal_id):
+    return _decide(
+        request,
+        proposal_id,
+        lambda p, data: roster_services.reject_proposal(request.user, p, data["reason"]),
+        _("已不予确认，理由将告知推送单位"),
+        ReasonForm(request.POST, prefix=f"r{proposal_id}"),
+        "reason_forms",
+    )
+
+
+@login_required
+def roster_export(request):
+    _staff(request)
+    court = request.user.institution
+    content = roster_workbook(selectors.roster_entries(court.pk), court=court)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = quote(f"{court.name}特邀调解名册.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response

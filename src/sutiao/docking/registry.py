@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 _handlers: dict[str, Callable] = {}
 _delivery_hooks: dict[str, Callable] = {}
+_parked_hooks: dict[str, Callable] = {}
 _periodic: list[tuple[str, str, Callable[[], object]]] = []
 _case_states: list[Callable] = []
 
@@ -35,6 +36,18 @@ def on_delivered(message_type: str):
 
     def register(fn):
         _delivery_hooks[message_type] = fn
+        return fn
+
+    return register
+
+
+def on_parked(message_type: str):
+    """Register fn(messages) called with the OutboxMessages of that type the relay has just parked (refused
+    for good by the peer, or out of attempts), in the transaction that parks them: the platform puts the
+    business state that waited for them back in its users' hands."""
+
+    def register(fn):
+        _parked_hooks[message_type] = fn
         return fn
 
     return register
@@ -71,6 +84,10 @@ def handler_for(message_type: str) -> Callable | None:
 
 def delivery_hook(message_type: str) -> Callable | None:
     return _delivery_hooks.get(message_type)
+
+
+def parked_hook(message_type: str) -> Callable | None:
+    return _parked_hooks.get(message_type)
 
 
 def periodic_jobs() -> list[tuple[str, str, Callable[[], object]]]:

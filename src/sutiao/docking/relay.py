@@ -30,6 +30,11 @@ PERMANENT = {
     "sender_mismatch",
     "message_conflict",
     "body_too_large",
+    # Business refusals a retry cannot cure (a roster refusal `not_on_roster` can: the court's confirmation may
+    # still be on its way, so that one is retried).
+    "organisation_unavailable",
+    "unknown_court",
+    "unknown_proposal",
 }
 
 _session = requests.Session()  # keep-alive to each peer
@@ -137,6 +142,7 @@ def _record(messages: list[OutboxMessage], outcomes: list, evidence: dict | None
         OutboxMessage.objects.filter(pk__in=[m.pk for m, _ in confirmed]).update(
             status=OutboxStatus.DELIVERED, delivered_at=now, batch=batch, last_error="", attempts=F("attempts") + 1
         )
+    parked: dict[str, list] = {}
     for message, outcome in zip(messages, outcomes, strict=True):
         if not isinstance(outcome, DeliveryFailed):
             continue
@@ -144,6 +150,7 @@ def _record(messages: list[OutboxMessage], outcomes: list, evidence: dict | None
         message.last_error = outcome.reason[:2000]
         if outcome.permanent or message.attempts >= settings.SUTIAO_RELAY_MAX_ATTEMPTS:
             message.status = OutboxStatus.PARKED
+            parked.setdefault(message.type, []).append(message)
             log.error("parked %s %s after %s attempts: %s", message.type, message.id, message.attempts, outcome.reason)
         else:
             message.next_attempt_at = now + dt.timedelta(seconds=backoff_seconds(message.attempts))
@@ -151,6 +158,10 @@ def _record(messages: list[OutboxMessage], outcomes: list, evidence: dict | None
                 "delivery of %s %s failed (attempt %s): %s", message.type, message.id, message.attempts, outcome.reason
             )
         message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    for message_type, parked_messages in parked.items():
+        hook = registry.parked_hook(message_type)
+        if hook is not None:
+            hook(parked_messages)
     by_type: dict[str, list] = {}
     for message, receipt in confirmed:
         by_type.setdefault(message.type, []).append((message, receipt))

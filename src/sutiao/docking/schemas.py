@@ -66,6 +66,8 @@ class DelegatePayload(Strict):
     parties: Annotated[list[Party], Field(min_length=2, max_length=500)]
     consent: Annotated[list[Consent], Field(min_length=2, max_length=500)]
     delegated_at: AwareDatetime
+    # The mediator the parties jointly chose from the court's roster, if they chose one (LEGAL-RULES L3).
+    mediator_id: UUID | None = None
 
     @model_validator(mode="after")
     def everyone_consented(self):
@@ -122,6 +124,93 @@ class DelegationWithdrawnPayload(Strict):
     withdrawn_at: AwareDatetime
 
 
+Names = Annotated[list[ShortText], Field(max_length=100)]
+
+
+class OrganisationCard(Strict):
+    """A mediation organisation as the registry on the investor platform keeps it (notice §4(3))."""
+
+    organisation_id: UUID
+    name: ShortText
+    uscc: Annotated[str, Field(min_length=18, max_length=18)]
+    kind: ShortText
+    supervisor: ShortText
+    address: Annotated[str, Field(max_length=300)] = ""
+    scope: Annotated[list[ShortText], Field(min_length=1, max_length=40)]
+    dispute_types: Annotated[list[DisputeType], Field(min_length=1, max_length=40)]
+    capacity: Annotated[int, Field(ge=0, le=1_000_000)]
+    contact_name: Annotated[str, Field(max_length=100)] = ""
+    contact_phone: Annotated[str, Field(max_length=40)] = ""
+    active: bool
+    # The registry record's version: a card older than what the receiver holds changes nothing.
+    version: Annotated[int, Field(ge=1)]
+
+
+class MediatorCard(Strict):
+    """A mediator as the registry keeps it; the identity number travels masked only."""
+
+    mediator_id: UUID
+    organisation_id: UUID
+    name: ShortText
+    id_number_masked: Annotated[str, Field(max_length=18)]
+    specialties: Annotated[list[DisputeType], Field(max_length=40)]
+    qualifications: Names
+    training_hours: Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=1)]
+    active: bool
+    version: Annotated[int, Field(ge=1)]
+
+
+class RosterProposedPayload(Strict):
+    """The Bureau pushes an organisation, or a regional office / affiliated unit a mediator, to a court for
+    confirmation as specially invited (notice §4(4)); no `court_id` means every court: the list the SPC
+    and the CSRC recognise jointly (§4(4) ¶2), confirmed once by the Supreme People's Court."""
+
+    proposal_id: UUID
+    court_id: UUID | None
+    court_name: ShortText
+    organisation: OrganisationCard
+    mediator: MediatorCard | None = None
+    proposed_by: ShortText
+    proposed_at: AwareDatetime
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+    @model_validator(mode="after")
+    def mediator_of_the_organisation(self):
+        if self.mediator is not None and self.mediator.organisation_id != self.organisation.organisation_id:
+            raise ValueError("the mediator does not belong to the organisation")
+        return self
+
+
+class RosterDecisionPayload(Strict):
+    proposal_id: UUID
+    confirmed: bool
+    reason: Annotated[str, Field(max_length=2000)] = ""
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    decided_by: ShortText
+    decided_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def decision_is_complete(self):
+        if self.confirmed and (
+            self.valid_from is None or self.valid_until is None or self.valid_until < self.valid_from
+        ):
+            raise ValueError("a confirmation carries its validity period")
+        if not self.confirmed and not self.reason.strip():
+            raise ValueError("a rejection carries its reason")
+        return self
+
+
+class RosterChangedPayload(Strict):
+    """The registry changed (data refreshed, mediator left, organisation suspended): every roster the
+    subject is on follows; an inactive subject comes off them all."""
+
+    organisation: OrganisationCard
+    mediator: MediatorCard | None = None
+    reason: Annotated[str, Field(max_length=2000)] = ""
+    changed_at: AwareDatetime
+
+
 class EnvelopeBase(Strict):
     id: UUID
     version: Literal[1]
@@ -158,12 +247,30 @@ class DelegationWithdrawnMessage(EnvelopeBase):
     payload: DelegationWithdrawnPayload
 
 
+class RosterProposedMessage(EnvelopeBase):
+    type: Literal["ROSTER_PROPOSED"]
+    payload: RosterProposedPayload
+
+
+class RosterDecisionMessage(EnvelopeBase):
+    type: Literal["ROSTER_DECISION"]
+    payload: RosterDecisionPayload
+
+
+class RosterChangedMessage(EnvelopeBase):
+    type: Literal["ROSTER_CHANGED"]
+    payload: RosterChangedPayload
+
+
 MESSAGE_CLASSES = [
     DelegateMessage,
     DelegationAnswerMessage,
     MediatorAssignedMessage,
     MediationResultMessage,
     DelegationWithdrawnMessage,
+    RosterProposedMessage,
+    RosterDecisionMessage,
+    RosterChangedMessage,
 ]
 PAYLOAD_CLASSES = {
     m.model_fields["type"].annotation.__args__[0]: m.model_fields["payload"].annotation for m in MESSAGE_CLASSES
@@ -173,7 +280,10 @@ Message = Annotated[
     | DelegationAnswerMessage
     | MediatorAssignedMessage
     | MediationResultMessage
-    | DelegationWithdrawnMessage,
+    | DelegationWithdrawnMessage
+    | RosterProposedMessage
+    | RosterDecisionMessage
+    | RosterChangedMessage,
     Field(discriminator="type"),
 ]
 MESSAGE_ADAPTER = TypeAdapter(Message)

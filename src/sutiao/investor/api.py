@@ -109,3 +109,8 @@ def record_result(request, delegation_id: UUID, data: ResultIn):
 @api.get("/mediators", response=responses(200, list[MediatorOut]), summary="本组织调解员")
 def mediators(request):
     return [{"id": u.pk, "name": u.display_name} for u in selectors.mediators_of(request.auth.institution_id)]
+
+
+from .registry_api import router as registry_router  # noqa: E402  (routes of the registry and roster pushes)
+
+api.add_router("/registry", registry_router)

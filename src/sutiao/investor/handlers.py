@@ -3,10 +3,17 @@
 from sutiao.docking import registry
 from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
 
+from . import registry as roster
 from . import services
 from .models import Delegation
 
 registry.handles("DELEGATE")(services.receive_delegations)
+
+
+@registry.handles("ROSTER_DECISION")
+def roster_decisions(items):
+    for _message, payload in items:
+        roster.record_roster_decision(payload)
 
 
 @registry.handles("DELEGATION_WITHDRAWN")

@@ -1,4 +1,6 @@
-"""The investor platform's data: delegations received from courts, as the organisation works them."""
+"""The investor platform's data: the registry of mediation organisations and mediators (notice §4(3)),
+their pushes to courts' invited rosters (§4(4)), and delegations received from courts, as the
+organisation works them."""
 
 from django.conf import settings
 from django.db import models
@@ -7,7 +9,242 @@ from django.utils.translation import gettext_lazy as _
 from sutiao.accounts.models import Institution
 from sutiao.docking.models import Peer
 from sutiao.kernel.enums import DelegationKind, DisputeType, MediationOutcome
+from sutiao.kernel.ids import new_id
 from sutiao.kernel.workflow import InvestorState
+
+
+class OrgKind(models.TextChoices):
+    INDUSTRY = "industry", _("证券期货行业调解组织")
+    COMMERCIAL = "commercial", _("商事调解组织")
+    PEOPLE = "people", _("人民调解委员会")
+    OTHER = "other", _("其他调解组织")
+
+
+class RegistryStatus(models.TextChoices):
+    ACTIVE = "active", _("正常")
+    SUSPENDED = "suspended", _("暂停")
+    WITHDRAWN = "withdrawn", _("已退出/离任")
+
+
+class MediationOrg(models.Model):
+    """The registry record of a mediation organisation (调解组织信息, notice §4(3)). Its name and the
+    regional office or affiliated unit that supervises it are the Institution's `name` and `parent`."""
+
+    institution = models.OneToOneField(
+        Institution, primary_key=True, on_delete=models.PROTECT, related_name="registry", verbose_name=_("机构")
+    )
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    kind = models.CharField(_("组织类型"), max_length=16, choices=OrgKind.choices)
+    address = models.CharField(_("住所"), max_length=300, blank=True)
+    scope = models.JSONField(_("服务地域"), default=list, help_text=_("省级行政区名称，或“全国”"))
+    dispute_types = models.JSONField(_("受理纠纷类型"), default=list)
+    capacity = models.PositiveIntegerField(_("可同时办理案件数"))
+    contact_name = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("电子邮箱"), blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=RegistryStatus.choices, default=RegistryStatus.ACTIVE)
+    status_reason = models.CharField(_("状态说明"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("调解组织信息")
+        ordering = ["institution__name"]
+
+    def __str__(self) -> str:
+        return self.institution.name
+
+
+class Qualification(models.TextChoices):
+    LAWYER = "lawyer", _("律师")
+    SECURITIES = "securities", _("证券从业人员")
+    FUTURES = "futures", _("期货从业人员")
+    FUND = "fund", _("基金从业人员")
+    RETIRED_JUDGE = "retired_judge", _("退休法官")
+    ARBITRATOR = "arbitrator", _("仲裁员")
+    ACCOUNTANT = "accountant", _("注册会计师")
+    SCHOLAR = "scholar", _("专家学者")
+    OTHER = "other", _("其他")
+
+
+class Mediator(models.Model):
+    """The registry record of a mediator. The identity number is kept encrypted (Fernet, key from the
+    environment), with a keyed digest to find duplicates, and shown masked only."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    organisation = models.ForeignKey(
+        Institution, verbose_name=_("所属调解组织"), on_delete=models.PROTECT, related_name="registered_mediators"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mediator_record",
+    )
+    name = models.CharField(_("姓名"), max_length=100)
+    id_number_encrypted = models.TextField(editable=False)
+    id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("公民身份号码"), max_length=18)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    specialties = models.JSONField(_("擅长纠纷类型"), default=list)
+    qualifications = models.JSONField(_("资质"), default=list)
+    training_hours = models.DecimalField(_("培训学时"), max_digits=7, decimal_places=1, default=0)
+    status = models.CharField(_("状态"), max_length=16, choices=RegistryStatus.choices, default=RegistryStatus.ACTIVE)
+    status_reason = models.CharField(_("状态说明"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("调解员信息")
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubjectKind(models.TextChoices):
+    ORGANISATION = "organisation", _("调解组织")
+    MEDIATOR = "mediator", _("调解员")
+
+
+class RegistryChange(models.Model):
+    """One version of a registry record: who changed what, when (old and new value of each field)."""
+
+    subject_kind = models.CharField(_("对象"), max_length=16, choices=SubjectKind.choices)
+    subject_id = models.UUIDField(_("对象标识"))
+    version = models.PositiveIntegerField(_("版本"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.CharField(_("操作人"), max_length=200)
+    summary = models.CharField(_("事项"), max_length=200)
+    changes = models.JSONField(_("变更内容"), default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("信息变更记录")
+        ordering = ["subject_id", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject_kind", "subject_id", "version"], name="registry_change_version")
+        ]
+
+
+class UpdateCampaign(models.Model):
+    """The Bureau's periodic information update (定期汇总并更新, notice §4(3)): every active organisation
+    confirms or refreshes its data by `due`; those that have not by then are flagged."""
+
+    title = models.CharField(_("名称"), max_length=200)
+    due = models.DateField(_("截止日期"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT)
+    started_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("信息更新工作")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CampaignConfirmation(models.Model):
+    campaign = models.ForeignKey(UpdateCampaign, on_delete=models.CASCADE, related_name="confirmations")
+    organisation = models.ForeignKey(Institution, verbose_name=_("调解组织"), on_delete=models.CASCADE)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.PROTECT)
+    confirmed_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "organisation"], name="campaign_confirmed_once")]
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", _("待法院确认")
+    CONFIRMED = "confirmed", _("已纳入名册")
+    REJECTED = "rejected", _("法院未予确认")
+    ENDED = "ended", _("已移出名册")
+
+
+class RosterProposal(models.Model):
+    """A push of an organisation or mediator to a court's invited roster (notice §4(4)) and what became
+    of it. A confirmed one is the organisation's membership of that court's roster: delegations from
+    that court are taken only while it holds. `court_id` empty: every court (the jointly recognised list)."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    peer = models.ForeignKey(Peer, verbose_name=_("法院平台"), on_delete=models.PROTECT)
+    subject_kind = models.CharField(_("对象"), max_length=16, choices=SubjectKind.choices)
+    organisation = models.ForeignKey(
+        Institution, verbose_name=_("调解组织"), on_delete=models.PROTECT, related_name="roster_proposals"
+    )
+    mediator = models.ForeignKey(
+        Mediator, verbose_name=_("调解员"), null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+    )
+    court_id = models.UUIDField(_("法院标识"), null=True, blank=True)
+    court_name = models.CharField(_("法院"), max_length=200)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("推送人"), on_delete=models.PROTECT)
+    proposed_at = models.DateTimeField(_("推送时间"))
+    note = models.CharField(_("推送说明"), max_length=2000, blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.PENDING)
+    decided_at = models.DateTimeField(_("确认/拒绝时间"), null=True, blank=True)
+    decided_by = models.CharField(_("确认人"), max_length=200, blank=True)
+    reason = models.CharField(_("理由"), max_length=2000, blank=True)
+    valid_from = models.DateField(_("有效期自"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    ended_reason = models.CharField(_("移出原因"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("特邀名册推送")
+        ordering = ["-proposed_at"]
+        indexes = [models.Index(fields=["organisation", "state"], name="roster_proposal_org_state")]
+
+    def __str__(self) -> str:
+        return f"{self.mediator or self.organisation} → {self.court_name}"
+
+
+class CourtDirectory(models.Model):
+    """The courts the investor platform can push to: learned from their delegations, or entered by an
+    operator. `id` is the court's id on the court platform."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    peer = models.ForeignKey(Peer, verbose_name=_("法院平台"), on_delete=models.PROTECT)
+    name = models.CharField(_("法院"), max_length=200)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("法院名录")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    FAILED = "failed", _("未导入（有错误）")
+    DONE = "done", _("已导入")
+
+
+class ImportJob(models.Model):
+    """An Excel file of registry records, imported whole or not at all by the platform's worker; the page
+    shows its progress and, when it fails, every bad row with its column and reason."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    subject_kind = models.CharField(_("导入内容"), max_length=16, choices=SubjectKind.choices)
+    organisation = models.ForeignKey(
+        Institution, verbose_name=_("调解组织"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    content = models.BinaryField()
+    state = models.CharField(_("状态"), max_length=16, choices=ImportState.choices, default=ImportState.QUEUED)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    done_rows = models.PositiveIntegerField(_("已检查行数"), default=0)
+    imported = models.PositiveIntegerField(_("已导入条数"), default=0)
+    errors = models.JSONField(_("错误"), default=list)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
 
 
 class Delegation(models.Model):
@@ -59,6 +296,14 @@ class Delegation(models.Model):
     outcome_reason = models.TextField(_("调解不成/撤回原因"), blank=True)
     concluded_at = models.DateTimeField(_("调解结束时间"), null=True, blank=True)
     recall_reason = models.TextField(_("法院撤回理由"), blank=True)
+    requested_mediator = models.ForeignKey(
+        Mediator,
+        verbose_name=_("当事人选定的调解员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("收到的委派/委托")

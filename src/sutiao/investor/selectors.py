@@ -36,6 +36,11 @@ def finished(user):
 
 
 def mediators_of(organisation_id):
-    return User.objects.filter(role=Role.MEDIATOR, institution_id=organisation_id, is_active=True).order_by(
-        "full_name", "username"
-    )
+    """The organisation's mediators who can be assigned: an account, and an active registry record."""
+    return User.objects.filter(
+        role=Role.MEDIATOR,
+        institution_id=organisation_id,
+        is_active=True,
+        mediator_record__organisation_id=organisation_id,
+        mediator_record__status="active",
+    ).order_by("full_name", "username")

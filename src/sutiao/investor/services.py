@@ -23,7 +23,8 @@ from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR, InvestorEvent
 from sutiao.workdays.selectors import answer_deadline
 
-from .models import Delegation, DelegationEvent
+from . import registry
+from .models import CourtDirectory, Delegation, DelegationEvent, Mediator, RegistryStatus
 
 SYSTEM = "系统"
 OUTCOME_EVENTS = {
@@ -66,6 +67,22 @@ def receive_delegations(items: list[tuple[InboxMessage, DelegatePayload]]) -> li
     }
     for unknown in wanted - organisations.keys():
         raise Rejected("unknown_organisation", f"本平台没有可接受委派的调解组织 {unknown}")
+    # Only an organisation on that court's confirmed invited roster takes its delegations (notice §4(4)(5);
+    # 特邀调解规定 Art. 5; LEGAL-RULES L2): enforced here too, not only by the court.
+    for org_id, court_id in {(p.organisation_id, p.court_id) for _, p in items}:
+        refusal = registry.roster_refusal(org_id, court_id)
+        if refusal is not None:
+            raise refusal
+    _learn_courts(items)
+    chosen = {p.mediator_id for _, p in items if p.mediator_id}
+    mediators = {
+        m.pk: m
+        for m in Mediator.objects.filter(pk__in=chosen, status=RegistryStatus.ACTIVE).select_related("organisation")
+    }
+    for _message, payload in items:
+        m = mediators.get(payload.mediator_id) if payload.mediator_id else None
+        if payload.mediator_id and (m is None or m.organisation_id != payload.organisation_id):
+            raise Rejected("unknown_mediator", f"调解员 {payload.mediator_id} 不是该组织在册的调解员")
     # Received when the inbox took the message (a batch's messages share it): the instant the signed receipt
     # tells the court, so both platforms date the answer period alike.
     received_at = items[0][0].received_at
@@ -91,6 +108,7 @@ def receive_delegations(items: list[tuple[InboxMessage, DelegatePayload]]) -> li
                 received_at=received_at,
                 answer_due=deadline.due,
                 answer_due_provisional=deadline.provisional,
+                requested_mediator=mediators.get(payload.mediator_id),
             )
             for message, payload in items
         ],
@@ -105,6 +123,16 @@ def receive_delegations(items: list[tuple[InboxMessage, DelegatePayload]]) -> li
         batch_size=500,
     )
     return delegations
+
+
+def _learn_courts(items) -> None:
+    """Courts that delegate become pushable: the Bureau can then send organisations to their rosters."""
+    courts = {p.court_id: (message.peer_id, p.court_name) for message, p in items}
+    known = set(CourtDirectory.objects.filter(pk__in=courts).values_list("pk", flat=True))
+    CourtDirectory.objects.bulk_create(
+        [CourtDirectory(id=pk, peer_id=peer, name=name) for pk, (peer, name) in courts.items() if pk not in known],
+        ignore_conflicts=True,
+    )
 
 
 def _answer(actor: User, delegation: Delegation, accepted: bool, reason: str) -> Delegation:
@@ -149,10 +177,14 @@ def decline_delegation(actor: User, delegation: Delegation, reason: str) -> Dele
 def assign_mediator(actor: User, delegation: Delegation, mediator: User) -> Delegation:
     delegation = _locked(delegation)
     ensure_org_admin(actor, delegation)
+    record = Mediator.objects.filter(user=mediator).first()
     if (
         mediator.role != Role.MEDIATOR
         or mediator.institution_id != delegation.organisation_id
         or not mediator.is_active
+        or record is None
+        or record.organisation_id != delegation.organisation_id
+        or record.status != RegistryStatus.ACTIVE
     ):
         raise DomainError(gettext("只能指派本组织在册的调解员"), field="mediator")
     _transition(delegation, InvestorEvent.ASSIGN_MEDIATOR)
@@ -164,7 +196,7 @@ def assign_mediator(actor: User, delegation: Delegation, mediator: User) -> Dele
         delegation.case,
         MediatorAssignedPayload(
             delegation_id=delegation.id,
-            mediator_id=str(mediator.pk),
+            mediator_id=str(record.pk),
             mediator_name=mediator.display_name,
             assigned_at=delegation.mediator_assigned_at,
         ),

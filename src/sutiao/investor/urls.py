@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sutiao.accounts.urls import common_urlpatterns
 
@@ -13,5 +13,7 @@ urlpatterns = [
     path("delegations/<uuid:delegation_id>/decline/", views.decline, name="delegation-decline"),
     path("delegations/<uuid:delegation_id>/assign/", views.assign, name="delegation-assign"),
     path("delegations/<uuid:delegation_id>/result/", views.record_result, name="delegation-result"),
+    path("registry/", include("sutiao.investor.registry_urls")),
+    path("imports/", include("sutiao.investor.import_urls")),
     path("api/v1/", api.urls),
 ]

@@ -16,6 +16,11 @@ from .forms import AssignForm, DeclineForm, ResultForm
 
 @login_required
 def home(request):
+    # The Bureau and the supervising bodies work in the registry: each lands on its overview.
+    if request.user.role == Role.BUREAU_STAFF:
+        return redirect("registry-overview")
+    if request.user.role == Role.SUPERVISOR:
+        return redirect("registry-supervision")
     if request.user.role not in (Role.ORG_ADMIN, Role.MEDIATOR):
         raise PermissionDenied(_("仅调解组织工作人员与调解员可使用工作台"))
     return render(
@@ -43,7 +48,12 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
             "can_assign": is_admin and InvestorEvent.ASSIGN_MEDIATOR in allowed,
             "can_record_result": is_mediator and InvestorEvent.SUCCEED in allowed,
             "decline_form": decline_form or DeclineForm(),
-            "assign_form": assign_form or AssignForm(organisation_id=delegation.organisation_id),
+            "assign_form": assign_form
+            or AssignForm(
+                organisation_id=delegation.organisation_id,
+                # The parties' joint choice (《人民法院在线调解规则》Art. 10) comes pre-selected.
+                initial={"mediator": delegation.requested_mediator.user_id if delegation.requested_mediator else None},
+            ),
             "result_form": result_form or ResultForm(),
         },
     )

@@ -16,3 +16,9 @@ MEDIATION_PERIOD = {
     DelegationKind.DELEGATION: PeriodRule("L6", 30, False, "《人民法院在线调解规则》第二十四条"),
     DelegationKind.ENTRUSTMENT: PeriodRule("L6", 15, False, "《人民法院在线调解规则》第二十四条"),
 }
+
+# L3: parties who agreed to online mediation may jointly choose an organisation or mediator from the court's
+# roster within 2 working days; otherwise, or if they ask, the court appoints one, within 3 working days of
+# receiving the application (《人民法院在线调解规则》Art. 10).
+JOINT_CHOICE_PERIOD = PeriodRule("L3", 2, True, "《人民法院在线调解规则》第十条第二款")
+APPOINTMENT_PERIOD = PeriodRule("L3", 3, True, "《人民法院在线调解规则》第十条第三款")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db.models import Count, Max
 
-from sutiao.kernel.calendar import Deadline, WorkdayCalendar, china_date
+from sutiao.kernel.calendar import Deadline, PeriodRule, WorkdayCalendar, china_date
 from sutiao.kernel.rules import ANSWER_PERIODS
 
 from .models import DayOverride, HolidayYear
@@ -25,4 +25,9 @@ def answer_deadline(received_at, cal: WorkdayCalendar | None = None) -> Deadline
     """L4: the organisation answers within the configured period from the day the investor platform
     records receipt; that day itself is not counted (《民法典》Art. 201)."""
     rule = ANSWER_PERIODS[settings.SUTIAO_ANSWER_PERIOD]
-    return (cal or calendar()).deadline(china_date(received_at), rule)
+    return period_from(received_at, rule, cal)
+
+
+def period_from(moment, rule: PeriodRule, cal: WorkdayCalendar | None = None) -> Deadline:
+    """A period of `rule` running from the day of `moment` (Beijing date), that day not counted."""
+    return (cal or calendar()).deadline(china_date(moment), rule)

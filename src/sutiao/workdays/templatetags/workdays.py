@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext, ngettext
 
 from sutiao.kernel.calendar import cn_date as format_cn_date
+from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.rules import ANSWER_PERIODS
 
 register = template.Library()
@@ -80,3 +81,55 @@ def answer_deadline_badge(due, provisional=False, answered=False):
         if provisional
         else "",
     )
+
+
+@register.simple_tag
+def period_badge(deadline, label, done=False):
+    """Any period's last day (a kernel Deadline) with days left, its length and source on hover; red once
+    missed, unless what it waited for was done."""
+    if deadline is None:
+        return ""
+    rule = deadline.rule
+    length = (
+        ngettext("%(n)s个工作日", "%(n)s个工作日", rule.length)
+        if rule.working_days
+        else ngettext("%(n)s日", "%(n)s日", rule.length)
+    ) % {"n": rule.length}
+    title = gettext("%(label)s：%(length)s（%(citation)s）") % {
+        "label": label,
+        "length": length,
+        "citation": gettext(rule.citation),
+    }
+    left = (deadline.due - timezone.localdate()).days
+    if done:
+        css, text = "text-bg-light", gettext("已完成")
+    elif left < 0:
+        css, text = "text-bg-danger", ngettext("已逾期 %(n)s 天", "已逾期 %(n)s 天", -left) % {"n": -left}
+    elif left == 0:
+        css, text = "text-bg-warning", gettext("今日到期")
+    else:
+        css = "text-bg-warning" if left <= 1 else "text-bg-info"
+        text = ngettext("剩 %(n)s 天", "剩 %(n)s 天", left) % {"n": left}
+    return format_html(
+        '<span class="deadline" title="{}"><strong>{}</strong> <span class="badge {}">{}</span>{}</span>',
+        title,
+        cn_date(deadline.due),
+        css,
+        text,
+        format_html(' <span class="badge text-bg-dark" data-provisional="1">{}</span>', gettext("暂定"))
+        if deadline.provisional
+        else "",
+    )
+
+
+@register.filter
+def dispute_labels(values):
+    """Dispute-type codes as the user reads them, joined with 、."""
+    labels = dict(DisputeType.choices())
+    return "、".join(gettext(labels.get(v, v)) for v in values or [])
+
+
+@register.filter
+def factor_detail(factor):
+    """A ranking factor's explanation (kernel.ranking) in the user's language."""
+    return gettext(factor.detail_template) % factor.params

@@ -10,7 +10,7 @@ from django.utils import timezone
 from sutiao import demo
 from sutiao.accounts.models import User
 from sutiao.court import services
-from sutiao.court.models import Case, Organisation
+from sutiao.court.models import Case, Organisation, ProposalState, RosterEntry, RosterProposal, SubjectKind
 from sutiao.docking.models import Peer
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
 
@@ -22,6 +22,58 @@ def _parties(investor: str, firm: str):
     ]
 
 
+def _seed_roster(peer) -> None:
+    """The demo organisations as the registry describes them, confirmed on both demo courts' rosters (the
+    investor side seeds the same confirmations with the same ids)."""
+    today = timezone.localdate()
+    deciders = {demo.CHAOYANG: "court_admin", demo.XICHENG: "xicheng_filing"}
+    for org_id, name, code in demo.ORGANISATIONS:
+        _, kind, scope, types, capacity = demo.ORGANISATION_REGISTRY[code]
+        organisation, _ = Organisation.objects.update_or_create(
+            pk=org_id,
+            defaults={
+                "name": name,
+                "peer": peer,
+                "uscc": demo.uscc(code),
+                "kind": OrgKindLabels[kind],
+                "supervisor": "中国证监会北京监管局",
+                "scope": scope,
+                "dispute_types": types,
+                "capacity": capacity,
+                "registry_version": 1,
+                "updated_at": timezone.now(),
+            },
+        )
+        for court_id, court_name in demo.ROSTER_COURTS:
+            decider = User.objects.get(username=deciders[court_id])
+            decided_at = timezone.now() - dt.timedelta(days=29)
+            proposal = RosterProposal.objects.create(
+                id=demo.roster_proposal_id(org_id, court_id),
+                court_id=court_id,
+                subject_kind=SubjectKind.ORGANISATION,
+                organisation=organisation,
+                proposed_by="中国证监会投资者保护局 孙投保",
+                proposed_at=timezone.now() - dt.timedelta(days=30),
+                state=ProposalState.CONFIRMED,
+                decided_by=decider,
+                decided_at=decided_at,
+            )
+            RosterEntry.objects.create(
+                court_id=court_id,
+                subject_kind=SubjectKind.ORGANISATION,
+                organisation=organisation,
+                proposal=proposal,
+                valid_from=today - dt.timedelta(days=29),
+                valid_until=today.replace(year=today.year + demo.ROSTER_VALID_YEARS),
+                confirmed_by=decider,
+                confirmed_at=decided_at,
+            )
+
+
+# The registry's kinds as its cards name them (investor.models.OrgKind).
+OrgKindLabels = {"industry": "证券期货行业调解组织", "people": "人民调解委员会", "commercial": "商事调解组织"}
+
+
 class Command(BaseCommand):
     help = "载入演示调解组织与不同状态的演示案件"
 
@@ -31,8 +83,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, organisations_only=False, **options):
         peer = Peer.objects.get(name="investor-platform")
-        for org_id, name, _ in demo.ORGANISATIONS:
-            Organisation.objects.update_or_create(pk=org_id, defaults={"name": name, "peer": peer})
+        if not RosterEntry.objects.exists():
+            _seed_roster(peer)
         if organisations_only or Case.objects.exists():
             return
         staff = User.objects.get(username="court_filing")

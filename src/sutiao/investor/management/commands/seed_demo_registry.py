@@ -1,0 +1,102 @@
+"""The investor side of the demo registry: the demo organisations' and mediators' records, the courts it
+knows, and the demo organisations confirmed on those courts' invited rosters (the court side seeds the same
+confirmations with the same ids)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from sutiao import demo
+from sutiao.accounts.models import Institution, User
+from sutiao.docking.models import Peer
+from sutiao.investor.models import (
+    CourtDirectory,
+    MediationOrg,
+    Mediator,
+    ProposalState,
+    RegistryChange,
+    RosterProposal,
+    SubjectKind,
+)
+from sutiao.investor.registry import _encrypt, id_number_digest, mediator_snapshot, org_snapshot
+from sutiao.kernel.identifiers import mask_id_number
+
+
+class Command(BaseCommand):
+    help = "载入演示调解组织与调解员登记信息及其特邀名册确认情况"
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if MediationOrg.objects.exists():
+            return
+        peer = Peer.objects.get(name="court-platform")
+        bureau = User.objects.get(username="bureau")
+        today = timezone.localdate()
+        for court_id, name in demo.ROSTER_COURTS:
+            CourtDirectory.objects.get_or_create(pk=court_id, defaults={"peer": peer, "name": name})
+        index = 0
+        for org_id, name, code in demo.ORGANISATIONS:
+            _, kind, scope, types, capacity = demo.ORGANISATION_REGISTRY[code]
+            org = MediationOrg.objects.create(
+                institution=Institution.objects.get(pk=org_id),
+                uscc=demo.uscc(code),
+                kind=kind,
+                address="北京市西城区金融大街",
+                scope=scope,
+                dispute_types=types,
+                capacity=capacity,
+                contact_name=f"{name[:2]}联系人",
+                contact_phone="010-66000000",
+            )
+            RegistryChange.objects.create(
+                subject_kind=SubjectKind.ORGANISATION,
+                subject_id=org.pk,
+                version=1,
+                actor="演示数据",
+                summary="登记",
+                changes={k: [None, v] for k, v in org_snapshot(org).items()},
+            )
+            for number in (1, 2):
+                number_text = demo.mediator_id_number(index)
+                index += 1
+                user = User.objects.get(username=f"{code}_mediator{number}")
+                mediator = Mediator.objects.create(
+                    id=demo.mediator_id(code, number),
+                    organisation_id=org_id,
+                    user=user,
+                    name=user.full_name,
+                    id_number_encrypted=_encrypt(number_text),
+                    id_number_digest=id_number_digest(number_text),
+                    id_number_masked=mask_id_number(number_text),
+                    specialties=types[:3],
+                    qualifications=["lawyer", "securities"] if number == 1 else ["retired_judge"],
+                    training_hours=Decimal("40.0"),
+                )
+                RegistryChange.objects.create(
+                    subject_kind=SubjectKind.MEDIATOR,
+                    subject_id=mediator.pk,
+                    version=1,
+                    actor="演示数据",
+                    summary="登记",
+                    changes={k: [None, v] for k, v in mediator_snapshot(mediator).items()},
+                )
+            for court_id, court_name in demo.ROSTER_COURTS:
+                RosterProposal.objects.create(
+                    id=demo.roster_proposal_id(org_id, court_id),
+                    peer=peer,
+                    subject_kind=SubjectKind.ORGANISATION,
+                    organisation_id=org_id,
+                    court_id=court_id,
+                    court_name=court_name,
+                    proposed_by=bureau,
+                    proposed_at=timezone.now() - dt.timedelta(days=30),
+                    state=ProposalState.CONFIRMED,
+                    decided_at=timezone.now() - dt.timedelta(days=29),
+                    decided_by=f"{court_name} 演示数据",
+                    valid_from=today - dt.timedelta(days=29),
+                    valid_until=today.replace(year=today.year + demo.ROSTER_VALID_YEARS),
+                )
+        self.stdout.write("investor: demo registry and roster confirmations ready")

@@ -1,0 +1,279 @@
+"""The court's invited roster (issue 4): pushes arriving through the signed docking, confirmation and
+rejection, removal when the registry says so, delegation only to the roster, the parties' choice and its
+deadlines (LEGAL-RULES L2, L3), and the recommendation shown when delegating."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from court_roster_setup import put_on_roster
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.court import roster, selectors, services
+from sutiao.court.models import (
+    Case,
+    Delegation,
+    DelegationState,
+    Organisation,
+    ProposalState,
+    RosterEntry,
+    RosterEvent,
+    RosterProposal,
+)
+from sutiao.docking.models import OutboxMessage
+from sutiao.kernel.errors import DomainError
+from sutiao.kernel.identifiers import uscc_check_character
+from sutiao.kernel.ids import new_id
+from sutiao.kernel.workflow import CourtState
+
+
+def card(org_id, name="深圳证券期货纠纷调解中心", version=1, active=True, **overrides):
+    first17 = "51440300MJ" + f"{abs(hash(str(org_id))) % 10**7:07d}"
+    return {
+        "organisation_id": str(org_id),
+        "name": name,
+        "uscc": first17 + uscc_check_character(first17),
+        "kind": "证券期货行业调解组织",
+        "supervisor": "中国证监会深圳监管局",
+        "scope": ["广东省", "北京市"],
+        "dispute_types": ["misrepresentation"],
+        "capacity": 40,
+        "active": active,
+        "version": version,
+        **overrides,
+    }
+
+
+def mediator_card(mediator_id, org_id, version=1, active=True):
+    return {
+        "mediator_id": str(mediator_id),
+        "organisation_id": str(org_id),
+        "name": "黄调解",
+        "id_number_masked": "110***********123X",
+        "specialties": ["misrepresentation"],
+        "qualifications": ["律师"],
+        "training_hours": "32.0",
+        "active": active,
+        "version": version,
+    }
+
+
+@pytest.fixture
+def push(investor, post_message, make_envelope, court, own_key):
+    """Deliver a ROSTER_PROPOSED through the real, signed endpoint."""
+    seqs: dict = {}
+
+    def send(org_id=None, mediator_id=None, court_id="court", **card_overrides):
+        org_id = org_id or new_id()
+        subject = mediator_id or org_id
+        seqs[subject] = seqs.get(subject, 0) + 1
+        proposal_id = new_id()
+        payload = {
+            "proposal_id": str(proposal_id),
+            "court_id": str(court.pk) if court_id == "court" else court_id,
+            "court_name": court.name,
+            "organisation": card(org_id, **card_overrides),
+            "mediator": mediator_card(mediator_id, org_id) if mediator_id else None,
+            "proposed_by": "中国证监会投资者保护局 孙投保",
+            "proposed_at": timezone.now().isoformat(),
+        }
+        message = make_envelope(
+            "ROSTER_PROPOSED", subject, seqs[subject], payload, "investor-platform", "court-platform"
+        )
+        response = post_message(message, investor.key)
+        response.proposal_id, response.org_id = proposal_id, org_id
+        return response
+
+    return send
+
+
+def test_a_push_waits_for_the_court_and_a_confirmation_travels_back(push, staff, court):
+    response = push()
+    assert response.status_code == 200, response.content
+    proposal = RosterProposal.objects.get(pk=response.proposal_id)
+    assert proposal.state == ProposalState.PENDING and proposal.court == court
+    assert Organisation.objects.get(pk=response.org_id).capacity == 40
+    assert not selectors.organisation_on_roster(court.pk, response.org_id)
+
+    entry = roster.confirm_proposal(staff, proposal)
+    assert entry.valid_until == entry.valid_from.replace(year=entry.valid_from.year + 3)
+    assert selectors.organisation_on_roster(court.pk, response.org_id)
+    decision = OutboxMessage.objects.get(type="ROSTER_DECISION")
+    assert decision.payload["confirmed"] is True and decision.payload["proposal_id"] == str(proposal.pk)
+    assert decision.case == response.org_id
+    assert RosterEvent.objects.filter(court=court, text__contains="纳入特邀调解名册").exists()
+    with pytest.raises(DomainError):
+        roster.confirm_proposal(staff, proposal)  # decided once
+
+
+def test_a_rejection_needs_a_reason_and_carries_it(push, staff):
+    proposal = RosterProposal.objects.get(pk=push().proposal_id)
+    with pytest.raises(DomainError) as refused:
+        roster.reject_proposal(staff, proposal, "  ")
+    assert refused.value.field == "reason"
+    assert not OutboxMessage.objects.filter(type="ROSTER_DECISION").exists()
+    roster.reject_proposal(staff, proposal, "该组织尚无证券期货纠纷调解经验")
+    decision = OutboxMessage.objects.get(type="ROSTER_DECISION")
+    assert decision.payload == {**decision.payload, "confirmed": False, "reason": "该组织尚无证券期货纠纷调解经验"}
+    assert not RosterEntry.objects.exists()
+
+
+def test_only_the_court_pushed_to_decides_and_the_spc_decides_the_joint_list(push, other_staff, staff, db):
+    proposal = RosterProposal.objects.get(pk=push().proposal_id)
+    with pytest.raises(PermissionDenied):
+        roster.confirm_proposal(other_staff, proposal)
+    national = RosterProposal.objects.get(pk=push(court_id=None).proposal_id)
+    with pytest.raises(PermissionDenied):
+        roster.confirm_proposal(staff, national)
+    spc = Institution.objects.create(kind=InstitutionKind.SUPREME_COURT, name="最高人民法院")
+    spc_staff = User.objects.create_user("spc", password="x-long-password", role=Role.FILING_STAFF, institution=spc)
+    entry = roster.confirm_proposal(spc_staff, national)
+    # The jointly recognised entry stands on every court's roster.
+    assert entry.court is None
+    assert selectors.organisation_on_roster(staff.institution_id, national.organisation_id)
+    assert selectors.organisation_on_roster(other_staff.institution_id, national.organisation_id)
+
+
+def test_a_push_to_an_unknown_court_is_refused(push):
+    response = push(court_id=str(new_id()))
+    assert response.status_code == 422 and response.json()["error"] == "unknown_court"
+    assert not RosterProposal.objects.exists()
+
+
+def test_suspension_takes_the_organisation_and_its_mediators_off_every_roster(
+    push, staff, court, investor, post_message, make_envelope
+):
+    org_push = push()
+    roster.confirm_proposal(staff, RosterProposal.objects.get(pk=org_push.proposal_id))
+    mediator_id = new_id()
+    mediator_push = push(org_id=org_push.org_id, mediator_id=mediator_id)
+    roster.confirm_proposal(staff, RosterProposal.objects.get(pk=mediator_push.proposal_id))
+    assert selectors.mediator_on_roster(court.pk, mediator_id)
+
+    changed = {
+        "organisation": card(org_push.org_id, version=2, active=False),
+        "reason": "整改期间暂停调解业务",
+        "changed_at": timezone.now().isoformat(),
+    }
+    message = make_envelope("ROSTER_CHANGED", org_push.org_id, 2, changed, "investor-platform", "court-platform")
+    assert post_message(message, investor.key).status_code == 200
+    assert not selectors.organisation_on_roster(court.pk, org_push.org_id)
+    assert not selectors.mediator_on_roster(court.pk, mediator_id)
+    assert set(RosterEntry.objects.values_list("removed_reason", flat=True)) == {"整改期间暂停调解业务"}
+    assert RosterEvent.objects.filter(court=court, text__contains="已移出特邀调解名册：整改期间暂停调解业务").exists()
+
+    # An older card arriving late changes nothing.
+    stale = {**changed, "organisation": card(org_push.org_id, version=1, active=True, capacity=999)}
+    message = make_envelope("ROSTER_CHANGED", org_push.org_id, 3, stale, "investor-platform", "court-platform")
+    assert post_message(message, investor.key).status_code == 200
+    org = Organisation.objects.get(pk=org_push.org_id)
+    assert org.active is False and org.capacity == 40
+
+
+def test_delegation_only_to_the_roster(staff, consented_case, organisation, investor):
+    outsider = Organisation.objects.create(id=new_id(), peer=investor.peer, name="未入册调解中心", capacity=10)
+    with pytest.raises(DomainError) as refused:
+        services.delegate_case(staff, consented_case, outsider)
+    assert "不在本院特邀调解名册中" in refused.value.message
+    entry = RosterEntry.objects.get(organisation=organisation)
+    entry.valid_until = timezone.localdate() - dt.timedelta(days=1)
+    entry.save()
+    with pytest.raises(DomainError):  # out of date
+        services.delegate_case(staff, consented_case, organisation)
+    assert Case.objects.get(pk=consented_case.pk).state == CourtState.CONSENTED
+    assert not Delegation.objects.exists()
+
+
+def test_the_parties_joint_choice_binds_the_delegation(staff, consented_case, organisation, investor, court):
+    other = Organisation.objects.create(id=new_id(), peer=investor.peer, name="北京证券期货纠纷调解中心", capacity=10)
+    put_on_roster(court, other, staff)
+    services.record_joint_choice(staff, consented_case, organisation)
+    with pytest.raises(DomainError) as refused:
+        services.delegate_case(staff, consented_case, other)
+    assert "当事人已共同选择" in refused.value.message
+    services.delegate_case(staff, consented_case, organisation)
+
+
+def test_a_chosen_mediator_travels_with_the_delegation(staff, consented_case, organisation, court):
+    from sutiao.court.models import Mediator
+
+    mediator = Mediator.objects.create(id=new_id(), organisation=organisation, name="黄调解")
+    with pytest.raises(DomainError):  # not on the roster yet
+        services.record_joint_choice(staff, consented_case, organisation, mediator)
+    put_on_roster(court, organisation, staff, mediator=mediator)
+    services.record_joint_choice(staff, consented_case, organisation, mediator)
+    services.delegate_case(staff, consented_case, organisation)
+    assert OutboxMessage.objects.get(type="DELEGATE").payload["mediator_id"] == str(mediator.pk)
+
+
+def test_choice_deadlines_follow_working_days(staff, consented_case):
+    # Consent on Friday 2026-11-27: the parties choose by Tuesday 12-01 (2 working days, Art. 10 ¶2).
+    consented_case.consented_at = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
+    consented_case.registered_at = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)  # Thursday, Beijing 10:00
+    deadlines = services.choice_deadlines(consented_case, now=dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC))
+    assert deadlines.joint_choice.due == dt.date(2026, 12, 1)
+    # The court appoints within 3 working days of the application: Thursday → Tuesday 12-01.
+    assert deadlines.appointment.due == dt.date(2026, 12, 1)
+    assert not deadlines.missed_joint_choice and not deadlines.missed_appointment
+    later = services.choice_deadlines(consented_case, now=dt.datetime(2026, 12, 1, 16, 0, tzinfo=dt.UTC))
+    assert later.missed_joint_choice and later.missed_appointment
+    services.record_appointment_request(staff, consented_case)
+    consented_case.refresh_from_db()
+    consented_case.consented_at = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
+    consented_case.registered_at = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)
+    after_request = services.choice_deadlines(consented_case, now=dt.datetime(2026, 12, 1, 16, 0, tzinfo=dt.UTC))
+    assert not after_request.missed_joint_choice and after_request.missed_appointment
+
+
+def test_recommendations_rank_the_roster_with_their_reasons(staff, consented_case, organisation, investor, court):
+    narrow = Organisation.objects.create(
+        id=new_id(),
+        peer=investor.peer,
+        name="广东证券纠纷调解中心",
+        scope=["广东省"],
+        dispute_types=["brokerage_contract"],
+        capacity=10,
+    )
+    put_on_roster(court, narrow, staff)
+    Organisation.objects.create(id=new_id(), peer=investor.peer, name="未入册", scope=["全国"], capacity=10)
+    ranked = selectors.recommendations(Case.objects.select_related("court").get(pk=consented_case.pk))
+    assert [r.name for r in ranked] == ["中证资本市场法律服务中心", "广东证券纠纷调解中心"]
+    top = {f.key: f.points for f in ranked[0].factors}
+    assert top["dispute_type"] == Decimal("35.0") and top["territory"] == Decimal("25.0")
+    bottom = {f.key: f.points for f in ranked[1].factors}
+    assert bottom["dispute_type"] == Decimal("0.0") and bottom["territory"] == Decimal("0.0")
+
+
+def test_a_delegation_refused_for_good_goes_back_to_staff(staff, consented_case, organisation):
+    from sutiao.docking import relay
+
+    delegation = services.delegate_case(staff, consented_case, organisation)
+    message = OutboxMessage.objects.get(type="DELEGATE")
+    refusal = relay.DeliveryFailed("organisation_unavailable 调解组织目前暂停", permanent=True)
+    relay._record([message], [refusal], None)
+    delegation.refresh_from_db()
+    assert delegation.state == DelegationState.DECLINED and "调解平台拒收" in delegation.decline_reason
+    assert Case.objects.get(pk=consented_case.pk).state == CourtState.RETURNED
+
+
+def test_roster_page_confirms_and_rejects_with_errors_kept(client, push, staff, court):
+    client.force_login(staff)
+    first, second = push(name="甲调解中心"), push(name="乙调解中心")
+    page = client.get("/roster/").content.decode()
+    assert "甲调解中心" in page and "乙调解中心" in page
+    refused = client.post(f"/roster/proposals/{second.proposal_id}/reject/", {f"r{second.proposal_id}-reason": ""})
+    assert refused.status_code == 200 and "这个字段是必填项" in refused.content.decode()
+    bad_dates = client.post(
+        f"/roster/proposals/{first.proposal_id}/confirm/",
+        {f"{first.proposal_id}-valid_from": "2026-12-10", f"{first.proposal_id}-valid_until": "2026-12-01"},
+    )
+    assert "有效期截止日不能早于起始日" in bad_dates.content.decode()
+    assert "2026-12-10" in bad_dates.content.decode()  # what was typed is kept
+    done = client.post(
+        f"/roster/proposals/{first.proposal_id}/confirm/",
+        {f"{first.proposal_id}-valid_from": "2026-12-01", f"{first.proposal_id}-valid_until": "2029-11-30"},
+    )
+    assert done.status_code == 302
+    assert RosterEntry.objects.get(organisation_id=first.org_id).valid_until == dt.date(2029, 11, 30)

@@ -1,0 +1,112 @@
+"""Invited rosters across both live platforms (issue 4 acceptance): the Bureau pushes an organisation, the
+court confirms it into its roster and ranking; a regional office pushes a mediator, the court rejects it with
+a reason and the investor side shows it; the organisation is suspended, leaves the court's roster, and a
+delegation to it is refused."""
+
+from live import wait_for
+from test_delegation_flow import register_consented_case
+
+from sutiao import demo
+from sutiao.kernel.identifiers import resident_id_check_digit, uscc_check_character
+
+CHAOYANG = str(demo.CHAOYANG)
+
+
+def make_uscc(serial: str) -> str:
+    first17 = f"5111000{serial:0>10}"[:17]
+    return first17 + uscc_check_character(first17)
+
+
+def make_id_number(serial: int) -> str:
+    first17 = f"11010119820304{serial:03d}"
+    return first17 + resident_id_check_digit(first17)
+
+
+def register_organisation(bureau, name: str, serial: str) -> dict:
+    return bureau.post(
+        "/registry/organisations",
+        {
+            "name": name,
+            "uscc": make_uscc(serial),
+            "kind": "industry",
+            "supervisor_id": str(demo.BEIJING_OFFICE),
+            "address": "北京市朝阳区建国门外大街",
+            "scope": ["北京市", "天津市"],
+            "dispute_types": ["misrepresentation", "brokerage_contract"],
+            "capacity": 80,
+            "contact_name": "钱联系",
+            "contact_phone": "010-85000000",
+        },
+    )
+
+
+def proposal_state(api, organisation_id, proposal_id):
+    proposals = api.get(f"/registry/organisations/{organisation_id}")["proposals"]
+    return next((p for p in proposals if p["id"] == proposal_id), None)
+
+
+def pending_at_court(court, proposal_id):
+    return next((p for p in court.get("/roster/proposals", state="pending") if p["id"] == proposal_id), None)
+
+
+def on_roster(court, organisation_id):
+    return any(e["organisation"]["id"] == organisation_id for e in court.get("/roster"))
+
+
+def test_push_confirm_reject_and_suspend(live):
+    bureau, office, court = live.api("bureau"), live.api("beijing_office"), live.api("court_filing")
+    org = register_organisation(bureau, "北京金融街证券纠纷调解中心", "0000004201")
+    assert any(c["id"] == CHAOYANG for c in bureau.get("/registry/courts"))
+
+    # The Bureau pushes the organisation; the court confirms it.
+    pushed = bureau.post("/registry/proposals", {"organisation_id": org["id"], "court_id": CHAOYANG})
+    wait_for(lambda: pending_at_court(court, pushed["id"]), what="the push at the court")
+    confirmed = court.post(f"/roster/proposals/{pushed['id']}/confirm", {})
+    assert confirmed["state"] == "confirmed"
+    assert on_roster(court, org["id"])
+    case = register_consented_case(court, investor_name="郑十")
+    ranked = court.get(f"/cases/{case['id']}/recommendations")
+    mine = next(r for r in ranked if r["organisation_id"] == org["id"])
+    assert {f["key"] for f in mine["factors"]} == {"dispute_type", "territory", "capacity", "timeliness", "success"}
+    assert next(f for f in mine["factors"] if f["key"] == "dispute_type")["points"] == "35.0"
+    decided = wait_for(
+        lambda: (p := proposal_state(bureau, org["id"], pushed["id"]))["state"] == "confirmed" and p,
+        what="the confirmation on the investor side",
+    )
+    assert decided["valid_until"] and decided["decided_by"]
+
+    # The regional office pushes a mediator; the court rejects with a reason the investor side then shows.
+    mediator = office.post(
+        f"/registry/organisations/{org['id']}/mediators",
+        {
+            "name": "冯调解",
+            "id_number": make_id_number(42),
+            "specialties": ["misrepresentation"],
+            "qualifications": ["lawyer"],
+            "training_hours": "24.0",
+        },
+    )
+    assert "*" in mediator["id_number_masked"]
+    pushed_mediator = office.post("/registry/proposals", {"mediator_id": mediator["id"], "court_id": CHAOYANG})
+    wait_for(lambda: pending_at_court(court, pushed_mediator["id"]), what="the mediator push at the court")
+    reason = "该调解员未提交证券期货纠纷调解培训合格证明"
+    rejected = court.post(f"/roster/proposals/{pushed_mediator['id']}/reject", {"reason": reason})
+    assert rejected["state"] == "rejected"
+    shown = wait_for(
+        lambda: (p := proposal_state(office, org["id"], pushed_mediator["id"]))["state"] == "rejected" and p,
+        what="the rejection on the investor side",
+    )
+    assert shown["reason"] == reason
+
+    # Suspended on the investor side: off the court's roster, and the court cannot delegate to it.
+    bureau.post(
+        f"/registry/organisations/{org['id']}/status", {"status": "suspended", "reason": "整改期间暂停调解业务"}
+    )
+    wait_for(lambda: not on_roster(court, org["id"]), what="the organisation leaving the court's roster")
+    assert all(r["organisation_id"] != org["id"] for r in court.get(f"/cases/{case['id']}/recommendations"))
+    refused = court.session.post(
+        f"{court.base}/cases/{case['id']}/delegate", json={"organisation_id": org["id"]}, timeout=30
+    )
+    assert refused.status_code == 400
+    assert "不在本院特邀调解名册中" in refused.json()["message"]
+    assert court.get(f"/cases/{case['id']}")["state"] == "consented"
