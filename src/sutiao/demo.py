@@ -73,6 +73,8 @@ COURT_USERS = [
     ("court_judge", "李法官", "judge", CHAOYANG),
     ("court_admin", "赵管理", "court_admin", CHAOYANG),
     ("xicheng_filing", "陈立案", "filing_staff", XICHENG),
+    # The Supreme People's Court confirms the jointly recognised roster (notice §4(4) ¶2).
+    ("spc_admin", "钱最高", "court_admin", SPC),
 ]
 INVESTOR_USERS = [
     ("bureau", "孙投保", "bureau_staff", BUREAU),

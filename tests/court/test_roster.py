@@ -277,3 +277,17 @@ def test_roster_page_confirms_and_rejects_with_errors_kept(client, push, staff, 
     )
     assert done.status_code == 302
     assert RosterEntry.objects.get(organisation_id=first.org_id).valid_until == dt.date(2029, 11, 30)
+
+
+def test_pages_show_the_choice_deadlines_and_the_ranking(client, staff, consented_case, organisation):
+    client.force_login(staff)
+    deadlines = services.choice_deadlines(consented_case)
+    home = client.get("/").content.decode()
+    assert "指定调解组织期限" in home and f"{deadlines.appointment.due.month}月" in home
+    page = client.get(f"/cases/{consented_case.pk}/").content.decode()
+    assert 'data-testid="joint-choice-due"' in page and "《人民法院在线调解规则》第十条第二款" in page
+    assert 'data-testid="recommendation"' in page and "纠纷类型匹配" in page
+    chosen = client.post(f"/cases/{consented_case.pk}/joint-choice/", {"organisation": organisation.pk, "mediator": ""})
+    assert chosen.status_code == 302
+    page = client.get(f"/cases/{consented_case.pk}/").content.decode()
+    assert "当事人共同选择" in page and 'data-testid="chosen"' in page

@@ -84,7 +84,9 @@ class JointChoiceForm(DelegateForm):
 
 class ConfirmProposalForm(forms.Form):
     valid_from = forms.DateField(label=_("有效期自"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_until = forms.DateField(
+        label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, **kwargs):
         start = today()

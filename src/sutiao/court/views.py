@@ -14,12 +14,11 @@ from django.views.decorators.http import require_POST
 
 from sutiao.kernel.enums import CaseStage
 from sutiao.kernel.errors import DomainError
-from sutiao.kernel.workflow import COURT, CourtEvent, back_to_court_event
+from sutiao.kernel.workflow import COURT, CourtEvent, CourtState, back_to_court_event
 from sutiao.translation import refusal
 
 from . import roster as roster_services
 from . import selectors, services
-from .roster_export import roster_workbook
 from .forms import (
     CaseForm,
     ClaimFormSet,
@@ -30,6 +29,7 @@ from .forms import (
     PartyFormSet,
     ReasonForm,
 )
+from .roster_export import roster_workbook
 
 
 def _staff(request):
@@ -44,7 +44,10 @@ def home(request):
         request,
         "court/home.html",
         {
-            "waiting_staff": waiting_staff,
+            # Cases waiting for an organisation to be chosen show their L3 deadline (《人民法院在线调解规则》Art. 10).
+            "waiting_staff": [
+                (c, services.choice_deadlines(c) if c.state == CourtState.CONSENTED else None) for c in waiting_staff
+            ],
             "waiting_answer": waiting_answer,
             "mediating": mediating,
             "recent": selectors.cases_for(request.user)[:50],

@@ -44,7 +44,7 @@ def _seed_roster(peer) -> None:
                 "updated_at": timezone.now(),
             },
         )
-        for court_id, court_name in demo.ROSTER_COURTS:
+        for court_id, _court_name in demo.ROSTER_COURTS:
             decider = User.objects.get(username=deciders[court_id])
             decided_at = timezone.now() - dt.timedelta(days=29)
             proposal = RosterProposal.objects.create(
