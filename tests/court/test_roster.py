@@ -291,3 +291,12 @@ def test_pages_show_the_choice_deadlines_and_the_ranking(client, staff, consente
     assert chosen.status_code == 302
     page = client.get(f"/cases/{consented_case.pk}/").content.decode()
     assert "当事人共同选择" in page and 'data-testid="chosen"' in page
+
+
+def test_entries_about_to_expire_stand_out(client, staff, organisation):
+    client.force_login(staff)
+    assert 'data-testid="expiring"' not in client.get("/roster/").content.decode()
+    RosterEntry.objects.filter(organisation=organisation).update(
+        valid_until=timezone.localdate() + dt.timedelta(days=10)
+    )
+    assert 'data-testid="expiring"' in client.get("/roster/").content.decode()

@@ -83,7 +83,8 @@ def decide(proposal, confirmed=True, reason="", valid_until=None, decided_by="åŒ
             valid_until=(valid_until or today.replace(year=today.year + 3)) if confirmed else None,
             decided_by=decided_by,
             decided_at=timezone.now(),
-        )
+        ),
+        proposal.peer if proposal.peer_id else None,
     )
 
 

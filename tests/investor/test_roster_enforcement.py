@@ -73,3 +73,32 @@ def test_the_mediator_the_parties_chose_arrives_with_the_delegation(receive, org
         assert "unknown_mediator" in str(refused)
     else:
         raise AssertionError("a mediator of another organisation was accepted")
+
+
+def test_only_the_court_platform_pushed_to_decides(org_a, bureau_user, court_peer, make_peer):
+    from sutiao.docking.registry import Rejected
+    from sutiao.docking.schemas import RosterDecisionPayload
+
+    proposal = RosterProposal.objects.create(
+        peer=court_peer.peer,
+        subject_kind="organisation",
+        organisation=org_a,
+        court_id=new_id(),
+        court_name="北京市朝阳区人民法院",
+        proposed_by=bureau_user,
+        proposed_at=timezone.now(),
+    )
+    decision = RosterDecisionPayload(
+        proposal_id=proposal.pk, confirmed=False, reason="不符合条件", decided_by="某法院", decided_at=timezone.now()
+    )
+    try:
+        registry.record_roster_decision(decision, make_peer("another-court-platform").peer)
+    except Rejected as refused:
+        assert refused.code == "unknown_proposal"
+    else:
+        raise AssertionError("a decision from another platform was taken")
+    proposal.refresh_from_db()
+    assert proposal.state == "pending"
+    registry.record_roster_decision(decision, court_peer.peer)
+    proposal.refresh_from_db()
+    assert proposal.state == "rejected" and proposal.reason == "不符合条件"

@@ -1,6 +1,7 @@
 """Thin views: read through selectors, change through services, say what went wrong in the user's language
 (Chinese first, English second)."""
 
+import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -273,6 +274,8 @@ def roster(request, confirm_forms=None, reason_forms=None):
             ],
             "decided": selectors.proposals_for(request.user).exclude(state="pending").order_by("-decided_at")[:50],
             "events": selectors.roster_events(court_id)[:50],
+            # Entries whose validity ends within 30 days stand out, so the court can ask for a new push in time.
+            "expiring_by": selectors.today() + dt.timedelta(days=30),
         },
     )
 

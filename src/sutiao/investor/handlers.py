@@ -12,8 +12,8 @@ registry.handles("DELEGATE")(services.receive_delegations)
 
 @registry.handles("ROSTER_DECISION")
 def roster_decisions(items):
-    for _message, payload in items:
-        roster.record_roster_decision(payload)
+    for message, payload in items:
+        roster.record_roster_decision(payload, message.peer)
 
 
 @registry.handles("DELEGATION_WITHDRAWN")

@@ -694,9 +694,10 @@ def _propose(actor, org, mediator, court, note) -> RosterProposal:
 
 
 @transaction.atomic
-def record_roster_decision(payload: RosterDecisionPayload) -> RosterProposal:
-    """The court confirmed (with a validity period) or rejected (with a reason) a push."""
-    proposal = RosterProposal.objects.select_for_update().filter(pk=payload.proposal_id).first()
+def record_roster_decision(payload: RosterDecisionPayload, peer: Peer) -> RosterProposal:
+    """The court confirmed (with a validity period) or rejected (with a reason) a push. Only the court
+    platform it was pushed to decides it."""
+    proposal = RosterProposal.objects.select_for_update().filter(pk=payload.proposal_id, peer=peer).first()
     if proposal is None:
         raise Rejected("unknown_proposal", f"本平台没有标识为 {payload.proposal_id} 的名册推送")
     if proposal.state != ProposalState.PENDING:
