@@ -167,8 +167,9 @@ def _decide(actor, proposal, payload_fields) -> None:
 
 
 def _locked(proposal) -> RosterProposal:
+    # Only this row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
     return (
-        RosterProposal.objects.select_for_update()
+        RosterProposal.objects.select_for_update(of=("self",))
         .select_related("organisation__peer", "mediator", "court")
         .get(pk=proposal.pk)
     )

@@ -255,7 +255,6 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         Case.objects.select_for_update()
         .filter(pk__in=case_ids)
         .select_related("court")
-        .select_related("chosen_organisation")
         .prefetch_related("parties", "claims", "consents__recorded_by", "delegations")
         .order_by("registered_at")
     )

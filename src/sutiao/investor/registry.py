@@ -405,7 +405,8 @@ def _org_fields(data: OrgData) -> dict:
 
 
 def _locked_org(org) -> MediationOrg:
-    return MediationOrg.objects.select_for_update().select_related("institution__parent").get(pk=org.pk)
+    # Only this row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    return MediationOrg.objects.select_for_update(of=("self",)).select_related("institution__parent").get(pk=org.pk)
 
 
 @transaction.atomic
@@ -508,7 +509,7 @@ def _mediator_fields(data: MediatorData) -> dict:
 
 def _locked_mediator(mediator) -> Mediator:
     return (
-        Mediator.objects.select_for_update()
+        Mediator.objects.select_for_update(of=("self",))
         .select_related("organisation__registry", "organisation__parent")
         .get(pk=mediator.pk)
     )
