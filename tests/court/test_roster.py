@@ -300,3 +300,30 @@ def test_entries_about_to_expire_stand_out(client, staff, organisation):
         valid_until=timezone.localdate() + dt.timedelta(days=10)
     )
     assert 'data-testid="expiring"' in client.get("/roster/").content.decode()
+
+
+def test_the_api_tells_the_choice_and_its_deadlines(client, staff, consented_case, organisation):
+    from sutiao.accounts.models import ApiToken
+
+    _, token = ApiToken.issue(staff, "办案系统")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    api = "/api/v1/cases"
+    chosen = client.post(
+        f"{api}/{consented_case.pk}/joint-choice",
+        {"organisation_id": str(organisation.pk)},
+        content_type="application/json",
+        **auth,
+    ).json()
+    deadlines = services.choice_deadlines(Case.objects.get(pk=consented_case.pk))
+    assert chosen["chosen_by"] == "parties" and chosen["chosen_organisation_id"] == str(organisation.pk)
+    assert chosen["joint_choice_due"] == deadlines.joint_choice.due.isoformat()
+    assert chosen["appointment_due"] == deadlines.appointment.due.isoformat()
+    ranked = client.get(f"{api}/{consented_case.pk}/recommendations", **auth).json()
+    assert ranked[0]["organisation_id"] == str(organisation.pk) and ranked[0]["rank"] == 1
+    assert [f["key"] for f in ranked[0]["factors"]] == [
+        "dispute_type",
+        "territory",
+        "capacity",
+        "timeliness",
+        "success",
+    ]

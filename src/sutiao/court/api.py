@@ -97,6 +97,12 @@ class CaseOut(Schema):
     state: str
     state_label: str
     registered_at: dt.datetime
+    consented_at: dt.datetime | None
+    chosen_by: str = Field(description="parties：当事人共同选择；court：当事人申请由法院指定；空：尚未选定")
+    chosen_organisation_id: UUID | None
+    chosen_mediator_id: UUID | None
+    joint_choice_due: dt.date | None = Field(description="当事人共同选择期限（《人民法院在线调解规则》第十条）")
+    appointment_due: dt.date = Field(description="法院指定调解组织期限（《人民法院在线调解规则》第十条）")
     parties: list[PartyOut]
     delegations: list[DelegationOut]
 
@@ -107,6 +113,7 @@ class OrganisationOut(Schema):
 
 
 def _out(case: Case) -> dict:
+    deadlines = services.choice_deadlines(case)
     return {
         "id": case.id,
         "number": case.number,
@@ -117,6 +124,12 @@ def _out(case: Case) -> dict:
         "state": case.state,
         "state_label": case.get_state_display(),
         "registered_at": case.registered_at,
+        "consented_at": case.consented_at,
+        "chosen_by": case.chosen_by,
+        "chosen_organisation_id": case.chosen_organisation_id,
+        "chosen_mediator_id": case.chosen_mediator_id,
+        "joint_choice_due": deadlines.joint_choice.due if deadlines.joint_choice else None,
+        "appointment_due": deadlines.appointment.due,
         "parties": [{"id": p.pk, "role": p.role, "kind": p.kind, "name": p.name} for p in case.parties.all()],
         "delegations": [
             {

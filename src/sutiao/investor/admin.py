@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Delegation, DelegationEvent
+from .models import CourtDirectory, Delegation, DelegationEvent
 
 
 class EventInline(admin.TabularInline):
@@ -22,3 +22,16 @@ class DelegationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CourtDirectory)
+class CourtDirectoryAdmin(admin.ModelAdmin):
+    """Courts the Bureau can push to. Learned from their delegations; an operator adds a court that has not
+    delegated yet, with the id the court platform gives it."""
+
+    list_display = ["name", "id", "peer"]
+    search_fields = ["name"]
+    fields = ["id", "name", "peer"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["id"] if obj else []

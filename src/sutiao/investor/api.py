@@ -34,6 +34,7 @@ class DelegationOut(Schema):
     answer_due_provisional: bool
     decline_reason: str
     mediator_id: int | None
+    requested_mediator_id: UUID | None = Field(description="当事人共同选定的调解员（登记标识）")
     outcome: MediationOutcome | None
     terms: str
     outcome_reason: str
