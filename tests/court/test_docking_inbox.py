@@ -189,6 +189,7 @@ def test_openapi_document_describes_every_message(client, db):
         "DELEGATION_WITHDRAWN",
         "ROSTER_PROPOSED",
         "ROSTER_DECISION",
+        "ROSTER_REMOVED",
         "ROSTER_CHANGED",
     }
     assert "/docking/v1/messages" in doc["paths"]

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from court_roster_setup import put_on_roster
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
@@ -327,3 +328,37 @@ def test_the_api_tells_the_choice_and_its_deadlines(client, staff, consented_cas
         "timeliness",
         "success",
     ]
+
+
+def test_the_court_removes_an_organisation_with_its_mediators_and_tells_the_platform(
+    push, staff, other_staff, court, client
+):
+    from sutiao.court.models import Mediator
+
+    org_push = push()
+    entry = roster.confirm_proposal(staff, RosterProposal.objects.get(pk=org_push.proposal_id))
+    mediator_id = new_id()
+    mediator_push = push(org_id=org_push.org_id, mediator_id=mediator_id)
+    roster.confirm_proposal(staff, RosterProposal.objects.get(pk=mediator_push.proposal_id))
+    with pytest.raises(PermissionDenied):
+        roster.remove_entry(other_staff, entry, "投诉属实")
+    with pytest.raises(DomainError) as refused:
+        roster.remove_entry(staff, entry, " ")
+    assert refused.value.field == "reason"
+
+    client.force_login(staff)
+    response = client.post(
+        f"/roster/entries/{entry.pk}/remove/", {f"x{entry.pk}-reason": "经审查，当事人投诉其强迫调解属实"}
+    )
+    assert response.status_code == 302
+    assert not selectors.organisation_on_roster(court.pk, org_push.org_id)
+    assert not selectors.mediator_on_roster(court.pk, mediator_id)
+    removals = OutboxMessage.objects.filter(type="ROSTER_REMOVED").order_by("case")
+    assert {m.payload["proposal_id"] for m in removals} == {str(org_push.proposal_id), str(mediator_push.proposal_id)}
+    assert {m.case for m in removals} == {org_push.org_id, mediator_id}
+    assert all(m.payload["reason"] == "经审查，当事人投诉其强迫调解属实" for m in removals)
+    assert Mediator.objects.get(
+        pk=mediator_id
+    ).active  # the registry still lists the mediator; only this roster changed
+    with pytest.raises(Http404):  # gone from the roster: nothing left to remove
+        selectors.roster_entry_for(staff, entry.pk)

@@ -110,3 +110,20 @@ def test_push_confirm_reject_and_suspend(live):
     assert refused.status_code == 400
     assert "不在本院特邀调解名册中" in refused.json()["message"]
     assert court.get(f"/cases/{case['id']}")["state"] == "consented"
+
+
+def test_the_court_removes_an_organisation_and_the_investor_side_learns_it(live):
+    bureau, court = live.api("bureau"), live.api("court_filing")
+    org = register_organisation(bureau, "天津证券期货纠纷调解中心", "0000004401")
+    pushed = bureau.post("/registry/proposals", {"organisation_id": org["id"], "court_id": CHAOYANG})
+    wait_for(lambda: pending_at_court(court, pushed["id"]), what="the push at the court")
+    court.post(f"/roster/proposals/{pushed['id']}/confirm", {})
+    entry = next(e for e in court.get("/roster") if e["organisation"]["id"] == org["id"])
+    reason = "经审查，当事人投诉其强迫调解属实"
+    court.post(f"/roster/{entry['id']}/remove", {"reason": reason})
+    assert not on_roster(court, org["id"])
+    ended = wait_for(
+        lambda: (p := proposal_state(bureau, org["id"], pushed["id"]))["state"] == "ended" and p,
+        what="the removal on the investor side",
+    )
+    assert reason in ended["ended_reason"]

@@ -102,3 +102,36 @@ def test_only_the_court_platform_pushed_to_decides(org_a, bureau_user, court_pee
     registry.record_roster_decision(decision, court_peer.peer)
     proposal.refresh_from_db()
     assert proposal.state == "rejected" and proposal.reason == "不符合条件"
+
+
+def test_a_court_removing_the_organisation_ends_its_membership(
+    court_peer, post_message, make_envelope, delegate_payload, regional_office, bureau_user, own_key
+):
+    org = registered_org("被移出调解中心", 8, regional_office, court_peer, bureau_user, on_every_roster=False)
+    court_id = new_id()
+    today = timezone.localdate()
+    proposal = RosterProposal.objects.create(
+        peer=court_peer.peer,
+        subject_kind="organisation",
+        organisation=org,
+        court_id=court_id,
+        court_name="北京市朝阳区人民法院",
+        proposed_by=bureau_user,
+        proposed_at=timezone.now(),
+        state="confirmed",
+        valid_from=today,
+        valid_until=today.replace(year=today.year + 3),
+    )
+    removal = {
+        "proposal_id": str(proposal.pk),
+        "reason": "经审查，当事人投诉其强迫调解属实",
+        "removed_by": "北京市朝阳区人民法院 王立案",
+        "removed_at": timezone.now().isoformat(),
+    }
+    message = make_envelope("ROSTER_REMOVED", org.pk, 1, removal, "court-platform", "investor-platform")
+    assert post_message(message, court_peer.key).status_code == 200
+    proposal.refresh_from_db()
+    assert proposal.state == "ended" and "强迫调解" in proposal.ended_reason
+    assert org.registry.__class__.objects.get(pk=org.pk).version == 2  # the history shows the removal
+    refused = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
+    assert refused.json()["error"] == "not_on_roster"

@@ -396,3 +396,14 @@ def reject(request, proposal_id: UUID, data: ReasonIn):
     proposal = selectors.proposal_for(request.auth, proposal_id)
     roster_services.reject_proposal(request.auth, proposal, data.reason)
     return _proposal_out(selectors.proposal_for(request.auth, proposal_id))
+
+
+@api.post(
+    "/roster/{entry_id}/remove",
+    response=responses(200, list[RosterEntryOut]),
+    summary="移出特邀调解名册（须写明理由；调解组织连同其调解员）",
+)
+def remove_from_roster(request, entry_id: int, data: ReasonIn):
+    services.ensure_court_staff(request.auth)
+    roster_services.remove_entry(request.auth, selectors.roster_entry_for(request.auth, entry_id), data.reason)
+    return roster(request)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from sutiao.accounts.models import Institution, InstitutionKind, User
 from sutiao.docking import outbox
 from sutiao.docking.registry import Rejected
-from sutiao.docking.schemas import MediatorCard, OrganisationCard, RosterDecisionPayload
+from sutiao.docking.schemas import MediatorCard, OrganisationCard, RosterDecisionPayload, RosterRemovedPayload
 from sutiao.kernel.errors import DomainError
 
 from .models import Mediator, Organisation, ProposalState, RosterEntry, RosterEvent, RosterProposal, SubjectKind
@@ -236,3 +236,46 @@ def reject_proposal(actor: User, proposal: RosterProposal, reason: str) -> Roste
     _decide(actor, proposal, {"confirmed": False, "reason": reason})
     _event(proposal.court_id, actor.display_name, f"不予确认{proposal.mediator or proposal.organisation}：{reason}")
     return proposal
+
+
+@transaction.atomic
+def remove_entry(actor: User, entry: RosterEntry, reason: str) -> RosterEntry:
+    """The court takes an organisation or mediator off its roster itself, e.g. after a verified complaint
+    (除名, 特邀调解规定 Art. 28; 《人民法院在线调解规则》Art. 29). An organisation takes its mediators on this
+    roster with it. The investor platform is told (ROSTER_REMOVED), so it refuses this court's delegations."""
+    entry = (
+        RosterEntry.objects.select_for_update(of=("self",))
+        .select_related("proposal", "organisation__peer", "mediator")
+        .get(pk=entry.pk)
+    )
+    ensure_may_decide(actor, entry.proposal)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(gettext("移出名册须写明理由"), field="reason")
+    if entry.removed_at is not None:
+        raise DomainError(gettext("该条目已移出名册"))
+    entries = [entry]
+    if entry.mediator_id is None:
+        entries += list(
+            RosterEntry.objects.select_for_update(of=("self",))
+            .select_related("proposal", "mediator")
+            .filter(court_id=entry.court_id, organisation=entry.organisation, removed_at__isnull=True)
+            .exclude(pk=entry.pk)
+        )
+    now = timezone.now()
+    for removed in entries:
+        removed.removed_at, removed.removed_reason = now, reason[:500]
+        removed.save(update_fields=["removed_at", "removed_reason"])
+        outbox.send(
+            entry.organisation.peer,
+            "ROSTER_REMOVED",
+            removed.mediator_id or removed.organisation_id,
+            RosterRemovedPayload(
+                proposal_id=removed.proposal_id,
+                reason=reason,
+                removed_by=f"{actor.institution} {actor.display_name}",
+                removed_at=now,
+            ),
+        )
+        _event(entry.court_id, actor.display_name, f"将{removed}移出特邀调解名册：{reason}")
+    return entry

@@ -120,6 +120,18 @@ def roster_entries(court_id):
     )
 
 
+def roster_entry_for(user, entry_id) -> RosterEntry:
+    """An active entry this user's court decides (its own; the jointly recognised ones for the SPC)."""
+    entry = (
+        RosterEntry.objects.filter(pk=entry_id, removed_at__isnull=True, proposal__in=proposals_for(user))
+        .select_related("proposal", "organisation", "mediator")
+        .first()
+    )
+    if entry is None:
+        raise Http404("名册中没有这个条目")
+    return entry
+
+
 def proposals_for(user):
     """Pushes this user's court decides: its own, and for the Supreme People's Court the jointly recognised."""
     mine = Q(court_id=user.institution_id)

@@ -321,6 +321,24 @@ def reject_proposal(request, proposal_id):
 
 
 @login_required
+@require_POST
+def remove_entry(request, entry_id):
+    _staff(request)
+    entry = selectors.roster_entry_for(request.user, entry_id)
+    form = ReasonForm(request.POST, prefix=f"x{entry.pk}")
+    if form.is_valid():
+        try:
+            roster_services.remove_entry(request.user, entry, form.cleaned_data["reason"])
+        except DomainError as e:
+            messages.error(request, refusal(e))
+        else:
+            messages.success(request, _("已移出本院特邀调解名册，调解平台将收到通知"))
+    else:
+        messages.error(request, _("移出名册须写明理由"))
+    return redirect("roster")
+
+
+@login_required
 def roster_export(request):
     _staff(request)
     court = request.user.institution

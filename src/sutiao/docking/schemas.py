@@ -201,6 +201,16 @@ class RosterDecisionPayload(Strict):
         return self
 
 
+class RosterRemovedPayload(Strict):
+    """The court took a confirmed organisation or mediator off its roster itself, e.g. after a verified
+    complaint (特邀调解规定 Art. 28; 《人民法院在线调解规则》Art. 29)."""
+
+    proposal_id: UUID
+    reason: Text
+    removed_by: ShortText
+    removed_at: AwareDatetime
+
+
 class RosterChangedPayload(Strict):
     """The registry changed (data refreshed, mediator left, organisation suspended): every roster the
     subject is on follows; an inactive subject comes off them all."""
@@ -257,6 +267,11 @@ class RosterDecisionMessage(EnvelopeBase):
     payload: RosterDecisionPayload
 
 
+class RosterRemovedMessage(EnvelopeBase):
+    type: Literal["ROSTER_REMOVED"]
+    payload: RosterRemovedPayload
+
+
 class RosterChangedMessage(EnvelopeBase):
     type: Literal["ROSTER_CHANGED"]
     payload: RosterChangedPayload
@@ -270,6 +285,7 @@ MESSAGE_CLASSES = [
     DelegationWithdrawnMessage,
     RosterProposedMessage,
     RosterDecisionMessage,
+    RosterRemovedMessage,
     RosterChangedMessage,
 ]
 PAYLOAD_CLASSES = {
@@ -283,6 +299,7 @@ Message = Annotated[
     | DelegationWithdrawnMessage
     | RosterProposedMessage
     | RosterDecisionMessage
+    | RosterRemovedMessage
     | RosterChangedMessage,
     Field(discriminator="type"),
 ]

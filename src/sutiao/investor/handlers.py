@@ -10,6 +10,12 @@ from .models import Delegation
 registry.handles("DELEGATE")(services.receive_delegations)
 
 
+@registry.handles("ROSTER_REMOVED")
+def roster_removals(items):
+    for message, payload in items:
+        roster.record_roster_removal(payload, message.peer)
+
+
 @registry.handles("ROSTER_DECISION")
 def roster_decisions(items):
     for message, payload in items:

@@ -28,6 +28,7 @@ from sutiao.docking.schemas import (
     RosterChangedPayload,
     RosterDecisionPayload,
     RosterProposedPayload,
+    RosterRemovedPayload,
 )
 from sutiao.kernel.calendar import china_date
 from sutiao.kernel.enums import DisputeType
@@ -707,6 +708,31 @@ def record_roster_decision(payload: RosterDecisionPayload, peer: Peer) -> Roster
     proposal.decided_at, proposal.decided_by, proposal.reason = payload.decided_at, payload.decided_by, payload.reason
     proposal.valid_from, proposal.valid_until = payload.valid_from, payload.valid_until
     proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def record_roster_removal(payload: RosterRemovedPayload, peer: Peer) -> RosterProposal:
+    """The court took the organisation or mediator off its roster (除名, 特邀调解规定 Art. 28): the membership
+    ends, so that court's delegations are refused from now on; the subject's history shows it."""
+    proposal = (
+        RosterProposal.objects.select_for_update(of=("self",))
+        .select_related("organisation__registry", "mediator")
+        .filter(pk=payload.proposal_id, peer=peer)
+        .first()
+    )
+    if proposal is None:
+        raise Rejected("unknown_proposal", f"本平台没有标识为 {payload.proposal_id} 的名册推送")
+    if proposal.state != ProposalState.CONFIRMED:
+        return proposal
+    proposal.state, proposal.ended_at = ProposalState.ENDED, payload.removed_at
+    proposal.ended_reason = f"{proposal.court_name}移出名册：{payload.reason}"[:500]
+    proposal.save(update_fields=["state", "ended_at", "ended_reason"])
+    subject = proposal.mediator or proposal.organisation.registry
+    kind = SubjectKind.MEDIATOR if proposal.mediator_id else SubjectKind.ORGANISATION
+    subject.version += 1
+    subject.save(update_fields=["version", "updated_at"])
+    _version(kind, subject, payload.removed_by, proposal.ended_reason, {})
     return proposal
 
 
