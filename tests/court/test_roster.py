@@ -252,7 +252,7 @@ def test_a_delegation_refused_for_good_goes_back_to_staff(staff, consented_case,
 
     delegation = services.delegate_case(staff, consented_case, organisation)
     message = OutboxMessage.objects.get(type="DELEGATE")
-    refusal = relay.DeliveryFailed("organisation_unavailable 调解组织目前暂停", permanent=True)
+    refusal = relay.DeliveryFailed("organisation_unavailable 调解组织目前暂停", "organisation_unavailable")
     relay._record([message], [refusal], None)
     delegation.refresh_from_db()
     assert delegation.state == DelegationState.DECLINED and "调解平台拒收" in delegation.decline_reason
@@ -362,3 +362,19 @@ def test_the_court_removes_an_organisation_with_its_mediators_and_tells_the_plat
     ).active  # the registry still lists the mediator; only this roster changed
     with pytest.raises(Http404):  # gone from the roster: nothing left to remove
         selectors.roster_entry_for(staff, entry.pk)
+
+
+def test_a_delegation_parked_for_any_other_reason_stays_with_the_operator(staff, consented_case, organisation):
+    """Out of attempts (the platform unreachable): the message may still arrive when retried, so the case is
+    not taken back — a re-delegation would otherwise wait behind it on the other platform."""
+    from sutiao.docking import relay
+    from sutiao.docking.models import OutboxStatus
+
+    delegation = services.delegate_case(staff, consented_case, organisation)
+    message = OutboxMessage.objects.get(type="DELEGATE")
+    message.attempts = 99
+    relay._record([message], [relay.DeliveryFailed("网络错误：ConnectionError")], None)
+    assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.PARKED
+    delegation.refresh_from_db()
+    assert delegation.state == DelegationState.SENT
+    assert Case.objects.get(pk=consented_case.pk).state == CourtState.DELEGATED

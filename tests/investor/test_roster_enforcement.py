@@ -24,14 +24,8 @@ def test_a_court_that_has_not_confirmed_the_organisation_cannot_delegate_to_it(
 ):
     org = registered_org("未入册调解中心", 7, regional_office, court_peer, bureau_user, on_every_roster=False)
     court_id = new_id()
-    response = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
-    assert response.status_code == 422 and response.json()["error"] == "not_on_roster"
-    # Retried by the sender: the court's confirmation may still be on its way.
-    assert "not_on_roster" not in PERMANENT
-    assert not Delegation.objects.exists() and not InboxMessage.objects.exists()
-
     today = timezone.localdate()
-    RosterProposal.objects.create(
+    pending = RosterProposal.objects.create(
         peer=court_peer.peer,
         subject_kind="organisation",
         organisation=org,
@@ -39,12 +33,21 @@ def test_a_court_that_has_not_confirmed_the_organisation_cannot_delegate_to_it(
         court_name="北京市朝阳区人民法院",
         proposed_by=bureau_user,
         proposed_at=timezone.now(),
-        state="confirmed",
-        valid_from=today - dt.timedelta(days=400),
-        valid_until=today - dt.timedelta(days=1),
     )
+    # Pushed, and the court's decision not here yet: it may have confirmed and delegated at once. Retried;
+    # nothing stored.
+    response = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
+    assert response.status_code == 422 and response.json()["error"] == "roster_pending"
+    assert "roster_pending" not in PERMANENT
+    assert not Delegation.objects.exists() and not InboxMessage.objects.exists()
+
+    # Not confirmed by that court (or no longer in date): refused for good, recorded, the case goes on.
+    pending.state, pending.valid_from, pending.valid_until = "confirmed", today - dt.timedelta(days=400), today
+    pending.valid_until = today - dt.timedelta(days=1)
+    pending.save()
     expired = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
-    assert expired.json()["error"] == "not_on_roster"
+    assert expired.json()["error"] == "not_on_roster" and "not_on_roster" in PERMANENT
+    assert InboxMessage.objects.get().status == "rejected" and not Delegation.objects.exists()
     RosterProposal.objects.update(valid_until=today)
     taken = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
     assert taken.status_code == 200, taken.content
@@ -135,3 +138,33 @@ def test_a_court_removing_the_organisation_ends_its_membership(
     assert org.registry.__class__.objects.get(pk=org.pk).version == 2  # the history shows the removal
     refused = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
     assert refused.json()["error"] == "not_on_roster"
+
+
+def test_a_final_refusal_lets_the_cases_next_message_through(
+    court_peer, post_message, make_envelope, delegate_payload, org_a, org_b, bureau_user, own_key
+):
+    """The court re-delegates after a final refusal: the new DELEGATE (the case's next sequence number) is
+    applied at once, not held back waiting for the refused one; the refused one, sent again, is refused again."""
+    registry.set_organisation_status(bureau_user, org_a.registry, "suspended", "整改期间暂停调解业务")
+    case = new_id()
+    first = make_envelope("DELEGATE", case, 1, delegate_payload(org_a), "court-platform", "investor-platform")
+    assert post_message(first, court_peer.key).json()["error"] == "organisation_unavailable"
+    again = post_message(first, court_peer.key)
+    assert again.status_code == 422 and again.json()["error"] == "organisation_unavailable"
+    second = make_envelope("DELEGATE", case, 2, delegate_payload(org_b), "court-platform", "investor-platform")
+    response = post_message(second, court_peer.key)
+    assert response.status_code == 200 and response.json()["status"] == "applied"
+    assert Delegation.objects.get().organisation == org_b
+
+
+def test_a_push_the_court_platform_refuses_for_good_ends_as_not_confirmed(regional_office, bureau_user, court_peer):
+    from sutiao.docking import relay
+    from sutiao.docking.models import OutboxMessage
+
+    org = registered_org("待推送调解中心", 9, regional_office, court_peer, bureau_user, on_every_roster=False)
+    court = CourtDirectory.objects.create(id=new_id(), peer=court_peer.peer, name="已撤销的法院")
+    proposal = registry.propose_organisation(bureau_user, org.registry, court.pk)
+    message = OutboxMessage.objects.get(type="ROSTER_PROPOSED")
+    relay._record([message], [relay.DeliveryFailed("unknown_court 本平台没有该法院", "unknown_court")], None)
+    proposal.refresh_from_db()
+    assert proposal.state == "rejected" and "法院平台拒收" in proposal.reason

@@ -4,7 +4,6 @@ commit in one transaction (DESIGN.md §4)."""
 import datetime as dt
 import json
 import logging
-from contextlib import nullcontext
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -160,6 +159,10 @@ def accept(peer: Peer, message, nonce: str | None) -> Receipt:
             if nonce is not None:
                 _burn_nonce(peer, nonce)
             status, row = _store_and_apply(peer, message)
+        if status == "rejected":
+            # Recorded (and the case moved on) with the rest of the transaction; the sender hears the refusal.
+            code, _, text = row.error.partition(": ")
+            raise Refused(code, text, status=422)
     except IntegrityError as e:
         # Two copies raced: the unique constraints decided which one is stored.
         row = InboxMessage.objects.filter(pk=message.id).first()
@@ -199,6 +202,9 @@ def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
     if existing is not None:
         if existing.digest != digest:
             raise Refused("message_conflict", "同一消息标识下的内容不同", status=409)
+        if existing.status == InboxStatus.REJECTED:
+            code, _, text = existing.error.partition(": ")
+            raise Refused(code, text, status=422)  # refused for good, again
         return "duplicate", existing  # the same message again: acknowledged, not re-applied
     cursor, _ = CaseCursor.objects.select_for_update().get_or_create(peer=peer, case=message.case)
     if message.seq <= cursor.applied_seq:
@@ -221,25 +227,29 @@ def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
     if cursor.waiting:
         _apply_waiting_successors(cursor)
     cursor.save(update_fields=["applied_seq", "waiting"])
-    return "applied", row
+    return ("rejected" if row.status == InboxStatus.REJECTED else "applied"), row
 
 
 def _apply(row: InboxMessage, payload, strict: bool) -> None:
-    """Run the platform's handler, then record the row as applied. `strict`: a business refusal refuses the
-    whole request (nothing stored); otherwise (a successor that waited and was already acknowledged) the row
-    is kept, marked rejected, for an operator."""
+    """Run the platform's handler, then record the row as applied. `strict` (the message arrives now): a
+    business refusal refuses the whole request and stores nothing, unless it is final (then, as for a
+    successor that waited and was already acknowledged) the row is kept, marked rejected, and the case's
+    later messages go on."""
     handler = registry.handler_for(row.type)
     if handler is None:
         raise Refused("unsupported_type", f"本平台不处理 {row.type} 消息", status=422)
     try:
-        with nullcontext() if strict else transaction.atomic():
+        with transaction.atomic():  # a savepoint: a refused handler leaves nothing of its own behind
             handler([(row, payload)])
     except registry.Rejected as e:
-        if strict:
+        if strict and not e.final:
             raise Refused(e.code, e.message, status=422) from e
-        log.warning("waiting message %s rejected by its handler: %s", row.id, e.message)
+        log.warning("message %s rejected by its handler: %s", row.id, e.message)
         row.status, row.error = InboxStatus.REJECTED, f"{e.code}: {e.message}"
-        row.save(update_fields=["status", "error"])
+        if row._state.adding:
+            row.save(force_insert=True)
+        else:
+            row.save(update_fields=["status", "error"])
         return
     row.status, row.applied_at = InboxStatus.APPLIED, timezone.now()
     if row._state.adding:

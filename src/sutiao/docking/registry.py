@@ -10,13 +10,23 @@ _periodic: list[tuple[str, str, Callable[[], object]]] = []
 _case_states: list[Callable] = []
 
 
+# Business refusals that are final: the receiver records the message as refused and lets the case's later
+# messages go on; the sender parks it and its platform takes back what waited for it (`on_parked`). Any
+# other refusal stores nothing, and the sender retries (the cause may be a message still on its way).
+FINAL_REFUSALS = frozenset({"organisation_unavailable", "not_on_roster", "unknown_court", "unknown_proposal"})
+
+
 class Rejected(Exception):
     """A handler refuses a well-formed, authentic message on business grounds (e.g. an unknown
-    organisation). Nothing is stored; the sender parks the message for an operator."""
+    organisation); see FINAL_REFUSALS for what then happens to it."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code, self.message = code, message
+
+    @property
+    def final(self) -> bool:
+        return self.code in FINAL_REFUSALS
 
 
 def handles(message_type: str):
@@ -42,9 +52,10 @@ def on_delivered(message_type: str):
 
 
 def on_parked(message_type: str):
-    """Register fn(messages) called with the OutboxMessages of that type the relay has just parked (refused
-    for good by the peer, or out of attempts), in the transaction that parks them: the platform puts the
-    business state that waited for them back in its users' hands."""
+    """Register fn(messages) called with the OutboxMessages of that type the peer has just refused for good
+    (a FINAL_REFUSALS code), in the transaction that parks them: the platform puts the business state that
+    waited for them back in its users' hands. The peer has recorded the refusal and moved the case on, so
+    the case's next message is applied there in order."""
 
     def register(fn):
         _parked_hooks[message_type] = fn

@@ -30,11 +30,7 @@ PERMANENT = {
     "sender_mismatch",
     "message_conflict",
     "body_too_large",
-    # Business refusals a retry cannot cure (a roster refusal `not_on_roster` can: the court's confirmation may
-    # still be on its way, so that one is retried).
-    "organisation_unavailable",
-    "unknown_court",
-    "unknown_proposal",
+    *registry.FINAL_REFUSALS,
 }
 
 _session = requests.Session()  # keep-alive to each peer
@@ -49,9 +45,11 @@ def backoff_seconds(attempts: int) -> float:
 
 
 class DeliveryFailed(Exception):
-    def __init__(self, reason: str, permanent: bool = False):
+    def __init__(self, reason: str, code: str = ""):
         super().__init__(reason)
-        self.reason, self.permanent = reason, permanent
+        self.reason, self.code = reason, code
+        self.permanent = code in PERMANENT
+        self.final = code in registry.FINAL_REFUSALS
 
 
 def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], dict]:
@@ -72,7 +70,7 @@ def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], 
             code, text = refusal.get("error", ""), refusal.get("message", "")
         except ValueError:
             code, text = "", response.text[:500]
-        raise DeliveryFailed(f"HTTP {response.status_code} {code} {text}".strip(), permanent=code in PERMANENT)
+        raise DeliveryFailed(f"HTTP {response.status_code} {code} {text}".strip(), code)
     try:
         verify_response(peer, response)
         results = response.json()["results"]
@@ -123,7 +121,7 @@ def deliver_due(limit: int = 4 * BATCH_SIZE) -> int:
             outcomes = [
                 r
                 if r.get("status") in DELIVERED
-                else DeliveryFailed(f"{r.get('error')} {r.get('message')}", permanent=r.get("error") in PERMANENT)
+                else DeliveryFailed(f"{r.get('error')} {r.get('message')}", r.get("error") or "")
                 for r in results
             ]
             _record(chunk, outcomes, signature)
@@ -150,7 +148,8 @@ def _record(messages: list[OutboxMessage], outcomes: list, evidence: dict | None
         message.last_error = outcome.reason[:2000]
         if outcome.permanent or message.attempts >= settings.SUTIAO_RELAY_MAX_ATTEMPTS:
             message.status = OutboxStatus.PARKED
-            parked.setdefault(message.type, []).append(message)
+            if outcome.final:
+                parked.setdefault(message.type, []).append(message)
             log.error("parked %s %s after %s attempts: %s", message.type, message.id, message.attempts, outcome.reason)
         else:
             message.next_attempt_at = now + dt.timedelta(seconds=backoff_seconds(message.attempts))

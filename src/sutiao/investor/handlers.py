@@ -8,6 +8,7 @@ from . import services
 from .models import Delegation
 
 registry.handles("DELEGATE")(services.receive_delegations)
+registry.on_parked("ROSTER_PROPOSED")(roster.record_pushes_refused)
 
 
 @registry.handles("ROSTER_REMOVED")

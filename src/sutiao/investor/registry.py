@@ -736,6 +736,16 @@ def record_roster_removal(payload: RosterRemovedPayload, peer: Peer) -> RosterPr
     return proposal
 
 
+@transaction.atomic
+def record_pushes_refused(messages) -> None:
+    """The court platform refused pushes for good (e.g. no such court there): each one ends as not confirmed,
+    with the refusal as its reason, so the pusher sees it and can push again."""
+    for message in messages:
+        RosterProposal.objects.filter(pk=message.payload["proposal_id"], state=ProposalState.PENDING).update(
+            state=ProposalState.REJECTED, decided_at=timezone.now(), reason=f"法院平台拒收：{message.last_error}"[:2000]
+        )
+
+
 # --- what a delegation needs (LEGAL-RULES L2) ---
 
 
@@ -756,6 +766,12 @@ def roster_refusal(organisation_id, court_id, today: dt.date | None = None) -> R
         ),
         court_id,
     )
-    if not confirmed.exists():
-        return Rejected("not_on_roster", f"调解组织 {organisation_id} 不在委派法院 {court_id} 确认的特邀调解名册中")
-    return None
+    if confirmed.exists():
+        return None
+    organisation_pushes = RosterProposal.objects.filter(
+        organisation_id=organisation_id, subject_kind=SubjectKind.ORGANISATION
+    )
+    if _live_for(organisation_pushes.filter(state=ProposalState.PENDING), court_id).exists():
+        # The court may have confirmed and delegated at once: its decision is still on its way. Retried.
+        return Rejected("roster_pending", f"调解组织 {organisation_id} 推送至委派法院 {court_id} 的名册确认尚未送达")
+    return Rejected("not_on_roster", f"调解组织 {organisation_id} 不在委派法院 {court_id} 确认的特邀调解名册中")
