@@ -81,7 +81,7 @@ class SubjectKind(models.TextChoices):
 class ProposalState(models.TextChoices):
     PENDING = "pending", _("待确认")
     CONFIRMED = "confirmed", _("已确认")
-    REJECTED = "rejected", _("不予确认")
+    REJECTED = "rejected", _("未予确认")
     WITHDRAWN = "withdrawn", _("推送方已撤销")
 
 
