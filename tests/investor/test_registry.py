@@ -27,6 +27,7 @@ from sutiao.investor.models import (
     SubjectKind,
 )
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.identifiers import resident_id_check_digit
 
 
 def _versions(subject):
@@ -211,6 +212,25 @@ def test_a_mediator_update_is_versioned_and_a_new_number_shows_masked(reg_admin,
     assert v2.changes["phone"] == ["13800000000", "13900000000"]
     assert v2.changes["id_number_masked"][1] == number[:3] + "*" * 11 + number[-4:]
     assert number not in str(v2.changes)
+
+
+def test_a_corrected_number_with_the_same_mask_still_shows_in_the_history(reg_admin, reg_mediator):
+    """Only the middle digits differ (a birth date mistyped): the mask is the same, the history says so."""
+    old = registry.reveal_id_number(reg_mediator)
+    corrected = next(
+        number
+        for day in range(1, 29)
+        if (number := f"{old[:6]}198506{day:02d}{old[14:17]}")
+        and (number := number + resident_id_check_digit(number)) != old
+        and number[-4:] == old[-4:]
+    )
+    registry.update_mediator(reg_admin, reg_mediator, mediator_data(id_number=corrected))
+    reg_mediator.refresh_from_db()
+    assert registry.reveal_id_number(reg_mediator) == corrected and reg_mediator.version == 2
+    v2 = _versions(reg_mediator)[-1]
+    assert v2.summary == "更新信息（更正公民身份号码）"
+    assert v2.changes == {"id_number_masked": [reg_mediator.id_number_masked] * 2}
+    assert corrected not in str(v2.changes) and old not in str(v2.changes)
 
 
 # --- who may do what ---

@@ -523,15 +523,20 @@ def update_mediator(actor: User, mediator: Mediator, data: MediatorData) -> Medi
     data = clean_mediator(data)
     if Mediator.objects.filter(id_number_digest=id_number_digest(data.id_number)).exclude(pk=mediator.pk).exists():
         raise DomainError(gettext("该公民身份号码已登记"), field="id_number")
-    before = mediator_snapshot(mediator)
+    before, digest_before = mediator_snapshot(mediator), mediator.id_number_digest
     for name, value in _mediator_fields(data).items():
         setattr(mediator, name, value)
     changes = _diff(before, mediator_snapshot(mediator))
+    # A corrected number can keep its mask (only the middle digits differ): the history still says so.
+    number_corrected = mediator.id_number_digest != digest_before
+    if number_corrected and "id_number_masked" not in changes:
+        changes["id_number_masked"] = [before["id_number_masked"], mediator.id_number_masked]
     if not changes:
         return mediator
     mediator.version += 1
     mediator.save()
-    _version(SubjectKind.MEDIATOR, mediator, actor, "更新信息", changes)
+    summary = "更新信息（更正公民身份号码）" if number_corrected else "更新信息"
+    _version(SubjectKind.MEDIATOR, mediator, actor, summary, changes)
     _tell_courts(mediator.organisation.registry, mediator, "登记信息更新")
     return mediator
 
