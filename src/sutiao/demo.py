@@ -73,6 +73,8 @@ COURT_USERS = [
     ("court_judge", "李法官", "judge", CHAOYANG),
     ("court_admin", "赵管理", "court_admin", CHAOYANG),
     ("xicheng_filing", "陈立案", "filing_staff", XICHENG),
+    # A higher court's roster the basic courts may take over with its consent (在线调解规则 Art. 27).
+    ("beijing_high_admin", "高名册", "court_admin", BEIJING_HIGH),
     # The Supreme People's Court confirms the jointly recognised roster (notice §4(4) ¶2).
     ("spc_admin", "钱最高", "court_admin", SPC),
 ]
@@ -90,6 +92,8 @@ INVESTOR_USERS = [
 # The courts whose demo roster holds the demo organisations (both sides seed the same confirmations).
 ROSTER_COURTS = [(CHAOYANG, "北京市朝阳区人民法院"), (XICHENG, "北京市西城区人民法院")]
 ROSTER_VALID_YEARS = 3
+# The courts the Bureau can push to in the demo (the investor platform's court directory).
+DIRECTORY_COURTS = [*ROSTER_COURTS, (BEIJING_HIGH, "北京市高级人民法院")]
 
 
 def uscc(code: str) -> str:

@@ -220,7 +220,7 @@ def up(reset: bool = False) -> int:
   REST API 说明                  {court.url}/api/v1/docs   {investor.url}/api/v1/docs
 演示账号（密码均为 {demo.PASSWORD}）：
   法院：court_filing（立案）  court_judge（法官）  court_admin（法院管理员）  xicheng_filing（另一法院）
-        spc_admin（最高人民法院，确认共同认定名册）
+        spc_admin（最高人民法院，确认共同认定名册）  beijing_high_admin（北京市高级人民法院名册）
   调解：org1_admin / org2_admin / org3_admin（调解组织管理员）  org1_mediator1 … org3_mediator2（调解员）
   监管：bureau（投保局）  beijing_office（派出机构）
   运维：operator（两个平台的 /admin/ 与 /docking/operations/；第二步动态口令：把密钥

@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from court_roster_setup import put_on_roster
+from court_roster_setup import card, mediator_card, put_on_roster
 from django.utils import timezone
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
@@ -103,3 +103,32 @@ def consented_case(staff, new_case):
 @pytest.fixture
 def delegated(staff, consented_case, organisation, own_key):
     return services.delegate_case(staff, consented_case, organisation)
+
+
+@pytest.fixture
+def push(investor, post_message, make_envelope, court, own_key):
+    """Deliver a ROSTER_PROPOSED through the real, signed endpoint."""
+    seqs: dict = {}
+
+    def send(org_id=None, mediator_id=None, court_id="court", **card_overrides):
+        org_id = org_id or new_id()
+        subject = mediator_id or org_id
+        seqs[subject] = seqs.get(subject, 0) + 1
+        proposal_id = new_id()
+        payload = {
+            "proposal_id": str(proposal_id),
+            "court_id": str(court.pk) if court_id == "court" else court_id,
+            "court_name": court.name,
+            "organisation": card(org_id, **card_overrides),
+            "mediator": mediator_card(mediator_id, org_id) if mediator_id else None,
+            "proposed_by": "中国证监会投资者保护局 孙投保",
+            "proposed_at": timezone.now().isoformat(),
+        }
+        message = make_envelope(
+            "ROSTER_PROPOSED", subject, seqs[subject], payload, "investor-platform", "court-platform"
+        )
+        response = post_message(message, investor.key)
+        response.proposal_id, response.org_id = proposal_id, org_id
+        return response
+
+    return send

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from sutiao.court.models import RosterEntry, RosterProposal
+from sutiao.kernel.identifiers import uscc_check_character
 from sutiao.kernel.ids import new_id
 
 
@@ -32,3 +33,34 @@ def put_on_roster(court, organisation, confirmed_by, mediator=None):
         confirmed_by=confirmed_by,
         confirmed_at=timezone.now(),
     )
+
+
+def card(org_id, name="深圳证券期货纠纷调解中心", version=1, active=True, **overrides):
+    first17 = "51440300MJ" + f"{abs(hash(str(org_id))) % 10**7:07d}"
+    return {
+        "organisation_id": str(org_id),
+        "name": name,
+        "uscc": first17 + uscc_check_character(first17),
+        "kind": "证券期货行业调解组织",
+        "supervisor": "中国证监会深圳监管局",
+        "scope": ["广东省", "北京市"],
+        "dispute_types": ["misrepresentation"],
+        "capacity": 40,
+        "active": active,
+        "version": version,
+        **overrides,
+    }
+
+
+def mediator_card(mediator_id, org_id, version=1, active=True):
+    return {
+        "mediator_id": str(mediator_id),
+        "organisation_id": str(org_id),
+        "name": "黄调解",
+        "id_number_masked": "110***********123X",
+        "specialties": ["misrepresentation"],
+        "qualifications": ["律师"],
+        "training_hours": "32.0",
+        "active": active,
+        "version": version,
+    }

@@ -190,6 +190,7 @@ def test_openapi_document_describes_every_message(client, db):
         "ROSTER_PROPOSED",
         "ROSTER_DECISION",
         "ROSTER_REMOVED",
+        "ROSTER_ADOPTED",
         "ROSTER_CHANGED",
     }
     assert "/docking/v1/messages" in doc["paths"]

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from court_roster_setup import put_on_roster
+from court_roster_setup import card, put_on_roster
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -25,69 +25,8 @@ from sutiao.court.models import (
 )
 from sutiao.docking.models import OutboxMessage
 from sutiao.kernel.errors import DomainError
-from sutiao.kernel.identifiers import uscc_check_character
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.workflow import CourtState
-
-
-def card(org_id, name="深圳证券期货纠纷调解中心", version=1, active=True, **overrides):
-    first17 = "51440300MJ" + f"{abs(hash(str(org_id))) % 10**7:07d}"
-    return {
-        "organisation_id": str(org_id),
-        "name": name,
-        "uscc": first17 + uscc_check_character(first17),
-        "kind": "证券期货行业调解组织",
-        "supervisor": "中国证监会深圳监管局",
-        "scope": ["广东省", "北京市"],
-        "dispute_types": ["misrepresentation"],
-        "capacity": 40,
-        "active": active,
-        "version": version,
-        **overrides,
-    }
-
-
-def mediator_card(mediator_id, org_id, version=1, active=True):
-    return {
-        "mediator_id": str(mediator_id),
-        "organisation_id": str(org_id),
-        "name": "黄调解",
-        "id_number_masked": "110***********123X",
-        "specialties": ["misrepresentation"],
-        "qualifications": ["律师"],
-        "training_hours": "32.0",
-        "active": active,
-        "version": version,
-    }
-
-
-@pytest.fixture
-def push(investor, post_message, make_envelope, court, own_key):
-    """Deliver a ROSTER_PROPOSED through the real, signed endpoint."""
-    seqs: dict = {}
-
-    def send(org_id=None, mediator_id=None, court_id="court", **card_overrides):
-        org_id = org_id or new_id()
-        subject = mediator_id or org_id
-        seqs[subject] = seqs.get(subject, 0) + 1
-        proposal_id = new_id()
-        payload = {
-            "proposal_id": str(proposal_id),
-            "court_id": str(court.pk) if court_id == "court" else court_id,
-            "court_name": court.name,
-            "organisation": card(org_id, **card_overrides),
-            "mediator": mediator_card(mediator_id, org_id) if mediator_id else None,
-            "proposed_by": "中国证监会投资者保护局 孙投保",
-            "proposed_at": timezone.now().isoformat(),
-        }
-        message = make_envelope(
-            "ROSTER_PROPOSED", subject, seqs[subject], payload, "investor-platform", "court-platform"
-        )
-        response = post_message(message, investor.key)
-        response.proposal_id, response.org_id = proposal_id, org_id
-        return response
-
-    return send
 
 
 def test_a_push_waits_for_the_court_and_a_confirmation_travels_back(push, staff, court):

@@ -127,3 +127,37 @@ def test_the_court_removes_an_organisation_and_the_investor_side_learns_it(live)
         what="the removal on the investor side",
     )
     assert reason in ended["ended_reason"]
+
+
+def test_a_basic_court_adopts_its_high_courts_organisation_and_delegates_to_it(live):
+    """《人民法院在线调解规则》Art. 27 ¶2: the Beijing High Court confirms a pushed organisation; the Chaoyang
+    court takes it over with the high court's consent; the investor platform then takes Chaoyang's delegation."""
+    bureau, high, court = live.api("bureau"), live.api("beijing_high_admin"), live.api("court_filing")
+    org = register_organisation(bureau, "北京证券期货纠纷多元化解中心", "0000004501")
+    pushed = bureau.post("/registry/proposals", {"organisation_id": org["id"], "court_id": str(demo.BEIJING_HIGH)})
+    wait_for(lambda: pending_at_court(high, pushed["id"]), what="the push at the high court")
+    high.post(f"/roster/proposals/{pushed['id']}/confirm", {})
+    assert not on_roster(court, org["id"])
+
+    offered = next(e for e in court.get("/roster/adoptable") if e["organisation"]["id"] == org["id"])
+    assert offered["court_name"] == "北京市高级人民法院"
+    adopted = court.post(
+        f"/roster/adoptable/{offered['id']}/adopt", {"consent": "北京市高级人民法院复函同意（京高法函〔2026〕12号）"}
+    )
+    assert adopted["adopted_from_court"] == "北京市高级人民法院" and on_roster(court, org["id"])
+    memberships = wait_for(
+        lambda: (
+            [p for p in bureau.get(f"/registry/organisations/{org['id']}")["proposals"] if p["court_id"] == CHAOYANG]
+            or None
+        ),
+        what="the adoption on the investor side",
+    )
+    assert memberships[0]["state"] == "confirmed" and "沿用北京市高级人民法院名册" in memberships[0]["note"]
+
+    case = register_consented_case(court, investor_name="钱十一")
+    court.post(f"/cases/{case['id']}/delegate", {"organisation_id": org["id"]})
+    received = wait_for(
+        lambda: (c := court.get(f"/cases/{case['id']}"))["delegations"][-1]["received_at"] and c,
+        what="the investor platform's receipt of the delegation",
+    )
+    assert received["state"] == "delegated"  # taken, not refused as off the roster

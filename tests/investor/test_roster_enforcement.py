@@ -9,7 +9,7 @@ from investor_registry_setup import registered_org
 
 from sutiao.docking.models import InboxMessage
 from sutiao.docking.relay import PERMANENT
-from sutiao.investor import registry
+from sutiao.investor import registry, registry_selectors
 from sutiao.investor.models import CourtDirectory, Delegation, Mediator, RosterProposal
 from sutiao.kernel.ids import new_id
 
@@ -168,3 +168,79 @@ def test_a_push_the_court_platform_refuses_for_good_ends_as_not_confirmed(region
     relay._record([message], [relay.DeliveryFailed("unknown_court 本平台没有该法院", "unknown_court")], None)
     proposal.refresh_from_db()
     assert proposal.state == "rejected" and "法院平台拒收" in proposal.reason
+
+
+def _confirmed_at_high_court(org, court_peer, bureau_user):
+    today = timezone.localdate()
+    return RosterProposal.objects.create(
+        peer=court_peer.peer,
+        subject_kind="organisation",
+        organisation=org,
+        court_id=new_id(),
+        court_name="北京市高级人民法院",
+        proposed_by=bureau_user,
+        proposed_at=timezone.now(),
+        state="confirmed",
+        valid_from=today,
+        valid_until=today.replace(year=today.year + 3),
+    )
+
+
+def _adoption(source, court_id, **overrides):
+    today = timezone.localdate()
+    return {
+        "proposal_id": str(new_id()),
+        "source_proposal_id": str(source.pk),
+        "court_id": str(court_id),
+        "court_name": "北京市朝阳区人民法院",
+        "consent": "北京市高级人民法院同意（京高法函〔2026〕12号）",
+        "valid_from": today.isoformat(),
+        "valid_until": today.replace(year=today.year + 2).isoformat(),
+        "decided_by": "北京市朝阳区人民法院 王立案",
+        "decided_at": timezone.now().isoformat(),
+        **overrides,
+    }
+
+
+def test_a_lower_court_adopting_a_higher_courts_entry_may_then_delegate(
+    court_peer, post_message, make_envelope, delegate_payload, regional_office, bureau_user, own_key
+):
+    """《人民法院在线调解规则》Art. 27 ¶2: the adoption is a membership of the lower court's own."""
+    org = registered_org("沿用调解中心", 10, regional_office, court_peer, bureau_user, on_every_roster=False)
+    source = _confirmed_at_high_court(org, court_peer, bureau_user)
+    court_id = new_id()
+    refused = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
+    assert refused.json()["error"] == "not_on_roster"
+
+    adoption = _adoption(source, court_id)
+    message = make_envelope("ROSTER_ADOPTED", org.pk, 1, adoption, "court-platform", "investor-platform")
+    assert post_message(message, court_peer.key).status_code == 200
+    adopted = RosterProposal.objects.get(pk=adoption["proposal_id"])
+    assert adopted.state == "confirmed" and adopted.adopted_from == source and adopted.court_id == court_id
+    assert (
+        adopted.note.startswith("沿用北京市高级人民法院名册：")
+        and adopted.valid_until.isoformat() == adoption["valid_until"]
+    )
+    history = registry_selectors.history("organisation", org.pk)
+    assert "北京市朝阳区人民法院沿用北京市高级人民法院名册" in history[0].summary
+    taken = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
+    assert taken.status_code == 200, taken.content
+
+
+def test_an_adoption_of_an_unknown_push_or_of_a_suspended_organisation(
+    court_peer, post_message, make_envelope, regional_office, bureau_user, own_key, make_peer
+):
+    org = registered_org("暂停调解中心", 11, regional_office, court_peer, bureau_user, on_every_roster=False)
+    source = _confirmed_at_high_court(org, court_peer, bureau_user)
+    unknown = _adoption(source, new_id(), source_proposal_id=str(new_id()))
+    message = make_envelope("ROSTER_ADOPTED", org.pk, 1, unknown, "court-platform", "investor-platform")
+    refused = post_message(message, court_peer.key)
+    assert refused.status_code == 422 and refused.json()["error"] == "unknown_proposal"
+    assert RosterProposal.objects.count() == 1
+
+    registry.set_organisation_status(bureau_user, org.registry, "suspended", "整改期间暂停调解业务")
+    late = _adoption(source, new_id())
+    message = make_envelope("ROSTER_ADOPTED", org.pk, 2, late, "court-platform", "investor-platform")
+    assert post_message(message, court_peer.key).status_code == 200
+    ended = RosterProposal.objects.get(pk=late["proposal_id"])
+    assert ended.state == "ended" and ended.ended_reason == "登记状态已变更，未纳入名册"

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from uuid import UUID
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from ninja import Schema
@@ -16,7 +17,7 @@ from sutiao.translation import translated_factor
 
 from . import roster as roster_services
 from . import selectors, services
-from .models import Case, Mediator, Organisation
+from .models import Case, Mediator, Organisation, RosterEntry
 
 api = make_api("人民法院调解平台 API", "court-api")
 
@@ -318,6 +319,8 @@ class RosterEntryOut(Schema):
     valid_from: dt.date
     valid_until: dt.date
     confirmed_at: dt.datetime
+    court_name: str | None = None
+    adopted_from_court: str | None = None
 
 
 class ProposalOut(Schema):
@@ -350,22 +353,62 @@ def _proposal_out(p) -> dict:
     }
 
 
+def _entry_out(e) -> dict:
+    return {
+        "id": e.pk,
+        "subject_kind": e.subject_kind,
+        "jointly_recognised": e.court_id is None,
+        "organisation": e.organisation,
+        "mediator": e.mediator,
+        "valid_from": e.valid_from,
+        "valid_until": e.valid_until,
+        "confirmed_at": e.confirmed_at,
+        "court_name": e.court.name if e.court_id else None,
+        "adopted_from_court": e.proposal.adopted_from.court.name if e.proposal.adopted_from_id else None,
+    }
+
+
 @api.get("/roster", response=responses(200, list[RosterEntryOut]), summary="本院特邀调解名册（证券期货）")
 def roster(request):
     services.ensure_court_staff(request.auth)
-    return [
-        {
-            "id": e.pk,
-            "subject_kind": e.subject_kind,
-            "jointly_recognised": e.court_id is None,
-            "organisation": e.organisation,
-            "mediator": e.mediator,
-            "valid_from": e.valid_from,
-            "valid_until": e.valid_until,
-            "confirmed_at": e.confirmed_at,
-        }
-        for e in selectors.roster_entries(request.auth.institution_id)
-    ]
+    entries = selectors.roster_entries(request.auth.institution_id).select_related(
+        "court", "proposal__adopted_from__court"
+    )
+    return [_entry_out(e) for e in entries]
+
+
+@api.get(
+    "/roster/adoptable",
+    response=responses(200, list[RosterEntryOut]),
+    summary="上级法院名册中可经其同意确认为本院特邀的条目（在线调解规则第二十七条）",
+)
+def adoptable(request):
+    services.ensure_court_staff(request.auth)
+    return [_entry_out(e) for e in selectors.adoptable_entries(request.auth.institution).select_related("proposal")]
+
+
+class AdoptIn(Schema):
+    consent: str
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
+@api.post(
+    "/roster/adoptable/{entry_id}/adopt",
+    response=responses(200, RosterEntryOut),
+    summary="经上级法院同意，将其名册条目确认为本院特邀",
+)
+def adopt(request, entry_id: int, data: AdoptIn):
+    services.ensure_court_staff(request.auth)
+    source = selectors.adoptable_entries(request.auth.institution).filter(pk=entry_id).first()
+    if source is None:
+        raise Http404("上级法院名册中没有这个条目")
+    entry = roster_services.adopt_entry(request.auth, source, data.consent, data.valid_from, data.valid_until)
+    return _entry_out(
+        RosterEntry.objects.select_related("court", "organisation", "mediator", "proposal__adopted_from__court").get(
+            pk=entry.pk
+        )
+    )
 
 
 @api.get("/roster/proposals", response=responses(200, list[ProposalOut]), summary="推送至本院的特邀调解组织/调解员")

@@ -9,6 +9,7 @@ from .models import Delegation
 registry.handles("ROSTER_PROPOSED")(roster.receive_proposals)
 registry.handles("ROSTER_CHANGED")(roster.apply_changes)
 registry.on_parked("DELEGATE")(services.record_delegations_refused)
+registry.on_parked("ROSTER_ADOPTED")(roster.record_adoptions_refused)
 
 
 def _known(delegation_id) -> None:

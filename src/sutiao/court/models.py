@@ -105,6 +105,15 @@ class RosterProposal(models.Model):
     )
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     reason = models.CharField(_("理由"), max_length=2000, blank=True)
+    # Not pushed but taken over from a higher court's roster with its consent (《人民法院在线调解规则》Art. 27).
+    adopted_from = models.ForeignKey(
+        "RosterEntry",
+        verbose_name=_("沿用的上级法院名册条目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("待确认的特邀推送")

@@ -13,11 +13,18 @@ from django.utils.translation import gettext
 from sutiao.accounts.models import Institution, InstitutionKind, User
 from sutiao.docking import outbox
 from sutiao.docking.registry import Rejected
-from sutiao.docking.schemas import MediatorCard, OrganisationCard, RosterDecisionPayload, RosterRemovedPayload
+from sutiao.docking.schemas import (
+    MediatorCard,
+    OrganisationCard,
+    RosterAdoptedPayload,
+    RosterDecisionPayload,
+    RosterRemovedPayload,
+)
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.ids import new_id
 
 from .models import Mediator, Organisation, ProposalState, RosterEntry, RosterEvent, RosterProposal, SubjectKind
-from .selectors import active_entries, organisation_on_roster, today
+from .selectors import active_entries, adoptable_entries, organisation_on_roster, today
 from .services import COURT_ROLES
 
 SYSTEM = "系统"
@@ -166,6 +173,16 @@ def _decide(actor, proposal, payload_fields) -> None:
     )
 
 
+def _validity(valid_from: dt.date | None, valid_until: dt.date | None) -> tuple[dt.date, dt.date]:
+    valid_from = valid_from or today()
+    valid_until = valid_until or valid_from.replace(year=valid_from.year + DEFAULT_VALIDITY_YEARS)
+    if valid_until < valid_from:
+        raise DomainError(gettext("有效期截止日不能早于起始日"), field="valid_until")
+    if valid_until < today():
+        raise DomainError(gettext("有效期已过，不能确认"), field="valid_until")
+    return valid_from, valid_until
+
+
 def _locked(proposal) -> RosterProposal:
     # Only this row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
     return (
@@ -184,12 +201,7 @@ def confirm_proposal(
     ensure_may_decide(actor, proposal)
     if proposal.state != ProposalState.PENDING:
         raise DomainError(gettext("该推送已处理（%(state)s）") % {"state": gettext(proposal.get_state_display())})
-    valid_from = valid_from or today()
-    valid_until = valid_until or valid_from.replace(year=valid_from.year + DEFAULT_VALIDITY_YEARS)
-    if valid_until < valid_from:
-        raise DomainError(gettext("有效期截止日不能早于起始日"), field="valid_until")
-    if valid_until < today():
-        raise DomainError(gettext("有效期已过，不能确认"), field="valid_until")
+    valid_from, valid_until = _validity(valid_from, valid_until)
     subject = proposal.mediator or proposal.organisation
     if not subject.active or not proposal.organisation.active:
         raise DomainError(gettext("%(name)s目前不在正常状态，不能纳入名册") % {"name": subject})
@@ -279,3 +291,96 @@ def remove_entry(actor: User, entry: RosterEntry, reason: str) -> RosterEntry:
         )
         _event(entry.court_id, actor.display_name, f"将{removed}移出特邀调解名册：{reason}")
     return entry
+
+
+@transaction.atomic
+def adopt_entry(
+    actor: User,
+    source: RosterEntry,
+    consent: str,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> RosterEntry:
+    """A court confirms as its own an organisation or mediator a higher court chose for its roster, having
+    obtained that court's consent (《人民法院在线调解规则》Art. 27 ¶2; 特邀调解规定 Art. 5). The entry is then
+    the court's own: its validity and any removal are its own decisions. The investor platform is told
+    (ROSTER_ADOPTED), so it takes this court's delegations to the organisation."""
+    if not actor.is_authenticated or actor.role not in COURT_ROLES or actor.institution_id is None:
+        raise PermissionDenied(gettext("仅法院工作人员可确认特邀调解名册"))
+    source = (
+        adoptable_entries(actor.institution)
+        .select_for_update(of=("self",))
+        .select_related("court", "proposal", "organisation__peer", "mediator")
+        .filter(pk=source.pk)
+        .first()
+    )
+    if source is None:
+        raise DomainError(gettext("该条目不在上级法院的现行名册中，或已在本院名册中"))
+    consent = consent.strip()
+    if not consent:
+        raise DomainError(gettext("请写明上级法院同意的情况（如复函文号）"), field="consent")
+    valid_from, valid_until = _validity(valid_from, valid_until)
+    court = actor.institution
+    if source.mediator_id is not None and not organisation_on_roster(court.pk, source.organisation_id):
+        raise DomainError(gettext("调解员所属的调解组织尚未纳入本院特邀调解名册"))
+    now = timezone.now()
+    proposal = RosterProposal.objects.create(
+        id=new_id(),
+        court=court,
+        subject_kind=source.subject_kind,
+        organisation=source.organisation,
+        mediator=source.mediator,
+        proposed_by=f"{source.court}名册",
+        proposed_at=now,
+        note=consent[:2000],
+        state=ProposalState.CONFIRMED,
+        decided_by=actor,
+        decided_at=now,
+        adopted_from=source,
+    )
+    entry = RosterEntry.objects.create(
+        court=court,
+        subject_kind=source.subject_kind,
+        organisation=source.organisation,
+        mediator=source.mediator,
+        proposal=proposal,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        confirmed_by=actor,
+        confirmed_at=now,
+    )
+    outbox.send(
+        source.organisation.peer,
+        "ROSTER_ADOPTED",
+        source.mediator_id or source.organisation_id,
+        RosterAdoptedPayload(
+            proposal_id=proposal.pk,
+            source_proposal_id=source.proposal_id,
+            court_id=court.pk,
+            court_name=court.name,
+            consent=consent[:2000],
+            valid_from=valid_from,
+            valid_until=valid_until,
+            decided_by=f"{court} {actor.display_name}",
+            decided_at=now,
+        ),
+    )
+    _event(
+        court.pk,
+        actor.display_name,
+        f"经{source.court}同意，将其名册中的{source.mediator or source.organisation}确认为本院特邀"
+        f"（有效期至{valid_until:%Y年%m月%d日}）：{consent}",
+    )
+    return entry
+
+
+@transaction.atomic
+def record_adoptions_refused(messages) -> None:
+    """The investor platform refused an adoption for good (it knows no such push): the entry cannot stand,
+    since the organisation would refuse this court's delegations."""
+    for message in messages:
+        entries = RosterEntry.objects.filter(proposal_id=message.payload["proposal_id"], removed_at__isnull=True)
+        for entry in entries.select_related("organisation", "mediator"):
+            entry.removed_at, entry.removed_reason = timezone.now(), f"调解平台拒收：{message.last_error}"[:500]
+            entry.save(update_fields=["removed_at", "removed_reason"])
+            _event(entry.court_id, SYSTEM, f"{entry}未能沿用上级法院名册，已移出：{message.last_error}")

@@ -115,8 +115,44 @@ def roster_organisations(court_id):
 def roster_entries(court_id):
     return (
         active_entries(court_id)
-        .select_related("organisation", "mediator")
+        .select_related("organisation", "mediator", "proposal")
         .order_by("subject_kind", "organisation__name", "mediator__name")
+    )
+
+
+def higher_courts(court) -> list:
+    """The courts above this one, nearest first."""
+    found, seen = [], {court.pk}
+    while court.parent_id and court.parent_id not in seen:
+        court = court.parent
+        seen.add(court.pk)
+        if court.is_court:
+            found.append(court)
+    return found
+
+
+def adoptable_entries(court):
+    """What a court may take over from the rosters of the courts above it (《人民法院在线调解规则》Art. 27 ¶2;
+    特邀调解规定 Art. 5): their current entries, of subjects active in the registry and not already on its own
+    roster. The jointly recognised list is every court's already."""
+    on = today()
+    own = active_entries(court.pk, on)
+    return (
+        RosterEntry.objects.filter(
+            Q(mediator__isnull=True) | Q(mediator__active=True),
+            court__in=higher_courts(court),
+            removed_at__isnull=True,
+            valid_from__lte=on,
+            valid_until__gte=on,
+            organisation__active=True,
+        )
+        .exclude(
+            subject_kind=SubjectKind.ORGANISATION,
+            organisation_id__in=own.filter(subject_kind=SubjectKind.ORGANISATION).values("organisation_id"),
+        )
+        .exclude(mediator_id__in=own.filter(subject_kind=SubjectKind.MEDIATOR).values("mediator_id"))
+        .select_related("court", "organisation", "mediator")
+        .order_by("court__name", "subject_kind", "organisation__name", "mediator__name")
     )
 
 

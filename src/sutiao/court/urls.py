@@ -20,6 +20,7 @@ urlpatterns = [
     path("roster/", views.roster, name="roster"),
     path("roster/export.xlsx", views.roster_export, name="roster-export"),
     path("roster/entries/<int:entry_id>/remove/", views.remove_entry, name="roster-remove"),
+    path("roster/entries/<int:entry_id>/adopt/", views.adopt_entry, name="roster-adopt"),
     path("roster/proposals/<uuid:proposal_id>/confirm/", views.confirm_proposal, name="roster-confirm"),
     path("roster/proposals/<uuid:proposal_id>/reject/", views.reject_proposal, name="roster-reject"),
     path("api/v1/", api.urls),

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from sutiao.translation import refusal
 from . import roster as roster_services
 from . import selectors, services
 from .forms import (
+    AdoptEntryForm,
     CaseForm,
     ClaimFormSet,
     ConfirmProposalForm,
@@ -254,11 +255,11 @@ def send_back(request, case_id):
 
 
 @login_required
-def roster(request, confirm_forms=None, reason_forms=None):
+def roster(request, confirm_forms=None, reason_forms=None, adopt_forms=None):
     _staff(request)
     court_id = request.user.institution_id
     pending = selectors.proposals_for(request.user).filter(state="pending").order_by("proposed_at")
-    confirm_forms, reason_forms = confirm_forms or {}, reason_forms or {}
+    confirm_forms, reason_forms, adopt_forms = confirm_forms or {}, reason_forms or {}, adopt_forms or {}
     return render(
         request,
         "court/roster.html",
@@ -271,6 +272,11 @@ def roster(request, confirm_forms=None, reason_forms=None):
                     reason_forms.get(p.pk) or ReasonForm(prefix=f"r{p.pk}"),
                 )
                 for p in pending
+            ],
+            "higher_courts": selectors.higher_courts(request.user.institution),
+            "adoptable": [
+                (e, adopt_forms.get(e.pk) or AdoptEntryForm(prefix=f"a{e.pk}"))
+                for e in selectors.adoptable_entries(request.user.institution)
             ],
             "decided": selectors.proposals_for(request.user).exclude(state="pending").order_by("-decided_at")[:50],
             "events": selectors.roster_events(court_id)[:50],
@@ -318,6 +324,27 @@ def reject_proposal(request, proposal_id):
         ReasonForm(request.POST, prefix=f"r{proposal_id}"),
         "reason_forms",
     )
+
+
+@login_required
+@require_POST
+def adopt_entry(request, entry_id):
+    _staff(request)
+    source = selectors.adoptable_entries(request.user.institution).filter(pk=entry_id).first()
+    if source is None:
+        raise Http404("上级法院名册中没有这个条目")
+    form = AdoptEntryForm(request.POST, prefix=f"a{entry_id}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            roster_services.adopt_entry(request.user, source, data["consent"], data["valid_from"], data["valid_until"])
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+        else:
+            messages.success(request, _("已确认为本院特邀，调解平台将收到通知"))
+            return redirect("roster")
+    messages.error(request, _("请检查填写的内容"))
+    return roster(request, adopt_forms={source.pk: form})
 
 
 @login_required

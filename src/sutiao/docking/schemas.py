@@ -211,6 +211,28 @@ class RosterRemovedPayload(Strict):
     removed_at: AwareDatetime
 
 
+class RosterAdoptedPayload(Strict):
+    """A court confirms as its own an organisation or mediator on a higher court's roster, with that court's
+    consent (《人民法院在线调解规则》Art. 27 ¶2; 特邀调解规定 Art. 5): from now on a membership of its own,
+    `proposal_id`, taken from the higher court's confirmed push `source_proposal_id`."""
+
+    proposal_id: UUID
+    source_proposal_id: UUID
+    court_id: UUID
+    court_name: ShortText
+    consent: Annotated[str, Field(min_length=1, max_length=2000)]
+    valid_from: dt.date
+    valid_until: dt.date
+    decided_by: ShortText
+    decided_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def period_is_ordered(self):
+        if self.valid_until < self.valid_from:
+            raise ValueError("the validity period ends before it starts")
+        return self
+
+
 class RosterChangedPayload(Strict):
     """The registry changed (data refreshed, mediator left, organisation suspended): every roster the
     subject is on follows; an inactive subject comes off them all."""
@@ -272,6 +294,11 @@ class RosterRemovedMessage(EnvelopeBase):
     payload: RosterRemovedPayload
 
 
+class RosterAdoptedMessage(EnvelopeBase):
+    type: Literal["ROSTER_ADOPTED"]
+    payload: RosterAdoptedPayload
+
+
 class RosterChangedMessage(EnvelopeBase):
     type: Literal["ROSTER_CHANGED"]
     payload: RosterChangedPayload
@@ -286,6 +313,7 @@ MESSAGE_CLASSES = [
     RosterProposedMessage,
     RosterDecisionMessage,
     RosterRemovedMessage,
+    RosterAdoptedMessage,
     RosterChangedMessage,
 ]
 PAYLOAD_CLASSES = {
@@ -300,6 +328,7 @@ Message = Annotated[
     | RosterProposedMessage
     | RosterDecisionMessage
     | RosterRemovedMessage
+    | RosterAdoptedMessage
     | RosterChangedMessage,
     Field(discriminator="type"),
 ]

@@ -23,6 +23,12 @@ def roster_decisions(items):
         roster.record_roster_decision(payload, message.peer)
 
 
+@registry.handles("ROSTER_ADOPTED")
+def roster_adoptions(items):
+    for message, payload in items:
+        roster.record_roster_adoption(payload, message.peer)
+
+
 @registry.handles("DELEGATION_WITHDRAWN")
 def delegation_withdrawn(items):
     for _message, payload in items:

@@ -189,6 +189,15 @@ class RosterProposal(models.Model):
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     ended_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
     ended_reason = models.CharField(_("移出原因"), max_length=500, blank=True)
+    # A court took the subject over from a higher court's roster (ROSTER_ADOPTED, 在线调解规则 Art. 27).
+    adopted_from = models.ForeignKey(
+        "self",
+        verbose_name=_("沿用的上级法院名册"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("特邀名册推送")

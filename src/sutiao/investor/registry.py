@@ -25,6 +25,7 @@ from sutiao.docking.registry import Rejected
 from sutiao.docking.schemas import (
     MediatorCard,
     OrganisationCard,
+    RosterAdoptedPayload,
     RosterChangedPayload,
     RosterDecisionPayload,
     RosterProposedPayload,
@@ -739,6 +740,55 @@ def record_roster_removal(payload: RosterRemovedPayload, peer: Peer) -> RosterPr
     subject.save(update_fields=["version", "updated_at"])
     _version(kind, subject, payload.removed_by, proposal.ended_reason, {})
     return proposal
+
+
+@transaction.atomic
+def record_roster_adoption(payload: RosterAdoptedPayload, peer: Peer) -> RosterProposal:
+    """A court took the subject over from a higher court's roster with its consent (《人民法院在线调解规则》
+    Art. 27 ¶2): a membership of that court's own from now on, so its delegations are taken. A subject
+    suspended or gone meanwhile is recorded as ended: the court hears of that through ROSTER_CHANGED."""
+    source = (
+        RosterProposal.objects.select_related("organisation__registry", "mediator")
+        .filter(pk=payload.source_proposal_id, peer=peer)
+        .first()
+    )
+    if source is None:
+        raise Rejected("unknown_proposal", f"本平台没有标识为 {payload.source_proposal_id} 的名册推送")
+    if (known := RosterProposal.objects.filter(pk=payload.proposal_id).first()) is not None:
+        return known
+    org, mediator = _locked_org(source.organisation.registry), source.mediator
+    subject = _locked_mediator(mediator) if mediator else org
+    active = subject.status == RegistryStatus.ACTIVE and org.status == RegistryStatus.ACTIVE
+    adoption = RosterProposal.objects.create(
+        id=payload.proposal_id,
+        peer=peer,
+        subject_kind=source.subject_kind,
+        organisation=source.organisation,
+        mediator=mediator,
+        court_id=payload.court_id,
+        court_name=payload.court_name,
+        proposed_by=source.proposed_by,
+        proposed_at=payload.decided_at,
+        note=f"沿用{source.court_name}名册：{payload.consent}"[:2000],
+        state=ProposalState.CONFIRMED if active else ProposalState.ENDED,
+        decided_at=payload.decided_at,
+        decided_by=payload.decided_by,
+        valid_from=payload.valid_from,
+        valid_until=payload.valid_until,
+        ended_at=None if active else timezone.now(),
+        ended_reason="" if active else "登记状态已变更，未纳入名册",
+        adopted_from=source,
+    )
+    subject.version += 1
+    subject.save(update_fields=["version", "updated_at"])
+    _version(
+        source.subject_kind,
+        subject,
+        payload.decided_by,
+        f"{payload.court_name}沿用{source.court_name}名册，确认为本院特邀（有效期至{payload.valid_until:%Y年%m月%d日}）",
+        {},
+    )
+    return adoption
 
 
 @transaction.atomic
