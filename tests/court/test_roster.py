@@ -242,6 +242,20 @@ def test_entries_about_to_expire_stand_out(client, staff, organisation):
     assert 'data-testid="expiring"' in client.get("/roster/").content.decode()
 
 
+def test_an_entry_confirmed_to_start_later_is_shown_but_not_delegated_to(client, staff, court, organisation):
+    from sutiao.accounts.models import ApiToken
+
+    client.force_login(staff)
+    assert 'data-testid="not-yet"' not in client.get("/roster/").content.decode()
+    RosterEntry.objects.filter(organisation=organisation).update(valid_from=selectors.today() + dt.timedelta(days=10))
+    page = client.get("/roster/").content.decode()
+    assert 'data-testid="not-yet"' in page and organisation.name in page
+    assert not selectors.organisation_on_roster(court.pk, organisation.pk)
+    _, token = ApiToken.issue(staff, "办案系统")
+    listed = client.get("/api/v1/roster", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [(e["organisation"]["id"], e["in_force"]) for e in listed] == [(str(organisation.pk), False)]
+
+
 def test_the_api_tells_the_choice_and_its_deadlines(client, staff, consented_case, organisation):
     from sutiao.accounts.models import ApiToken
 

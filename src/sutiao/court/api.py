@@ -319,6 +319,7 @@ class RosterEntryOut(Schema):
     valid_from: dt.date
     valid_until: dt.date
     confirmed_at: dt.datetime
+    in_force: bool
     court_name: str | None = None
     adopted_from_court: str | None = None
 
@@ -363,6 +364,7 @@ def _entry_out(e) -> dict:
         "valid_from": e.valid_from,
         "valid_until": e.valid_until,
         "confirmed_at": e.confirmed_at,
+        "in_force": e.valid_from <= selectors.today() <= e.valid_until,
         "court_name": e.court.name if e.court_id else None,
         "adopted_from_court": e.proposal.adopted_from.court.name if e.proposal.adopted_from_id else None,
     }

@@ -113,8 +113,12 @@ def roster_organisations(court_id):
 
 
 def roster_entries(court_id):
+    """The roster as the court reads it: what is in force and what is confirmed to start later (shown so, lest
+    staff think a confirmation with a later start was lost); delegation uses `active_entries` only."""
     return (
-        active_entries(court_id)
+        RosterEntry.objects.filter(
+            Q(court_id=court_id) | Q(court__isnull=True), removed_at__isnull=True, valid_until__gte=today()
+        )
         .select_related("organisation", "mediator", "proposal")
         .order_by("subject_kind", "organisation__name", "mediator__name")
     )

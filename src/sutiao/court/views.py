@@ -282,6 +282,7 @@ def roster(request, confirm_forms=None, reason_forms=None, adopt_forms=None):
             "events": selectors.roster_events(court_id)[:50],
             # Entries whose validity ends within 30 days stand out, so the court can ask for a new push in time.
             "expiring_by": selectors.today() + dt.timedelta(days=30),
+            "today": selectors.today(),
         },
     )
 
