@@ -7,6 +7,7 @@ from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from sutiao.accounts.models import Institution
 from sutiao.kernel.calendar import china_date
 from sutiao.kernel.ranking import OrgFacts, Recommendation, rank
 from sutiao.kernel.regions import province_of_court_code
@@ -158,6 +159,38 @@ def adoptable_entries(court):
         .select_related("court", "organisation", "mediator")
         .order_by("court__name", "subject_kind", "organisation__name", "mediator__name")
     )
+
+
+def published_roster(court_id):
+    """What the court publishes for parties to look up and choose from (特邀调解规定 Art. 8;
+    《人民法院在线调解规则》Art. 10): its entries in force, of subjects active in the registry."""
+    return (
+        active_entries(court_id)
+        .filter(Q(mediator__isnull=True) | Q(mediator__active=True), organisation__active=True)
+        .select_related("organisation", "mediator")
+        .order_by("organisation__name", "mediator__name")
+    )
+
+
+COURT_ORDER = ["supreme_court", "high_court", "intermediate_court", "basic_court"]
+
+
+def courts_publishing():
+    """Every court on this platform, highest first, each with how many organisations and mediators its
+    roster has now (the jointly recognised list counts for every court)."""
+    counts: dict = {}
+    in_force = RosterEntry.objects.filter(removed_at__isnull=True, valid_from__lte=today(), valid_until__gte=today())
+    for row in in_force.values("court_id", "subject_kind").annotate(n=Count("id")):
+        counts[(row["court_id"], row["subject_kind"])] = row["n"]
+
+    def count(court_id, kind):
+        return counts.get((court_id, kind), 0) + counts.get((None, kind), 0)
+
+    courts = sorted(
+        Institution.objects.filter(kind__in=COURT_ORDER, active=True),
+        key=lambda c: (COURT_ORDER.index(c.kind), c.name),
+    )
+    return [(c, count(c.pk, SubjectKind.ORGANISATION), count(c.pk, SubjectKind.MEDIATOR)) for c in courts]
 
 
 def roster_entry_for(user, entry_id) -> RosterEntry:

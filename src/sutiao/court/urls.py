@@ -23,5 +23,7 @@ urlpatterns = [
     path("roster/entries/<int:entry_id>/adopt/", views.adopt_entry, name="roster-adopt"),
     path("roster/proposals/<uuid:proposal_id>/confirm/", views.confirm_proposal, name="roster-confirm"),
     path("roster/proposals/<uuid:proposal_id>/reject/", views.reject_proposal, name="roster-reject"),
+    path("public/roster/", views.public_roster, name="public-roster"),
+    path("public/roster/<uuid:court_id>/", views.public_roster, name="public-roster-court"),
     path("api/v1/", api.urls),
 ]
