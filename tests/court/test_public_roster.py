@@ -74,3 +74,35 @@ def test_the_case_page_points_the_parties_to_the_published_roster(client, staff,
     client.force_login(staff)
     page = client.get(f"/cases/{consented_case.pk}/").content.decode()
     assert f"/public/roster/{consented_case.court_id}/" in page
+
+
+def test_a_certificate_prints_with_a_code_anyone_can_verify(client, court, staff, other_staff, investor):
+    """特邀调解规定 Art. 5: the court issues a certificate for each entry; its code shows online whether it
+    still holds, and a forged or altered code is refused."""
+    organisation = _organisation(investor, "朝阳证券纠纷调解室")
+    entry = put_on_roster(court, organisation, staff)
+    client.force_login(other_staff)
+    assert client.get(f"/roster/entries/{entry.pk}/certificate/").status_code == 404  # another court's entry
+    client.force_login(staff)
+    roster_page = client.get("/roster/").content.decode()
+    assert f"/roster/entries/{entry.pk}/certificate/" in roster_page
+    certificate = client.get(f"/roster/entries/{entry.pk}/certificate/").content.decode()
+    number = f"（{entry.confirmed_at.year}）京0105特邀证第{entry.pk:05d}号"
+    assert "特邀调解组织证书" in certificate and number in certificate and "朝阳证券纠纷调解室" in certificate
+    code = selectors.certificate_code(entry)
+    assert code in certificate and f"http://testserver/public/certificates/{code}/" in certificate
+
+    client.logout()
+    verified = client.get(f"/public/certificates/{code}/").content.decode()
+    assert 'data-status="valid"' in verified and number in verified and "北京市朝阳区人民法院" in verified
+    entry.__class__.objects.filter(pk=entry.pk).update(removed_at=timezone.now(), removed_reason="投诉属实")
+    assert 'data-status="removed"' in client.get(f"/public/certificates/{code}/").content.decode()
+    entry.__class__.objects.filter(pk=entry.pk).update(
+        removed_at=None, valid_until=selectors.today() - dt.timedelta(days=1)
+    )
+    assert 'data-status="expired"' in client.get(f"/public/certificates/{code}/").content.decode()
+
+    entry_id, signature = code.split("-", 1)
+    assert client.get(f"/public/certificates/{int(entry_id) + 1}-{signature}/").status_code == 404
+    assert client.get(f"/public/certificates/{entry_id}-{signature[:-1]}x/").status_code == 404
+    assert client.get("/public/certificates/nonsense/").status_code == 404

@@ -133,3 +133,19 @@ def test_court_staff_confirm_a_pushed_organisation(live, browser):
     assert court.get_by_test_id("proposal").filter(has_text=org["name"]).count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
     court.screenshot(path=str(ARTIFACTS / "court-roster-confirmed.png"), full_page=True)
+
+    # The certificate prints (特邀调解规定 Art. 5) and anyone can check it at the address printed on it.
+    entry.get_by_test_id("certificate-link").click()
+    certificate = court.get_by_test_id("certificate")
+    assert org["name"] in certificate.inner_text() and "特邀调解组织证书" in certificate.inner_text()
+    court.emulate_media(media="print")
+    court.pdf(path=str(ARTIFACTS / "court-roster-certificate.pdf"), format="A4")
+    court.screenshot(path=str(ARTIFACTS / "court-roster-certificate.png"), full_page=True)
+    assert not court.get_by_role("button", name="打印证书").is_visible()
+    court.emulate_media(media="screen")
+    verify_url = court.get_by_test_id("verify-url").inner_text()
+    visitor = browser.new_context(locale="zh-CN").new_page()
+    visitor.goto(verify_url)
+    assert visitor.get_by_test_id("verification").get_attribute("data-status") == "valid"
+    assert org["name"] in visitor.inner_text("body")
+    visitor.screenshot(path=str(ARTIFACTS / "court-certificate-verified.png"), full_page=True)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core import signing
 from django.db.models import Case as When_
 from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
@@ -191,6 +192,42 @@ def courts_publishing():
         key=lambda c: (COURT_ORDER.index(c.kind), c.name),
     )
     return [(c, count(c.pk, SubjectKind.ORGANISATION), count(c.pk, SubjectKind.MEDIATOR)) for c in courts]
+
+
+CERTIFICATE_SALT = "sutiao.court.roster-certificate"
+
+
+def certificate_number(entry: RosterEntry) -> str:
+    """The certificate's number (特邀调解规定 Art. 5: the court issues one to every entry of its roster)."""
+    code = entry.court.short_code if entry.court_id else "最高法"
+    return f"（{entry.confirmed_at.year}）{code}特邀证第{entry.pk:05d}号"
+
+
+def certificate_code(entry: RosterEntry) -> str:
+    """What the printed certificate carries for anyone to check it online: the entry signed with the
+    platform's secret, so a number cannot be guessed or altered."""
+    return signing.Signer(salt=CERTIFICATE_SALT).sign(str(entry.pk)).replace(":", "-")
+
+
+def entry_for_certificate_code(code: str) -> RosterEntry:
+    try:
+        entry_id = int(signing.Signer(salt=CERTIFICATE_SALT).unsign(code.replace("-", ":", 1)))
+    except (signing.BadSignature, ValueError):
+        raise Http404("证书校验码无效") from None
+    entry = RosterEntry.objects.select_related("court", "organisation", "mediator").filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("证书校验码无效")
+    return entry
+
+
+def certificate_status(entry: RosterEntry) -> str:
+    """Whether a certificate holds today: valid, not_yet, expired or removed."""
+    on = today()
+    if entry.removed_at is not None:
+        return "removed"
+    if entry.valid_until < on:
+        return "expired"
+    return "not_yet" if entry.valid_from > on else "valid"
 
 
 def roster_entry_for(user, entry_id) -> RosterEntry:

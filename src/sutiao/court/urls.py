@@ -21,9 +21,11 @@ urlpatterns = [
     path("roster/export.xlsx", views.roster_export, name="roster-export"),
     path("roster/entries/<int:entry_id>/remove/", views.remove_entry, name="roster-remove"),
     path("roster/entries/<int:entry_id>/adopt/", views.adopt_entry, name="roster-adopt"),
+    path("roster/entries/<int:entry_id>/certificate/", views.roster_certificate, name="roster-certificate"),
     path("roster/proposals/<uuid:proposal_id>/confirm/", views.confirm_proposal, name="roster-confirm"),
     path("roster/proposals/<uuid:proposal_id>/reject/", views.reject_proposal, name="roster-reject"),
     path("public/roster/", views.public_roster, name="public-roster"),
     path("public/roster/<uuid:court_id>/", views.public_roster, name="public-roster-court"),
+    path("public/certificates/<str:code>/", views.public_certificate, name="public-certificate"),
     path("api/v1/", api.urls),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -385,6 +386,41 @@ def public_roster(request, court_id=None):
             "organisations": [e for e in entries if e.mediator_id is None],
             "mediators": [e for e in entries if e.mediator_id is not None],
             "today": selectors.today(),
+        },
+    )
+
+
+@login_required
+def roster_certificate(request, entry_id):
+    """The printable certificate of a roster entry (特邀调解规定 Art. 5), with the code and address anyone
+    can check it at."""
+    _staff(request)
+    entry = selectors.roster_entry_for(request.user, entry_id)
+    code = selectors.certificate_code(entry)
+    return render(
+        request,
+        "court/roster_certificate.html",
+        {
+            "entry": entry,
+            "issuer": entry.court or _("最高人民法院"),
+            "number": selectors.certificate_number(entry),
+            "code": code,
+            "verify_url": request.build_absolute_uri(reverse("public-certificate", args=[code])),
+        },
+    )
+
+
+def public_certificate(request, code):
+    """Anyone holding a certificate checks it here: who, which court, and whether it holds today."""
+    entry = selectors.entry_for_certificate_code(code)
+    return render(
+        request,
+        "court/public_certificate.html",
+        {
+            "entry": entry,
+            "issuer": entry.court or _("最高人民法院"),
+            "number": selectors.certificate_number(entry),
+            "status": selectors.certificate_status(entry),
         },
     )
 
