@@ -228,7 +228,11 @@ def up(reset: bool = False) -> int:
 日志：{var_dir / "logs"}""",
             flush=True,
         )
+        parent = os.getppid()
         while all(p.poll() is None for p in [*court.processes.values(), *investor.processes.values()]):
+            # `timeout make up` signals make only, which dies without passing it on: stop with it.
+            if os.getppid() != parent:
+                raise KeyboardInterrupt
             time.sleep(0.5)
         print("有进程意外退出，正在停止其余进程；请查看日志。", file=sys.stderr)
         return 1
