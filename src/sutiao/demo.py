@@ -92,8 +92,6 @@ INVESTOR_USERS = [
 # The courts whose demo roster holds the demo organisations (both sides seed the same confirmations).
 ROSTER_COURTS = [(CHAOYANG, "北京市朝阳区人民法院"), (XICHENG, "北京市西城区人民法院")]
 ROSTER_VALID_YEARS = 3
-# The courts the Bureau can push to in the demo (the investor platform's court directory).
-DIRECTORY_COURTS = [*ROSTER_COURTS, (BEIJING_HIGH, "北京市高级人民法院")]
 
 
 def uscc(code: str) -> str:

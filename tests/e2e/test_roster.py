@@ -134,6 +134,11 @@ def test_a_basic_court_adopts_its_high_courts_organisation_and_delegates_to_it(l
     court takes it over with the high court's consent; the investor platform then takes Chaoyang's delegation."""
     bureau, high, court = live.api("bureau"), live.api("beijing_high_admin"), live.api("court_filing")
     org = register_organisation(bureau, "北京证券期货纠纷多元化解中心", "0000004501")
+    # The investor platform reads the court platform's list of courts (/docking/v1/courts).
+    wait_for(
+        lambda: any(c["id"] == str(demo.BEIJING_HIGH) for c in bureau.get("/registry/courts")),
+        what="the high court in the investor platform's court directory",
+    )
     pushed = bureau.post("/registry/proposals", {"organisation_id": org["id"], "court_id": str(demo.BEIJING_HIGH)})
     wait_for(lambda: pending_at_court(high, pushed["id"]), what="the push at the high court")
     high.post(f"/roster/proposals/{pushed['id']}/confirm", {})

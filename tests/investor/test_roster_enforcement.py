@@ -244,3 +244,41 @@ def test_an_adoption_of_an_unknown_push_or_of_a_suspended_organisation(
     assert post_message(message, court_peer.key).status_code == 200
     ended = RosterProposal.objects.get(pk=late["proposal_id"])
     assert ended.state == "ended" and ended.ended_reason == "登记状态已变更，未纳入名册"
+
+
+def test_the_court_platforms_list_keeps_the_court_directory_current(court_peer, regional_office, bureau_user):
+    """/docking/v1/courts, as the worker records it: new courts added, renamed and closed ones followed, an
+    unlisted one kept for the pushes that name it but no longer offered for new pushes."""
+    from sutiao.docking.schemas import CourtCard
+    from sutiao.kernel.errors import DomainError
+
+    learned = CourtDirectory.objects.create(id=new_id(), peer=court_peer.peer, name="北京市东城区人民法院")
+    high, basic = new_id(), new_id()
+    registry.record_court_list(
+        court_peer.peer,
+        [
+            CourtCard(court_id=high, name="北京市高级人民法院", kind="high_court", parent_id=None, active=True),
+            CourtCard(court_id=basic, name="北京市朝阳区法院", kind="basic_court", parent_id=high, active=True),
+        ],
+    )
+    assert {c.pk for c in registry_selectors.courts()} == {high, basic}
+    assert CourtDirectory.objects.get(pk=basic).parent_id == high
+    learned.refresh_from_db()
+    assert not learned.active  # the court platform does not list it
+
+    registry.record_court_list(
+        court_peer.peer,
+        [
+            CourtCard(court_id=high, name="北京市高级人民法院", kind="high_court", parent_id=None, active=False),
+            CourtCard(court_id=basic, name="北京市朝阳区人民法院", kind="basic_court", parent_id=high, active=True),
+        ],
+    )
+    assert [c.name for c in registry_selectors.courts()] == ["北京市朝阳区人民法院"]
+    org = registered_org("名录调解中心", 12, regional_office, court_peer, bureau_user, on_every_roster=False)
+    try:
+        registry.propose_organisation(bureau_user, org.registry, high)
+    except DomainError as refused:
+        assert refused.field == "court"
+    else:
+        raise AssertionError("a push to a court no longer in the directory was taken")
+    assert registry.propose_organisation(bureau_user, org.registry, basic).court_name == "北京市朝阳区人民法院"

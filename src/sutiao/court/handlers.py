@@ -3,13 +3,14 @@
 from sutiao.docking import registry
 from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
 
-from . import roster, services
+from . import roster, selectors, services
 from .models import Delegation
 
 registry.handles("ROSTER_PROPOSED")(roster.receive_proposals)
 registry.handles("ROSTER_CHANGED")(roster.apply_changes)
 registry.on_parked("DELEGATE")(services.record_delegations_refused)
 registry.on_parked("ROSTER_ADOPTED")(roster.record_adoptions_refused)
+registry.lists_courts(selectors.court_cards)
 
 
 def _known(delegation_id) -> None:

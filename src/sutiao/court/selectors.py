@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sutiao.accounts.models import Institution
+from sutiao.docking.schemas import CourtCard
 from sutiao.kernel.calendar import china_date
 from sutiao.kernel.ranking import OrgFacts, Recommendation, rank
 from sutiao.kernel.regions import province_of_court_code
@@ -228,6 +229,14 @@ def certificate_status(entry: RosterEntry) -> str:
     if entry.valid_until < on:
         return "expired"
     return "not_yet" if entry.valid_from > on else "valid"
+
+
+def court_cards() -> list[CourtCard]:
+    """Every court on this platform, as the investor platform's court directory reads it over the docking."""
+    return [
+        CourtCard(court_id=c.pk, name=c.name, kind=c.kind, parent_id=c.parent_id, active=c.active)
+        for c in Institution.objects.filter(kind__in=COURT_ORDER).order_by("name")
+    ]
 
 
 def roster_entry_for(user, entry_id) -> RosterEntry:

@@ -10,6 +10,7 @@ from .schemas import (
     BatchReceipt,
     BatchRequest,
     CaseSummaries,
+    CourtList,
     FeedPage,
     Receipt,
     Refusal,
@@ -44,7 +45,7 @@ def _json(name: str) -> dict:
 def openapi_document() -> dict:
     models = [(m, "validation") for m in MESSAGE_CLASSES] + [
         (BatchRequest, "validation"),
-        *[(m, "serialization") for m in (Receipt, Refusal, BatchReceipt, FeedPage, CaseSummaries)],
+        *[(m, "serialization") for m in (Receipt, Refusal, BatchReceipt, FeedPage, CaseSummaries, CourtList)],
     ]
     _, schema = models_json_schema(models, ref_template="#/components/schemas/{model}")
     components = schema.get("$defs", {})
@@ -115,6 +116,16 @@ def openapi_document() -> dict:
                     "parameters": PAGING,
                     "responses": {
                         "200": {"description": "一页案件摘要", "content": _json("CaseSummaries")},
+                        **{code: {"description": text, "content": refusal} for code, text in READ_REFUSALS.items()},
+                    },
+                }
+            },
+            "/docking/v1/courts": {
+                "get": {
+                    "operationId": "getCourts",
+                    "summary": "法院名录：本平台的各级人民法院（签名；投资者网平台据此推送名册）",
+                    "responses": {
+                        "200": {"description": "全部法院", "content": _json("CourtList")},
                         **{code: {"description": text, "content": refusal} for code, text in READ_REFUSALS.items()},
                     },
                 }

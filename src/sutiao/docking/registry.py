@@ -8,6 +8,7 @@ _delivery_hooks: dict[str, Callable] = {}
 _parked_hooks: dict[str, Callable] = {}
 _periodic: list[tuple[str, str, Callable[[], object]]] = []
 _case_states: list[Callable] = []
+_court_lists: list[Callable] = []
 
 
 # Business refusals that are final: the receiver records the message as refused and lets the case's later
@@ -79,6 +80,17 @@ def reports_case_states(fn):
     states are the ones both platforms can name: pending, accepted, declined, withdrawn, concluded:<outcome>."""
     _case_states.append(fn)
     return fn
+
+
+def lists_courts(fn):
+    """Register fn() -> list of CourtCard: the courts this platform serves, read by the peer's court
+    directory (`/docking/v1/courts`)."""
+    _court_lists.append(fn)
+    return fn
+
+
+def court_list() -> list:
+    return [court for fn in _court_lists for court in fn()]
 
 
 def case_states(case_ids) -> dict:

@@ -374,6 +374,21 @@ class FeedPage(Strict):
     next: str
 
 
+class CourtCard(Strict):
+    """A court as the court platform lists it, for the investor platform's court directory: the courts the
+    Bureau can push organisations to (notice §4(4))."""
+
+    court_id: UUID
+    name: ShortText
+    kind: Literal["supreme_court", "high_court", "intermediate_court", "basic_court"]
+    parent_id: UUID | None
+    active: bool
+
+
+class CourtList(Strict):
+    courts: list[CourtCard]
+
+
 class CaseSummary(Strict):
     """One shared case as one platform knows it: [seq, digest, status] of what it sent and received, and
     each delegation's state in the shared vocabulary."""

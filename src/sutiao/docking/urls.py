@@ -7,6 +7,7 @@ urlpatterns = [
     path("v1/batches", views.batches, name="docking-batches"),
     path("v1/feed", views.feed, name="docking-feed"),
     path("v1/cases", views.cases, name="docking-cases"),
+    path("v1/courts", views.courts, name="docking-courts"),
     path("v1/openapi.json", views.openapi, name="docking-openapi"),
     path("operations/", operations.overview, name="docking-operations"),
     path("operations/retry/", operations.retry, name="docking-operations-retry"),

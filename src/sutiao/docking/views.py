@@ -8,11 +8,12 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from . import registry
 from .feed import page_for
 from .inbox import receive, receive_batch
 from .openapi import openapi_document
 from .reconcile import summaries
-from .schemas import BatchReceipt
+from .schemas import BatchReceipt, CourtList
 from .signing import FEED_COMPONENTS, RESPONSE_COMPONENTS, HttpMessage, Refused, sign, verify
 
 log = logging.getLogger("sutiao.docking.inbox")
@@ -95,6 +96,14 @@ def feed(request):
 def cases(request):
     """Per-case summaries for the peer's reconciliation."""
     return _signed_read(request, summaries)
+
+
+@require_GET
+def courts(request):
+    """The courts this platform serves, for the peer's court directory (none on the investor platform)."""
+    return _signed_read(
+        request, lambda _peer, _after, _limit: CourtList(courts=registry.court_list()).model_dump(mode="json")
+    )
 
 
 @require_GET

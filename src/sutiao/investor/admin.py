@@ -26,12 +26,13 @@ class DelegationAdmin(admin.ModelAdmin):
 
 @admin.register(CourtDirectory)
 class CourtDirectoryAdmin(admin.ModelAdmin):
-    """Courts the Bureau can push to. Learned from their delegations; an operator adds a court that has not
-    delegated yet, with the id the court platform gives it."""
+    """Courts the Bureau can push to. Read from the court platform every SUTIAO_COURT_DIRECTORY_SECONDS and
+    learned from delegations; an operator may add a court before then, with the id the court platform gives it."""
 
-    list_display = ["name", "id", "peer"]
+    list_display = ["name", "id", "peer", "active", "synced_at"]
+    list_filter = ["active"]
     search_fields = ["name"]
-    fields = ["id", "name", "peer"]
+    fields = ["id", "name", "peer", "active"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["id"] if obj else []

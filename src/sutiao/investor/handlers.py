@@ -1,6 +1,12 @@
 """What the investor platform does with docking messages from courts."""
 
-from sutiao.docking import registry
+import time
+
+from django.conf import settings
+
+from sutiao.docking import client, registry
+from sutiao.docking.models import Peer
+from sutiao.docking.schemas import CourtList
 from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
 
 from . import registry as roster
@@ -33,6 +39,22 @@ def roster_adoptions(items):
 def delegation_withdrawn(items):
     for _message, payload in items:
         services.recall_delegation(payload)
+
+
+_directory_read_at = -float("inf")
+
+
+@registry.periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")
+def pull_court_directory():
+    """Read each court platform's list of courts every SUTIAO_COURT_DIRECTORY_SECONDS; until a read succeeds
+    (the court platform still starting, say), try again at every feed pull."""
+    global _directory_read_at
+    if time.monotonic() - _directory_read_at < settings.SUTIAO_COURT_DIRECTORY_SECONDS:
+        return
+    for peer in Peer.objects.filter(active=True):
+        listing = CourtList.model_validate(client.signed_get(peer, "/docking/v1/courts", {}))
+        roster.record_court_list(peer, listing.courts)
+    _directory_read_at = time.monotonic()
 
 
 def _recompute(**_signal_kwargs):

@@ -209,12 +209,16 @@ class RosterProposal(models.Model):
 
 
 class CourtDirectory(models.Model):
-    """The courts the investor platform can push to: learned from their delegations, or entered by an
-    operator. `id` is the court's id on the court platform."""
+    """The courts the investor platform can push to: read from the court platform (`/docking/v1/courts`),
+    learned from their delegations, or entered by an operator. `id` is the court's id on the court platform."""
 
     id = models.UUIDField(primary_key=True, editable=False)
     peer = models.ForeignKey(Peer, verbose_name=_("法院平台"), on_delete=models.PROTECT)
     name = models.CharField(_("法院"), max_length=200)
+    kind = models.CharField(_("法院层级"), max_length=32, blank=True)
+    parent_id = models.UUIDField(_("上级法院标识"), null=True, blank=True)
+    active = models.BooleanField(_("可推送"), default=True)
+    synced_at = models.DateTimeField(_("名录同步时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("法院名录")

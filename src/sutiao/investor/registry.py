@@ -23,6 +23,7 @@ from sutiao.docking import outbox
 from sutiao.docking.models import Peer
 from sutiao.docking.registry import Rejected
 from sutiao.docking.schemas import (
+    CourtCard,
     MediatorCard,
     OrganisationCard,
     RosterAdoptedPayload,
@@ -600,10 +601,29 @@ def confirm_information(actor: User, org: MediationOrg, campaign: UpdateCampaign
 # --- pushing to courts' rosters (notice §4(4)) ---
 
 
+@transaction.atomic
+def record_court_list(peer: Peer, courts: list[CourtCard]) -> None:
+    """The court platform's own list of its courts keeps the directory the Bureau pushes to current: new
+    courts are added, names and status follow, and a court that platform no longer lists is kept (pushes
+    refer to it) but cannot be pushed to."""
+    now = timezone.now()
+    known = {c.pk: c for c in CourtDirectory.objects.select_for_update().filter(peer=peer)}
+    listed = set()
+    for card in courts:
+        listed.add(card.court_id)
+        fields = {"name": card.name, "kind": card.kind, "parent_id": card.parent_id, "active": card.active}
+        court = known.get(card.court_id)
+        if court is None:
+            CourtDirectory.objects.create(id=card.court_id, peer=peer, synced_at=now, **fields)
+        elif any(getattr(court, k) != v for k, v in fields.items()) or court.synced_at is None:
+            CourtDirectory.objects.filter(pk=court.pk).update(synced_at=now, **fields)
+    CourtDirectory.objects.filter(peer=peer, active=True).exclude(pk__in=listed).update(active=False, synced_at=now)
+
+
 def _court(court_id) -> CourtDirectory | None:
     if court_id is None:
         return None
-    court = CourtDirectory.objects.select_related("peer").filter(pk=court_id).first()
+    court = CourtDirectory.objects.select_related("peer").filter(pk=court_id, active=True).first()
     if court is None:
         raise DomainError(gettext("法院名录中没有该法院"), field="court")
     return court

@@ -105,7 +105,7 @@ def supervising_bodies():
 
 
 def courts():
-    return CourtDirectory.objects.select_related("peer").order_by("name")
+    return CourtDirectory.objects.filter(active=True).select_related("peer").order_by("name")
 
 
 def confirmed_courts(org: MediationOrg, today: dt.date | None = None):

@@ -180,5 +180,8 @@ SUTIAO_DEADLINE_SCAN_SECONDS = float(os.environ.get("SUTIAO_DEADLINE_SCAN_SECOND
 SUTIAO_FEED_SETTLE_SECONDS = float(os.environ.get("SUTIAO_FEED_SETTLE_SECONDS", "5"))
 SUTIAO_FEED_PULL_SECONDS = float(os.environ.get("SUTIAO_FEED_PULL_SECONDS", "30"))
 SUTIAO_RECONCILE_SECONDS = float(os.environ.get("SUTIAO_RECONCILE_SECONDS", "3600"))
+# How often the investor platform reads the court platform's list of courts (tried again each feed pull
+# until it succeeds).
+SUTIAO_COURT_DIRECTORY_SECONDS = float(os.environ.get("SUTIAO_COURT_DIRECTORY_SECONDS", "3600"))
 # Which answer period applies (kernel/rules.py): "securities" = 5 working days (notice §4(5)).
 SUTIAO_ANSWER_PERIOD = os.environ.get("SUTIAO_ANSWER_PERIOD", "securities")

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         peer = Peer.objects.get(name="court-platform")
         bureau = User.objects.get(username="bureau")
         today = timezone.localdate()
-        for court_id, name in demo.DIRECTORY_COURTS:
+        for court_id, name in demo.ROSTER_COURTS:
             CourtDirectory.objects.get_or_create(pk=court_id, defaults={"peer": peer, "name": name})
         index = 0
         for org_id, name, code in demo.ORGANISATIONS:
