@@ -48,6 +48,22 @@ def test_a_push_waits_for_the_court_and_a_confirmation_travels_back(push, staff,
         roster.confirm_proposal(staff, proposal)  # decided once
 
 
+def test_a_renewal_push_replaces_the_entry_it_renews(push, staff, court):
+    first = push()
+    old = roster.confirm_proposal(staff, RosterProposal.objects.get(pk=first.proposal_id))
+    renewal = push(org_id=first.org_id)
+    new = roster.confirm_proposal(staff, RosterProposal.objects.get(pk=renewal.proposal_id))
+    old.refresh_from_db()
+    assert old.removed_at is not None and old.removed_reason.startswith("续期")
+    assert list(selectors.roster_entries(court.pk)) == [new]
+    decision = OutboxMessage.objects.filter(type="ROSTER_DECISION").latest("occurred_at")
+    assert decision.payload["proposal_id"] == str(renewal.proposal_id)
+    assert decision.payload["supersedes"] == str(first.proposal_id)
+    first_decision = OutboxMessage.objects.filter(type="ROSTER_DECISION").earliest("occurred_at")
+    assert first_decision.payload["supersedes"] is None
+    assert RosterEvent.objects.filter(court=court, text__startswith="续期确认").exists()
+
+
 def test_a_rejection_needs_a_reason_and_carries_it(push, staff):
     proposal = RosterProposal.objects.get(pk=push().proposal_id)
     with pytest.raises(DomainError) as refused:

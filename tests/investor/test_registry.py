@@ -15,6 +15,7 @@ from registry_fixtures import decide, make_id_number, make_uscc, mediator_data, 
 from sutiao.accounts.models import Institution, InstitutionKind, Role
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.registry import Rejected
+from sutiao.docking.schemas import RosterDecisionPayload
 from sutiao.investor import registry
 from sutiao.investor import registry_selectors as selectors
 from sutiao.investor.models import (
@@ -395,6 +396,37 @@ def test_a_live_push_is_not_repeated_but_a_rejected_one_may_be(reg_bureau, reg_o
     decide(every)
     with pytest.raises(DomainError):  # already on every court's roster
         registry.propose_organisation(reg_bureau, reg_org, xicheng.pk)
+
+
+def test_a_confirmation_about_to_run_out_is_renewed_by_a_new_push(reg_bureau, reg_org, chaoyang):
+    """Within RENEWAL_WINDOW (90 days) of its end, or after it, a confirmation no longer blocks a push; the
+    court's confirmation of the renewal names the push it supersedes, which then ends."""
+    first = registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+    decide(first, valid_until=timezone.localdate() + dt.timedelta(days=91))
+    with pytest.raises(DomainError, match="90日内可再次推送续期"):
+        registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+    assert not RosterProposal.objects.get(pk=first.pk).renewable
+    RosterProposal.objects.filter(pk=first.pk).update(valid_until=timezone.localdate() + dt.timedelta(days=90))
+    assert RosterProposal.objects.get(pk=first.pk).renewable
+    renewal = registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+    today = timezone.localdate()
+    registry.record_roster_decision(
+        RosterDecisionPayload(
+            proposal_id=renewal.pk,
+            confirmed=True,
+            valid_from=today,
+            valid_until=today.replace(year=today.year + 3),
+            decided_by="北京市朝阳区人民法院 李法官",
+            decided_at=timezone.now(),
+            supersedes=first.pk,
+        ),
+        renewal.peer,
+    )
+    first.refresh_from_db()
+    renewal.refresh_from_db()
+    assert first.state == ProposalState.ENDED and first.ended_reason == "续期：由新的确认替代"
+    assert renewal.state == ProposalState.CONFIRMED
+    assert [p.pk for p in selectors.confirmed_courts(reg_org)] == [renewal.pk]
 
 
 def test_an_unknown_court_or_an_inactive_organisation_is_not_pushed(reg_bureau, reg_org, chaoyang):

@@ -211,9 +211,13 @@ def confirm_proposal(
         else active_entries(None).filter(court__isnull=True, organisation=proposal.organisation).exists()
     ):
         raise DomainError(gettext("调解员所属的调解组织尚未纳入本院特邀调解名册"))
+    renewed = _current_entry(proposal)
     now = timezone.now()
     proposal.state, proposal.decided_by, proposal.decided_at = ProposalState.CONFIRMED, actor, now
     proposal.save(update_fields=["state", "decided_by", "decided_at"])
+    if renewed is not None:
+        renewed.removed_at, renewed.removed_reason = now, f"续期：由有效期至{valid_until:%Y年%m月%d日}的新确认替代"
+        renewed.save(update_fields=["removed_at", "removed_reason"])
     entry = RosterEntry.objects.create(
         court_id=proposal.court_id,
         subject_kind=proposal.subject_kind,
@@ -225,11 +229,37 @@ def confirm_proposal(
         confirmed_by=actor,
         confirmed_at=now,
     )
-    _decide(actor, proposal, {"confirmed": True, "valid_from": valid_from, "valid_until": valid_until})
+    _decide(
+        actor,
+        proposal,
+        {
+            "confirmed": True,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+            "supersedes": renewed.proposal_id if renewed else None,
+        },
+    )
+    done = "续期确认" if renewed else "确认"
     _event(
-        proposal.court_id, actor.display_name, f"确认{subject}纳入特邀调解名册（有效期至{valid_until:%Y年%m月%d日}）"
+        proposal.court_id,
+        actor.display_name,
+        f"{done}{subject}纳入特邀调解名册（有效期至{valid_until:%Y年%m月%d日}）",
     )
     return entry
+
+
+def _current_entry(proposal: RosterProposal) -> RosterEntry | None:
+    """The entry a push renews: the same organisation (or mediator) on the same roster, neither removed nor
+    lapsed. The Bureau pushes again before an entry runs out; confirming replaces it, so the roster keeps one."""
+    entries = RosterEntry.objects.select_for_update(of=("self",)).filter(
+        court_id=proposal.court_id,
+        subject_kind=proposal.subject_kind,
+        removed_at__isnull=True,
+        valid_until__gte=today(),
+    )
+    if proposal.mediator_id:
+        return entries.filter(mediator_id=proposal.mediator_id).first()
+    return entries.filter(organisation_id=proposal.organisation_id).first()
 
 
 @transaction.atomic

@@ -182,6 +182,8 @@ class RosterProposedPayload(Strict):
 
 
 class RosterDecisionPayload(Strict):
+    """The court's decision on a push; a confirmation that renews an entry names the push it `supersedes`."""
+
     proposal_id: UUID
     confirmed: bool
     reason: Annotated[str, Field(max_length=2000)] = ""
@@ -189,6 +191,7 @@ class RosterDecisionPayload(Strict):
     valid_until: dt.date | None = None
     decided_by: ShortText
     decided_at: AwareDatetime
+    supersedes: UUID | None = None
 
     @model_validator(mode="after")
     def decision_is_complete(self):

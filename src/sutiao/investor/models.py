@@ -2,12 +2,16 @@
 their pushes to courts' invited rosters (§4(4)), and delegations received from courts, as the
 organisation works them."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
 from sutiao.docking.models import Peer
+from sutiao.kernel.calendar import china_date
 from sutiao.kernel.enums import DelegationKind, DisputeType, MediationOutcome
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.workflow import InvestorState
@@ -162,6 +166,11 @@ class ProposalState(models.TextChoices):
     ENDED = "ended", _("已移出名册")
 
 
+# A confirmation may be renewed by pushing again from this long before it runs out (the court's roster page
+# flags entries 30 days ahead; the Bureau needs time to push and the court to decide).
+RENEWAL_WINDOW = dt.timedelta(days=90)
+
+
 class RosterProposal(models.Model):
     """A push of an organisation or mediator to a court's invited roster (notice §4(4)) and what became
     of it. A confirmed one is the organisation's membership of that court's roster: delegations from
@@ -206,6 +215,15 @@ class RosterProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mediator or self.organisation} → {self.court_name}"
+
+    @property
+    def renewable(self) -> bool:
+        """Confirmed and within RENEWAL_WINDOW of its end, or past it: pushing again renews it."""
+        return (
+            self.state == ProposalState.CONFIRMED
+            and self.valid_until is not None
+            and self.valid_until <= china_date(timezone.now()) + RENEWAL_WINDOW
+        )
 
 
 class CourtDirectory(models.Model):

@@ -39,6 +39,7 @@ from sutiao.kernel.identifiers import mask_id_number, validate_resident_id, vali
 from sutiao.kernel.regions import valid_scope
 
 from .models import (
+    RENEWAL_WINDOW,
     CampaignConfirmation,
     CourtDirectory,
     MediationOrg,
@@ -642,6 +643,13 @@ def _live_for(proposals, court_id):
     return proposals.filter(state__in=LIVE).filter(Q(court_id=court_id) | Q(court_id__isnull=True))
 
 
+def _blocking(proposals, court_id):
+    """Pushes that make another push of the subject to that court pointless: one the court has yet to decide,
+    or a confirmation not yet within RENEWAL_WINDOW of running out (a push then renews it)."""
+    renew_from = china_date(timezone.now()) + RENEWAL_WINDOW
+    return _live_for(proposals, court_id).filter(Q(state=ProposalState.PENDING) | Q(valid_until__gt=renew_from))
+
+
 @transaction.atomic
 def propose_organisation(actor: User, org: MediationOrg, court_id, note: str = "") -> RosterProposal:
     """The Bureau pushes a qualifying organisation to one court, or (no court) to every court at once: the
@@ -653,8 +661,10 @@ def propose_organisation(actor: User, org: MediationOrg, court_id, note: str = "
         raise DomainError(gettext("该调解组织目前状态为%(s)s，不能推送") % {"s": gettext(org.get_status_display())})
     court = _court(court_id)
     proposals = RosterProposal.objects.filter(organisation=org.institution, subject_kind=SubjectKind.ORGANISATION)
-    if _live_for(proposals, court_id).exists():
-        raise DomainError(gettext("该调解组织已推送至该法院（或已在共同认定名册中），无需重复推送"))
+    if _blocking(proposals, court_id).exists():
+        raise DomainError(
+            gettext("该调解组织已推送至该法院（或已在共同认定名册中），无需重复推送；有效期届满前90日内可再次推送续期")
+        )
     return _propose(actor, org, None, court, note)
 
 
@@ -680,8 +690,8 @@ def propose_mediator(actor: User, mediator: Mediator, court_id, note: str = "") 
     )
     if not org_on_roster.exists():
         raise DomainError(gettext("所属调解组织尚未纳入该法院特邀调解名册，请先由投资者保护局推送调解组织"))
-    if _live_for(RosterProposal.objects.filter(mediator=mediator), court_id).exists():
-        raise DomainError(gettext("该调解员已推送至该法院，无需重复推送"))
+    if _blocking(RosterProposal.objects.filter(mediator=mediator), court_id).exists():
+        raise DomainError(gettext("该调解员已推送至该法院，无需重复推送；有效期届满前90日内可再次推送续期"))
     return _propose(actor, org, mediator, court, note)
 
 
@@ -734,6 +744,10 @@ def record_roster_decision(payload: RosterDecisionPayload, peer: Peer) -> Roster
     proposal.decided_at, proposal.decided_by, proposal.reason = payload.decided_at, payload.decided_by, payload.reason
     proposal.valid_from, proposal.valid_until = payload.valid_from, payload.valid_until
     proposal.save()
+    if payload.confirmed and payload.supersedes:
+        RosterProposal.objects.filter(pk=payload.supersedes, peer=peer, state=ProposalState.CONFIRMED).update(
+            state=ProposalState.ENDED, ended_at=payload.decided_at, ended_reason="续期：由新的确认替代"
+        )
     return proposal
 
 
