@@ -218,17 +218,7 @@ def confirm_proposal(
     if renewed is not None:
         renewed.removed_at, renewed.removed_reason = now, f"续期：由有效期至{valid_until:%Y年%m月%d日}的新确认替代"
         renewed.save(update_fields=["removed_at", "removed_reason"])
-    entry = RosterEntry.objects.create(
-        court_id=proposal.court_id,
-        subject_kind=proposal.subject_kind,
-        organisation=proposal.organisation,
-        mediator=proposal.mediator,
-        proposal=proposal,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        confirmed_by=actor,
-        confirmed_at=now,
-    )
+    entry = _enter(proposal, valid_from, valid_until, actor, now)
     _decide(
         actor,
         proposal,
@@ -246,6 +236,21 @@ def confirm_proposal(
         f"{done}{subject}纳入特邀调解名册（有效期至{valid_until:%Y年%m月%d日}）",
     )
     return entry
+
+
+def _enter(proposal: RosterProposal, valid_from: dt.date, valid_until: dt.date, actor: User, now) -> RosterEntry:
+    """The confirmed proposal's subject on the court's roster, for the period."""
+    return RosterEntry.objects.create(
+        court_id=proposal.court_id,
+        subject_kind=proposal.subject_kind,
+        organisation=proposal.organisation,
+        mediator=proposal.mediator,
+        proposal=proposal,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        confirmed_by=actor,
+        confirmed_at=now,
+    )
 
 
 def _current_entry(proposal: RosterProposal) -> RosterEntry | None:
@@ -368,17 +373,7 @@ def adopt_entry(
         decided_at=now,
         adopted_from=source,
     )
-    entry = RosterEntry.objects.create(
-        court=court,
-        subject_kind=source.subject_kind,
-        organisation=source.organisation,
-        mediator=source.mediator,
-        proposal=proposal,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        confirmed_by=actor,
-        confirmed_at=now,
-    )
+    entry = _enter(proposal, valid_from, valid_until, actor, now)
     outbox.send(
         source.organisation.peer,
         "ROSTER_ADOPTED",
