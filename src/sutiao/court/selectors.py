@@ -201,7 +201,7 @@ CERTIFICATE_SALT = "sutiao.court.roster-certificate"
 def certificate_number(entry: RosterEntry) -> str:
     """The certificate's number (特邀调解规定 Art. 5: the court issues one to every entry of its roster)."""
     code = entry.court.short_code if entry.court_id else "最高法"
-    return f"（{entry.confirmed_at.year}）{code}特邀证第{entry.pk:05d}号"
+    return f"（{china_date(entry.confirmed_at).year}）{code}特邀证第{entry.pk:05d}号"
 
 
 def certificate_code(entry: RosterEntry) -> str:
