@@ -8,7 +8,7 @@ from uuid import UUID
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from ninja import Schema
+from ninja import Schema, Status
 from pydantic import Field
 
 from sutiao.accounts.api import make_api, responses
@@ -169,7 +169,7 @@ def register_case(request, data: CaseIn):
         parties=[services.PartyInput(**p.model_dump()) for p in data.parties],
         claims=[services.ClaimInput(**c.model_dump()) for c in data.claims],
     )
-    return 201, _out(selectors.case_for(request.auth, case.pk))
+    return Status(201, _out(selectors.case_for(request.auth, case.pk)))
 
 
 @api.get("/cases/{case_id}", response=responses(200, CaseOut), summary="案件详情")
