@@ -177,6 +177,13 @@ def published_roster(court_id):
 COURT_ORDER = ["supreme_court", "high_court", "intermediate_court", "basic_court"]
 
 
+def court_by_id(court_id) -> Institution:
+    court = Institution.objects.filter(pk=court_id, kind__in=COURT_ORDER).first()
+    if court is None:
+        raise Http404("没有这个法院")
+    return court
+
+
 def courts_publishing():
     """Every court on this platform, highest first, each with how many organisations and mediators its
     roster has now (the jointly recognised list counts for every court)."""

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sutiao.accounts.models import Institution
 from sutiao.kernel.enums import CaseStage
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import COURT, CourtEvent, CourtState, back_to_court_event
@@ -371,11 +370,7 @@ def remove_entry(request, entry_id):
 def public_roster(request, court_id=None):
     """The invited rosters as courts publish them, for parties to look up and choose from without signing in
     (特邀调解规定 Art. 8). Identity numbers are not shown at all here, not even masked."""
-    court = None
-    if court_id is not None:
-        court = Institution.objects.filter(pk=court_id, kind__in=selectors.COURT_ORDER).first()
-        if court is None:
-            raise Http404("没有这个法院")
+    court = selectors.court_by_id(court_id) if court_id else None
     entries = list(selectors.published_roster(court.pk)) if court else []
     return render(
         request,
