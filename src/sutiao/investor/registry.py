@@ -305,15 +305,24 @@ def actor_name(actor: User) -> str:
     return f"{actor.institution or ''} {actor.display_name}".strip()
 
 
-def _version(kind: str, subject, actor, summary: str, changes: dict) -> None:
+def _version(subject, actor, summary: str, changes: dict) -> None:
+    """Record the subject's current version in its history."""
     RegistryChange.objects.create(
-        subject_kind=kind,
+        subject_kind=SubjectKind.MEDIATOR if isinstance(subject, Mediator) else SubjectKind.ORGANISATION,
         subject_id=subject.pk,
         version=subject.version,
         actor=actor if isinstance(actor, str) else actor_name(actor),
         summary=summary[:200],
         changes=changes,
     )
+
+
+def _next_version(subject, actor, summary: str, changes: dict | None = None) -> None:
+    """The subject's next version: with `changes` (already set on it) it is saved whole; without, it is an
+    event of its history (a push, a court's decision) and only the version moves."""
+    subject.version += 1
+    subject.save(update_fields=None if changes else ["version", "updated_at"])
+    _version(subject, actor, summary, changes or {})
 
 
 # --- cards: what travels to the courts ---
@@ -390,7 +399,7 @@ def register_organisation(actor: User, data: OrgData) -> MediationOrg:
             org = MediationOrg.objects.create(institution=institution, **_org_fields(data))
     except IntegrityError as e:  # the same code registered at the same moment
         raise DomainError(gettext("统一社会信用代码 %(uscc)s 已登记") % {"uscc": data.uscc}, field="uscc") from e
-    _version(SubjectKind.ORGANISATION, org, actor, "登记", _diff({}, org_snapshot(org)))
+    _version(org, actor, "登记", _diff({}, org_snapshot(org)))
     return org
 
 
@@ -433,11 +442,21 @@ def update_organisation(actor: User, org: MediationOrg, data: OrgData) -> Mediat
     changes = _diff(before, org_snapshot(org))
     if not changes:
         return org
-    org.version += 1
-    org.save()
-    _version(SubjectKind.ORGANISATION, org, actor, "更新信息", changes)
+    _next_version(org, actor, "更新信息", changes)
     _tell_courts(org, None, "登记信息更新")
     return org
+
+
+def _status_reason(current: str, status: str, reason: str, reason_missing: str) -> str:
+    """The reason, stripped, once `status` is a change the registry can make (leaving active needs one)."""
+    reason = reason.strip()
+    if status not in RegistryStatus.values:
+        raise DomainError(gettext("未知的状态"), field="status")
+    if status != RegistryStatus.ACTIVE and not reason:
+        raise DomainError(reason_missing, field="reason")
+    if status == current:
+        raise DomainError(gettext("状态未变化"), field="status")
+    return reason
 
 
 @transaction.atomic
@@ -446,19 +465,11 @@ def set_organisation_status(actor: User, org: MediationOrg, status: str, reason:
     roster it is on, with its mediators, and each court is told; reinstated, it must be pushed again."""
     org = _locked_org(org)
     ensure_oversees(actor, org.institution)
-    reason = reason.strip()
-    if status not in RegistryStatus.values:
-        raise DomainError(gettext("未知的状态"), field="status")
-    if status != RegistryStatus.ACTIVE and not reason:
-        raise DomainError(gettext("暂停或退出须写明原因"), field="reason")
-    if status == org.status:
-        raise DomainError(gettext("状态未变化"), field="status")
+    reason = _status_reason(org.status, status, reason, gettext("暂停或退出须写明原因"))
     before = org_snapshot(org)
     org.status, org.status_reason = status, reason
-    org.version += 1
-    org.save()
     label = _record_label(RegistryStatus(status))
-    _version(SubjectKind.ORGANISATION, org, actor, f"状态变更为{label}", _diff(before, org_snapshot(org)))
+    _next_version(org, actor, f"状态变更为{label}", _diff(before, org_snapshot(org)))
     _tell_courts(org, None, reason or label)
     if status != RegistryStatus.ACTIVE:
         _end_proposals(RosterProposal.objects.filter(organisation=org.institution), f"调解组织{label}：{reason}")
@@ -494,7 +505,7 @@ def register_mediator(actor: User, organisation: Institution, data: MediatorData
             mediator.save(force_insert=True)
     except IntegrityError as e:  # the same number registered at the same moment elsewhere
         raise DomainError(gettext("该公民身份号码已登记"), field="id_number") from e
-    _version(SubjectKind.MEDIATOR, mediator, actor, "登记", _diff({}, mediator_snapshot(mediator)))
+    _version(mediator, actor, "登记", _diff({}, mediator_snapshot(mediator)))
     return mediator
 
 
@@ -536,10 +547,7 @@ def update_mediator(actor: User, mediator: Mediator, data: MediatorData) -> Medi
         changes["id_number_masked"] = [before["id_number_masked"], mediator.id_number_masked]
     if not changes:
         return mediator
-    mediator.version += 1
-    mediator.save()
-    summary = "更新信息（更正公民身份号码）" if number_corrected else "更新信息"
-    _version(SubjectKind.MEDIATOR, mediator, actor, summary, changes)
+    _next_version(mediator, actor, "更新信息（更正公民身份号码）" if number_corrected else "更新信息", changes)
     _tell_courts(mediator.organisation.registry, mediator, "登记信息更新")
     return mediator
 
@@ -549,19 +557,11 @@ def set_mediator_status(actor: User, mediator: Mediator, status: str, reason: st
     """A mediator leaves, is suspended or reinstated; off every roster when not active, courts told."""
     mediator = _locked_mediator(mediator)
     ensure_can_edit(actor, mediator.organisation)
-    reason = reason.strip()
-    if status not in RegistryStatus.values:
-        raise DomainError(gettext("未知的状态"), field="status")
-    if status != RegistryStatus.ACTIVE and not reason:
-        raise DomainError(gettext("暂停或离任须写明原因"), field="reason")
-    if status == mediator.status:
-        raise DomainError(gettext("状态未变化"), field="status")
+    reason = _status_reason(mediator.status, status, reason, gettext("暂停或离任须写明原因"))
     before = mediator_snapshot(mediator)
     mediator.status, mediator.status_reason = status, reason
-    mediator.version += 1
-    mediator.save()
     label = _record_label(RegistryStatus(status))
-    _version(SubjectKind.MEDIATOR, mediator, actor, f"状态变更为{label}", _diff(before, mediator_snapshot(mediator)))
+    _next_version(mediator, actor, f"状态变更为{label}", _diff(before, mediator_snapshot(mediator)))
     _tell_courts(mediator.organisation.registry, mediator, reason or label)
     if status != RegistryStatus.ACTIVE:
         _end_proposals(RosterProposal.objects.filter(mediator=mediator), f"调解员{label}：{reason}")
@@ -593,9 +593,7 @@ def confirm_information(actor: User, org: MediationOrg, campaign: UpdateCampaign
     if not created:
         raise DomainError(gettext("本组织已确认过该次信息更新"))
     org = _locked_org(org)
-    org.version += 1
-    org.save(update_fields=["version", "updated_at"])
-    _version(SubjectKind.ORGANISATION, org, actor, f"确认信息（{campaign.title}）", {})
+    _next_version(org, actor, f"确认信息（{campaign.title}）")
     return confirmation
 
 
@@ -697,9 +695,7 @@ def propose_mediator(actor: User, mediator: Mediator, court_id, note: str = "") 
 
 def _propose(actor, org, mediator, court, note) -> RosterProposal:
     # The push is a version of the subject's record (its history shows it); the card sent carries it.
-    subject = mediator or org
-    subject.version += 1
-    subject.save(update_fields=["version", "updated_at"])
+    _next_version(mediator or org, actor, f"推送至{court.name if court else EVERY_COURT}")
     proposal = RosterProposal.objects.create(
         peer=_court_peer(court),
         subject_kind=SubjectKind.MEDIATOR if mediator else SubjectKind.ORGANISATION,
@@ -726,8 +722,6 @@ def _propose(actor, org, mediator, court, note) -> RosterProposal:
             note=proposal.note,
         ),
     )
-    kind = SubjectKind.MEDIATOR if mediator else SubjectKind.ORGANISATION
-    _version(kind, subject, actor, f"推送至{proposal.court_name}", {})
     return proposal
 
 
@@ -768,11 +762,7 @@ def record_roster_removal(payload: RosterRemovedPayload, peer: Peer) -> RosterPr
     proposal.state, proposal.ended_at = ProposalState.ENDED, payload.removed_at
     proposal.ended_reason = f"{proposal.court_name}移出名册：{payload.reason}"[:500]
     proposal.save(update_fields=["state", "ended_at", "ended_reason"])
-    subject = proposal.mediator or proposal.organisation.registry
-    kind = SubjectKind.MEDIATOR if proposal.mediator_id else SubjectKind.ORGANISATION
-    subject.version += 1
-    subject.save(update_fields=["version", "updated_at"])
-    _version(kind, subject, payload.removed_by, proposal.ended_reason, {})
+    _next_version(proposal.mediator or proposal.organisation.registry, payload.removed_by, proposal.ended_reason)
     return proposal
 
 
@@ -813,14 +803,10 @@ def record_roster_adoption(payload: RosterAdoptedPayload, peer: Peer) -> RosterP
         ended_reason="" if active else "登记状态已变更，未纳入名册",
         adopted_from=source,
     )
-    subject.version += 1
-    subject.save(update_fields=["version", "updated_at"])
-    _version(
-        source.subject_kind,
+    _next_version(
         subject,
         payload.decided_by,
         f"{payload.court_name}沿用{source.court_name}名册，确认为本院特邀（有效期至{payload.valid_until:%Y年%m月%d日}）",
-        {},
     )
     return adoption
 
