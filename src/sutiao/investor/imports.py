@@ -32,7 +32,6 @@ from .registry import (
     SUPERVISING_KINDS,
     MediatorData,
     OrgData,
-    _diff,
     _mediator_fields,
     _org_fields,
     clean_mediator,
@@ -40,8 +39,7 @@ from .registry import (
     ensure_can_edit,
     id_number_digest,
     is_bureau,
-    mediator_snapshot,
-    org_snapshot,
+    registration_change,
 )
 
 log = logging.getLogger("sutiao.imports")
@@ -752,20 +750,7 @@ class OrgChecker(RowChecker):
             institution.parent = parents[data.supervisor_id]
             orgs.append(MediationOrg(institution=institution, **_org_fields(data)))
         MediationOrg.objects.bulk_create(orgs, batch_size=500)
-        RegistryChange.objects.bulk_create(
-            [
-                RegistryChange(
-                    subject_kind=SubjectKind.ORGANISATION,
-                    subject_id=org.pk,
-                    version=1,
-                    actor=actor,
-                    summary=summary,
-                    changes=_diff({}, org_snapshot(org)),
-                )
-                for org in orgs
-            ],
-            batch_size=500,
-        )
+        RegistryChange.objects.bulk_create([registration_change(o, actor, summary) for o in orgs], batch_size=500)
 
 
 class MediatorChecker(RowChecker):
@@ -823,20 +808,7 @@ class MediatorChecker(RowChecker):
     def write(self, job: ImportJob, actor: str, summary: str) -> None:
         mediators = [Mediator(organisation_id=job.organisation_id, **_mediator_fields(d)) for d in self.valid]
         Mediator.objects.bulk_create(mediators, batch_size=500)
-        RegistryChange.objects.bulk_create(
-            [
-                RegistryChange(
-                    subject_kind=SubjectKind.MEDIATOR,
-                    subject_id=m.pk,
-                    version=1,
-                    actor=actor,
-                    summary=summary,
-                    changes=_diff({}, mediator_snapshot(m)),
-                )
-                for m in mediators
-            ],
-            batch_size=500,
-        )
+        RegistryChange.objects.bulk_create([registration_change(m, actor, summary) for m in mediators], batch_size=500)
 
 
 def _positive_int(raw) -> int | None:

@@ -17,11 +17,10 @@ from sutiao.investor.models import (
     MediationOrg,
     Mediator,
     ProposalState,
-    RegistryChange,
     RosterProposal,
     SubjectKind,
 )
-from sutiao.investor.registry import _encrypt, id_number_digest, mediator_snapshot, org_snapshot
+from sutiao.investor.registry import _encrypt, id_number_digest, registration_change
 from sutiao.kernel.identifiers import mask_id_number
 
 
@@ -51,14 +50,7 @@ class Command(BaseCommand):
                 contact_name=f"{name[:2]}联系人",
                 contact_phone="010-66000000",
             )
-            RegistryChange.objects.create(
-                subject_kind=SubjectKind.ORGANISATION,
-                subject_id=org.pk,
-                version=1,
-                actor="演示数据",
-                summary="登记",
-                changes={k: [None, v] for k, v in org_snapshot(org).items()},
-            )
+            registration_change(org, "演示数据").save()
             for number in (1, 2):
                 number_text = demo.mediator_id_number(index)
                 index += 1
@@ -75,14 +67,7 @@ class Command(BaseCommand):
                     qualifications=["lawyer", "securities"] if number == 1 else ["retired_judge"],
                     training_hours=Decimal("40.0"),
                 )
-                RegistryChange.objects.create(
-                    subject_kind=SubjectKind.MEDIATOR,
-                    subject_id=mediator.pk,
-                    version=1,
-                    actor="演示数据",
-                    summary="登记",
-                    changes={k: [None, v] for k, v in mediator_snapshot(mediator).items()},
-                )
+                registration_change(mediator, "演示数据").save()
             for court_id, court_name in demo.ROSTER_COURTS:
                 RosterProposal.objects.create(
                     id=demo.roster_proposal_id(org_id, court_id),
