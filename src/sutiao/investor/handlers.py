@@ -17,22 +17,20 @@ registry.handles("DELEGATE")(services.receive_delegations)
 registry.on_parked("ROSTER_PROPOSED")(roster.record_pushes_refused)
 
 
-@registry.handles("ROSTER_REMOVED")
-def roster_removals(items):
-    for message, payload in items:
-        roster.record_roster_removal(payload, message.peer)
+def _each_from_its_peer(record):
+    """A handler applying `record(payload, peer)` to each message: the court platform that sent it is the only
+    one whose pushes it may decide."""
+
+    def handle(items):
+        for message, payload in items:
+            record(payload, message.peer)
+
+    return handle
 
 
-@registry.handles("ROSTER_DECISION")
-def roster_decisions(items):
-    for message, payload in items:
-        roster.record_roster_decision(payload, message.peer)
-
-
-@registry.handles("ROSTER_ADOPTED")
-def roster_adoptions(items):
-    for message, payload in items:
-        roster.record_roster_adoption(payload, message.peer)
+registry.handles("ROSTER_DECISION")(_each_from_its_peer(roster.record_roster_decision))
+registry.handles("ROSTER_REMOVED")(_each_from_its_peer(roster.record_roster_removal))
+registry.handles("ROSTER_ADOPTED")(_each_from_its_peer(roster.record_roster_adoption))
 
 
 @registry.handles("DELEGATION_WITHDRAWN")

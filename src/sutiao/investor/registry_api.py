@@ -201,7 +201,7 @@ def _organisation(org: MediationOrg) -> dict:
 
 
 def _organisation_detail(org: MediationOrg) -> dict:
-    proposals = selectors.proposals_of(org).select_related("organisation", "proposed_by__institution")
+    proposals = selectors.proposals_of(org).select_related("organisation")
     return {**_organisation(org), "proposals": [_proposal(p) for p in proposals]}
 
 
@@ -356,7 +356,7 @@ def create_proposal(request, data: ProposalIn):
     summary="名册推送及法院确认情况（可按状态筛选）",
 )
 def list_proposals(request, state: ProposalState | None = None):
-    qs = selectors.proposals_for(request.auth).select_related("proposed_by__institution")
+    qs = selectors.proposals_for(request.auth)
     if state:
         qs = qs.filter(state=state)
     return [_proposal(p) for p in qs[:1000]]

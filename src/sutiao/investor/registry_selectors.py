@@ -75,12 +75,12 @@ def mediators_of(org: MediationOrg):
 
 
 def proposals_for(user: User):
-    qs = RosterProposal.objects.select_related("organisation", "mediator", "proposed_by")
+    qs = RosterProposal.objects.select_related("organisation", "mediator", "proposed_by__institution")
     return qs.filter(organisation_id__in=organisations_for(user).values("pk"))
 
 
 def proposals_of(org: MediationOrg):
-    return RosterProposal.objects.filter(organisation_id=org.pk).select_related("mediator", "proposed_by")
+    return RosterProposal.objects.filter(organisation_id=org.pk).select_related("mediator", "proposed_by__institution")
 
 
 def filter_organisations(qs, status: str = "", supervisor=None, text: str = ""):
