@@ -274,7 +274,6 @@ def roster(request, confirm_forms=None, reason_forms=None, adopt_forms=None):
                 )
                 for p in pending
             ],
-            "higher_courts": selectors.higher_courts(request.user.institution),
             "adoptable": [
                 (e, adopt_forms.get(e.pk) or AdoptEntryForm(prefix=f"a{e.pk}"))
                 for e in selectors.adoptable_entries(request.user.institution)
