@@ -67,9 +67,11 @@ INSTALLED_APPS = [
     "sutiao.accounts",
     "sutiao.docking",
     "sutiao.workdays",
+    "sutiao.audit",
 ]
 
 MIDDLEWARE = [
+    "sutiao.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

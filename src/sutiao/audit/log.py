@@ -1,0 +1,72 @@
+"""Writing the audit log. Every action calls `record` (or `record_many` for a bulk action) inside its own
+transaction, so the record commits or rolls back with the change it describes (DESIGN.md §3); so do the
+effects of incoming docking messages (actor = the peer) and sensitive reads (an identity number shown
+unmasked, a document downloaded, a list exported)."""
+
+import contextvars
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .chain import link, plain
+from .models import AuditHead, AuditRecord
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("sutiao_request_id", default="")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record to write: what happened to which object (model instance or None), in which case."""
+
+    action: str
+    obj: object = None
+    case: object = None
+    before: dict | None = None
+    after: dict | None = None
+
+
+def _actor_fields(actor) -> tuple[str, str, str]:
+    """(name, id, role) of a user, or of a system actor given as a string (e.g. the peer platform's id)."""
+    if isinstance(actor, str):
+        return actor, "", "system"
+    return str(actor), str(actor.pk), getattr(actor, "role", "") or ""
+
+
+def record(actor, action: str, obj=None, *, case=None, before: dict | None = None, after: dict | None = None):
+    """Append one record; must run inside the caller's transaction."""
+    return record_many(actor, [Entry(action, obj, case, before, after)])[0]
+
+
+def record_many(actor, entries: list[Entry], at: dt.datetime | None = None) -> list[AuditRecord]:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the action's transaction")
+    if not entries:
+        return []
+    name, actor_id, role = _actor_fields(actor)
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    at = at or timezone.now()
+    rows = []
+    for entry in entries:
+        obj = entry.obj
+        fields = {
+            "seq": head.seq + 1,
+            "at": at,
+            "actor": name,
+            "actor_id": actor_id,
+            "role": role,
+            "action": entry.action,
+            "object_type": obj._meta.label if obj is not None else "",
+            "object_id": str(obj.pk) if obj is not None else "",
+            "case": str(getattr(entry.case, "pk", entry.case) or ""),
+            "before": plain(entry.before),
+            "after": plain(entry.after),
+            "request_id": request_id.get(),
+        }
+        digest = link(head.hash, fields)
+        rows.append(AuditRecord(prev_hash=head.hash, hash=digest, **fields))
+        head.seq, head.hash = fields["seq"], digest
+    AuditRecord.objects.bulk_create(rows, batch_size=1000)
+    head.save(update_fields=["seq", "hash"])
+    return rows
