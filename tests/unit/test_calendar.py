@@ -71,3 +71,10 @@ def test_period_ends_at_midnight_china_time():
     assert not deadline.is_overdue(dt.datetime(2026, 10, 13, 23, 59, 59, tzinfo=CHINA))
     assert deadline.is_overdue(dt.datetime(2026, 10, 14, 0, 0, tzinfo=CHINA))
     assert deadline.is_overdue(dt.datetime(2026, 10, 13, 16, 0, tzinfo=dt.UTC))  # = 10-14 00:00 in Beijing
+
+
+def test_default_validity_of_an_entry_confirmed_on_29_february_ends_on_28_february():
+    from sutiao.kernel.rules import default_validity
+
+    assert default_validity(dt.date(2028, 2, 29)) == dt.date(2031, 2, 28)
+    assert default_validity(dt.date(2026, 12, 1)) == dt.date(2029, 12, 1)

@@ -120,6 +120,20 @@ def china_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(CHINA).date()
 
 
+def china_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in China, the one date every deadline and validity is judged by."""
+    return china_date(now or dt.datetime.now(CHINA))
+
+
+def add_years(start: dt.date, years: int) -> dt.date:
+    """The same day `years` later; a period counted in years that starts on 29 February ends on the last day
+    of February (《民法典》Art. 202: 没有对应日的，月末日为期间的最后一日)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return start.replace(year=start.year + years, day=28)
+
+
 def cn_date(day: dt.date) -> str:
     """Dates as pages and documents print them: 2026年11月28日 (DESIGN.md §9)."""
     return f"{day.year}年{day.month}月{day.day}日"

@@ -1,6 +1,8 @@
 """Periods the software enforces, each with its source (../shared/docs/LEGAL-RULES.md)."""
 
-from .calendar import PeriodRule
+import datetime as dt
+
+from .calendar import PeriodRule, add_years
 from .enums import DelegationKind
 
 # L4: an organisation answers a delegation within 5 working days for securities and futures disputes
@@ -22,3 +24,12 @@ MEDIATION_PERIOD = {
 # receiving the application (《人民法院在线调解规则》Art. 10).
 JOINT_CHOICE_PERIOD = PeriodRule("L3", 2, True, "《人民法院在线调解规则》第十条第二款")
 APPOINTMENT_PERIOD = PeriodRule("L3", 3, True, "《人民法院在线调解规则》第十条第三款")
+
+# A roster entry is confirmed for three years unless the court sets another period (the platforms' policy
+# for 特邀调解名册 validity; the court may choose any period when it confirms).
+ROSTER_VALIDITY_YEARS = 3
+
+
+def default_validity(start: dt.date) -> dt.date:
+    """The last day of a roster entry confirmed on `start` when the court names no end (《民法典》Art. 202)."""
+    return add_years(start, ROSTER_VALIDITY_YEARS)
