@@ -10,6 +10,7 @@ from django.utils import timezone
 from sutiao.accounts.models import Institution, InstitutionKind
 from sutiao.court import selectors
 from sutiao.court.models import Mediator, Organisation
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.ids import new_id
 
 
@@ -43,7 +44,7 @@ def test_anyone_reads_a_courts_roster_without_identity_numbers(client, court, ot
     )
     expired = _organisation(investor, "已到期调解中心")
     entry = put_on_roster(court, expired, staff)
-    entry.__class__.objects.filter(pk=entry.pk).update(valid_until=selectors.today() - dt.timedelta(days=1))
+    entry.__class__.objects.filter(pk=entry.pk).update(valid_until=china_today() - dt.timedelta(days=1))
     suspended = _organisation(investor, "暂停调解中心", active=False)
     put_on_roster(court, suspended, staff)
 
@@ -98,7 +99,7 @@ def test_a_certificate_prints_with_a_code_anyone_can_verify(client, court, staff
     entry.__class__.objects.filter(pk=entry.pk).update(removed_at=timezone.now(), removed_reason="投诉属实")
     assert 'data-status="removed"' in client.get(f"/public/certificates/{code}/").content.decode()
     entry.__class__.objects.filter(pk=entry.pk).update(
-        removed_at=None, valid_until=selectors.today() - dt.timedelta(days=1)
+        removed_at=None, valid_until=china_today() - dt.timedelta(days=1)
     )
     assert 'data-status="expired"' in client.get(f"/public/certificates/{code}/").content.decode()
 
