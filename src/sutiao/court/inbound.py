@@ -170,7 +170,7 @@ def on_mediator_assigned(items) -> None:
     another, it says why (《人民法院在线调解规则》Art. 10 ¶2): the case page shows it."""
     for message, payload in items:
         delegation = _delegation_for_update(payload.delegation_id)
-        reason = getattr(payload, "choice_declined_reason", "").strip()
+        reason = payload.choice_declined_reason.strip()
         before = {"mediator": delegation.mediator_name, "choice_declined_reason": delegation.choice_declined_reason}
         delegation.mediator_name, delegation.mediator_assigned_at = payload.mediator_name, payload.assigned_at
         delegation.choice_declined_reason = reason
