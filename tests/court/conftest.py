@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from court_roster_setup import card, mediator_card, put_on_roster
+from court_roster_setup import card, mediator_card, put_on_roster_bypassing_actions
 from django.utils import timezone
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
@@ -82,7 +82,7 @@ def organisation(investor, court, staff):
         capacity=100,
         registry_version=1,
     )
-    put_on_roster(court, org, staff)
+    put_on_roster_bypassing_actions(court, org, staff)
     return org
 
 

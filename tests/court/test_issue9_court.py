@@ -50,10 +50,10 @@ def test_L3_the_parties_chosen_mediator_travels_and_a_declined_choice_shows_why(
 ):
     """《人民法院在线调解规则》Art. 10 ¶2 (L3): the mediator the parties chose binds the organisation; when it
     assigns another it says why, and the court's case page shows it."""
-    from court_roster_setup import put_on_roster
+    from court_roster_setup import put_on_roster_bypassing_actions
 
     mediator = Mediator.objects.create(id=new_id(), organisation=organisation, name="黄调解", registry_version=1)
-    put_on_roster(court, organisation, staff, mediator=mediator)
+    put_on_roster_bypassing_actions(court, organisation, staff, mediator=mediator)
     cases.record_joint_choice(staff, consented_case, organisation, mediator)
     delegation = delegation_actions.delegate_case(staff, consented_case, organisation)
     assert OutboxMessage.objects.get(type="DELEGATE").payload["mediator_id"] == str(mediator.pk)

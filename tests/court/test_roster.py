@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from court_roster_setup import card, put_on_roster
+from court_roster_setup import card, put_on_roster_bypassing_actions
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -149,7 +149,7 @@ def test_delegation_only_to_the_roster(staff, consented_case, organisation, inve
 
 def test_the_parties_joint_choice_binds_the_delegation(staff, consented_case, organisation, investor, court):
     other = Organisation.objects.create(id=new_id(), peer=investor.peer, name="北京证券期货纠纷调解中心", capacity=10)
-    put_on_roster(court, other, staff)
+    put_on_roster_bypassing_actions(court, other, staff)
     cases.record_joint_choice(staff, consented_case, organisation)
     with pytest.raises(DomainError) as refused:
         delegation_actions.delegate_case(staff, consented_case, other)
@@ -163,7 +163,7 @@ def test_a_chosen_mediator_travels_with_the_delegation(staff, consented_case, or
     mediator = Mediator.objects.create(id=new_id(), organisation=organisation, name="黄调解")
     with pytest.raises(DomainError):  # not on the roster yet
         cases.record_joint_choice(staff, consented_case, organisation, mediator)
-    put_on_roster(court, organisation, staff, mediator=mediator)
+    put_on_roster_bypassing_actions(court, organisation, staff, mediator=mediator)
     cases.record_joint_choice(staff, consented_case, organisation, mediator)
     delegation_actions.delegate_case(staff, consented_case, organisation)
     assert OutboxMessage.objects.get(type="DELEGATE").payload["mediator_id"] == str(mediator.pk)
@@ -212,7 +212,7 @@ def test_recommendations_rank_the_roster_with_their_reasons(staff, consented_cas
         dispute_types=["brokerage_contract"],
         capacity=10,
     )
-    put_on_roster(court, narrow, staff)
+    put_on_roster_bypassing_actions(court, narrow, staff)
     Organisation.objects.create(id=new_id(), peer=investor.peer, name="未入册", scope=["全国"], capacity=10)
     ranked = selectors.recommendations(Case.objects.select_related("court").get(pk=consented_case.pk))
     assert [r.name for r in ranked] == ["中证资本市场法律服务中心", "广东证券纠纷调解中心"]

@@ -160,3 +160,13 @@ def test_many_cases_are_delegated_all_or_none(staff, new_case, consented_case, o
     assert set(Case.objects.filter(pk__in=[c.pk for c in ready]).values_list("state", flat=True)) == {
         CourtState.DELEGATED
     }
+
+
+def test_L21_no_automatic_withdrawal_on_a_provisional_deadline(delegated):
+    """L21: a deadline in a year whose arrangement is unknown is provisional; the overdue scan leaves it."""
+    _received([_receipt(delegated, dt.datetime(2026, 12, 28, 9, tzinfo=CHINA))])
+    delegated.refresh_from_db()
+    assert delegated.answer_due_provisional
+    assert delegation_actions.flag_overdue_answers(dt.datetime(2027, 1, 20, tzinfo=CHINA)) == 0
+    delegated.refresh_from_db()
+    assert delegated.state == DelegationState.RECEIVED

@@ -92,7 +92,8 @@ def work_queue(user):
         .order_by("rank", "registered_at")
     )
     waiting_answer = (
-        Delegation.objects.filter(case__court_id=user.institution_id, case__state=CourtState.DELEGATED)
+        Delegation.objects.answerable()
+        .filter(case__court_id=user.institution_id)
         .select_related("case", "organisation")
         .order_by("answer_due", "sent_at")
     )

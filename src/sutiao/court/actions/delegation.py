@@ -224,7 +224,8 @@ def recall_delegation(actor: User, case: Case, reason: str) -> Delegation:
 @transaction.atomic
 def flag_overdue_answers(now: dt.datetime | None = None) -> int:
     """Scheduled: a delegation unanswered when its period has ended (24:00 of the last day) goes back to
-    staff for re-delegation or filing (notice 四（五）; 《人民法院在线调解规则》Art. 12; LEGAL-RULES L4)."""
+    staff for re-delegation or filing (notice 四（五）; 《人民法院在线调解规则》Art. 12; LEGAL-RULES L4), unless
+    that deadline is provisional (L21)."""
     now = now or timezone.now()
     flagged = 0
     cal = calendar()
@@ -232,6 +233,9 @@ def flag_overdue_answers(now: dt.datetime | None = None) -> int:
         Delegation.objects.select_for_update()
         .select_related("case", "organisation")
         .filter(state=DelegationState.RECEIVED, answer_due__lt=china_date(now))
+        # Nothing irreversible on a provisional deadline (a year whose arrangement is not yet published, L21):
+        # the delegation waits until the year is loaded and its deadline recomputed.
+        .filter(answer_due_provisional=False)
     )
     for delegation in candidates:
         if not answer_deadline(delegation.received_at, cal).is_overdue(now):
