@@ -5,7 +5,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, DelegationKind, PartyRole
 from sutiao.kernel.errors import DomainError
@@ -96,7 +96,7 @@ def case_new(request):
                 claims=[case_actions.ClaimInput(**c) for c in claims.cleaned_data if c],
             )
         except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+            show_refusal(form, e)
         else:
             messages.success(request, _("已登记 %(number)s") % {"number": case.number})
             return redirect("case-detail", case.pk)
@@ -179,17 +179,15 @@ def _suggested(case, recommendations) -> dict:
 
 
 def _act(request, case_id, action, success: str, form_name=None, form=None):
-    """Run one service on a case; on a refusal show the case again with the message and what was typed."""
+    """Run one action on a case; on a refusal show the case again with the message and what was typed."""
     case = selectors.case_for(request.user, case_id)
     try:
         action(case)
     except DomainError as e:
         if form is not None:
-            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+            show_refusal(form, e)
         messages.error(request, refusal(e))
         return case_detail(request, case_id, **({form_name: form} if form_name else {}))
-    except PermissionDenied:
-        raise
     messages.success(request, success)
     return redirect("case-detail", case.pk)
 
@@ -348,15 +346,8 @@ def roster(request, confirm_forms=None, reason_forms=None, adopt_forms=None):
 
 def _decide(request, proposal_id, action, success, form, form_kind):
     proposal = selectors.proposal_for(request.user, proposal_id)
-    if form.is_valid():
-        try:
-            action(proposal, form.cleaned_data)
-        except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, refusal(e))
-        else:
-            messages.success(request, success)
-            return redirect("roster")
-    messages.error(request, _("请检查填写的内容"))
+    if submit(request, form, lambda: action(proposal, form.cleaned_data) or True, success):
+        return redirect("roster")
     return roster(request, **{form_kind: {proposal.pk: form}})
 
 
@@ -394,16 +385,15 @@ def adopt_entry(request, entry_id):
     if source is None:
         raise Http404("上级法院名册中没有这个条目")
     form = AdoptEntryForm(request.POST, prefix=f"a{entry_id}")
-    if form.is_valid():
+
+    def adopt():
         data = form.cleaned_data
-        try:
-            roster_actions.adopt_entry(request.user, source, data["consent"], data["valid_from"], data["valid_until"])
-        except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, refusal(e))
-        else:
-            messages.success(request, _("已确认为本院特邀，调解平台将收到通知"))
-            return redirect("roster")
-    messages.error(request, _("请检查填写的内容"))
+        return roster_actions.adopt_entry(
+            request.user, source, data["consent"], data["valid_from"], data["valid_until"]
+        )
+
+    if submit(request, form, adopt, _("已确认为本院特邀，调解平台将收到通知")):
+        return redirect("roster")
     return roster(request, adopt_forms={source.pk: form})
 
 
