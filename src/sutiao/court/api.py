@@ -21,7 +21,6 @@ from . import permissions, selectors
 from .actions import cases as case_actions
 from .actions import delegation as delegation_actions
 from .actions import roster as roster_actions
-from .models import Case, Mediator, Organisation, RosterEntry
 
 api = make_api("人民法院调解平台 API", "court-api")
 
@@ -121,7 +120,7 @@ class OrganisationOut(Schema):
     name: str
 
 
-def _out(case: Case) -> dict:
+def _out(case) -> dict:
     deadlines = selectors.choice_deadlines(case)
     return {
         "id": case.id,
@@ -152,7 +151,7 @@ def _out(case: Case) -> dict:
     }
 
 
-def _case(request, case_id) -> Case:
+def _case(request, case_id):
     permissions.ensure_may_read(request.auth)
     return selectors.case_for(request.auth, case_id)
 
@@ -210,7 +209,7 @@ def record_consent(request, case_id: UUID, data: ConsentIn):
 
 @api.post("/cases/{case_id}/delegate", response=responses(200, CaseOut), summary="委派/委托调解")
 def delegate(request, case_id: UUID, data: DelegateIn):
-    organisation = get_object_or_404(Organisation, pk=data.organisation_id)
+    organisation = selectors.organisation_by_id(data.organisation_id)
     delegation_actions.delegate_case(request.auth, _case(request, case_id), organisation)
     return _out(_case(request, case_id))
 
@@ -286,8 +285,8 @@ class JointChoiceIn(Schema):
     "/cases/{case_id}/joint-choice", response=responses(200, CaseOut), summary="记录当事人共同选择的调解组织/调解员"
 )
 def joint_choice(request, case_id: UUID, data: JointChoiceIn):
-    organisation = get_object_or_404(Organisation, pk=data.organisation_id)
-    mediator = get_object_or_404(Mediator, pk=data.mediator_id) if data.mediator_id else None
+    organisation = selectors.organisation_by_id(data.organisation_id)
+    mediator = selectors.mediator_by_id(data.mediator_id) if data.mediator_id else None
     case_actions.record_joint_choice(request.auth, _case(request, case_id), organisation, mediator)
     return _out(_case(request, case_id))
 
@@ -417,11 +416,7 @@ def adopt(request, entry_id: int, data: AdoptIn):
     if source is None:
         raise Http404("上级法院名册中没有这个条目")
     entry = roster_actions.adopt_entry(request.auth, source, data.consent, data.valid_from, data.valid_until)
-    return _entry_out(
-        RosterEntry.objects.select_related("court", "organisation", "mediator", "proposal__adopted_from__court").get(
-            pk=entry.pk
-        )
-    )
+    return _entry_out(selectors.roster_entry_out(entry.pk))
 
 
 @api.get("/roster/proposals", response=responses(200, list[ProposalOut]), summary="推送至本院的特邀调解组织/调解员")

@@ -302,6 +302,11 @@ class Case(models.Model):
         return court_state_label(self.state, self.stage)
 
     @property
+    def court_appoints(self) -> bool:
+        """The parties agreed that the court appoints the organisation (同意由人民法院指定, Art. 10 ¶2)."""
+        return self.chosen_by == ChoiceBy.COURT
+
+    @property
     def closed(self) -> bool:
         return self.state in COURT_CLOSED_STATES
 

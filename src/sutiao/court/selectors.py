@@ -397,3 +397,24 @@ def delegation_states(case_ids) -> dict:
         neutral = f"concluded:{outcome}" if state == DelegationState.CONCLUDED else _NEUTRAL[DelegationState(state)]
         states.setdefault(case, {})[delegation] = neutral
     return states
+
+
+def organisation_by_id(organisation_id) -> Organisation:
+    organisation = Organisation.objects.select_related("peer").filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404("没有这个调解组织")
+    return organisation
+
+
+def mediator_by_id(mediator_id) -> Mediator:
+    mediator = Mediator.objects.filter(pk=mediator_id).first()
+    if mediator is None:
+        raise Http404("没有这个调解员")
+    return mediator
+
+
+def roster_entry_out(entry_id) -> RosterEntry:
+    """One entry with what the API shows of it (its court, subjects and where it was taken over from)."""
+    return RosterEntry.objects.select_related("court", "organisation", "mediator", "proposal__adopted_from__court").get(
+        pk=entry_id
+    )

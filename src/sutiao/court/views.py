@@ -41,7 +41,6 @@ from .forms import (
     PartyFormSet,
     ReasonForm,
 )
-from .models import ChoiceBy
 
 
 def _staff(request):
@@ -138,7 +137,7 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
             or DelegateForm(court_id=case.court_id, initial=_suggested(case, recommendations)),
             "reason_form": reason_form or ReasonForm(),
             "can_choose": may_ask and choosing,
-            "can_request_appointment": may_ask and choosing and case.chosen_by != ChoiceBy.COURT,
+            "can_request_appointment": may_ask and choosing and not case.court_appoints,
             "show_choice": bool(case.consented_at) or choosing,
             "choice_form": choice_form or JointChoiceForm(court_id=case.court_id),
             "deadlines": selectors.choice_deadlines(case),
