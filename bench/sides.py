@@ -24,7 +24,9 @@ def prepare(n: int) -> dict:
     """N consented cases of the demo court, written in bulk (not measured: the benchmark starts at delegation)."""
     from sutiao.accounts.models import User
     from sutiao.court.models import Case, Claim, Consent, Party
+    from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
     from sutiao.kernel.ids import new_id
+    from sutiao.kernel.workflow import CourtState
 
     staff = User.objects.get(username="court_filing")
     now = timezone.now()
@@ -36,10 +38,10 @@ def prepare(n: int) -> dict:
                         id=new_id(),
                         court_id=demo.CHAOYANG,
                         number=f"(2026)京0105民诉前调B{start + i}号",
-                        stage="pre_filing",
-                        dispute_type="misrepresentation",
+                        stage=CaseStage.PRE_FILING,
+                        dispute_type=DisputeType.MISREPRESENTATION,
                         amount="52037.00",
-                        state="consented",
+                        state=CourtState.CONSENTED,
                         registered_by=staff,
                     )
                     for i in range(min(CHUNK, n - start))
@@ -50,8 +52,8 @@ def prepare(n: int) -> dict:
                     Party(case=c, role=role, kind=kind, name=name)
                     for c in cases
                     for role, kind, name in (
-                        ("applicant", "natural_person", f"投资者{c.number[-8:]}"),
-                        ("respondent", "legal_person", "康美药业股份有限公司"),
+                        (PartyRole.APPLICANT, PartyKind.NATURAL_PERSON, f"投资者{c.number[-8:]}"),
+                        (PartyRole.RESPONDENT, PartyKind.LEGAL_PERSON, "康美药业股份有限公司"),
                     )
                 ]
             )
@@ -59,7 +61,12 @@ def prepare(n: int) -> dict:
             Consent.objects.bulk_create(
                 [
                     Consent(
-                        case_id=p.case_id, party=p, consented=True, method="online", answered_at=now, recorded_by=staff
+                        case_id=p.case_id,
+                        party=p,
+                        consented=True,
+                        method=ConsentMethod.ONLINE,
+                        answered_at=now,
+                        recorded_by=staff,
                     )
                     for p in parties
                 ]
@@ -70,12 +77,13 @@ def prepare(n: int) -> dict:
 def delegate() -> dict:
     """Delegate every consented case to the first demo organisation, CHUNK cases per call (each all or none)."""
     from sutiao.accounts.models import User
+    from sutiao.court.actions.delegation import delegate_cases
     from sutiao.court.models import Case, Organisation
-    from sutiao.court.services import delegate_cases
+    from sutiao.kernel.workflow import CourtState
 
     staff = User.objects.get(username="court_filing")
     organisation = Organisation.objects.get(pk=demo.ORGANISATIONS[0][0])
-    ids = list(Case.objects.filter(state="consented").order_by("registered_at").values_list("pk", flat=True))
+    ids = list(Case.objects.filter(state=CourtState.CONSENTED).order_by("registered_at").values_list("pk", flat=True))
     started = time.perf_counter()
     for start in range(0, len(ids), CHUNK):
         delegate_cases(staff, ids[start : start + CHUNK], organisation)

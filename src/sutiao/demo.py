@@ -68,11 +68,13 @@ ORGANISATIONS = [
 ]
 
 COURT_USERS = [
-    # username, full name, role, court
+    # username, full name, role, court. Each court role has its own rights (court.permissions): filing staff
+    # register, ask consent and delegate; judges read (judicial work comes later); court admins keep the roster.
     ("court_filing", "王立案", "filing_staff", CHAOYANG),
     ("court_judge", "李法官", "judge", CHAOYANG),
     ("court_admin", "赵管理", "court_admin", CHAOYANG),
     ("xicheng_filing", "陈立案", "filing_staff", XICHENG),
+    ("xicheng_admin", "吴管理", "court_admin", XICHENG),
     # A higher court's roster the basic courts may take over with its consent (在线调解规则 Art. 27).
     ("beijing_high_admin", "高名册", "court_admin", BEIJING_HIGH),
     # The Supreme People's Court confirms the jointly recognised roster (notice §4(4) ¶2).

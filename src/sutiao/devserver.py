@@ -219,8 +219,10 @@ def up(reset: bool = False) -> int:
   对接接口说明                   {court.url}/docking/v1/openapi.json
   REST API 说明                  {court.url}/api/v1/docs   {investor.url}/api/v1/docs
 演示账号（密码均为 {demo.PASSWORD}）：
-  法院：court_filing（立案）  court_judge（法官）  court_admin（法院管理员）  xicheng_filing（另一法院）
-        spc_admin（最高人民法院，确认共同认定名册）  beijing_high_admin（北京市高级人民法院名册）
+  法院：court_filing（立案：登记、征求意见、委派/委托）  court_judge（法官：查阅）
+        court_admin（法院管理员：确认、不予确认、移出名册，沿用上级法院名册）
+        xicheng_filing / xicheng_admin（另一法院）  beijing_high_admin（北京市高级人民法院名册）
+        spc_admin（最高人民法院，确认共同认定名册）
   调解：org1_admin / org2_admin / org3_admin（调解组织管理员）  org1_mediator1 … org3_mediator2（调解员）
   监管：bureau（投保局）  beijing_office（派出机构）
   运维：operator（两个平台的 /admin/ 与 /docking/operations/；第二步动态口令：把密钥

@@ -161,4 +161,28 @@ LABELS = [
     # settings.PLATFORM_NAME
     gettext_noop("人民法院调解平台"),
     gettext_noop("中国投资者网证券期货纠纷在线调解平台"),
+    # CourtState (issue 9): withdrawal, and the labels that name 委派 or 委托 by the case's stage
+    gettext_noop("当事人撤回，已结案"),
+    gettext_noop("各方同意调解，待委派"),
+    gettext_noop("各方同意调解，待委托"),
+    gettext_noop("已委派，待调解组织答复"),
+    gettext_noop("已委托，待调解组织答复"),
+    gettext_noop("已退回，待重新委派或立案"),
+    gettext_noop("已退回，待重新委托或恢复审理"),
+    # DelegationState (court)
+    gettext_noop("已发出，待调解平台接收"),
+    gettext_noop("调解平台已接收，待答复"),
+    gettext_noop("已接受"),
+    gettext_noop("不予接受"),
+    gettext_noop("逾期未答复"),
+    gettext_noop("已撤回"),
+    gettext_noop("调解结束"),
+    # CourtProposalState
+    gettext_noop("待确认"),
+    gettext_noop("已确认"),
+    gettext_noop("未予确认"),
+    gettext_noop("推送方已撤销"),
+    # Party roles in litigation
+    gettext_noop("原告"),
+    gettext_noop("被告"),
 ]

@@ -2,11 +2,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from court_roster_setup import card, mediator_card, put_on_roster
+from court_roster_setup import card, mediator_card, put_on_roster_bypassing_actions
 from django.utils import timezone
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
-from sutiao.court import services
+from sutiao.court.actions import cases
+from sutiao.court.actions import delegation as delegation_actions
 from sutiao.court.models import Organisation
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
 from sutiao.kernel.ids import new_id
@@ -30,6 +31,28 @@ def other_court(db):
 def staff(court):
     return User.objects.create_user(
         "filing", password="x-long-password", role=Role.FILING_STAFF, institution=court, full_name="王立案"
+    )
+
+
+@pytest.fixture
+def admin(court):
+    """A court admin: keeps the court's invited roster (court.permissions)."""
+    return User.objects.create_user(
+        "admin", password="x-long-password", role=Role.COURT_ADMIN, institution=court, full_name="赵管理"
+    )
+
+
+@pytest.fixture
+def judge(court):
+    return User.objects.create_user(
+        "judge", password="x-long-password", role=Role.JUDGE, institution=court, full_name="李法官"
+    )
+
+
+@pytest.fixture
+def other_admin(other_court):
+    return User.objects.create_user(
+        "other_admin", password="x-long-password", role=Role.COURT_ADMIN, institution=other_court
     )
 
 
@@ -59,24 +82,24 @@ def organisation(investor, court, staff):
         capacity=100,
         registry_version=1,
     )
-    put_on_roster(court, org, staff)
+    put_on_roster_bypassing_actions(court, org, staff)
     return org
 
 
 @pytest.fixture
 def new_case(staff):
     def make(stage=CaseStage.PRE_FILING, number=""):
-        return services.register_case(
+        return cases.register_case(
             staff,
             stage=stage,
             dispute_type=DisputeType.MISREPRESENTATION,
             amount=Decimal("125000.00"),
             litigation_number=number,
             parties=[
-                services.PartyInput(PartyRole.APPLICANT, PartyKind.NATURAL_PERSON, "李四"),
-                services.PartyInput(PartyRole.RESPONDENT, PartyKind.LEGAL_PERSON, "某某药业股份有限公司"),
+                cases.PartyInput(PartyRole.APPLICANT, PartyKind.NATURAL_PERSON, "李四"),
+                cases.PartyInput(PartyRole.RESPONDENT, PartyKind.LEGAL_PERSON, "某某药业股份有限公司"),
             ],
-            claims=[services.ClaimInput("赔偿投资差额损失", Decimal("125000.00"))],
+            claims=[cases.ClaimInput("赔偿投资差额损失", Decimal("125000.00"))],
         )
 
     return make
@@ -85,9 +108,9 @@ def new_case(staff):
 @pytest.fixture
 def consented_case(staff, new_case):
     case = new_case()
-    services.ask_consent(staff, case)
+    cases.ask_consent(staff, case)
     for party in case.parties.all():
-        services.record_consent(
+        cases.record_consent(
             staff,
             case,
             party,
@@ -102,7 +125,7 @@ def consented_case(staff, new_case):
 
 @pytest.fixture
 def delegated(staff, consented_case, organisation, own_key):
-    return services.delegate_case(staff, consented_case, organisation)
+    return delegation_actions.delegate_case(staff, consented_case, organisation)
 
 
 @pytest.fixture
@@ -130,5 +153,52 @@ def push(investor, post_message, make_envelope, court, own_key):
         response = post_message(message, investor.key)
         response.proposal_id, response.org_id = proposal_id, org_id
         return response
+
+    return send
+
+
+@pytest.fixture
+def from_investor(investor, post_message, make_envelope, own_key):
+    """Deliver a message of the investor platform about a delegation through the real, signed endpoint."""
+    seqs: dict = {}
+
+    def send(message_type, delegation, **payload):
+        seqs[delegation.case_id] = seqs.get(delegation.case_id, 0) + 1
+        body = {"delegation_id": str(delegation.id), **{k: _json(v) for k, v in payload.items()}}
+        message = make_envelope(
+            message_type, delegation.case_id, seqs[delegation.case_id], body, "investor-platform", "court-platform"
+        )
+        response = post_message(message, investor.key)
+        assert response.status_code == 200 and response.json()["status"] == "applied", response.content
+        return response
+
+    return send
+
+
+def _json(value):
+    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
+
+
+@pytest.fixture
+def answer(from_investor):
+    def send(delegation, accepted=True, reason=""):
+        return from_investor(
+            "DELEGATION_ANSWER",
+            delegation,
+            accepted=accepted,
+            reason=reason,
+            answered_at=timezone.now(),
+            answered_by="中证资本市场法律服务中心 管理员",
+        )
+
+    return send
+
+
+@pytest.fixture
+def result(from_investor):
+    def send(delegation, outcome, terms="", reason=""):
+        return from_investor(
+            "MEDIATION_RESULT", delegation, outcome=outcome, terms=terms, reason=reason, concluded_at=timezone.now()
+        )
 
     return send

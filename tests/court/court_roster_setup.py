@@ -2,26 +2,30 @@
 
 from django.utils import timezone
 
-from sutiao.court.models import RosterEntry, RosterProposal
+from sutiao.court.models import RosterEntry, RosterProposal, SubjectKind
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.identifiers import uscc_check_character
 from sutiao.kernel.ids import new_id
+from sutiao.kernel.rules import default_validity
+from sutiao.kernel.workflow import CourtProposalState
 
 
-def put_on_roster(court, organisation, confirmed_by, mediator=None):
-    """Test set-up: the organisation (or mediator) confirmed on the court's invited roster."""
+def put_on_roster_bypassing_actions(court, organisation, confirmed_by, mediator=None):
+    """Test set-up: the organisation (or mediator) confirmed on the court's invited roster, written straight into
+    the tables (no push arrived to confirm)."""
     proposal = RosterProposal.objects.create(
         id=new_id(),
         court=court,
-        subject_kind="mediator" if mediator else "organisation",
+        subject_kind=SubjectKind.MEDIATOR if mediator else SubjectKind.ORGANISATION,
         organisation=organisation,
         mediator=mediator,
         proposed_by="中国证监会投资者保护局",
         proposed_at=timezone.now(),
-        state="confirmed",
+        state=CourtProposalState.CONFIRMED,
         decided_by=confirmed_by,
         decided_at=timezone.now(),
     )
-    today = timezone.localdate()
+    today = china_today()
     return RosterEntry.objects.create(
         court=court,
         subject_kind=proposal.subject_kind,
@@ -29,7 +33,7 @@ def put_on_roster(court, organisation, confirmed_by, mediator=None):
         mediator=mediator,
         proposal=proposal,
         valid_from=today,
-        valid_until=today.replace(year=today.year + 3),
+        valid_until=default_validity(today),
         confirmed_by=confirmed_by,
         confirmed_at=timezone.now(),
     )

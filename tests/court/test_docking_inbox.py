@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from sutiao.court.models import Case, CaseEvent, DelegationState
+from sutiao.court.models import Case, CaseEvent
 from sutiao.docking.models import InboxMessage, SeenNonce
 from sutiao.docking.signing import RESPONSE_COMPONENTS, verify
-from sutiao.kernel.workflow import CourtState
+from sutiao.kernel.workflow import CourtState, DelegationState
 
 
 @pytest.fixture

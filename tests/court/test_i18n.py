@@ -10,10 +10,11 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 import sutiao
-from sutiao.court import services
-from sutiao.court.models import Delegation, DelegationState
+from sutiao.court.actions import cases
+from sutiao.court.models import Delegation
 from sutiao.kernel import enums, workflow
 from sutiao.kernel.rules import ANSWER_PERIODS
+from sutiao.kernel.workflow import DelegationState
 from sutiao.translation import LABELS
 
 PO = Path(sutiao.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -53,8 +54,17 @@ def kernel_labels() -> set[str]:
         enums.MediationOutcome,
         workflow.CourtState,
         workflow.InvestorState,
+        workflow.DelegationState,
+        workflow.CourtProposalState,
     ]
-    return {m.label for kind in kinds for m in kind} | {rule.citation for rule in ANSWER_PERIODS.values()}
+    stage_labels = {workflow.court_state_label(s, stage) for s in workflow.CourtState for stage in enums.CaseStage}
+    litigation_roles = {"原告", "被告"}
+    return (
+        {m.label for kind in kinds for m in kind}
+        | {rule.citation for rule in ANSWER_PERIODS.values()}
+        | stage_labels
+        | litigation_roles
+    )
 
 
 def test_every_msgid_has_an_english_msgstr():
@@ -125,15 +135,15 @@ def test_a_delegated_case_in_english_shows_the_answer_deadline(client, staff, de
     client.force_login(staff)
     page = client.get(f"/cases/{delegated.case_id}/", **EN).content.decode()
     assert "Answer deadline" in page and "3 days left" in page
-    assert "Delivered, awaiting answer" in page
+    assert "Received by the mediation platform, awaiting answer" in page
     assert "answer deadline" in page.lower()
     chinese = client.get(f"/cases/{delegated.case_id}/").content.decode()
-    assert "答复期限" in chinese and "剩 3 天" in chinese and "已送达，待答复" in chinese
+    assert "答复期限" in chinese and "剩 3 天" in chinese and "调解平台已接收，待答复" in chinese
 
 
 def test_refusals_are_in_english_for_english_users(client, staff, new_case, organisation):
     case = new_case()
-    services.ask_consent(staff, case)
+    cases.ask_consent(staff, case)
     client.force_login(staff)
     refused = client.post(f"/cases/{case.pk}/delegate/", {"organisation": organisation.pk}, **EN)
     page = refused.content.decode()

@@ -4,12 +4,13 @@ nothing removed, expired or of a suspended organisation."""
 
 import datetime as dt
 
-from court_roster_setup import put_on_roster
+from court_roster_setup import put_on_roster_bypassing_actions
 from django.utils import timezone
 
 from sutiao.accounts.models import Institution, InstitutionKind
 from sutiao.court import selectors
 from sutiao.court.models import Mediator, Organisation
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.ids import new_id
 
 
@@ -28,24 +29,24 @@ def _organisation(investor, name, **fields):
 
 def test_anyone_reads_a_courts_roster_without_identity_numbers(client, court, other_court, staff, investor):
     own = _organisation(investor, "朝阳证券纠纷调解室")
-    put_on_roster(court, own, staff)
+    put_on_roster_bypassing_actions(court, own, staff)
     mediator = Mediator.objects.create(
         id=new_id(), organisation=own, name="黄调解", id_number_masked="110***********123X", qualifications=["律师"]
     )
-    put_on_roster(court, own, staff, mediator=mediator)
+    put_on_roster_bypassing_actions(court, own, staff, mediator=mediator)
     joint = _organisation(investor, "中证资本市场法律服务中心")
-    put_on_roster(None, joint, staff)
+    put_on_roster_bypassing_actions(None, joint, staff)
     elsewhere = _organisation(investor, "西城调解中心")
-    put_on_roster(other_court, elsewhere, staff)
+    put_on_roster_bypassing_actions(other_court, elsewhere, staff)
     removed = _organisation(investor, "已移出调解中心")
-    put_on_roster(court, removed, staff).__class__.objects.filter(organisation=removed).update(
+    put_on_roster_bypassing_actions(court, removed, staff).__class__.objects.filter(organisation=removed).update(
         removed_at=timezone.now()
     )
     expired = _organisation(investor, "已到期调解中心")
-    entry = put_on_roster(court, expired, staff)
-    entry.__class__.objects.filter(pk=entry.pk).update(valid_until=selectors.today() - dt.timedelta(days=1))
+    entry = put_on_roster_bypassing_actions(court, expired, staff)
+    entry.__class__.objects.filter(pk=entry.pk).update(valid_until=china_today() - dt.timedelta(days=1))
     suspended = _organisation(investor, "暂停调解中心", active=False)
-    put_on_roster(court, suspended, staff)
+    put_on_roster_bypassing_actions(court, suspended, staff)
 
     page = client.get(f"/public/roster/{court.pk}/")
     assert page.status_code == 200
@@ -58,8 +59,8 @@ def test_anyone_reads_a_courts_roster_without_identity_numbers(client, court, ot
 
 
 def test_the_list_of_courts_counts_each_roster_and_unknown_ones_are_404(client, court, other_court, staff, investor):
-    put_on_roster(court, _organisation(investor, "朝阳证券纠纷调解室"), staff)
-    put_on_roster(None, _organisation(investor, "中证资本市场法律服务中心"), staff)
+    put_on_roster_bypassing_actions(court, _organisation(investor, "朝阳证券纠纷调解室"), staff)
+    put_on_roster_bypassing_actions(None, _organisation(investor, "中证资本市场法律服务中心"), staff)
     counts = {c.pk: (orgs, mediators) for c, orgs, mediators in selectors.courts_publishing()}
     assert counts[court.pk] == (2, 0) and counts[other_court.pk] == (1, 0)
     page = client.get("/public/roster/").content.decode()
@@ -80,7 +81,7 @@ def test_a_certificate_prints_with_a_code_anyone_can_verify(client, court, staff
     """特邀调解规定 Art. 5: the court issues a certificate for each entry; its code shows online whether it
     still holds, and a forged or altered code is refused."""
     organisation = _organisation(investor, "朝阳证券纠纷调解室")
-    entry = put_on_roster(court, organisation, staff)
+    entry = put_on_roster_bypassing_actions(court, organisation, staff)
     client.force_login(other_staff)
     assert client.get(f"/roster/entries/{entry.pk}/certificate/").status_code == 404  # another court's entry
     client.force_login(staff)
@@ -98,7 +99,7 @@ def test_a_certificate_prints_with_a_code_anyone_can_verify(client, court, staff
     entry.__class__.objects.filter(pk=entry.pk).update(removed_at=timezone.now(), removed_reason="投诉属实")
     assert 'data-status="removed"' in client.get(f"/public/certificates/{code}/").content.decode()
     entry.__class__.objects.filter(pk=entry.pk).update(
-        removed_at=None, valid_until=selectors.today() - dt.timedelta(days=1)
+        removed_at=None, valid_until=china_today() - dt.timedelta(days=1)
     )
     assert 'data-status="expired"' in client.get(f"/public/certificates/{code}/").content.decode()
 

@@ -11,6 +11,7 @@ from sutiao.court.models import Mediator, Organisation, RosterEntry, RosterPropo
 from sutiao.court.roster_export import roster_workbook
 from sutiao.kernel.calendar import CHINA
 from sutiao.kernel.ids import new_id
+from sutiao.kernel.workflow import CourtProposalState
 
 
 def confirm(court, staff, organisation, mediator=None, valid=(dt.date(2026, 1, 1), dt.date(2028, 12, 31))):
@@ -23,7 +24,7 @@ def confirm(court, staff, organisation, mediator=None, valid=(dt.date(2026, 1, 1
         mediator=mediator,
         proposed_by="中国证监会投资者保护局",
         proposed_at=timezone.now(),
-        state="confirmed",
+        state=CourtProposalState.CONFIRMED,
     )
     return RosterEntry.objects.create(
         court=court,

@@ -5,15 +5,17 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from sutiao.court import services
-from sutiao.court.models import Case, Delegation, DelegationState
+from sutiao.court import inbound
+from sutiao.court.actions import cases
+from sutiao.court.actions import delegation as delegation_actions
+from sutiao.court.models import Case, Delegation
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.outbox import envelope_of
 from sutiao.docking.schemas import MESSAGE_ADAPTER
 from sutiao.kernel.calendar import CHINA
-from sutiao.kernel.enums import CaseStage, ConsentMethod
+from sutiao.kernel.enums import CaseStage, ConsentMethod, MediationOutcome
 from sutiao.kernel.errors import DomainError
-from sutiao.kernel.workflow import CourtState
+from sutiao.kernel.workflow import CourtState, DelegationState
 from sutiao.workdays.services import load_holiday_year
 
 
@@ -36,16 +38,16 @@ def test_entrustment_in_litigation_keeps_the_litigation_number(new_case):
 
 def test_delegation_is_impossible_without_every_partys_consent(staff, new_case, organisation):
     case = new_case()
-    services.ask_consent(staff, case)
+    cases.ask_consent(staff, case)
     applicant, respondent = case.parties.all()
-    services.record_consent(
+    cases.record_consent(
         staff, case, applicant, consented=True, method=ConsentMethod.ONLINE, answered_at=timezone.now()
     )
-    services.record_consent(
+    cases.record_consent(
         staff, case, respondent, consented=False, method=ConsentMethod.PHONE, answered_at=timezone.now()
     )
     with pytest.raises(DomainError) as refused:
-        services.delegate_case(staff, case, organisation)
+        delegation_actions.delegate_case(staff, case, organisation)
     assert refused.value.message == "未取得以下当事人同意调解的意见，不能委派/委托：某某药业股份有限公司"
     assert not OutboxMessage.objects.exists()
     assert not Delegation.objects.exists()
@@ -68,8 +70,12 @@ def test_delegation_writes_state_and_message_together(delegated):
 
 def test_refused_delegation_leaves_nothing_behind(staff, delegated, organisation):
     with pytest.raises(DomainError):
-        services.delegate_case(staff, delegated.case, organisation)  # already delegated
+        delegation_actions.delegate_case(staff, delegated.case, organisation)  # already delegated
     assert OutboxMessage.objects.count() == 1
+
+
+def _received(receipts):
+    inbound.on_delegate_delivered(receipts)
 
 
 def _receipt(delegation, received_at):
@@ -78,7 +84,7 @@ def _receipt(delegation, received_at):
 
 
 def test_answer_deadline_runs_from_the_investor_platforms_receipt(delegated):
-    services.record_delegations_received([_receipt(delegated, dt.datetime(2026, 9, 30, 10, tzinfo=CHINA))])
+    _received([_receipt(delegated, dt.datetime(2026, 9, 30, 10, tzinfo=CHINA))])
     delegated.refresh_from_db()
     assert delegated.state == DelegationState.RECEIVED
     assert delegated.answer_due == dt.date(2026, 10, 13)
@@ -86,7 +92,7 @@ def test_answer_deadline_runs_from_the_investor_platforms_receipt(delegated):
 
 
 def test_provisional_deadline_is_recomputed_when_the_year_is_loaded(delegated):
-    services.record_delegations_received([_receipt(delegated, dt.datetime(2026, 12, 28, 9, tzinfo=CHINA))])
+    _received([_receipt(delegated, dt.datetime(2026, 12, 28, 9, tzinfo=CHINA))])
     delegated.refresh_from_db()
     assert (delegated.answer_due, delegated.answer_due_provisional) == (dt.date(2027, 1, 4), True)
     load_holiday_year(
@@ -101,42 +107,40 @@ def test_provisional_deadline_is_recomputed_when_the_year_is_loaded(delegated):
 
 
 def test_unanswered_delegation_is_flagged_at_midnight_after_the_last_day(delegated):
-    services.record_delegations_received([_receipt(delegated, dt.datetime(2026, 9, 30, 10, tzinfo=CHINA))])
-    assert services.flag_overdue_answers(dt.datetime(2026, 10, 13, 23, 59, tzinfo=CHINA)) == 0
-    assert services.flag_overdue_answers(dt.datetime(2026, 10, 14, 0, 0, tzinfo=CHINA)) == 1
+    _received([_receipt(delegated, dt.datetime(2026, 9, 30, 10, tzinfo=CHINA))])
+    assert delegation_actions.flag_overdue_answers(dt.datetime(2026, 10, 13, 23, 59, tzinfo=CHINA)) == 0
+    assert delegation_actions.flag_overdue_answers(dt.datetime(2026, 10, 14, 0, 0, tzinfo=CHINA)) == 1
     delegated.refresh_from_db()
     case = Case.objects.get(pk=delegated.case_id)
     assert delegated.state == DelegationState.OVERDUE
     assert case.state == CourtState.RETURNED
     withdrawal = OutboxMessage.objects.get(type="DELEGATION_WITHDRAWN")
     assert withdrawal.seq == 2 and "逾期未答复" in withdrawal.payload["reason"]
-    assert services.flag_overdue_answers(dt.datetime(2026, 10, 20, tzinfo=CHINA)) == 0  # once only
+    assert delegation_actions.flag_overdue_answers(dt.datetime(2026, 10, 20, tzinfo=CHINA)) == 0  # once only
 
 
 def test_staff_of_another_court_can_neither_act_nor_see(other_staff, delegated, client):
     with pytest.raises(PermissionDenied):
-        services.recall_delegation(other_staff, delegated.case, "测试")
+        delegation_actions.recall_delegation(other_staff, delegated.case, "测试")
     client.force_login(other_staff)
     assert client.get(f"/cases/{delegated.case_id}/").status_code == 404
     assert client.post(f"/cases/{delegated.case_id}/back-to-court/").status_code == 404
 
 
-def test_failed_pre_filing_case_is_filed(staff, delegated):
-    services.record_delegations_received([_receipt(delegated, timezone.now())])
-    services.record_answer(delegated.id, accepted=True, reason="", answered_at=timezone.now(), answered_by="组织")
-    services.record_result(
-        delegated.id, outcome="failed", terms="", reason="被申请人不同意赔偿方案", concluded_at=timezone.now()
-    )
-    case = services.send_back_to_court(staff, delegated.case)
+def test_failed_pre_filing_case_is_filed(staff, delegated, answer, result):
+    _received([_receipt(delegated, timezone.now())])
+    answer(delegated)
+    result(delegated, MediationOutcome.FAILED, reason="被申请人不同意赔偿方案")
+    case = cases.send_back_to_court(staff, delegated.case)
     assert case.state == CourtState.FILED
     assert case.closed_at is not None
 
 
 def test_many_cases_are_delegated_all_or_none(staff, new_case, consented_case, organisation):
     def consent_all(case):
-        services.ask_consent(staff, case)
+        cases.ask_consent(staff, case)
         for party in case.parties.all():
-            services.record_consent(
+            cases.record_consent(
                 staff, case, party, consented=True, method=ConsentMethod.ONLINE, answered_at=timezone.now()
             )
         return case
@@ -144,13 +148,25 @@ def test_many_cases_are_delegated_all_or_none(staff, new_case, consented_case, o
     ready = [consented_case, consent_all(new_case()), consent_all(new_case())]
     unasked = new_case()
     with pytest.raises(DomainError) as refused:
-        services.delegate_cases(staff, [c.pk for c in [*ready, unasked]], organisation)
+        delegation_actions.delegate_cases(staff, [c.pk for c in [*ready, unasked]], organisation)
     assert refused.value.message == (
-        f"1 件案件不能委派，均未委派：{unasked.number}："
+        f"1 件案件不能委派/委托，均未委派/委托：{unasked.number}："
         "未取得以下当事人同意调解的意见，不能委派/委托：李四、某某药业股份有限公司"
     )
     assert not Delegation.objects.exists() and not OutboxMessage.objects.exists()
-    delegations = services.delegate_cases(staff, [c.pk for c in ready], organisation)
+    delegations = delegation_actions.delegate_cases(staff, [c.pk for c in ready], organisation)
     assert len(delegations) == 3
     assert sorted(OutboxMessage.objects.values_list("seq", flat=True)) == [1, 1, 1]
-    assert set(Case.objects.filter(pk__in=[c.pk for c in ready]).values_list("state", flat=True)) == {"delegated"}
+    assert set(Case.objects.filter(pk__in=[c.pk for c in ready]).values_list("state", flat=True)) == {
+        CourtState.DELEGATED
+    }
+
+
+def test_L21_no_automatic_withdrawal_on_a_provisional_deadline(delegated):
+    """L21: a deadline in a year whose arrangement is unknown is provisional; the overdue scan leaves it."""
+    _received([_receipt(delegated, dt.datetime(2026, 12, 28, 9, tzinfo=CHINA))])
+    delegated.refresh_from_db()
+    assert delegated.answer_due_provisional
+    assert delegation_actions.flag_overdue_answers(dt.datetime(2027, 1, 20, tzinfo=CHINA)) == 0
+    delegated.refresh_from_db()
+    assert delegated.state == DelegationState.RECEIVED

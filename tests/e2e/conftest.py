@@ -17,7 +17,7 @@ def live(tmp_path_factory):
     court, investor = pair(var_dir, free_port(), free_port(), court_db, investor_db, FAST_WORKER)
     court.manage("seed_demo_cases")
     users = {
-        "court": ["court_filing", "xicheng_filing", "beijing_high_admin"],
+        "court": ["court_filing", "court_admin", "xicheng_filing", "beijing_high_admin"],
         "investor": ["org1_admin", "org2_admin", "org1_mediator1", "org2_mediator1", "bureau", "beijing_office"],
     }
     apis = {}

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sutiao import demo
+from sutiao.kernel.workflow import CourtState
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -83,11 +84,11 @@ def test_delegation_clicked_through_both_platforms(live, browser):
         form.locator("select[name=method]").select_option("phone")
         form.get_by_role("button", name="记录").click()
         court.wait_for_selector(f"text=记录{party}同意调解")
-    assert court.get_by_test_id("case-state").get_attribute("data-state") == "consented"
+    assert court.get_by_test_id("case-state").get_attribute("data-state") == CourtState.CONSENTED
     delegate = court.get_by_test_id("delegate-form")
     delegate.locator("select").select_option(label="中证资本市场法律服务中心")
     delegate.get_by_role("button", name="委派调解").click()
-    assert court.get_by_test_id("case-state").get_attribute("data-state") == "delegated"
+    assert court.get_by_test_id("case-state").get_attribute("data-state") == CourtState.DELEGATED
 
     admin = login(browser, live.investor.url, "org1_admin")
     reload_until(admin, lambda: admin.get_by_text(number).count() > 0)
@@ -107,7 +108,7 @@ def test_delegation_clicked_through_both_platforms(live, browser):
     assert mediator.get_by_test_id("delegation-state").get_attribute("data-state") == "succeeded"
 
     court.goto(case_url)
-    reload_until(court, lambda: court.get_by_test_id("case-state").get_attribute("data-state") == "succeeded")
+    reload_until(court, lambda: court.get_by_test_id("case-state").get_attribute("data-state") == CourtState.SUCCEEDED)
     assert court.get_by_test_id("terms").inner_text() == "被申请人于十五日内向申请人支付赔偿款人民币六万元。"
     assert court.get_by_test_id("mediator").inner_text() == "张调解1"
     court.screenshot(path=str(ARTIFACTS / "court-case-succeeded.png"), full_page=True)

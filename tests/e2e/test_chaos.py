@@ -19,6 +19,7 @@ from faultproxy import FaultProxy
 from live import FAST_WORKER, sql, wait_for
 
 from sutiao.devserver import PostgresDatabases, free_port, pair
+from sutiao.kernel.workflow import CourtState
 
 CASES = int(os.environ.get("CHAOS_CASES", "300"))
 KILLS = int(os.environ.get("CHAOS_KILLS", "3"))  # at least this many SIGKILLs of each of the four processes
@@ -102,7 +103,7 @@ def test_chaos(tmp_path):
         assert delegated.returncode == 0, delegated.stderr
 
         def succeeded():
-            return sql(court, "SELECT count(*) FROM court_case WHERE state = 'succeeded'")[0][0]
+            return sql(court, "SELECT count(*) FROM court_case WHERE state = ?", CourtState.SUCCEEDED.value)[0][0]
 
         wait_for(
             lambda: succeeded() >= CASES and killer.enough(),
@@ -131,7 +132,7 @@ def test_chaos(tmp_path):
         wait_for(settled, timeout=300, what="both outboxes empty and no inbox message waiting")
         reconciliation = court.manage("reconcile", check=False)
         differences = reconciliation.stdout.count("\n  ")
-        lost = CASES - sql(court, "SELECT count(*) FROM court_case WHERE state = 'succeeded'")[0][0]
+        lost = CASES - sql(court, "SELECT count(*) FROM court_case WHERE state = ?", CourtState.SUCCEEDED.value)[0][0]
         lost += CASES - sql(investor, "SELECT count(*) FROM investor_delegation WHERE state = 'succeeded'")[0][0]
         duplicated = sql(
             court,

@@ -5,6 +5,7 @@ import datetime as dt
 from live import wait_for
 
 from sutiao.demo import ORGANISATIONS
+from sutiao.kernel.workflow import CourtState
 
 ORG1, ORG2 = (str(org_id) for org_id, _name, _code in ORGANISATIONS[:2])
 
@@ -31,7 +32,7 @@ def register_consented_case(court_api, investor_name="李四"):
             f"/cases/{case['id']}/consents",
             {"party": party["name"], "consented": True, "method": "online", "answered_at": now},
         )
-    assert case["state"] == "consented"
+    assert case["state"] == CourtState.CONSENTED
     return case
 
 
@@ -47,7 +48,7 @@ def test_succeeded_mediation_reaches_the_court_with_its_terms(live):
     court = live.api("court_filing")
     case = register_consented_case(court)
     case = court.post(f"/cases/{case['id']}/delegate", {"organisation_id": ORG1})
-    assert case["state"] == "delegated"
+    assert case["state"] == CourtState.DELEGATED
     delegation_id = case["delegations"][0]["id"]
 
     admin = live.api("org1_admin")
@@ -64,11 +65,11 @@ def test_succeeded_mediation_reaches_the_court_with_its_terms(live):
         lambda: court_case(live, case["id"])["delegations"][0]["mediator_name"] == "张调解1",
         what="mediator on the court side",
     )
-    assert court_case(live, case["id"])["state"] == "mediating"
+    assert court_case(live, case["id"])["state"] == CourtState.MEDIATING
 
     terms = "一、被申请人于2026年12月31日前向申请人支付赔偿款人民币八万元；\n二、申请人放弃其他请求。"
     live.api("org1_mediator1").post(f"/delegations/{delegation_id}/result", {"outcome": "succeeded", "terms": terms})
-    done = wait_for(lambda: (c := court_case(live, case["id"]))["state"] == "succeeded" and c, what="success")
+    done = wait_for(lambda: (c := court_case(live, case["id"]))["state"] == CourtState.SUCCEEDED and c, what="success")
     assert done["delegations"][0]["terms"] == terms
     assert done["delegations"][0]["outcome"] == "succeeded"
 
@@ -81,7 +82,9 @@ def test_declined_then_redelegated_then_failed_then_filed(live):
     org2 = live.api("org2_admin")
     wait_for(lambda: investor_delegation(org2, first), what="delegation at org2")
     org2.post(f"/delegations/{first}/decline", {"reason": "本中心暂无虚假陈述纠纷专业调解员"})
-    returned = wait_for(lambda: (c := court_case(live, case["id"]))["state"] == "returned" and c, what="return")
+    returned = wait_for(
+        lambda: (c := court_case(live, case["id"]))["state"] == CourtState.RETURNED and c, what="return"
+    )
     assert returned["delegations"][0]["decline_reason"] == "本中心暂无虚假陈述纠纷专业调解员"
 
     again = court.post(f"/cases/{case['id']}/delegate", {"organisation_id": ORG1})
@@ -94,9 +97,9 @@ def test_declined_then_redelegated_then_failed_then_filed(live):
     live.api("org1_mediator1").post(
         f"/delegations/{second}/result", {"outcome": "failed", "reason": "双方对损失计算分歧过大"}
     )
-    wait_for(lambda: court_case(live, case["id"])["state"] == "failed", what="failure at the court")
+    wait_for(lambda: court_case(live, case["id"])["state"] == CourtState.FAILED, what="failure at the court")
     filed = court.post(f"/cases/{case['id']}/back-to-court")
-    assert filed["state"] == "filed"
+    assert filed["state"] == CourtState.FILED
     # Another court's staff cannot even see the case.
     live.api("xicheng_filing").get(f"/cases/{case['id']}", expect=404)
     # Org 2 cannot see org 1's delegation.

@@ -8,6 +8,7 @@ from test_delegation_flow import register_consented_case
 
 from sutiao import demo
 from sutiao.kernel.identifiers import resident_id_check_digit, uscc_check_character
+from sutiao.kernel.workflow import CourtProposalState, CourtState
 
 CHAOYANG = str(demo.CHAOYANG)
 
@@ -46,7 +47,9 @@ def proposal_state(api, organisation_id, proposal_id):
 
 
 def pending_at_court(court, proposal_id):
-    return next((p for p in court.get("/roster/proposals", state="pending") if p["id"] == proposal_id), None)
+    return next(
+        (p for p in court.get("/roster/proposals", state=CourtProposalState.PENDING) if p["id"] == proposal_id), None
+    )
 
 
 def on_roster(court, organisation_id):
@@ -55,14 +58,15 @@ def on_roster(court, organisation_id):
 
 def test_push_confirm_reject_and_suspend(live):
     bureau, office, court = live.api("bureau"), live.api("beijing_office"), live.api("court_filing")
+    court_admin = live.api("court_admin")  # court admins keep the roster; filing staff register and delegate
     org = register_organisation(bureau, "北京金融街证券纠纷调解中心", "0000004201")
     assert any(c["id"] == CHAOYANG for c in bureau.get("/registry/courts"))
 
     # The Bureau pushes the organisation; the court confirms it.
     pushed = bureau.post("/registry/proposals", {"organisation_id": org["id"], "court_id": CHAOYANG})
     wait_for(lambda: pending_at_court(court, pushed["id"]), what="the push at the court")
-    confirmed = court.post(f"/roster/proposals/{pushed['id']}/confirm", {})
-    assert confirmed["state"] == "confirmed"
+    confirmed = court_admin.post(f"/roster/proposals/{pushed['id']}/confirm", {})
+    assert confirmed["state"] == CourtProposalState.CONFIRMED
     assert on_roster(court, org["id"])
     case = register_consented_case(court, investor_name="郑十")
     ranked = court.get(f"/cases/{case['id']}/recommendations")
@@ -90,7 +94,7 @@ def test_push_confirm_reject_and_suspend(live):
     pushed_mediator = office.post("/registry/proposals", {"mediator_id": mediator["id"], "court_id": CHAOYANG})
     wait_for(lambda: pending_at_court(court, pushed_mediator["id"]), what="the mediator push at the court")
     reason = "该调解员未提交证券期货纠纷调解培训合格证明"
-    rejected = court.post(f"/roster/proposals/{pushed_mediator['id']}/reject", {"reason": reason})
+    rejected = court_admin.post(f"/roster/proposals/{pushed_mediator['id']}/reject", {"reason": reason})
     assert rejected["state"] == "rejected"
     shown = wait_for(
         lambda: (p := proposal_state(office, org["id"], pushed_mediator["id"]))["state"] == "rejected" and p,
@@ -109,11 +113,11 @@ def test_push_confirm_reject_and_suspend(live):
     )
     assert refused.status_code == 400
     assert "不在本院特邀调解名册中" in refused.json()["message"]
-    assert court.get(f"/cases/{case['id']}")["state"] == "consented"
+    assert court.get(f"/cases/{case['id']}")["state"] == CourtState.CONSENTED
 
 
 def test_the_court_removes_an_organisation_and_the_investor_side_learns_it(live):
-    bureau, court = live.api("bureau"), live.api("court_filing")
+    bureau, court = live.api("bureau"), live.api("court_admin")
     org = register_organisation(bureau, "天津证券期货纠纷调解中心", "0000004401")
     pushed = bureau.post("/registry/proposals", {"organisation_id": org["id"], "court_id": CHAOYANG})
     wait_for(lambda: pending_at_court(court, pushed["id"]), what="the push at the court")
@@ -133,6 +137,7 @@ def test_a_basic_court_adopts_its_high_courts_organisation_and_delegates_to_it(l
     """《人民法院在线调解规则》Art. 27 ¶2: the Beijing High Court confirms a pushed organisation; the Chaoyang
     court takes it over with the high court's consent; the investor platform then takes Chaoyang's delegation."""
     bureau, high, court = live.api("bureau"), live.api("beijing_high_admin"), live.api("court_filing")
+    court_admin = live.api("court_admin")
     org = register_organisation(bureau, "北京证券期货纠纷多元化解中心", "0000004501")
     # The investor platform reads the court platform's list of courts (/docking/v1/courts).
     wait_for(
@@ -144,9 +149,9 @@ def test_a_basic_court_adopts_its_high_courts_organisation_and_delegates_to_it(l
     high.post(f"/roster/proposals/{pushed['id']}/confirm", {})
     assert not on_roster(court, org["id"])
 
-    offered = next(e for e in court.get("/roster/adoptable") if e["organisation"]["id"] == org["id"])
+    offered = next(e for e in court_admin.get("/roster/adoptable") if e["organisation"]["id"] == org["id"])
     assert offered["court_name"] == "北京市高级人民法院"
-    adopted = court.post(
+    adopted = court_admin.post(
         f"/roster/adoptable/{offered['id']}/adopt", {"consent": "北京市高级人民法院复函同意（京高法函〔2026〕12号）"}
     )
     assert adopted["adopted_from_court"] == "北京市高级人民法院" and on_roster(court, org["id"])
@@ -165,4 +170,4 @@ def test_a_basic_court_adopts_its_high_courts_organisation_and_delegates_to_it(l
         lambda: (c := court.get(f"/cases/{case['id']}"))["delegations"][-1]["received_at"] and c,
         what="the investor platform's receipt of the delegation",
     )
-    assert received["state"] == "delegated"  # taken, not refused as off the roster
+    assert received["state"] == CourtState.DELEGATED  # taken, not refused as off the roster

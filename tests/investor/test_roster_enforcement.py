@@ -61,7 +61,7 @@ def test_a_suspended_organisation_refuses_for_good(
     registry.set_organisation_status(bureau_user, org_a.registry, "suspended", "整改期间暂停调解业务")
     response = _deliver(post_message, make_envelope, court_peer, delegate_payload(org_a))
     assert response.status_code == 422 and response.json()["error"] == "organisation_unavailable"
-    assert "organisation_unavailable" in PERMANENT  # the court gets the case back (court.services)
+    assert "organisation_unavailable" in PERMANENT  # the court gets the case back (court.inbound.on_delegate_parked)
     assert not Delegation.objects.exists()
 
 

@@ -12,12 +12,15 @@ from ninja import Schema, Status
 from pydantic import Field
 
 from sutiao.accounts.api import make_api, responses
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, MediationOutcome, PartyKind, PartyRole
+from sutiao.kernel.workflow import CourtProposalState, CourtState
 from sutiao.translation import translated_factor
 
-from . import roster as roster_services
-from . import selectors, services
-from .models import Case, Mediator, Organisation, RosterEntry
+from . import permissions, selectors
+from .actions import cases as case_actions
+from .actions import delegation as delegation_actions
+from .actions import roster as roster_actions
 
 api = make_api("人民法院调解平台 API", "court-api")
 
@@ -75,6 +78,7 @@ class DelegationOut(Schema):
     answered_at: dt.datetime | None
     decline_reason: str
     mediator_name: str
+    choice_declined_reason: str = Field(description="调解组织未指派当事人共同选定的调解员的理由")
     outcome: MediationOutcome | None
     terms: str
     outcome_reason: str
@@ -99,11 +103,14 @@ class CaseOut(Schema):
     state_label: str
     registered_at: dt.datetime
     consented_at: dt.datetime | None
-    chosen_by: str = Field(description="parties：当事人共同选择；court：当事人申请由法院指定；空：尚未选定")
+    closed_at: dt.datetime | None
+    chosen_by: str = Field(description="parties：当事人共同选择；court：当事人同意由人民法院指定；空：尚未选定")
     chosen_organisation_id: UUID | None
     chosen_mediator_id: UUID | None
     joint_choice_due: dt.date | None = Field(description="当事人共同选择期限（《人民法院在线调解规则》第十条）")
-    appointment_due: dt.date = Field(description="法院指定调解组织期限（《人民法院在线调解规则》第十条）")
+    appointment_due: dt.date | None = Field(
+        description="法院指定调解组织期限，自当事人同意由人民法院指定时起算（《人民法院在线调解规则》第十条）"
+    )
     parties: list[PartyOut]
     delegations: list[DelegationOut]
 
@@ -113,8 +120,8 @@ class OrganisationOut(Schema):
     name: str
 
 
-def _out(case: Case) -> dict:
-    deadlines = services.choice_deadlines(case)
+def _out(case) -> dict:
+    deadlines = selectors.choice_deadlines(case)
     return {
         "id": case.id,
         "number": case.number,
@@ -123,14 +130,15 @@ def _out(case: Case) -> dict:
         "dispute_type": case.dispute_type,
         "amount": case.amount,
         "state": case.state,
-        "state_label": case.get_state_display(),
+        "state_label": case.state_label,
         "registered_at": case.registered_at,
         "consented_at": case.consented_at,
+        "closed_at": case.closed_at,
         "chosen_by": case.chosen_by,
         "chosen_organisation_id": case.chosen_organisation_id,
         "chosen_mediator_id": case.chosen_mediator_id,
         "joint_choice_due": deadlines.joint_choice.due if deadlines.joint_choice else None,
-        "appointment_due": deadlines.appointment.due,
+        "appointment_due": deadlines.appointment.due if deadlines.appointment else None,
         "parties": [{"id": p.pk, "role": p.role, "kind": p.kind, "name": p.name} for p in case.parties.all()],
         "delegations": [
             {
@@ -143,14 +151,14 @@ def _out(case: Case) -> dict:
     }
 
 
-def _case(request, case_id) -> Case:
-    services.ensure_court_staff(request.auth)
+def _case(request, case_id):
+    permissions.ensure_may_read(request.auth)
     return selectors.case_for(request.auth, case_id)
 
 
 @api.get("/cases", response=responses(200, list[CaseOut]), summary="本院案件")
-def list_cases(request, state: str | None = None):
-    services.ensure_court_staff(request.auth)
+def list_cases(request, state: CourtState | None = None):
+    permissions.ensure_may_read(request.auth)
     cases = selectors.cases_for(request.auth).prefetch_related("parties", "delegations__organisation")
     if state:
         cases = cases.filter(state=state)
@@ -159,15 +167,15 @@ def list_cases(request, state: str | None = None):
 
 @api.post("/cases", response=responses(201, CaseOut), summary="登记调解申请")
 def register_case(request, data: CaseIn):
-    case = services.register_case(
+    case = case_actions.register_case(
         request.auth,
         stage=data.stage,
         dispute_type=data.dispute_type,
         amount=data.amount,
         facts=data.facts,
         litigation_number=data.litigation_number,
-        parties=[services.PartyInput(**p.model_dump()) for p in data.parties],
-        claims=[services.ClaimInput(**c.model_dump()) for c in data.claims],
+        parties=[case_actions.PartyInput(**p.model_dump()) for p in data.parties],
+        claims=[case_actions.ClaimInput(**c.model_dump()) for c in data.claims],
     )
     return Status(201, _out(selectors.case_for(request.auth, case.pk)))
 
@@ -179,7 +187,7 @@ def get_case(request, case_id: UUID):
 
 @api.post("/cases/{case_id}/ask-consent", response=responses(200, CaseOut), summary="征求调解意见")
 def ask_consent(request, case_id: UUID):
-    services.ask_consent(request.auth, _case(request, case_id))
+    case_actions.ask_consent(request.auth, _case(request, case_id))
     return _out(_case(request, case_id))
 
 
@@ -187,7 +195,7 @@ def ask_consent(request, case_id: UUID):
 def record_consent(request, case_id: UUID, data: ConsentIn):
     case = _case(request, case_id)
     party = get_object_or_404(case.parties, name=data.party)
-    services.record_consent(
+    case_actions.record_consent(
         request.auth,
         case,
         party,
@@ -201,26 +209,26 @@ def record_consent(request, case_id: UUID, data: ConsentIn):
 
 @api.post("/cases/{case_id}/delegate", response=responses(200, CaseOut), summary="委派/委托调解")
 def delegate(request, case_id: UUID, data: DelegateIn):
-    organisation = get_object_or_404(Organisation, pk=data.organisation_id)
-    services.delegate_case(request.auth, _case(request, case_id), organisation)
+    organisation = selectors.organisation_by_id(data.organisation_id)
+    delegation_actions.delegate_case(request.auth, _case(request, case_id), organisation)
     return _out(_case(request, case_id))
 
 
 @api.post("/cases/{case_id}/recall", response=responses(200, CaseOut), summary="撤回委派")
 def recall(request, case_id: UUID, data: ReasonIn):
-    services.recall_delegation(request.auth, _case(request, case_id), data.reason)
+    delegation_actions.recall_delegation(request.auth, _case(request, case_id), data.reason)
     return _out(_case(request, case_id))
 
 
 @api.post("/cases/{case_id}/back-to-court", response=responses(200, CaseOut), summary="转立案或恢复审理")
 def back_to_court(request, case_id: UUID):
-    services.send_back_to_court(request.auth, _case(request, case_id))
+    case_actions.send_back_to_court(request.auth, _case(request, case_id))
     return _out(_case(request, case_id))
 
 
 @api.get("/organisations", response=responses(200, list[OrganisationOut]), summary="本院特邀调解名册中可委派的调解组织")
 def organisations(request):
-    services.ensure_court_staff(request.auth)
+    permissions.ensure_may_read(request.auth)
     return list(selectors.roster_organisations(request.auth.institution_id))
 
 
@@ -277,15 +285,17 @@ class JointChoiceIn(Schema):
     "/cases/{case_id}/joint-choice", response=responses(200, CaseOut), summary="记录当事人共同选择的调解组织/调解员"
 )
 def joint_choice(request, case_id: UUID, data: JointChoiceIn):
-    organisation = get_object_or_404(Organisation, pk=data.organisation_id)
-    mediator = get_object_or_404(Mediator, pk=data.mediator_id) if data.mediator_id else None
-    services.record_joint_choice(request.auth, _case(request, case_id), organisation, mediator)
+    organisation = selectors.organisation_by_id(data.organisation_id)
+    mediator = selectors.mediator_by_id(data.mediator_id) if data.mediator_id else None
+    case_actions.record_joint_choice(request.auth, _case(request, case_id), organisation, mediator)
     return _out(_case(request, case_id))
 
 
-@api.post("/cases/{case_id}/appointment-request", response=responses(200, CaseOut), summary="记录当事人申请由法院指定")
+@api.post(
+    "/cases/{case_id}/appointment-request", response=responses(200, CaseOut), summary="记录当事人同意由人民法院指定"
+)
 def appointment_request(request, case_id: UUID):
-    services.record_appointment_request(request.auth, _case(request, case_id))
+    case_actions.record_appointment_request(request.auth, _case(request, case_id))
     return _out(_case(request, case_id))
 
 
@@ -349,7 +359,7 @@ def _proposal_out(p) -> dict:
         "proposed_at": p.proposed_at,
         "note": p.note,
         "state": p.state,
-        "state_label": gettext(p.get_state_display()),
+        "state_label": gettext(CourtProposalState(p.state).label),
         "reason": p.reason,
     }
 
@@ -364,7 +374,7 @@ def _entry_out(e) -> dict:
         "valid_from": e.valid_from,
         "valid_until": e.valid_until,
         "confirmed_at": e.confirmed_at,
-        "in_force": e.valid_from <= selectors.today() <= e.valid_until,
+        "in_force": e.status_on(china_today()) == "valid",
         "court_name": e.court.name if e.court_id else None,
         "adopted_from_court": e.proposal.adopted_from.court.name if e.proposal.adopted_from_id else None,
     }
@@ -372,7 +382,7 @@ def _entry_out(e) -> dict:
 
 @api.get("/roster", response=responses(200, list[RosterEntryOut]), summary="本院特邀调解名册（证券期货）")
 def roster(request):
-    services.ensure_court_staff(request.auth)
+    permissions.ensure_may_read(request.auth)
     entries = selectors.roster_entries(request.auth.institution_id).select_related(
         "court", "proposal__adopted_from__court"
     )
@@ -385,7 +395,7 @@ def roster(request):
     summary="上级法院名册中可经其同意确认为本院特邀的条目（在线调解规则第二十七条）",
 )
 def adoptable(request):
-    services.ensure_court_staff(request.auth)
+    permissions.ensure_may_read(request.auth)
     return [_entry_out(e) for e in selectors.adoptable_entries(request.auth.institution).select_related("proposal")]
 
 
@@ -401,21 +411,17 @@ class AdoptIn(Schema):
     summary="经上级法院同意，将其名册条目确认为本院特邀",
 )
 def adopt(request, entry_id: int, data: AdoptIn):
-    services.ensure_court_staff(request.auth)
+    permissions.ensure_may_read(request.auth)
     source = selectors.adoptable_entries(request.auth.institution).filter(pk=entry_id).first()
     if source is None:
         raise Http404("上级法院名册中没有这个条目")
-    entry = roster_services.adopt_entry(request.auth, source, data.consent, data.valid_from, data.valid_until)
-    return _entry_out(
-        RosterEntry.objects.select_related("court", "organisation", "mediator", "proposal__adopted_from__court").get(
-            pk=entry.pk
-        )
-    )
+    entry = roster_actions.adopt_entry(request.auth, source, data.consent, data.valid_from, data.valid_until)
+    return _entry_out(selectors.roster_entry_out(entry.pk))
 
 
 @api.get("/roster/proposals", response=responses(200, list[ProposalOut]), summary="推送至本院的特邀调解组织/调解员")
-def proposals(request, state: str | None = None):
-    services.ensure_court_staff(request.auth)
+def proposals(request, state: CourtProposalState | None = None):
+    permissions.ensure_may_read(request.auth)
     found = selectors.proposals_for(request.auth)
     return [_proposal_out(p) for p in (found.filter(state=state) if state else found)]
 
@@ -430,7 +436,7 @@ class ConfirmIn(Schema):
 )
 def confirm(request, proposal_id: UUID, data: ConfirmIn):
     proposal = selectors.proposal_for(request.auth, proposal_id)
-    roster_services.confirm_proposal(request.auth, proposal, data.valid_from, data.valid_until)
+    roster_actions.confirm_proposal(request.auth, proposal, data.valid_from, data.valid_until)
     return _proposal_out(selectors.proposal_for(request.auth, proposal_id))
 
 
@@ -439,7 +445,7 @@ def confirm(request, proposal_id: UUID, data: ConfirmIn):
 )
 def reject(request, proposal_id: UUID, data: ReasonIn):
     proposal = selectors.proposal_for(request.auth, proposal_id)
-    roster_services.reject_proposal(request.auth, proposal, data.reason)
+    roster_actions.reject_proposal(request.auth, proposal, data.reason)
     return _proposal_out(selectors.proposal_for(request.auth, proposal_id))
 
 
@@ -449,6 +455,6 @@ def reject(request, proposal_id: UUID, data: ReasonIn):
     summary="移出特邀调解名册（须写明理由；调解组织连同其调解员）",
 )
 def remove_from_roster(request, entry_id: int, data: ReasonIn):
-    services.ensure_court_staff(request.auth)
-    roster_services.remove_entry(request.auth, selectors.roster_entry_for(request.auth, entry_id), data.reason)
+    permissions.ensure_may_read(request.auth)
+    roster_actions.remove_entry(request.auth, selectors.roster_entry_for(request.auth, entry_id), data.reason)
     return roster(request)

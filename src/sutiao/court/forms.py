@@ -3,12 +3,12 @@ from django.forms import formset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
+from sutiao.kernel.rules import default_validity
 from sutiao.translation import translated_choices
 
-from .models import Mediator
-from .roster import DEFAULT_VALIDITY_YEARS
-from .selectors import active_entries, roster_organisations, today
+from .selectors import roster_mediators, roster_organisations
 
 
 class CaseForm(forms.Form):
@@ -53,7 +53,7 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].choices = [
-            (p.pk, gettext("%(name)s（%(role)s）") % {"name": p.name, "role": gettext(p.get_role_display())})
+            (p.pk, gettext("%(name)s（%(role)s）") % {"name": p.name, "role": gettext(case.role_label(p.role))})
             for p in case.parties.all()
         ]
 
@@ -75,10 +75,7 @@ class JointChoiceForm(DelegateForm):
 
     def __init__(self, *args, court_id, **kwargs):
         super().__init__(*args, court_id=court_id, **kwargs)
-        on_roster = active_entries(court_id).filter(subject_kind="mediator").values("mediator_id")
-        self.fields["mediator"].queryset = Mediator.objects.filter(pk__in=on_roster, active=True).select_related(
-            "organisation"
-        )
+        self.fields["mediator"].queryset = roster_mediators(court_id)
         self.fields["mediator"].label_from_instance = lambda m: f"{m.name}（{m.organisation.name}）"
 
 
@@ -89,16 +86,13 @@ class ConfirmProposalForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        start = today()
-        kwargs.setdefault(
-            "initial",
-            {"valid_from": start, "valid_until": start.replace(year=start.year + DEFAULT_VALIDITY_YEARS)},
-        )
+        start = china_today()
+        kwargs.setdefault("initial", {"valid_from": start, "valid_until": default_validity(start)})
         super().__init__(*args, **kwargs)
 
 
 class AdoptEntryForm(ConfirmProposalForm):
-    """Taking over a higher court's roster entry needs that court's consent (《人民法院在线调解规则》Art. 27)."""
+    """Taking over a higher court's roster entry (《人民法院在线调解规则》Art. 27 ¶2)."""
 
     consent = forms.CharField(
         label=_("上级法院同意情况"),

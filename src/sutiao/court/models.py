@@ -1,8 +1,11 @@
 """The court platform's data: disputes registered by filing staff, their parties, claims and consents,
 and each delegation (委派/委托) of the dispute to a mediation organisation on a peer platform."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
@@ -17,7 +20,15 @@ from sutiao.kernel.enums import (
     PartyRole,
 )
 from sutiao.kernel.ids import new_id
-from sutiao.kernel.workflow import CourtState
+from sutiao.kernel.workflow import (
+    COURT_CLOSED_STATES,
+    DELEGATION_ANSWERABLE,
+    DELEGATION_OPEN,
+    CourtProposalState,
+    CourtState,
+    DelegationState,
+    court_state_label,
+)
 
 
 class Organisation(models.Model):
@@ -78,13 +89,6 @@ class SubjectKind(models.TextChoices):
     MEDIATOR = "mediator", _("调解员")
 
 
-class ProposalState(models.TextChoices):
-    PENDING = "pending", _("待确认")
-    CONFIRMED = "confirmed", _("已确认")
-    REJECTED = "rejected", _("未予确认")
-    WITHDRAWN = "withdrawn", _("推送方已撤销")
-
-
 class RosterProposal(models.Model):
     """An organisation or mediator pushed to this court (or, with no court, to every court: the jointly
     recognised list, decided by the Supreme People's Court) for confirmation (notice §4(4))."""
@@ -99,7 +103,9 @@ class RosterProposal(models.Model):
     proposed_by = models.CharField(_("推送单位"), max_length=200)
     proposed_at = models.DateTimeField(_("推送时间"))
     note = models.CharField(_("推送说明"), max_length=2000, blank=True)
-    state = models.CharField(_("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.PENDING)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=CourtProposalState.choices(), default=CourtProposalState.PENDING
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -121,6 +127,54 @@ class RosterProposal(models.Model):
 
     def __str__(self) -> str:
         return str(self.mediator or self.organisation)
+
+
+# How long before an entry's end the roster page flags it: the Bureau needs time to push again, the court to
+# decide.
+ENDING_SOON_DAYS = 30
+
+
+class RosterEntryQuerySet(models.QuerySet):
+    """The roster's predicates, each once (LEGAL-RULES L2). Compose: `for_court(id).in_force(on)`."""
+
+    def for_court(self, court_id):
+        """A court's roster: its own confirmations and the jointly recognised ones (no court: every court's)."""
+        return self.filter(Q(court_id=court_id) | Q(court__isnull=True))
+
+    def in_force(self, on: dt.date):
+        """Entries in force on `on`: not removed, and valid_from ≤ on ≤ valid_until. Only these may be
+        delegated to, chosen by the parties, published or taken over by a lower court."""
+        return self.filter(removed_at__isnull=True, valid_from__lte=on, valid_until__gte=on)
+
+    def not_ended(self, on: dt.date):
+        """Entries not removed whose period has not ended on `on`: in force, or confirmed to start later. The
+        roster page lists these (lest staff think a confirmation with a later start was lost), and a new
+        confirmation of the same subject renews (replaces) such an entry rather than standing beside it."""
+        return self.filter(removed_at__isnull=True, valid_until__gte=on)
+
+    def with_timing(self, on: dt.date):
+        """Each entry marked `not_yet` (confirmed to start after `on`) and `ending_soon` (its period ends within
+        ENDING_SOON_DAYS of `on`), so the roster page shows them and the court can ask for a new push in time."""
+        return self.annotate(
+            not_yet=ExpressionWrapper(Q(valid_from__gt=on), output_field=models.BooleanField()),
+            ending_soon=ExpressionWrapper(
+                Q(valid_until__lte=on + dt.timedelta(days=ENDING_SOON_DAYS)), output_field=models.BooleanField()
+            ),
+        )
+
+    def standing(self):
+        """Not removed, whatever the dates: what a removal or a registry change can still take off."""
+        return self.filter(removed_at__isnull=True)
+
+    def of_active_subjects(self):
+        """Entries whose organisation (and mediator) the registry still lists as active."""
+        return self.filter(Q(mediator__isnull=True) | Q(mediator__active=True), organisation__active=True)
+
+    def organisations(self):
+        return self.filter(subject_kind=SubjectKind.ORGANISATION)
+
+    def mediators(self):
+        return self.filter(subject_kind=SubjectKind.MEDIATOR)
 
 
 class RosterEntry(models.Model):
@@ -151,6 +205,8 @@ class RosterEntry(models.Model):
     removed_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
     removed_reason = models.CharField(_("移出原因"), max_length=500, blank=True)
 
+    objects = RosterEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = _("特邀调解名册")
         ordering = ["organisation__name", "mediator__name"]
@@ -158,6 +214,15 @@ class RosterEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.mediator or self.organisation)
+
+    def status_on(self, on: dt.date) -> str:
+        """valid, not_yet, expired or removed on `on`: the one entry's reading of `RosterEntryQuerySet.in_force`
+        (for a certificate or an API row already loaded)."""
+        if self.removed_at is not None:
+            return "removed"
+        if self.valid_until < on:
+            return "expired"
+        return "not_yet" if self.valid_from > on else "valid"
 
 
 class RosterEvent(models.Model):
@@ -188,7 +253,11 @@ class ChoiceBy(models.TextChoices):
     """Who chooses the organisation (《人民法院在线调解规则》Art. 10; LEGAL-RULES L3)."""
 
     PARTIES = "parties", _("当事人共同选择")
-    COURT = "court", _("当事人申请由法院指定")
+    COURT = "court", _("当事人同意由人民法院指定")
+
+
+# In litigation the applicant and respondent are the plaintiff and defendant (原告/被告).
+_LITIGATION_ROLES = {PartyRole.APPLICANT: "原告", PartyRole.RESPONDENT: "被告"}
 
 
 class Case(models.Model):
@@ -226,6 +295,26 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def state_label(self) -> str:
+        """The state, naming 委派 or 委托 by the case's stage."""
+        return court_state_label(self.state, self.stage)
+
+    @property
+    def court_appoints(self) -> bool:
+        """The parties agreed that the court appoints the organisation (同意由人民法院指定, Art. 10 ¶2)."""
+        return self.chosen_by == ChoiceBy.COURT
+
+    @property
+    def closed(self) -> bool:
+        return self.state in COURT_CLOSED_STATES
+
+    def role_label(self, role: PartyRole) -> str:
+        """A party's role as this case names it: in litigation 原告/被告, before filing 申请人/被申请人."""
+        if self.stage == CaseStage.IN_LITIGATION and role in _LITIGATION_ROLES:
+            return _LITIGATION_ROLES[PartyRole(role)]
+        return PartyRole(role).label
 
     @property
     def delegation_kind(self) -> DelegationKind:
@@ -283,14 +372,14 @@ class Consent(models.Model):
         ordering = ["recorded_at", "id"]
 
 
-class DelegationState(models.TextChoices):
-    SENT = "sent", _("已发出，待送达")
-    RECEIVED = "received", _("已送达，待答复")
-    ACCEPTED = "accepted", _("已接受")
-    DECLINED = "declined", _("已拒绝")
-    OVERDUE = "overdue", _("逾期未答复")
-    RECALLED = "recalled", _("已撤回")
-    CONCLUDED = "concluded", _("调解结束")
+class DelegationQuerySet(models.QuerySet):
+    def answerable(self):
+        """Waiting for the organisation's answer (LEGAL-RULES L4)."""
+        return self.filter(state__in=DELEGATION_ANSWERABLE)
+
+    def open(self):
+        """Not over: waiting for an answer or accepted and mediating; what counts as an organisation's load."""
+        return self.filter(state__in=DELEGATION_OPEN)
 
 
 class Delegation(models.Model):
@@ -298,7 +387,7 @@ class Delegation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="delegations")
     organisation = models.ForeignKey(Organisation, verbose_name=_("调解组织"), on_delete=models.PROTECT)
     kind = models.CharField(_("方式"), max_length=16, choices=DelegationKind.choices())
-    state = models.CharField(_("状态"), max_length=16, choices=DelegationState.choices, default=DelegationState.SENT)
+    state = models.CharField(_("状态"), max_length=16, choices=DelegationState.choices(), default=DelegationState.SENT)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("委派人"), on_delete=models.PROTECT)
     sent_at = models.DateTimeField(_("委派时间"))
     received_at = models.DateTimeField(_("调解平台收到时间"), null=True, blank=True)
@@ -306,14 +395,18 @@ class Delegation(models.Model):
     answer_due_provisional = models.BooleanField(_("期限为暂定"), default=False)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     answered_by = models.CharField(_("答复人"), max_length=200, blank=True)
-    decline_reason = models.TextField(_("拒绝理由"), blank=True)
+    decline_reason = models.TextField(_("不予接受的理由"), blank=True)
     mediator_name = models.CharField(_("调解员"), max_length=200, blank=True)
     mediator_assigned_at = models.DateTimeField(_("指派时间"), null=True, blank=True)
+    # The organisation did not assign the mediator the parties chose, and why (《人民法院在线调解规则》Art. 10).
+    choice_declined_reason = models.TextField(_("未指派当事人所选调解员的理由"), blank=True)
     outcome = models.CharField(_("调解结果"), max_length=16, choices=MediationOutcome.choices(), blank=True)
     terms = models.TextField(_("调解协议内容"), blank=True)
     outcome_reason = models.TextField(_("调解不成/撤回原因"), blank=True)
     concluded_at = models.DateTimeField(_("调解结束时间"), null=True, blank=True)
     recall_reason = models.TextField(_("撤回理由"), blank=True)
+
+    objects = DelegationQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = _("委派/委托")

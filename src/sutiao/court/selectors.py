@@ -1,31 +1,55 @@
 """Reads that feed the court platform's pages and API. Every read is scoped to the user's court."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import Case as When_
+from django.db.models import Case as CaseWhen
 from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from sutiao.accounts.models import Institution
+from sutiao.accounts.models import COURT_KINDS, Institution, InstitutionKind
 from sutiao.docking.schemas import CourtCard
-from sutiao.kernel.calendar import china_date
+from sutiao.kernel.calendar import Deadline, china_date, china_today
+from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.ranking import OrgFacts, Recommendation, rank
 from sutiao.kernel.regions import province_of_court_code
-from sutiao.kernel.workflow import CourtState
+from sutiao.kernel.rules import APPOINTMENT_PERIOD, JOINT_CHOICE_PERIOD
+from sutiao.kernel.workflow import DELEGATION_OPEN, CourtProposalState, CourtState, DelegationState
+from sutiao.workdays.selectors import calendar, period_from
 
-from .models import Case, Delegation, Organisation, RosterEntry, RosterEvent, RosterProposal, SubjectKind
+from .models import (
+    Case,
+    ChoiceBy,
+    Consent,
+    Delegation,
+    Mediator,
+    Organisation,
+    Party,
+    RosterEntry,
+    RosterEvent,
+    RosterProposal,
+    SubjectKind,
+)
 
-# States in which the case waits for court staff, most urgent first.
+# States in which the case waits for court staff, most urgent first. A settled case is closed and waits
+# for no one (judicial confirmation comes in a later issue).
 NEEDS_STAFF = [
     CourtState.RETURNED,
     CourtState.FAILED,
-    CourtState.SUCCEEDED,
     CourtState.CONSENTED,
     CourtState.AWAITING_CONSENT,
     CourtState.APPLIED,
 ]
+# Courts from the highest down, for lists of courts.
+COURT_ORDER = [
+    InstitutionKind.SUPREME_COURT,
+    InstitutionKind.HIGH_COURT,
+    InstitutionKind.INTERMEDIATE_COURT,
+    InstitutionKind.BASIC_COURT,
+]
+assert set(COURT_ORDER) == COURT_KINDS, "every court kind has its place in the order"
 
 
 def cases_for(user):
@@ -61,18 +85,21 @@ def work_queue(user):
         cases_for(user)
         .filter(state__in=NEEDS_STAFF)
         .annotate(
-            rank=When_(*[When(state=s, then=Value(i)) for i, s in enumerate(NEEDS_STAFF)], output_field=IntegerField())
+            rank=CaseWhen(
+                *[When(state=s, then=Value(i)) for i, s in enumerate(NEEDS_STAFF)], output_field=IntegerField()
+            )
         )
         .order_by("rank", "registered_at")
     )
     waiting_answer = (
-        Delegation.objects.filter(case__court_id=user.institution_id, case__state=CourtState.DELEGATED)
+        Delegation.objects.answerable()
+        .filter(case__court_id=user.institution_id)
         .select_related("case", "organisation")
         .order_by("answer_due", "sent_at")
     )
     mediating = (
         Delegation.objects.filter(
-            case__court_id=user.institution_id, case__state=CourtState.MEDIATING, state="accepted"
+            case__court_id=user.institution_id, case__state=CourtState.MEDIATING, state=DelegationState.ACCEPTED
         )
         .select_related("case", "organisation")
         .order_by("answered_at")
@@ -80,48 +107,81 @@ def work_queue(user):
     return waiting_staff, waiting_answer, mediating
 
 
-def today() -> dt.date:
-    return china_date(timezone.now())
+def latest_consents(case: Case) -> dict[int, Consent]:
+    """Each party's latest answer (the one that counts; earlier ones stay as the record, LEGAL-RULES L1)."""
+    latest: dict[int, Consent] = {}
+    for consent in sorted(case.consents.all(), key=lambda c: (c.recorded_at, c.pk)):
+        latest[consent.party_id] = consent
+    return latest
 
 
-def active_entries(court_id, on: dt.date | None = None):
-    """The court's invited roster as it stands on a day: its own confirmations and the jointly recognised
-    ones, in date and not removed (LEGAL-RULES L2)."""
-    on = on or today()
-    return RosterEntry.objects.filter(
-        Q(court_id=court_id) | Q(court__isnull=True), removed_at__isnull=True, valid_from__lte=on, valid_until__gte=on
+def missing_consent(case: Case) -> list[Party]:
+    latest = latest_consents(case)
+    return [p for p in case.parties.all() if p.pk not in latest or not latest[p.pk].consented]
+
+
+@dataclass(frozen=True)
+class ChoiceDeadlines:
+    """The two L3 periods of a case, each with its rule; `missed_*` when the period ended with nothing done."""
+
+    joint_choice: Deadline | None
+    appointment: Deadline | None
+    missed_joint_choice: bool
+    missed_appointment: bool
+
+
+def choice_deadlines(case: Case, now: dt.datetime | None = None) -> ChoiceDeadlines:
+    """《人民法院在线调解规则》Art. 10 (LEGAL-RULES L3): the parties choose jointly within 2 working days of agreeing
+    to mediation (the last party's answer); the court appoints within 3 working days of their request that it
+    appoint. Neither runs from registration."""
+    now = now or timezone.now()
+    cal = calendar()
+    joint = period_from(case.consented_at, JOINT_CHOICE_PERIOD, cal) if case.consented_at else None
+    requested = case.chosen_by == ChoiceBy.COURT and case.chosen_at is not None
+    appointment = period_from(case.chosen_at, APPOINTMENT_PERIOD, cal) if requested else None
+    # Only a case not yet delegated waits for a choice (a returned case is chosen again by staff).
+    waiting = case.state == CourtState.CONSENTED
+    return ChoiceDeadlines(
+        joint_choice=joint,
+        appointment=appointment,
+        missed_joint_choice=bool(joint and not case.chosen_by and waiting and joint.is_overdue(now)),
+        missed_appointment=bool(appointment and waiting and appointment.is_overdue(now)),
     )
+
+
+def on_roster(court_id, on: dt.date | None = None):
+    """The court's invited roster in force on a day (today in China by default; LEGAL-RULES L2)."""
+    return RosterEntry.objects.for_court(court_id).in_force(on or china_today())
 
 
 def organisation_on_roster(court_id, organisation_id) -> bool:
-    return (
-        active_entries(court_id)
-        .filter(subject_kind=SubjectKind.ORGANISATION, organisation_id=organisation_id, organisation__active=True)
-        .exists()
-    )
+    return on_roster(court_id).organisations().of_active_subjects().filter(organisation_id=organisation_id).exists()
 
 
 def mediator_on_roster(court_id, mediator_id) -> bool:
-    return (
-        active_entries(court_id)
-        .filter(subject_kind=SubjectKind.MEDIATOR, mediator_id=mediator_id, mediator__active=True)
-        .exists()
-    )
+    return on_roster(court_id).mediators().of_active_subjects().filter(mediator_id=mediator_id).exists()
 
 
 def roster_organisations(court_id):
     """The organisations a court may delegate to: those on its roster, active in the registry."""
-    ids = active_entries(court_id).filter(subject_kind=SubjectKind.ORGANISATION).values("organisation_id")
+    ids = on_roster(court_id).organisations().values("organisation_id")
     return Organisation.objects.filter(pk__in=ids, active=True).select_related("peer")
 
 
+def roster_mediators(court_id):
+    """The mediators the parties may choose: those on the court's roster, active in the registry."""
+    ids = on_roster(court_id).mediators().values("mediator_id")
+    return Mediator.objects.filter(pk__in=ids, active=True).select_related("organisation")
+
+
 def roster_entries(court_id):
-    """The roster as the court reads it: what is in force and what is confirmed to start later (shown so, lest
-    staff think a confirmation with a later start was lost); delegation uses `active_entries` only."""
+    """The roster as the court reads it: what is in force and what is confirmed to start later
+    (`RosterEntryQuerySet.not_ended`); delegation uses `on_roster` only."""
+    today = china_today()
     return (
-        RosterEntry.objects.filter(
-            Q(court_id=court_id) | Q(court__isnull=True), removed_at__isnull=True, valid_until__gte=today()
-        )
+        RosterEntry.objects.for_court(court_id)
+        .not_ended(today)
+        .with_timing(today)
         .select_related("organisation", "mediator", "proposal")
         .order_by("subject_kind", "organisation__name", "mediator__name")
     )
@@ -142,22 +202,17 @@ def adoptable_entries(court):
     """What a court may take over from the rosters of the courts above it (《人民法院在线调解规则》Art. 27 ¶2;
     特邀调解规定 Art. 5): their current entries, of subjects active in the registry and not already on its own
     roster. The jointly recognised list is every court's already."""
-    on = today()
-    own = active_entries(court.pk, on)
+    on = china_today()
+    own = on_roster(court.pk, on)
     return (
-        RosterEntry.objects.filter(
-            Q(mediator__isnull=True) | Q(mediator__active=True),
-            court__in=higher_courts(court),
-            removed_at__isnull=True,
-            valid_from__lte=on,
-            valid_until__gte=on,
-            organisation__active=True,
-        )
+        RosterEntry.objects.filter(court__in=higher_courts(court))
+        .in_force(on)
+        .of_active_subjects()
         .exclude(
             subject_kind=SubjectKind.ORGANISATION,
-            organisation_id__in=own.filter(subject_kind=SubjectKind.ORGANISATION).values("organisation_id"),
+            organisation_id__in=own.organisations().values("organisation_id"),
         )
-        .exclude(mediator_id__in=own.filter(subject_kind=SubjectKind.MEDIATOR).values("mediator_id"))
+        .exclude(mediator_id__in=own.mediators().values("mediator_id"))
         .select_related("court", "organisation", "mediator")
         .order_by("court__name", "subject_kind", "organisation__name", "mediator__name")
     )
@@ -167,14 +222,11 @@ def published_roster(court_id):
     """What the court publishes for parties to look up and choose from (特邀调解规定 Art. 8;
     《人民法院在线调解规则》Art. 10): its entries in force, of subjects active in the registry."""
     return (
-        active_entries(court_id)
-        .filter(Q(mediator__isnull=True) | Q(mediator__active=True), organisation__active=True)
+        on_roster(court_id)
+        .of_active_subjects()
         .select_related("organisation", "mediator")
         .order_by("organisation__name", "mediator__name")
     )
-
-
-COURT_ORDER = ["supreme_court", "high_court", "intermediate_court", "basic_court"]
 
 
 def court_by_id(court_id) -> Institution:
@@ -188,7 +240,7 @@ def courts_publishing():
     """Every court on this platform, highest first, each with how many organisations and mediators its
     roster has now (the jointly recognised list counts for every court)."""
     counts: dict = {}
-    in_force = RosterEntry.objects.filter(removed_at__isnull=True, valid_from__lte=today(), valid_until__gte=today())
+    in_force = RosterEntry.objects.in_force(china_today())
     for row in in_force.values("court_id", "subject_kind").annotate(n=Count("id")):
         counts[(row["court_id"], row["subject_kind"])] = row["n"]
 
@@ -230,12 +282,7 @@ def entry_for_certificate_code(code: str) -> RosterEntry:
 
 def certificate_status(entry: RosterEntry) -> str:
     """Whether a certificate holds today: valid, not_yet, expired or removed."""
-    on = today()
-    if entry.removed_at is not None:
-        return "removed"
-    if entry.valid_until < on:
-        return "expired"
-    return "not_yet" if entry.valid_from > on else "valid"
+    return entry.status_on(china_today())
 
 
 def court_cards() -> list[CourtCard]:
@@ -249,7 +296,8 @@ def court_cards() -> list[CourtCard]:
 def roster_entry_for(user, entry_id) -> RosterEntry:
     """An active entry this user's court decides (its own; the jointly recognised ones for the SPC)."""
     entry = (
-        RosterEntry.objects.filter(pk=entry_id, removed_at__isnull=True, proposal__in=proposals_for(user))
+        RosterEntry.objects.standing()
+        .filter(pk=entry_id, proposal__in=proposals_for(user))
         .select_related("proposal", "organisation", "mediator")
         .first()
     )
@@ -261,7 +309,7 @@ def roster_entry_for(user, entry_id) -> RosterEntry:
 def proposals_for(user):
     """Pushes this user's court decides: its own, and for the Supreme People's Court the jointly recognised."""
     mine = Q(court_id=user.institution_id)
-    if user.institution is not None and user.institution.kind == "supreme_court":
+    if user.institution is not None and user.institution.kind == InstitutionKind.SUPREME_COURT:
         mine |= Q(court__isnull=True)
     return RosterProposal.objects.filter(mine).select_related("organisation", "mediator", "decided_by")
 
@@ -286,11 +334,12 @@ def roster_facts(court_id) -> list[OrgFacts]:
     stats = {
         row["organisation_id"]: row
         for row in delegations.annotate(
-            load=Count("pk", filter=Q(state__in=["sent", "received", "accepted"])),
-            answered=Count("pk", filter=Q(answered_at__isnull=False) | Q(state="overdue")),
+            # "Open" as DelegationQuerySet.open() reads it (one definition, in the kernel).
+            load=Count("pk", filter=Q(state__in=DELEGATION_OPEN)),
+            answered=Count("pk", filter=Q(answered_at__isnull=False) | Q(state=DelegationState.OVERDUE)),
             on_time=Count("pk", filter=Q(answered_at__date__lte=F("answer_due"))),
-            concluded=Count("pk", filter=Q(state="concluded")),
-            succeeded=Count("pk", filter=Q(outcome="succeeded")),
+            concluded=Count("pk", filter=Q(state=DelegationState.CONCLUDED)),
+            succeeded=Count("pk", filter=Q(outcome=MediationOutcome.SUCCEEDED)),
         )
     }
     empty = {"load": 0, "answered": 0, "on_time": 0, "concluded": 0, "succeeded": 0}
@@ -316,4 +365,56 @@ def recommendations(case: Case) -> list[Recommendation]:
     province = province_of_court_code(case.court.short_code)
     return rank(
         roster_facts(case.court_id), dispute_type=case.dispute_type, province=province.name if province else None
+    )
+
+
+def pending_proposals(user):
+    return proposals_for(user).filter(state=CourtProposalState.PENDING)
+
+
+def decided_proposals(user):
+    return proposals_for(user).exclude(state=CourtProposalState.PENDING)
+
+
+# The court's delegation states in the vocabulary both platforms share (for reconciliation).
+_NEUTRAL = {
+    DelegationState.SENT: "pending",
+    DelegationState.RECEIVED: "pending",
+    DelegationState.ACCEPTED: "accepted",
+    DelegationState.DECLINED: "declined",
+    DelegationState.OVERDUE: "withdrawn",
+    DelegationState.RECALLED: "withdrawn",
+}
+assert set(_NEUTRAL) | {DelegationState.CONCLUDED} == set(DelegationState), "every state has its shared name"
+
+
+def delegation_states(case_ids) -> dict:
+    """Each delegation's state in the vocabulary both platforms share (for reconciliation)."""
+    states: dict = {}
+    for case, delegation, state, outcome in Delegation.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "id", "state", "outcome"
+    ):
+        neutral = f"concluded:{outcome}" if state == DelegationState.CONCLUDED else _NEUTRAL[DelegationState(state)]
+        states.setdefault(case, {})[delegation] = neutral
+    return states
+
+
+def organisation_by_id(organisation_id) -> Organisation:
+    organisation = Organisation.objects.select_related("peer").filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404("没有这个调解组织")
+    return organisation
+
+
+def mediator_by_id(mediator_id) -> Mediator:
+    mediator = Mediator.objects.filter(pk=mediator_id).first()
+    if mediator is None:
+        raise Http404("没有这个调解员")
+    return mediator
+
+
+def roster_entry_out(entry_id) -> RosterEntry:
+    """One entry with what the API shows of it (its court, subjects and where it was taken over from)."""
+    return RosterEntry.objects.select_related("court", "organisation", "mediator", "proposal__adopted_from__court").get(
+        pk=entry_id
     )

@@ -1,12 +1,10 @@
-"""Thin views: read through selectors, change through services, say what went wrong in the user's language
-(Chinese first, English second)."""
+"""Thin views: read through selectors, change through actions, say what went wrong in the user's language
+(Chinese first, English second). Buttons appear only where the user's role and the case's state allow."""
 
-import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,13 +12,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sutiao.kernel.enums import CaseStage
+from sutiao.forms_actions import show_refusal, submit
+from sutiao.kernel.calendar import china_today
+from sutiao.kernel.enums import CaseStage, DelegationKind, PartyRole
 from sutiao.kernel.errors import DomainError
-from sutiao.kernel.workflow import COURT, CourtEvent, CourtState, back_to_court_event
+from sutiao.kernel.workflow import (
+    COURT,
+    COURT_PROPOSAL,
+    CourtEvent,
+    CourtProposalEvent,
+    CourtState,
+    back_to_court_event,
+)
 from sutiao.translation import refusal
 
-from . import roster as roster_services
-from . import selectors, services
+from . import permissions, selectors
+from .actions import cases as case_actions
+from .actions import delegation as delegation_actions
+from .actions import roster as roster_actions
 from .forms import (
     AdoptEntryForm,
     CaseForm,
@@ -32,11 +41,10 @@ from .forms import (
     PartyFormSet,
     ReasonForm,
 )
-from .roster_export import roster_workbook
 
 
 def _staff(request):
-    services.ensure_court_staff(request.user)
+    permissions.ensure_may_read(request.user)
 
 
 @login_required
@@ -49,39 +57,45 @@ def home(request):
         {
             # Cases waiting for an organisation to be chosen show their L3 deadline (《人民法院在线调解规则》Art. 10).
             "waiting_staff": [
-                (c, services.choice_deadlines(c) if c.state == CourtState.CONSENTED else None) for c in waiting_staff
+                (
+                    c,
+                    selectors.choice_deadlines(c) if c.state == CourtState.CONSENTED else None,
+                    c.state == CourtState.RETURNED,
+                )
+                for c in waiting_staff
             ],
             "waiting_answer": waiting_answer,
             "mediating": mediating,
             "recent": selectors.cases_for(request.user)[:50],
-            "pending_proposals": selectors.proposals_for(request.user).filter(state="pending").count(),
+            "pending_proposals": selectors.pending_proposals(request.user).count(),
+            "may_register": permissions.allows(permissions.ensure_may_register, request.user),
         },
     )
 
 
 @login_required
 def case_new(request):
-    _staff(request)
+    permissions.ensure_may_register(request.user)
     data = request.POST if request.method == "POST" else None
     form = CaseForm(data)
     parties = PartyFormSet(
-        data, prefix="party", initial=None if data else [{"role": "applicant"}, {"role": "respondent"}]
+        data, prefix="party", initial=None if data else [{"role": PartyRole.APPLICANT}, {"role": PartyRole.RESPONDENT}]
     )
     claims = ClaimFormSet(data, prefix="claim")
     if data is not None and form.is_valid() and parties.is_valid() and claims.is_valid():
         try:
-            case = services.register_case(
+            case = case_actions.register_case(
                 request.user,
                 stage=CaseStage(form.cleaned_data["stage"]),
                 dispute_type=form.cleaned_data["dispute_type"],
                 amount=form.cleaned_data["amount"],
                 facts=form.cleaned_data["facts"],
                 litigation_number=form.cleaned_data["litigation_number"],
-                parties=[services.PartyInput(**p) for p in parties.cleaned_data if p],
-                claims=[services.ClaimInput(**c) for c in claims.cleaned_data if c],
+                parties=[case_actions.PartyInput(**p) for p in parties.cleaned_data if p],
+                claims=[case_actions.ClaimInput(**c) for c in claims.cleaned_data if c],
             )
         except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+            show_refusal(form, e)
         else:
             messages.success(request, _("已登记 %(number)s") % {"number": case.number})
             return redirect("case-detail", case.pk)
@@ -91,36 +105,69 @@ def case_new(request):
 @login_required
 def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_form=None, choice_form=None):
     case = selectors.case_for(request.user, case_id)
-    services.ensure_court_staff(request.user, case)
+    permissions.ensure_may_read(request.user, case)
+    user = request.user
+    # What the machine allows in this state, then what the user's role allows (DESIGN.md §9).
     allowed = set(COURT.allowed_events(case.state))
     back = back_to_court_event(CaseStage(case.stage))
-    latest = services.latest_consents(case)
-    recommendations = selectors.recommendations(case) if CourtEvent.DELEGATE in allowed else []
+    may_ask = permissions.allows(permissions.ensure_may_ask_consent, user, case)
+    may_delegate = permissions.allows(permissions.ensure_may_delegate, user, case)
+    latest = selectors.latest_consents(case)
+    can_delegate = may_delegate and CourtEvent.DELEGATE in allowed
+    recommendations = selectors.recommendations(case) if can_delegate else []
+    choosing = case.state in case_actions.CHOOSING_STATES
+    delegation = case.current_delegation
     return render(
         request,
         "court/case_detail.html",
         {
             "case": case,
-            "delegation": case.current_delegation,
-            "party_rows": [(p, latest.get(p.pk)) for p in case.parties.all()],
-            "missing_consent": services.missing_consent(case),
-            "can_ask_consent": CourtEvent.ASK_CONSENT in allowed,
-            "can_record_consent": case.state in ("awaiting_consent", "consented", "returned"),
-            "can_delegate": CourtEvent.DELEGATE in allowed,
-            "can_recall": CourtEvent.RECALL in allowed,
-            "can_send_back": back in allowed,
+            "delegation": delegation,
+            "party_rows": [(p, case.role_label(p.role), latest.get(p.pk)) for p in case.parties.all()],
+            "missing_consent": selectors.missing_consent(case),
+            "can_ask_consent": may_ask and CourtEvent.ASK_CONSENT in allowed,
+            "can_record_consent": may_ask and case.state in case_actions.CONSENT_STATES,
+            "can_delegate": can_delegate,
+            "can_recall": may_delegate and CourtEvent.RECALL in allowed,
+            "can_send_back": may_delegate and back in allowed,
             "back_label": _("转立案") if back == CourtEvent.FILE_CASE else _("恢复审理"),
             "consent_form": consent_form
             or ConsentForm(case=case, initial={"answered_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
             "delegate_form": delegate_form
             or DelegateForm(court_id=case.court_id, initial=_suggested(case, recommendations)),
             "reason_form": reason_form or ReasonForm(),
-            "can_choose": case.state in services.CHOOSING_STATES,
+            "can_choose": may_ask and choosing,
+            "can_request_appointment": may_ask and choosing and not case.court_appoints,
+            "show_choice": bool(case.consented_at) or choosing,
             "choice_form": choice_form or JointChoiceForm(court_id=case.court_id),
-            "deadlines": services.choice_deadlines(case),
+            "deadlines": selectors.choice_deadlines(case),
             "recommendations": recommendations,
+            "waiting_for": _waiting_for(case),
+            "badge": _badge(case),
+            "recall_label": _("撤回委派") if case.delegation_kind == DelegationKind.DELEGATION else _("撤回委托"),
+            "sent_label": _("委派时间") if case.delegation_kind == DelegationKind.DELEGATION else _("委托时间"),
+            "parties_chose_mediator": bool(
+                delegation and case.chosen_mediator_id and case.chosen_organisation_id == delegation.organisation_id
+            ),
         },
     )
+
+
+def _waiting_for(case) -> str:
+    """What the court waits for when it has nothing to do."""
+    if case.state == CourtState.DELEGATED:
+        return _("当前无需本院操作，等待调解组织答复")
+    if case.state == CourtState.MEDIATING:
+        return _("当前无需本院操作，调解进行中")
+    return _("当前无需本院操作")
+
+
+def _badge(case) -> str:
+    if case.state == CourtState.SUCCEEDED:
+        return "success"
+    if case.state in (CourtState.RETURNED, CourtState.FAILED):
+        return "danger"
+    return "secondary"
 
 
 def _suggested(case, recommendations) -> dict:
@@ -131,17 +178,15 @@ def _suggested(case, recommendations) -> dict:
 
 
 def _act(request, case_id, action, success: str, form_name=None, form=None):
-    """Run one service on a case; on a refusal show the case again with the message and what was typed."""
+    """Run one action on a case; on a refusal show the case again with the message and what was typed."""
     case = selectors.case_for(request.user, case_id)
     try:
         action(case)
     except DomainError as e:
         if form is not None:
-            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+            show_refusal(form, e)
         messages.error(request, refusal(e))
         return case_detail(request, case_id, **({form_name: form} if form_name else {}))
-    except PermissionDenied:
-        raise
     messages.success(request, success)
     return redirect("case-detail", case.pk)
 
@@ -149,7 +194,7 @@ def _act(request, case_id, action, success: str, form_name=None, form=None):
 @login_required
 @require_POST
 def ask_consent(request, case_id):
-    return _act(request, case_id, lambda case: services.ask_consent(request.user, case), _("已开始征求调解意见"))
+    return _act(request, case_id, lambda case: case_actions.ask_consent(request.user, case), _("已开始征求调解意见"))
 
 
 @login_required
@@ -165,7 +210,7 @@ def record_consent(request, case_id):
     return _act(
         request,
         case_id,
-        lambda c: services.record_consent(
+        lambda c: case_actions.record_consent(
             request.user,
             c,
             party,
@@ -192,7 +237,7 @@ def joint_choice(request, case_id):
     return _act(
         request,
         case_id,
-        lambda c: services.record_joint_choice(request.user, c, data["organisation"], data["mediator"]),
+        lambda c: case_actions.record_joint_choice(request.user, c, data["organisation"], data["mediator"]),
         _("已记录当事人的共同选择"),
         "choice_form",
         form,
@@ -205,8 +250,8 @@ def appointment_request(request, case_id):
     return _act(
         request,
         case_id,
-        lambda c: services.record_appointment_request(request.user, c),
-        _("已记录：由本院指定调解组织"),
+        lambda c: case_actions.record_appointment_request(request.user, c),
+        _("已记录：当事人同意由人民法院指定"),
     )
 
 
@@ -222,8 +267,13 @@ def delegate(request, case_id):
     return _act(
         request,
         case_id,
-        lambda c: services.delegate_case(request.user, c, organisation),
-        _("已委派/委托至%(organisation)s，待其答复") % {"organisation": organisation.name},
+        lambda c: delegation_actions.delegate_case(request.user, c, organisation),
+        (
+            _("已委派至%(organisation)s，待其答复")
+            if case.delegation_kind == DelegationKind.DELEGATION
+            else _("已委托至%(organisation)s，待其答复")
+        )
+        % {"organisation": organisation.name},
         "delegate_form",
         form,
     )
@@ -239,8 +289,8 @@ def recall(request, case_id):
     return _act(
         request,
         case_id,
-        lambda c: services.recall_delegation(request.user, c, form.cleaned_data["reason"]),
-        _("已撤回委派"),
+        lambda c: delegation_actions.recall_delegation(request.user, c, form.cleaned_data["reason"]),
+        _("已撤回"),
         "reason_form",
         form,
     )
@@ -249,7 +299,7 @@ def recall(request, case_id):
 @login_required
 @require_POST
 def send_back(request, case_id):
-    return _act(request, case_id, lambda c: services.send_back_to_court(request.user, c), _("案件已转回法院程序"))
+    return _act(request, case_id, lambda c: case_actions.send_back_to_court(request.user, c), _("案件已转回法院程序"))
 
 
 # --- the invited roster (特邀调解名册) ---
@@ -258,46 +308,45 @@ def send_back(request, case_id):
 @login_required
 def roster(request, confirm_forms=None, reason_forms=None, adopt_forms=None):
     _staff(request)
-    court_id = request.user.institution_id
-    pending = selectors.proposals_for(request.user).filter(state="pending").order_by("proposed_at")
+    user = request.user
+    court_id = user.institution_id
+    pending = selectors.pending_proposals(user).order_by("proposed_at")
     confirm_forms, reason_forms, adopt_forms = confirm_forms or {}, reason_forms or {}, adopt_forms or {}
+    may_adopt = permissions.allows(permissions.ensure_may_adopt, user)
     return render(
         request,
         "court/roster.html",
         {
-            "entries": selectors.roster_entries(court_id),
+            "entries": [
+                (e, permissions.allows(permissions.ensure_may_decide_roster, user, e.court_id))
+                for e in selectors.roster_entries(court_id)
+            ],
             "pending": [
                 (
                     p,
                     confirm_forms.get(p.pk) or ConfirmProposalForm(prefix=str(p.pk)),
                     reason_forms.get(p.pk) or ReasonForm(prefix=f"r{p.pk}"),
+                    # The machine's answer for this push, then the user's right to decide it.
+                    permissions.allows(permissions.ensure_may_decide_roster, user, p.court_id)
+                    and CourtProposalEvent.CONFIRM in COURT_PROPOSAL.allowed_events(p.state),
                 )
                 for p in pending
             ],
             "adoptable": [
                 (e, adopt_forms.get(e.pk) or AdoptEntryForm(prefix=f"a{e.pk}"))
-                for e in selectors.adoptable_entries(request.user.institution)
+                for e in (selectors.adoptable_entries(user.institution) if may_adopt else [])
             ],
-            "decided": selectors.proposals_for(request.user).exclude(state="pending").order_by("-decided_at")[:50],
+            "may_adopt": may_adopt,
+            "decided": selectors.decided_proposals(user).order_by("-decided_at")[:50],
             "events": selectors.roster_events(court_id)[:50],
-            # Entries whose validity ends within 30 days stand out, so the court can ask for a new push in time.
-            "expiring_by": selectors.today() + dt.timedelta(days=30),
-            "today": selectors.today(),
         },
     )
 
 
 def _decide(request, proposal_id, action, success, form, form_kind):
     proposal = selectors.proposal_for(request.user, proposal_id)
-    if form.is_valid():
-        try:
-            action(proposal, form.cleaned_data)
-        except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, refusal(e))
-        else:
-            messages.success(request, success)
-            return redirect("roster")
-    messages.error(request, _("请检查填写的内容"))
+    if submit(request, form, lambda: action(proposal, form.cleaned_data) or True, success):
+        return redirect("roster")
     return roster(request, **{form_kind: {proposal.pk: form}})
 
 
@@ -307,7 +356,7 @@ def confirm_proposal(request, proposal_id):
     return _decide(
         request,
         proposal_id,
-        lambda p, data: roster_services.confirm_proposal(request.user, p, data["valid_from"], data["valid_until"]),
+        lambda p, data: roster_actions.confirm_proposal(request.user, p, data["valid_from"], data["valid_until"]),
         _("已纳入本院特邀调解名册"),
         ConfirmProposalForm(request.POST, prefix=str(proposal_id)),
         "confirm_forms",
@@ -320,7 +369,7 @@ def reject_proposal(request, proposal_id):
     return _decide(
         request,
         proposal_id,
-        lambda p, data: roster_services.reject_proposal(request.user, p, data["reason"]),
+        lambda p, data: roster_actions.reject_proposal(request.user, p, data["reason"]),
         _("已不予确认，理由将告知推送单位"),
         ReasonForm(request.POST, prefix=f"r{proposal_id}"),
         "reason_forms",
@@ -330,21 +379,20 @@ def reject_proposal(request, proposal_id):
 @login_required
 @require_POST
 def adopt_entry(request, entry_id):
-    _staff(request)
+    permissions.ensure_may_adopt(request.user)
     source = selectors.adoptable_entries(request.user.institution).filter(pk=entry_id).first()
     if source is None:
         raise Http404("上级法院名册中没有这个条目")
     form = AdoptEntryForm(request.POST, prefix=f"a{entry_id}")
-    if form.is_valid():
+
+    def adopt():
         data = form.cleaned_data
-        try:
-            roster_services.adopt_entry(request.user, source, data["consent"], data["valid_from"], data["valid_until"])
-        except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, refusal(e))
-        else:
-            messages.success(request, _("已确认为本院特邀，调解平台将收到通知"))
-            return redirect("roster")
-    messages.error(request, _("请检查填写的内容"))
+        return roster_actions.adopt_entry(
+            request.user, source, data["consent"], data["valid_from"], data["valid_until"]
+        )
+
+    if submit(request, form, adopt, _("已确认为本院特邀，调解平台将收到通知")):
+        return redirect("roster")
     return roster(request, adopt_forms={source.pk: form})
 
 
@@ -356,7 +404,7 @@ def remove_entry(request, entry_id):
     form = ReasonForm(request.POST, prefix=f"x{entry.pk}")
     if form.is_valid():
         try:
-            roster_services.remove_entry(request.user, entry, form.cleaned_data["reason"])
+            roster_actions.remove_entry(request.user, entry, form.cleaned_data["reason"])
         except DomainError as e:
             messages.error(request, refusal(e))
         else:
@@ -379,7 +427,7 @@ def public_roster(request, court_id=None):
             "courts": selectors.courts_publishing(),
             "organisations": [e for e in entries if e.mediator_id is None],
             "mediators": [e for e in entries if e.mediator_id is not None],
-            "today": selectors.today(),
+            "today": china_today(),
         },
     )
 
@@ -415,9 +463,8 @@ def _certificate(entry) -> dict:
 
 @login_required
 def roster_export(request):
-    _staff(request)
     court = request.user.institution
-    content = roster_workbook(selectors.roster_entries(court.pk), court=court)
+    content = roster_actions.export_roster(request.user)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = quote(f"{court.name}特邀调解名册.xlsx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"

@@ -99,6 +99,9 @@ class MediatorAssignedPayload(Strict):
     mediator_id: ShortText
     mediator_name: ShortText
     assigned_at: AwareDatetime
+    # Why the organisation did not assign the mediator the parties jointly chose (《人民法院在线调解规则》
+    # Art. 10 ¶2: the choice binds it unless it gives its reasons); empty when it did, or none was chosen.
+    choice_declined_reason: Annotated[str, Field(max_length=2000)] = ""
 
 
 class MediationResultPayload(Strict):

@@ -28,6 +28,7 @@ class CourtState(LabelledEnum):
     FAILED = "failed", "调解不成"
     FILED = "filed", "已立案"
     TRIAL_RESUMED = "trial_resumed", "已恢复审理"
+    WITHDRAWN = "withdrawn", "当事人撤回，已结案"
 
 
 class CourtEvent(StrEnum):
@@ -42,6 +43,7 @@ class CourtEvent(StrEnum):
     FAILED = "failed"
     FILE_CASE = "file_case"
     RESUME_TRIAL = "resume_trial"
+    WITHDRAWN = "withdrawn"
 
 
 _C, _E = CourtState, CourtEvent
@@ -61,6 +63,9 @@ COURT_TRANSITIONS: dict[tuple[CourtState, CourtEvent], CourtState] = {
     (_C.MEDIATING, _E.RECALL): _C.RETURNED,
     (_C.MEDIATING, _E.SUCCEEDED): _C.SUCCEEDED,
     (_C.MEDIATING, _E.FAILED): _C.FAILED,
+    # The applicant withdrew, e.g. because the parties settled (《人民法院在线调解规则》Art. 25): not a failure;
+    # the case closes without being filed.
+    (_C.MEDIATING, _E.WITHDRAWN): _C.WITHDRAWN,
     **{(s, _E.FILE_CASE): _C.FILED for s in _BACK_TO_COURT_FROM},
     **{(s, _E.RESUME_TRIAL): _C.TRIAL_RESUMED for s in _BACK_TO_COURT_FROM},
 }
@@ -128,3 +133,102 @@ INVESTOR = Machine("investor", INVESTOR_TRANSITIONS)
 def back_to_court_event(stage: CaseStage) -> CourtEvent:
     """委派 (pre-filing) failures are filed; 委托 (in litigation) failures resume trial (LEGAL-RULES L17)."""
     return CourtEvent.FILE_CASE if stage == CaseStage.PRE_FILING else CourtEvent.RESUME_TRIAL
+
+
+# --- The court platform's delegation and roster proposal (issue 9) ---
+#
+# The court's actions and inbound effects change these states through one helper that sets the state and
+# never saves (`sutiao.court.actions.common.transition`): the caller saves with the fields it changed.
+
+# Cases that need nothing more from the court: filed, back in trial, withdrawn, or settled (judicial
+# confirmation and the 调解书 follow in a later issue); each has its closed_at set when it gets there.
+COURT_CLOSED_STATES = frozenset(
+    {CourtState.FILED, CourtState.TRIAL_RESUMED, CourtState.SUCCEEDED, CourtState.WITHDRAWN}
+)
+
+# Labels that name the act: 委派 before filing, 委托 in litigation (notice 四（五）; 《人民法院在线调解规则》Art. 24).
+_ENTRUSTMENT_LABELS = {
+    CourtState.CONSENTED: "各方同意调解，待委托",
+    CourtState.DELEGATED: "已委托，待调解组织答复",
+    CourtState.RETURNED: "已退回，待重新委托或恢复审理",
+}
+_DELEGATION_LABELS = {
+    CourtState.CONSENTED: "各方同意调解，待委派",
+    CourtState.DELEGATED: "已委派，待调解组织答复",
+    CourtState.RETURNED: "已退回，待重新委派或立案",
+}
+
+
+def court_state_label(state: CourtState, stage: CaseStage) -> str:
+    """The state as the case page names it, with 委派 or 委托 by the case's stage."""
+    labels = _DELEGATION_LABELS if stage == CaseStage.PRE_FILING else _ENTRUSTMENT_LABELS
+    return labels.get(CourtState(state), CourtState(state).label)
+
+
+class DelegationState(LabelledEnum):
+    """One delegation (委派/委托) of a case to an organisation, as the court sees it. Message delivery is
+    接收 (received), never 送达: 送达 is the legal service of documents (LEGAL-RULES L16)."""
+
+    SENT = "sent", "已发出，待调解平台接收"
+    RECEIVED = "received", "调解平台已接收，待答复"
+    ACCEPTED = "accepted", "已接受"
+    DECLINED = "declined", "不予接受"
+    OVERDUE = "overdue", "逾期未答复"
+    RECALLED = "recalled", "已撤回"
+    CONCLUDED = "concluded", "调解结束"
+
+
+class DelegationEvent(StrEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    # The investor platform refused the message for good (e.g. the organisation is suspended there).
+    REFUSED = "refused"
+    ANSWER_OVERDUE = "answer_overdue"
+    RECALL = "recall"
+    CONCLUDED = "concluded"
+
+
+_D, _DE = DelegationState, DelegationEvent
+DELEGATION_TRANSITIONS: dict[tuple[DelegationState, DelegationEvent], DelegationState] = {
+    (_D.SENT, _DE.RECEIVED): _D.RECEIVED,
+    # An answer may overtake the receipt of its delegation.
+    **{(s, _DE.ACCEPTED): _D.ACCEPTED for s in (_D.SENT, _D.RECEIVED)},
+    **{(s, _DE.DECLINED): _D.DECLINED for s in (_D.SENT, _D.RECEIVED)},
+    **{(s, _DE.REFUSED): _D.DECLINED for s in (_D.SENT, _D.RECEIVED)},
+    # Only a received delegation has an answer period to miss (LEGAL-RULES L4).
+    (_D.RECEIVED, _DE.ANSWER_OVERDUE): _D.OVERDUE,
+    **{(s, _DE.RECALL): _D.RECALLED for s in (_D.SENT, _D.RECEIVED, _D.ACCEPTED)},
+    (_D.ACCEPTED, _DE.CONCLUDED): _D.CONCLUDED,
+}
+DELEGATION = Machine("delegation", DELEGATION_TRANSITIONS)
+# Waiting for the organisation's answer (accept or decline).
+DELEGATION_ANSWERABLE = frozenset(s for (s, e) in DELEGATION_TRANSITIONS if e == _DE.ACCEPTED)
+# Not yet over: the organisation holds it, or may still take it (what counts as its load).
+DELEGATION_OPEN = frozenset(s for (s, e) in DELEGATION_TRANSITIONS if e == _DE.RECALL)
+
+
+class CourtProposalState(LabelledEnum):
+    """An organisation or mediator pushed to a court for its invited roster (notice 四（四）). Named for the
+    court, as the investor platform keeps its own states of a push."""
+
+    PENDING = "pending", "待确认"
+    CONFIRMED = "confirmed", "已确认"
+    REJECTED = "rejected", "未予确认"
+    WITHDRAWN = "withdrawn", "推送方已撤销"
+
+
+class CourtProposalEvent(StrEnum):
+    CONFIRM = "confirm"
+    REJECT = "reject"
+    # The registry says the organisation or mediator is no longer active.
+    WITHDRAW = "withdraw"
+
+
+_P, _PE = CourtProposalState, CourtProposalEvent
+COURT_PROPOSAL_TRANSITIONS: dict[tuple[CourtProposalState, CourtProposalEvent], CourtProposalState] = {
+    (_P.PENDING, _PE.CONFIRM): _P.CONFIRMED,
+    (_P.PENDING, _PE.REJECT): _P.REJECTED,
+    (_P.PENDING, _PE.WITHDRAW): _P.WITHDRAWN,
+}
+COURT_PROPOSAL = Machine("court_proposal", COURT_PROPOSAL_TRANSITIONS)

@@ -9,24 +9,29 @@ from django.utils import timezone
 
 from sutiao import demo
 from sutiao.accounts.models import User
-from sutiao.court import services
-from sutiao.court.models import Case, Organisation, ProposalState, RosterEntry, RosterProposal, SubjectKind
+from sutiao.court.actions.cases import ClaimInput, PartyInput, ask_consent, record_consent, register_case
+from sutiao.court.actions.delegation import delegate_case
+from sutiao.court.models import Case, Organisation, RosterEntry, RosterProposal, SubjectKind
 from sutiao.docking.models import Peer
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
+from sutiao.kernel.rules import default_validity
+from sutiao.kernel.workflow import CourtProposalState
 
 
 def _parties(investor: str, firm: str):
     return [
-        services.PartyInput(PartyRole.APPLICANT, PartyKind.NATURAL_PERSON, investor, phone="13800000000"),
-        services.PartyInput(PartyRole.RESPONDENT, PartyKind.LEGAL_PERSON, firm),
+        PartyInput(PartyRole.APPLICANT, PartyKind.NATURAL_PERSON, investor, phone="13800000000"),
+        PartyInput(PartyRole.RESPONDENT, PartyKind.LEGAL_PERSON, firm),
     ]
 
 
-def _seed_roster(peer) -> None:
+def _seed_roster_bypassing_actions(peer) -> None:
     """The demo organisations as the registry describes them, confirmed on both demo courts' rosters (the
-    investor side seeds the same confirmations with the same ids)."""
-    today = timezone.localdate()
-    deciders = {demo.CHAOYANG: "court_admin", demo.XICHENG: "xicheng_filing"}
+    investor side seeds the same confirmations with the same ids). Written straight into the tables: the
+    pushes they confirm were never sent, so there is nothing to confirm through the actions."""
+    today = china_today()
+    deciders = {demo.CHAOYANG: "court_admin", demo.XICHENG: "xicheng_admin"}
     for org_id, name, code in demo.ORGANISATIONS:
         _, kind, scope, types, capacity = demo.ORGANISATION_REGISTRY[code]
         organisation, _ = Organisation.objects.update_or_create(
@@ -54,7 +59,7 @@ def _seed_roster(peer) -> None:
                 organisation=organisation,
                 proposed_by="中国证监会投资者保护局 孙投保",
                 proposed_at=timezone.now() - dt.timedelta(days=30),
-                state=ProposalState.CONFIRMED,
+                state=CourtProposalState.CONFIRMED,
                 decided_by=decider,
                 decided_at=decided_at,
             )
@@ -64,7 +69,7 @@ def _seed_roster(peer) -> None:
                 organisation=organisation,
                 proposal=proposal,
                 valid_from=today - dt.timedelta(days=29),
-                valid_until=today.replace(year=today.year + demo.ROSTER_VALID_YEARS),
+                valid_until=default_validity(today),
                 confirmed_by=decider,
                 confirmed_at=decided_at,
             )
@@ -84,30 +89,30 @@ class Command(BaseCommand):
     def handle(self, *args, organisations_only=False, **options):
         peer = Peer.objects.get(name="investor-platform")
         if not RosterEntry.objects.exists():
-            _seed_roster(peer)
+            _seed_roster_bypassing_actions(peer)
         if organisations_only or Case.objects.exists():
             return
         staff = User.objects.get(username="court_filing")
         now = timezone.now()
 
         def register(investor, firm, dispute, amount, claim):
-            return services.register_case(
+            return register_case(
                 staff,
                 stage=CaseStage.PRE_FILING,
                 dispute_type=dispute,
                 amount=Decimal(amount),
                 parties=_parties(investor, firm),
-                claims=[services.ClaimInput(claim, Decimal(amount))],
+                claims=[ClaimInput(claim, Decimal(amount))],
                 facts="申请人因被申请人信息披露违法违规遭受投资损失，申请诉前调解。",
             )
 
         register("刘一", "某某科技股份有限公司", DisputeType.MISREPRESENTATION, "86000.00", "赔偿投资差额损失")
         awaiting = register("陈二", "某某证券股份有限公司", DisputeType.BROKERAGE_CONTRACT, "12500.50", "赔偿交易损失")
-        services.ask_consent(staff, awaiting)
+        ask_consent(staff, awaiting)
         ready = register("张三", "某某期货有限公司", DisputeType.FUTURES_BROKERAGE, "230000.00", "返还保证金并赔偿损失")
-        services.ask_consent(staff, ready)
+        ask_consent(staff, ready)
         for party in ready.parties.all():
-            services.record_consent(
+            record_consent(
                 staff,
                 ready,
                 party,
@@ -119,9 +124,9 @@ class Command(BaseCommand):
         delegated = register(
             "李四", "某某药业股份有限公司", DisputeType.MISREPRESENTATION, "125000.00", "赔偿投资差额损失"
         )
-        services.ask_consent(staff, delegated)
+        ask_consent(staff, delegated)
         for party in delegated.parties.all():
-            services.record_consent(
+            record_consent(
                 staff,
                 delegated,
                 party,
@@ -129,5 +134,5 @@ class Command(BaseCommand):
                 method=ConsentMethod.ONLINE,
                 answered_at=now - dt.timedelta(hours=1),
             )
-        services.delegate_case(staff, delegated, Organisation.objects.get(pk=demo.ORGANISATIONS[0][0]))
+        delegate_case(staff, delegated, Organisation.objects.get(pk=demo.ORGANISATIONS[0][0]))
         self.stdout.write("court: demo organisations and cases ready")

@@ -1,0 +1,252 @@
+"""Filing staff's actions on a case before it is delegated: register, ask consent, record the parties' answers
+and choice, send the case back to filing or trial (notice 四（五）; LEGAL-RULES L1, L3, L17)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from sutiao.accounts.models import User
+from sutiao.audit.log import record
+from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
+from sutiao.kernel.errors import DomainError
+from sutiao.kernel.workflow import CourtEvent, CourtState, back_to_court_event
+
+from .. import permissions
+from ..models import Case, CaseNumberCounter, ChoiceBy, Claim, Consent, Mediator, Organisation, Party
+from ..selectors import latest_consents, mediator_on_roster, missing_consent, organisation_on_roster
+from .common import SYSTEM, case_event, transition
+
+# The states in which the parties' answers and choice may be recorded (before a delegation, or after one
+# came back).
+CHOOSING_STATES = frozenset({CourtState.CONSENTED, CourtState.RETURNED})
+CONSENT_STATES = frozenset({CourtState.AWAITING_CONSENT, *CHOOSING_STATES})
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    role: PartyRole
+    kind: PartyKind
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    text: str
+    amount: Decimal | None = None
+
+
+def _next_number(court, stage: CaseStage) -> str:
+    # 案号 as the court writes it, e.g. (2026)京0105民诉前调12345号.
+    year = timezone.localdate().year
+    counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(court=court, year=year, kind="民诉前调")
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"({year}){court.short_code}民诉前调{counter.last}号"
+
+
+def _not_in_future(moment: dt.datetime, field: str) -> None:
+    if moment > timezone.now() + dt.timedelta(minutes=5):
+        raise DomainError(gettext("表示意见的时间不能晚于现在"), field=field)
+
+
+@transaction.atomic
+def register_case(
+    actor: User,
+    *,
+    stage: CaseStage,
+    dispute_type: DisputeType,
+    amount: Decimal,
+    parties: list[PartyInput],
+    claims: list[ClaimInput],
+    facts: str = "",
+    litigation_number: str = "",
+) -> Case:
+    """Filing staff register a party's application for mediation (typed in, or through the API)."""
+    permissions.ensure_may_register(actor)
+    court = actor.institution
+    if amount < 0:
+        raise DomainError(gettext("标的额不能为负数"), field="amount")
+    if not any(p.role == PartyRole.APPLICANT for p in parties) or not any(
+        p.role == PartyRole.RESPONDENT for p in parties
+    ):
+        raise DomainError(gettext("至少需要一名申请人和一名被申请人"), field="parties")
+    names = [p.name.strip() for p in parties]
+    if any(not n for n in names):
+        raise DomainError(gettext("当事人姓名/名称不能为空"), field="parties")
+    if len(set(names)) != len(names):
+        raise DomainError(gettext("同一案件中当事人姓名/名称不能重复"), field="parties")
+    if not claims or any(not c.text.strip() for c in claims):
+        raise DomainError(gettext("至少需要一项请求事项，且请求事项不能为空"), field="claims")
+    if stage == CaseStage.IN_LITIGATION:
+        number = litigation_number.strip()
+        if not number:
+            raise DomainError(gettext("诉中委托调解须填写本案案号"), field="litigation_number")
+        if Case.objects.filter(number=number).exists():
+            raise DomainError(gettext("案号 %(number)s 已登记") % {"number": number}, field="litigation_number")
+    else:
+        if not court.short_code:
+            raise DomainError(gettext("本院未设置案号代字，请联系管理员"))
+        number = _next_number(court, stage)
+    case = Case.objects.create(
+        court=court,
+        number=number,
+        stage=stage,
+        dispute_type=dispute_type,
+        facts=facts,
+        amount=amount,
+        registered_by=actor,
+    )
+    Party.objects.bulk_create([Party(case=case, **{**p.__dict__, "name": p.name.strip()}) for p in parties])
+    Claim.objects.bulk_create([Claim(case=case, text=c.text.strip(), amount=c.amount) for c in claims])
+    case_event(case, actor, f"登记调解申请（{CaseStage(stage).label}，{DisputeType(dispute_type).label}）")
+    record(
+        actor,
+        "case.register",
+        case,
+        case=case,
+        after={"number": number, "stage": stage, "dispute_type": dispute_type, "amount": amount, "parties": names},
+    )
+    return case
+
+
+@transaction.atomic
+def ask_consent(actor: User, case: Case) -> Case:
+    """征求当事人调解意见 (notice 四（五）; 《人民法院在线调解规则》Art. 4; LEGAL-RULES L1)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    permissions.ensure_may_ask_consent(actor, case)
+    before = case.state
+    fields = transition(case, CourtEvent.ASK_CONSENT)
+    case.consent_asked_at = timezone.now()
+    case.save(update_fields=[*fields, "consent_asked_at"])
+    case_event(case, actor, "征求各方当事人调解意见")
+    record(actor, "case.ask_consent", case, case=case, before={"state": before}, after={"state": case.state})
+    return case
+
+
+@transaction.atomic
+def record_consent(
+    actor: User,
+    case: Case,
+    party: Party,
+    *,
+    consented: bool,
+    method: ConsentMethod,
+    answered_at: dt.datetime,
+    note: str = "",
+) -> Consent:
+    """Record a party's answer (who, how, when). Consent is never presumed (LEGAL-RULES L1)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    permissions.ensure_may_ask_consent(actor, case)
+    if case.state not in CONSENT_STATES:
+        raise DomainError(gettext("当前阶段不能记录调解意见"))
+    if party.case_id != case.pk:
+        raise DomainError(gettext("该当事人不属于本案"), field="party")
+    _not_in_future(answered_at, "answered_at")
+    consent = Consent.objects.create(
+        case=case,
+        party=party,
+        consented=consented,
+        method=method,
+        answered_at=answered_at,
+        note=note,
+        recorded_by=actor,
+    )
+    case_event(case, actor, f"记录{party.name}{'同意' if consented else '不同意'}调解（{ConsentMethod(method).label}）")
+    before = case.state
+    if case.state == CourtState.AWAITING_CONSENT and not missing_consent(case):
+        fields = transition(case, CourtEvent.ALL_CONSENTED)
+        # The parties' 2 working days to choose jointly run from their agreeing to mediation, i.e. from the
+        # last party's answer, not from when staff wrote it down (《人民法院在线调解规则》Art. 10; LEGAL-RULES L3).
+        case.consented_at = max(c.answered_at for c in latest_consents(case).values())
+        case.save(update_fields=[*fields, "consented_at"])
+        case_event(case, SYSTEM, "各方当事人均同意调解，可以共同选择调解组织，或同意由人民法院指定")
+    record(
+        actor,
+        "case.record_consent",
+        consent,
+        case=case,
+        before={"state": before},
+        after={
+            "party": party.name,
+            "consented": consented,
+            "method": method,
+            "answered_at": answered_at,
+            "state": case.state,
+        },
+    )
+    return consent
+
+
+def _choice_fields(case: Case) -> dict:
+    return {
+        "chosen_by": case.chosen_by,
+        "chosen_organisation": str(case.chosen_organisation_id or ""),
+        "chosen_mediator": str(case.chosen_mediator_id or ""),
+        "chosen_at": case.chosen_at,
+    }
+
+
+@transaction.atomic
+def record_joint_choice(actor: User, case: Case, organisation: Organisation, mediator: Mediator | None = None) -> Case:
+    """The parties jointly chose an organisation (and perhaps a mediator) from the court's roster
+    (《人民法院在线调解规则》Art. 10 ¶2; LEGAL-RULES L3). Staff record it; the delegation goes there, and a
+    chosen mediator binds the organisation (it assigns them or says why not)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    permissions.ensure_may_ask_consent(actor, case)
+    if case.state not in CHOOSING_STATES:
+        raise DomainError(gettext("各方当事人同意调解后，才能记录共同选择"))
+    if not organisation_on_roster(case.court_id, organisation.pk):
+        raise DomainError(gettext("当事人只能在本院特邀调解名册中选择调解组织"), field="organisation")
+    if mediator is not None and (
+        mediator.organisation_id != organisation.pk or not mediator_on_roster(case.court_id, mediator.pk)
+    ):
+        raise DomainError(gettext("所选调解员不在本院特邀调解名册中，或不属于所选调解组织"), field="mediator")
+    before = _choice_fields(case)
+    case.chosen_by, case.chosen_organisation, case.chosen_mediator = ChoiceBy.PARTIES, organisation, mediator
+    case.chosen_at = timezone.now()
+    case.save(update_fields=["chosen_by", "chosen_organisation", "chosen_mediator", "chosen_at"])
+    chosen = organisation.name + (f"、调解员{mediator.name}" if mediator else "")
+    case_event(case, actor, f"当事人共同选择：{chosen}")
+    record(actor, "case.record_joint_choice", case, case=case, before=before, after=_choice_fields(case))
+    return case
+
+
+@transaction.atomic
+def record_appointment_request(actor: User, case: Case, requested_at: dt.datetime | None = None) -> Case:
+    """The parties agree that the court appoints (同意由人民法院指定, 《人民法院在线调解规则》Art. 10 ¶2): the
+    court appoints within 3 working days of that request (LEGAL-RULES L3), so `requested_at` is when the
+    parties asked (now, unless staff record it later)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    permissions.ensure_may_ask_consent(actor, case)
+    if case.state not in CHOOSING_STATES:
+        raise DomainError(gettext("各方当事人同意调解后，才能记录同意由人民法院指定"))
+    requested_at = requested_at or timezone.now()
+    _not_in_future(requested_at, "requested_at")
+    before = _choice_fields(case)
+    case.chosen_by, case.chosen_organisation, case.chosen_mediator = ChoiceBy.COURT, None, None
+    case.chosen_at = requested_at
+    case.save(update_fields=["chosen_by", "chosen_organisation", "chosen_mediator", "chosen_at"])
+    case_event(case, actor, "当事人同意由人民法院指定调解组织")
+    record(actor, "case.record_appointment_request", case, case=case, before=before, after=_choice_fields(case))
+    return case
+
+
+@transaction.atomic
+def send_back_to_court(actor: User, case: Case) -> Case:
+    """Mediation will not happen or did not succeed: file the case (委派) or resume trial (委托)
+    (notice 四（五）; 《人民法院在线调解规则》Art. 21; LEGAL-RULES L17)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    permissions.ensure_may_delegate(actor, case)
+    before = case.state
+    event = back_to_court_event(CaseStage(case.stage))
+    case.save(update_fields=transition(case, event))
+    case_event(case, actor, "转立案" if event == CourtEvent.FILE_CASE else "恢复审理")
+    record(actor, "case.send_back_to_court", case, case=case, before={"state": before}, after={"state": case.state})
+    return case

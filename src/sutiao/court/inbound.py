@@ -1,0 +1,360 @@
+"""Effects of what arrives from the investor platform through the docking, one `on_<message>` function per
+message (or per delivery outcome of ours). Each runs in the inbox's transaction and writes its audit record
+with the peer platform as the actor; none shares a name with an action of our staff."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Case as CaseWhen
+from django.db.models import F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from sutiao.accounts.models import Institution
+from sutiao.audit.log import Entry, record, record_many
+from sutiao.docking.models import OutboxMessage
+from sutiao.docking.registry import Rejected
+from sutiao.docking.schemas import MediatorCard, OrganisationCard
+from sutiao.kernel.calendar import cn_date
+from sutiao.kernel.enums import DelegationKind, MediationOutcome
+from sutiao.kernel.workflow import (
+    DELEGATION,
+    CourtEvent,
+    CourtProposalState,
+    DelegationEvent,
+    DelegationState,
+)
+from sutiao.workdays.selectors import answer_deadline, calendar
+
+from .actions.common import PEER, SYSTEM, case_event, transition
+from .actions.roster import roster_event
+from .models import Case, CaseEvent, Delegation, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
+
+# --- delegations ---
+
+_RESULT_EVENTS = {
+    MediationOutcome.SUCCEEDED: CourtEvent.SUCCEEDED,
+    MediationOutcome.FAILED: CourtEvent.FAILED,
+    # 当事人撤回 (《人民法院在线调解规则》Art. 25): the case closes as withdrawn, not as a failure.
+    MediationOutcome.WITHDRAWN: CourtEvent.WITHDRAWN,
+}
+
+
+def _delegation_for_update(delegation_id) -> Delegation:
+    delegation = (
+        Delegation.objects.select_for_update(of=("self",))
+        .select_related("case", "organisation")
+        .filter(pk=delegation_id)
+        .first()
+    )
+    if delegation is None:
+        raise Rejected("unknown_delegation", f"本平台没有标识为 {delegation_id} 的委派")
+    return delegation
+
+
+def _act_name(kind) -> str:
+    return "委派" if kind == DelegationKind.DELEGATION else "委托"
+
+
+@transaction.atomic
+def on_delegate_delivered(receipts: list[tuple[OutboxMessage, dict]]) -> None:
+    """Our DELEGATE messages were received: the investor platform's signed receipts date each receipt, and
+    the answer period runs from that day (LEGAL-RULES L4). Receipts of one delivery share their time, so each
+    group is one statement; one audit record per delegation."""
+    groups: dict[str, list[str]] = {}
+    for message, receipt in receipts:
+        groups.setdefault(receipt["received_at"], []).append(message.payload["delegation_id"])
+    cal = calendar()
+    events, entries = [], []
+    for when, ids in groups.items():
+        received_at = dt.datetime.fromisoformat(when)
+        deadline = answer_deadline(received_at, cal)
+        pending = Delegation.objects.filter(pk__in=ids, received_at__isnull=True)
+        rows = list(pending.values_list("pk", "case_id", "organisation__name", "state"))
+        # The machine's one step on receipt (sent → received), as one statement for the group.
+        received = DELEGATION.next_state(DelegationState.SENT, DelegationEvent.RECEIVED)
+        pending.update(
+            received_at=received_at,
+            answer_due=deadline.due,
+            answer_due_provisional=deadline.provisional,
+            state=CaseWhen(When(state=DelegationState.SENT, then=Value(received)), default=F("state")),
+        )
+        due = f"答复期限 {cn_date(deadline.due)}" + ("（暂定）" if deadline.provisional else "")
+        events += [
+            CaseEvent(case_id=case_id, actor=SYSTEM, text=f"{name}已接收，{due}") for _, case_id, name, _ in rows
+        ]
+        after = {"received_at": received_at, "answer_due": deadline.due, "provisional": deadline.provisional}
+        entries += [
+            Entry(
+                "delegation.received",
+                None,
+                case_id,
+                {"state": state},
+                {**after, "delegation": pk, "state": received if state == DelegationState.SENT else state},
+            )
+            for pk, case_id, _, state in rows
+        ]
+    CaseEvent.objects.bulk_create(events, batch_size=500)
+    record_many(PEER, entries)
+
+
+@transaction.atomic
+def on_delegate_parked(messages: list[OutboxMessage]) -> None:
+    """The investor platform refused our delegations for good (e.g. the organisation is suspended there):
+    each case goes back to staff to choose another organisation, as after a decline (LEGAL-RULES L4)."""
+    for message in messages:
+        delegation = _delegation_for_update(message.payload["delegation_id"])
+        if DelegationEvent.REFUSED not in DELEGATION.allowed_events(delegation.state):
+            continue
+        case = Case.objects.select_for_update().get(pk=delegation.case_id)
+        before = {"state": case.state, "delegation_state": delegation.state}
+        reason = f"调解平台拒收：{message.last_error}"[:2000]
+        transition(delegation, DelegationEvent.REFUSED, DELEGATION)
+        delegation.decline_reason = reason
+        delegation.save(update_fields=["state", "decline_reason"])
+        case.save(update_fields=transition(case, CourtEvent.DECLINED))
+        case_event(
+            case,
+            SYSTEM,
+            f"{delegation.organisation.name}：{reason}，案件退回待重新{_act_name(delegation.kind)}",
+        )
+        record(
+            message.peer.name,
+            "delegation.refused",
+            delegation,
+            case=case,
+            before=before,
+            after={"state": case.state, "delegation_state": delegation.state, "reason": reason},
+        )
+
+
+@transaction.atomic
+def on_delegation_answer(items) -> None:
+    """DELEGATION_ANSWER: the organisation accepted, or did not accept (不予接受) with its reasons (L4)."""
+    for message, payload in items:
+        delegation = _delegation_for_update(payload.delegation_id)
+        case = Case.objects.select_for_update().get(pk=delegation.case_id)
+        act = _act_name(delegation.kind)
+        verb = "接受" if payload.accepted else "不予接受"
+        event = DelegationEvent.ACCEPTED if payload.accepted else DelegationEvent.DECLINED
+        if event not in DELEGATION.allowed_events(delegation.state):
+            # The court already took the case back (recalled, or the period ended): the withdrawal is on its
+            # way to the organisation; the crossing answer is kept in the story and changes nothing.
+            case_event(case, payload.answered_by, f"{delegation.organisation.name}在{act}收回后答复{verb}，未予处理")
+            record(message.peer.name, "delegation.answer_ignored", delegation, case=case, after={"answer": verb})
+            continue
+        before = {"state": case.state, "delegation_state": delegation.state}
+        transition(delegation, event, DELEGATION)
+        delegation.answered_at, delegation.answered_by = payload.answered_at, payload.answered_by
+        if payload.accepted:
+            case.save(update_fields=transition(case, CourtEvent.ACCEPTED))
+            case_event(case, payload.answered_by, f"{delegation.organisation.name}接受{act}")
+        else:
+            delegation.decline_reason = payload.reason
+            case.save(update_fields=transition(case, CourtEvent.DECLINED))
+            case_event(case, payload.answered_by, f"{delegation.organisation.name}不予接受{act}：{payload.reason}")
+        delegation.save(update_fields=["state", "answered_at", "answered_by", "decline_reason"])
+        record(
+            message.peer.name,
+            "delegation.answer",
+            delegation,
+            case=case,
+            before=before,
+            after={"state": case.state, "delegation_state": delegation.state, "reason": payload.reason},
+        )
+
+
+@transaction.atomic
+def on_mediator_assigned(items) -> None:
+    """MEDIATOR_ASSIGNED: who mediates. If the parties had chosen a mediator and the organisation assigned
+    another, it says why (《人民法院在线调解规则》Art. 10 ¶2): the case page shows it."""
+    for message, payload in items:
+        delegation = _delegation_for_update(payload.delegation_id)
+        reason = payload.choice_declined_reason.strip()
+        before = {"mediator": delegation.mediator_name, "choice_declined_reason": delegation.choice_declined_reason}
+        delegation.mediator_name, delegation.mediator_assigned_at = payload.mediator_name, payload.assigned_at
+        delegation.choice_declined_reason = reason
+        delegation.save(update_fields=["mediator_name", "mediator_assigned_at", "choice_declined_reason"])
+        text = f"{delegation.organisation.name}指派调解员：{payload.mediator_name}"
+        if reason:
+            text += f"（未指派当事人选定的调解员：{reason}）"
+        case_event(delegation.case, SYSTEM, text[:500])
+        record(
+            message.peer.name,
+            "delegation.mediator_assigned",
+            delegation,
+            case=delegation.case_id,
+            before=before,
+            after={"mediator": payload.mediator_name, "choice_declined_reason": reason},
+        )
+
+
+@transaction.atomic
+def on_mediation_result(items) -> None:
+    """MEDIATION_RESULT: succeeded (the case closes; judicial confirmation and 调解书 come in a later issue),
+    failed (back to staff to file or resume trial, L17), or withdrawn by the applicant (the case closes
+    without filing, 《人民法院在线调解规则》Art. 25, L7)."""
+    for message, payload in items:
+        delegation = _delegation_for_update(payload.delegation_id)
+        case = Case.objects.select_for_update().get(pk=delegation.case_id)
+        if DelegationEvent.CONCLUDED not in DELEGATION.allowed_events(delegation.state):
+            case_event(case, SYSTEM, f"收到{delegation.organisation.name}对非调解中案件的结果，未予处理")
+            record(
+                message.peer.name,
+                "delegation.result_ignored",
+                delegation,
+                case=case,
+                after={"outcome": payload.outcome},
+            )
+            continue
+        before = {"state": case.state, "delegation_state": delegation.state}
+        transition(delegation, DelegationEvent.CONCLUDED, DELEGATION)
+        delegation.outcome, delegation.terms = payload.outcome, payload.terms
+        delegation.outcome_reason, delegation.concluded_at = payload.reason, payload.concluded_at
+        delegation.save(update_fields=["state", "outcome", "terms", "outcome_reason", "concluded_at"])
+        case.save(update_fields=transition(case, _RESULT_EVENTS[MediationOutcome(payload.outcome)]))
+        text = f"调解结果：{MediationOutcome(payload.outcome).label}"
+        actor = delegation.mediator_name or delegation.organisation.name
+        case_event(case, actor, text + (f"（{payload.reason}）" if payload.reason else ""))
+        record(
+            message.peer.name,
+            "delegation.result",
+            delegation,
+            case=case,
+            before=before,
+            after={"state": case.state, "delegation_state": delegation.state, "outcome": payload.outcome},
+        )
+
+
+# --- the roster: the registry's cards, kept current (a card older than what we hold changes nothing) ---
+
+
+def _apply_organisation(card: OrganisationCard, peer) -> Organisation:
+    org = Organisation.objects.select_for_update().filter(pk=card.organisation_id).first()
+    if org is not None and org.registry_version >= card.version:
+        return org
+    fields = {
+        "peer": peer,
+        "name": card.name,
+        "active": card.active,
+        "uscc": card.uscc,
+        "kind": card.kind,
+        "supervisor": card.supervisor,
+        "address": card.address,
+        "scope": list(card.scope),
+        "dispute_types": [str(t) for t in card.dispute_types],
+        "capacity": card.capacity,
+        "contact_name": card.contact_name,
+        "contact_phone": card.contact_phone,
+        "registry_version": card.version,
+        "updated_at": timezone.now(),
+    }
+    org, _ = Organisation.objects.update_or_create(pk=card.organisation_id, defaults=fields)
+    return org
+
+
+def _apply_mediator(card: MediatorCard, organisation: Organisation) -> Mediator:
+    mediator = Mediator.objects.select_for_update().filter(pk=card.mediator_id).first()
+    if mediator is not None and mediator.registry_version >= card.version:
+        return mediator
+    mediator, _ = Mediator.objects.update_or_create(
+        pk=card.mediator_id,
+        defaults={
+            "organisation": organisation,
+            "name": card.name,
+            "id_number_masked": card.id_number_masked,
+            "specialties": [str(t) for t in card.specialties],
+            "qualifications": list(card.qualifications),
+            "training_hours": card.training_hours,
+            "active": card.active,
+            "registry_version": card.version,
+            "updated_at": timezone.now(),
+        },
+    )
+    return mediator
+
+
+@transaction.atomic
+def on_roster_proposed(items) -> None:
+    """ROSTER_PROPOSED: an organisation (from the Bureau) or a mediator (from a regional office or affiliated
+    unit) waits for the court's confirmation."""
+    for message, payload in items:
+        court = None
+        if payload.court_id is not None:
+            court = Institution.objects.filter(pk=payload.court_id).first()
+            if court is None or not court.is_court:
+                raise Rejected("unknown_court", f"本平台没有标识为 {payload.court_id} 的法院")
+        organisation = _apply_organisation(payload.organisation, message.peer)
+        mediator = _apply_mediator(payload.mediator, organisation) if payload.mediator else None
+        if RosterProposal.objects.filter(pk=payload.proposal_id).exists():
+            continue
+        proposal = RosterProposal.objects.create(
+            id=payload.proposal_id,
+            court=court,
+            subject_kind=SubjectKind.MEDIATOR if mediator else SubjectKind.ORGANISATION,
+            organisation=organisation,
+            mediator=mediator,
+            proposed_by=payload.proposed_by,
+            proposed_at=payload.proposed_at,
+            note=payload.note,
+        )
+        subject = f"调解员{mediator.name}（{organisation.name}）" if mediator else f"调解组织{organisation.name}"
+        roster_event(court.pk if court else None, payload.proposed_by, f"推送{subject}，待确认")
+        record(message.peer.name, "roster.proposed", proposal, after={"state": proposal.state, "subject": subject})
+
+
+@transaction.atomic
+def on_roster_changed(items) -> None:
+    """ROSTER_CHANGED: the registry changed. Data are refreshed; an organisation or mediator no longer active
+    comes off every roster it is on (an organisation with its mediators), and each court is told."""
+    for message, payload in items:
+        organisation = _apply_organisation(payload.organisation, message.peer)
+        mediator = _apply_mediator(payload.mediator, organisation) if payload.mediator else None
+        if mediator is not None:
+            gone = not mediator.active
+            entries = RosterEntry.objects.filter(mediator=mediator)
+            proposals = RosterProposal.objects.filter(mediator=mediator)
+            subject = f"调解员{mediator.name}（{organisation.name}）"
+        else:
+            gone = not organisation.active
+            entries = RosterEntry.objects.filter(organisation=organisation)
+            proposals = RosterProposal.objects.filter(organisation=organisation)
+            subject = f"调解组织{organisation.name}及其调解员"
+        if not gone:
+            continue
+        reason = payload.reason or gettext("登记状态变更")
+        now = timezone.now()
+        standing = entries.standing()
+        # Withdrawn from pending is the proposal machine's one WITHDRAW step, applied as one statement.
+        pending = proposals.filter(state=CourtProposalState.PENDING)
+        courts = set(standing.values_list("court_id", flat=True)) | set(pending.values_list("court_id", flat=True))
+        removed_ids = list(standing.values_list("pk", flat=True))
+        withdrawn_ids = list(pending.values_list("pk", flat=True))
+        standing.update(removed_at=now, removed_reason=reason[:500])
+        pending.update(state=CourtProposalState.WITHDRAWN, reason=reason[:2000])
+        for court_id in courts:
+            roster_event(court_id, SYSTEM, f"{subject}已移出特邀调解名册：{reason}")
+        record(
+            message.peer.name,
+            "roster.changed",
+            mediator or organisation,
+            after={"removed_entries": removed_ids, "withdrawn_proposals": withdrawn_ids, "reason": reason},
+        )
+
+
+@transaction.atomic
+def on_roster_adopted_parked(messages) -> None:
+    """The investor platform refused our ROSTER_ADOPTED for good (it knows no such push): the entry cannot
+    stand, since the organisation would refuse this court's delegations."""
+    for message in messages:
+        entries = RosterEntry.objects.filter(proposal_id=message.payload["proposal_id"]).standing()
+        for entry in entries.select_related("organisation", "mediator"):
+            entry.removed_at, entry.removed_reason = timezone.now(), f"调解平台拒收：{message.last_error}"[:500]
+            entry.save(update_fields=["removed_at", "removed_reason"])
+            roster_event(entry.court_id, SYSTEM, f"{entry}未能沿用上级法院名册，已移出：{message.last_error}")
+            record(
+                message.peer.name,
+                "roster.adoption_refused",
+                entry,
+                after={"removed_at": entry.removed_at, "removed_reason": entry.removed_reason},
+            )

@@ -1,0 +1,85 @@
+"""Who may act on the court platform: one function per right, each raising PermissionDenied with the reason.
+Actions call them first; pages call `allows` to show only the buttons the user's role permits.
+
+Roles (accounts.Role): filing staff (立案庭) register applications, ask the parties' consent and delegate; judges
+decide what is judicial (judicial confirmation and rulings come in a later issue: until then they read);
+court admins keep the court's invited roster (confirm, reject, remove, take over a higher court's entry); the
+Supreme People's Court's admins confirm the jointly recognised roster (notice 四（四）). Everyone works only
+on their own court's cases and roster."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+
+from sutiao.accounts.models import InstitutionKind, Role, User
+
+COURT_ROLES = frozenset({Role.FILING_STAFF, Role.JUDGE, Role.COURT_ADMIN})
+
+
+def allows(right, *args) -> bool:
+    """Whether `right(*args)` would let the user act (for pages deciding which buttons to show)."""
+    try:
+        right(*args)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _of_a_court(user: User) -> bool:
+    return user.is_authenticated and user.role in COURT_ROLES and user.institution_id is not None
+
+
+def ensure_may_read(user: User, case=None) -> None:
+    """Any staff of the court reads its cases and roster; staff of court X see only court X's cases."""
+    if not _of_a_court(user):
+        raise PermissionDenied(gettext("仅法院工作人员可进行此操作"))
+    if case is not None and case.court_id != user.institution_id:
+        raise PermissionDenied(gettext("无权处理其他法院的案件"))
+
+
+def _filing_staff(user: User, case=None) -> None:
+    ensure_may_read(user, case)
+    if user.role != Role.FILING_STAFF:
+        raise PermissionDenied(gettext("仅立案工作人员可进行此操作"))
+
+
+def ensure_may_register(user: User) -> None:
+    """Filing staff register an application for mediation."""
+    _filing_staff(user)
+
+
+def ensure_may_ask_consent(user: User, case) -> None:
+    """Filing staff ask the parties and record their answers and choices (LEGAL-RULES L1, L3)."""
+    _filing_staff(user, case)
+
+
+def ensure_may_delegate(user: User, case=None) -> None:
+    """Filing staff delegate (委派) or entrust (委托), recall, and send a case back to filing or trial."""
+    _filing_staff(user, case)
+
+
+def _court_admin(user: User) -> None:
+    if not _of_a_court(user):
+        raise PermissionDenied(gettext("仅法院工作人员可确认特邀调解名册"))
+    if user.role != Role.COURT_ADMIN:
+        raise PermissionDenied(gettext("仅法院管理员可管理特邀调解名册"))
+
+
+def ensure_may_decide_roster(user: User, court_id) -> None:
+    """A court's admins confirm, reject and remove its roster's entries; the jointly recognised roster
+    (`court_id` None) is the Supreme People's Court's to decide (notice 四（四）)."""
+    _court_admin(user)
+    if court_id is None:
+        if user.institution.kind != InstitutionKind.SUPREME_COURT:
+            raise PermissionDenied(gettext("共同认定名册由最高人民法院确认"))
+    elif court_id != user.institution_id:
+        raise PermissionDenied(gettext("无权确认推送给其他法院的名册"))
+
+
+def ensure_may_adopt(user: User) -> None:
+    """A court's admins take over a higher court's roster entry as their court's own (在线调解规则 Art. 27 ¶2)."""
+    _court_admin(user)
+
+
+def decides_jointly_recognised(user: User) -> bool:
+    """The Supreme People's Court's admins decide the jointly recognised roster."""
+    return allows(ensure_may_decide_roster, user, None)
