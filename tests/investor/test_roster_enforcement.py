@@ -6,12 +6,16 @@ import datetime as dt
 
 from django.utils import timezone
 from investor_registry_setup import registered_org
+from registry_fixtures import from_peer
 
 from sutiao.docking.models import InboxMessage
 from sutiao.docking.relay import PERMANENT
-from sutiao.investor import registry, registry_selectors
+from sutiao.investor import inbound, selectors
+from sutiao.investor.actions import registry, roster
 from sutiao.investor.models import CourtDirectory, Delegation, Mediator, RosterProposal
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.ids import new_id
+from sutiao.kernel.rules import default_validity
 
 
 def _deliver(post_message, make_envelope, court_peer, payload):
@@ -24,7 +28,7 @@ def test_a_court_that_has_not_confirmed_the_organisation_cannot_delegate_to_it(
 ):
     org = registered_org("未入册调解中心", 7, regional_office, court_peer, bureau_user, on_every_roster=False)
     court_id = new_id()
-    today = timezone.localdate()
+    today = china_today()
     pending = RosterProposal.objects.create(
         peer=court_peer.peer,
         subject_kind="organisation",
@@ -68,7 +72,7 @@ def test_a_suspended_organisation_refuses_for_good(
 def test_the_mediator_the_parties_chose_arrives_with_the_delegation(receive, org_a, org_b, mediator_a, mediator_b):
     chosen = Mediator.objects.get(user=mediator_a)
     delegation = receive(org_a, mediator_id=str(chosen.pk))
-    assert delegation.requested_mediator == chosen
+    assert delegation.chosen_mediator == chosen
     other = Mediator.objects.get(user=mediator_b)
     try:
         receive(org_a, mediator_id=str(other.pk))
@@ -95,14 +99,14 @@ def test_only_the_court_platform_pushed_to_decides(org_a, bureau_user, court_pee
         proposal_id=proposal.pk, confirmed=False, reason="不符合条件", decided_by="某法院", decided_at=timezone.now()
     )
     try:
-        registry.record_roster_decision(decision, make_peer("another-court-platform").peer)
+        inbound.on_roster_decision(from_peer(make_peer("another-court-platform").peer, decision))
     except Rejected as refused:
         assert refused.code == "unknown_proposal"
     else:
         raise AssertionError("a decision from another platform was taken")
     proposal.refresh_from_db()
     assert proposal.state == "pending"
-    registry.record_roster_decision(decision, court_peer.peer)
+    inbound.on_roster_decision(from_peer(court_peer.peer, decision))
     proposal.refresh_from_db()
     assert proposal.state == "rejected" and proposal.reason == "不符合条件"
 
@@ -112,7 +116,7 @@ def test_a_court_removing_the_organisation_ends_its_membership(
 ):
     org = registered_org("被移出调解中心", 8, regional_office, court_peer, bureau_user, on_every_roster=False)
     court_id = new_id()
-    today = timezone.localdate()
+    today = china_today()
     proposal = RosterProposal.objects.create(
         peer=court_peer.peer,
         subject_kind="organisation",
@@ -123,7 +127,7 @@ def test_a_court_removing_the_organisation_ends_its_membership(
         proposed_at=timezone.now(),
         state="confirmed",
         valid_from=today,
-        valid_until=today.replace(year=today.year + 3),
+        valid_until=default_validity(today),
     )
     removal = {
         "proposal_id": str(proposal.pk),
@@ -163,7 +167,7 @@ def test_a_push_the_court_platform_refuses_for_good_ends_as_not_confirmed(region
 
     org = registered_org("待推送调解中心", 9, regional_office, court_peer, bureau_user, on_every_roster=False)
     court = CourtDirectory.objects.create(id=new_id(), peer=court_peer.peer, name="已撤销的法院")
-    proposal = registry.propose_organisation(bureau_user, org.registry, court.pk)
+    proposal = roster.propose_organisation(bureau_user, org.registry, court.pk)
     message = OutboxMessage.objects.get(type="ROSTER_PROPOSED")
     relay._record([message], [relay.DeliveryFailed("unknown_court 本平台没有该法院", "unknown_court")], None)
     proposal.refresh_from_db()
@@ -171,7 +175,7 @@ def test_a_push_the_court_platform_refuses_for_good_ends_as_not_confirmed(region
 
 
 def _confirmed_at_high_court(org, court_peer, bureau_user):
-    today = timezone.localdate()
+    today = china_today()
     return RosterProposal.objects.create(
         peer=court_peer.peer,
         subject_kind="organisation",
@@ -182,12 +186,12 @@ def _confirmed_at_high_court(org, court_peer, bureau_user):
         proposed_at=timezone.now(),
         state="confirmed",
         valid_from=today,
-        valid_until=today.replace(year=today.year + 3),
+        valid_until=default_validity(today),
     )
 
 
 def _adoption(source, court_id, **overrides):
-    today = timezone.localdate()
+    today = china_today()
     return {
         "proposal_id": str(new_id()),
         "source_proposal_id": str(source.pk),
@@ -221,7 +225,7 @@ def test_a_lower_court_adopting_a_higher_courts_entry_may_then_delegate(
         adopted.note.startswith("沿用北京市高级人民法院名册：")
         and adopted.valid_until.isoformat() == adoption["valid_until"]
     )
-    history = registry_selectors.history("organisation", org.pk)
+    history = selectors.history("organisation", org.pk)
     assert "北京市朝阳区人民法院沿用北京市高级人民法院名册" in history[0].summary
     taken = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
     assert taken.status_code == 200, taken.content
@@ -254,31 +258,31 @@ def test_the_court_platforms_list_keeps_the_court_directory_current(court_peer, 
 
     learned = CourtDirectory.objects.create(id=new_id(), peer=court_peer.peer, name="北京市东城区人民法院")
     high, basic = new_id(), new_id()
-    registry.record_court_list(
+    inbound.on_court_list(
         court_peer.peer,
         [
             CourtCard(court_id=high, name="北京市高级人民法院", kind="high_court", parent_id=None, active=True),
             CourtCard(court_id=basic, name="北京市朝阳区法院", kind="basic_court", parent_id=high, active=True),
         ],
     )
-    assert {c.pk for c in registry_selectors.courts()} == {high, basic}
+    assert {c.pk for c in selectors.courts()} == {high, basic}
     assert CourtDirectory.objects.get(pk=basic).parent_id == high
     learned.refresh_from_db()
     assert not learned.active  # the court platform does not list it
 
-    registry.record_court_list(
+    inbound.on_court_list(
         court_peer.peer,
         [
             CourtCard(court_id=high, name="北京市高级人民法院", kind="high_court", parent_id=None, active=False),
             CourtCard(court_id=basic, name="北京市朝阳区人民法院", kind="basic_court", parent_id=high, active=True),
         ],
     )
-    assert [c.name for c in registry_selectors.courts()] == ["北京市朝阳区人民法院"]
+    assert [c.name for c in selectors.courts()] == ["北京市朝阳区人民法院"]
     org = registered_org("名录调解中心", 12, regional_office, court_peer, bureau_user, on_every_roster=False)
     try:
-        registry.propose_organisation(bureau_user, org.registry, high)
+        roster.propose_organisation(bureau_user, org.registry, high)
     except DomainError as refused:
         assert refused.field == "court"
     else:
         raise AssertionError("a push to a court no longer in the directory was taken")
-    assert registry.propose_organisation(bureau_user, org.registry, basic).court_name == "北京市朝阳区人民法院"
+    assert roster.propose_organisation(bureau_user, org.registry, basic).court_name == "北京市朝阳区人民法院"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import import_views
+from .views import imports as import_views
 
 urlpatterns = [
     path("", import_views.upload, name="import-upload"),
