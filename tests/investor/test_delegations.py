@@ -7,6 +7,7 @@ from sutiao.docking.models import InboxMessage, OutboxMessage
 from sutiao.investor.actions import delegations as actions
 from sutiao.investor.models import Delegation
 from sutiao.kernel.calendar import WorkdayCalendar, china_date
+from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.rules import ANSWER_PERIOD_SECURITIES
@@ -50,7 +51,9 @@ def test_accept_assign_and_succeed_each_travel_back(receive, org_a, admin_a, med
     delegation = receive(org_a)
     actions.accept_delegation(admin_a, delegation)
     actions.assign_mediator(admin_a, delegation, mediator_a)
-    done = actions.record_result(mediator_a, delegation, "succeeded", terms="被申请人于十日内赔偿申请人八万元。")
+    done = actions.record_result(
+        mediator_a, delegation, MediationOutcome.SUCCEEDED, terms="被申请人于十日内赔偿申请人八万元。"
+    )
     assert done.state == InvestorState.SUCCEEDED
     sent = list(OutboxMessage.objects.order_by("seq").values_list("type", "seq"))
     assert sent == [("DELEGATION_ANSWER", 1), ("MEDIATOR_ASSIGNED", 2), ("MEDIATION_RESULT", 3)]
@@ -72,9 +75,9 @@ def test_only_own_mediators_and_only_the_assigned_mediator(receive, org_a, admin
         actions.assign_mediator(admin_a, delegation, mediator_b)
     actions.assign_mediator(admin_a, delegation, mediator_a)
     with pytest.raises(PermissionDenied):
-        actions.record_result(mediator_b, delegation, "failed", reason="不成")
+        actions.record_result(mediator_b, delegation, MediationOutcome.FAILED, reason="不成")
     with pytest.raises(DomainError, match="调解成功须填写调解协议内容"):
-        actions.record_result(mediator_a, delegation, "succeeded")
+        actions.record_result(mediator_a, delegation, MediationOutcome.SUCCEEDED)
 
 
 def test_organisation_b_can_neither_see_nor_act_on_a_delegation_to_a(receive, org_a, admin_b, client):

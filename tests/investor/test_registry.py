@@ -33,6 +33,7 @@ from sutiao.investor.models import (
     MediationOrg,
     Mediator,
     RegistryChange,
+    RegistryStatus,
     RosterProposal,
     SubjectKind,
 )
@@ -290,10 +291,13 @@ def test_who_may_update_an_organisation(actors, reg_org, shanghai_office, actor,
 )
 def test_who_may_suspend_an_organisation(actors, reg_org, actor, allowed):
     if allowed:
-        assert registry.set_organisation_status(actors(actor), reg_org, "suspended", "整改").status == "suspended"
+        assert (
+            registry.set_organisation_status(actors(actor), reg_org, RegistryStatus.SUSPENDED, "整改").status
+            == RegistryStatus.SUSPENDED
+        )
     else:
         with pytest.raises(PermissionDenied):
-            registry.set_organisation_status(actors(actor), reg_org, "suspended", "整改")
+            registry.set_organisation_status(actors(actor), reg_org, RegistryStatus.SUSPENDED, "整改")
 
 
 @pytest.mark.parametrize(
@@ -310,12 +314,12 @@ def test_who_may_suspend_an_organisation(actors, reg_org, actor, allowed):
 def test_who_may_register_and_suspend_a_mediator(actors, reg_org, reg_mediator, actor, allowed):
     if allowed:
         registry.register_mediator(actors(actor), reg_org.institution, mediator_data())
-        registry.set_mediator_status(actors(actor), reg_mediator, "withdrawn", "离任")
+        registry.set_mediator_status(actors(actor), reg_mediator, RegistryStatus.WITHDRAWN, "离任")
     else:
         with pytest.raises(PermissionDenied):
             registry.register_mediator(actors(actor), reg_org.institution, mediator_data())
         with pytest.raises(PermissionDenied):
-            registry.set_mediator_status(actors(actor), reg_mediator, "withdrawn", "离任")
+            registry.set_mediator_status(actors(actor), reg_mediator, RegistryStatus.WITHDRAWN, "离任")
 
 
 @pytest.mark.parametrize("actor", ["reg_supervisor", "reg_admin", "reg_mediator_user"])
@@ -347,13 +351,13 @@ def test_only_the_organisations_administrator_confirms_its_information(actors, r
 
 def test_status_change_needs_a_reason_to_suspend_or_withdraw(reg_bureau, reg_org, reg_admin, reg_mediator):
     with pytest.raises(DomainError) as refused:
-        registry.set_organisation_status(reg_bureau, reg_org, "suspended", "  ")
+        registry.set_organisation_status(reg_bureau, reg_org, RegistryStatus.SUSPENDED, "  ")
     assert refused.value.field == "reason"
     with pytest.raises(DomainError) as refused:
-        registry.set_mediator_status(reg_admin, reg_mediator, "withdrawn", "")
+        registry.set_mediator_status(reg_admin, reg_mediator, RegistryStatus.WITHDRAWN, "")
     assert refused.value.field == "reason"
     with pytest.raises(DomainError) as refused:
-        registry.set_organisation_status(reg_bureau, reg_org, "active", "")
+        registry.set_organisation_status(reg_bureau, reg_org, RegistryStatus.ACTIVE, "")
     assert refused.value.field == "status"  # unchanged
     with pytest.raises(DomainError) as refused:
         registry.set_organisation_status(reg_bureau, reg_org, "closed", "x")
@@ -390,7 +394,7 @@ def test_cards_stay_chinese_whatever_the_users_language(reg_bureau, reg_org, reg
         roster.propose_organisation(reg_bureau, reg_org, None)
         decide(RosterProposal.objects.get())
         roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
-        registry.set_mediator_status(reg_supervisor, reg_mediator, "suspended", "培训未达标")
+        registry.set_mediator_status(reg_supervisor, reg_mediator, RegistryStatus.SUSPENDED, "培训未达标")
     proposed = _outbox("ROSTER_PROPOSED")
     assert proposed[0].payload["organisation"]["kind"] == "证券期货行业调解组织"
     assert proposed[1].payload["mediator"]["qualifications"] == ["律师"]
@@ -450,7 +454,7 @@ def test_an_unknown_court_or_an_inactive_organisation_is_not_pushed(reg_bureau, 
     with pytest.raises(DomainError) as refused:
         roster.propose_organisation(reg_bureau, reg_org, new_id())
     assert refused.value.field == "court"
-    registry.set_organisation_status(reg_bureau, reg_org, "suspended", "整改")
+    registry.set_organisation_status(reg_bureau, reg_org, RegistryStatus.SUSPENDED, "整改")
     with pytest.raises(DomainError):
         roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
 
@@ -490,7 +494,7 @@ def test_a_lapsed_confirmation_is_no_roster_for_a_mediator(
 
 def test_a_suspended_mediator_is_not_pushed(reg_supervisor, reg_org, reg_mediator, chaoyang, confirmed_on):
     confirmed_on(reg_org, chaoyang)
-    registry.set_mediator_status(reg_supervisor, reg_mediator, "suspended", "培训未达标")
+    registry.set_mediator_status(reg_supervisor, reg_mediator, RegistryStatus.SUSPENDED, "培训未达标")
     with pytest.raises(DomainError):
         roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
 
@@ -520,7 +524,7 @@ def test_a_decision_on_an_unknown_push_is_refused(db):
 
 def test_a_decision_arriving_after_the_push_ended_leaves_it_ended(reg_bureau, reg_org, chaoyang):
     proposal = roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
-    registry.set_organisation_status(reg_bureau, reg_org, "withdrawn", "自行解散")
+    registry.set_organisation_status(reg_bureau, reg_org, RegistryStatus.WITHDRAWN, "自行解散")
     assert decide(proposal).state == InvestorProposalState.ENDED
 
 
@@ -537,7 +541,7 @@ def test_suspension_ends_every_live_push_and_tells_each_court_platform(
     rejected = decide(roster.propose_organisation(reg_bureau, reg_org, xicheng.pk), confirmed=False, reason="否")
     mediator_push = roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
 
-    registry.set_organisation_status(reg_supervisor, reg_org, "suspended", "涉嫌违规，暂停调解业务")
+    registry.set_organisation_status(reg_supervisor, reg_org, RegistryStatus.SUSPENDED, "涉嫌违规，暂停调解业务")
 
     for proposal in (on_roster, pending, mediator_push):
         proposal.refresh_from_db()
@@ -555,7 +559,7 @@ def test_suspension_ends_every_live_push_and_tells_each_court_platform(
     v = _versions(reg_org)[-1]
     assert v.summary == "状态变更为暂停" and v.changes["status"] == ["active", "suspended"]
     # Reinstated, it must be pushed again: nothing comes back by itself.
-    registry.set_organisation_status(reg_bureau, reg_org, "active", "")
+    registry.set_organisation_status(reg_bureau, reg_org, RegistryStatus.ACTIVE, "")
     assert not RosterProposal.objects.filter(state__in=INVESTOR_PROPOSAL_LIVE).exists()
 
 
@@ -564,7 +568,7 @@ def test_a_mediator_leaving_ends_their_pushes_and_tells_the_court(
 ):
     confirmed_on(reg_org, chaoyang)
     push = roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
-    registry.set_mediator_status(reg_admin, reg_mediator, "withdrawn", "已离任")
+    registry.set_mediator_status(reg_admin, reg_mediator, RegistryStatus.WITHDRAWN, "已离任")
     push.refresh_from_db()
     assert push.state == InvestorProposalState.ENDED
     (message,) = _outbox("ROSTER_CHANGED")
@@ -589,7 +593,7 @@ def test_an_update_sends_the_new_card_only_where_the_organisation_is_pushed(
 
 def test_campaign_overdue_flag(reg_bureau, reg_org, other_org, reg_admin, shanghai_office):
     dormant = registry.register_organisation(reg_bureau, org_data(shanghai_office, name="已暂停的中心"))
-    registry.set_organisation_status(reg_bureau, dormant, "suspended", "整改")
+    registry.set_organisation_status(reg_bureau, dormant, RegistryStatus.SUSPENDED, "整改")
     with pytest.raises(DomainError) as refused:
         registry.start_campaign(reg_bureau, "2026年度信息更新", china_today() - dt.timedelta(days=1))
     assert refused.value.field == "due"
@@ -657,7 +661,7 @@ def test_overview_counts(reg_bureau, reg_org, other_org, reg_admin, reg_mediator
     registry.register_mediator(
         other_admin, other_org.institution, mediator_data(qualifications=["lawyer", "retired_judge"])
     )
-    registry.set_organisation_status(reg_bureau, other_org, "suspended", "整改")
+    registry.set_organisation_status(reg_bureau, other_org, RegistryStatus.SUSPENDED, "整改")
     o = selectors.overview()
     assert o.organisations_total == 2 and o.mediators_total == 2
     assert ("active", "正常", 1) in o.organisations_by_status and ("suspended", "暂停", 1) in o.organisations_by_status

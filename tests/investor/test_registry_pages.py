@@ -11,7 +11,7 @@ from registry_fixtures import decide, make_id_number, make_uscc, stored_id_numbe
 from sutiao.accounts.models import ApiToken
 from sutiao.docking.models import OutboxMessage
 from sutiao.investor.actions import roster
-from sutiao.investor.models import MediationOrg, Mediator, RosterProposal, UpdateCampaign
+from sutiao.investor.models import MediationOrg, Mediator, RegistryStatus, RosterProposal, UpdateCampaign
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.workflow import InvestorProposalState
 
@@ -123,7 +123,7 @@ def test_status_change_needs_a_reason_on_the_page(client, reg_supervisor, reg_or
     assert re.search(r'data-error-for="reason"[^>]*>暂停或退出须写明原因', page)
     assert client.post(url, {"status": "suspended", "reason": "整改期间"}).status_code == 302
     reg_org.refresh_from_db()
-    assert reg_org.status == "suspended" and reg_org.status_reason == "整改期间"
+    assert reg_org.status == RegistryStatus.SUSPENDED and reg_org.status_reason == "整改期间"
     assert "整改期间" in _page(client.get(f"/registry/organisations/{reg_org.pk}/"))
 
 
@@ -196,7 +196,7 @@ def test_mediator_status_on_the_page(client, reg_admin, reg_mediator):
     assert re.search(r'data-error-for="reason"[^>]*>暂停或离任须写明原因', page)
     assert client.post(url, {"status": "withdrawn", "reason": "已离任"}).status_code == 302
     reg_mediator.refresh_from_db()
-    assert reg_mediator.status == "withdrawn"
+    assert reg_mediator.status == RegistryStatus.WITHDRAWN
 
 
 # --- landing pages, oversight, the information update ---

@@ -14,7 +14,14 @@ from sutiao.docking.models import Peer
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import DelegationKind, DisputeType, MediationOutcome
 from sutiao.kernel.ids import new_id
-from sutiao.kernel.workflow import INVESTOR_PROPOSAL_LIVE, ImportState, InvestorProposalState, InvestorState
+from sutiao.kernel.workflow import (
+    INVESTOR,
+    INVESTOR_PROPOSAL_LIVE,
+    ImportState,
+    InvestorEvent,
+    InvestorProposalState,
+    InvestorState,
+)
 
 
 class OrgKind(models.TextChoices):
@@ -376,6 +383,11 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.court_case_number} · {self.organisation}"
+
+    @property
+    def awaiting_answer(self) -> bool:
+        """The organisation has yet to accept or not accept: the state machine still allows an answer."""
+        return InvestorEvent.ACCEPT in INVESTOR.allowed_events(self.state)
 
 
 class DelegationEvent(models.Model):
