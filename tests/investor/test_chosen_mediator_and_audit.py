@@ -149,14 +149,16 @@ def test_every_delegation_action_and_inbound_effect_is_audited(receive, org_a, a
     assert result.after["state"] == InvestorState.FAILED
 
 
-def test_registry_actions_and_sensitive_reads_are_audited(court_peer, regional_office, bureau_user, admin_a, org_a):
+def test_registry_actions_and_sensitive_reads_are_audited(
+    court_peer, regional_office, bureau_user, admin_a, org_a, mediator_a
+):
     org = registered_org("审计调解中心", 23, regional_office, court_peer, bureau_user)
     registry.set_organisation_status(bureau_user, org.registry, RegistryStatus.SUSPENDED, "整改")
     status = AuditRecord.objects.get(action="registry.organisation.set_status")
     assert status.before == {"status": RegistryStatus.ACTIVE} and status.after["status"] == RegistryStatus.SUSPENDED
     assert status.after["proposals_ended"] == 1
 
-    mediator = Mediator.objects.filter(organisation=org_a).first()
+    mediator = Mediator.objects.get(user=mediator_a)
     number = registry.reveal_id_number(admin_a, mediator, "核对身份")
     assert len(number) == 18
     shown = AuditRecord.objects.get(action="registry.mediator.reveal_id_number")

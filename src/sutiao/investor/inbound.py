@@ -183,12 +183,12 @@ def on_delegation_withdrawn(items) -> None:
 # --- rosters (notice §4(4)) ---
 
 
-def _proposal_of(peer: Peer, proposal_id, *, lock: bool = True) -> RosterProposal:
-    """The push a court decides on: only the court platform it was pushed to may decide it."""
+def _proposal_of(message, proposal_id, *, lock: bool = True) -> RosterProposal:
+    """The push a court decides on: only the court platform it was pushed to (the message's sender) may decide it."""
     qs = RosterProposal.objects.select_related("organisation__registry", "mediator")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    proposal = qs.filter(pk=proposal_id, peer=peer).first()
+    proposal = qs.filter(pk=proposal_id, peer_id=message.peer_id).first()
     if proposal is None:
         raise Rejected("unknown_proposal", f"本平台没有标识为 {proposal_id} 的名册推送")
     return proposal
@@ -198,7 +198,7 @@ def _proposal_of(peer: Peer, proposal_id, *, lock: bool = True) -> RosterProposa
 def on_roster_decision(items) -> None:
     """The court confirmed (with a validity period) or rejected (with a reason) a push."""
     for message, payload in items:
-        proposal = _proposal_of(message.peer, payload.proposal_id)
+        proposal = _proposal_of(message, payload.proposal_id)
         event = InvestorProposalEvent.CONFIRMED if payload.confirmed else InvestorProposalEvent.REJECTED
         if (proposal.state, event) not in INVESTOR_PROPOSAL.transitions:
             continue  # ended meanwhile (suspended, left): the court hears of that through ROSTER_CHANGED
@@ -236,7 +236,7 @@ def on_roster_removed(items) -> None:
     """The court took the organisation or mediator off its roster (除名, 特邀调解规定 Art. 28): the membership
     ends, so that court's delegations are refused from now on; the subject's history shows it."""
     for message, payload in items:
-        proposal = _proposal_of(message.peer, payload.proposal_id)
+        proposal = _proposal_of(message, payload.proposal_id)
         if (proposal.state, InvestorProposalEvent.REMOVED) not in INVESTOR_PROPOSAL.transitions:
             continue
         before = proposal.state
@@ -261,7 +261,7 @@ def on_roster_adopted(items) -> None:
     suspended or gone meanwhile is recorded as ended: the court hears of that through ROSTER_CHANGED."""
     for message, payload in items:
         peer = message.peer
-        source = _proposal_of(peer, payload.source_proposal_id, lock=False)
+        source = _proposal_of(message, payload.source_proposal_id, lock=False)
         if RosterProposal.objects.filter(pk=payload.proposal_id).exists():
             continue
         org, mediator = locked_org(source.organisation.registry), source.mediator
