@@ -155,7 +155,11 @@ def on_delegation_withdrawn(items) -> None:
         if delegation is None:
             raise Rejected("unknown_delegation", f"本平台没有标识为 {payload.delegation_id} 的委派")
         if (delegation.state, InvestorEvent.RECALL) not in INVESTOR.transitions:
-            add_event(delegation, delegation.court_name, f"法院撤回委派（{payload.reason}），本案已结束，未予处理")
+            add_event(
+                delegation,
+                delegation.court_name,
+                f"法院撤回{delegation.get_kind_display()}（{payload.reason}），本案已结束，未予处理",
+            )
             record(
                 message.peer.name,
                 "delegation.recalled_after_end",
@@ -169,7 +173,7 @@ def on_delegation_withdrawn(items) -> None:
         transition(delegation, InvestorEvent.RECALL)
         delegation.recall_reason = payload.reason
         delegation.save(update_fields=["state", "recall_reason"])
-        add_event(delegation, delegation.court_name, f"法院撤回委派：{payload.reason}")
+        add_event(delegation, delegation.court_name, f"法院撤回{delegation.get_kind_display()}：{payload.reason}")
         record(
             message.peer.name,
             "delegation.recalled",
