@@ -86,9 +86,19 @@ LABELS = [
     # InvestorState
     gettext_noop("待答复"),
     gettext_noop("已接受，待指派调解员"),
-    gettext_noop("已拒绝"),
+    gettext_noop("不予接受"),
     gettext_noop("当事人撤回"),
     gettext_noop("法院已撤回委派"),
+    # InvestorProposalState
+    gettext_noop("待法院确认"),
+    gettext_noop("已纳入名册"),
+    gettext_noop("法院未予确认"),
+    gettext_noop("已移出名册"),
+    # ImportState
+    gettext_noop("排队中"),
+    gettext_noop("导入中"),
+    gettext_noop("未导入（有错误）"),
+    gettext_noop("已导入"),
     # answer-period citations (kernel.rules)
     gettext_noop("法办〔2021〕313号 第四条第（五）项"),
     gettext_noop("《人民法院在线调解规则》第十二条"),

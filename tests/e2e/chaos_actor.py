@@ -13,19 +13,24 @@ django.setup()
 from django.db import OperationalError  # noqa: E402
 
 from sutiao.accounts.models import User  # noqa: E402
-from sutiao.investor import services  # noqa: E402
+from sutiao.investor.actions import delegations as actions  # noqa: E402
 from sutiao.investor.models import Delegation  # noqa: E402
+from sutiao.kernel.enums import MediationOutcome  # noqa: E402
 from sutiao.kernel.errors import DomainError  # noqa: E402
+from sutiao.kernel.workflow import InvestorState  # noqa: E402
 
 expected = int(sys.argv[1])
 admin = User.objects.get(username="org1_admin")
 mediator = User.objects.get(username="org1_mediator1")
 steps = [
-    ("received", lambda d: services.accept_delegation(admin, d)),
-    ("accepted", lambda d: services.assign_mediator(admin, d, mediator)),
-    ("mediating", lambda d: services.record_result(mediator, d, "succeeded", terms="被申请人赔偿申请人损失。")),
+    (InvestorState.RECEIVED, lambda d: actions.accept_delegation(admin, d)),
+    (InvestorState.ACCEPTED, lambda d: actions.assign_mediator(admin, d, mediator)),
+    (
+        InvestorState.MEDIATING,
+        lambda d: actions.record_result(mediator, d, MediationOutcome.SUCCEEDED, terms="被申请人赔偿申请人损失。"),
+    ),
 ]
-while Delegation.objects.filter(organisation=admin.institution, state="succeeded").count() < expected:
+while Delegation.objects.filter(organisation=admin.institution, state=InvestorState.SUCCEEDED).count() < expected:
     worked = 0
     for state, act in steps:
         for delegation in Delegation.objects.filter(organisation=admin.institution, state=state)[:500]:

@@ -18,9 +18,9 @@ def test_platforms_agree_case_by_case_and_a_difference_is_reported(live):
 
     # Someone changes a delegation's state behind the docking's back on the investor side.
     tamper = (
-        "from sutiao.investor.models import Delegation as D; "
-        "d = D.objects.filter(state='succeeded').order_by('received_at').first(); "
-        "D.objects.filter(pk=d.pk).update(state='declined', outcome=''); print(d.pk)"
+        "from sutiao.investor.models import Delegation; from sutiao.kernel.workflow import InvestorState; "
+        "d = Delegation.objects.filter(state=InvestorState.SUCCEEDED).order_by('received_at').first(); "
+        "Delegation.objects.filter(pk=d.pk).update(state=InvestorState.DECLINED, outcome=''); print(d.pk)"
     )
     delegation = live.investor.manage("shell", "-c", tamper).stdout.strip().splitlines()[-1]
     try:
@@ -30,8 +30,10 @@ def test_platforms_agree_case_by_case_and_a_difference_is_reported(live):
         assert "本平台为 concluded:succeeded，对方平台为 declined" in found.stdout
     finally:
         restore = (
-            "from sutiao.investor.models import Delegation as D; "
-            f"D.objects.filter(pk='{delegation}').update(state='succeeded', outcome='succeeded')"
+            "from sutiao.investor.models import Delegation; from sutiao.kernel.workflow import InvestorState; "
+            "from sutiao.kernel.enums import MediationOutcome; "
+            f"Delegation.objects.filter(pk='{delegation}')"
+            ".update(state=InvestorState.SUCCEEDED, outcome=MediationOutcome.SUCCEEDED)"
         )
         live.investor.manage("shell", "-c", restore)
     assert reconcile(live.court).returncode == 0

@@ -34,14 +34,14 @@ def _user(username, role, institution, name=""):
     )
     if role == Role.MEDIATOR:
         from sutiao.investor.models import Mediator
-        from sutiao.investor.registry import _encrypt, id_number_digest
+        from sutiao.investor.registry.identity import encrypt, id_number_digest
 
         number = id_number_for(User.objects.count())
         Mediator.objects.create(
             organisation=institution,
             user=user,
             name=name,
-            id_number_encrypted=_encrypt(number),
+            id_number_encrypted=encrypt(number),
             id_number_digest=id_number_digest(number),
             id_number_masked=mask_id_number(number),
         )

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from sutiao.accounts.models import Role, User
-from sutiao.investor.imports import MEDIATOR_COLUMNS, ORG_COLUMNS
+from sutiao.investor.excel.layout import MEDIATOR_COLUMNS, ORG_COLUMNS
 from sutiao.kernel.identifiers import resident_id_check_digit, uscc_check_character
 
 MEDIATOR_HEADERS = [c.header for c in MEDIATOR_COLUMNS]

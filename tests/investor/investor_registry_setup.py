@@ -3,7 +3,10 @@
 from django.utils import timezone
 
 from sutiao.accounts.models import Institution, InstitutionKind
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.identifiers import resident_id_check_digit, uscc_check_character
+from sutiao.kernel.rules import default_validity
+from sutiao.kernel.workflow import InvestorProposalState
 
 
 def uscc_for(n: int) -> str:
@@ -31,7 +34,7 @@ def registered_org(name, n, office, court_peer, proposer, on_every_roster=True):
         capacity=50,
     )
     if on_every_roster:
-        today = timezone.localdate()
+        today = china_today()
         RosterProposal.objects.create(
             peer=court_peer.peer,
             subject_kind="organisation",
@@ -40,10 +43,10 @@ def registered_org(name, n, office, court_peer, proposer, on_every_roster=True):
             court_name="全国各级人民法院",
             proposed_by=proposer,
             proposed_at=timezone.now(),
-            state="confirmed",
+            state=InvestorProposalState.CONFIRMED,
             decided_at=timezone.now(),
             decided_by="最高人民法院",
             valid_from=today,
-            valid_until=today.replace(year=today.year + 3),
+            valid_until=default_validity(today),
         )
     return org

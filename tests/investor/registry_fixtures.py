@@ -10,11 +10,17 @@ import pytest
 from django.utils import timezone
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.docking.models import InboxMessage
 from sutiao.docking.schemas import RosterDecisionPayload
-from sutiao.investor import registry
-from sutiao.investor.models import CourtDirectory
+from sutiao.investor import inbound
+from sutiao.investor.actions import registry, roster
+from sutiao.investor.models import CourtDirectory, RosterProposal
+from sutiao.investor.registry.data import MediatorData, OrgData
+from sutiao.investor.registry.identity import decrypt
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.identifiers import resident_id_check_digit, uscc_check_character
 from sutiao.kernel.ids import new_id
+from sutiao.kernel.rules import default_validity
 
 _numbers = itertools.count(1)
 
@@ -41,7 +47,7 @@ def new_user(username: str, role: str, institution, full_name: str = "") -> User
     )
 
 
-def org_data(supervisor, **overrides) -> registry.OrgData:
+def org_data(supervisor, **overrides) -> OrgData:
     values = {
         "name": "上海证券期货纠纷调解中心",
         "uscc": make_uscc(),
@@ -55,10 +61,10 @@ def org_data(supervisor, **overrides) -> registry.OrgData:
         "contact_phone": "021-50000000",
     }
     values.update(overrides)
-    return registry.OrgData(**values)
+    return OrgData(**values)
 
 
-def mediator_data(**overrides) -> registry.MediatorData:
+def mediator_data(**overrides) -> MediatorData:
     values = {
         "name": "郑调解",
         "id_number": make_id_number(),
@@ -68,24 +74,37 @@ def mediator_data(**overrides) -> registry.MediatorData:
         "phone": "13800000000",
     }
     values.update(overrides)
-    return registry.MediatorData(**values)
+    return MediatorData(**values)
 
 
 def decide(proposal, confirmed=True, reason="", valid_until=None, decided_by="北京市朝阳区人民法院 李法官"):
     """The court's answer, as the ROSTER_DECISION handler records it."""
-    today = timezone.localdate()
-    return registry.record_roster_decision(
-        RosterDecisionPayload(
-            proposal_id=proposal.pk,
-            confirmed=confirmed,
-            reason=reason,
-            valid_from=today if confirmed else None,
-            valid_until=(valid_until or today.replace(year=today.year + 3)) if confirmed else None,
-            decided_by=decided_by,
-            decided_at=timezone.now(),
-        ),
-        proposal.peer if proposal.peer_id else None,
+    today = china_today()
+    inbound.on_roster_decision(
+        from_peer(
+            proposal.peer if proposal.peer_id else None,
+            RosterDecisionPayload(
+                proposal_id=proposal.pk,
+                confirmed=confirmed,
+                reason=reason,
+                valid_from=today if confirmed else None,
+                valid_until=(valid_until or default_validity(today)) if confirmed else None,
+                decided_by=decided_by,
+                decided_at=timezone.now(),
+            ),
+        )
     )
+    return RosterProposal.objects.get(pk=proposal.pk)
+
+
+def from_peer(peer, payload) -> list:
+    """One message from `peer` as the inbox hands it to an inbound effect: (message, payload) pairs."""
+    return [(InboxMessage(peer=peer), payload)]
+
+
+def stored_id_number(mediator) -> str:
+    """The identity number as stored (decrypted), to check what an action kept."""
+    return decrypt(mediator.id_number_encrypted)
 
 
 @pytest.fixture
@@ -166,7 +185,7 @@ def confirmed_on(reg_bureau):
     """Put an organisation on a court's roster (None: every court) the way it happens: pushed, confirmed."""
 
     def confirm(org, court=None, valid_until=None):
-        proposal = registry.propose_organisation(reg_bureau, org, court.pk if court else None)
+        proposal = roster.propose_organisation(reg_bureau, org, court.pk if court else None)
         return decide(proposal, valid_until=valid_until)
 
     return confirm

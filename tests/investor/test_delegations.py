@@ -4,9 +4,10 @@ from django.utils import timezone
 
 from sutiao.accounts.models import ApiToken
 from sutiao.docking.models import InboxMessage, OutboxMessage
-from sutiao.investor import services
+from sutiao.investor.actions import delegations as actions
 from sutiao.investor.models import Delegation
 from sutiao.kernel.calendar import WorkdayCalendar, china_date
+from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.rules import ANSWER_PERIOD_SECURITIES
@@ -48,9 +49,11 @@ def test_delegate_without_every_partys_consent_fails_the_schema(
 
 def test_accept_assign_and_succeed_each_travel_back(receive, org_a, admin_a, mediator_a):
     delegation = receive(org_a)
-    services.accept_delegation(admin_a, delegation)
-    services.assign_mediator(admin_a, delegation, mediator_a)
-    done = services.record_result(mediator_a, delegation, "succeeded", terms="被申请人于十日内赔偿申请人八万元。")
+    actions.accept_delegation(admin_a, delegation)
+    actions.assign_mediator(admin_a, delegation, mediator_a)
+    done = actions.record_result(
+        mediator_a, delegation, MediationOutcome.SUCCEEDED, terms="被申请人于十日内赔偿申请人八万元。"
+    )
     assert done.state == InvestorState.SUCCEEDED
     sent = list(OutboxMessage.objects.order_by("seq").values_list("type", "seq"))
     assert sent == [("DELEGATION_ANSWER", 1), ("MEDIATOR_ASSIGNED", 2), ("MEDIATION_RESULT", 3)]
@@ -58,29 +61,29 @@ def test_accept_assign_and_succeed_each_travel_back(receive, org_a, admin_a, med
 
 def test_declining_needs_a_reason(receive, org_a, admin_a):
     delegation = receive(org_a)
-    with pytest.raises(DomainError, match="拒绝委派须写明理由"):
-        services.decline_delegation(admin_a, delegation, "   ")
+    with pytest.raises(DomainError, match="不予接受须写明理由"):
+        actions.decline_delegation(admin_a, delegation, "   ")
     assert not OutboxMessage.objects.exists()
-    services.decline_delegation(admin_a, delegation, "本组织暂无期货专业调解员")
+    actions.decline_delegation(admin_a, delegation, "本组织暂无期货专业调解员")
     assert OutboxMessage.objects.get().payload["reason"] == "本组织暂无期货专业调解员"
 
 
 def test_only_own_mediators_and_only_the_assigned_mediator(receive, org_a, admin_a, mediator_a, mediator_b):
     delegation = receive(org_a)
-    services.accept_delegation(admin_a, delegation)
+    actions.accept_delegation(admin_a, delegation)
     with pytest.raises(DomainError, match="只能指派本组织在册的调解员"):
-        services.assign_mediator(admin_a, delegation, mediator_b)
-    services.assign_mediator(admin_a, delegation, mediator_a)
+        actions.assign_mediator(admin_a, delegation, mediator_b)
+    actions.assign_mediator(admin_a, delegation, mediator_a)
     with pytest.raises(PermissionDenied):
-        services.record_result(mediator_b, delegation, "failed", reason="不成")
+        actions.record_result(mediator_b, delegation, MediationOutcome.FAILED, reason="不成")
     with pytest.raises(DomainError, match="调解成功须填写调解协议内容"):
-        services.record_result(mediator_a, delegation, "succeeded")
+        actions.record_result(mediator_a, delegation, MediationOutcome.SUCCEEDED)
 
 
 def test_organisation_b_can_neither_see_nor_act_on_a_delegation_to_a(receive, org_a, admin_b, client):
     delegation = receive(org_a)
     with pytest.raises(PermissionDenied):
-        services.accept_delegation(admin_b, delegation)
+        actions.accept_delegation(admin_b, delegation)
     client.force_login(admin_b)
     assert client.get(f"/delegations/{delegation.pk}/").status_code == 404
     assert client.post(f"/delegations/{delegation.pk}/accept/").status_code == 404
@@ -100,7 +103,7 @@ def test_pages_for_the_admin_and_the_mediator(receive, org_a, admin_a, mediator_
     home = client.get("/").content.decode()
     assert "(2026)京0105民诉前调12345号" in home and "剩" in home
     page = client.get(f"/delegations/{delegation.pk}/").content.decode()
-    assert "接受委派调解" in page and "拒绝理由" in page
+    assert "接受委派调解" in page and "不予接受的理由" in page
     refused = client.post(f"/delegations/{delegation.pk}/decline/", {"reason": ""})
     assert "This field is required" in refused.content.decode() or "这个字段是必填项" in refused.content.decode()
     client.post(f"/delegations/{delegation.pk}/accept/")

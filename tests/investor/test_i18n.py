@@ -33,7 +33,7 @@ def test_a_delegation_page_in_english_after_the_language_switcher(client, receiv
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     page = client.get(f"/delegations/{delegation.pk}/").content.decode()
     assert "Accept the pre-filing delegated mediation" in page
-    assert "Reason for declining (required)" in page
+    assert "Reason for not accepting (required)" in page and "Do not accept" in page
     assert "Answer deadline" in page and "Awaiting answer" in page
     assert "Applicant" in page and "Respondent" in page and "recorded by 王立案" in page
     assert 'data-testid="delegation-state" data-state="received"' in page

@@ -21,14 +21,16 @@ from import_fixtures import (  # noqa: F401  (fixtures)
     xlsx,
 )
 from openpyxl import load_workbook
+from registry_fixtures import stored_id_number
 
 from sutiao.accounts.models import Institution, InstitutionKind
 from sutiao.docking import registry as docking_registry
-from sutiao.investor import imports
-from sutiao.investor.models import ImportJob, ImportState, MediationOrg, Mediator, RegistryChange, SubjectKind
-from sutiao.investor.registry import reveal_id_number
+from sutiao.investor.actions import registry
+from sutiao.investor.excel import layout, rows, runner, workbook
+from sutiao.investor.models import ImportJob, MediationOrg, Mediator, RegistryChange, SubjectKind
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import resident_id_check_digit
+from sutiao.kernel.workflow import ImportState
 
 MEDIATOR = SubjectKind.MEDIATOR
 ORGANISATION = SubjectKind.ORGANISATION
@@ -47,8 +49,8 @@ def three_bad(rows):
 
 
 def import_mediators(actor, organisation, rows, file_name="调解员名册.xlsx"):
-    job = imports.queue_import(actor, MEDIATOR, file_name, xlsx(MEDIATOR_HEADERS, rows), organisation=organisation)
-    return imports.run_import(job)
+    job = registry.queue_import(actor, MEDIATOR, file_name, xlsx(MEDIATOR_HEADERS, rows), organisation=organisation)
+    return runner.run_import(job)
 
 
 # --- all or nothing ---
@@ -87,7 +89,7 @@ def test_the_same_file_fixed_imports_a_thousand_each_with_its_version(admin_a, o
         (1, "Excel导入：调解员名册.xlsx", "中证资本市场法律服务中心 甲管理员")
     }
     first = Mediator.objects.get(name="调解员0007")
-    assert reveal_id_number(first) == resident_id(7)
+    assert stored_id_number(first) == resident_id(7)
     assert first.id_number_masked == resident_id(7)[:3] + "*" * 11 + resident_id(7)[-4:]
     assert (first.specialties, first.qualifications) == (
         ["misrepresentation", "brokerage_contract"],
@@ -146,7 +148,7 @@ def test_organisations_import_reports_a_bad_uscc_then_imports_the_fixed_file(bur
         org_row(4, supervisor_name, 统一社会信用代码=uscc(1), 可同时办理案件数=0),
     ]
     content = xlsx(ORG_HEADERS, rows)
-    job = imports.run_import(imports.queue_import(bureau_user, ORGANISATION, "组织.xlsx", content))
+    job = runner.run_import(registry.queue_import(bureau_user, ORGANISATION, "组织.xlsx", content))
 
     assert job.state == ImportState.FAILED
     assert [(e["row"], e["column"]) for e in job.errors] == [
@@ -165,7 +167,7 @@ def test_organisations_import_reports_a_bad_uscc_then_imports_the_fixed_file(bur
     assert not Institution.objects.filter(kind=InstitutionKind.MEDIATION_ORG).exists()
 
     fixed = [org_row(n, supervisor_name, 服务地域="全国" if n == 3 else "北京市、天津市") for n in (1, 2, 3, 4)]
-    job = imports.run_import(imports.queue_import(bureau_user, ORGANISATION, "组织.xlsx", xlsx(ORG_HEADERS, fixed)))
+    job = runner.run_import(registry.queue_import(bureau_user, ORGANISATION, "组织.xlsx", xlsx(ORG_HEADERS, fixed)))
     assert job.state == ImportState.DONE, job.errors
     assert job.imported == 4
     org = MediationOrg.objects.select_related("institution__parent").get(uscc=uscc(3))
@@ -201,10 +203,10 @@ def test_a_crash_while_writing_leaves_the_job_failed_and_nothing_written(admin_a
 def test_wrong_headers_are_refused_at_upload(admin_a, org_a):
     headers = ["姓名", "身份证号", "手机号", "擅长纠纷类型", "资质", "培训学时"]
     with pytest.raises(DomainError) as refused:
-        imports.queue_import(admin_a, MEDIATOR, "a.xlsx", xlsx(headers, [mediator_row(1)]), org_a)
+        registry.queue_import(admin_a, MEDIATOR, "a.xlsx", xlsx(headers, [mediator_row(1)]), org_a)
     assert "表头与导入模板不符" in refused.value.message and "公民身份号码" in refused.value.message
     with pytest.raises(DomainError, match="表头与导入模板不符"):  # an organisations file is not a mediators file
-        imports.queue_import(admin_a, MEDIATOR, "a.xlsx", xlsx(ORG_HEADERS, []), org_a)
+        registry.queue_import(admin_a, MEDIATOR, "a.xlsx", xlsx(ORG_HEADERS, []), org_a)
     assert not ImportJob.objects.exists()
 
 
@@ -219,23 +221,23 @@ def test_wrong_headers_are_refused_at_upload(admin_a, org_a):
 )
 def test_files_that_are_not_workbooks_are_refused_at_upload(admin_a, org_a, file_name, content, reason):
     with pytest.raises(DomainError, match=reason):
-        imports.queue_import(admin_a, MEDIATOR, file_name, content, org_a)
+        registry.queue_import(admin_a, MEDIATOR, file_name, content, org_a)
     assert not ImportJob.objects.exists()
 
 
 def test_who_may_import(admin_a, admin_b, org_a, org_b, supervisor, bureau_user):
     content = xlsx(MEDIATOR_HEADERS, [mediator_row(1)])
     with pytest.raises(PermissionDenied):  # another organisation's administrator
-        imports.queue_import(admin_b, MEDIATOR, "a.xlsx", content, org_a)
+        registry.queue_import(admin_b, MEDIATOR, "a.xlsx", content, org_a)
     with pytest.raises(PermissionDenied):  # organisations: the Bureau only
-        imports.queue_import(admin_a, ORGANISATION, "a.xlsx", xlsx(ORG_HEADERS, []))
+        registry.queue_import(admin_a, ORGANISATION, "a.xlsx", xlsx(ORG_HEADERS, []))
     with pytest.raises(PermissionDenied):
-        imports.queue_import(supervisor, ORGANISATION, "a.xlsx", xlsx(ORG_HEADERS, []))
+        registry.queue_import(supervisor, ORGANISATION, "a.xlsx", xlsx(ORG_HEADERS, []))
     # the organisation's own administrator, its supervisor and the Bureau may import its mediators
     for actor in (admin_a, supervisor, bureau_user):
-        job = imports.queue_import(actor, MEDIATOR, "a.xlsx", content, org_a)
+        job = registry.queue_import(actor, MEDIATOR, "a.xlsx", content, org_a)
         assert job.state == ImportState.QUEUED and job.organisation == org_a
-    assert imports.queue_import(bureau_user, ORGANISATION, "o.xlsx", xlsx(ORG_HEADERS, [])).organisation is None
+    assert registry.queue_import(bureau_user, ORGANISATION, "o.xlsx", xlsx(ORG_HEADERS, [])).organisation is None
 
 
 # --- progress and the worker ---
@@ -243,13 +245,13 @@ def test_who_may_import(admin_a, admin_b, org_a, org_b, supervisor, bureau_user)
 
 def test_progress_is_visible_while_the_rows_are_checked(admin_a, org_a, monkeypatch):
     seen = []
-    check = imports.MediatorChecker.check
+    check = rows.MediatorChecker.check
 
     def spy(self, row, cells):
         seen.append(ImportJob.objects.values_list("done_rows", "total_rows").get())
         return check(self, row, cells)
 
-    monkeypatch.setattr(imports.MediatorChecker, "check", spy)
+    monkeypatch.setattr(rows.MediatorChecker, "check", spy)
     job = import_mediators(admin_a, org_a, [mediator_row(i) for i in range(450)])
     assert job.state == ImportState.DONE
     assert seen[0] == (0, 450)
@@ -258,26 +260,26 @@ def test_progress_is_visible_while_the_rows_are_checked(admin_a, org_a, monkeypa
 
 
 def test_the_worker_job_runs_queued_imports(admin_a, org_a):
-    assert ("run_queued_imports", "SUTIAO_WORKER_POLL_SECONDS", imports.run_queued_imports) in (
+    assert ("run_queued_imports", "SUTIAO_WORKER_POLL_SECONDS", runner.run_queued_imports) in (
         docking_registry.periodic_jobs()
     )
-    first = imports.queue_import(admin_a, MEDIATOR, "1.xlsx", xlsx(MEDIATOR_HEADERS, [mediator_row(1)]), org_a)
-    second = imports.queue_import(admin_a, MEDIATOR, "2.xlsx", xlsx(MEDIATOR_HEADERS, [mediator_row(1)]), org_a)
-    assert imports.run_queued_imports() == 2
+    first = registry.queue_import(admin_a, MEDIATOR, "1.xlsx", xlsx(MEDIATOR_HEADERS, [mediator_row(1)]), org_a)
+    second = registry.queue_import(admin_a, MEDIATOR, "2.xlsx", xlsx(MEDIATOR_HEADERS, [mediator_row(1)]), org_a)
+    assert runner.run_queued_imports() == 2
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, first.imported) == (ImportState.DONE, 1)
     assert second.state == ImportState.FAILED  # the same number, now registered by the first file
     assert "已登记" in second.errors[0]["message"]
-    assert imports.run_queued_imports() == 0
+    assert runner.run_queued_imports() == 0
 
 
 def test_a_job_left_running_by_a_stopped_worker_is_failed_later(admin_a, org_a):
     content = xlsx(MEDIATOR_HEADERS, [mediator_row(1)])
-    stale, fresh = (imports.queue_import(admin_a, MEDIATOR, f"{n}.xlsx", content, org_a) for n in (1, 2))
+    stale, fresh = (registry.queue_import(admin_a, MEDIATOR, f"{n}.xlsx", content, org_a) for n in (1, 2))
     ImportJob.objects.update(state=ImportState.RUNNING)
     ImportJob.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
-    assert imports.run_queued_imports() == 0
+    assert runner.run_queued_imports() == 0
     stale.refresh_from_db()
     fresh.refresh_from_db()
     assert stale.state == ImportState.FAILED and "中断" in stale.errors[0]["message"]
@@ -289,7 +291,7 @@ def test_a_job_left_running_by_a_stopped_worker_is_failed_later(admin_a, org_a):
 
 
 def test_the_template_has_the_header_row_a_notes_sheet_and_drop_downs(bureau_user, regional_office):
-    content = imports.template_workbook(ORGANISATION)
+    content = workbook.template_workbook(ORGANISATION)
     wb = load_workbook(io.BytesIO(content))
     data = wb.worksheets[0]
     assert [c.value for c in data[1]] == ORG_HEADERS
@@ -301,23 +303,23 @@ def test_the_template_has_the_header_row_a_notes_sheet_and_drop_downs(bureau_use
     options = [row for row in wb["选项"].iter_rows(values_only=True)]
     assert options[0][:2] == ("组织类型", "指导单位") and options[1][1] == "中国证监会北京监管局"
     # an empty template is refused for having no data rows, but its headers pass
-    job = imports.run_import(imports.queue_import(bureau_user, ORGANISATION, "t.xlsx", content))
+    job = runner.run_import(registry.queue_import(bureau_user, ORGANISATION, "t.xlsx", content))
     assert job.errors == [{"row": None, "column": "", "message": "文件中没有可导入的数据行"}]
-    assert [c.value for c in load_workbook(io.BytesIO(imports.template_workbook(MEDIATOR))).active[1]] == (
+    assert [c.value for c in load_workbook(io.BytesIO(workbook.template_workbook(MEDIATOR))).active[1]] == (
         MEDIATOR_HEADERS
     )
 
 
 def test_an_export_has_the_import_layout_with_masked_numbers(admin_a, org_a):
     import_mediators(admin_a, org_a, [mediator_row(i) for i in range(3)])
-    content = imports.export_workbook(MEDIATOR, Mediator.objects.order_by("name"))
+    content = workbook.export_workbook(MEDIATOR, Mediator.objects.order_by("name"))
     rows = read_sheet(content)
     assert list(rows[0]) == MEDIATOR_HEADERS
     masked = resident_id(0)[:3] + "*" * 11 + resident_id(0)[-4:]
     assert rows[1] == ("调解员0000", masked, "13900000000", "虚假陈述、证券经纪合同", "律师、证券从业人员", 24)
     # re-imported after editing, the masked numbers are what must be filled in
     Mediator.objects.all().delete()
-    job = imports.run_import(imports.queue_import(admin_a, MEDIATOR, "export.xlsx", content, organisation=org_a))
+    job = runner.run_import(registry.queue_import(admin_a, MEDIATOR, "export.xlsx", content, organisation=org_a))
     assert [(e["row"], e["column"]) for e in job.errors] == [
         (2, "公民身份号码"),
         (3, "公民身份号码"),
@@ -327,7 +329,7 @@ def test_an_export_has_the_import_layout_with_masked_numbers(admin_a, org_a):
 
 
 def test_an_exported_organisation_file_re_imports(bureau_user, org_a, regional_office):
-    content = imports.export_workbook(ORGANISATION, MediationOrg.objects.all())
+    content = workbook.export_workbook(ORGANISATION, MediationOrg.objects.all())
     rows = read_sheet(content)
     assert list(rows[0]) == ORG_HEADERS
     assert rows[1][:8] == (
@@ -340,7 +342,7 @@ def test_an_exported_organisation_file_re_imports(bureau_user, org_a, regional_o
         "虚假陈述",
         50,
     )
-    job = imports.run_import(imports.queue_import(bureau_user, ORGANISATION, "export.xlsx", content))
+    job = runner.run_import(registry.queue_import(bureau_user, ORGANISATION, "export.xlsx", content))
     assert job.errors == [
         {"row": 2, "column": "统一社会信用代码", "message": f"统一社会信用代码 {org_a.registry.uscc} 已登记"}
     ]
@@ -350,7 +352,7 @@ def test_an_exported_organisation_file_re_imports(bureau_user, org_a, regional_o
 
 
 def upload_file(rows, headers=MEDIATOR_HEADERS, name="名册.xlsx"):
-    return SimpleUploadedFile(name, xlsx(headers, rows), content_type=imports.XLSX_TYPE)
+    return SimpleUploadedFile(name, xlsx(headers, rows), content_type=layout.XLSX_TYPE)
 
 
 def test_the_pages_upload_progress_and_bad_rows(client, admin_a, org_a):
@@ -369,7 +371,7 @@ def test_the_pages_upload_progress_and_bad_rows(client, admin_a, org_a):
     assert f'hx-get="/imports/jobs/{job.pk}/progress/"' in page and 'hx-trigger="every 1s"' in page
     assert "排队中" in page and 'class="progress-bar' in page
 
-    imports.run_queued_imports()
+    runner.run_queued_imports()
     fragment = client.get(f"/imports/jobs/{job.pk}/progress/", headers={"HX-Request": "true"}).content.decode()
     assert "hx-get" not in fragment and "<html" not in fragment  # finished: the polling stops
     assert "未导入（有错误）" in fragment and "发现 3 处错误，未导入任何数据" in fragment
@@ -381,12 +383,12 @@ def test_the_pages_upload_progress_and_bad_rows(client, admin_a, org_a):
 
 def test_the_job_page_shows_progress_while_running_and_the_result_when_done(client, admin_a, org_a):
     client.force_login(admin_a)
-    job = imports.queue_import(admin_a, MEDIATOR, "a.xlsx", xlsx(MEDIATOR_HEADERS, [mediator_row(1)]), org_a)
+    job = registry.queue_import(admin_a, MEDIATOR, "a.xlsx", xlsx(MEDIATOR_HEADERS, [mediator_row(1)]), org_a)
     ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, total_rows=400, done_rows=200)
     fragment = client.get(f"/imports/jobs/{job.pk}/progress/").content.decode()
     assert 'hx-trigger="every 1s"' in fragment and 'style="width: 50%"' in fragment and "200 / 400" in fragment
     ImportJob.objects.filter(pk=job.pk).update(state=ImportState.QUEUED)
-    imports.run_queued_imports()
+    runner.run_queued_imports()
     page = client.get(f"/imports/jobs/{job.pk}/").content.decode()
     assert "已全部导入，共 1 条" in page and "hx-get" not in page
 
@@ -403,7 +405,7 @@ def test_upload_page_says_what_is_wrong(client, admin_a, org_a):
 
 
 def test_a_job_is_seen_by_its_uploader_and_the_bureau_only(client, admin_a, admin_b, org_a, bureau_user):
-    job = imports.queue_import(admin_a, MEDIATOR, "a.xlsx", xlsx(MEDIATOR_HEADERS, [mediator_row(1)]), org_a)
+    job = registry.queue_import(admin_a, MEDIATOR, "a.xlsx", xlsx(MEDIATOR_HEADERS, [mediator_row(1)]), org_a)
     client.force_login(admin_b)
     assert client.get(f"/imports/jobs/{job.pk}/").status_code == 404
     assert client.get(f"/imports/jobs/{job.pk}/progress/").status_code == 404
@@ -429,7 +431,7 @@ def test_mediators_cannot_use_the_import_pages(client, mediator_a):
 def test_downloads(client, bureau_user, supervisor, admin_a, org_a, org_b):
     client.force_login(bureau_user)
     template = client.get("/imports/template/organisation/")
-    assert template.status_code == 200 and template["Content-Type"] == imports.XLSX_TYPE
+    assert template.status_code == 200 and template["Content-Type"] == layout.XLSX_TYPE
     assert "attachment" in template["Content-Disposition"]
     assert list(read_sheet(template.content)[0]) == ORG_HEADERS
 
@@ -455,7 +457,7 @@ def test_bureau_uploads_organisations_through_the_page(client, bureau_user, regi
     rows = [org_row(n, regional_office.name) for n in (1, 2)]
     response = client.post("/imports/", {"kind": "organisation", "file": upload_file(rows, headers=ORG_HEADERS)})
     assert response.status_code == 302
-    assert imports.run_queued_imports() == 1
+    assert runner.run_queued_imports() == 1
     assert "已全部导入，共 2 条" in client.get(response.url).content.decode()
     assert MediationOrg.objects.count() == 2
 

@@ -10,25 +10,39 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone, translation
 from registry_fixtures import *  # noqa: F403
-from registry_fixtures import decide, make_id_number, make_uscc, mediator_data, new_user, org_data, wrong_check
+from registry_fixtures import (
+    decide,
+    from_peer,
+    make_id_number,
+    make_uscc,
+    mediator_data,
+    new_user,
+    org_data,
+    stored_id_number,
+    wrong_check,
+)
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.registry import Rejected
 from sutiao.docking.schemas import RosterDecisionPayload
-from sutiao.investor import registry
-from sutiao.investor import registry_selectors as selectors
+from sutiao.investor import inbound, selectors
+from sutiao.investor.actions import registry, roster
 from sutiao.investor.models import (
     CampaignConfirmation,
     MediationOrg,
     Mediator,
-    ProposalState,
     RegistryChange,
+    RegistryStatus,
     RosterProposal,
     SubjectKind,
 )
+from sutiao.investor.registry.identity import id_number_digest
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import resident_id_check_digit
+from sutiao.kernel.rules import default_validity
+from sutiao.kernel.workflow import INVESTOR_PROPOSAL_LIVE, InvestorProposalState
 
 
 def _versions(subject):
@@ -208,7 +222,7 @@ def test_a_mediator_update_is_versioned_and_a_new_number_shows_masked(reg_admin,
     number = make_id_number()
     registry.update_mediator(reg_admin, reg_mediator, mediator_data(id_number=number, phone="13900000000"))
     reg_mediator.refresh_from_db()
-    assert reg_mediator.version == 2 and registry.reveal_id_number(reg_mediator) == number
+    assert reg_mediator.version == 2 and stored_id_number(reg_mediator) == number
     v2 = _versions(reg_mediator)[-1]
     assert v2.changes["phone"] == ["13800000000", "13900000000"]
     assert v2.changes["id_number_masked"][1] == number[:3] + "*" * 11 + number[-4:]
@@ -217,7 +231,7 @@ def test_a_mediator_update_is_versioned_and_a_new_number_shows_masked(reg_admin,
 
 def test_a_corrected_number_with_the_same_mask_still_shows_in_the_history(reg_admin, reg_mediator):
     """Only the middle digits differ (a birth date mistyped): the mask is the same, the history says so."""
-    old = registry.reveal_id_number(reg_mediator)
+    old = stored_id_number(reg_mediator)
     corrected = next(
         number
         for day in range(1, 29)
@@ -227,7 +241,7 @@ def test_a_corrected_number_with_the_same_mask_still_shows_in_the_history(reg_ad
     )
     registry.update_mediator(reg_admin, reg_mediator, mediator_data(id_number=corrected))
     reg_mediator.refresh_from_db()
-    assert registry.reveal_id_number(reg_mediator) == corrected and reg_mediator.version == 2
+    assert stored_id_number(reg_mediator) == corrected and reg_mediator.version == 2
     v2 = _versions(reg_mediator)[-1]
     assert v2.summary == "更新信息（更正公民身份号码）"
     assert v2.changes == {"id_number_masked": [reg_mediator.id_number_masked] * 2}
@@ -277,10 +291,13 @@ def test_who_may_update_an_organisation(actors, reg_org, shanghai_office, actor,
 )
 def test_who_may_suspend_an_organisation(actors, reg_org, actor, allowed):
     if allowed:
-        assert registry.set_organisation_status(actors(actor), reg_org, "suspended", "整改").status == "suspended"
+        assert (
+            registry.set_organisation_status(actors(actor), reg_org, RegistryStatus.SUSPENDED, "整改").status
+            == RegistryStatus.SUSPENDED
+        )
     else:
         with pytest.raises(PermissionDenied):
-            registry.set_organisation_status(actors(actor), reg_org, "suspended", "整改")
+            registry.set_organisation_status(actors(actor), reg_org, RegistryStatus.SUSPENDED, "整改")
 
 
 @pytest.mark.parametrize(
@@ -297,12 +314,12 @@ def test_who_may_suspend_an_organisation(actors, reg_org, actor, allowed):
 def test_who_may_register_and_suspend_a_mediator(actors, reg_org, reg_mediator, actor, allowed):
     if allowed:
         registry.register_mediator(actors(actor), reg_org.institution, mediator_data())
-        registry.set_mediator_status(actors(actor), reg_mediator, "withdrawn", "离任")
+        registry.set_mediator_status(actors(actor), reg_mediator, RegistryStatus.WITHDRAWN, "离任")
     else:
         with pytest.raises(PermissionDenied):
             registry.register_mediator(actors(actor), reg_org.institution, mediator_data())
         with pytest.raises(PermissionDenied):
-            registry.set_mediator_status(actors(actor), reg_mediator, "withdrawn", "离任")
+            registry.set_mediator_status(actors(actor), reg_mediator, RegistryStatus.WITHDRAWN, "离任")
 
 
 @pytest.mark.parametrize("actor", ["reg_supervisor", "reg_admin", "reg_mediator_user"])
@@ -313,34 +330,34 @@ def test_only_the_bureau_registers_organisations_pushes_them_and_starts_campaign
     with pytest.raises(PermissionDenied):
         registry.register_organisation(user, org_data(shanghai_office))
     with pytest.raises(PermissionDenied):
-        registry.propose_organisation(user, reg_org, chaoyang.pk)
+        roster.propose_organisation(user, reg_org, chaoyang.pk)
     with pytest.raises(PermissionDenied):
-        registry.start_campaign(user, "2026年度信息更新", timezone.localdate())
+        registry.start_campaign(user, "2026年度信息更新", china_today())
 
 
 @pytest.mark.parametrize("actor", ["reg_bureau", "other_supervisor", "reg_admin", "reg_mediator_user"])
 def test_only_the_supervising_body_pushes_a_mediator(actors, reg_org, reg_mediator, chaoyang, confirmed_on, actor):
     confirmed_on(reg_org, chaoyang)
     with pytest.raises(PermissionDenied):
-        registry.propose_mediator(actors(actor), reg_mediator, chaoyang.pk)
+        roster.propose_mediator(actors(actor), reg_mediator, chaoyang.pk)
 
 
 @pytest.mark.parametrize("actor", ["reg_bureau", "reg_supervisor", "other_admin", "reg_mediator_user"])
 def test_only_the_organisations_administrator_confirms_its_information(actors, reg_bureau, reg_org, actor):
-    campaign = registry.start_campaign(reg_bureau, "2026年度信息更新", timezone.localdate())
+    campaign = registry.start_campaign(reg_bureau, "2026年度信息更新", china_today())
     with pytest.raises(PermissionDenied):
         registry.confirm_information(actors(actor), reg_org, campaign)
 
 
 def test_status_change_needs_a_reason_to_suspend_or_withdraw(reg_bureau, reg_org, reg_admin, reg_mediator):
     with pytest.raises(DomainError) as refused:
-        registry.set_organisation_status(reg_bureau, reg_org, "suspended", "  ")
+        registry.set_organisation_status(reg_bureau, reg_org, RegistryStatus.SUSPENDED, "  ")
     assert refused.value.field == "reason"
     with pytest.raises(DomainError) as refused:
-        registry.set_mediator_status(reg_admin, reg_mediator, "withdrawn", "")
+        registry.set_mediator_status(reg_admin, reg_mediator, RegistryStatus.WITHDRAWN, "")
     assert refused.value.field == "reason"
     with pytest.raises(DomainError) as refused:
-        registry.set_organisation_status(reg_bureau, reg_org, "active", "")
+        registry.set_organisation_status(reg_bureau, reg_org, RegistryStatus.ACTIVE, "")
     assert refused.value.field == "status"  # unchanged
     with pytest.raises(DomainError) as refused:
         registry.set_organisation_status(reg_bureau, reg_org, "closed", "x")
@@ -351,8 +368,8 @@ def test_status_change_needs_a_reason_to_suspend_or_withdraw(reg_bureau, reg_org
 
 
 def test_a_push_writes_roster_proposed_and_a_version(reg_bureau, reg_org, chaoyang, roster_peer):
-    proposal = registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk, "  符合特邀调解组织条件  ")
-    assert proposal.state == ProposalState.PENDING and proposal.court_name == "北京市朝阳区人民法院"
+    proposal = roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk, "  符合特邀调解组织条件  ")
+    assert proposal.state == InvestorProposalState.PENDING and proposal.court_name == "北京市朝阳区人民法院"
     assert proposal.note == "符合特邀调解组织条件" and proposal.peer == roster_peer
     (message,) = _outbox("ROSTER_PROPOSED")
     assert message.peer == roster_peer and message.case == reg_org.pk
@@ -367,17 +384,17 @@ def test_a_push_writes_roster_proposed_and_a_version(reg_bureau, reg_org, chaoya
 
 
 def test_a_push_to_every_court_goes_to_the_jointly_recognised_list(reg_bureau, reg_org, roster_peer):
-    proposal = registry.propose_organisation(reg_bureau, reg_org, None)
-    assert proposal.court_id is None and proposal.court_name == registry.EVERY_COURT
+    proposal = roster.propose_organisation(reg_bureau, reg_org, None)
+    assert proposal.court_id is None and proposal.court_name == roster.EVERY_COURT
     assert _outbox("ROSTER_PROPOSED")[0].payload["court_id"] is None
 
 
 def test_cards_stay_chinese_whatever_the_users_language(reg_bureau, reg_org, reg_mediator, reg_supervisor, chaoyang):
     with translation.override("en"):
-        registry.propose_organisation(reg_bureau, reg_org, None)
+        roster.propose_organisation(reg_bureau, reg_org, None)
         decide(RosterProposal.objects.get())
-        registry.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
-        registry.set_mediator_status(reg_supervisor, reg_mediator, "suspended", "培训未达标")
+        roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
+        registry.set_mediator_status(reg_supervisor, reg_mediator, RegistryStatus.SUSPENDED, "培训未达标")
     proposed = _outbox("ROSTER_PROPOSED")
     assert proposed[0].payload["organisation"]["kind"] == "证券期货行业调解组织"
     assert proposed[1].payload["mediator"]["qualifications"] == ["律师"]
@@ -385,47 +402,49 @@ def test_cards_stay_chinese_whatever_the_users_language(reg_bureau, reg_org, reg
 
 
 def test_a_live_push_is_not_repeated_but_a_rejected_one_may_be(reg_bureau, reg_org, chaoyang, xicheng):
-    first = registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+    first = roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
     with pytest.raises(DomainError):
-        registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
-    registry.propose_organisation(reg_bureau, reg_org, xicheng.pk)  # another court is another push
+        roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+    roster.propose_organisation(reg_bureau, reg_org, xicheng.pk)  # another court is another push
     decide(first, confirmed=False, reason="调解员人数不足")
-    again = registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+    again = roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
     assert again.pk != first.pk
-    every = registry.propose_organisation(reg_bureau, reg_org, None)
+    every = roster.propose_organisation(reg_bureau, reg_org, None)
     decide(every)
     with pytest.raises(DomainError):  # already on every court's roster
-        registry.propose_organisation(reg_bureau, reg_org, xicheng.pk)
+        roster.propose_organisation(reg_bureau, reg_org, xicheng.pk)
 
 
 def test_a_confirmation_about_to_run_out_is_renewed_by_a_new_push(reg_bureau, reg_org, chaoyang):
     """Within RENEWAL_WINDOW (90 days) of its end, or after it, a confirmation no longer blocks a push; the
     court's confirmation of the renewal names the push it supersedes, which then ends."""
-    first = registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
-    decide(first, valid_until=timezone.localdate() + dt.timedelta(days=91))
+    first = roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+    decide(first, valid_until=china_today() + dt.timedelta(days=91))
     with pytest.raises(DomainError, match="90日内可再次推送续期"):
-        registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+        roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
     assert not RosterProposal.objects.get(pk=first.pk).renewable
-    RosterProposal.objects.filter(pk=first.pk).update(valid_until=timezone.localdate() + dt.timedelta(days=90))
+    RosterProposal.objects.filter(pk=first.pk).update(valid_until=china_today() + dt.timedelta(days=90))
     assert RosterProposal.objects.get(pk=first.pk).renewable
-    renewal = registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
-    today = timezone.localdate()
-    registry.record_roster_decision(
-        RosterDecisionPayload(
-            proposal_id=renewal.pk,
-            confirmed=True,
-            valid_from=today,
-            valid_until=today.replace(year=today.year + 3),
-            decided_by="北京市朝阳区人民法院 李法官",
-            decided_at=timezone.now(),
-            supersedes=first.pk,
-        ),
-        renewal.peer,
+    renewal = roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+    today = china_today()
+    inbound.on_roster_decision(
+        from_peer(
+            renewal.peer,
+            RosterDecisionPayload(
+                proposal_id=renewal.pk,
+                confirmed=True,
+                valid_from=today,
+                valid_until=default_validity(today),
+                decided_by="北京市朝阳区人民法院 李法官",
+                decided_at=timezone.now(),
+                supersedes=first.pk,
+            ),
+        )
     )
     first.refresh_from_db()
     renewal.refresh_from_db()
-    assert first.state == ProposalState.ENDED and first.ended_reason == "续期：由新的确认替代"
-    assert renewal.state == ProposalState.CONFIRMED
+    assert first.state == InvestorProposalState.ENDED and first.ended_reason == "续期：由新的确认替代"
+    assert renewal.state == InvestorProposalState.CONFIRMED
     assert [p.pk for p in selectors.confirmed_courts(reg_org)] == [renewal.pk]
 
 
@@ -433,33 +452,33 @@ def test_an_unknown_court_or_an_inactive_organisation_is_not_pushed(reg_bureau, 
     from sutiao.kernel.ids import new_id
 
     with pytest.raises(DomainError) as refused:
-        registry.propose_organisation(reg_bureau, reg_org, new_id())
+        roster.propose_organisation(reg_bureau, reg_org, new_id())
     assert refused.value.field == "court"
-    registry.set_organisation_status(reg_bureau, reg_org, "suspended", "整改")
+    registry.set_organisation_status(reg_bureau, reg_org, RegistryStatus.SUSPENDED, "整改")
     with pytest.raises(DomainError):
-        registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+        roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
 
 
 def test_a_mediator_is_pushed_only_where_the_organisation_is_confirmed(
     reg_bureau, reg_supervisor, reg_org, reg_mediator, chaoyang, xicheng, confirmed_on
 ):
-    pending = registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+    pending = roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
     with pytest.raises(DomainError) as refused:  # pushed, not yet confirmed
-        registry.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
+        roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
     assert "尚未纳入该法院特邀调解名册" in refused.value.message
     decide(pending)
-    proposal = registry.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk, "执业二十年")
+    proposal = roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk, "执业二十年")
     assert proposal.subject_kind == SubjectKind.MEDIATOR and proposal.mediator == reg_mediator
     message = _outbox("ROSTER_PROPOSED")[-1]
     assert message.case == reg_mediator.pk
     assert message.payload["mediator"]["id_number_masked"] == reg_mediator.id_number_masked
-    assert registry.reveal_id_number(reg_mediator) not in str(message.payload)
+    assert stored_id_number(reg_mediator) not in str(message.payload)
     with pytest.raises(DomainError):  # not on Xicheng's roster
-        registry.propose_mediator(reg_supervisor, reg_mediator, xicheng.pk)
+        roster.propose_mediator(reg_supervisor, reg_mediator, xicheng.pk)
     with pytest.raises(DomainError):  # already pushed
-        registry.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
+        roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
     confirmed_on(reg_org, None)  # on the jointly recognised list: any court
-    assert registry.propose_mediator(reg_supervisor, reg_mediator, xicheng.pk).court_id == xicheng.pk
+    assert roster.propose_mediator(reg_supervisor, reg_mediator, xicheng.pk).court_id == xicheng.pk
 
 
 def test_a_lapsed_confirmation_is_no_roster_for_a_mediator(
@@ -467,32 +486,32 @@ def test_a_lapsed_confirmation_is_no_roster_for_a_mediator(
 ):
     confirmation = confirmed_on(reg_org, chaoyang)
     RosterProposal.objects.filter(pk=confirmation.pk).update(
-        valid_from=timezone.localdate() - dt.timedelta(days=1000), valid_until=timezone.localdate() - dt.timedelta(1)
+        valid_from=china_today() - dt.timedelta(days=1000), valid_until=china_today() - dt.timedelta(1)
     )
     with pytest.raises(DomainError):
-        registry.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
+        roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
 
 
 def test_a_suspended_mediator_is_not_pushed(reg_supervisor, reg_org, reg_mediator, chaoyang, confirmed_on):
     confirmed_on(reg_org, chaoyang)
-    registry.set_mediator_status(reg_supervisor, reg_mediator, "suspended", "培训未达标")
+    registry.set_mediator_status(reg_supervisor, reg_mediator, RegistryStatus.SUSPENDED, "培训未达标")
     with pytest.raises(DomainError):
-        registry.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
+        roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
 
 
 def test_the_courts_decision_is_recorded(reg_bureau, reg_org, chaoyang, xicheng):
-    confirmed = decide(registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk))
-    assert confirmed.state == ProposalState.CONFIRMED and confirmed.decided_by == "北京市朝阳区人民法院 李法官"
-    assert confirmed.valid_from == timezone.localdate() and confirmed.valid_until.year == timezone.localdate().year + 3
+    confirmed = decide(roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk))
+    assert confirmed.state == InvestorProposalState.CONFIRMED and confirmed.decided_by == "北京市朝阳区人民法院 李法官"
+    assert confirmed.valid_from == china_today() and confirmed.valid_until.year == china_today().year + 3
     rejected = decide(
-        registry.propose_organisation(reg_bureau, reg_org, xicheng.pk), confirmed=False, reason="不符合条件"
+        roster.propose_organisation(reg_bureau, reg_org, xicheng.pk), confirmed=False, reason="不符合条件"
     )
-    assert rejected.state == ProposalState.REJECTED and rejected.reason == "不符合条件"
+    assert rejected.state == InvestorProposalState.REJECTED and rejected.reason == "不符合条件"
     assert rejected.valid_from is None
     # A second answer to the same push changes nothing.
-    assert decide(rejected).state == ProposalState.REJECTED
-    assert registry.roster_refusal(reg_org.pk, chaoyang.pk) is None
-    assert registry.roster_refusal(reg_org.pk, xicheng.pk).code == "not_on_roster"
+    assert decide(rejected).state == InvestorProposalState.REJECTED
+    assert inbound.roster_refusal(reg_org.pk, chaoyang.pk) is None
+    assert inbound.roster_refusal(reg_org.pk, xicheng.pk).code == "not_on_roster"
 
 
 def test_a_decision_on_an_unknown_push_is_refused(db):
@@ -504,9 +523,9 @@ def test_a_decision_on_an_unknown_push_is_refused(db):
 
 
 def test_a_decision_arriving_after_the_push_ended_leaves_it_ended(reg_bureau, reg_org, chaoyang):
-    proposal = registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
-    registry.set_organisation_status(reg_bureau, reg_org, "withdrawn", "自行解散")
-    assert decide(proposal).state == ProposalState.ENDED
+    proposal = roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk)
+    registry.set_organisation_status(reg_bureau, reg_org, RegistryStatus.WITHDRAWN, "自行解散")
+    assert decide(proposal).state == InvestorProposalState.ENDED
 
 
 def test_suspension_ends_every_live_push_and_tells_each_court_platform(
@@ -518,44 +537,44 @@ def test_suspension_ends_every_live_push_and_tells_each_court_platform(
     other_peer = make_peer("maritime-court-platform").peer
     shanghai_maritime = CourtDirectory.objects.create(id=new_id(), peer=other_peer, name="上海海事法院")
     on_roster = confirmed_on(reg_org, chaoyang)
-    pending = registry.propose_organisation(reg_bureau, reg_org, shanghai_maritime.pk)
-    rejected = decide(registry.propose_organisation(reg_bureau, reg_org, xicheng.pk), confirmed=False, reason="否")
-    mediator_push = registry.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
+    pending = roster.propose_organisation(reg_bureau, reg_org, shanghai_maritime.pk)
+    rejected = decide(roster.propose_organisation(reg_bureau, reg_org, xicheng.pk), confirmed=False, reason="否")
+    mediator_push = roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
 
-    registry.set_organisation_status(reg_supervisor, reg_org, "suspended", "涉嫌违规，暂停调解业务")
+    registry.set_organisation_status(reg_supervisor, reg_org, RegistryStatus.SUSPENDED, "涉嫌违规，暂停调解业务")
 
     for proposal in (on_roster, pending, mediator_push):
         proposal.refresh_from_db()
-        assert proposal.state == ProposalState.ENDED and proposal.ended_at is not None
+        assert proposal.state == InvestorProposalState.ENDED and proposal.ended_at is not None
         assert proposal.ended_reason == "调解组织暂停：涉嫌违规，暂停调解业务"
     rejected.refresh_from_db()
-    assert rejected.state == ProposalState.REJECTED
+    assert rejected.state == InvestorProposalState.REJECTED
     changed = _outbox("ROSTER_CHANGED")
     assert sorted(m.peer.name for m in changed) == ["court-platform", "maritime-court-platform"]
     for message in changed:
         assert message.case == reg_org.pk
         assert message.payload["organisation"]["active"] is False
         assert message.payload["reason"] == "涉嫌违规，暂停调解业务"
-    assert registry.roster_refusal(reg_org.pk, chaoyang.pk).code == "organisation_unavailable"
+    assert inbound.roster_refusal(reg_org.pk, chaoyang.pk).code == "organisation_unavailable"
     v = _versions(reg_org)[-1]
     assert v.summary == "状态变更为暂停" and v.changes["status"] == ["active", "suspended"]
     # Reinstated, it must be pushed again: nothing comes back by itself.
-    registry.set_organisation_status(reg_bureau, reg_org, "active", "")
-    assert not RosterProposal.objects.filter(state__in=registry.LIVE).exists()
+    registry.set_organisation_status(reg_bureau, reg_org, RegistryStatus.ACTIVE, "")
+    assert not RosterProposal.objects.filter(state__in=INVESTOR_PROPOSAL_LIVE).exists()
 
 
 def test_a_mediator_leaving_ends_their_pushes_and_tells_the_court(
     reg_supervisor, reg_admin, reg_org, reg_mediator, chaoyang, confirmed_on
 ):
     confirmed_on(reg_org, chaoyang)
-    push = registry.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
-    registry.set_mediator_status(reg_admin, reg_mediator, "withdrawn", "已离任")
+    push = roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
+    registry.set_mediator_status(reg_admin, reg_mediator, RegistryStatus.WITHDRAWN, "已离任")
     push.refresh_from_db()
-    assert push.state == ProposalState.ENDED
+    assert push.state == InvestorProposalState.ENDED
     (message,) = _outbox("ROSTER_CHANGED")
     assert message.case == reg_mediator.pk and message.payload["mediator"]["active"] is False
     # The organisation's own membership stays.
-    assert registry.roster_refusal(reg_org.pk, chaoyang.pk) is None
+    assert inbound.roster_refusal(reg_org.pk, chaoyang.pk) is None
 
 
 def test_an_update_sends_the_new_card_only_where_the_organisation_is_pushed(
@@ -574,11 +593,11 @@ def test_an_update_sends_the_new_card_only_where_the_organisation_is_pushed(
 
 def test_campaign_overdue_flag(reg_bureau, reg_org, other_org, reg_admin, shanghai_office):
     dormant = registry.register_organisation(reg_bureau, org_data(shanghai_office, name="已暂停的中心"))
-    registry.set_organisation_status(reg_bureau, dormant, "suspended", "整改")
+    registry.set_organisation_status(reg_bureau, dormant, RegistryStatus.SUSPENDED, "整改")
     with pytest.raises(DomainError) as refused:
-        registry.start_campaign(reg_bureau, "2026年度信息更新", timezone.localdate() - dt.timedelta(days=1))
+        registry.start_campaign(reg_bureau, "2026年度信息更新", china_today() - dt.timedelta(days=1))
     assert refused.value.field == "due"
-    campaign = registry.start_campaign(reg_bureau, " 2026年度信息更新 ", timezone.localdate())
+    campaign = registry.start_campaign(reg_bureau, " 2026年度信息更新 ", china_today())
     assert campaign.title == "2026年度信息更新"
 
     registry.confirm_information(reg_admin, reg_org, campaign)
@@ -592,7 +611,7 @@ def test_campaign_overdue_flag(reg_bureau, reg_org, other_org, reg_admin, shangh
     progress = selectors.campaign_progress(campaign)
     assert progress.confirmed == [reg_org] and progress.pending == [other_org] and progress.overdue == []
 
-    type(campaign).objects.filter(pk=campaign.pk).update(due=timezone.localdate() - dt.timedelta(days=1))
+    type(campaign).objects.filter(pk=campaign.pk).update(due=china_today() - dt.timedelta(days=1))
     campaign.refresh_from_db()
     assert selectors.overdue_ids(campaign) == {other_org.pk}  # the suspended one is not asked
     progress = selectors.campaign_progress(campaign)
@@ -617,8 +636,8 @@ def test_the_identity_number_is_stored_encrypted(reg_admin, reg_org):
     assert number not in stored and number[6:14] not in stored  # not even the birth date
     mediator.refresh_from_db()
     assert mediator.id_number_masked == number[:3] + "***********" + number[-4:]
-    assert registry.reveal_id_number(mediator) == number
-    assert mediator.id_number_digest == registry.id_number_digest(number)
+    assert stored_id_number(mediator) == number
+    assert mediator.id_number_digest == id_number_digest(number)
     assert number not in str(RegistryChange.objects.filter(subject_id=mediator.pk).values_list("changes"))
 
 
@@ -642,7 +661,7 @@ def test_overview_counts(reg_bureau, reg_org, other_org, reg_admin, reg_mediator
     registry.register_mediator(
         other_admin, other_org.institution, mediator_data(qualifications=["lawyer", "retired_judge"])
     )
-    registry.set_organisation_status(reg_bureau, other_org, "suspended", "整改")
+    registry.set_organisation_status(reg_bureau, other_org, RegistryStatus.SUSPENDED, "整改")
     o = selectors.overview()
     assert o.organisations_total == 2 and o.mediators_total == 2
     assert ("active", "正常", 1) in o.organisations_by_status and ("suspended", "暂停", 1) in o.organisations_by_status

@@ -5,14 +5,15 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 from registry_fixtures import *  # noqa: F403
-from registry_fixtures import decide, make_id_number, make_uscc, wrong_check
+from registry_fixtures import decide, make_id_number, make_uscc, stored_id_number, wrong_check
 
 from sutiao.accounts.models import ApiToken
 from sutiao.docking.models import OutboxMessage
-from sutiao.investor import registry
-from sutiao.investor.models import MediationOrg, Mediator, ProposalState, RosterProposal, UpdateCampaign
+from sutiao.investor.actions import roster
+from sutiao.investor.models import MediationOrg, Mediator, RegistryStatus, RosterProposal, UpdateCampaign
+from sutiao.kernel.calendar import china_today
+from sutiao.kernel.workflow import InvestorProposalState
 
 
 def _form(supervisor, **overrides):
@@ -122,7 +123,7 @@ def test_status_change_needs_a_reason_on_the_page(client, reg_supervisor, reg_or
     assert re.search(r'data-error-for="reason"[^>]*>暂停或退出须写明原因', page)
     assert client.post(url, {"status": "suspended", "reason": "整改期间"}).status_code == 302
     reg_org.refresh_from_db()
-    assert reg_org.status == "suspended" and reg_org.status_reason == "整改期间"
+    assert reg_org.status == RegistryStatus.SUSPENDED and reg_org.status_reason == "整改期间"
     assert "整改期间" in _page(client.get(f"/registry/organisations/{reg_org.pk}/"))
 
 
@@ -176,13 +177,13 @@ def test_a_bad_identity_number_keeps_what_was_typed(client, reg_admin, reg_org):
 
 
 def test_editing_a_mediator_keeps_the_number_unless_a_new_one_is_typed(client, reg_admin, reg_mediator):
-    number = registry.reveal_id_number(reg_mediator)
+    number = stored_id_number(reg_mediator)
     client.force_login(reg_admin)
     url = f"/registry/mediators/{reg_mediator.pk}/edit/"
     values = {"name": "郑调解", "id_number": "", "phone": "13911111111", "training_hours": "30"}
     assert client.post(url, values).status_code == 302
     reg_mediator.refresh_from_db()
-    assert registry.reveal_id_number(reg_mediator) == number and reg_mediator.phone == "13911111111"
+    assert stored_id_number(reg_mediator) == number and reg_mediator.phone == "13911111111"
     page = _page(client.get(f"/registry/mediators/{reg_mediator.pk}/"))
     assert "13800000000" in page and "13911111111" in page  # old → new in the history
     assert number not in page
@@ -195,7 +196,7 @@ def test_mediator_status_on_the_page(client, reg_admin, reg_mediator):
     assert re.search(r'data-error-for="reason"[^>]*>暂停或离任须写明原因', page)
     assert client.post(url, {"status": "withdrawn", "reason": "已离任"}).status_code == 302
     reg_mediator.refresh_from_db()
-    assert reg_mediator.status == "withdrawn"
+    assert reg_mediator.status == RegistryStatus.WITHDRAWN
 
 
 # --- landing pages, oversight, the information update ---
@@ -227,7 +228,7 @@ def test_campaign_from_start_to_overdue(client, reg_bureau, reg_admin, reg_super
     assert "这个字段是必填项" in page
     page = _page(client.post("/registry/campaigns/new/", {"title": "2026年度更新", "due": "2020-01-01"}))
     assert re.search(r'data-error-for="due"[^>]*>截止日期不能早于今天', page) and 'value="2026年度更新"' in page
-    today = timezone.localdate().isoformat()
+    today = china_today().isoformat()
     assert client.post("/registry/campaigns/new/", {"title": "2026年度更新", "due": today}).status_code == 302
     campaign = UpdateCampaign.objects.get()
 
@@ -238,7 +239,7 @@ def test_campaign_from_start_to_overdue(client, reg_bureau, reg_admin, reg_super
     page = _page(client.get(f"/registry/organisations/{reg_org.pk}/"))
     assert 'data-testid="confirm-information"' not in page and "已确认本组织信息为最新" in page
 
-    UpdateCampaign.objects.filter(pk=campaign.pk).update(due=timezone.localdate() - dt.timedelta(days=3))
+    UpdateCampaign.objects.filter(pk=campaign.pk).update(due=china_today() - dt.timedelta(days=3))
     client.force_login(reg_bureau)
     overview = _page(client.get("/registry/overview/"))
     assert re.search(r'data-testid="overdue-count">1<', overview) and "大连期货纠纷调解室" in overview
@@ -307,8 +308,8 @@ def test_the_supervisor_pushes_a_mediator_once_the_organisation_is_confirmed(
 
 
 def test_the_push_list_filters_by_state(client, reg_bureau, reg_admin, reg_org, other_org, chaoyang, xicheng):
-    decide(registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk))
-    registry.propose_organisation(reg_bureau, other_org, xicheng.pk)
+    decide(roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk))
+    roster.propose_organisation(reg_bureau, other_org, xicheng.pk)
     client.force_login(reg_bureau)
     page = _page(client.get("/registry/proposals/"))
     assert page.count('data-testid="proposal" ') == 2
@@ -386,8 +387,8 @@ def test_api_organisations(api, reg_bureau, reg_supervisor, reg_admin, reg_org, 
 
 
 def test_api_organisation_detail_carries_its_pushes(api, reg_bureau, reg_org, chaoyang, xicheng):
-    decide(registry.propose_organisation(reg_bureau, reg_org, chaoyang.pk))
-    decide(registry.propose_organisation(reg_bureau, reg_org, xicheng.pk), confirmed=False, reason="不符合条件")
+    decide(roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk))
+    decide(roster.propose_organisation(reg_bureau, reg_org, xicheng.pk), confirmed=False, reason="不符合条件")
     body = api(reg_bureau, "get", f"/organisations/{reg_org.pk}").json()
     by_court = {p["court_name"]: p for p in body["proposals"]}
     assert by_court["北京市西城区人民法院"]["state"] == "rejected"
@@ -395,7 +396,7 @@ def test_api_organisation_detail_carries_its_pushes(api, reg_bureau, reg_org, ch
     confirmed = by_court["北京市朝阳区人民法院"]
     assert confirmed["state"] == "confirmed" and confirmed["court_id"] == str(chaoyang.pk)
     assert confirmed["decided_by"] == "北京市朝阳区人民法院 李法官"
-    assert confirmed["valid_from"] == timezone.localdate().isoformat() and confirmed["valid_until"]
+    assert confirmed["valid_from"] == china_today().isoformat() and confirmed["valid_until"]
 
 
 def test_api_mediators(api, reg_admin, reg_supervisor, other_admin, reg_org, reg_mediator):
@@ -453,7 +454,7 @@ def test_api_pushes(api, reg_bureau, reg_supervisor, reg_admin, reg_org, reg_med
     confirmed = api(reg_admin, "get", "/proposals", state="confirmed").json()
     assert [p["id"] for p in confirmed] == [pushed.json()["id"]]
     assert api(reg_bureau, "get", "/proposals", state="nonsense").status_code == 422
-    assert RosterProposal.objects.filter(state=ProposalState.PENDING).count() == 2
+    assert RosterProposal.objects.filter(state=InvestorProposalState.PENDING).count() == 2
 
 
 def test_api_needs_a_token(client, reg_org):

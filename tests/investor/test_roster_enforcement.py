@@ -6,12 +6,17 @@ import datetime as dt
 
 from django.utils import timezone
 from investor_registry_setup import registered_org
+from registry_fixtures import from_peer
 
 from sutiao.docking.models import InboxMessage
 from sutiao.docking.relay import PERMANENT
-from sutiao.investor import registry, registry_selectors
-from sutiao.investor.models import CourtDirectory, Delegation, Mediator, RosterProposal
+from sutiao.investor import inbound, selectors
+from sutiao.investor.actions import registry, roster
+from sutiao.investor.models import CourtDirectory, Delegation, Mediator, RegistryStatus, RosterProposal
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.ids import new_id
+from sutiao.kernel.rules import default_validity
+from sutiao.kernel.workflow import InvestorProposalState
 
 
 def _deliver(post_message, make_envelope, court_peer, payload):
@@ -24,7 +29,7 @@ def test_a_court_that_has_not_confirmed_the_organisation_cannot_delegate_to_it(
 ):
     org = registered_org("未入册调解中心", 7, regional_office, court_peer, bureau_user, on_every_roster=False)
     court_id = new_id()
-    today = timezone.localdate()
+    today = china_today()
     pending = RosterProposal.objects.create(
         peer=court_peer.peer,
         subject_kind="organisation",
@@ -42,7 +47,11 @@ def test_a_court_that_has_not_confirmed_the_organisation_cannot_delegate_to_it(
     assert not Delegation.objects.exists() and not InboxMessage.objects.exists()
 
     # Not confirmed by that court (or no longer in date): refused for good, recorded, the case goes on.
-    pending.state, pending.valid_from, pending.valid_until = "confirmed", today - dt.timedelta(days=400), today
+    pending.state, pending.valid_from, pending.valid_until = (
+        InvestorProposalState.CONFIRMED,
+        today - dt.timedelta(days=400),
+        today,
+    )
     pending.valid_until = today - dt.timedelta(days=1)
     pending.save()
     expired = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
@@ -58,7 +67,7 @@ def test_a_court_that_has_not_confirmed_the_organisation_cannot_delegate_to_it(
 def test_a_suspended_organisation_refuses_for_good(
     court_peer, post_message, make_envelope, delegate_payload, org_a, bureau_user, own_key
 ):
-    registry.set_organisation_status(bureau_user, org_a.registry, "suspended", "整改期间暂停调解业务")
+    registry.set_organisation_status(bureau_user, org_a.registry, RegistryStatus.SUSPENDED, "整改期间暂停调解业务")
     response = _deliver(post_message, make_envelope, court_peer, delegate_payload(org_a))
     assert response.status_code == 422 and response.json()["error"] == "organisation_unavailable"
     assert "organisation_unavailable" in PERMANENT  # the court gets the case back (court.inbound.on_delegate_parked)
@@ -68,7 +77,7 @@ def test_a_suspended_organisation_refuses_for_good(
 def test_the_mediator_the_parties_chose_arrives_with_the_delegation(receive, org_a, org_b, mediator_a, mediator_b):
     chosen = Mediator.objects.get(user=mediator_a)
     delegation = receive(org_a, mediator_id=str(chosen.pk))
-    assert delegation.requested_mediator == chosen
+    assert delegation.chosen_mediator == chosen
     other = Mediator.objects.get(user=mediator_b)
     try:
         receive(org_a, mediator_id=str(other.pk))
@@ -95,16 +104,16 @@ def test_only_the_court_platform_pushed_to_decides(org_a, bureau_user, court_pee
         proposal_id=proposal.pk, confirmed=False, reason="不符合条件", decided_by="某法院", decided_at=timezone.now()
     )
     try:
-        registry.record_roster_decision(decision, make_peer("another-court-platform").peer)
+        inbound.on_roster_decision(from_peer(make_peer("another-court-platform").peer, decision))
     except Rejected as refused:
         assert refused.code == "unknown_proposal"
     else:
         raise AssertionError("a decision from another platform was taken")
     proposal.refresh_from_db()
-    assert proposal.state == "pending"
-    registry.record_roster_decision(decision, court_peer.peer)
+    assert proposal.state == InvestorProposalState.PENDING
+    inbound.on_roster_decision(from_peer(court_peer.peer, decision))
     proposal.refresh_from_db()
-    assert proposal.state == "rejected" and proposal.reason == "不符合条件"
+    assert proposal.state == InvestorProposalState.REJECTED and proposal.reason == "不符合条件"
 
 
 def test_a_court_removing_the_organisation_ends_its_membership(
@@ -112,7 +121,7 @@ def test_a_court_removing_the_organisation_ends_its_membership(
 ):
     org = registered_org("被移出调解中心", 8, regional_office, court_peer, bureau_user, on_every_roster=False)
     court_id = new_id()
-    today = timezone.localdate()
+    today = china_today()
     proposal = RosterProposal.objects.create(
         peer=court_peer.peer,
         subject_kind="organisation",
@@ -121,9 +130,9 @@ def test_a_court_removing_the_organisation_ends_its_membership(
         court_name="北京市朝阳区人民法院",
         proposed_by=bureau_user,
         proposed_at=timezone.now(),
-        state="confirmed",
+        state=InvestorProposalState.CONFIRMED,
         valid_from=today,
-        valid_until=today.replace(year=today.year + 3),
+        valid_until=default_validity(today),
     )
     removal = {
         "proposal_id": str(proposal.pk),
@@ -134,7 +143,7 @@ def test_a_court_removing_the_organisation_ends_its_membership(
     message = make_envelope("ROSTER_REMOVED", org.pk, 1, removal, "court-platform", "investor-platform")
     assert post_message(message, court_peer.key).status_code == 200
     proposal.refresh_from_db()
-    assert proposal.state == "ended" and "强迫调解" in proposal.ended_reason
+    assert proposal.state == InvestorProposalState.ENDED and "强迫调解" in proposal.ended_reason
     assert org.registry.__class__.objects.get(pk=org.pk).version == 2  # the history shows the removal
     refused = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
     assert refused.json()["error"] == "not_on_roster"
@@ -145,7 +154,7 @@ def test_a_final_refusal_lets_the_cases_next_message_through(
 ):
     """The court re-delegates after a final refusal: the new DELEGATE (the case's next sequence number) is
     applied at once, not held back waiting for the refused one; the refused one, sent again, is refused again."""
-    registry.set_organisation_status(bureau_user, org_a.registry, "suspended", "整改期间暂停调解业务")
+    registry.set_organisation_status(bureau_user, org_a.registry, RegistryStatus.SUSPENDED, "整改期间暂停调解业务")
     case = new_id()
     first = make_envelope("DELEGATE", case, 1, delegate_payload(org_a), "court-platform", "investor-platform")
     assert post_message(first, court_peer.key).json()["error"] == "organisation_unavailable"
@@ -163,15 +172,15 @@ def test_a_push_the_court_platform_refuses_for_good_ends_as_not_confirmed(region
 
     org = registered_org("待推送调解中心", 9, regional_office, court_peer, bureau_user, on_every_roster=False)
     court = CourtDirectory.objects.create(id=new_id(), peer=court_peer.peer, name="已撤销的法院")
-    proposal = registry.propose_organisation(bureau_user, org.registry, court.pk)
+    proposal = roster.propose_organisation(bureau_user, org.registry, court.pk)
     message = OutboxMessage.objects.get(type="ROSTER_PROPOSED")
     relay._record([message], [relay.DeliveryFailed("unknown_court 本平台没有该法院", "unknown_court")], None)
     proposal.refresh_from_db()
-    assert proposal.state == "rejected" and "法院平台拒收" in proposal.reason
+    assert proposal.state == InvestorProposalState.REJECTED and "法院平台拒收" in proposal.reason
 
 
 def _confirmed_at_high_court(org, court_peer, bureau_user):
-    today = timezone.localdate()
+    today = china_today()
     return RosterProposal.objects.create(
         peer=court_peer.peer,
         subject_kind="organisation",
@@ -180,14 +189,14 @@ def _confirmed_at_high_court(org, court_peer, bureau_user):
         court_name="北京市高级人民法院",
         proposed_by=bureau_user,
         proposed_at=timezone.now(),
-        state="confirmed",
+        state=InvestorProposalState.CONFIRMED,
         valid_from=today,
-        valid_until=today.replace(year=today.year + 3),
+        valid_until=default_validity(today),
     )
 
 
 def _adoption(source, court_id, **overrides):
-    today = timezone.localdate()
+    today = china_today()
     return {
         "proposal_id": str(new_id()),
         "source_proposal_id": str(source.pk),
@@ -216,12 +225,16 @@ def test_a_lower_court_adopting_a_higher_courts_entry_may_then_delegate(
     message = make_envelope("ROSTER_ADOPTED", org.pk, 1, adoption, "court-platform", "investor-platform")
     assert post_message(message, court_peer.key).status_code == 200
     adopted = RosterProposal.objects.get(pk=adoption["proposal_id"])
-    assert adopted.state == "confirmed" and adopted.adopted_from == source and adopted.court_id == court_id
+    assert (
+        adopted.state == InvestorProposalState.CONFIRMED
+        and adopted.adopted_from == source
+        and adopted.court_id == court_id
+    )
     assert (
         adopted.note.startswith("沿用北京市高级人民法院名册：")
         and adopted.valid_until.isoformat() == adoption["valid_until"]
     )
-    history = registry_selectors.history("organisation", org.pk)
+    history = selectors.history("organisation", org.pk)
     assert "北京市朝阳区人民法院沿用北京市高级人民法院名册" in history[0].summary
     taken = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
     assert taken.status_code == 200, taken.content
@@ -238,12 +251,12 @@ def test_an_adoption_of_an_unknown_push_or_of_a_suspended_organisation(
     assert refused.status_code == 422 and refused.json()["error"] == "unknown_proposal"
     assert RosterProposal.objects.count() == 1
 
-    registry.set_organisation_status(bureau_user, org.registry, "suspended", "整改期间暂停调解业务")
+    registry.set_organisation_status(bureau_user, org.registry, RegistryStatus.SUSPENDED, "整改期间暂停调解业务")
     late = _adoption(source, new_id())
     message = make_envelope("ROSTER_ADOPTED", org.pk, 2, late, "court-platform", "investor-platform")
     assert post_message(message, court_peer.key).status_code == 200
     ended = RosterProposal.objects.get(pk=late["proposal_id"])
-    assert ended.state == "ended" and ended.ended_reason == "登记状态已变更，未纳入名册"
+    assert ended.state == InvestorProposalState.ENDED and ended.ended_reason == "登记状态已变更，未纳入名册"
 
 
 def test_the_court_platforms_list_keeps_the_court_directory_current(court_peer, regional_office, bureau_user):
@@ -254,31 +267,31 @@ def test_the_court_platforms_list_keeps_the_court_directory_current(court_peer, 
 
     learned = CourtDirectory.objects.create(id=new_id(), peer=court_peer.peer, name="北京市东城区人民法院")
     high, basic = new_id(), new_id()
-    registry.record_court_list(
+    inbound.on_court_list(
         court_peer.peer,
         [
             CourtCard(court_id=high, name="北京市高级人民法院", kind="high_court", parent_id=None, active=True),
             CourtCard(court_id=basic, name="北京市朝阳区法院", kind="basic_court", parent_id=high, active=True),
         ],
     )
-    assert {c.pk for c in registry_selectors.courts()} == {high, basic}
+    assert {c.pk for c in selectors.courts()} == {high, basic}
     assert CourtDirectory.objects.get(pk=basic).parent_id == high
     learned.refresh_from_db()
     assert not learned.active  # the court platform does not list it
 
-    registry.record_court_list(
+    inbound.on_court_list(
         court_peer.peer,
         [
             CourtCard(court_id=high, name="北京市高级人民法院", kind="high_court", parent_id=None, active=False),
             CourtCard(court_id=basic, name="北京市朝阳区人民法院", kind="basic_court", parent_id=high, active=True),
         ],
     )
-    assert [c.name for c in registry_selectors.courts()] == ["北京市朝阳区人民法院"]
+    assert [c.name for c in selectors.courts()] == ["北京市朝阳区人民法院"]
     org = registered_org("名录调解中心", 12, regional_office, court_peer, bureau_user, on_every_roster=False)
     try:
-        registry.propose_organisation(bureau_user, org.registry, high)
+        roster.propose_organisation(bureau_user, org.registry, high)
     except DomainError as refused:
         assert refused.field == "court"
     else:
         raise AssertionError("a push to a court no longer in the directory was taken")
-    assert registry.propose_organisation(bureau_user, org.registry, basic).court_name == "北京市朝阳区人民法院"
+    assert roster.propose_organisation(bureau_user, org.registry, basic).court_name == "北京市朝阳区人民法院"

@@ -68,6 +68,8 @@ class DelegatePayload(Strict):
     delegated_at: AwareDatetime
     # The mediator the parties jointly chose from the court's roster, if they chose one (LEGAL-RULES L3).
     mediator_id: UUID | None = None
+    # The mediator the parties jointly chose (在线调解规则 Art. 10; LEGAL-RULES L3): it binds the organisation.
+    chosen_mediator_id: UUID | None = None
 
     @model_validator(mode="after")
     def everyone_consented(self):

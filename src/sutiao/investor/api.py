@@ -6,13 +6,16 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import Field
 
 from sutiao.accounts.api import make_api, responses
 from sutiao.kernel.enums import MediationOutcome
+from sutiao.kernel.workflow import InvestorState
 
-from . import selectors, services
+from . import selectors
+from .actions import delegations as actions
 from .models import Delegation
 
 api = make_api("中国投资者网证券期货纠纷在线调解平台 API", "investor-api")
@@ -27,14 +30,15 @@ class DelegationOut(Schema):
     kind: str
     dispute_type: str
     amount: Decimal
-    state: str
+    state: InvestorState
     state_label: str
     received_at: dt.datetime
     answer_due: dt.date
     answer_due_provisional: bool
     decline_reason: str
     mediator_id: int | None
-    requested_mediator_id: UUID | None = Field(description="当事人共同选定的调解员（登记标识）")
+    chosen_mediator_id: UUID | None = Field(description="当事人共同选定的调解员（登记标识）")
+    choice_declined_reason: str = Field(description="不予指派当事人选定调解员的理由")
     outcome: MediationOutcome | None
     terms: str
     outcome_reason: str
@@ -47,6 +51,9 @@ class ReasonIn(Schema):
 
 class AssignIn(Schema):
     mediator_id: int
+    choice_declined_reason: str = Field(
+        "", max_length=2000, description="指派当事人选定以外的调解员时必填：不予指派选定调解员的理由"
+    )
 
 
 class ResultIn(Schema):
@@ -63,13 +70,13 @@ class MediatorOut(Schema):
 def _out(d: Delegation) -> dict:
     return {
         **{f: getattr(d, f) for f in DelegationOut.model_fields if f not in ("state_label", "outcome")},
-        "state_label": d.get_state_display(),
+        "state_label": gettext(d.get_state_display()),
         "outcome": d.outcome or None,
     }
 
 
 @api.get("/delegations", response=responses(200, list[DelegationOut]), summary="本组织（或本人）的委派案件")
-def list_delegations(request, state: str | None = None):
+def list_delegations(request, state: InvestorState | None = None):
     qs = selectors.delegations_for(request.auth)
     if state:
         qs = qs.filter(state=state)
@@ -83,33 +90,35 @@ def get_delegation(request, delegation_id: UUID):
 
 @api.post("/delegations/{delegation_id}/accept", response=responses(200, DelegationOut), summary="接受委派")
 def accept(request, delegation_id: UUID):
-    return _out(services.accept_delegation(request.auth, selectors.delegation_for(request.auth, delegation_id)))
+    return _out(actions.accept_delegation(request.auth, selectors.delegation_for(request.auth, delegation_id)))
 
 
 @api.post(
-    "/delegations/{delegation_id}/decline", response=responses(200, DelegationOut), summary="拒绝委派（须写明理由）"
+    "/delegations/{delegation_id}/decline", response=responses(200, DelegationOut), summary="不予接受（须写明理由）"
 )
 def decline(request, delegation_id: UUID, data: ReasonIn):
     delegation = selectors.delegation_for(request.auth, delegation_id)
-    return _out(services.decline_delegation(request.auth, delegation, data.reason))
+    return _out(actions.decline_delegation(request.auth, delegation, data.reason))
 
 
 @api.post("/delegations/{delegation_id}/assign", response=responses(200, DelegationOut), summary="指派调解员")
 def assign(request, delegation_id: UUID, data: AssignIn):
     delegation = selectors.delegation_for(request.auth, delegation_id)
-    mediator = get_object_or_404(selectors.mediators_of(delegation.organisation_id), pk=data.mediator_id)
-    return _out(services.assign_mediator(request.auth, delegation, mediator))
+    mediator = get_object_or_404(selectors.assignable_mediators(delegation.organisation_id), pk=data.mediator_id)
+    return _out(
+        actions.assign_mediator(request.auth, delegation, mediator, choice_declined_reason=data.choice_declined_reason)
+    )
 
 
 @api.post("/delegations/{delegation_id}/result", response=responses(200, DelegationOut), summary="记录调解结果")
 def record_result(request, delegation_id: UUID, data: ResultIn):
     delegation = selectors.delegation_for(request.auth, delegation_id)
-    return _out(services.record_result(request.auth, delegation, data.outcome, terms=data.terms, reason=data.reason))
+    return _out(actions.record_result(request.auth, delegation, data.outcome, terms=data.terms, reason=data.reason))
 
 
 @api.get("/mediators", response=responses(200, list[MediatorOut]), summary="本组织调解员")
 def mediators(request):
-    return [{"id": u.pk, "name": u.display_name} for u in selectors.mediators_of(request.auth.institution_id)]
+    return [{"id": u.pk, "name": u.display_name} for u in selectors.assignable_mediators(request.auth.institution_id)]
 
 
 from .registry_api import router as registry_router  # noqa: E402  (routes of the registry and roster pushes)

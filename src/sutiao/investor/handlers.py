@@ -1,82 +1,19 @@
-"""What the investor platform does with docking messages from courts."""
+"""What the investor platform registers with the docking: the effect of each message type from the courts
+(`inbound`), its periodic work and its reconciliation report. Registration lines only."""
 
-import time
+from sutiao.docking import registry
+from sutiao.workdays.services import year_loaded
 
-from django.conf import settings
+from . import inbound, selectors
+from .excel import runner
 
-from sutiao.docking import client, registry
-from sutiao.docking.models import Peer
-from sutiao.docking.schemas import CourtList
-from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
-
-from . import registry as roster
-from . import services
-from .models import Delegation
-
-registry.handles("DELEGATE")(services.receive_delegations)
-registry.on_parked("ROSTER_PROPOSED")(roster.record_pushes_refused)
-
-
-def _each_from_its_peer(record):
-    """A handler applying `record(payload, peer)` to each message: the court platform that sent it is the only
-    one whose pushes it may decide."""
-
-    def handle(items):
-        for message, payload in items:
-            record(payload, message.peer)
-
-    return handle
-
-
-registry.handles("ROSTER_DECISION")(_each_from_its_peer(roster.record_roster_decision))
-registry.handles("ROSTER_REMOVED")(_each_from_its_peer(roster.record_roster_removal))
-registry.handles("ROSTER_ADOPTED")(_each_from_its_peer(roster.record_roster_adoption))
-
-
-@registry.handles("DELEGATION_WITHDRAWN")
-def delegation_withdrawn(items):
-    for _message, payload in items:
-        services.recall_delegation(payload)
-
-
-_directory_read_at = -float("inf")
-
-
-@registry.periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")
-def pull_court_directory():
-    """Read each court platform's list of courts every SUTIAO_COURT_DIRECTORY_SECONDS; until a read succeeds
-    (the court platform still starting, say), try again at every feed pull."""
-    global _directory_read_at
-    if time.monotonic() - _directory_read_at < settings.SUTIAO_COURT_DIRECTORY_SECONDS:
-        return
-    for peer in Peer.objects.filter(active=True):
-        listing = CourtList.model_validate(client.signed_get(peer, "/docking/v1/courts", {}))
-        roster.record_court_list(peer, listing.courts)
-    _directory_read_at = time.monotonic()
-
-
-def _recompute(**_signal_kwargs):
-    recompute_answer_deadlines(Delegation.objects.all())
-
-
-year_loaded.connect(_recompute, dispatch_uid="investor-recompute-deadlines")
-
-
-_NEUTRAL = {
-    "received": "pending",
-    "accepted": "accepted",
-    "mediating": "accepted",
-    "declined": "declined",
-    "recalled": "withdrawn",
-}
-
-
-@registry.reports_case_states
-def delegation_states(case_ids):
-    """Each delegation's state in the vocabulary both platforms share (for reconciliation)."""
-    states: dict = {}
-    for case, delegation, state, outcome in Delegation.objects.filter(case__in=case_ids).values_list(
-        "case", "id", "state", "outcome"
-    ):
-        states.setdefault(case, {})[delegation] = f"concluded:{outcome}" if outcome else _NEUTRAL[state]
-    return states
+registry.handles("DELEGATE")(inbound.on_delegate)
+registry.handles("DELEGATION_WITHDRAWN")(inbound.on_delegation_withdrawn)
+registry.handles("ROSTER_DECISION")(inbound.on_roster_decision)
+registry.handles("ROSTER_REMOVED")(inbound.on_roster_removed)
+registry.handles("ROSTER_ADOPTED")(inbound.on_roster_adopted)
+registry.on_parked("ROSTER_PROPOSED")(inbound.on_roster_proposed_parked)
+registry.periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")(inbound.pull_court_directory)
+registry.periodic("run_queued_imports", every="SUTIAO_WORKER_POLL_SECONDS")(runner.run_queued_imports)
+registry.reports_case_states(selectors.delegation_states)
+year_loaded.connect(inbound.on_year_loaded, dispatch_uid="investor-recompute-deadlines")

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from . import import_views
+from .views import imports
 
 urlpatterns = [
-    path("", import_views.upload, name="import-upload"),
-    path("template/<str:kind>/", import_views.template, name="import-template"),
-    path("jobs/<uuid:job_id>/", import_views.job_detail, name="import-job"),
-    path("jobs/<uuid:job_id>/progress/", import_views.job_progress, name="import-progress"),
-    path("export/organisations/", import_views.export_organisations, name="export-organisations"),
-    path("export/mediators/<uuid:organisation_id>/", import_views.export_mediators, name="export-mediators"),
+    path("", imports.upload, name="import-upload"),
+    path("template/<str:kind>/", imports.template, name="import-template"),
+    path("jobs/<uuid:job_id>/", imports.job_detail, name="import-job"),
+    path("jobs/<uuid:job_id>/progress/", imports.job_progress, name="import-progress"),
+    path("export/organisations/", imports.export_organisations, name="export-organisations"),
+    path("export/mediators/<uuid:organisation_id>/", imports.export_mediators, name="export-mediators"),
 ]

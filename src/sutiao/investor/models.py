@@ -6,15 +6,22 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
 from sutiao.docking.models import Peer
-from sutiao.kernel.calendar import china_date
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import DelegationKind, DisputeType, MediationOutcome
 from sutiao.kernel.ids import new_id
-from sutiao.kernel.workflow import InvestorState
+from sutiao.kernel.workflow import (
+    INVESTOR,
+    INVESTOR_PROPOSAL_LIVE,
+    ImportState,
+    InvestorEvent,
+    InvestorProposalState,
+    InvestorState,
+)
 
 
 class OrgKind(models.TextChoices):
@@ -159,16 +166,38 @@ class CampaignConfirmation(models.Model):
         constraints = [models.UniqueConstraint(fields=["campaign", "organisation"], name="campaign_confirmed_once")]
 
 
-class ProposalState(models.TextChoices):
-    PENDING = "pending", _("待法院确认")
-    CONFIRMED = "confirmed", _("已纳入名册")
-    REJECTED = "rejected", _("法院未予确认")
-    ENDED = "ended", _("已移出名册")
-
-
 # A confirmation may be renewed by pushing again from this long before it runs out (the court's roster page
 # flags entries 30 days ahead; the Bureau needs time to push and the court to decide).
 RENEWAL_WINDOW = dt.timedelta(days=90)
+
+
+class RosterProposalQuerySet(models.QuerySet):
+    """The predicates on pushes and memberships, each written once; selectors, actions and inbound effects
+    compose from them."""
+
+    def of_organisations(self):
+        return self.filter(subject_kind=SubjectKind.ORGANISATION)
+
+    def for_court(self, court_id):
+        """Pushes to that court, and to every court (`court_id` empty: the list the SPC and the CSRC recognise
+        jointly, which holds at every court)."""
+        return self.filter(Q(court_id=court_id) | Q(court_id__isnull=True))
+
+    def live(self):
+        """Awaiting the court's decision or confirmed: what the court must hear of when the subject changes."""
+        return self.filter(state__in=INVESTOR_PROPOSAL_LIVE)
+
+    def in_force(self, on: dt.date):
+        """On the court's roster on that day: confirmed, and `on` within its validity period (both ends
+        counted). The one meaning of "on a court's roster" on this platform."""
+        return self.filter(state=InvestorProposalState.CONFIRMED, valid_from__lte=on, valid_until__gte=on)
+
+    def blocking_a_push(self, on: dt.date):
+        """Pushes that make another push of the subject pointless on that day. Not `in_force`: a push the
+        court has yet to decide blocks, and so does a confirmation whose period has not started yet (it was
+        decided; pushing again would ask the same question), while a confirmation within RENEWAL_WINDOW of
+        its end does not (pushing again renews it)."""
+        return self.live().filter(Q(state=InvestorProposalState.PENDING) | Q(valid_until__gt=on + RENEWAL_WINDOW))
 
 
 class RosterProposal(models.Model):
@@ -190,7 +219,9 @@ class RosterProposal(models.Model):
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("推送人"), on_delete=models.PROTECT)
     proposed_at = models.DateTimeField(_("推送时间"))
     note = models.CharField(_("推送说明"), max_length=2000, blank=True)
-    state = models.CharField(_("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.PENDING)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=InvestorProposalState.choices(), default=InvestorProposalState.PENDING
+    )
     decided_at = models.DateTimeField(_("确认/拒绝时间"), null=True, blank=True)
     decided_by = models.CharField(_("确认人"), max_length=200, blank=True)
     reason = models.CharField(_("理由"), max_length=2000, blank=True)
@@ -208,6 +239,8 @@ class RosterProposal(models.Model):
         related_name="adoptions",
     )
 
+    objects = RosterProposalQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = _("特邀名册推送")
         ordering = ["-proposed_at"]
@@ -220,9 +253,9 @@ class RosterProposal(models.Model):
     def renewable(self) -> bool:
         """Confirmed and within RENEWAL_WINDOW of its end, or past it: pushing again renews it."""
         return (
-            self.state == ProposalState.CONFIRMED
+            self.state == InvestorProposalState.CONFIRMED
             and self.valid_until is not None
-            and self.valid_until <= china_date(timezone.now()) + RENEWAL_WINDOW
+            and self.valid_until <= china_today() + RENEWAL_WINDOW
         )
 
 
@@ -246,13 +279,6 @@ class CourtDirectory(models.Model):
         return self.name
 
 
-class ImportState(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("导入中")
-    FAILED = "failed", _("未导入（有错误）")
-    DONE = "done", _("已导入")
-
-
 class ImportJob(models.Model):
     """An Excel file of registry records, imported whole or not at all by the platform's worker; the page
     shows its progress and, when it fails, every bad row with its column and reason."""
@@ -265,7 +291,7 @@ class ImportJob(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT)
     file_name = models.CharField(_("文件名"), max_length=255)
     content = models.BinaryField()
-    state = models.CharField(_("状态"), max_length=16, choices=ImportState.choices, default=ImportState.QUEUED)
+    state = models.CharField(_("状态"), max_length=16, choices=ImportState.choices(), default=ImportState.QUEUED)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     done_rows = models.PositiveIntegerField(_("已检查行数"), default=0)
     imported = models.PositiveIntegerField(_("已导入条数"), default=0)
@@ -276,6 +302,15 @@ class ImportJob(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("导入任务")
         ordering = ["-created_at"]
+
+
+class DelegationQuerySet(models.QuerySet):
+    def open(self):
+        """Still the organisation's work: awaiting an answer, a mediator or a result."""
+        return self.filter(state__in=OPEN_STATES)
+
+
+OPEN_STATES = (InvestorState.RECEIVED, InvestorState.ACCEPTED, InvestorState.MEDIATING)
 
 
 class Delegation(models.Model):
@@ -312,7 +347,7 @@ class Delegation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decline_reason = models.TextField(_("拒绝理由"), blank=True)
+    decline_reason = models.TextField(_("不予接受的理由"), blank=True)
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("调解员"),
@@ -327,7 +362,9 @@ class Delegation(models.Model):
     outcome_reason = models.TextField(_("调解不成/撤回原因"), blank=True)
     concluded_at = models.DateTimeField(_("调解结束时间"), null=True, blank=True)
     recall_reason = models.TextField(_("法院撤回理由"), blank=True)
-    requested_mediator = models.ForeignKey(
+    # The mediator the parties jointly chose (《人民法院在线调解规则》Art. 10; LEGAL-RULES L3): it binds the
+    # organisation, which assigns that mediator or declines the choice with a reason the court and the parties see.
+    chosen_mediator = models.ForeignKey(
         Mediator,
         verbose_name=_("当事人选定的调解员"),
         null=True,
@@ -335,6 +372,9 @@ class Delegation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    choice_declined_reason = models.TextField(_("不予指派选定调解员的理由"), blank=True)
+
+    objects = DelegationQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = _("收到的委派/委托")
@@ -343,6 +383,11 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.court_case_number} · {self.organisation}"
+
+    @property
+    def awaiting_answer(self) -> bool:
+        """The organisation has yet to accept or not accept: the state machine still allows an answer."""
+        return InvestorEvent.ACCEPT in INVESTOR.allowed_events(self.state)
 
 
 class DelegationEvent(models.Model):

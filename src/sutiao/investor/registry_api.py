@@ -21,10 +21,13 @@ from pydantic import Field
 
 from sutiao.accounts.api import responses
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.workflow import InvestorProposalState
 
-from . import registry
-from . import registry_selectors as selectors
-from .models import MediationOrg, Mediator, ProposalState, RosterProposal
+from . import selectors
+from .actions import registry, roster
+from .models import MediationOrg, Mediator, RosterProposal
+from .registry.data import MediatorData, OrgData
+from .registry.history import actor_name
 
 router = Router(tags=["registry"])
 
@@ -44,7 +47,7 @@ class ProposalOut(Schema):
     mediator_name: str | None
     court_id: UUID | None
     court_name: str
-    state: ProposalState
+    state: InvestorProposalState
     state_label: str
     proposed_at: dt.datetime
     proposed_by: str
@@ -161,9 +164,9 @@ def _proposal(p: RosterProposal) -> dict:
         "court_id": p.court_id,
         "court_name": p.court_name,
         "state": p.state,
-        "state_label": str(p.get_state_display()),
+        "state_label": gettext(p.get_state_display()),
         "proposed_at": p.proposed_at,
-        "proposed_by": registry.actor_name(p.proposed_by),
+        "proposed_by": actor_name(p.proposed_by),
         "note": p.note,
         "reason": p.reason,
         "decided_by": p.decided_by,
@@ -225,12 +228,12 @@ def _mediator(m: Mediator) -> dict:
     }
 
 
-def _org_data(data: OrganisationIn) -> registry.OrgData:
-    return registry.OrgData(**data.model_dump())
+def _org_data(data: OrganisationIn) -> OrgData:
+    return OrgData(**data.model_dump())
 
 
-def _mediator_data(data: MediatorRecordIn) -> registry.MediatorData:
-    return registry.MediatorData(**data.model_dump())
+def _mediator_data(data: MediatorRecordIn) -> MediatorData:
+    return MediatorData(**data.model_dump())
 
 
 def _reloaded_org(user, org_id) -> MediationOrg:
@@ -340,10 +343,10 @@ def create_proposal(request, data: ProposalIn):
         raise DomainError(gettext("请指定调解组织或调解员（二者选一）"), field="organisation_id")
     if data.organisation_id is not None:
         org = selectors.organisation_for(request.auth, data.organisation_id)
-        proposal = registry.propose_organisation(request.auth, org, data.court_id, data.note)
+        proposal = roster.propose_organisation(request.auth, org, data.court_id, data.note)
     else:
         mediator = selectors.mediator_for(request.auth, data.mediator_id)
-        proposal = registry.propose_mediator(request.auth, mediator, data.court_id, data.note)
+        proposal = roster.propose_mediator(request.auth, mediator, data.court_id, data.note)
     proposal = RosterProposal.objects.select_related("organisation", "mediator", "proposed_by__institution").get(
         pk=proposal.pk
     )
@@ -355,7 +358,7 @@ def create_proposal(request, data: ProposalIn):
     response=responses(200, list[ProposalOut]),
     summary="名册推送及法院确认情况（可按状态筛选）",
 )
-def list_proposals(request, state: ProposalState | None = None):
+def list_proposals(request, state: InvestorProposalState | None = None):
     qs = selectors.proposals_for(request.auth)
     if state:
         qs = qs.filter(state=state)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import registry_views as views
+from .views import registry as views
 
 urlpatterns: list = [
     path("", views.index, name="registry-index"),

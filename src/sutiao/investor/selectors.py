@@ -1,18 +1,46 @@
-"""Reads for the investor platform's pages and API: an organisation's staff see their organisation's
-delegations; a mediator sees the cases assigned to them."""
+"""Every read of the investor platform for its pages, API and reconciliation, scoped by who asks (the scopes
+are `permissions`'): an organisation's staff see their organisation's delegations and a mediator the cases
+assigned to them; the Investor Protection Bureau sees every organisation and mediator of the registry, a
+regional office or affiliated unit those it supervises, an organisation's administrator its own. An object
+outside the asker's scope does not exist for them (404)."""
 
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.utils.translation import gettext
 
-from sutiao.accounts.models import Role, User
-from sutiao.kernel.workflow import InvestorState
+from sutiao.accounts.models import Institution, Role, User
+from sutiao.kernel.calendar import china_today
+from sutiao.kernel.enums import DisputeType
+from sutiao.kernel.workflow import IMPORT_ACTIVE, ImportState, InvestorProposalState, InvestorState
 
-from .models import Delegation
+from . import permissions
+from .models import (
+    OPEN_STATES,
+    CampaignConfirmation,
+    CourtDirectory,
+    Delegation,
+    ImportJob,
+    MediationOrg,
+    Mediator,
+    OrgKind,
+    Qualification,
+    RegistryChange,
+    RegistryStatus,
+    RosterProposal,
+    SubjectKind,
+    UpdateCampaign,
+)
+from .registry.history import MEDIATOR_FIELDS, ORG_FIELDS
 
-OPEN = [InvestorState.RECEIVED, InvestorState.ACCEPTED, InvestorState.MEDIATING]
+# --- delegations ---
 
 
 def delegations_for(user):
-    qs = Delegation.objects.select_related("organisation", "mediator")
+    qs = Delegation.objects.select_related("organisation", "mediator", "chosen_mediator")
     if user.role == Role.ORG_ADMIN and user.institution_id:
         return qs.filter(organisation_id=user.institution_id)
     if user.role == Role.MEDIATOR:
@@ -28,19 +56,321 @@ def delegation_for(user, delegation_id) -> Delegation:
 
 
 def work_queue(user):
-    return delegations_for(user).filter(state__in=OPEN).order_by("answer_due", "received_at")
+    return delegations_for(user).open().order_by("answer_due", "received_at")
 
 
 def finished(user):
-    return delegations_for(user).exclude(state__in=OPEN).order_by("-received_at")[:50]
+    return delegations_for(user).exclude(state__in=OPEN_STATES).order_by("-received_at")[:50]
 
 
-def mediators_of(organisation_id):
+def assignable_mediators(organisation_id):
     """The organisation's mediators who can be assigned: an account, and an active registry record."""
     return User.objects.filter(
         role=Role.MEDIATOR,
         institution_id=organisation_id,
         is_active=True,
         mediator_record__organisation_id=organisation_id,
-        mediator_record__status="active",
+        mediator_record__status=RegistryStatus.ACTIVE,
     ).order_by("full_name", "username")
+
+
+# Each delegation state in the vocabulary both platforms share (docking.registry.reports_case_states).
+_NEUTRAL = {
+    InvestorState.RECEIVED: "pending",
+    InvestorState.ACCEPTED: "accepted",
+    InvestorState.MEDIATING: "accepted",
+    InvestorState.DECLINED: "declined",
+    InvestorState.RECALLED: "withdrawn",
+}
+
+
+def delegation_states(case_ids) -> dict:
+    """Each delegation's state in the vocabulary both platforms share (for reconciliation)."""
+    states: dict = {}
+    for case, delegation, state, outcome in Delegation.objects.filter(case__in=case_ids).values_list(
+        "case", "id", "state", "outcome"
+    ):
+        states.setdefault(case, {})[delegation] = f"concluded:{outcome}" if outcome else _NEUTRAL[InvestorState(state)]
+    return states
+
+
+# --- the registry: scopes ---
+
+
+def organisations_for(user: User):
+    return permissions.organisations_in_scope(user)
+
+
+def organisation_for(user: User, organisation_id) -> MediationOrg:
+    org = organisations_for(user).filter(pk=organisation_id).first()
+    if org is None:
+        raise Http404(gettext("没有这个调解组织，或您无权查看"))
+    return org
+
+
+def mediators_for(user: User):
+    qs = Mediator.objects.select_related("organisation", "organisation__registry", "organisation__parent")
+    return qs.filter(organisation_id__in=organisations_for(user).values("pk"))
+
+
+def mediator_for(user: User, mediator_id) -> Mediator:
+    mediator = mediators_for(user).filter(pk=mediator_id).first()
+    if mediator is None:
+        raise Http404(gettext("没有这位调解员，或您无权查看"))
+    return mediator
+
+
+def mediators_of(org: MediationOrg):
+    return Mediator.objects.filter(organisation_id=org.pk).order_by("name")
+
+
+def proposals_for(user: User):
+    qs = RosterProposal.objects.select_related("organisation", "mediator", "proposed_by__institution")
+    return qs.filter(organisation_id__in=organisations_for(user).values("pk"))
+
+
+def proposals_of(org: MediationOrg):
+    return RosterProposal.objects.filter(organisation_id=org.pk).select_related("mediator", "proposed_by__institution")
+
+
+def filter_organisations(qs, status: str = "", supervisor=None, text: str = ""):
+    if status:
+        qs = qs.filter(status=status)
+    if supervisor:
+        qs = qs.filter(institution__parent_id=supervisor)
+    text = (text or "").strip()
+    if text:
+        qs = qs.filter(
+            Q(institution__name__icontains=text)
+            | Q(uscc__icontains=text)
+            | Q(contact_name__icontains=text)
+            | Q(address__icontains=text)
+        )
+    return qs
+
+
+def supervising_bodies():
+    """The regional offices and affiliated units an organisation can be registered under."""
+    return Institution.objects.filter(kind__in=permissions.SUPERVISING_KINDS, active=True).order_by("name")
+
+
+def courts():
+    return CourtDirectory.objects.filter(active=True).select_related("peer").order_by("name")
+
+
+def confirmed_courts(org: MediationOrg, today: dt.date | None = None):
+    """Where the organisation is on a court's roster now: the pushes of it that the court confirmed, in date
+    (a `court_id` of None is the jointly recognised list)."""
+    return (
+        RosterProposal.objects.of_organisations()
+        .filter(organisation_id=org.pk)
+        .in_force(today or china_today())
+        .order_by("court_name")
+    )
+
+
+# --- versions, as people read them ---
+
+_CHOICE_FIELDS = {
+    "kind": dict(OrgKind.choices),
+    "status": dict(RegistryStatus.choices),
+}
+
+
+def _shown(name: str, value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if name in _CHOICE_FIELDS:
+        return str(_CHOICE_FIELDS[name].get(value, value))
+    if name in ("dispute_types", "specialties"):
+        labels = dict(DisputeType.choices())
+        return "、".join(gettext(labels.get(v, v)) for v in value)
+    if name == "qualifications":
+        labels = dict(Qualification.choices)
+        return "、".join(str(labels.get(v, v)) for v in value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+@dataclass
+class Version:
+    version: int
+    at: dt.datetime
+    actor: str
+    summary: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (label, old, new)
+
+
+def history(subject_kind: str, subject_id) -> list[Version]:
+    """Every version of an organisation's or mediator's record, newest first, with each changed field's
+    label and its old and new value."""
+    labels = ORG_FIELDS if subject_kind == SubjectKind.ORGANISATION else MEDIATOR_FIELDS
+    versions = []
+    for change in RegistryChange.objects.filter(subject_kind=subject_kind, subject_id=subject_id).order_by("-version"):
+        rows = [
+            (gettext(labels.get(name, name)), _shown(name, pair[0]), _shown(name, pair[1]))
+            for name, pair in (change.changes or {}).items()
+            if isinstance(pair, list | tuple) and len(pair) == 2
+        ]
+        versions.append(Version(change.version, change.at, change.actor, change.summary, rows))
+    return versions
+
+
+def current_campaign() -> UpdateCampaign | None:
+    """The latest update the Bureau started: it stays current, overdue flags and all, until the next one."""
+    return UpdateCampaign.objects.order_by("-started_at", "-pk").first()
+
+
+@dataclass
+class CampaignProgress:
+    campaign: UpdateCampaign
+    confirmed: list = field(default_factory=list)
+    pending: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+
+    @property
+    def is_past_due(self) -> bool:
+        return self.campaign.due < china_today()
+
+
+def campaign_progress(campaign: UpdateCampaign | None, organisations=None) -> CampaignProgress | None:
+    """Which active organisations (of `organisations`, by default all) have confirmed their data for the
+    campaign, which have not yet, and which let the due date pass without confirming."""
+    if campaign is None:
+        return None
+    orgs = organisations if organisations is not None else MediationOrg.objects.select_related("institution")
+    orgs = orgs.filter(status=RegistryStatus.ACTIVE)
+    confirmed_ids = set(
+        CampaignConfirmation.objects.filter(campaign=campaign).values_list("organisation_id", flat=True)
+    )
+    progress = CampaignProgress(campaign)
+    late = campaign.due < china_today()
+    for org in orgs:
+        if org.pk in confirmed_ids:
+            progress.confirmed.append(org)
+        elif late:
+            progress.overdue.append(org)
+        else:
+            progress.pending.append(org)
+    return progress
+
+
+def overdue_ids(campaign: UpdateCampaign | None) -> set:
+    """The organisations flagged red: active, the campaign's due date passed, not confirmed."""
+    if campaign is None or campaign.due >= china_today():
+        return set()
+    confirmed = CampaignConfirmation.objects.filter(campaign=campaign).values("organisation_id")
+    return set(
+        MediationOrg.objects.filter(status=RegistryStatus.ACTIVE).exclude(pk__in=confirmed).values_list("pk", flat=True)
+    )
+
+
+def has_confirmed(org: MediationOrg, campaign: UpdateCampaign | None) -> bool:
+    return (
+        campaign is not None and CampaignConfirmation.objects.filter(campaign=campaign, organisation_id=org.pk).exists()
+    )
+
+
+@dataclass
+class Overview:
+    organisations_total: int
+    mediators_total: int
+    organisations_by_status: list[tuple[str, str, int]]  # (value, label, count)
+    mediators_by_status: list[tuple[str, str, int]]
+    organisations_by_supervisor: list[tuple[str, int]]
+    mediators_by_supervisor: list[tuple[str, int]]
+    organisations_by_kind: list[tuple[str, str, int]]
+    mediators_by_kind: list[tuple[str, str, int]]
+    mediators_by_qualification: list[tuple[str, str, int]]
+    capacity_active: int
+    capacity_total: int
+    proposals_by_state: list[tuple[str, str, int]]
+    campaign: CampaignProgress | None
+
+
+def _by_choice(counts: dict, choices) -> list[tuple[str, str, int]]:
+    return [(value, str(label), counts.get(value, 0)) for value, label in choices]
+
+
+def _by_supervisor(rows) -> list[tuple[str, int]]:
+    return sorted(((name or gettext("（未设指导单位）"), n) for name, n in rows), key=lambda r: (-r[1], r[0]))
+
+
+def overview(organisations=None) -> Overview:
+    """Counts of organisations and mediators by status, supervising body and kind, mediators by qualification,
+    capacity, pushes by state, and where the current information update stands."""
+    orgs = organisations if organisations is not None else MediationOrg.objects.all()
+    mediators = Mediator.objects.filter(organisation_id__in=orgs.values("pk"))
+    org_status = dict(orgs.values_list("status").annotate(n=Count("pk")).order_by())
+    med_status = dict(mediators.values_list("status").annotate(n=Count("pk")).order_by())
+    org_kind = dict(orgs.values_list("kind").annotate(n=Count("pk")).order_by())
+    med_kind = dict(mediators.values_list("organisation__registry__kind").annotate(n=Count("pk")).order_by())
+    org_super = orgs.values_list("institution__parent__name").annotate(n=Count("pk")).order_by()
+    med_super = mediators.values_list("organisation__parent__name").annotate(n=Count("pk")).order_by()
+    qualifications: Counter = Counter()
+    for values in mediators.values_list("qualifications", flat=True):
+        qualifications.update(set(values or []))
+    capacity = orgs.aggregate(total=Sum("capacity"), active=Sum("capacity", filter=Q(status=RegistryStatus.ACTIVE)))
+    proposals = RosterProposal.objects.filter(organisation_id__in=orgs.values("pk"))
+    proposal_state = dict(proposals.values_list("state").annotate(n=Count("pk")).order_by())
+    return Overview(
+        organisations_total=sum(org_status.values()),
+        mediators_total=sum(med_status.values()),
+        organisations_by_status=_by_choice(org_status, RegistryStatus.choices),
+        mediators_by_status=_by_choice(med_status, RegistryStatus.choices),
+        organisations_by_supervisor=_by_supervisor(org_super),
+        mediators_by_supervisor=_by_supervisor(med_super),
+        organisations_by_kind=_by_choice(org_kind, OrgKind.choices),
+        mediators_by_kind=_by_choice(med_kind, OrgKind.choices),
+        mediators_by_qualification=_by_choice(dict(qualifications), Qualification.choices),
+        capacity_active=capacity["active"] or 0,
+        capacity_total=capacity["total"] or 0,
+        proposals_by_state=_by_choice(proposal_state, InvestorProposalState.choices()),
+        campaign=campaign_progress(current_campaign(), orgs.select_related("institution")),
+    )
+
+
+# --- Excel imports ---
+
+
+def recent_imports(user):
+    jobs = ImportJob.objects.select_related("organisation", "uploaded_by").defer("content")
+    if not permissions.is_bureau(user):
+        jobs = jobs.filter(uploaded_by=user)
+    return jobs.order_by("-created_at")[:20]
+
+
+def import_job_for(user, job_id) -> ImportJob:
+    """A job is seen by its uploader and by the Bureau; to anyone else it does not exist."""
+    job = ImportJob.objects.select_related("organisation", "uploaded_by").defer("content").filter(pk=job_id).first()
+    if job is None or (job.uploaded_by_id != user.pk and not permissions.is_bureau(user)):
+        raise Http404(gettext("没有这个导入任务"))
+    return job
+
+
+@dataclass
+class ImportProgress:
+    job: ImportJob
+    percent: int
+    active: bool
+    writing: bool  # every row checked, the records being written
+    done: bool
+    failed: bool
+
+
+def import_progress(job: ImportJob) -> ImportProgress:
+    if job.state == ImportState.DONE:
+        percent = 100
+    elif job.total_rows:
+        percent = min(100, job.done_rows * 100 // job.total_rows)
+    else:
+        percent = 0
+    return ImportProgress(
+        job=job,
+        percent=percent,
+        active=job.state in IMPORT_ACTIVE,
+        writing=bool(job.state == ImportState.RUNNING and job.total_rows and job.done_rows >= job.total_rows),
+        done=job.state == ImportState.DONE,
+        failed=job.state == ImportState.FAILED,
+    )

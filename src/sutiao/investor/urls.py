@@ -2,8 +2,8 @@ from django.urls import include, path
 
 from sutiao.accounts.urls import common_urlpatterns
 
-from . import views
 from .api import api
+from .views import delegations as views
 
 urlpatterns = [
     *common_urlpatterns,

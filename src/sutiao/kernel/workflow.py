@@ -74,7 +74,7 @@ COURT_TRANSITIONS: dict[tuple[CourtState, CourtEvent], CourtState] = {
 class InvestorState(LabelledEnum):
     RECEIVED = "received", "待答复"
     ACCEPTED = "accepted", "已接受，待指派调解员"
-    DECLINED = "declined", "已拒绝"
+    DECLINED = "declined", "不予接受"  # the organisation does not accept (不予接受), it does not "refuse"
     MEDIATING = "mediating", "调解中"
     SUCCEEDED = "succeeded", "调解成功"
     FAILED = "failed", "调解不成"
@@ -232,3 +232,58 @@ COURT_PROPOSAL_TRANSITIONS: dict[tuple[CourtProposalState, CourtProposalEvent], 
     (_P.PENDING, _PE.WITHDRAW): _P.WITHDRAWN,
 }
 COURT_PROPOSAL = Machine("court_proposal", COURT_PROPOSAL_TRANSITIONS)
+# --- investor platform: a push of an organisation or mediator to a court's invited roster (notice §4(4)) ---
+
+
+class InvestorProposalState(LabelledEnum):
+    PENDING = "pending", "待法院确认"
+    CONFIRMED = "confirmed", "已纳入名册"
+    REJECTED = "rejected", "法院未予确认"
+    ENDED = "ended", "已移出名册"
+
+
+class InvestorProposalEvent(StrEnum):
+    CONFIRMED = "confirmed"  # the court confirmed it (ROSTER_DECISION)
+    REJECTED = "rejected"  # the court did not (ROSTER_DECISION), or its platform refused the push for good
+    REMOVED = "removed"  # the court took the subject off its roster (ROSTER_REMOVED; 特邀调解规定 Art. 28)
+    SUPERSEDED = "superseded"  # a renewal's confirmation replaced it
+    SUBJECT_INACTIVE = "subject_inactive"  # the organisation or mediator was suspended or left
+
+
+_IP, _IPE = InvestorProposalState, InvestorProposalEvent
+INVESTOR_PROPOSAL_TRANSITIONS: dict[tuple[InvestorProposalState, InvestorProposalEvent], InvestorProposalState] = {
+    (_IP.PENDING, _IPE.CONFIRMED): _IP.CONFIRMED,
+    (_IP.PENDING, _IPE.REJECTED): _IP.REJECTED,
+    (_IP.PENDING, _IPE.SUBJECT_INACTIVE): _IP.ENDED,
+    (_IP.CONFIRMED, _IPE.REMOVED): _IP.ENDED,
+    (_IP.CONFIRMED, _IPE.SUPERSEDED): _IP.ENDED,
+    (_IP.CONFIRMED, _IPE.SUBJECT_INACTIVE): _IP.ENDED,
+}
+INVESTOR_PROPOSAL = Machine("investor-roster-proposal", INVESTOR_PROPOSAL_TRANSITIONS)
+# A push the court has yet to decide, or a membership: what the court must hear of when the subject changes.
+INVESTOR_PROPOSAL_LIVE = (_IP.PENDING, _IP.CONFIRMED)
+
+
+# --- investor platform: an Excel import of registry records (whole or nothing) ---
+
+
+class ImportState(LabelledEnum):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    FAILED = "failed", "未导入（有错误）"
+    DONE = "done", "已导入"
+
+
+class ImportEvent(StrEnum):
+    START = "start"  # a worker claimed it
+    FAIL = "fail"  # a bad row, an unreadable file, a crash, or a worker that stopped mid-way
+    FINISH = "finish"  # every row written
+
+
+IMPORT_JOB_TRANSITIONS: dict[tuple[ImportState, ImportEvent], ImportState] = {
+    (ImportState.QUEUED, ImportEvent.START): ImportState.RUNNING,
+    (ImportState.RUNNING, ImportEvent.FAIL): ImportState.FAILED,
+    (ImportState.RUNNING, ImportEvent.FINISH): ImportState.DONE,
+}
+IMPORT_JOB = Machine("import-job", IMPORT_JOB_TRANSITIONS)
+IMPORT_ACTIVE = (ImportState.QUEUED, ImportState.RUNNING)

@@ -12,16 +12,12 @@ from django.utils import timezone
 from sutiao import demo
 from sutiao.accounts.models import Institution, User
 from sutiao.docking.models import Peer
-from sutiao.investor.models import (
-    CourtDirectory,
-    MediationOrg,
-    Mediator,
-    ProposalState,
-    RosterProposal,
-    SubjectKind,
-)
-from sutiao.investor.registry import _encrypt, id_number_digest, registration_change
+from sutiao.investor.models import CourtDirectory, MediationOrg, Mediator, RosterProposal, SubjectKind
+from sutiao.investor.registry.history import registration_change
+from sutiao.investor.registry.identity import encrypt, id_number_digest
+from sutiao.kernel.calendar import add_years, china_today
 from sutiao.kernel.identifiers import mask_id_number
+from sutiao.kernel.workflow import InvestorProposalState
 
 
 class Command(BaseCommand):
@@ -33,7 +29,7 @@ class Command(BaseCommand):
             return
         peer = Peer.objects.get(name="court-platform")
         bureau = User.objects.get(username="bureau")
-        today = timezone.localdate()
+        today = china_today()
         for court_id, name in demo.ROSTER_COURTS:
             CourtDirectory.objects.get_or_create(pk=court_id, defaults={"peer": peer, "name": name})
         index = 0
@@ -60,7 +56,7 @@ class Command(BaseCommand):
                     organisation_id=org_id,
                     user=user,
                     name=user.full_name,
-                    id_number_encrypted=_encrypt(number_text),
+                    id_number_encrypted=encrypt(number_text),
                     id_number_digest=id_number_digest(number_text),
                     id_number_masked=mask_id_number(number_text),
                     specialties=types[:3],
@@ -78,10 +74,10 @@ class Command(BaseCommand):
                     court_name=court_name,
                     proposed_by=bureau,
                     proposed_at=timezone.now() - dt.timedelta(days=30),
-                    state=ProposalState.CONFIRMED,
+                    state=InvestorProposalState.CONFIRMED,
                     decided_at=timezone.now() - dt.timedelta(days=29),
                     decided_by=f"{court_name} 演示数据",
                     valid_from=today - dt.timedelta(days=29),
-                    valid_until=today.replace(year=today.year + demo.ROSTER_VALID_YEARS),
+                    valid_until=add_years(today, demo.ROSTER_VALID_YEARS),
                 )
         self.stdout.write("investor: demo registry and roster confirmations ready")

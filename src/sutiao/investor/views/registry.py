@@ -1,6 +1,6 @@
 """Pages of the registry (notice §4(3)(4)): organisations and mediators with their versions, the Bureau's and
 the supervising bodies' overviews, the periodic information update, and pushes to courts' invited rosters.
-Thin: reads come from registry_selectors, every change from a registry service; a refusal is shown on the
+Thin: reads come from selectors, every change from an action; a refusal is shown on the
 field it names and the form keeps what was typed."""
 
 from django.contrib import messages
@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
+from sutiao.forms_actions import submit
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.workflow import InvestorProposalState
 from sutiao.translation import refusal
 
-from . import registry
-from . import registry_selectors as selectors
-from .models import ProposalState, Qualification, SubjectKind
-from .registry_forms import (
+from .. import permissions, selectors
+from ..actions import registry, roster
+from ..forms.registry import (
     CampaignForm,
     MediatorForm,
     OrganisationFilterForm,
@@ -25,31 +26,8 @@ from .registry_forms import (
     ProposalFilterForm,
     PushForm,
     StatusForm,
-    show_refusal,
 )
-
-
-def _allowed(check, *args) -> bool:
-    try:
-        check(*args)
-    except PermissionDenied:
-        return False
-    return True
-
-
-def _submit(request, form, action, success: str):
-    """Run the service on a valid form. Returns what it returned, or None when the form (now carrying the
-    refusal on its field) must be shown again."""
-    if form.is_valid():
-        try:
-            result = action()
-        except DomainError as e:
-            show_refusal(form, e)
-        else:
-            messages.success(request, success)
-            return result
-    messages.error(request, _("请检查填写的内容"))
-    return None
+from ..models import Qualification, SubjectKind
 
 
 def _qualification_labels(mediators):
@@ -96,18 +74,18 @@ def organisation_list(request):
             "filters": filters,
             "campaign": campaign,
             "can_filter": user.role in (Role.BUREAU_STAFF, Role.SUPERVISOR),
-            "can_create": registry.is_bureau(user),
+            "can_create": permissions.is_bureau(user),
         },
     )
 
 
 @login_required
 def organisation_create(request):
-    if not registry.is_bureau(request.user):
+    if not permissions.is_bureau(request.user):
         raise PermissionDenied(_("仅投资者保护局可登记新的调解组织"))
     form = OrganisationForm(request.POST or None)
     if request.method == "POST":
-        org = _submit(
+        org = submit(
             request,
             form,
             lambda: registry.register_organisation(request.user, form.data_for_service()),
@@ -124,7 +102,7 @@ def organisation_detail(request, organisation_id):
     org = selectors.organisation_for(user, organisation_id)
     campaign = selectors.current_campaign()
     confirmed = selectors.has_confirmed(org, campaign)
-    own_admin = user.role == Role.ORG_ADMIN and user.institution_id == org.pk
+    own_admin = permissions.administers(user, org.pk)
     return render(
         request,
         "investor/registry/organisation_detail.html",
@@ -137,10 +115,10 @@ def organisation_detail(request, organisation_id):
             "campaign_confirmed": confirmed,
             "overdue": org.pk in selectors.overdue_ids(campaign),
             "can_confirm": own_admin and campaign is not None and not confirmed,
-            "can_edit": _allowed(registry.ensure_can_edit, user, org.institution),
-            "can_set_status": _allowed(registry.ensure_oversees, user, org.institution),
-            "can_push": registry.is_bureau(user),
-            "can_push_mediators": registry.supervises(user, org.institution),
+            "can_edit": permissions.may_edit(user, org.institution),
+            "can_set_status": permissions.may_oversee(user, org.institution),
+            "can_push": permissions.is_bureau(user),
+            "can_push_mediators": permissions.supervises(user, org.institution),
         },
     )
 
@@ -149,12 +127,14 @@ def organisation_detail(request, organisation_id):
 def organisation_edit(request, organisation_id):
     user = request.user
     org = selectors.organisation_for(user, organisation_id)
-    registry.ensure_can_edit(user, org.institution)
+    permissions.ensure_can_edit(user, org.institution)
     form = OrganisationForm(
-        request.POST or None, initial=OrganisationForm.initial_for(org), can_change_supervisor=registry.is_bureau(user)
+        request.POST or None,
+        initial=OrganisationForm.initial_for(org),
+        can_change_supervisor=permissions.is_bureau(user),
     )
     if request.method == "POST":
-        saved = _submit(
+        saved = submit(
             request,
             form,
             lambda: registry.update_organisation(user, org, form.data_for_service()),
@@ -169,10 +149,10 @@ def organisation_edit(request, organisation_id):
 def organisation_status(request, organisation_id):
     user = request.user
     org = selectors.organisation_for(user, organisation_id)
-    registry.ensure_oversees(user, org.institution)
+    permissions.ensure_oversees(user, org.institution)
     form = StatusForm(request.POST or None, initial={"status": org.status})
     if request.method == "POST":
-        saved = _submit(
+        saved = submit(
             request,
             form,
             lambda: registry.set_organisation_status(
@@ -208,14 +188,14 @@ def organisation_push(request, organisation_id):
     """The Bureau pushes a qualifying organisation to a court, or to every court (notice §4(4))."""
     user = request.user
     org = selectors.organisation_for(user, organisation_id)
-    if not registry.is_bureau(user):
+    if not permissions.is_bureau(user):
         raise PermissionDenied(_("仅投资者保护局可推送调解组织"))
     form = PushForm(request.POST or None)
     if request.method == "POST":
-        proposal = _submit(
+        proposal = submit(
             request,
             form,
-            lambda: registry.propose_organisation(user, org, form.court_id(), form.cleaned_data["note"]),
+            lambda: roster.propose_organisation(user, org, form.court_id(), form.cleaned_data["note"]),
             _("已推送，待法院确认"),
         )
         if proposal is not None:
@@ -240,8 +220,8 @@ def mediator_list(request, organisation_id):
         {
             "org": org,
             "mediators": _qualification_labels(list(selectors.mediators_of(org))),
-            "can_edit": _allowed(registry.ensure_can_edit, user, org.institution),
-            "can_push": registry.supervises(user, org.institution),
+            "can_edit": permissions.may_edit(user, org.institution),
+            "can_push": permissions.supervises(user, org.institution),
         },
     )
 
@@ -250,10 +230,10 @@ def mediator_list(request, organisation_id):
 def mediator_create(request, organisation_id):
     user = request.user
     org = selectors.organisation_for(user, organisation_id)
-    registry.ensure_can_edit(user, org.institution)
+    permissions.ensure_can_edit(user, org.institution)
     form = MediatorForm(request.POST or None, organisation_id=org.pk)
     if request.method == "POST":
-        mediator = _submit(
+        mediator = submit(
             request,
             form,
             lambda: registry.register_mediator(
@@ -282,8 +262,8 @@ def mediator_detail(request, mediator_id):
             "org": org,
             "proposals": mediator.proposals.all(),
             "versions": selectors.history(SubjectKind.MEDIATOR, mediator.pk),
-            "can_edit": _allowed(registry.ensure_can_edit, user, mediator.organisation),
-            "can_push": registry.supervises(user, mediator.organisation),
+            "can_edit": permissions.may_edit(user, mediator.organisation),
+            "can_push": permissions.supervises(user, mediator.organisation),
         },
     )
 
@@ -292,16 +272,16 @@ def mediator_detail(request, mediator_id):
 def mediator_edit(request, mediator_id):
     user = request.user
     mediator = selectors.mediator_for(user, mediator_id)
-    registry.ensure_can_edit(user, mediator.organisation)
+    permissions.ensure_can_edit(user, mediator.organisation)
     form = MediatorForm(request.POST or None, initial=MediatorForm.initial_for(mediator), editing=mediator)
     if request.method == "POST":
-
-        def save():
-            # Left blank, the number stays as registered: decrypted for the service only, never shown.
-            number = form.cleaned_data["id_number"] or registry.reveal_id_number(mediator)
-            return registry.update_mediator(user, mediator, form.data_for_service(number))
-
-        saved = _submit(request, form, save, _("已保存调解员信息"))
+        # Left blank, the number stays as registered (the action keeps it; it is never shown).
+        saved = submit(
+            request,
+            form,
+            lambda: registry.update_mediator(user, mediator, form.data_for_service(form.cleaned_data["id_number"])),
+            _("已保存调解员信息"),
+        )
         if saved is not None:
             return redirect("registry-mediator", mediator.pk)
     return render(
@@ -315,10 +295,10 @@ def mediator_edit(request, mediator_id):
 def mediator_status(request, mediator_id):
     user = request.user
     mediator = selectors.mediator_for(user, mediator_id)
-    registry.ensure_can_edit(user, mediator.organisation)
+    permissions.ensure_can_edit(user, mediator.organisation)
     form = StatusForm(request.POST or None, initial={"status": mediator.status})
     if request.method == "POST":
-        saved = _submit(
+        saved = submit(
             request,
             form,
             lambda: registry.set_mediator_status(
@@ -340,15 +320,15 @@ def mediator_push(request, mediator_id):
     """A regional office or affiliated unit pushes a mediator of an organisation it supervises (§4(4))."""
     user = request.user
     mediator = selectors.mediator_for(user, mediator_id)
-    if not registry.supervises(user, mediator.organisation):
+    if not permissions.supervises(user, mediator.organisation):
         raise PermissionDenied(_("仅该调解组织的指导单位（派出机构或会管单位）可推送其调解员"))
     org = mediator.organisation.registry
     form = PushForm(request.POST or None)
     if request.method == "POST":
-        proposal = _submit(
+        proposal = submit(
             request,
             form,
-            lambda: registry.propose_mediator(user, mediator, form.court_id(), form.cleaned_data["note"]),
+            lambda: roster.propose_mediator(user, mediator, form.court_id(), form.cleaned_data["note"]),
             _("已推送，待法院确认"),
         )
         if proposal is not None:
@@ -374,7 +354,7 @@ def _overview_page(request, campaign_form=None):
 @login_required
 def overview(request):
     """The Bureau's overview (定期汇总, notice §4(3))."""
-    if not registry.is_bureau(request.user):
+    if not permissions.is_bureau(request.user):
         raise PermissionDenied(_("仅投资者保护局可查看汇总情况"))
     return _overview_page(request)
 
@@ -382,10 +362,10 @@ def overview(request):
 @login_required
 @require_POST
 def campaign_start(request):
-    if not registry.is_bureau(request.user):
+    if not permissions.is_bureau(request.user):
         raise PermissionDenied(_("仅投资者保护局可发起信息更新"))
     form = CampaignForm(request.POST)
-    started = _submit(
+    started = submit(
         request,
         form,
         lambda: registry.start_campaign(request.user, form.cleaned_data["title"], form.cleaned_data["due"]),
@@ -415,7 +395,7 @@ def supervision(request):
             "o": selectors.overview(orgs),
             "organisations": organisations,
             "flagged": [org for org in organisations if org.overdue],
-            "pending": selectors.proposals_for(user).filter(state=ProposalState.PENDING),
+            "pending": selectors.proposals_for(user).filter(state=InvestorProposalState.PENDING),
         },
     )
 

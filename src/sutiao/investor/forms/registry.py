@@ -1,4 +1,4 @@
-"""Forms of the registry pages. They collect what was typed; the services check it (the same rules as for the
+"""Forms of the registry pages. They collect what was typed; the actions check it (the same rules as for the
 API and an Excel row) and a refusal is shown on the field it names."""
 
 from decimal import Decimal
@@ -8,25 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Role, User
 from sutiao.kernel.enums import DisputeType
-from sutiao.kernel.errors import DomainError
 from sutiao.kernel.regions import NATIONWIDE, PROVINCES
-from sutiao.translation import refusal, translated_choices
+from sutiao.kernel.workflow import InvestorProposalState
+from sutiao.translation import translated_choices
 
-from .models import Mediator, OrgKind, ProposalState, Qualification, RegistryStatus
-from .registry import MediatorData, OrgData
-from .registry_selectors import courts, supervising_bodies
+from ..models import Mediator, OrgKind, Qualification, RegistryStatus
+from ..registry.data import MediatorData, OrgData
+from ..selectors import courts, supervising_bodies
 
 EVERY_COURT_CHOICE = "all"
 
 
 def scope_choices() -> list[tuple[str, str]]:
     return [(NATIONWIDE, _("全国")), *[(p.name, p.name) for p in PROVINCES]]
-
-
-def show_refusal(form: forms.Form, error: DomainError, aliases: dict | None = None) -> None:
-    """Put a service's refusal on the field it names (or on the form as a whole)."""
-    name = (aliases or {}).get(error.field, error.field)
-    form.add_error(name if name in form.fields else None, refusal(error))
 
 
 class BootstrapForm(forms.Form):
@@ -211,7 +205,9 @@ class PushForm(BootstrapForm):
 
 
 class ProposalFilterForm(BootstrapForm):
-    state = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *ProposalState.choices], required=False)
+    state = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *translated_choices(InvestorProposalState.choices())], required=False
+    )
 
 
 class OrganisationFilterForm(BootstrapForm):

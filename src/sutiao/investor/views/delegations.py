@@ -1,3 +1,6 @@
+"""The organisation's workbench and a delegation's page: the actions offered are those the state machine and
+the user's role allow."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,12 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
+from sutiao.forms_actions import submit
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR, InvestorEvent
 from sutiao.translation import refusal
 
-from . import selectors, services
-from .forms import AssignForm, DeclineForm, ResultForm
+from .. import permissions, selectors
+from ..actions import delegations as actions
+from ..forms.delegations import AssignForm, DeclineForm, ResultForm
 
 
 @login_required
@@ -33,11 +38,22 @@ def home(request):
     )
 
 
+def _assign_form(delegation, data=None):
+    chosen = delegation.chosen_mediator
+    return AssignForm(
+        data,
+        organisation_id=delegation.organisation_id,
+        chosen=chosen,
+        # The parties' joint choice (《人民法院在线调解规则》Art. 10) comes pre-selected.
+        initial={"mediator": chosen.user_id if chosen else None},
+    )
+
+
 @login_required
 def delegation_detail(request, delegation_id, decline_form=None, assign_form=None, result_form=None):
     delegation = selectors.delegation_for(request.user, delegation_id)
     allowed = set(INVESTOR.allowed_events(delegation.state))
-    is_admin = request.user.role == Role.ORG_ADMIN
+    is_admin = permissions.administers(request.user, delegation.organisation_id)
     is_mediator = delegation.mediator_id == request.user.pk
     return render(
         request,
@@ -48,51 +64,43 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
             "can_assign": is_admin and InvestorEvent.ASSIGN_MEDIATOR in allowed,
             "can_record_result": is_mediator and InvestorEvent.SUCCEED in allowed,
             "decline_form": decline_form or DeclineForm(),
-            "assign_form": assign_form
-            or AssignForm(
-                organisation_id=delegation.organisation_id,
-                # The parties' joint choice (《人民法院在线调解规则》Art. 10) comes pre-selected.
-                initial={"mediator": delegation.requested_mediator.user_id if delegation.requested_mediator else None},
-            ),
+            "assign_form": assign_form or _assign_form(delegation),
             "result_form": result_form or ResultForm(),
         },
     )
 
 
-def _act(request, delegation_id, action, success, form_name=None, form=None):
-    delegation = selectors.delegation_for(request.user, delegation_id)
-    if form is not None and not form.is_valid():
-        messages.error(request, _("请检查填写的内容"))
-        return delegation_detail(request, delegation_id, **{form_name: form})
-    try:
-        action(delegation, form.cleaned_data if form is not None else None)
-    except DomainError as e:
-        if form is not None:
-            form.add_error(e.field if e.field in form.fields else None, refusal(e))
-        messages.error(request, refusal(e))
-        return delegation_detail(request, delegation_id, **({form_name: form} if form_name else {}))
-    messages.success(request, success)
+def _on_form(request, delegation, form_name, form, action, success):
+    if submit(request, form, action, success) is None:
+        return delegation_detail(request, delegation.pk, **{form_name: form})
     return redirect("delegation-detail", delegation.pk)
 
 
 @login_required
 @require_POST
 def accept(request, delegation_id):
-    return _act(
-        request, delegation_id, lambda d, _data: services.accept_delegation(request.user, d), _("已接受，请指派调解员")
-    )
+    delegation = selectors.delegation_for(request.user, delegation_id)
+    try:
+        actions.accept_delegation(request.user, delegation)
+    except DomainError as e:
+        messages.error(request, refusal(e))
+        return delegation_detail(request, delegation_id)
+    messages.success(request, _("已接受，请指派调解员"))
+    return redirect("delegation-detail", delegation.pk)
 
 
 @login_required
 @require_POST
 def decline(request, delegation_id):
-    return _act(
+    delegation = selectors.delegation_for(request.user, delegation_id)
+    form = DeclineForm(request.POST)
+    return _on_form(
         request,
-        delegation_id,
-        lambda d, data: services.decline_delegation(request.user, d, data["reason"]),
-        _("已拒绝，法院将收到拒绝理由"),
+        delegation,
         "decline_form",
-        DeclineForm(request.POST),
+        form,
+        lambda: actions.decline_delegation(request.user, delegation, form.cleaned_data["reason"]),
+        _("已不予接受，法院将收到理由"),
     )
 
 
@@ -100,27 +108,38 @@ def decline(request, delegation_id):
 @require_POST
 def assign(request, delegation_id):
     delegation = selectors.delegation_for(request.user, delegation_id)
-    form = AssignForm(request.POST, organisation_id=delegation.organisation_id)
-    return _act(
+    form = _assign_form(delegation, request.POST)
+    return _on_form(
         request,
-        delegation_id,
-        lambda d, data: services.assign_mediator(request.user, d, data["mediator"]),
-        _("已指派调解员"),
+        delegation,
         "assign_form",
         form,
+        lambda: actions.assign_mediator(
+            request.user,
+            delegation,
+            form.cleaned_data["mediator"],
+            choice_declined_reason=form.cleaned_data.get("choice_declined_reason", ""),
+        ),
+        _("已指派调解员"),
     )
 
 
 @login_required
 @require_POST
 def record_result(request, delegation_id):
-    return _act(
+    delegation = selectors.delegation_for(request.user, delegation_id)
+    form = ResultForm(request.POST)
+    return _on_form(
         request,
-        delegation_id,
-        lambda d, data: services.record_result(
-            request.user, d, data["outcome"], terms=data["terms"], reason=data["reason"]
+        delegation,
+        "result_form",
+        form,
+        lambda: actions.record_result(
+            request.user,
+            delegation,
+            form.cleaned_data["outcome"],
+            terms=form.cleaned_data["terms"],
+            reason=form.cleaned_data["reason"],
         ),
         _("已记录调解结果，将回传法院"),
-        "result_form",
-        ResultForm(request.POST),
     )

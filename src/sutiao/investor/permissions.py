@@ -1,0 +1,116 @@
+"""Who may do what on the investor platform, written once: the Investor Protection Bureau (every
+organisation), a supervising body (a CSRC regional office or affiliated unit: the organisations registered
+under it), an organisation's administrator (its own organisation and its delegations) and the mediator
+assigned to a case (notice §4(3)(4)(5)). Actions call the `ensure_*` checks; selectors and pages read the
+same scopes, so what a user may see and what they may change cannot drift apart."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+
+from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+
+from .models import Delegation, MediationOrg
+
+SUPERVISING_KINDS = (InstitutionKind.REGIONAL_OFFICE, InstitutionKind.AFFILIATED_UNIT)
+
+
+def _role(user: User) -> str | None:
+    return user.role if user.is_authenticated else None
+
+
+def is_bureau(user: User) -> bool:
+    return _role(user) == Role.BUREAU_STAFF
+
+
+def is_supervisor(user: User) -> bool:
+    return _role(user) == Role.SUPERVISOR and user.institution_id is not None
+
+
+def supervises(user: User, organisation: Institution) -> bool:
+    """A regional office or affiliated unit supervises the organisations registered under it."""
+    return is_supervisor(user) and organisation.parent_id == user.institution_id
+
+
+def administers(user: User, organisation_id) -> bool:
+    """The user is an administrator of that organisation."""
+    return _role(user) == Role.ORG_ADMIN and user.institution_id is not None and user.institution_id == organisation_id
+
+
+# --- scopes: the organisations a user may see and keep ---
+
+
+def organisations_in_scope(user: User, *, own: bool = True):
+    """The registry records a user may see and keep: the Bureau every one, a supervising body those registered
+    under it, an organisation's administrator its own (unless `own` is False: overseeing, not keeping)."""
+    qs = MediationOrg.objects.select_related("institution", "institution__parent")
+    if is_bureau(user):
+        return qs
+    if is_supervisor(user):
+        return qs.filter(institution__parent_id=user.institution_id)
+    if own and _role(user) == Role.ORG_ADMIN and user.institution_id:
+        return qs.filter(pk=user.institution_id)
+    return qs.none()
+
+
+def overseen_organisations(user: User):
+    """The organisations a user oversees (sets status of, exports): Bureau all, a supervising body its own."""
+    return organisations_in_scope(user, own=False)
+
+
+def editable_organisations(user: User):
+    """The organisations (as institutions) whose records and mediators this user may keep."""
+    return Institution.objects.filter(
+        kind=InstitutionKind.MEDIATION_ORG, pk__in=organisations_in_scope(user).values("pk")
+    ).order_by("name")
+
+
+# --- checks ---
+
+
+def may_edit(user: User, organisation: Institution) -> bool:
+    return administers(user, organisation.pk) or is_bureau(user) or supervises(user, organisation)
+
+
+def may_oversee(user: User, organisation: Institution) -> bool:
+    return is_bureau(user) or supervises(user, organisation)
+
+
+def ensure_bureau(user: User, message: str) -> None:
+    if not is_bureau(user):
+        raise PermissionDenied(message)
+
+
+def ensure_can_edit(user: User, organisation: Institution) -> None:
+    if not may_edit(user, organisation):
+        raise PermissionDenied(gettext("无权维护该调解组织的信息"))
+
+
+def ensure_oversees(user: User, organisation: Institution) -> None:
+    if not may_oversee(user, organisation):
+        raise PermissionDenied(gettext("仅投资者保护局或该组织的指导单位可进行此操作"))
+
+
+def ensure_supervises(user: User, organisation: Institution) -> None:
+    if not supervises(user, organisation):
+        raise PermissionDenied(gettext("仅该调解组织的指导单位（派出机构或会管单位）可推送其调解员"))
+
+
+def may_use_registry_files(user: User) -> bool:
+    """Excel import and export of the registry: the Bureau, supervising bodies and organisations' administrators."""
+    return _role(user) in (Role.BUREAU_STAFF, Role.SUPERVISOR, Role.ORG_ADMIN)
+
+
+def ensure_may_use_registry_files(user: User) -> None:
+    if not may_use_registry_files(user):
+        raise PermissionDenied(gettext("仅投资者保护局、派出机构/会管单位及调解组织管理员可导入或导出名录信息"))
+
+
+def ensure_org_admin(user: User, delegation: Delegation) -> None:
+    """An organisation's staff act only on their own organisation's delegations."""
+    if not administers(user, delegation.organisation_id):
+        raise PermissionDenied(gettext("仅受委派调解组织的管理员可进行此操作"))
+
+
+def ensure_assigned_mediator(user: User, delegation: Delegation) -> None:
+    if not user.is_authenticated or delegation.mediator_id != user.pk:
+        raise PermissionDenied(gettext("仅本案调解员可记录调解结果"))
