@@ -204,10 +204,11 @@ def test_recommendations_rank_the_roster_with_their_reasons(staff, consented_cas
 
 def test_a_delegation_refused_for_good_goes_back_to_staff(staff, consented_case, organisation):
     from sutiao.docking import relay
+    from sutiao.docking.refusals import DeliveryFailed
 
     delegation = services.delegate_case(staff, consented_case, organisation)
     message = OutboxMessage.objects.get(type="DELEGATE")
-    refusal = relay.DeliveryFailed("organisation_unavailable 调解组织目前暂停", "organisation_unavailable")
+    refusal = DeliveryFailed("organisation_unavailable 调解组织目前暂停", "organisation_unavailable", final=True)
     relay._record([message], [refusal], None)
     delegation.refresh_from_db()
     assert delegation.state == DelegationState.DECLINED and "调解平台拒收" in delegation.decline_reason
@@ -338,11 +339,12 @@ def test_a_delegation_parked_for_any_other_reason_stays_with_the_operator(staff,
     not taken back — a re-delegation would otherwise wait behind it on the other platform."""
     from sutiao.docking import relay
     from sutiao.docking.models import OutboxStatus
+    from sutiao.docking.refusals import DeliveryFailed
 
     delegation = services.delegate_case(staff, consented_case, organisation)
     message = OutboxMessage.objects.get(type="DELEGATE")
     message.attempts = 99
-    relay._record([message], [relay.DeliveryFailed("网络错误：ConnectionError")], None)
+    relay._record([message], [DeliveryFailed("网络错误：ConnectionError")], None)
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.PARKED
     delegation.refresh_from_db()
     assert delegation.state == DelegationState.SENT

@@ -12,7 +12,6 @@ from sutiao.accounts.models import ApiToken, Institution, InstitutionKind, Role,
 from sutiao.court import roster, selectors
 from sutiao.court.models import ProposalState, RosterEntry, RosterEvent, RosterProposal
 from sutiao.docking.models import OutboxMessage
-from sutiao.docking.registry import FINAL_REFUSALS
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 
@@ -135,12 +134,12 @@ def test_a_suspension_takes_adopted_entries_off_too(
 def test_a_refused_adoption_comes_off_the_roster(on_high_roster, staff, court):
     from sutiao.docking import relay
     from sutiao.docking.models import OutboxStatus
+    from sutiao.docking.refusals import DeliveryFailed
 
-    assert "unknown_proposal" in FINAL_REFUSALS
     org_entry, _ = on_high_roster
     adopted = roster.adopt_entry(staff, org_entry, CONSENT)
     message = OutboxMessage.objects.get(type="ROSTER_ADOPTED")
-    relay._record([message], [relay.DeliveryFailed("本平台没有该名册推送", "unknown_proposal")], None)
+    relay._record([message], [DeliveryFailed("本平台没有该名册推送", "unknown_proposal", final=True)], None)
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.PARKED
     adopted.refresh_from_db()
     assert adopted.removed_at is not None and "调解平台拒收" in adopted.removed_reason

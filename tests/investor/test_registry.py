@@ -14,7 +14,7 @@ from registry_fixtures import decide, make_id_number, make_uscc, mediator_data, 
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role
 from sutiao.docking.models import OutboxMessage
-from sutiao.docking.registry import Rejected
+from sutiao.docking.refusals import Rejected
 from sutiao.docking.schemas import RosterDecisionPayload
 from sutiao.investor import registry
 from sutiao.investor import registry_selectors as selectors

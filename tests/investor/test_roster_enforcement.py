@@ -8,7 +8,6 @@ from django.utils import timezone
 from investor_registry_setup import registered_org
 
 from sutiao.docking.models import InboxMessage
-from sutiao.docking.relay import PERMANENT
 from sutiao.investor import registry, registry_selectors
 from sutiao.investor.models import CourtDirectory, Delegation, Mediator, RosterProposal
 from sutiao.kernel.ids import new_id
@@ -38,7 +37,7 @@ def test_a_court_that_has_not_confirmed_the_organisation_cannot_delegate_to_it(
     # nothing stored.
     response = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
     assert response.status_code == 422 and response.json()["error"] == "roster_pending"
-    assert "roster_pending" not in PERMANENT
+    assert response.json()["final"] is False
     assert not Delegation.objects.exists() and not InboxMessage.objects.exists()
 
     # Not confirmed by that court (or no longer in date): refused for good, recorded, the case goes on.
@@ -46,7 +45,7 @@ def test_a_court_that_has_not_confirmed_the_organisation_cannot_delegate_to_it(
     pending.valid_until = today - dt.timedelta(days=1)
     pending.save()
     expired = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
-    assert expired.json()["error"] == "not_on_roster" and "not_on_roster" in PERMANENT
+    assert expired.json()["error"] == "not_on_roster" and expired.json()["final"] is True
     assert InboxMessage.objects.get().status == "rejected" and not Delegation.objects.exists()
     RosterProposal.objects.update(valid_until=today)
     taken = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
@@ -61,7 +60,7 @@ def test_a_suspended_organisation_refuses_for_good(
     registry.set_organisation_status(bureau_user, org_a.registry, "suspended", "整改期间暂停调解业务")
     response = _deliver(post_message, make_envelope, court_peer, delegate_payload(org_a))
     assert response.status_code == 422 and response.json()["error"] == "organisation_unavailable"
-    assert "organisation_unavailable" in PERMANENT  # the court gets the case back (court.services)
+    assert response.json()["final"] is True  # the court gets the case back (court.services)
     assert not Delegation.objects.exists()
 
 
@@ -79,7 +78,7 @@ def test_the_mediator_the_parties_chose_arrives_with_the_delegation(receive, org
 
 
 def test_only_the_court_platform_pushed_to_decides(org_a, bureau_user, court_peer, make_peer):
-    from sutiao.docking.registry import Rejected
+    from sutiao.docking.refusals import Rejected
     from sutiao.docking.schemas import RosterDecisionPayload
 
     proposal = RosterProposal.objects.create(
@@ -160,12 +159,13 @@ def test_a_final_refusal_lets_the_cases_next_message_through(
 def test_a_push_the_court_platform_refuses_for_good_ends_as_not_confirmed(regional_office, bureau_user, court_peer):
     from sutiao.docking import relay
     from sutiao.docking.models import OutboxMessage
+    from sutiao.docking.refusals import DeliveryFailed
 
     org = registered_org("待推送调解中心", 9, regional_office, court_peer, bureau_user, on_every_roster=False)
     court = CourtDirectory.objects.create(id=new_id(), peer=court_peer.peer, name="已撤销的法院")
     proposal = registry.propose_organisation(bureau_user, org.registry, court.pk)
     message = OutboxMessage.objects.get(type="ROSTER_PROPOSED")
-    relay._record([message], [relay.DeliveryFailed("unknown_court 本平台没有该法院", "unknown_court")], None)
+    relay._record([message], [DeliveryFailed("unknown_court 本平台没有该法院", "unknown_court", final=True)], None)
     proposal.refresh_from_db()
     assert proposal.state == "rejected" and "法院平台拒收" in proposal.reason
 

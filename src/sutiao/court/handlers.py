@@ -1,24 +1,27 @@
 """What the court platform does with docking messages from the investor platform."""
 
-from sutiao.docking import registry
+from sutiao.docking import hooks
+from sutiao.docking.refusals import Rejected
+from sutiao.docking.schemas import MessageType
+from sutiao.jobs.schedule import periodic
 from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
 
 from . import roster, selectors, services
 from .models import Delegation
 
-registry.handles("ROSTER_PROPOSED")(roster.receive_proposals)
-registry.handles("ROSTER_CHANGED")(roster.apply_changes)
-registry.on_parked("DELEGATE")(services.record_delegations_refused)
-registry.on_parked("ROSTER_ADOPTED")(roster.record_adoptions_refused)
-registry.lists_courts(selectors.court_cards)
+hooks.handles(MessageType.ROSTER_PROPOSED)(roster.receive_proposals)
+hooks.handles(MessageType.ROSTER_CHANGED)(roster.apply_changes)
+hooks.on_parked(MessageType.DELEGATE)(services.record_delegations_refused)
+hooks.on_parked(MessageType.ROSTER_ADOPTED)(roster.record_adoptions_refused)
+hooks.lists_courts(selectors.court_cards)
 
 
 def _known(delegation_id) -> None:
     if not Delegation.objects.filter(pk=delegation_id).exists():
-        raise registry.Rejected("unknown_delegation", f"本平台没有标识为 {delegation_id} 的委派")
+        raise Rejected("unknown_delegation", f"本平台没有标识为 {delegation_id} 的委派")
 
 
-@registry.handles("DELEGATION_ANSWER")
+@hooks.handles(MessageType.DELEGATION_ANSWER)
 def delegation_answers(items):
     for _message, payload in items:
         _known(payload.delegation_id)
@@ -31,7 +34,7 @@ def delegation_answers(items):
         )
 
 
-@registry.handles("MEDIATOR_ASSIGNED")
+@hooks.handles(MessageType.MEDIATOR_ASSIGNED)
 def mediators_assigned(items):
     for _message, payload in items:
         _known(payload.delegation_id)
@@ -40,7 +43,7 @@ def mediators_assigned(items):
         )
 
 
-@registry.handles("MEDIATION_RESULT")
+@hooks.handles(MessageType.MEDIATION_RESULT)
 def mediation_results(items):
     for _message, payload in items:
         _known(payload.delegation_id)
@@ -53,8 +56,8 @@ def mediation_results(items):
         )
 
 
-registry.on_delivered("DELEGATE")(services.record_delegations_received)
-registry.periodic("flag_overdue_answers")(services.flag_overdue_answers)
+hooks.on_delivered(MessageType.DELEGATE)(services.record_delegations_received)
+periodic("flag_overdue_answers")(services.flag_overdue_answers)
 
 
 def _recompute(**_signal_kwargs):
@@ -74,7 +77,7 @@ _NEUTRAL = {
 }
 
 
-@registry.reports_case_states
+@hooks.reports_case_states
 def delegation_states(case_ids):
     """Each delegation's state in the vocabulary both platforms share (for reconciliation)."""
     states: dict = {}

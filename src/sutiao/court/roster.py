@@ -12,9 +12,10 @@ from django.utils.translation import gettext
 
 from sutiao.accounts.models import Institution, InstitutionKind, User
 from sutiao.docking import outbox
-from sutiao.docking.registry import Rejected
+from sutiao.docking.refusals import Rejected
 from sutiao.docking.schemas import (
     MediatorCard,
+    MessageType,
     OrganisationCard,
     RosterAdoptedPayload,
     RosterDecisionPayload,
@@ -108,7 +109,7 @@ def receive_proposals(items) -> None:
         if payload.court_id is not None:
             court = Institution.objects.filter(pk=payload.court_id).first()
             if court is None or not court.is_court:
-                raise Rejected("unknown_court", f"本平台没有标识为 {payload.court_id} 的法院")
+                raise Rejected("unknown_court", f"本平台没有标识为 {payload.court_id} 的法院", final=True)
         organisation = _apply_organisation(payload.organisation, message.peer)
         mediator = _apply_mediator(payload.mediator, organisation) if payload.mediator else None
         if RosterProposal.objects.filter(pk=payload.proposal_id).exists():
@@ -162,7 +163,7 @@ def apply_changes(items) -> None:
 def _decide(actor, proposal, payload_fields) -> None:
     outbox.send(
         proposal.organisation.peer,
-        "ROSTER_DECISION",
+        MessageType.ROSTER_DECISION,
         proposal.mediator_id or proposal.organisation_id,
         RosterDecisionPayload(
             proposal_id=proposal.pk,
@@ -315,7 +316,7 @@ def remove_entry(actor: User, entry: RosterEntry, reason: str) -> RosterEntry:
         removed.save(update_fields=["removed_at", "removed_reason"])
         outbox.send(
             entry.organisation.peer,
-            "ROSTER_REMOVED",
+            MessageType.ROSTER_REMOVED,
             removed.mediator_id or removed.organisation_id,
             RosterRemovedPayload(
                 proposal_id=removed.proposal_id,
@@ -376,7 +377,7 @@ def adopt_entry(
     entry = _enter(proposal, valid_from, valid_until, actor, now)
     outbox.send(
         source.organisation.peer,
-        "ROSTER_ADOPTED",
+        MessageType.ROSTER_ADOPTED,
         source.mediator_id or source.organisation_id,
         RosterAdoptedPayload(
             proposal_id=proposal.pk,

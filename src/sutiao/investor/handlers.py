@@ -4,17 +4,18 @@ import time
 
 from django.conf import settings
 
-from sutiao.docking import client, registry
+from sutiao.docking import client, hooks
 from sutiao.docking.models import Peer
-from sutiao.docking.schemas import CourtList
+from sutiao.docking.schemas import CourtList, MessageType
+from sutiao.jobs.schedule import periodic
 from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
 
 from . import registry as roster
 from . import services
 from .models import Delegation
 
-registry.handles("DELEGATE")(services.receive_delegations)
-registry.on_parked("ROSTER_PROPOSED")(roster.record_pushes_refused)
+hooks.handles(MessageType.DELEGATE)(services.receive_delegations)
+hooks.on_parked(MessageType.ROSTER_PROPOSED)(roster.record_pushes_refused)
 
 
 def _each_from_its_peer(record):
@@ -28,12 +29,12 @@ def _each_from_its_peer(record):
     return handle
 
 
-registry.handles("ROSTER_DECISION")(_each_from_its_peer(roster.record_roster_decision))
-registry.handles("ROSTER_REMOVED")(_each_from_its_peer(roster.record_roster_removal))
-registry.handles("ROSTER_ADOPTED")(_each_from_its_peer(roster.record_roster_adoption))
+hooks.handles(MessageType.ROSTER_DECISION)(_each_from_its_peer(roster.record_roster_decision))
+hooks.handles(MessageType.ROSTER_REMOVED)(_each_from_its_peer(roster.record_roster_removal))
+hooks.handles(MessageType.ROSTER_ADOPTED)(_each_from_its_peer(roster.record_roster_adoption))
 
 
-@registry.handles("DELEGATION_WITHDRAWN")
+@hooks.handles(MessageType.DELEGATION_WITHDRAWN)
 def delegation_withdrawn(items):
     for _message, payload in items:
         services.recall_delegation(payload)
@@ -42,7 +43,7 @@ def delegation_withdrawn(items):
 _directory_read_at = -float("inf")
 
 
-@registry.periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")
+@periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")
 def pull_court_directory():
     """Read each court platform's list of courts every SUTIAO_COURT_DIRECTORY_SECONDS; until a read succeeds
     (the court platform still starting, say), try again at every feed pull."""
@@ -71,7 +72,7 @@ _NEUTRAL = {
 }
 
 
-@registry.reports_case_states
+@hooks.reports_case_states
 def delegation_states(case_ids):
     """Each delegation's state in the vocabulary both platforms share (for reconciliation)."""
     states: dict = {}

@@ -19,9 +19,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
+from django_tasks import task
 
 from sutiao.accounts.models import Institution, InstitutionKind, User
-from sutiao.docking.registry import periodic
+from sutiao.jobs.schedule import periodic
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import validate_resident_id, validate_uscc
@@ -386,13 +387,16 @@ def queue_import(actor: User, kind: str, file_name: str, content: bytes, organis
         _check_headers(wb.worksheets[0], kind)
     finally:
         wb.close()
-    return ImportJob.objects.create(
-        subject_kind=kind,
-        organisation=organisation,
-        uploaded_by=actor,
-        file_name=file_name[:255],
-        content=content,
-    )
+    with transaction.atomic():  # the job and its task together: never one without the other
+        job = ImportJob.objects.create(
+            subject_kind=kind,
+            organisation=organisation,
+            uploaded_by=actor,
+            file_name=file_name[:255],
+            content=content,
+        )
+        run_queued_import.enqueue(str(job.pk))
+    return job
 
 
 # --- the worker ---
@@ -402,32 +406,15 @@ def queue_import(actor: User, kind: str, file_name: str, content: bytes, organis
 STALE_AFTER = dt.timedelta(hours=1)
 
 
-@periodic("run_queued_imports", every="SUTIAO_WORKER_POLL_SECONDS")
-def run_queued_imports(limit: int = 5) -> int:
-    """Claim queued jobs one at a time and run them; returns how many ran."""
-    _fail_interrupted()
-    ran = 0
-    while ran < limit:
-        with transaction.atomic():
-            job = (
-                ImportJob.objects.select_for_update(skip_locked=True)
-                .filter(state=ImportState.QUEUED)
-                .defer("content")
-                .order_by("created_at")
-                .first()
-            )
-            if job is None:
-                break
-            # select_for_update is a no-op on SQLite: the conditional update is what claims the job there.
-            if not ImportJob.objects.filter(pk=job.pk, state=ImportState.QUEUED).update(state=ImportState.RUNNING):
-                continue
-            job.state = ImportState.RUNNING
-        run_import(job)
-        ran += 1
-    return ran
+@task()
+def run_queued_import(job_id: str) -> str:
+    """The background task of one uploaded file (sutiao.jobs.tasks), claimed by one worker: run the import;
+    its progress is kept on the job, which the page polls."""
+    return run_import(ImportJob.objects.defer("content").get(pk=job_id)).state
 
 
-def _fail_interrupted() -> int:
+@periodic("fail_interrupted_imports", every="SUTIAO_DEADLINE_SCAN_SECONDS")
+def fail_interrupted_imports() -> int:
     """Mark failed the jobs a stopped worker left running, so their uploaders know to upload again."""
     with translation.override("zh-hans"):
         return ImportJob.objects.filter(state=ImportState.RUNNING, created_at__lt=timezone.now() - STALE_AFTER).update(

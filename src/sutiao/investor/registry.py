@@ -21,10 +21,11 @@ from django.utils.translation import gettext, gettext_noop
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.docking import outbox
 from sutiao.docking.models import Peer
-from sutiao.docking.registry import Rejected
+from sutiao.docking.refusals import Rejected
 from sutiao.docking.schemas import (
     CourtCard,
     MediatorCard,
+    MessageType,
     OrganisationCard,
     RosterAdoptedPayload,
     RosterChangedPayload,
@@ -382,7 +383,7 @@ def _tell_courts(org: MediationOrg, mediator: Mediator | None, reason: str) -> N
         changed_at=timezone.now(),
     )
     for peer in Peer.objects.filter(pk__in=live.values("peer_id")):
-        outbox.send(peer, "ROSTER_CHANGED", (mediator or org).pk, payload)
+        outbox.send(peer, MessageType.ROSTER_CHANGED, (mediator or org).pk, payload)
 
 
 def _end_proposals(proposals, reason: str) -> None:
@@ -720,7 +721,7 @@ def _propose(actor, org, mediator, court, note) -> RosterProposal:
     )
     outbox.send(
         proposal.peer,
-        "ROSTER_PROPOSED",
+        MessageType.ROSTER_PROPOSED,
         (mediator or org).pk,
         RosterProposedPayload(
             proposal_id=proposal.pk,
@@ -742,7 +743,7 @@ def record_roster_decision(payload: RosterDecisionPayload, peer: Peer) -> Roster
     platform it was pushed to decides it."""
     proposal = RosterProposal.objects.select_for_update().filter(pk=payload.proposal_id, peer=peer).first()
     if proposal is None:
-        raise Rejected("unknown_proposal", f"本平台没有标识为 {payload.proposal_id} 的名册推送")
+        raise Rejected("unknown_proposal", f"本平台没有标识为 {payload.proposal_id} 的名册推送", final=True)
     if proposal.state != ProposalState.PENDING:
         return proposal  # ended meanwhile (suspended, left): the court hears of that through ROSTER_CHANGED
     proposal.state = ProposalState.CONFIRMED if payload.confirmed else ProposalState.REJECTED
@@ -767,7 +768,7 @@ def record_roster_removal(payload: RosterRemovedPayload, peer: Peer) -> RosterPr
         .first()
     )
     if proposal is None:
-        raise Rejected("unknown_proposal", f"本平台没有标识为 {payload.proposal_id} 的名册推送")
+        raise Rejected("unknown_proposal", f"本平台没有标识为 {payload.proposal_id} 的名册推送", final=True)
     if proposal.state != ProposalState.CONFIRMED:
         return proposal
     proposal.state, proposal.ended_at = ProposalState.ENDED, payload.removed_at
@@ -788,7 +789,7 @@ def record_roster_adoption(payload: RosterAdoptedPayload, peer: Peer) -> RosterP
         .first()
     )
     if source is None:
-        raise Rejected("unknown_proposal", f"本平台没有标识为 {payload.source_proposal_id} 的名册推送")
+        raise Rejected("unknown_proposal", f"本平台没有标识为 {payload.source_proposal_id} 的名册推送", final=True)
     if (known := RosterProposal.objects.filter(pk=payload.proposal_id).first()) is not None:
         return known
     org, mediator = _locked_org(source.organisation.registry), source.mediator
@@ -841,7 +842,9 @@ def roster_refusal(organisation_id, court_id, today: dt.date | None = None) -> R
     today = today or china_date(timezone.now())
     org = MediationOrg.objects.filter(pk=organisation_id).first()
     if org is None or org.status != RegistryStatus.ACTIVE:
-        return Rejected("organisation_unavailable", f"调解组织 {organisation_id} 未登记或目前暂停/已退出，不能接受委派")
+        return Rejected(
+            "organisation_unavailable", f"调解组织 {organisation_id} 未登记或目前暂停/已退出，不能接受委派", final=True
+        )
     confirmed = _live_for(
         RosterProposal.objects.filter(
             organisation_id=organisation_id,
@@ -860,4 +863,6 @@ def roster_refusal(organisation_id, court_id, today: dt.date | None = None) -> R
     if _live_for(organisation_pushes.filter(state=ProposalState.PENDING), court_id).exists():
         # The court may have confirmed and delegated at once: its decision is still on its way. Retried.
         return Rejected("roster_pending", f"调解组织 {organisation_id} 推送至委派法院 {court_id} 的名册确认尚未送达")
-    return Rejected("not_on_roster", f"调解组织 {organisation_id} 不在委派法院 {court_id} 确认的特邀调解名册中")
+    return Rejected(
+        "not_on_roster", f"调解组织 {organisation_id} 不在委派法院 {court_id} 确认的特邀调解名册中", final=True
+    )

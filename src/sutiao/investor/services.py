@@ -9,13 +9,14 @@ from django.utils.translation import gettext
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.docking import outbox
 from sutiao.docking.models import InboxMessage
-from sutiao.docking.registry import Rejected
+from sutiao.docking.refusals import Rejected
 from sutiao.docking.schemas import (
     DelegatePayload,
     DelegationAnswerPayload,
     DelegationWithdrawnPayload,
     MediationResultPayload,
     MediatorAssignedPayload,
+    MessageType,
 )
 from sutiao.kernel.calendar import cn_date
 from sutiao.kernel.enums import MediationOutcome
@@ -143,7 +144,7 @@ def _answer(actor: User, delegation: Delegation, accepted: bool, reason: str) ->
     delegation.save(update_fields=["state", "answered_at", "answered_by", "decline_reason"])
     outbox.send(
         delegation.peer,
-        "DELEGATION_ANSWER",
+        MessageType.DELEGATION_ANSWER,
         delegation.case,
         DelegationAnswerPayload(
             delegation_id=delegation.id,
@@ -192,7 +193,7 @@ def assign_mediator(actor: User, delegation: Delegation, mediator: User) -> Dele
     delegation.save(update_fields=["state", "mediator", "mediator_assigned_at"])
     outbox.send(
         delegation.peer,
-        "MEDIATOR_ASSIGNED",
+        MessageType.MEDIATOR_ASSIGNED,
         delegation.case,
         MediatorAssignedPayload(
             delegation_id=delegation.id,
@@ -224,7 +225,7 @@ def record_result(
     delegation.save(update_fields=["state", "outcome", "terms", "outcome_reason", "concluded_at"])
     outbox.send(
         delegation.peer,
-        "MEDIATION_RESULT",
+        MessageType.MEDIATION_RESULT,
         delegation.case,
         MediationResultPayload(
             delegation_id=delegation.id,
