@@ -8,6 +8,7 @@ from django.utils import timezone
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.court import services
 from sutiao.court.models import Organisation
+from sutiao.docking.schemas import MessageType
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
 from sutiao.kernel.ids import new_id
 
@@ -125,7 +126,7 @@ def push(investor, post_message, make_envelope, court, own_key):
             "proposed_at": timezone.now().isoformat(),
         }
         message = make_envelope(
-            "ROSTER_PROPOSED", subject, seqs[subject], payload, "investor-platform", "court-platform"
+            MessageType.ROSTER_PROPOSED, subject, seqs[subject], payload, "investor-platform", "court-platform"
         )
         response = post_message(message, investor.key)
         response.proposal_id, response.org_id = proposal_id, org_id

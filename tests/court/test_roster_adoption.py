@@ -12,6 +12,7 @@ from sutiao.accounts.models import ApiToken, Institution, InstitutionKind, Role,
 from sutiao.court import roster, selectors
 from sutiao.court.models import ProposalState, RosterEntry, RosterEvent, RosterProposal
 from sutiao.docking.models import OutboxMessage
+from sutiao.docking.schemas import MessageType
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 
@@ -69,7 +70,7 @@ def test_a_lower_court_adopts_a_higher_courts_organisation_and_the_platform_is_t
     assert entry.proposal.state == ProposalState.CONFIRMED and entry.proposal.note == CONSENT
     assert selectors.organisation_on_roster(court.pk, org_entry.organisation_id)
     assert set(selectors.adoptable_entries(court)) == {mediator_entry}  # not offered twice
-    message = OutboxMessage.objects.get(type="ROSTER_ADOPTED")
+    message = OutboxMessage.objects.get(type=MessageType.ROSTER_ADOPTED)
     assert message.case == org_entry.organisation_id
     assert message.payload["proposal_id"] == str(entry.proposal_id)
     assert message.payload["source_proposal_id"] == str(org_entry.proposal_id)
@@ -110,7 +111,7 @@ def test_an_adopted_entry_is_the_courts_own(on_high_roster, staff, court, high_s
     assert selectors.roster_entry_for(staff, adopted.pk) == adopted
     roster.remove_entry(staff, adopted, "本院名册调整")
     assert not selectors.organisation_on_roster(court.pk, org_entry.organisation_id)
-    removal = OutboxMessage.objects.filter(type="ROSTER_REMOVED").latest("occurred_at")
+    removal = OutboxMessage.objects.filter(type=MessageType.ROSTER_REMOVED).latest("occurred_at")
     assert removal.payload["proposal_id"] == str(adopted.proposal_id)
 
 
@@ -125,7 +126,7 @@ def test_a_suspension_takes_adopted_entries_off_too(
         "changed_at": timezone.now().isoformat(),
     }
     message = make_envelope(
-        "ROSTER_CHANGED", org_entry.organisation_id, 2, changed, "investor-platform", "court-platform"
+        MessageType.ROSTER_CHANGED, org_entry.organisation_id, 2, changed, "investor-platform", "court-platform"
     )
     assert post_message(message, investor.key).status_code == 200
     assert not RosterEntry.objects.filter(removed_at__isnull=True).exists()
@@ -138,7 +139,7 @@ def test_a_refused_adoption_comes_off_the_roster(on_high_roster, staff, court):
 
     org_entry, _ = on_high_roster
     adopted = roster.adopt_entry(staff, org_entry, CONSENT)
-    message = OutboxMessage.objects.get(type="ROSTER_ADOPTED")
+    message = OutboxMessage.objects.get(type=MessageType.ROSTER_ADOPTED)
     relay._record([message], [DeliveryFailed("本平台没有该名册推送", "unknown_proposal", final=True)], None)
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.PARKED
     adopted.refresh_from_db()

@@ -8,13 +8,14 @@ from django.utils import timezone
 from investor_registry_setup import registered_org
 
 from sutiao.docking.models import InboxMessage
+from sutiao.docking.schemas import MessageType
 from sutiao.investor import registry, registry_selectors
 from sutiao.investor.models import CourtDirectory, Delegation, Mediator, RosterProposal
 from sutiao.kernel.ids import new_id
 
 
 def _deliver(post_message, make_envelope, court_peer, payload):
-    message = make_envelope("DELEGATE", new_id(), 1, payload, "court-platform", "investor-platform")
+    message = make_envelope(MessageType.DELEGATE, new_id(), 1, payload, "court-platform", "investor-platform")
     return post_message(message, court_peer.key)
 
 
@@ -130,7 +131,7 @@ def test_a_court_removing_the_organisation_ends_its_membership(
         "removed_by": "北京市朝阳区人民法院 王立案",
         "removed_at": timezone.now().isoformat(),
     }
-    message = make_envelope("ROSTER_REMOVED", org.pk, 1, removal, "court-platform", "investor-platform")
+    message = make_envelope(MessageType.ROSTER_REMOVED, org.pk, 1, removal, "court-platform", "investor-platform")
     assert post_message(message, court_peer.key).status_code == 200
     proposal.refresh_from_db()
     assert proposal.state == "ended" and "强迫调解" in proposal.ended_reason
@@ -146,11 +147,13 @@ def test_a_final_refusal_lets_the_cases_next_message_through(
     applied at once, not held back waiting for the refused one; the refused one, sent again, is refused again."""
     registry.set_organisation_status(bureau_user, org_a.registry, "suspended", "整改期间暂停调解业务")
     case = new_id()
-    first = make_envelope("DELEGATE", case, 1, delegate_payload(org_a), "court-platform", "investor-platform")
+    first = make_envelope(MessageType.DELEGATE, case, 1, delegate_payload(org_a), "court-platform", "investor-platform")
     assert post_message(first, court_peer.key).json()["error"] == "organisation_unavailable"
     again = post_message(first, court_peer.key)
     assert again.status_code == 422 and again.json()["error"] == "organisation_unavailable"
-    second = make_envelope("DELEGATE", case, 2, delegate_payload(org_b), "court-platform", "investor-platform")
+    second = make_envelope(
+        MessageType.DELEGATE, case, 2, delegate_payload(org_b), "court-platform", "investor-platform"
+    )
     response = post_message(second, court_peer.key)
     assert response.status_code == 200 and response.json()["status"] == "applied"
     assert Delegation.objects.get().organisation == org_b
@@ -164,7 +167,7 @@ def test_a_push_the_court_platform_refuses_for_good_ends_as_not_confirmed(region
     org = registered_org("待推送调解中心", 9, regional_office, court_peer, bureau_user, on_every_roster=False)
     court = CourtDirectory.objects.create(id=new_id(), peer=court_peer.peer, name="已撤销的法院")
     proposal = registry.propose_organisation(bureau_user, org.registry, court.pk)
-    message = OutboxMessage.objects.get(type="ROSTER_PROPOSED")
+    message = OutboxMessage.objects.get(type=MessageType.ROSTER_PROPOSED)
     relay._record([message], [DeliveryFailed("unknown_court 本平台没有该法院", "unknown_court", final=True)], None)
     proposal.refresh_from_db()
     assert proposal.state == "rejected" and "法院平台拒收" in proposal.reason
@@ -213,7 +216,7 @@ def test_a_lower_court_adopting_a_higher_courts_entry_may_then_delegate(
     assert refused.json()["error"] == "not_on_roster"
 
     adoption = _adoption(source, court_id)
-    message = make_envelope("ROSTER_ADOPTED", org.pk, 1, adoption, "court-platform", "investor-platform")
+    message = make_envelope(MessageType.ROSTER_ADOPTED, org.pk, 1, adoption, "court-platform", "investor-platform")
     assert post_message(message, court_peer.key).status_code == 200
     adopted = RosterProposal.objects.get(pk=adoption["proposal_id"])
     assert adopted.state == "confirmed" and adopted.adopted_from == source and adopted.court_id == court_id
@@ -233,14 +236,14 @@ def test_an_adoption_of_an_unknown_push_or_of_a_suspended_organisation(
     org = registered_org("暂停调解中心", 11, regional_office, court_peer, bureau_user, on_every_roster=False)
     source = _confirmed_at_high_court(org, court_peer, bureau_user)
     unknown = _adoption(source, new_id(), source_proposal_id=str(new_id()))
-    message = make_envelope("ROSTER_ADOPTED", org.pk, 1, unknown, "court-platform", "investor-platform")
+    message = make_envelope(MessageType.ROSTER_ADOPTED, org.pk, 1, unknown, "court-platform", "investor-platform")
     refused = post_message(message, court_peer.key)
     assert refused.status_code == 422 and refused.json()["error"] == "unknown_proposal"
     assert RosterProposal.objects.count() == 1
 
     registry.set_organisation_status(bureau_user, org.registry, "suspended", "整改期间暂停调解业务")
     late = _adoption(source, new_id())
-    message = make_envelope("ROSTER_ADOPTED", org.pk, 2, late, "court-platform", "investor-platform")
+    message = make_envelope(MessageType.ROSTER_ADOPTED, org.pk, 2, late, "court-platform", "investor-platform")
     assert post_message(message, court_peer.key).status_code == 200
     ended = RosterProposal.objects.get(pk=late["proposal_id"])
     assert ended.state == "ended" and ended.ended_reason == "登记状态已变更，未纳入名册"
