@@ -13,9 +13,9 @@ print(imports.queue_import(bureau, SubjectKind.ORGANISATION, "模板.xlsx", cont
 """
 
 STATE = """
-from sutiao.investor.models import ImportJob
+from sutiao.investor.models import ImportJob, ImportState
 job = ImportJob.objects.get(pk="{pk}")
-print(job.state, job.errors[0]["message"] if job.errors else "")
+print("failed:" if job.state == ImportState.FAILED else "not yet:", job.errors[0]["message"] if job.errors else "")
 """
 
 
@@ -28,7 +28,7 @@ def test_the_worker_runs_an_uploaded_import(live):
     job_id = _shell(live, QUEUE)
     # The template has no data rows: the worker runs the task and fails the job with that reason.
     state = wait_for(
-        lambda: (out := _shell(live, STATE.format(pk=job_id))).startswith("failed") and out,
+        lambda: (out := _shell(live, STATE.format(pk=job_id))).startswith("failed:") and out,
         what="the import run by the worker",
     )
     assert "没有可导入的数据行" in state
