@@ -19,7 +19,7 @@ log = logging.getLogger("sutiao.worker")
 def _worker(batch: bool) -> Worker:
     return Worker(
         queue_names=["*"],
-        interval=settings.SUTIAO_WORKER_POLL_SECONDS,
+        interval=settings.SUTIAO_TASK_POLL_SECONDS,
         batch=batch,
         backend_name="default",
         startup_delay=False,

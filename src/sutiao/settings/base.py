@@ -181,6 +181,9 @@ SUTIAO_RELAY_BACKOFF_CAP = float(os.environ.get("SUTIAO_RELAY_BACKOFF_CAP", "300
 SUTIAO_RELAY_LEASE_SECONDS = float(os.environ.get("SUTIAO_RELAY_LEASE_SECONDS", "90"))
 # User-started long work (sutiao.jobs.tasks): django-tasks, its tasks stored in the platform's own database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often an idle task worker looks for a task: each look briefly takes SQLite's write lock, so not as
+# often as the relay polls; a user waits at most this long for an upload to start.
+SUTIAO_TASK_POLL_SECONDS = float(os.environ.get("SUTIAO_TASK_POLL_SECONDS", "1"))
 SUTIAO_WORKER_POLL_SECONDS = float(os.environ.get("SUTIAO_WORKER_POLL_SECONDS", "0.5"))
 SUTIAO_DEADLINE_SCAN_SECONDS = float(os.environ.get("SUTIAO_DEADLINE_SCAN_SECONDS", "60"))
 # The catch-up feed serves only messages older than this, so a slow transaction cannot slip behind a cursor.
