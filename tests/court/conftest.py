@@ -9,6 +9,7 @@ from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.court.actions import cases
 from sutiao.court.actions import delegation as delegation_actions
 from sutiao.court.models import Organisation
+from sutiao.docking.schemas import MessageType
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
 from sutiao.kernel.ids import new_id
 
@@ -148,7 +149,7 @@ def push(investor, post_message, make_envelope, court, own_key):
             "proposed_at": timezone.now().isoformat(),
         }
         message = make_envelope(
-            "ROSTER_PROPOSED", subject, seqs[subject], payload, "investor-platform", "court-platform"
+            MessageType.ROSTER_PROPOSED, subject, seqs[subject], payload, "investor-platform", "court-platform"
         )
         response = post_message(message, investor.key)
         response.proposal_id, response.org_id = proposal_id, org_id
@@ -183,7 +184,7 @@ def _json(value):
 def answer(from_investor):
     def send(delegation, accepted=True, reason=""):
         return from_investor(
-            "DELEGATION_ANSWER",
+            MessageType.DELEGATION_ANSWER,
             delegation,
             accepted=accepted,
             reason=reason,
@@ -198,7 +199,12 @@ def answer(from_investor):
 def result(from_investor):
     def send(delegation, outcome, terms="", reason=""):
         return from_investor(
-            "MEDIATION_RESULT", delegation, outcome=outcome, terms=terms, reason=reason, concluded_at=timezone.now()
+            MessageType.MEDIATION_RESULT,
+            delegation,
+            outcome=outcome,
+            terms=terms,
+            reason=reason,
+            concluded_at=timezone.now(),
         )
 
     return send

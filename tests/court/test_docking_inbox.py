@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from sutiao.court.models import Case, CaseEvent
 from sutiao.docking.models import InboxMessage, SeenNonce
+from sutiao.docking.schemas import MessageType
 from sutiao.docking.signing import RESPONSE_COMPONENTS, verify
 from sutiao.kernel.workflow import CourtState, DelegationState
 
 
 @pytest.fixture
 def answer(delegated, investor, make_envelope):
-    def make(seq=1, accepted=True, message_type="DELEGATION_ANSWER", payload=None, **kwargs):
+    def make(seq=1, accepted=True, message_type=MessageType.DELEGATION_ANSWER, payload=None, **kwargs):
         payload = payload or {
             "delegation_id": str(delegated.id),
             "accepted": accepted,
@@ -140,7 +141,7 @@ def test_same_id_with_other_content_is_a_conflict(answer, investor, post_message
 def test_message_ahead_of_its_predecessor_waits_then_is_applied(answer, investor, post_message, delegated):
     assigned = answer(
         seq=2,
-        message_type="MEDIATOR_ASSIGNED",
+        message_type=MessageType.MEDIATOR_ASSIGNED,
         payload={
             "delegation_id": str(delegated.id),
             "mediator_id": "7",
@@ -182,15 +183,15 @@ def test_openapi_document_describes_every_message(client, db):
     doc = client.get("/docking/v1/openapi.json").json()
     mapping = doc["components"]["schemas"]["Message"]["discriminator"]["mapping"]
     assert set(mapping) == {
-        "DELEGATE",
-        "DELEGATION_ANSWER",
-        "MEDIATOR_ASSIGNED",
-        "MEDIATION_RESULT",
-        "DELEGATION_WITHDRAWN",
-        "ROSTER_PROPOSED",
-        "ROSTER_DECISION",
-        "ROSTER_REMOVED",
-        "ROSTER_ADOPTED",
-        "ROSTER_CHANGED",
+        MessageType.DELEGATE,
+        MessageType.DELEGATION_ANSWER,
+        MessageType.MEDIATOR_ASSIGNED,
+        MessageType.MEDIATION_RESULT,
+        MessageType.DELEGATION_WITHDRAWN,
+        MessageType.ROSTER_PROPOSED,
+        MessageType.ROSTER_DECISION,
+        MessageType.ROSTER_REMOVED,
+        MessageType.ROSTER_ADOPTED,
+        MessageType.ROSTER_CHANGED,
     }
     assert "/docking/v1/messages" in doc["paths"]

@@ -13,6 +13,7 @@ from sutiao.court.actions import cases
 from sutiao.court.actions import delegation as delegation_actions
 from sutiao.court.models import Case, Mediator
 from sutiao.docking.models import OutboxMessage
+from sutiao.docking.schemas import MessageType
 from sutiao.kernel.enums import CaseStage, ConsentMethod, MediationOutcome
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.workflow import DELEGATION, CourtState, DelegationEvent, DelegationState
@@ -56,10 +57,10 @@ def test_L3_the_parties_chosen_mediator_travels_and_a_declined_choice_shows_why(
     put_on_roster_bypassing_actions(court, organisation, staff, mediator=mediator)
     cases.record_joint_choice(staff, consented_case, organisation, mediator)
     delegation = delegation_actions.delegate_case(staff, consented_case, organisation)
-    assert OutboxMessage.objects.get(type="DELEGATE").payload["mediator_id"] == str(mediator.pk)
+    assert OutboxMessage.objects.get(type=MessageType.DELEGATE).payload["mediator_id"] == str(mediator.pk)
     answer(delegation)
     from_investor(
-        "MEDIATOR_ASSIGNED",
+        MessageType.MEDIATOR_ASSIGNED,
         delegation,
         mediator_id=str(new_id()),
         mediator_name="钱调解",

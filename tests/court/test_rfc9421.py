@@ -14,7 +14,8 @@ from http_message_signatures import HTTPMessageSigner, HTTPMessageVerifier, algo
 from http_message_signatures.resolvers import MappingKeyResolver
 
 from sutiao.docking.models import PeerKey
-from sutiao.docking.signing import REQUEST_COMPONENTS, Refused, sign, verify
+from sutiao.docking.refusals import Refused
+from sutiao.docking.signing import REQUEST_COMPONENTS, sign, verify
 
 # RFC 9421 Appendix B.1.4, "test-key-ed25519".
 RFC_PRIVATE = b"""-----BEGIN PRIVATE KEY-----

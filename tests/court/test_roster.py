@@ -25,6 +25,7 @@ from sutiao.court.models import (
     RosterProposal,
 )
 from sutiao.docking.models import OutboxMessage
+from sutiao.docking.schemas import MessageType
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import ConsentMethod
 from sutiao.kernel.errors import DomainError
@@ -43,7 +44,7 @@ def test_a_push_waits_for_the_court_and_a_confirmation_travels_back(push, staff,
     entry = roster_actions.confirm_proposal(admin, proposal)
     assert entry.valid_until == entry.valid_from.replace(year=entry.valid_from.year + 3)
     assert selectors.organisation_on_roster(court.pk, response.org_id)
-    decision = OutboxMessage.objects.get(type="ROSTER_DECISION")
+    decision = OutboxMessage.objects.get(type=MessageType.ROSTER_DECISION)
     assert decision.payload["confirmed"] is True and decision.payload["proposal_id"] == str(proposal.pk)
     assert decision.case == response.org_id
     assert RosterEvent.objects.filter(court=court, text__contains="纳入特邀调解名册").exists()
@@ -59,10 +60,10 @@ def test_a_renewal_push_replaces_the_entry_it_renews(push, staff, court, admin):
     old.refresh_from_db()
     assert old.removed_at is not None and old.removed_reason.startswith("续期")
     assert list(selectors.roster_entries(court.pk)) == [new]
-    decision = OutboxMessage.objects.filter(type="ROSTER_DECISION").latest("occurred_at")
+    decision = OutboxMessage.objects.filter(type=MessageType.ROSTER_DECISION).latest("occurred_at")
     assert decision.payload["proposal_id"] == str(renewal.proposal_id)
     assert decision.payload["supersedes"] == str(first.proposal_id)
-    first_decision = OutboxMessage.objects.filter(type="ROSTER_DECISION").earliest("occurred_at")
+    first_decision = OutboxMessage.objects.filter(type=MessageType.ROSTER_DECISION).earliest("occurred_at")
     assert first_decision.payload["supersedes"] is None
     assert RosterEvent.objects.filter(court=court, text__startswith="续期确认").exists()
 
@@ -72,9 +73,9 @@ def test_a_rejection_needs_a_reason_and_carries_it(push, staff, admin):
     with pytest.raises(DomainError) as refused:
         roster_actions.reject_proposal(admin, proposal, "  ")
     assert refused.value.field == "reason"
-    assert not OutboxMessage.objects.filter(type="ROSTER_DECISION").exists()
+    assert not OutboxMessage.objects.filter(type=MessageType.ROSTER_DECISION).exists()
     roster_actions.reject_proposal(admin, proposal, "该组织尚无证券期货纠纷调解经验")
-    decision = OutboxMessage.objects.get(type="ROSTER_DECISION")
+    decision = OutboxMessage.objects.get(type=MessageType.ROSTER_DECISION)
     assert decision.payload == {**decision.payload, "confirmed": False, "reason": "该组织尚无证券期货纠纷调解经验"}
     assert not RosterEntry.objects.exists()
 
@@ -118,7 +119,9 @@ def test_suspension_takes_the_organisation_and_its_mediators_off_every_roster(
         "reason": "整改期间暂停调解业务",
         "changed_at": timezone.now().isoformat(),
     }
-    message = make_envelope("ROSTER_CHANGED", org_push.org_id, 2, changed, "investor-platform", "court-platform")
+    message = make_envelope(
+        MessageType.ROSTER_CHANGED, org_push.org_id, 2, changed, "investor-platform", "court-platform"
+    )
     assert post_message(message, investor.key).status_code == 200
     assert not selectors.organisation_on_roster(court.pk, org_push.org_id)
     assert not selectors.mediator_on_roster(court.pk, mediator_id)
@@ -127,7 +130,9 @@ def test_suspension_takes_the_organisation_and_its_mediators_off_every_roster(
 
     # An older card arriving late changes nothing.
     stale = {**changed, "organisation": card(org_push.org_id, version=1, active=True, capacity=999)}
-    message = make_envelope("ROSTER_CHANGED", org_push.org_id, 3, stale, "investor-platform", "court-platform")
+    message = make_envelope(
+        MessageType.ROSTER_CHANGED, org_push.org_id, 3, stale, "investor-platform", "court-platform"
+    )
     assert post_message(message, investor.key).status_code == 200
     org = Organisation.objects.get(pk=org_push.org_id)
     assert org.active is False and org.capacity == 40
@@ -166,7 +171,7 @@ def test_a_chosen_mediator_travels_with_the_delegation(staff, consented_case, or
     put_on_roster_bypassing_actions(court, organisation, staff, mediator=mediator)
     cases.record_joint_choice(staff, consented_case, organisation, mediator)
     delegation_actions.delegate_case(staff, consented_case, organisation)
-    assert OutboxMessage.objects.get(type="DELEGATE").payload["mediator_id"] == str(mediator.pk)
+    assert OutboxMessage.objects.get(type=MessageType.DELEGATE).payload["mediator_id"] == str(mediator.pk)
 
 
 def test_L3_joint_choice_runs_from_the_last_partys_consent_not_from_its_recording(staff, new_case):
@@ -224,10 +229,11 @@ def test_recommendations_rank_the_roster_with_their_reasons(staff, consented_cas
 
 def test_a_delegation_refused_for_good_goes_back_to_staff(staff, consented_case, organisation):
     from sutiao.docking import relay
+    from sutiao.docking.refusals import DeliveryFailed
 
     delegation = delegation_actions.delegate_case(staff, consented_case, organisation)
-    message = OutboxMessage.objects.get(type="DELEGATE")
-    refusal = relay.DeliveryFailed("organisation_unavailable 调解组织目前暂停", "organisation_unavailable")
+    message = OutboxMessage.objects.get(type=MessageType.DELEGATE)
+    refusal = DeliveryFailed("organisation_unavailable 调解组织目前暂停", "organisation_unavailable", final=True)
     relay._record([message], [refusal], None)
     delegation.refresh_from_db()
     assert delegation.state == DelegationState.DECLINED and "调解平台拒收" in delegation.decline_reason
@@ -343,7 +349,7 @@ def test_the_court_removes_an_organisation_with_its_mediators_and_tells_the_plat
     assert response.status_code == 302
     assert not selectors.organisation_on_roster(court.pk, org_push.org_id)
     assert not selectors.mediator_on_roster(court.pk, mediator_id)
-    removals = OutboxMessage.objects.filter(type="ROSTER_REMOVED").order_by("case")
+    removals = OutboxMessage.objects.filter(type=MessageType.ROSTER_REMOVED).order_by("case")
     assert {m.payload["proposal_id"] for m in removals} == {str(org_push.proposal_id), str(mediator_push.proposal_id)}
     assert {m.case for m in removals} == {org_push.org_id, mediator_id}
     assert all(m.payload["reason"] == "经审查，当事人投诉其强迫调解属实" for m in removals)
@@ -359,11 +365,12 @@ def test_a_delegation_parked_for_any_other_reason_stays_with_the_operator(staff,
     not taken back — a re-delegation would otherwise wait behind it on the other platform."""
     from sutiao.docking import relay
     from sutiao.docking.models import OutboxStatus
+    from sutiao.docking.refusals import DeliveryFailed
 
     delegation = delegation_actions.delegate_case(staff, consented_case, organisation)
-    message = OutboxMessage.objects.get(type="DELEGATE")
+    message = OutboxMessage.objects.get(type=MessageType.DELEGATE)
     message.attempts = 99
-    relay._record([message], [relay.DeliveryFailed("网络错误：ConnectionError")], None)
+    relay._record([message], [DeliveryFailed("网络错误：ConnectionError")], None)
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.PARKED
     delegation.refresh_from_db()
     assert delegation.state == DelegationState.SENT

@@ -13,7 +13,7 @@ from sutiao.court import selectors
 from sutiao.court.actions import roster as roster_actions
 from sutiao.court.models import RosterEntry, RosterEvent, RosterProposal
 from sutiao.docking.models import OutboxMessage
-from sutiao.docking.registry import FINAL_REFUSALS
+from sutiao.docking.schemas import MessageType
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
@@ -73,7 +73,7 @@ def test_a_lower_court_adopts_a_higher_courts_organisation_and_the_platform_is_t
     assert entry.proposal.state == CourtProposalState.CONFIRMED and entry.proposal.note == CONSENT
     assert selectors.organisation_on_roster(court.pk, org_entry.organisation_id)
     assert set(selectors.adoptable_entries(court)) == {mediator_entry}  # not offered twice
-    message = OutboxMessage.objects.get(type="ROSTER_ADOPTED")
+    message = OutboxMessage.objects.get(type=MessageType.ROSTER_ADOPTED)
     assert message.case == org_entry.organisation_id
     assert message.payload["proposal_id"] == str(entry.proposal_id)
     assert message.payload["source_proposal_id"] == str(org_entry.proposal_id)
@@ -114,7 +114,7 @@ def test_an_adopted_entry_is_the_courts_own(on_high_roster, admin, court, high_s
     assert selectors.roster_entry_for(admin, adopted.pk) == adopted
     roster_actions.remove_entry(admin, adopted, "本院名册调整")
     assert not selectors.organisation_on_roster(court.pk, org_entry.organisation_id)
-    removal = OutboxMessage.objects.filter(type="ROSTER_REMOVED").latest("occurred_at")
+    removal = OutboxMessage.objects.filter(type=MessageType.ROSTER_REMOVED).latest("occurred_at")
     assert removal.payload["proposal_id"] == str(adopted.proposal_id)
 
 
@@ -129,7 +129,7 @@ def test_a_suspension_takes_adopted_entries_off_too(
         "changed_at": timezone.now().isoformat(),
     }
     message = make_envelope(
-        "ROSTER_CHANGED", org_entry.organisation_id, 2, changed, "investor-platform", "court-platform"
+        MessageType.ROSTER_CHANGED, org_entry.organisation_id, 2, changed, "investor-platform", "court-platform"
     )
     assert post_message(message, investor.key).status_code == 200
     assert not RosterEntry.objects.filter(removed_at__isnull=True).exists()
@@ -138,12 +138,12 @@ def test_a_suspension_takes_adopted_entries_off_too(
 def test_a_refused_adoption_comes_off_the_roster(on_high_roster, admin, court):
     from sutiao.docking import relay
     from sutiao.docking.models import OutboxStatus
+    from sutiao.docking.refusals import DeliveryFailed
 
-    assert "unknown_proposal" in FINAL_REFUSALS
     org_entry, _ = on_high_roster
     adopted = roster_actions.adopt_entry(admin, org_entry, CONSENT)
-    message = OutboxMessage.objects.get(type="ROSTER_ADOPTED")
-    relay._record([message], [relay.DeliveryFailed("本平台没有该名册推送", "unknown_proposal")], None)
+    message = OutboxMessage.objects.get(type=MessageType.ROSTER_ADOPTED)
+    relay._record([message], [DeliveryFailed("本平台没有该名册推送", "unknown_proposal", final=True)], None)
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.PARKED
     adopted.refresh_from_db()
     assert adopted.removed_at is not None and "调解平台拒收" in adopted.removed_reason

@@ -11,7 +11,7 @@ from sutiao.court.actions import delegation as delegation_actions
 from sutiao.court.models import Case, Delegation
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.outbox import envelope_of
-from sutiao.docking.schemas import MESSAGE_ADAPTER
+from sutiao.docking.schemas import MESSAGE_ADAPTER, MessageType
 from sutiao.kernel.calendar import CHINA
 from sutiao.kernel.enums import CaseStage, ConsentMethod, MediationOutcome
 from sutiao.kernel.errors import DomainError
@@ -60,7 +60,7 @@ def test_delegation_writes_state_and_message_together(delegated):
     case.refresh_from_db()
     assert case.state == CourtState.DELEGATED
     message = OutboxMessage.objects.get()
-    assert (message.type, message.seq, message.case) == ("DELEGATE", 1, case.id)
+    assert (message.type, message.seq, message.case) == (MessageType.DELEGATE, 1, case.id)
     parsed = MESSAGE_ADAPTER.validate_python(envelope_of(message))
     assert parsed.payload.kind == "delegation"
     assert parsed.payload.court_case_number == case.number
@@ -79,7 +79,7 @@ def _received(receipts):
 
 
 def _receipt(delegation, received_at):
-    message = OutboxMessage.objects.get(type="DELEGATE", payload__delegation_id=str(delegation.id))
+    message = OutboxMessage.objects.get(type=MessageType.DELEGATE, payload__delegation_id=str(delegation.id))
     return message, {"message_id": str(message.id), "status": "applied", "received_at": received_at.isoformat()}
 
 
@@ -114,7 +114,7 @@ def test_unanswered_delegation_is_flagged_at_midnight_after_the_last_day(delegat
     case = Case.objects.get(pk=delegated.case_id)
     assert delegated.state == DelegationState.OVERDUE
     assert case.state == CourtState.RETURNED
-    withdrawal = OutboxMessage.objects.get(type="DELEGATION_WITHDRAWN")
+    withdrawal = OutboxMessage.objects.get(type=MessageType.DELEGATION_WITHDRAWN)
     assert withdrawal.seq == 2 and "逾期未答复" in withdrawal.payload["reason"]
     assert delegation_actions.flag_overdue_answers(dt.datetime(2026, 10, 20, tzinfo=CHINA)) == 0  # once only
 

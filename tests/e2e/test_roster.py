@@ -171,3 +171,36 @@ def test_a_basic_court_adopts_its_high_courts_organisation_and_delegates_to_it(l
         what="the investor platform's receipt of the delegation",
     )
     assert received["state"] == CourtState.DELEGATED  # taken, not refused as off the roster
+
+
+def test_a_delegation_refused_for_good_comes_back_to_the_court(live):
+    """The organisation is suspended while the court still has it on its roster (the change not yet arrived):
+    the investor platform refuses the delegation with "final": true, and the court, reading that from the
+    answer, parks the message and gets its case back to choose again."""
+    bureau, court, court_admin = live.api("bureau"), live.api("court_filing"), live.api("court_admin")
+    org = register_organisation(bureau, "北京东城证券纠纷调解中心", "0000004601")
+    pushed = bureau.post("/registry/proposals", {"organisation_id": org["id"], "court_id": CHAOYANG})
+    wait_for(lambda: pending_at_court(court, pushed["id"]), what="the push at the court")
+    court_admin.post(f"/roster/proposals/{pushed['id']}/confirm", {})
+    case = register_consented_case(court, investor_name="孙九")
+    logs = live.court.var_dir / "logs"
+    # Neither platform's worker runs: the suspension stays on the investor side, the delegation at the court.
+    live.court.stop(roles=("worker",))
+    live.investor.stop(roles=("worker",))
+    try:
+        bureau.post(
+            f"/registry/organisations/{org['id']}/status", {"status": "suspended", "reason": "整改期间暂停调解业务"}
+        )
+        assert on_roster(court, org["id"])
+        delegated = court.post(f"/cases/{case['id']}/delegate", {"organisation_id": org["id"]})
+        assert delegated["state"] == CourtState.DELEGATED
+        live.court.start(logs, roles=("worker",))
+        returned = wait_for(
+            lambda: (c := court.get(f"/cases/{case['id']}"))["state"] == CourtState.RETURNED and c,
+            what="the case back at the court",
+        )
+        assert "调解平台拒收" in returned["delegations"][0]["decline_reason"]
+    finally:
+        live.investor.start(live.investor.var_dir / "logs", roles=("worker",))
+        if "worker" not in live.court.processes:
+            live.court.start(logs, roles=("worker",))

@@ -3,6 +3,7 @@ from django.utils import timezone
 from investor_registry_setup import id_number_for, registered_org
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.docking.schemas import MessageType
 from sutiao.kernel.identifiers import mask_id_number
 from sutiao.kernel.ids import new_id
 
@@ -116,7 +117,7 @@ def receive(court_peer, post_message, make_envelope, delegate_payload, own_key):
 
     def deliver(organisation, **overrides):
         payload = delegate_payload(organisation, **overrides)
-        message = make_envelope("DELEGATE", new_id(), 1, payload, "court-platform", "investor-platform")
+        message = make_envelope(MessageType.DELEGATE, new_id(), 1, payload, "court-platform", "investor-platform")
         response = post_message(message, court_peer.key)
         assert response.status_code == 200, response.content
         return Delegation.objects.get(pk=payload["delegation_id"])

@@ -12,7 +12,7 @@ from registry_fixtures import from_peer, make_id_number
 from sutiao.accounts.models import Role, User
 from sutiao.audit.models import AuditRecord
 from sutiao.docking.models import OutboxMessage
-from sutiao.docking.schemas import RosterDecisionPayload
+from sutiao.docking.schemas import MessageType, RosterDecisionPayload
 from sutiao.investor import inbound
 from sutiao.investor.actions import delegations as actions
 from sutiao.investor.actions import registry, roster
@@ -41,7 +41,7 @@ def second_mediator(org_a, admin_a):
 
 
 def _assigned_payload():
-    return OutboxMessage.objects.filter(type="MEDIATOR_ASSIGNED").get().payload
+    return OutboxMessage.objects.filter(type=MessageType.MEDIATOR_ASSIGNED).get().payload
 
 
 def test_L3_the_organisation_assigns_the_mediator_the_parties_chose(receive, org_a, admin_a, mediator_a):
@@ -63,7 +63,7 @@ def test_L3_assigning_another_mediator_is_refused_unless_the_choice_is_declined_
     with pytest.raises(DomainError) as refused:
         actions.assign_mediator(admin_a, delegation, second_mediator)
     assert refused.value.field == "choice_declined_reason"
-    assert not OutboxMessage.objects.filter(type="MEDIATOR_ASSIGNED").exists()
+    assert not OutboxMessage.objects.filter(type=MessageType.MEDIATOR_ASSIGNED).exists()
 
     reason = "张调解与被申请人存在利害关系，已申请回避"
     assigned = actions.assign_mediator(admin_a, delegation, second_mediator, choice_declined_reason=reason)

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from sutiao.accounts.models import ApiToken
 from sutiao.docking.models import InboxMessage, OutboxMessage
+from sutiao.docking.schemas import MessageType
 from sutiao.investor.actions import delegations as actions
 from sutiao.investor.models import Delegation
 from sutiao.kernel.calendar import WorkdayCalendar, china_date
@@ -28,7 +29,7 @@ def test_delegation_to_an_unknown_organisation_is_refused(
 ):
     payload = delegate_payload(org_a, organisation_id=str(new_id()))
     response = post_message(
-        make_envelope("DELEGATE", new_id(), 1, payload, "court-platform", "investor-platform"), court_peer.key
+        make_envelope(MessageType.DELEGATE, new_id(), 1, payload, "court-platform", "investor-platform"), court_peer.key
     )
     assert response.status_code == 422
     assert response.json()["error"] == "unknown_organisation"
@@ -41,7 +42,7 @@ def test_delegate_without_every_partys_consent_fails_the_schema(
     payload = delegate_payload(org_a)
     payload["consent"][1]["consented"] = False
     response = post_message(
-        make_envelope("DELEGATE", new_id(), 1, payload, "court-platform", "investor-platform"), court_peer.key
+        make_envelope(MessageType.DELEGATE, new_id(), 1, payload, "court-platform", "investor-platform"), court_peer.key
     )
     assert response.status_code == 422
     assert "consent" in str(response.json()["detail"])
@@ -56,7 +57,11 @@ def test_accept_assign_and_succeed_each_travel_back(receive, org_a, admin_a, med
     )
     assert done.state == InvestorState.SUCCEEDED
     sent = list(OutboxMessage.objects.order_by("seq").values_list("type", "seq"))
-    assert sent == [("DELEGATION_ANSWER", 1), ("MEDIATOR_ASSIGNED", 2), ("MEDIATION_RESULT", 3)]
+    assert sent == [
+        (MessageType.DELEGATION_ANSWER, 1),
+        (MessageType.MEDIATOR_ASSIGNED, 2),
+        (MessageType.MEDIATION_RESULT, 3),
+    ]
 
 
 def test_declining_needs_a_reason(receive, org_a, admin_a):
@@ -120,7 +125,7 @@ def test_pages_for_the_admin_and_the_mediator(receive, org_a, admin_a, mediator_
 def test_recall_from_the_court(receive, org_a, court_peer, post_message, make_envelope):
     delegation = receive(org_a)
     message = make_envelope(
-        "DELEGATION_WITHDRAWN",
+        MessageType.DELEGATION_WITHDRAWN,
         delegation.case,
         2,
         {

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
 from sutiao.docking.models import InboxMessage, PeerKey, SeenNonce
+from sutiao.docking.schemas import MessageType
 from sutiao.investor.models import Delegation
 from sutiao.kernel.ids import new_id
 
@@ -40,7 +41,7 @@ def test_a_thousand_bad_requests_are_refused_precisely(
 
     def good():
         payload = delegate_payload(org_a)
-        return make_envelope("DELEGATE", new_id(), 1, payload, "court-platform", "investor-platform")
+        return make_envelope(MessageType.DELEGATE, new_id(), 1, payload, "court-platform", "investor-platform")
 
     genuine = good()
     assert post_message(genuine, court_peer.key).status_code == 200

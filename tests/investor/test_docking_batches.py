@@ -4,6 +4,7 @@ anything else message by message with the same guarantees."""
 import json
 
 from sutiao.docking.models import InboxMessage
+from sutiao.docking.schemas import MessageType
 from sutiao.investor.models import Delegation
 from sutiao.kernel.ids import new_id
 
@@ -18,7 +19,12 @@ def _batch(client, sign_headers, key, messages):
 
 def _delegate(make_envelope, delegate_payload, organisation, **overrides):
     return make_envelope(
-        "DELEGATE", new_id(), 1, delegate_payload(organisation, **overrides), "court-platform", "investor-platform"
+        MessageType.DELEGATE,
+        new_id(),
+        1,
+        delegate_payload(organisation, **overrides),
+        "court-platform",
+        "investor-platform",
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from import_fixtures import (  # noqa: F401  (fixtures)
     MEDIATOR_HEADERS,
     ORG_HEADERS,
@@ -24,10 +25,11 @@ from openpyxl import load_workbook
 from registry_fixtures import stored_id_number
 
 from sutiao.accounts.models import Institution, InstitutionKind
-from sutiao.docking import registry as docking_registry
 from sutiao.investor.actions import registry
 from sutiao.investor.excel import layout, rows, runner, workbook
 from sutiao.investor.models import ImportJob, MediationOrg, Mediator, RegistryChange, SubjectKind
+from sutiao.jobs.schedule import periodic_jobs
+from sutiao.jobs.tasks import run_queued_tasks
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import resident_id_check_digit
 from sutiao.kernel.workflow import ImportState
@@ -259,19 +261,22 @@ def test_progress_is_visible_while_the_rows_are_checked(admin_a, org_a, monkeypa
     assert (job.done_rows, job.total_rows, job.imported) == (450, 450, 450)
 
 
-def test_the_worker_job_runs_queued_imports(admin_a, org_a):
-    assert ("run_queued_imports", "SUTIAO_WORKER_POLL_SECONDS", runner.run_queued_imports) in (
-        docking_registry.periodic_jobs()
-    )
+def test_an_upload_queues_a_background_task_that_a_worker_runs(admin_a, org_a):
     first = registry.queue_import(admin_a, MEDIATOR, "1.xlsx", xlsx(MEDIATOR_HEADERS, [mediator_row(1)]), org_a)
     second = registry.queue_import(admin_a, MEDIATOR, "2.xlsx", xlsx(MEDIATOR_HEADERS, [mediator_row(1)]), org_a)
-    assert runner.run_queued_imports() == 2
+    queued = DBTaskResult.objects.order_by("enqueued_at")
+    assert [(t.task_path, t.args_kwargs["args"]) for t in queued] == [
+        ("sutiao.investor.excel.runner.run_queued_import", [str(first.pk)]),
+        ("sutiao.investor.excel.runner.run_queued_import", [str(second.pk)]),
+    ]
+    assert run_queued_tasks() == 2
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, first.imported) == (ImportState.DONE, 1)
     assert second.state == ImportState.FAILED  # the same number, now registered by the first file
     assert "已登记" in second.errors[0]["message"]
-    assert runner.run_queued_imports() == 0
+    assert [t.return_value for t in queued.all()] == [ImportState.DONE, ImportState.FAILED]
+    assert run_queued_tasks() == 0
 
 
 def test_a_job_left_running_by_a_stopped_worker_is_failed_later(admin_a, org_a):
@@ -279,7 +284,8 @@ def test_a_job_left_running_by_a_stopped_worker_is_failed_later(admin_a, org_a):
     stale, fresh = (registry.queue_import(admin_a, MEDIATOR, f"{n}.xlsx", content, org_a) for n in (1, 2))
     ImportJob.objects.update(state=ImportState.RUNNING)
     ImportJob.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
-    assert runner.run_queued_imports() == 0
+    assert "fail_interrupted_imports" in {job.name for job in periodic_jobs()}
+    assert runner.fail_interrupted() == 1
     stale.refresh_from_db()
     fresh.refresh_from_db()
     assert stale.state == ImportState.FAILED and "中断" in stale.errors[0]["message"]
@@ -371,7 +377,7 @@ def test_the_pages_upload_progress_and_bad_rows(client, admin_a, org_a):
     assert f'hx-get="/imports/jobs/{job.pk}/progress/"' in page and 'hx-trigger="every 1s"' in page
     assert "排队中" in page and 'class="progress-bar' in page
 
-    runner.run_queued_imports()
+    run_queued_tasks()
     fragment = client.get(f"/imports/jobs/{job.pk}/progress/", headers={"HX-Request": "true"}).content.decode()
     assert "hx-get" not in fragment and "<html" not in fragment  # finished: the polling stops
     assert "未导入（有错误）" in fragment and "发现 3 处错误，未导入任何数据" in fragment
@@ -388,7 +394,7 @@ def test_the_job_page_shows_progress_while_running_and_the_result_when_done(clie
     fragment = client.get(f"/imports/jobs/{job.pk}/progress/").content.decode()
     assert 'hx-trigger="every 1s"' in fragment and 'style="width: 50%"' in fragment and "200 / 400" in fragment
     ImportJob.objects.filter(pk=job.pk).update(state=ImportState.QUEUED)
-    runner.run_queued_imports()
+    run_queued_tasks()
     page = client.get(f"/imports/jobs/{job.pk}/").content.decode()
     assert "已全部导入，共 1 条" in page and "hx-get" not in page
 
@@ -457,7 +463,7 @@ def test_bureau_uploads_organisations_through_the_page(client, bureau_user, regi
     rows = [org_row(n, regional_office.name) for n in (1, 2)]
     response = client.post("/imports/", {"kind": "organisation", "file": upload_file(rows, headers=ORG_HEADERS)})
     assert response.status_code == 302
-    assert runner.run_queued_imports() == 1
+    assert run_queued_tasks() == 1
     assert "已全部导入，共 2 条" in client.get(response.url).content.decode()
     assert MediationOrg.objects.count() == 2
 

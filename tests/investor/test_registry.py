@@ -24,8 +24,8 @@ from registry_fixtures import (
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role
 from sutiao.docking.models import OutboxMessage
-from sutiao.docking.registry import Rejected
-from sutiao.docking.schemas import RosterDecisionPayload
+from sutiao.docking.refusals import Rejected
+from sutiao.docking.schemas import MessageType, RosterDecisionPayload
 from sutiao.investor import inbound, selectors
 from sutiao.investor.actions import registry, roster
 from sutiao.investor.models import (
@@ -371,7 +371,7 @@ def test_a_push_writes_roster_proposed_and_a_version(reg_bureau, reg_org, chaoya
     proposal = roster.propose_organisation(reg_bureau, reg_org, chaoyang.pk, "  符合特邀调解组织条件  ")
     assert proposal.state == InvestorProposalState.PENDING and proposal.court_name == "北京市朝阳区人民法院"
     assert proposal.note == "符合特邀调解组织条件" and proposal.peer == roster_peer
-    (message,) = _outbox("ROSTER_PROPOSED")
+    (message,) = _outbox(MessageType.ROSTER_PROPOSED)
     assert message.peer == roster_peer and message.case == reg_org.pk
     payload = message.payload
     assert payload["proposal_id"] == str(proposal.pk) and payload["court_id"] == str(chaoyang.pk)
@@ -386,7 +386,7 @@ def test_a_push_writes_roster_proposed_and_a_version(reg_bureau, reg_org, chaoya
 def test_a_push_to_every_court_goes_to_the_jointly_recognised_list(reg_bureau, reg_org, roster_peer):
     proposal = roster.propose_organisation(reg_bureau, reg_org, None)
     assert proposal.court_id is None and proposal.court_name == roster.EVERY_COURT
-    assert _outbox("ROSTER_PROPOSED")[0].payload["court_id"] is None
+    assert _outbox(MessageType.ROSTER_PROPOSED)[0].payload["court_id"] is None
 
 
 def test_cards_stay_chinese_whatever_the_users_language(reg_bureau, reg_org, reg_mediator, reg_supervisor, chaoyang):
@@ -395,7 +395,7 @@ def test_cards_stay_chinese_whatever_the_users_language(reg_bureau, reg_org, reg
         decide(RosterProposal.objects.get())
         roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
         registry.set_mediator_status(reg_supervisor, reg_mediator, RegistryStatus.SUSPENDED, "培训未达标")
-    proposed = _outbox("ROSTER_PROPOSED")
+    proposed = _outbox(MessageType.ROSTER_PROPOSED)
     assert proposed[0].payload["organisation"]["kind"] == "证券期货行业调解组织"
     assert proposed[1].payload["mediator"]["qualifications"] == ["律师"]
     assert _versions(reg_mediator)[-1].summary == "状态变更为暂停"
@@ -469,7 +469,7 @@ def test_a_mediator_is_pushed_only_where_the_organisation_is_confirmed(
     decide(pending)
     proposal = roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk, "执业二十年")
     assert proposal.subject_kind == SubjectKind.MEDIATOR and proposal.mediator == reg_mediator
-    message = _outbox("ROSTER_PROPOSED")[-1]
+    message = _outbox(MessageType.ROSTER_PROPOSED)[-1]
     assert message.case == reg_mediator.pk
     assert message.payload["mediator"]["id_number_masked"] == reg_mediator.id_number_masked
     assert stored_id_number(reg_mediator) not in str(message.payload)
@@ -549,7 +549,7 @@ def test_suspension_ends_every_live_push_and_tells_each_court_platform(
         assert proposal.ended_reason == "调解组织暂停：涉嫌违规，暂停调解业务"
     rejected.refresh_from_db()
     assert rejected.state == InvestorProposalState.REJECTED
-    changed = _outbox("ROSTER_CHANGED")
+    changed = _outbox(MessageType.ROSTER_CHANGED)
     assert sorted(m.peer.name for m in changed) == ["court-platform", "maritime-court-platform"]
     for message in changed:
         assert message.case == reg_org.pk
@@ -571,7 +571,7 @@ def test_a_mediator_leaving_ends_their_pushes_and_tells_the_court(
     registry.set_mediator_status(reg_admin, reg_mediator, RegistryStatus.WITHDRAWN, "已离任")
     push.refresh_from_db()
     assert push.state == InvestorProposalState.ENDED
-    (message,) = _outbox("ROSTER_CHANGED")
+    (message,) = _outbox(MessageType.ROSTER_CHANGED)
     assert message.case == reg_mediator.pk and message.payload["mediator"]["active"] is False
     # The organisation's own membership stays.
     assert inbound.roster_refusal(reg_org.pk, chaoyang.pk) is None
@@ -581,10 +581,10 @@ def test_an_update_sends_the_new_card_only_where_the_organisation_is_pushed(
     reg_admin, reg_org, shanghai_office, chaoyang, confirmed_on
 ):
     registry.update_organisation(reg_admin, reg_org, org_data(shanghai_office, uscc=reg_org.uscc, capacity=81))
-    assert not _outbox("ROSTER_CHANGED")
+    assert not _outbox(MessageType.ROSTER_CHANGED)
     confirmed_on(reg_org, chaoyang)
     registry.update_organisation(reg_admin, reg_org, org_data(shanghai_office, uscc=reg_org.uscc, capacity=82))
-    (message,) = _outbox("ROSTER_CHANGED")
+    (message,) = _outbox(MessageType.ROSTER_CHANGED)
     assert message.payload["organisation"]["capacity"] == 82 and message.payload["organisation"]["active"] is True
 
 

@@ -10,6 +10,7 @@ from registry_fixtures import decide, make_id_number, make_uscc, stored_id_numbe
 
 from sutiao.accounts.models import ApiToken
 from sutiao.docking.models import OutboxMessage
+from sutiao.docking.schemas import MessageType
 from sutiao.investor.actions import roster
 from sutiao.investor.models import MediationOrg, Mediator, RegistryStatus, RosterProposal, UpdateCampaign
 from sutiao.kernel.calendar import china_today
@@ -281,7 +282,7 @@ def test_the_bureau_pushes_and_the_rejection_reason_shows(client, reg_bureau, re
     response = client.post(f"/registry/organisations/{reg_org.pk}/push/", {"court": str(chaoyang.pk), "note": "申请"})
     assert response.status_code == 302
     proposal = RosterProposal.objects.get()
-    assert OutboxMessage.objects.filter(type="ROSTER_PROPOSED").count() == 1
+    assert OutboxMessage.objects.filter(type=MessageType.ROSTER_PROPOSED).count() == 1
     page = _page(client.post(f"/registry/organisations/{reg_org.pk}/push/", {"court": str(chaoyang.pk)}))
     assert "无需重复推送" in page
     decide(proposal, confirmed=False, reason="调解员人数不足，暂不纳入", decided_by="北京市朝阳区人民法院 赵管理")

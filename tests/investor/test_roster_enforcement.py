@@ -9,7 +9,7 @@ from investor_registry_setup import registered_org
 from registry_fixtures import from_peer
 
 from sutiao.docking.models import InboxMessage
-from sutiao.docking.relay import PERMANENT
+from sutiao.docking.schemas import MessageType
 from sutiao.investor import inbound, selectors
 from sutiao.investor.actions import registry, roster
 from sutiao.investor.models import CourtDirectory, Delegation, Mediator, RegistryStatus, RosterProposal
@@ -20,7 +20,7 @@ from sutiao.kernel.workflow import InvestorProposalState
 
 
 def _deliver(post_message, make_envelope, court_peer, payload):
-    message = make_envelope("DELEGATE", new_id(), 1, payload, "court-platform", "investor-platform")
+    message = make_envelope(MessageType.DELEGATE, new_id(), 1, payload, "court-platform", "investor-platform")
     return post_message(message, court_peer.key)
 
 
@@ -43,7 +43,7 @@ def test_a_court_that_has_not_confirmed_the_organisation_cannot_delegate_to_it(
     # nothing stored.
     response = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
     assert response.status_code == 422 and response.json()["error"] == "roster_pending"
-    assert "roster_pending" not in PERMANENT
+    assert response.json()["final"] is False
     assert not Delegation.objects.exists() and not InboxMessage.objects.exists()
 
     # Not confirmed by that court (or no longer in date): refused for good, recorded, the case goes on.
@@ -55,7 +55,7 @@ def test_a_court_that_has_not_confirmed_the_organisation_cannot_delegate_to_it(
     pending.valid_until = today - dt.timedelta(days=1)
     pending.save()
     expired = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
-    assert expired.json()["error"] == "not_on_roster" and "not_on_roster" in PERMANENT
+    assert expired.json()["error"] == "not_on_roster" and expired.json()["final"] is True
     assert InboxMessage.objects.get().status == "rejected" and not Delegation.objects.exists()
     RosterProposal.objects.update(valid_until=today)
     taken = _deliver(post_message, make_envelope, court_peer, delegate_payload(org, court_id=str(court_id)))
@@ -70,7 +70,7 @@ def test_a_suspended_organisation_refuses_for_good(
     registry.set_organisation_status(bureau_user, org_a.registry, RegistryStatus.SUSPENDED, "整改期间暂停调解业务")
     response = _deliver(post_message, make_envelope, court_peer, delegate_payload(org_a))
     assert response.status_code == 422 and response.json()["error"] == "organisation_unavailable"
-    assert "organisation_unavailable" in PERMANENT  # the court gets the case back (court.inbound.on_delegate_parked)
+    assert response.json()["final"] is True  # the court gets the case back (court.inbound.on_delegate_parked)
     assert not Delegation.objects.exists()
 
 
@@ -88,7 +88,7 @@ def test_the_mediator_the_parties_chose_arrives_with_the_delegation(receive, org
 
 
 def test_only_the_court_platform_pushed_to_decides(org_a, bureau_user, court_peer, make_peer):
-    from sutiao.docking.registry import Rejected
+    from sutiao.docking.refusals import Rejected
     from sutiao.docking.schemas import RosterDecisionPayload
 
     proposal = RosterProposal.objects.create(
@@ -140,7 +140,7 @@ def test_a_court_removing_the_organisation_ends_its_membership(
         "removed_by": "北京市朝阳区人民法院 王立案",
         "removed_at": timezone.now().isoformat(),
     }
-    message = make_envelope("ROSTER_REMOVED", org.pk, 1, removal, "court-platform", "investor-platform")
+    message = make_envelope(MessageType.ROSTER_REMOVED, org.pk, 1, removal, "court-platform", "investor-platform")
     assert post_message(message, court_peer.key).status_code == 200
     proposal.refresh_from_db()
     assert proposal.state == InvestorProposalState.ENDED and "强迫调解" in proposal.ended_reason
@@ -156,11 +156,13 @@ def test_a_final_refusal_lets_the_cases_next_message_through(
     applied at once, not held back waiting for the refused one; the refused one, sent again, is refused again."""
     registry.set_organisation_status(bureau_user, org_a.registry, RegistryStatus.SUSPENDED, "整改期间暂停调解业务")
     case = new_id()
-    first = make_envelope("DELEGATE", case, 1, delegate_payload(org_a), "court-platform", "investor-platform")
+    first = make_envelope(MessageType.DELEGATE, case, 1, delegate_payload(org_a), "court-platform", "investor-platform")
     assert post_message(first, court_peer.key).json()["error"] == "organisation_unavailable"
     again = post_message(first, court_peer.key)
     assert again.status_code == 422 and again.json()["error"] == "organisation_unavailable"
-    second = make_envelope("DELEGATE", case, 2, delegate_payload(org_b), "court-platform", "investor-platform")
+    second = make_envelope(
+        MessageType.DELEGATE, case, 2, delegate_payload(org_b), "court-platform", "investor-platform"
+    )
     response = post_message(second, court_peer.key)
     assert response.status_code == 200 and response.json()["status"] == "applied"
     assert Delegation.objects.get().organisation == org_b
@@ -169,12 +171,13 @@ def test_a_final_refusal_lets_the_cases_next_message_through(
 def test_a_push_the_court_platform_refuses_for_good_ends_as_not_confirmed(regional_office, bureau_user, court_peer):
     from sutiao.docking import relay
     from sutiao.docking.models import OutboxMessage
+    from sutiao.docking.refusals import DeliveryFailed
 
     org = registered_org("待推送调解中心", 9, regional_office, court_peer, bureau_user, on_every_roster=False)
     court = CourtDirectory.objects.create(id=new_id(), peer=court_peer.peer, name="已撤销的法院")
     proposal = roster.propose_organisation(bureau_user, org.registry, court.pk)
-    message = OutboxMessage.objects.get(type="ROSTER_PROPOSED")
-    relay._record([message], [relay.DeliveryFailed("unknown_court 本平台没有该法院", "unknown_court")], None)
+    message = OutboxMessage.objects.get(type=MessageType.ROSTER_PROPOSED)
+    relay._record([message], [DeliveryFailed("unknown_court 本平台没有该法院", "unknown_court", final=True)], None)
     proposal.refresh_from_db()
     assert proposal.state == InvestorProposalState.REJECTED and "法院平台拒收" in proposal.reason
 
@@ -222,7 +225,7 @@ def test_a_lower_court_adopting_a_higher_courts_entry_may_then_delegate(
     assert refused.json()["error"] == "not_on_roster"
 
     adoption = _adoption(source, court_id)
-    message = make_envelope("ROSTER_ADOPTED", org.pk, 1, adoption, "court-platform", "investor-platform")
+    message = make_envelope(MessageType.ROSTER_ADOPTED, org.pk, 1, adoption, "court-platform", "investor-platform")
     assert post_message(message, court_peer.key).status_code == 200
     adopted = RosterProposal.objects.get(pk=adoption["proposal_id"])
     assert (
@@ -246,14 +249,14 @@ def test_an_adoption_of_an_unknown_push_or_of_a_suspended_organisation(
     org = registered_org("暂停调解中心", 11, regional_office, court_peer, bureau_user, on_every_roster=False)
     source = _confirmed_at_high_court(org, court_peer, bureau_user)
     unknown = _adoption(source, new_id(), source_proposal_id=str(new_id()))
-    message = make_envelope("ROSTER_ADOPTED", org.pk, 1, unknown, "court-platform", "investor-platform")
+    message = make_envelope(MessageType.ROSTER_ADOPTED, org.pk, 1, unknown, "court-platform", "investor-platform")
     refused = post_message(message, court_peer.key)
     assert refused.status_code == 422 and refused.json()["error"] == "unknown_proposal"
     assert RosterProposal.objects.count() == 1
 
     registry.set_organisation_status(bureau_user, org.registry, RegistryStatus.SUSPENDED, "整改期间暂停调解业务")
     late = _adoption(source, new_id())
-    message = make_envelope("ROSTER_ADOPTED", org.pk, 2, late, "court-platform", "investor-platform")
+    message = make_envelope(MessageType.ROSTER_ADOPTED, org.pk, 2, late, "court-platform", "investor-platform")
     assert post_message(message, court_peer.key).status_code == 200
     ended = RosterProposal.objects.get(pk=late["proposal_id"])
     assert ended.state == InvestorProposalState.ENDED and ended.ended_reason == "登记状态已变更，未纳入名册"

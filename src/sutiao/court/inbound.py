@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from sutiao.accounts.models import Institution
 from sutiao.audit.log import Entry, record, record_many
 from sutiao.docking.models import OutboxMessage
-from sutiao.docking.registry import Rejected
+from sutiao.docking.refusals import Rejected
 from sutiao.docking.schemas import MediatorCard, OrganisationCard
 from sutiao.kernel.calendar import cn_date
 from sutiao.kernel.enums import DelegationKind, MediationOutcome
@@ -283,7 +283,7 @@ def on_roster_proposed(items) -> None:
         if payload.court_id is not None:
             court = Institution.objects.filter(pk=payload.court_id).first()
             if court is None or not court.is_court:
-                raise Rejected("unknown_court", f"本平台没有标识为 {payload.court_id} 的法院")
+                raise Rejected("unknown_court", f"本平台没有标识为 {payload.court_id} 的法院", final=True)
         organisation = _apply_organisation(payload.organisation, message.peer)
         mediator = _apply_mediator(payload.mediator, organisation) if payload.mediator else None
         if RosterProposal.objects.filter(pk=payload.proposal_id).exists():

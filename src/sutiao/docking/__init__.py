@@ -1,2 +1,2 @@
 """The “总对总” docking protocol, v1 (DESIGN.md §4). Owned by neither platform; each registers its own
-message handlers (registry.py)."""
+message handlers (hooks.py)."""

@@ -5,7 +5,8 @@ import json
 import requests
 
 from .models import Peer
-from .signing import FEED_COMPONENTS, Refused, sign, verify_response
+from .refusals import Refused
+from .signing import FEED_COMPONENTS, sign, verify_response
 
 _session = requests.Session()  # keep-alive to each peer
 

@@ -15,7 +15,7 @@ from .client import signed_get
 from .inbox import _validated, accept
 from .models import FeedCursor, OutboxMessage, Peer
 from .outbox import envelope_of
-from .signing import Refused
+from .refusals import Refused
 
 log = logging.getLogger("sutiao.docking.feed")
 PAGE = 500

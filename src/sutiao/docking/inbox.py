@@ -10,10 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
-from . import registry
+from . import hooks
 from .models import CaseCursor, InboxMessage, InboxStatus, Peer, SeenNonce
-from .schemas import MESSAGE_ADAPTER, PAYLOAD_CLASSES, Receipt, Refusal, message_digest
-from .signing import Refused, verify
+from .refusals import Refused, Rejected
+from .schemas import MESSAGE_ADAPTER, PAYLOAD_CLASSES, MessageType, Receipt, Refusal, message_digest
+from .signing import verify
 
 log = logging.getLogger("sutiao.docking.inbox")
 
@@ -88,7 +89,14 @@ def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
                 results.append(accept(peer, _validated(item), nonce=None))
             except Refused as refused:
                 message_id = item.get("id") if isinstance(item, dict) else None
-                results.append(Refusal(error=refused.code, message=refused.message, message_id=str(message_id or "")))
+                results.append(
+                    Refusal(
+                        error=refused.code,
+                        message=refused.message,
+                        final=refused.final,
+                        message_id=str(message_id or ""),
+                    )
+                )
     return results
 
 
@@ -98,7 +106,7 @@ def _accept_new_in_order(peer: Peer, messages: list) -> list[Receipt] | None:
     nothing) for any other batch, which then goes message by message."""
     cases = [m.case for m in messages]
     if len(set(cases)) != len(cases) or any(
-        m.sender != peer.name or m.recipient != settings.PLATFORM_ID or registry.handler_for(m.type) is None
+        m.sender != peer.name or m.recipient != settings.PLATFORM_ID or hooks.handler_for(m.type) is None
         for m in messages
     ):
         return None
@@ -115,11 +123,11 @@ def _accept_new_in_order(peer: Peer, messages: list) -> list[Receipt] | None:
     rows = [_row(peer, m, message_digest(m), InboxStatus.APPLIED, received_at=now, applied_at=now) for m in messages]
     try:
         with transaction.atomic():
-            by_type: dict[str, list] = {}
+            by_type: dict[MessageType, list] = {}
             for row, message in zip(rows, messages, strict=True):
                 by_type.setdefault(row.type, []).append((row, message.payload))
             for message_type, items in by_type.items():
-                registry.handler_for(message_type)(items)
+                hooks.handler_for(message_type)(items)
             InboxMessage.objects.bulk_create(rows, batch_size=500)
             for m in messages:
                 if m.case in cursors:
@@ -129,7 +137,7 @@ def _accept_new_in_order(peer: Peer, messages: list) -> list[Receipt] | None:
                 [CaseCursor(peer=peer, case=m.case, applied_seq=m.seq) for m in messages if m.case not in cursors],
                 batch_size=500,
             )
-    except (registry.Rejected, IntegrityError):
+    except (Rejected, IntegrityError):
         return None  # someone in the batch is refused, or a copy raced us: go message by message
     return [
         Receipt(
@@ -162,7 +170,7 @@ def accept(peer: Peer, message, nonce: str | None) -> Receipt:
         if status == "rejected":
             # Recorded (and the case moved on) with the rest of the transaction; the sender hears the refusal.
             code, _, text = row.error.partition(": ")
-            raise Refused(code, text, status=422)
+            raise Refused(code, text, status=422, final=True)
     except IntegrityError as e:
         # Two copies raced: the unique constraints decided which one is stored.
         row = InboxMessage.objects.filter(pk=message.id).first()
@@ -204,7 +212,7 @@ def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
             raise Refused("message_conflict", "同一消息标识下的内容不同", status=409)
         if existing.status == InboxStatus.REJECTED:
             code, _, text = existing.error.partition(": ")
-            raise Refused(code, text, status=422)  # refused for good, again
+            raise Refused(code, text, status=422, final=True)  # refused for good, again
         return "duplicate", existing  # the same message again: acknowledged, not re-applied
     cursor, _ = CaseCursor.objects.select_for_update().get_or_create(peer=peer, case=message.case)
     if message.seq <= cursor.applied_seq:
@@ -235,13 +243,13 @@ def _apply(row: InboxMessage, payload, strict: bool) -> None:
     business refusal refuses the whole request and stores nothing, unless it is final (then, as for a
     successor that waited and was already acknowledged) the row is kept, marked rejected, and the case's
     later messages go on."""
-    handler = registry.handler_for(row.type)
+    handler = hooks.handler_for(row.type)
     if handler is None:
         raise Refused("unsupported_type", f"本平台不处理 {row.type} 消息", status=422)
     try:
         with transaction.atomic():  # a savepoint: a refused handler leaves nothing of its own behind
             handler([(row, payload)])
-    except registry.Rejected as e:
+    except Rejected as e:
         if strict and not e.final:
             raise Refused(e.code, e.message, status=422) from e
         log.warning("message %s rejected by its handler: %s", row.id, e.message)
@@ -265,7 +273,7 @@ def _apply_waiting_successors(cursor: CaseCursor) -> None:
         ).first()
         if successor is None:
             return
-        payload = PAYLOAD_CLASSES[successor.type].model_validate(successor.payload)
+        payload = PAYLOAD_CLASSES[MessageType(successor.type)].model_validate(successor.payload)
         _apply(successor, payload, strict=False)
         cursor.applied_seq = successor.seq
         cursor.waiting -= 1

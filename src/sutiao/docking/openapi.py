@@ -14,12 +14,17 @@ from .schemas import (
     FeedPage,
     Receipt,
     Refusal,
+    type_of,
 )
 
 SIGNATURE_NOTE = (
     "每个请求以 RFC 9421 HTTP Message Signatures 签名（Ed25519，标签 sutiao，tag sutiao-docking-v1），"
     "覆盖 @method、@path、content-type 与 RFC 9530 Content-Digest，并带 created、expires、nonce、keyid。"
     "回执以同样方式签名，覆盖 @status、content-type、content-digest。"
+    "拒绝（Refusal）带 final 字段：final 为 true 表示接收方已在业务上最终拒绝并记录该消息"
+    "（同一案件的后续消息照常处理），发送方不再重试、搁置该消息；"
+    "final 为 false 表示原因可能消除（如前序消息尚在途中），发送方按退避重试。"
+    "是否最终由拒绝的平台决定，对接规范不列举各平台的业务拒绝代码。"
 )
 
 
@@ -54,10 +59,7 @@ def openapi_document() -> dict:
         "oneOf": message_refs,
         "discriminator": {
             "propertyName": "type",
-            "mapping": {
-                m.model_fields["type"].annotation.__args__[0]: f"#/components/schemas/{m.__name__}"
-                for m in MESSAGE_CLASSES
-            },
+            "mapping": {str(type_of(m)): f"#/components/schemas/{m.__name__}" for m in MESSAGE_CLASSES},
         },
     }
     refusal = {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}

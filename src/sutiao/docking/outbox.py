@@ -11,18 +11,20 @@ from pydantic import BaseModel
 from sutiao.kernel.ids import new_id
 
 from .models import CaseSequence, OutboxMessage, Peer
-from .schemas import MESSAGE_ADAPTER, message_digest
+from .schemas import MESSAGE_ADAPTER, MessageType, message_digest
 
 CHINA_OFFSET = dt.timezone(dt.timedelta(hours=8))  # envelopes carry Beijing time, as DESIGN.md §4 shows
 
 
-def send(peer: Peer, message_type: str, case: UUID, payload: BaseModel, causation: UUID | None = None) -> OutboxMessage:
+def send(
+    peer: Peer, message_type: MessageType, case: UUID, payload: BaseModel, causation: UUID | None = None
+) -> OutboxMessage:
     """Queue a message for `peer`. Must run inside the transaction that makes the state change."""
     return send_many(peer, message_type, [(case, payload)], causation)[0]
 
 
 def send_many(
-    peer: Peer, message_type: str, items: list[tuple[UUID, BaseModel]], causation: UUID | None = None
+    peer: Peer, message_type: MessageType, items: list[tuple[UUID, BaseModel]], causation: UUID | None = None
 ) -> list[OutboxMessage]:
     """Queue one message per (case, payload), numbering each case's messages on. Written in bulk, for a
     court that delegates thousands of cases at once (a representative action); still inside the caller's
@@ -45,7 +47,7 @@ def send_many(
         sequence.last_seq += 1
         envelope = {
             "id": str(new_id()),
-            "type": message_type,
+            "type": str(message_type),
             "version": 1,
             "sender": settings.PLATFORM_ID,
             "recipient": peer.name,

@@ -9,10 +9,10 @@ import requests
 from django.db import transaction
 from django.utils import timezone
 
-from . import registry
+from . import hooks
 from .client import signed_get
 from .models import InboxMessage, InboxStatus, OutboxMessage, OutboxStatus, Peer, ReconciliationRun
-from .signing import Refused
+from .refusals import Refused
 
 log = logging.getLogger("sutiao.docking.reconcile")
 PAGE = 500
@@ -36,7 +36,7 @@ def summaries(peer: Peer, after: str, limit: int) -> dict:
         "case", "seq", "digest", "status"
     ):
         result[str(case)]["received"].append([seq, digest, status])
-    for case, states in registry.case_states(cases).items():
+    for case, states in hooks.case_states(cases).items():
         if case in result:
             result[case]["states"] = states
     return {"cases": list(result.values()), "next": cases[-1] if len(cases) == limit else None}

@@ -12,26 +12,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import registry
+from . import hooks
 from .models import DeliveryBatch, OutboxMessage, OutboxStatus, Peer
 from .outbox import envelope_of
-from .signing import Refused, sign, verify_response
+from .refusals import DeliveryFailed, Refused
+from .schemas import MessageType
+from .signing import sign, verify_response
 
 log = logging.getLogger("sutiao.docking.relay")
-
-# Refusals that a retry cannot cure: the message itself is wrong for the receiver.
-PERMANENT = {
-    "malformed_json",
-    "schema_invalid",
-    "unknown_type",
-    "unsupported_version",
-    "unsupported_type",
-    "wrong_recipient",
-    "sender_mismatch",
-    "message_conflict",
-    "body_too_large",
-    *registry.FINAL_REFUSALS,
-}
 
 _session = requests.Session()  # keep-alive to each peer
 BATCH_TIMEOUT = 60
@@ -42,14 +30,6 @@ DELIVERED = {"applied", "waiting", "duplicate"}
 def backoff_seconds(attempts: int) -> float:
     ceiling = min(settings.SUTIAO_RELAY_BACKOFF_CAP, settings.SUTIAO_RELAY_BACKOFF_BASE * 2 ** (attempts - 1))
     return random.uniform(ceiling / 2, ceiling)
-
-
-class DeliveryFailed(Exception):
-    def __init__(self, reason: str, code: str = ""):
-        super().__init__(reason)
-        self.reason, self.code = reason, code
-        self.permanent = code in PERMANENT
-        self.final = code in registry.FINAL_REFUSALS
 
 
 def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], dict]:
@@ -67,10 +47,10 @@ def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], 
     if response.status_code != 200:
         try:
             refusal = response.json()
-            code, text = refusal.get("error", ""), refusal.get("message", "")
-        except ValueError:
-            code, text = "", response.text[:500]
-        raise DeliveryFailed(f"HTTP {response.status_code} {code} {text}".strip(), code)
+            code, text, final = refusal.get("error", ""), refusal.get("message", ""), refusal.get("final") is True
+        except (ValueError, AttributeError):
+            code, text, final = "", response.text[:500], False
+        raise DeliveryFailed(f"HTTP {response.status_code} {code} {text}".strip(), code, final)
     try:
         verify_response(peer, response)
         results = response.json()["results"]
@@ -121,7 +101,9 @@ def deliver_due(limit: int = 4 * BATCH_SIZE) -> int:
             outcomes = [
                 r
                 if r.get("status") in DELIVERED
-                else DeliveryFailed(f"{r.get('error')} {r.get('message')}", r.get("error") or "")
+                else DeliveryFailed(
+                    f"{r.get('error')} {r.get('message')}", r.get("error") or "", r.get("final") is True
+                )
                 for r in results
             ]
             _record(chunk, outcomes, signature)
@@ -140,7 +122,7 @@ def _record(messages: list[OutboxMessage], outcomes: list, evidence: dict | None
         OutboxMessage.objects.filter(pk__in=[m.pk for m, _ in confirmed]).update(
             status=OutboxStatus.DELIVERED, delivered_at=now, batch=batch, last_error="", attempts=F("attempts") + 1
         )
-    parked: dict[str, list] = {}
+    parked: dict[MessageType, list] = {}
     for message, outcome in zip(messages, outcomes, strict=True):
         if not isinstance(outcome, DeliveryFailed):
             continue
@@ -149,7 +131,7 @@ def _record(messages: list[OutboxMessage], outcomes: list, evidence: dict | None
         if outcome.permanent or message.attempts >= settings.SUTIAO_RELAY_MAX_ATTEMPTS:
             message.status = OutboxStatus.PARKED
             if outcome.final:
-                parked.setdefault(message.type, []).append(message)
+                parked.setdefault(MessageType(message.type), []).append(message)
             log.error("parked %s %s after %s attempts: %s", message.type, message.id, message.attempts, outcome.reason)
         else:
             message.next_attempt_at = now + dt.timedelta(seconds=backoff_seconds(message.attempts))
@@ -158,14 +140,14 @@ def _record(messages: list[OutboxMessage], outcomes: list, evidence: dict | None
             )
         message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
     for message_type, parked_messages in parked.items():
-        hook = registry.parked_hook(message_type)
+        hook = hooks.parked_hook(message_type)
         if hook is not None:
             hook(parked_messages)
-    by_type: dict[str, list] = {}
+    by_type: dict[MessageType, list] = {}
     for message, receipt in confirmed:
-        by_type.setdefault(message.type, []).append((message, receipt))
+        by_type.setdefault(MessageType(message.type), []).append((message, receipt))
     for message_type, receipts in by_type.items():
-        hook = registry.delivery_hook(message_type)
+        hook = hooks.delivery_hook(message_type)
         if hook is not None:
             hook(receipts)
 

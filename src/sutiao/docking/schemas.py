@@ -4,7 +4,8 @@ message that does not validate is refused with a machine-readable reason (DESIGN
 import datetime as dt
 import hashlib
 from decimal import Decimal
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
@@ -17,6 +18,29 @@ from sutiao.kernel.enums import (
     PartyKind,
     PartyRole,
 )
+
+
+class MessageType(StrEnum):
+    """The docking v1 message types: the envelope's `type`, and the key every hook is registered by."""
+
+    DELEGATE = "DELEGATE"
+    DELEGATION_ANSWER = "DELEGATION_ANSWER"
+    MEDIATOR_ASSIGNED = "MEDIATOR_ASSIGNED"
+    MEDIATION_RESULT = "MEDIATION_RESULT"
+    DELEGATION_WITHDRAWN = "DELEGATION_WITHDRAWN"
+    ROSTER_PROPOSED = "ROSTER_PROPOSED"
+    ROSTER_DECISION = "ROSTER_DECISION"
+    ROSTER_REMOVED = "ROSTER_REMOVED"
+    ROSTER_ADOPTED = "ROSTER_ADOPTED"
+    ROSTER_CHANGED = "ROSTER_CHANGED"
+
+
+class Side(StrEnum):
+    """The two ends of the docking; `settings.PLATFORM` says which one this process is."""
+
+    COURT = "court"
+    INVESTOR = "investor"
+
 
 Text = Annotated[str, Field(min_length=1, max_length=20000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
@@ -252,6 +276,10 @@ class RosterChangedPayload(Strict):
 
 
 class EnvelopeBase(Strict):
+    # Which platforms send this message (the others receive it): the one declaration the start-up check
+    # (checks.py) compares each platform's handlers with.
+    senders: ClassVar[frozenset[Side]]
+
     id: UUID
     version: Literal[1]
     sender: ShortText
@@ -263,52 +291,62 @@ class EnvelopeBase(Strict):
 
 
 class DelegateMessage(EnvelopeBase):
-    type: Literal["DELEGATE"]
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT})
+    type: Literal[MessageType.DELEGATE]
     payload: DelegatePayload
 
 
 class DelegationAnswerMessage(EnvelopeBase):
-    type: Literal["DELEGATION_ANSWER"]
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.DELEGATION_ANSWER]
     payload: DelegationAnswerPayload
 
 
 class MediatorAssignedMessage(EnvelopeBase):
-    type: Literal["MEDIATOR_ASSIGNED"]
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.MEDIATOR_ASSIGNED]
     payload: MediatorAssignedPayload
 
 
 class MediationResultMessage(EnvelopeBase):
-    type: Literal["MEDIATION_RESULT"]
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.MEDIATION_RESULT]
     payload: MediationResultPayload
 
 
 class DelegationWithdrawnMessage(EnvelopeBase):
-    type: Literal["DELEGATION_WITHDRAWN"]
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT})
+    type: Literal[MessageType.DELEGATION_WITHDRAWN]
     payload: DelegationWithdrawnPayload
 
 
 class RosterProposedMessage(EnvelopeBase):
-    type: Literal["ROSTER_PROPOSED"]
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.ROSTER_PROPOSED]
     payload: RosterProposedPayload
 
 
 class RosterDecisionMessage(EnvelopeBase):
-    type: Literal["ROSTER_DECISION"]
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT})
+    type: Literal[MessageType.ROSTER_DECISION]
     payload: RosterDecisionPayload
 
 
 class RosterRemovedMessage(EnvelopeBase):
-    type: Literal["ROSTER_REMOVED"]
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT})
+    type: Literal[MessageType.ROSTER_REMOVED]
     payload: RosterRemovedPayload
 
 
 class RosterAdoptedMessage(EnvelopeBase):
-    type: Literal["ROSTER_ADOPTED"]
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT})
+    type: Literal[MessageType.ROSTER_ADOPTED]
     payload: RosterAdoptedPayload
 
 
 class RosterChangedMessage(EnvelopeBase):
-    type: Literal["ROSTER_CHANGED"]
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.ROSTER_CHANGED]
     payload: RosterChangedPayload
 
 
@@ -324,9 +362,26 @@ MESSAGE_CLASSES = [
     RosterAdoptedMessage,
     RosterChangedMessage,
 ]
-PAYLOAD_CLASSES = {
-    m.model_fields["type"].annotation.__args__[0]: m.model_fields["payload"].annotation for m in MESSAGE_CLASSES
-}
+
+
+def type_of(message_class) -> MessageType:
+    return message_class.model_fields["type"].annotation.__args__[0]
+
+
+PAYLOAD_CLASSES = {type_of(m): m.model_fields["payload"].annotation for m in MESSAGE_CLASSES}
+assert set(PAYLOAD_CLASSES) == set(MessageType), "every message type has its message class"
+
+
+def received_by(side: str) -> frozenset[MessageType]:
+    """The message types the platform on `side` receives: those the other side sends. Each message class
+    declares its `senders` (one side, or both for a message each sends the other)."""
+    return frozenset(type_of(m) for m in MESSAGE_CLASSES if m.senders - {side})
+
+
+def sent_by(side: str) -> frozenset[MessageType]:
+    return frozenset(type_of(m) for m in MESSAGE_CLASSES if side in m.senders)
+
+
 Message = Annotated[
     DelegateMessage
     | DelegationAnswerMessage
@@ -359,8 +414,12 @@ class Receipt(Strict):
 
 
 class Refusal(Strict):
+    """A refused message (refusals.py): `final` says whether the receiver has recorded a business refusal
+    for good (the sender parks the message and stops retrying) or the sender should try again later."""
+
     error: str
     message: str
+    final: bool = False
     message_id: str | None = None
     detail: list | dict | str | None = None
 

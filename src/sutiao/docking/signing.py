@@ -25,6 +25,7 @@ from http_message_signatures.digests import ContentDigest
 from http_message_signatures.exceptions import InvalidSignature
 
 from .models import PeerKey
+from .refusals import Refused
 
 TAG = "sutiao-docking-v1"
 LABEL = "sutiao"
@@ -33,15 +34,6 @@ RESPONSE_COMPONENTS = ("@status", "content-type", "content-digest")
 # Reads (the catch-up feed, the reconciliation summaries) also bind the query: the cursor asked for.
 FEED_COMPONENTS = ("@method", "@path", "@query", "content-type", "content-digest")
 CLOCK_SKEW = dt.timedelta(seconds=30)
-
-
-class Refused(Exception):
-    """A docking request refused before anything is stored: `code` is machine-readable, `message` is
-    the Chinese text an operator reads, `status` the HTTP status."""
-
-    def __init__(self, code: str, message: str, status: int = 401, detail=None):
-        super().__init__(f"{code}: {message}")
-        self.code, self.message, self.status, self.detail = code, message, status, detail
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import registry
+from . import hooks
 from .feed import page_for
 from .inbox import receive, receive_batch
 from .openapi import openapi_document
 from .reconcile import summaries
+from .refusals import Refused
 from .schemas import BatchReceipt, CourtList
-from .signing import FEED_COMPONENTS, RESPONSE_COMPONENTS, HttpMessage, Refused, sign, verify
+from .signing import FEED_COMPONENTS, RESPONSE_COMPONENTS, HttpMessage, sign, verify
 
 log = logging.getLogger("sutiao.docking.inbox")
 
@@ -23,7 +24,7 @@ def _refusal(refused: Refused, request) -> JsonResponse:
     log.warning(
         "refused docking request from %s: %s %s", request.META.get("REMOTE_ADDR"), refused.code, refused.message
     )
-    body = {"error": refused.code, "message": refused.message}
+    body = {"error": refused.code, "message": refused.message, "final": refused.final}
     if refused.detail is not None:
         body["detail"] = refused.detail
     return JsonResponse(body, status=refused.status, json_dumps_params={"ensure_ascii": False, "default": str})
@@ -102,7 +103,7 @@ def cases(request):
 def courts(request):
     """The courts this platform serves, for the peer's court directory (none on the investor platform)."""
     return _signed_read(
-        request, lambda _peer, _after, _limit: CourtList(courts=registry.court_list()).model_dump(mode="json")
+        request, lambda _peer, _after, _limit: CourtList(courts=hooks.court_list()).model_dump(mode="json")
     )
 
 

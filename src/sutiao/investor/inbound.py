@@ -13,7 +13,7 @@ from sutiao.accounts.models import Institution, InstitutionKind
 from sutiao.audit.log import Entry, record, record_many
 from sutiao.docking import client
 from sutiao.docking.models import Peer
-from sutiao.docking.registry import Rejected
+from sutiao.docking.refusals import Rejected
 from sutiao.docking.schemas import CourtCard, CourtList
 from sutiao.kernel.calendar import china_today, cn_date
 from sutiao.kernel.workflow import (
@@ -42,14 +42,18 @@ def roster_refusal(organisation_id, court_id, today: dt.date | None = None) -> R
     today = today or china_today()
     org = MediationOrg.objects.filter(pk=organisation_id).first()
     if org is None or org.status != RegistryStatus.ACTIVE:
-        return Rejected("organisation_unavailable", f"调解组织 {organisation_id} 未登记或目前暂停/已退出，不能接受委派")
+        return Rejected(
+            "organisation_unavailable", f"调解组织 {organisation_id} 未登记或目前暂停/已退出，不能接受委派", final=True
+        )
     pushes = RosterProposal.objects.of_organisations().filter(organisation_id=organisation_id).for_court(court_id)
     if pushes.in_force(today).exists():
         return None
     if pushes.filter(state=InvestorProposalState.PENDING).exists():
         # The court may have confirmed and delegated at once: its decision is still on its way. Retried.
         return Rejected("roster_pending", f"调解组织 {organisation_id} 推送至委派法院 {court_id} 的名册确认尚未收到")
-    return Rejected("not_on_roster", f"调解组织 {organisation_id} 不在委派法院 {court_id} 确认的特邀调解名册中")
+    return Rejected(
+        "not_on_roster", f"调解组织 {organisation_id} 不在委派法院 {court_id} 确认的特邀调解名册中", final=True
+    )
 
 
 @transaction.atomic
@@ -194,7 +198,7 @@ def _proposal_of(message, proposal_id, *, lock: bool = True) -> RosterProposal:
         qs = qs.select_for_update(of=("self",))
     proposal = qs.filter(pk=proposal_id, peer_id=message.peer_id).first()
     if proposal is None:
-        raise Rejected("unknown_proposal", f"本平台没有标识为 {proposal_id} 的名册推送")
+        raise Rejected("unknown_proposal", f"本平台没有标识为 {proposal_id} 的名册推送", final=True)
     return proposal
 
 

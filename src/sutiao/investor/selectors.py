@@ -74,7 +74,7 @@ def assignable_mediators(organisation_id):
     ).order_by("full_name", "username")
 
 
-# Each delegation state in the vocabulary both platforms share (docking.registry.reports_case_states).
+# Each delegation state in the vocabulary both platforms share (docking.hooks.reports_case_states).
 _NEUTRAL = {
     InvestorState.RECEIVED: "pending",
     InvestorState.ACCEPTED: "accepted",

@@ -64,7 +64,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "sutiao.accounts",
+    "sutiao.jobs",
     "sutiao.docking",
     "sutiao.workdays",
     "sutiao.audit",
@@ -176,6 +179,11 @@ SUTIAO_RELAY_BACKOFF_CAP = float(os.environ.get("SUTIAO_RELAY_BACKOFF_CAP", "300
 # A relay leases the messages it sends for longer than one batch may take (relay.BATCH_TIMEOUT), so a second
 # relay does not send them meanwhile; a relay killed holding a lease delays its messages by at most this much.
 SUTIAO_RELAY_LEASE_SECONDS = float(os.environ.get("SUTIAO_RELAY_LEASE_SECONDS", "90"))
+# User-started long work (sutiao.jobs.tasks): django-tasks, its tasks stored in the platform's own database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often an idle task worker looks for a task: each look briefly takes SQLite's write lock, so not as
+# often as the relay polls; a user waits at most this long for an upload to start.
+SUTIAO_TASK_POLL_SECONDS = float(os.environ.get("SUTIAO_TASK_POLL_SECONDS", "1"))
 SUTIAO_WORKER_POLL_SECONDS = float(os.environ.get("SUTIAO_WORKER_POLL_SECONDS", "0.5"))
 SUTIAO_DEADLINE_SCAN_SECONDS = float(os.environ.get("SUTIAO_DEADLINE_SCAN_SECONDS", "60"))
 # The catch-up feed serves only messages older than this, so a slow transaction cannot slip behind a cursor.

@@ -12,7 +12,7 @@ from sutiao.audit.log import Entry, record, record_many
 from sutiao.docking import outbox
 from sutiao.docking.schemas import Claim as ClaimSchema
 from sutiao.docking.schemas import Consent as ConsentSchema
-from sutiao.docking.schemas import DelegatePayload, DelegationWithdrawnPayload
+from sutiao.docking.schemas import DelegatePayload, DelegationWithdrawnPayload, MessageType
 from sutiao.docking.schemas import Party as PartySchema
 from sutiao.kernel.calendar import china_date, cn_date
 from sutiao.kernel.enums import DelegationKind
@@ -166,7 +166,9 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
     for state, ids in by_next_state.items():
         Case.objects.filter(pk__in=ids).update(state=state)
     outbox.send_many(
-        organisation.peer, "DELEGATE", [(c.id, _payload_for(c, d)) for c, d in zip(cases, delegations, strict=True)]
+        organisation.peer,
+        MessageType.DELEGATE,
+        [(c.id, _payload_for(c, d)) for c, d in zip(cases, delegations, strict=True)],
     )
     CaseEvent.objects.bulk_create(
         [CaseEvent(case=c, actor=str(actor), text=f"{c.delegation_kind.label}至{organisation.name}") for c in cases],
@@ -205,7 +207,7 @@ def recall_delegation(actor: User, case: Case, reason: str) -> Delegation:
     delegation.save(update_fields=["state", "recall_reason"])
     outbox.send(
         delegation.organisation.peer,
-        "DELEGATION_WITHDRAWN",
+        MessageType.DELEGATION_WITHDRAWN,
         case.id,
         DelegationWithdrawnPayload(delegation_id=delegation.id, reason=reason.strip(), withdrawn_at=timezone.now()),
     )
@@ -249,7 +251,7 @@ def flag_overdue_answers(now: dt.datetime | None = None) -> int:
         # The organisation is told, so a late acceptance cannot leave the two platforms disagreeing.
         outbox.send(
             delegation.organisation.peer,
-            "DELEGATION_WITHDRAWN",
+            MessageType.DELEGATION_WITHDRAWN,
             case.id,
             DelegationWithdrawnPayload(delegation_id=delegation.id, reason=delegation.recall_reason, withdrawn_at=now),
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from sutiao.accounts.models import User
 from sutiao.audit.log import record
 from sutiao.docking import outbox
-from sutiao.docking.schemas import RosterAdoptedPayload, RosterDecisionPayload, RosterRemovedPayload
+from sutiao.docking.schemas import MessageType, RosterAdoptedPayload, RosterDecisionPayload, RosterRemovedPayload
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
@@ -37,7 +37,7 @@ def _decided_by(actor: User) -> str:
 def _send_decision(actor, proposal, payload_fields) -> None:
     outbox.send(
         proposal.organisation.peer,
-        "ROSTER_DECISION",
+        MessageType.ROSTER_DECISION,
         proposal.mediator_id or proposal.organisation_id,
         RosterDecisionPayload(
             proposal_id=proposal.pk, decided_by=_decided_by(actor), decided_at=proposal.decided_at, **payload_fields
@@ -221,7 +221,7 @@ def remove_entry(actor: User, entry: RosterEntry, reason: str) -> RosterEntry:
         removed.save(update_fields=["removed_at", "removed_reason"])
         outbox.send(
             entry.organisation.peer,
-            "ROSTER_REMOVED",
+            MessageType.ROSTER_REMOVED,
             removed.mediator_id or removed.organisation_id,
             RosterRemovedPayload(
                 proposal_id=removed.proposal_id, reason=reason, removed_by=_decided_by(actor), removed_at=now
@@ -280,7 +280,7 @@ def adopt_entry(
     entry = _enter(proposal, valid_from, valid_until, actor, now)
     outbox.send(
         source.organisation.peer,
-        "ROSTER_ADOPTED",
+        MessageType.ROSTER_ADOPTED,
         source.mediator_id or source.organisation_id,
         RosterAdoptedPayload(
             proposal_id=proposal.pk,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from sutiao.accounts.models import Role, User
 from sutiao.audit.log import record
 from sutiao.docking import outbox
-from sutiao.docking.schemas import DelegationAnswerPayload, MediationResultPayload, MediatorAssignedPayload
+from sutiao.docking.schemas import DelegationAnswerPayload, MediationResultPayload, MediatorAssignedPayload, MessageType
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR, InvestorEvent
@@ -60,7 +60,7 @@ def _answer(actor: User, delegation: Delegation, accepted: bool, reason: str) ->
     )
     outbox.send(
         delegation.peer,
-        "DELEGATION_ANSWER",
+        MessageType.DELEGATION_ANSWER,
         delegation.case,
         DelegationAnswerPayload(
             delegation_id=delegation.id,
@@ -141,7 +141,7 @@ def assign_mediator(
     )
     outbox.send(
         delegation.peer,
-        "MEDIATOR_ASSIGNED",
+        MessageType.MEDIATOR_ASSIGNED,
         delegation.case,
         MediatorAssignedPayload(
             delegation_id=delegation.id,
@@ -189,7 +189,7 @@ def record_result(
     )
     outbox.send(
         delegation.peer,
-        "MEDIATION_RESULT",
+        MessageType.MEDIATION_RESULT,
         delegation.case,
         MediationResultPayload(
             delegation_id=delegation.id,

@@ -16,7 +16,7 @@ from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import InvestorProposalEvent
 
 from .. import permissions
-from ..excel import layout, upload, workbook
+from ..excel import layout, runner, upload, workbook
 from ..models import (
     CampaignConfirmation,
     ImportJob,
@@ -286,6 +286,8 @@ def queue_import(actor: User, kind: str, file_name: str, content: bytes, organis
     job = ImportJob.objects.create(
         subject_kind=kind, organisation=organisation, uploaded_by=actor, file_name=file_name, content=content
     )
+    # The job and its task commit together: never one without the other.
+    runner.run_queued_import.enqueue(str(job.pk))
     record(actor, "registry.import.queue", job, after={"kind": kind, "file_name": file_name, "bytes": len(content)})
     return job
 

@@ -12,7 +12,7 @@ from sutiao.accounts.models import User
 from sutiao.audit.log import record
 from sutiao.docking import outbox
 from sutiao.docking.models import Peer
-from sutiao.docking.schemas import RosterProposedPayload
+from sutiao.docking.schemas import MessageType, RosterProposedPayload
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR_PROPOSAL, InvestorProposalEvent
@@ -128,7 +128,7 @@ def _propose(actor, org, mediator, court, note) -> RosterProposal:
     )
     outbox.send(
         proposal.peer,
-        "ROSTER_PROPOSED",
+        MessageType.ROSTER_PROPOSED,
         (mediator or org).pk,
         RosterProposedPayload(
             proposal_id=proposal.pk,

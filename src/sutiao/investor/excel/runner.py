@@ -7,6 +7,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
+from django_tasks import task
 
 from sutiao.audit.log import record
 from sutiao.kernel.errors import DomainError
@@ -28,28 +29,11 @@ DONE = IMPORT_JOB.next_state(ImportState.RUNNING, ImportEvent.FINISH)
 STALE_AFTER = dt.timedelta(hours=1)
 
 
-def run_queued_imports(limit: int = 5) -> int:
-    """Claim queued jobs one at a time and run them; returns how many ran."""
-    fail_interrupted()
-    ran = 0
-    while ran < limit:
-        with transaction.atomic():
-            job = (
-                ImportJob.objects.select_for_update(skip_locked=True)
-                .filter(state=ImportState.QUEUED)
-                .defer("content")
-                .order_by("created_at")
-                .first()
-            )
-            if job is None:
-                break
-            # select_for_update is a no-op on SQLite: the conditional update is what claims the job there.
-            if not ImportJob.objects.filter(pk=job.pk, state=ImportState.QUEUED).update(state=RUNNING):
-                continue
-            job.state = ImportState.RUNNING
-        run_import(job)
-        ran += 1
-    return ran
+@task()
+def run_queued_import(job_id: str) -> str:
+    """The background task of one uploaded file (sutiao.jobs.tasks), claimed by one worker: run the import;
+    its progress is kept on the job, which the page polls."""
+    return run_import(ImportJob.objects.defer("content").get(pk=job_id)).state
 
 
 def fail_interrupted() -> int:

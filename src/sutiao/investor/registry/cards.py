@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from sutiao.docking import outbox
 from sutiao.docking.models import Peer
-from sutiao.docking.schemas import MediatorCard, OrganisationCard, RosterChangedPayload
+from sutiao.docking.schemas import MediatorCard, MessageType, OrganisationCard, RosterChangedPayload
 
 from ..models import MediationOrg, Mediator, OrgKind, Qualification, RegistryStatus, RosterProposal
 from .data import record_label
@@ -53,4 +53,4 @@ def tell_courts(org: MediationOrg, mediator: Mediator | None, reason: str) -> No
         changed_at=timezone.now(),
     )
     for peer in Peer.objects.filter(pk__in=live.values("peer_id")):
-        outbox.send(peer, "ROSTER_CHANGED", (mediator or org).pk, payload)
+        outbox.send(peer, MessageType.ROSTER_CHANGED, (mediator or org).pk, payload)

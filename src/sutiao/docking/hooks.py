@@ -1,0 +1,107 @@
+"""Hooks, not a registry: each platform registers what it does with the messages it receives, with
+the receipts of the messages it sent, and what the peer may read of it. docking itself knows neither
+platform."""
+
+from collections.abc import Callable
+
+from .schemas import MessageType
+
+_handlers: dict[MessageType, Callable] = {}
+_delivery_hooks: dict[MessageType, Callable] = {}
+_parked_hooks: dict[MessageType, Callable] = {}
+_case_states: list[Callable] = []
+_court_lists: list[Callable] = []
+
+
+def _known(message_type) -> MessageType:
+    # Keyed by the enum, not by a string: a misspelt type is refused here, at start-up, instead of
+    # registering a hook that nothing ever calls.
+    if not isinstance(message_type, MessageType):
+        raise TypeError(f"docking hooks are registered by MessageType, not {message_type!r}")
+    return message_type
+
+
+def handles(message_type: MessageType):
+    """Register fn(items) for a message type this platform receives; `items` is a list of (InboxMessage,
+    payload) in order — one message, or a whole batch of new cases at once, so a platform can write
+    thousands in bulk. It raises `refusals.Rejected` to refuse a message on business grounds."""
+    key = _known(message_type)
+
+    def register(fn):
+        _handlers[key] = fn
+        return fn
+
+    return register
+
+
+def on_delivered(message_type: MessageType):
+    """Register fn(receipts) called with [(OutboxMessage, receipt dict)] for messages of that type the peer has
+    just confirmed (the receipt carries `received_at`, the peer's own time of receipt)."""
+    key = _known(message_type)
+
+    def register(fn):
+        _delivery_hooks[key] = fn
+        return fn
+
+    return register
+
+
+def on_parked(message_type: MessageType):
+    """Register fn(messages) called with the OutboxMessages of that type the peer has just refused for good
+    (a final refusal, refusals.py), in the transaction that parks them: the platform puts the business state
+    that waited for them back in its users' hands. The peer has recorded the refusal and moved the case on,
+    so the case's next message is applied there in order."""
+    key = _known(message_type)
+
+    def register(fn):
+        _parked_hooks[key] = fn
+        return fn
+
+    return register
+
+
+def reports_case_states(fn):
+    """Register fn(case_ids) -> {case_id: {delegation_id: neutral state}} for reconciliation. Neutral
+    states are the ones both platforms can name: pending, accepted, declined, withdrawn, concluded:<outcome>."""
+    _case_states.append(fn)
+    return fn
+
+
+def lists_courts(fn):
+    """Register fn() -> list of CourtCard: the courts this platform serves, read by the peer's court
+    directory (`/docking/v1/courts`)."""
+    _court_lists.append(fn)
+    return fn
+
+
+def court_list() -> list:
+    return [court for fn in _court_lists for court in fn()]
+
+
+def case_states(case_ids) -> dict:
+    merged: dict = {}
+    for fn in _case_states:
+        for case, states in fn(case_ids).items():
+            merged.setdefault(str(case), {}).update({str(k): v for k, v in states.items()})
+    return merged
+
+
+def handler_for(message_type: str) -> Callable | None:
+    return _handlers.get(message_type)
+
+
+def delivery_hook(message_type: str) -> Callable | None:
+    return _delivery_hooks.get(message_type)
+
+
+def parked_hook(message_type: str) -> Callable | None:
+    return _parked_hooks.get(message_type)
+
+
+def handled_types() -> frozenset[MessageType]:
+    return frozenset(_handlers)
+
+
+def hooked_sent_types() -> frozenset[MessageType]:
+    """The types named by a delivery or parked hook: types this platform sends."""
+    return frozenset(_delivery_hooks) | frozenset(_parked_hooks)
