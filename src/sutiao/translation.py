@@ -90,7 +90,7 @@ LABELS = [
     gettext_noop("当事人撤回"),
     gettext_noop("法院已撤回委派"),
     # answer-period citations (kernel.rules)
-    gettext_noop("法办〔2021〕313号 第四条第（五）项"),
+    gettext_noop("法办〔2021〕313号 四（五）"),
     gettext_noop("《人民法院在线调解规则》第十二条"),
     # kernel.identifiers
     gettext_noop("请填写统一社会信用代码"),

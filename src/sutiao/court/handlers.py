@@ -1,10 +1,14 @@
 """What the court platform does with docking messages from the investor platform."""
 
+from django.urls import reverse
+from django.utils.translation import gettext
+
 from sutiao.docking import registry
+from sutiao.workdays.selectors import ProvisionalDeadline, provides_provisional_deadlines
 from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
 
 from . import roster, selectors, services
-from .models import Delegation
+from .models import Delegation, DelegationState
 
 registry.handles("ROSTER_PROPOSED")(roster.receive_proposals)
 registry.handles("ROSTER_CHANGED")(roster.apply_changes)
@@ -62,6 +66,22 @@ def _recompute(**_signal_kwargs):
 
 
 year_loaded.connect(_recompute, dispatch_uid="court-recompute-deadlines")
+
+
+@provides_provisional_deadlines("court")
+def provisional_answer_deadlines(limit):
+    """Unanswered delegations whose answer deadline is provisional (LEGAL-RULES L21), for the operators."""
+    pending = Delegation.objects.filter(state=DelegationState.RECEIVED, answer_due_provisional=True)
+    first = pending.select_related("case", "organisation").order_by("answer_due", "id")[:limit]
+    return pending.count(), [
+        ProvisionalDeadline(
+            d.answer_due,
+            gettext("%(case)s：%(organisation)s答复期限")
+            % {"case": d.case.number, "organisation": d.organisation.name},
+            reverse("case-detail", args=[d.case_id]),
+        )
+        for d in first
+    ]
 
 
 _NEUTRAL = {

@@ -538,7 +538,9 @@ def record_result(
 @transaction.atomic
 def flag_overdue_answers(now: dt.datetime | None = None) -> int:
     """Scheduled: a delegation unanswered when its period has ended (24:00 of the last day) goes back to
-    staff for re-delegation or filing (notice §4(5); 《人民法院在线调解规则》Art. 12; LEGAL-RULES L4)."""
+    staff for re-delegation or filing (notice §4(5); 《人民法院在线调解规则》Art. 12; LEGAL-RULES L4). Never on a
+    provisional deadline (LEGAL-RULES L21): the withdrawal cannot be undone, and the State Council may still
+    move that day; it waits until the year is loaded and the deadline recomputed."""
     now = now or timezone.now()
     flagged = 0
     cal = calendar()
@@ -548,7 +550,8 @@ def flag_overdue_answers(now: dt.datetime | None = None) -> int:
         .filter(state=DelegationState.RECEIVED, answer_due__lt=china_date(now))
     )
     for delegation in candidates:
-        if not answer_deadline(delegation.received_at, cal).is_overdue(now):
+        deadline = answer_deadline(delegation.received_at, cal)
+        if deadline.provisional or not deadline.is_overdue(now):
             continue
         delegation.state = DelegationState.OVERDUE
         delegation.recall_reason = f"逾期未答复（答复期限 {cn_date(delegation.answer_due)}），法院收回"

@@ -3,10 +3,14 @@
 import time
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from sutiao.docking import client, registry
 from sutiao.docking.models import Peer
 from sutiao.docking.schemas import CourtList
+from sutiao.kernel.workflow import InvestorState
+from sutiao.workdays.selectors import ProvisionalDeadline, provides_provisional_deadlines
 from sutiao.workdays.services import recompute_answer_deadlines, year_loaded
 
 from . import registry as roster
@@ -60,6 +64,22 @@ def _recompute(**_signal_kwargs):
 
 
 year_loaded.connect(_recompute, dispatch_uid="investor-recompute-deadlines")
+
+
+@provides_provisional_deadlines("investor")
+def provisional_answer_deadlines(limit):
+    """Delegations not yet answered whose answer deadline is provisional (LEGAL-RULES L21), for the operators."""
+    pending = Delegation.objects.filter(state=InvestorState.RECEIVED, answer_due_provisional=True)
+    first = pending.select_related("organisation").order_by("answer_due", "id")[:limit]
+    return pending.count(), [
+        ProvisionalDeadline(
+            d.answer_due,
+            gettext("%(case)s：%(organisation)s答复期限")
+            % {"case": d.court_case_number, "organisation": d.organisation.name},
+            reverse("delegation-detail", args=[d.id]),
+        )
+        for d in first
+    ]
 
 
 _NEUTRAL = {
