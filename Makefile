@@ -10,7 +10,7 @@ export SUTIAO_DEV := 1
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
-.PHONY: up test lint bench chaos browser-deps clean
+.PHONY: up test lint bench chaos browser-deps clean rules-doc
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) browser-deps
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
+
+# docs/rules.md from the rules register, the code and the tests (tests/unit/test_rules_register.py checks it).
+rules-doc: $(STAMP)
+	$(BIN)/python -m sutiao.rules_doc
 
 bench: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/docking.py $(BENCH_ARGS)

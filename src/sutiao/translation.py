@@ -100,7 +100,7 @@ LABELS = [
     gettext_noop("未导入（有错误）"),
     gettext_noop("已导入"),
     # answer-period citations (kernel.rules)
-    gettext_noop("法办〔2021〕313号 第四条第（五）项"),
+    gettext_noop("法办〔2021〕313号 四（五）"),
     gettext_noop("《人民法院在线调解规则》第十二条"),
     # kernel.identifiers
     gettext_noop("请填写统一社会信用代码"),

@@ -4,6 +4,7 @@ effects are in inbound.py, reads in selectors.py, scheduled actions in actions/)
 from sutiao.docking import hooks
 from sutiao.docking.schemas import MessageType
 from sutiao.jobs.schedule import periodic
+from sutiao.workdays.selectors import provides_provisional_deadlines
 from sutiao.workdays.services import year_loaded
 
 from . import inbound, selectors
@@ -19,5 +20,6 @@ hooks.on_parked(MessageType.DELEGATE)(inbound.on_delegate_parked)
 hooks.on_parked(MessageType.ROSTER_ADOPTED)(inbound.on_roster_adopted_parked)
 hooks.lists_courts(selectors.court_cards)
 hooks.reports_case_states(selectors.delegation_states)
+provides_provisional_deadlines("court")(selectors.provisional_answer_deadlines)
 periodic("flag_overdue_answers")(delegation.flag_overdue_answers)
 year_loaded.connect(delegation.recompute_deadlines, dispatch_uid="court-recompute-deadlines")

@@ -7,7 +7,9 @@ from django.core import signing
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sutiao.accounts.models import COURT_KINDS, Institution, InstitutionKind
 from sutiao.docking.schemas import CourtCard
@@ -17,7 +19,7 @@ from sutiao.kernel.ranking import OrgFacts, Recommendation, rank
 from sutiao.kernel.regions import province_of_court_code
 from sutiao.kernel.rules import APPOINTMENT_PERIOD, JOINT_CHOICE_PERIOD
 from sutiao.kernel.workflow import DELEGATION_OPEN, CourtProposalState, CourtState, DelegationState
-from sutiao.workdays.selectors import calendar, period_from
+from sutiao.workdays.selectors import ProvisionalDeadline, calendar, period_from
 
 from .models import (
     Case,
@@ -418,3 +420,19 @@ def roster_entry_out(entry_id) -> RosterEntry:
     return RosterEntry.objects.select_related("court", "organisation", "mediator", "proposal__adopted_from__court").get(
         pk=entry_id
     )
+
+
+def provisional_answer_deadlines(limit: int):
+    """Unanswered delegations whose answer deadline is provisional (LEGAL-RULES L21), soonest first, for the
+    operators' warning (workdays.selectors.holiday_arrangement_status)."""
+    pending = Delegation.objects.filter(state=DelegationState.RECEIVED, answer_due_provisional=True)
+    first = pending.select_related("case", "organisation").order_by("answer_due", "id")[:limit]
+    return pending.count(), [
+        ProvisionalDeadline(
+            d.answer_due,
+            gettext("%(case)s：%(organisation)s答复期限")
+            % {"case": d.case.number, "organisation": d.organisation.name},
+            reverse("case-detail", args=[d.case_id]),
+        )
+        for d in first
+    ]

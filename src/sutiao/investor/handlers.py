@@ -4,6 +4,7 @@
 from sutiao.docking import hooks
 from sutiao.docking.schemas import MessageType
 from sutiao.jobs.schedule import periodic
+from sutiao.workdays.selectors import provides_provisional_deadlines
 from sutiao.workdays.services import year_loaded
 
 from . import inbound, selectors
@@ -16,6 +17,7 @@ hooks.handles(MessageType.ROSTER_REMOVED)(inbound.on_roster_removed)
 hooks.handles(MessageType.ROSTER_ADOPTED)(inbound.on_roster_adopted)
 hooks.on_parked(MessageType.ROSTER_PROPOSED)(inbound.on_roster_proposed_parked)
 hooks.reports_case_states(selectors.delegation_states)
+provides_provisional_deadlines("investor")(selectors.provisional_answer_deadlines)
 periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")(inbound.pull_court_directory)
 periodic("fail_interrupted_imports", every="SUTIAO_DEADLINE_SCAN_SECONDS")(runner.fail_interrupted)
 year_loaded.connect(inbound.on_year_loaded, dispatch_uid="investor-recompute-deadlines")

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import Institution, Role, User
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.workflow import IMPORT_ACTIVE, ImportState, InvestorProposalState, InvestorState
+from sutiao.workdays.selectors import ProvisionalDeadline
 
 from . import permissions
 from .models import (
@@ -374,3 +376,19 @@ def import_progress(job: ImportJob) -> ImportProgress:
         done=job.state == ImportState.DONE,
         failed=job.state == ImportState.FAILED,
     )
+
+
+def provisional_answer_deadlines(limit: int):
+    """Delegations not yet answered whose answer deadline is provisional (LEGAL-RULES L21), soonest first, for
+    the operators' warning (workdays.selectors.holiday_arrangement_status)."""
+    pending = Delegation.objects.filter(state=InvestorState.RECEIVED, answer_due_provisional=True)
+    first = pending.select_related("organisation").order_by("answer_due", "id")[:limit]
+    return pending.count(), [
+        ProvisionalDeadline(
+            d.answer_due,
+            gettext("%(case)s：%(organisation)s答复期限")
+            % {"case": d.court_case_number, "organisation": d.organisation.name},
+            reverse("delegation-detail", args=[d.id]),
+        )
+        for d in first
+    ]

@@ -2,8 +2,9 @@
 
 Working days follow the State Council's yearly holiday arrangement: `chinese-calendar` is the base, and an
 override table (filled by an operator from the State Council notice) corrects it or supplies a year it
-does not know. A day in a year nobody knows yet is judged by weekends alone and the result is marked
-provisional — never a silent guess (DESIGN.md §5).
+does not know. In a year nobody knows yet, the statutory holidays are still rest days (they are fixed by
+law, LEGAL-RULES L21) and every other day is judged by the weekend rule; only the State Council's make-up
+days (调休) are unknown, so the result is marked provisional — never a silent guess (DESIGN.md §5).
 
 Counting follows 《民法典》Art. 201 and 203 (LEGAL-RULES, preamble): the day the period starts on is not
 counted; a period ends at 24:00 of its last day; a calendar-day period whose last day is a rest day ends
@@ -11,11 +12,13 @@ on the next working day.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from lunar_python import Lunar
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -60,6 +63,36 @@ def _package_knows(year: int) -> bool:
     return True
 
 
+@functools.cache
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """L21: the days off that the law itself fixes for every year, before the State Council publishes that
+    year's arrangement (《全国年节及纪念日放假办法》2024 revision, 国务院令第795号; text not in law/): 元旦 1-1; 春节
+    农历除夕 and 正月初一至初三; 清明 (the day of the 清明 solar term); 劳动节 5-1 and 5-2; 端午 (五月初五);
+    中秋 (八月十五); 国庆 10-1 to 10-3. Lunar dates come from lunar-python."""
+    new_year = Lunar.fromYmd(year, 1, 1).getSolar()
+    spring = dt.date(new_year.getYear(), new_year.getMonth(), new_year.getDay())
+    qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
+
+    def lunar(month: int, day: int) -> dt.date:
+        solar = Lunar.fromYmd(year, month, day).getSolar()
+        return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+    days = [
+        (dt.date(year, 1, 1), "元旦"),
+        *((spring + dt.timedelta(days=i), "春节") for i in range(-1, 3)),  # 除夕 to 初三
+        (dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()), "清明节"),
+        (dt.date(year, 5, 1), "劳动节"),
+        (dt.date(year, 5, 2), "劳动节"),
+        (lunar(5, 5), "端午节"),
+        (lunar(8, 15), "中秋节"),
+        *((dt.date(year, 10, d), "国庆节") for d in (1, 2, 3)),
+    ]
+    holidays: dict[dt.date, str] = {}
+    for day, name in days:  # 中秋 may fall within 国庆 (2028-10-03): one day, both names
+        holidays[day] = f"{holidays[day]}、{name}" if day in holidays else name
+    return holidays
+
+
 class WorkdayCalendar:
     """Answers whether a day is a working day, and whether that answer is only provisional.
 
@@ -86,9 +119,12 @@ class WorkdayCalendar:
             return self._overrides[day], False
         if self.knows(day.year) and day.year not in self._loaded_years:
             return chinese_calendar.is_workday(day), False
-        # A loaded year without an override for this day follows the weekend rule exactly; an unknown
-        # year follows it provisionally.
-        return day.weekday() < 5, not self.knows(day.year)
+        # A loaded year without an override for this day follows the weekend rule exactly. An unknown year
+        # rests on its statutory holidays (L21) and otherwise follows the weekend rule, provisionally: the
+        # State Council's make-up days are not known yet.
+        if not self.knows(day.year):
+            return day not in statutory_holidays(day.year) and day.weekday() < 5, True
+        return day.weekday() < 5, False
 
     def add_working_days(self, start: dt.date, rule: PeriodRule) -> Deadline:
         assert rule.working_days

@@ -1,7 +1,7 @@
 """Recommending an organisation from the court's invited roster (LEGAL-RULES L2).
 
 Before delegating, the court weighs the organisation's specialty, size and capacity, and scope
-(专业领域、规模能力、办理范围: 法办〔2021〕313号 §4(5)); it chooses only from its own invited roster
+(专业领域、规模能力、办理范围: 法办〔2021〕313号 四（五）); it chooses only from its own invited roster
 (《最高人民法院关于人民法院特邀调解的规定》Art. 5). The ranking turns those factors, plus the organisation's
 record of answering on time and of settling, into points out of 100 and shows each factor with its reason.
 It only advises: staff may pick any organisation on the roster, and the parties' joint choice comes first

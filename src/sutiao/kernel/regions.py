@@ -1,5 +1,5 @@
 """The mainland's provincial-level divisions, for an organisation's territorial scope (办理范围, one of the
-factors a court weighs when delegating: 法办〔2021〕313号 §4(5)) and for placing a court or an organisation.
+factors a court weighs when delegating: 法办〔2021〕313号 四（五）) and for placing a court or an organisation.
 
 Codes are the two-digit provincial prefixes of GB/T 2260 (中华人民共和国行政区划代码). Abbreviations are the
 first character of a court's code (法院代字) in the table attached to 《最高人民法院关于人民法院案件案号的若干

@@ -1,29 +1,129 @@
-"""Periods the software enforces, each with its source (../shared/docs/LEGAL-RULES.md)."""
+"""The rules register: each rule of ../shared/docs/LEGAL-RULES.md that the software enforces, defined once,
+with its value, its citation and the kernel function that applies it (DESIGN.md §3, §5).
+
+`RULES` lists what the code enforces and `NOT_IMPLEMENTED` the rest; together they cover every id. The
+project's docs/rules.md maps each id to where it is applied and to the tests that name it; it is generated
+by `python -m sutiao.rules_doc` and a test fails when it is stale, when a rule here has no test naming it,
+or when the code cites a rule listed as not implemented.
+"""
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from .calendar import PeriodRule, add_years
-from .enums import DelegationKind
+from .calendar import PeriodRule, WorkdayCalendar, add_years, statutory_holidays
+from .ranking import rank
+from .workflow import COURT, back_to_court_event
+
+NOTICE = "法办〔2021〕313号"
+
+
+def cite_notice(part: str, item: str) -> str:
+    """L22: the notice has parts and items, not articles — cited as 法办〔2021〕313号 四（五）."""
+    return f"{NOTICE} {part}（{item}）"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # as in LEGAL-RULES.md
+    summary: str
+    citation: str
+    applies: Callable  # the kernel function that decides it
+    value: object = None  # the figure the code uses, where the rule has one
+    names: tuple[str, ...] = field(default=())  # identifiers that carry the rule in src/, for docs/rules.md
+
 
 # L4: an organisation answers a delegation within 5 working days for securities and futures disputes
-# (法办〔2021〕313号 §4(5)); the general rule is 3 working days (《人民法院在线调解规则》Art. 12). Which one
-# applies is configuration (settings.SUTIAO_ANSWER_PERIOD); both stay here with their citations.
-ANSWER_PERIOD_SECURITIES = PeriodRule("L4", 5, True, "法办〔2021〕313号 第四条第（五）项")
+# (法办〔2021〕313号 四（五）); the general rule is 3 working days (《人民法院在线调解规则》Art. 12). Which one
+# applies is configuration (settings.SUTIAO_ANSWER_PERIOD, read only by workdays.selectors.answer_period).
+ANSWER_PERIOD_SECURITIES = PeriodRule("L4", 5, True, cite_notice("四", "五"))
 ANSWER_PERIOD_GENERAL = PeriodRule("L4-general", 3, True, "《人民法院在线调解规则》第十二条")
 ANSWER_PERIODS = {"securities": ANSWER_PERIOD_SECURITIES, "general": ANSWER_PERIOD_GENERAL}
-
-# L6: mediation period, counted from the organisation's acceptance on the platform: 委派 30 days,
-# 委托 15 days (7 under the simple procedure) (《人民法院在线调解规则》Art. 24; 特邀调解规定 Art. 27).
-MEDIATION_PERIOD = {
-    DelegationKind.DELEGATION: PeriodRule("L6", 30, False, "《人民法院在线调解规则》第二十四条"),
-    DelegationKind.ENTRUSTMENT: PeriodRule("L6", 15, False, "《人民法院在线调解规则》第二十四条"),
-}
 
 # L3: parties who agreed to online mediation may jointly choose an organisation or mediator from the court's
 # roster within 2 working days; otherwise, or if they ask, the court appoints one, within 3 working days of
 # receiving the application (《人民法院在线调解规则》Art. 10).
 JOINT_CHOICE_PERIOD = PeriodRule("L3", 2, True, "《人民法院在线调解规则》第十条第二款")
 APPOINTMENT_PERIOD = PeriodRule("L3", 3, True, "《人民法院在线调解规则》第十条第三款")
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in [
+        Rule(
+            "L1",
+            "Parties' consent is asked before a court delegates or entrusts; never presumed",
+            f"{cite_notice('四', '五')}；《人民法院在线调解规则》第四条",
+            COURT.next_state,  # delegation only from CONSENTED (or RETURNED after a consented delegation)
+            names=("ALL_CONSENTED", "missing_consent"),
+        ),
+        Rule(
+            "L2",
+            "The court chooses from its own confirmed invited roster, by specialty, capacity and scope",
+            f"{cite_notice('四', '五')}；《最高人民法院关于人民法院特邀调解的规定》第五条",
+            rank,
+            names=("in_force",),
+        ),
+        Rule(
+            "L3",
+            "Joint choice within 2 working days of consenting; court appointment within 3 working days",
+            "《人民法院在线调解规则》第十条",
+            WorkdayCalendar.deadline,
+            value=(JOINT_CHOICE_PERIOD, APPOINTMENT_PERIOD),
+            names=("JOINT_CHOICE_PERIOD", "APPOINTMENT_PERIOD"),
+        ),
+        Rule(
+            "L4",
+            "The organisation answers within 5 working days of receipt (general rule 3); declining needs reasons",
+            f"{cite_notice('四', '五')}；《人民法院在线调解规则》第十二条",
+            WorkdayCalendar.deadline,
+            value=ANSWER_PERIODS,
+            names=("ANSWER_PERIODS", "ANSWER_PERIOD_SECURITIES", "ANSWER_PERIOD_GENERAL", "answer_deadline"),
+        ),
+        Rule(
+            "L17",
+            "Failed pre-filing mediation: the case is filed; failed in-litigation mediation: trial resumes",
+            f"{cite_notice('四', '五')}；《人民法院在线调解规则》第二十一条",
+            back_to_court_event,
+            names=("back_to_court_event",),
+        ),
+        Rule(
+            "L21",
+            "In a year not yet published the statutory holidays rest; such deadlines are provisional and "
+            "nothing irreversible happens on them",
+            "《全国年节及纪念日放假办法》（2024年修订，国务院令第795号）",
+            statutory_holidays,
+            names=("statutory_holidays", "answer_due_provisional", "provisional_deadlines"),
+        ),
+        Rule(
+            "L22",
+            "The notice is cited by part and item: 法办〔2021〕313号 四（五）",
+            NOTICE,
+            cite_notice,
+            names=("cite_notice", "NOTICE", "法办〔2021〕313号"),
+        ),
+    ]
+}
+
+# The rules nobody may believe are enforced yet: code that cites one of these ids fails a test until the rule
+# moves to RULES with its tests.
+NOT_IMPLEMENTED: dict[str, str] = {
+    "L5": "Pre-filing, the mediator may help notify the other party within 3 working days of accepting",
+    "L6": "Mediation period: 委派 30 days, 委托 15 (7 simple procedure) days from acceptance; extension",
+    "L7": "Grounds for terminating mediation",
+    "L8": "Identity verified before mediation; warning about sham mediation",
+    "L9": "Conflict disclosure; recusal or change of organisation/mediator",
+    "L10": "Online agreement, electronic signatures and e-seal; effective when every party has signed",
+    "L11": "Judicial confirmation: joint application within 30 days, to the competent court",
+    "L12": "Judicial confirmation: accept within 3 days, decide within 15 (+10) days",
+    "L13": "Confirmation ruling: valid → enforceable; rejected → change, new agreement or suit",
+    "L14": "Objection to a confirmation ruling within 15 days (third parties 6 months)",
+    "L15": "调解书 takes effect when both parties sign for receipt",
+    "L16": "Electronic service only with consent; effective on arrival; proof kept",
+    "L18": "Court fees: no fee for judicial confirmation; half for mediation or withdrawal",
+    "L19": "Securities/futures firms may not refuse mediation requested by an ordinary investor",
+    "L20": "Misrepresentation loss calculation",
+    "L23": "A lower court adopts a higher court's roster entry with the organisation's or mediator's consent",
+}
 
 # A roster entry is confirmed for three years unless the court sets another period (the platforms' policy
 # for 特邀调解名册 validity; the court may choose any period when it confirms).

@@ -97,7 +97,6 @@ INVESTOR_TRANSITIONS: dict[tuple[InvestorState, InvestorEvent], InvestorState] =
     (_I.RECEIVED, _IE.ACCEPT): _I.ACCEPTED,
     (_I.RECEIVED, _IE.DECLINE): _I.DECLINED,
     (_I.ACCEPTED, _IE.ASSIGN_MEDIATOR): _I.MEDIATING,
-    # A mediator may be replaced during mediation (recusal, 《人民法院在线调解规则》Art. 13–14).
     (_I.MEDIATING, _IE.ASSIGN_MEDIATOR): _I.MEDIATING,
     (_I.MEDIATING, _IE.SUCCEED): _I.SUCCEEDED,
     (_I.MEDIATING, _IE.FAIL): _I.FAILED,

@@ -240,7 +240,8 @@ def flag_overdue_answers(now: dt.datetime | None = None) -> int:
         .filter(answer_due_provisional=False)
     )
     for delegation in candidates:
-        if not answer_deadline(delegation.received_at, cal).is_overdue(now):
+        deadline = answer_deadline(delegation.received_at, cal)
+        if deadline.provisional or not deadline.is_overdue(now):
             continue
         case = Case.objects.select_for_update().get(pk=delegation.case_id)
         before = {"state": case.state, "delegation_state": delegation.state}

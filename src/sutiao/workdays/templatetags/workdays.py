@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from sutiao.kernel.calendar import cn_date as format_cn_date
 from sutiao.kernel.enums import DisputeType
-from sutiao.kernel.rules import ANSWER_PERIODS
+from sutiao.workdays.selectors import answer_period, holiday_arrangement_status
 
 register = template.Library()
 
@@ -61,7 +61,7 @@ def answer_deadline_badge(due, provisional=False, answered=False):
         return format_html('{} <span class="badge text-bg-light">{}</span>', cn_date(due), gettext("已答复"))
     if not due:
         return format_html('<span class="badge text-bg-secondary">{}</span>', gettext("待送达后起算"))
-    rule = ANSWER_PERIODS[settings.SUTIAO_ANSWER_PERIOD]
+    rule = answer_period()
     left = (due - timezone.localdate()).days
     if left < 0:
         css, text = "text-bg-danger", ngettext("已逾期 %(n)s 天", "已逾期 %(n)s 天", -left) % {"n": -left}
@@ -133,3 +133,9 @@ def dispute_labels(values):
 def factor_detail(factor):
     """A ranking factor's explanation (kernel.ranking) in the user's language."""
     return gettext(factor.detail_template) % factor.params
+
+
+@register.inclusion_tag("workdays/holiday_arrangement_warning.html", takes_context=True)
+def holiday_arrangement_warning(context, limit=20):
+    """L21, on the operators' pages: a missing holiday arrangement, and the provisional deadlines due first."""
+    return {"status": holiday_arrangement_status(limit=limit), "perms": context.get("perms")}
