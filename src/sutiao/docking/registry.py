@@ -9,6 +9,7 @@ _parked_hooks: dict[str, Callable] = {}
 _periodic: list[tuple[str, str, Callable[[], object]]] = []
 _case_states: list[Callable] = []
 _court_lists: list[Callable] = []
+_received_heads: list[Callable] = []
 
 
 # Business refusals that are final: the receiver records the message as refused and lets the case's later
@@ -87,6 +88,19 @@ def lists_courts(fn):
     directory (`/docking/v1/courts`)."""
     _court_lists.append(fn)
     return fn
+
+
+def lists_received_heads(fn):
+    """Register fn(peer, after, limit) -> a ReceivedHeads page: the audit chain heads `peer` sent us, read back
+    by the peer's `audit verify --peer` (`/docking/v1/audit-heads`)."""
+    _received_heads.append(fn)
+    return fn
+
+
+def received_heads(peer, after: str, limit: int) -> dict:
+    for fn in _received_heads:
+        return fn(peer, after, limit)
+    return {"heads": [], "next": None}
 
 
 def court_list() -> list:

@@ -246,6 +246,22 @@ class RosterChangedPayload(Strict):
     changed_at: AwareDatetime
 
 
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+# The message type of a chain head (a member of the message-type enum once there is one).
+AUDIT_HEAD = "AUDIT_HEAD"
+
+
+class AuditHeadPayload(Strict):
+    """The head of the sender's audit log (its last record's sequence number and hash, and that record's time),
+    sent daily so the receiver holds a witness of the sender's history: the sender's `audit verify --peer` reads
+    them back (`/docking/v1/audit-heads`) and checks its chain still has each hash. The envelope's case is
+    the sender's fixed chain-head case (`sutiao.audit.heads.head_case`)."""
+
+    seq: Annotated[int, Field(ge=0)]
+    hash: Sha256Hex
+    at: AwareDatetime
+
+
 class EnvelopeBase(Strict):
     id: UUID
     version: Literal[1]
@@ -307,6 +323,11 @@ class RosterChangedMessage(EnvelopeBase):
     payload: RosterChangedPayload
 
 
+class AuditHeadMessage(EnvelopeBase):
+    type: Literal["AUDIT_HEAD"]
+    payload: AuditHeadPayload
+
+
 MESSAGE_CLASSES = [
     DelegateMessage,
     DelegationAnswerMessage,
@@ -318,6 +339,7 @@ MESSAGE_CLASSES = [
     RosterRemovedMessage,
     RosterAdoptedMessage,
     RosterChangedMessage,
+    AuditHeadMessage,
 ]
 PAYLOAD_CLASSES = {
     m.model_fields["type"].annotation.__args__[0]: m.model_fields["payload"].annotation for m in MESSAGE_CLASSES
@@ -332,7 +354,8 @@ Message = Annotated[
     | RosterDecisionMessage
     | RosterRemovedMessage
     | RosterAdoptedMessage
-    | RosterChangedMessage,
+    | RosterChangedMessage
+    | AuditHeadMessage,
     Field(discriminator="type"),
 ]
 MESSAGE_ADAPTER = TypeAdapter(Message)
@@ -390,6 +413,22 @@ class CourtCard(Strict):
 
 class CourtList(Strict):
     courts: list[CourtCard]
+
+
+class ReceivedHead(Strict):
+    """A chain head of the asking platform as this platform received it."""
+
+    seq: int
+    hash: str
+    at: dt.datetime
+    received_at: dt.datetime
+
+
+class ReceivedHeads(Strict):
+    """A page of the chain heads this platform received from the asking peer, oldest first; `next` is the cursor."""
+
+    heads: list[ReceivedHead]
+    next: str | None
 
 
 class CaseSummary(Strict):
