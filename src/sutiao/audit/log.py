@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .chain import link, plain
-from .models import AuditHead, AuditRecord
+from .models import SYSTEM_ROLE, AuditHead, AuditRecord
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("sutiao_request_id", default="")
 
@@ -30,12 +30,14 @@ class Entry:
 def _actor_fields(actor) -> tuple[str, str, str]:
     """(name, id, role) of a user, or of a system actor given as a string (e.g. the peer platform's id)."""
     if isinstance(actor, str):
-        return actor, "", "system"
+        return actor, "", SYSTEM_ROLE
     return str(actor), str(actor.pk), getattr(actor, "role", "") or ""
 
 
 def record(actor, action: str, obj=None, *, case=None, before: dict | None = None, after: dict | None = None):
-    """Append one record; must run inside the caller's transaction."""
+    """Append one record; must run inside the caller's transaction. `case` is the platform-neutral case
+    reference the docking uses (the court's Case, or the investor platform's `Delegation.case`): a case's
+    trail is read by it (`selectors.trail_for_case`)."""
     return record_many(actor, [Entry(action, obj, case, before, after)])[0]
 
 

@@ -8,6 +8,10 @@ append locks it, so concurrent transactions extend the chain one after another."
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sutiao.accounts.models import Role
+
+SYSTEM_ROLE = "system"  # the role of an actor that is not a user: this platform's own jobs, or the peer platform
+
 
 class AuditRecord(models.Model):
     seq = models.PositiveBigIntegerField(_("序号"), unique=True)
@@ -43,6 +47,19 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.actor} {self.action}"
+
+    @property
+    def role_label(self) -> str:
+        """The actor's role as users read it; a platform acting on its own (e.g. a peer's message) is the system."""
+        if self.role in Role.values:
+            return Role(self.role).label
+        return _("系统") if self.role == SYSTEM_ROLE else self.role
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each field the record names, in a stable order."""
+        before, after = self.before or {}, self.after or {}
+        return [(key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())]
 
 
 class AuditHead(models.Model):

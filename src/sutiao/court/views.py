@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sutiao.audit.selectors import trail_for_case, trail_page
 from sutiao.kernel.enums import CaseStage
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import COURT, CourtEvent, CourtState, back_to_court_event
@@ -119,6 +120,7 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
             "choice_form": choice_form or JointChoiceForm(court_id=case.court_id),
             "deadlines": services.choice_deadlines(case),
             "recommendations": recommendations,
+            "trail": trail_for_case(case.pk, trail_page(request)),
         },
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
+from sutiao.audit.selectors import trail_for_case, trail_page
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR, InvestorEvent
 from sutiao.translation import refusal
@@ -55,6 +56,7 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
                 initial={"mediator": delegation.requested_mediator.user_id if delegation.requested_mediator else None},
             ),
             "result_form": result_form or ResultForm(),
+            "trail": trail_for_case(delegation.case, trail_page(request), object_ids=[delegation.pk]),
         },
     )
 
