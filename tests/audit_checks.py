@@ -207,3 +207,38 @@ def test_verify_peer_says_when_the_peer_cannot_be_reached(own_key):
     Peer.objects.create(name="far-platform", display_name="far", base_url=f"http://127.0.0.1:{free_port()}")
     code, output = verify("--peer")
     assert code == 2 and "无法连接" in output and "far-platform" in output
+
+
+# --- the operators' view ---
+
+
+def test_operators_read_the_whole_log_in_the_admin_and_change_nothing(operator_client):
+    write_records(3)
+    listing = operator_client.get("/admin/audit/auditrecord/")
+    assert listing.status_code == 200
+    assert listing.content.decode().count('class="field-seq"') == 3
+    found = operator_client.get("/admin/audit/auditrecord/", {"q": "case-1"}).content.decode()
+    assert found.count('class="field-seq"') == 3
+    assert (
+        operator_client.get("/admin/audit/auditrecord/", {"q": "no-such-case"})
+        .content.decode()
+        .count('class="field-seq"')
+        == 0
+    )
+    assert operator_client.get("/admin/audit/auditrecord/", {"role": "system"}).status_code == 200
+    row = AuditRecord.objects.get(seq=2)
+    assert operator_client.get(f"/admin/audit/auditrecord/{row.pk}/change/").status_code == 200  # read-only view
+    assert operator_client.get("/admin/audit/auditrecord/add/").status_code == 403
+    assert operator_client.post(f"/admin/audit/auditrecord/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    operator_client.post(f"/admin/audit/auditrecord/{row.pk}/change/", {"actor": "someone-else"})
+    assert AuditRecord.objects.get(seq=2).actor == row.actor and verify_chain().intact
+
+
+def test_staff_who_are_not_operators_do_not_see_the_log(operator_client):
+    from sutiao.accounts.models import Role
+
+    write_records(1)
+    operator = operator_client.operator
+    operator.is_superuser, operator.role = False, Role.MEDIATOR
+    operator.save()
+    assert operator_client.get("/admin/audit/auditrecord/").status_code == 403
