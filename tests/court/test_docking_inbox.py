@@ -192,5 +192,7 @@ def test_openapi_document_describes_every_message(client, db):
         "ROSTER_REMOVED",
         "ROSTER_ADOPTED",
         "ROSTER_CHANGED",
+        "AUDIT_HEAD",
     }
     assert "/docking/v1/messages" in doc["paths"]
+    assert "/docking/v1/audit-heads" in doc["paths"]
