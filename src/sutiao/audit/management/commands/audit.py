@@ -55,8 +55,10 @@ class Command(BaseCommand):
             elif check.unreachable:
                 unreachable = True
                 self.stderr.write(f"{p.name}：无法连接对方平台，未能核对链头：{check.unreachable}")
-            else:
+            elif check.heads:
                 self.stdout.write(f"{p.name}：对方收到的 {check.heads} 个链头与本平台历史一致")
+            else:
+                self.stdout.write(f"{p.name}：对方尚未收到本平台的链头，无可核对")
         if rewritten:
             sys.exit(1)
         if unreachable:
