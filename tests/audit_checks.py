@@ -63,6 +63,30 @@ def test_an_untouched_log_verifies():
     assert code == 0 and "5 条" in output
 
 
+def test_what_any_action_may_record_reads_back_with_the_hash_it_was_written_with():
+    import datetime as dt
+    from decimal import Decimal
+
+    from sutiao.kernel.ids import new_id
+
+    varied = {
+        "名称": '中证资本市场法律服务中心 "引号" \\ 反斜杠',
+        "amount": Decimal("125000.10"),
+        "due": dt.date(2028, 2, 29),
+        "when": dt.datetime(2026, 12, 1, 8, 0, 0, 123456, tzinfo=dt.UTC),
+        "id": new_id(),
+        "ratio": 0.1,
+        "big": 2**53 + 1,
+        "flags": [True, False, None],
+        "nested": {"b": [1, {"a": "二"}], "a": {}},
+    }
+    with transaction.atomic():
+        record("test-platform", "test.varied", before=varied, after=None)
+        record("test-platform", "test.empty", before={}, after={"x": None})
+    assert verify_chain().intact
+    assert AuditRecord.objects.get(seq=1).before["名称"].startswith("中证")
+
+
 def test_an_empty_log_verifies():
     assert verify()[0] == 0
 
