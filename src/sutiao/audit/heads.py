@@ -42,24 +42,29 @@ def send_heads() -> int:
     worker neither sends again at once nor waits a whole period."""
     sent = 0
     for peer in Peer.objects.filter(active=True):
-        with transaction.atomic():
-            sent += _send_head_if_due(peer)
+        if _due(peer):  # asked first without a transaction: on SQLite every transaction takes the write lock
+            with transaction.atomic():
+                sent += _send_head_if_due(peer)
     return sent
 
 
-def _send_head_if_due(peer: Peer) -> bool:
-    # Lock the head first: two workers asking at once send one head, and no record slips in between the
-    # head we read and the record saying we sent it.
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-    now = timezone.now()
+def _due(peer: Peer) -> bool:
     last = (
         OutboxMessage.objects.filter(peer=peer, case=head_case(), type=AUDIT_HEAD)
         .order_by("-seq")
         .values_list("occurred_at", flat=True)
         .first()
     )
-    if last is not None and now - last < dt.timedelta(seconds=settings.SUTIAO_AUDIT_HEAD_SECONDS):
+    return last is None or timezone.now() - last >= dt.timedelta(seconds=settings.SUTIAO_AUDIT_HEAD_SECONDS)
+
+
+def _send_head_if_due(peer: Peer) -> bool:
+    # Lock the head, then ask again: two workers asking at once send one head, and no record slips in between
+    # the head we read and the record saying we sent it.
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    if not _due(peer):
         return False
+    now = timezone.now()
     at = AuditRecord.objects.filter(seq=head.seq).values_list("at", flat=True).first() or now
     payload = AuditHeadPayload(seq=head.seq, hash=head.hash, at=at)
     outbox.send(peer, AUDIT_HEAD, head_case(), payload)
