@@ -140,10 +140,64 @@ def receipts() -> dict:
     return {"receipts": len(messages), "seconds": time.perf_counter() - started}
 
 
+AUDIT_ROUNDS = 3
+
+
+def audit_cost(n: int) -> dict:
+    """What the audit log costs a bulk action (issue 9 §3): the court's bulk delegation of n cases without and
+    with one record per case written by record_many in its transaction (three rounds each, alternating, best
+    kept: the machine's other work shows as noise), then record_many of n records on its own. "Without" is
+    delegate_cases as it stands: once it records by itself, "with" counts the records twice and
+    "record_many alone" is the figure to read."""
+    from sutiao.court.services import delegate_cases
+
+    from sutiao.accounts.models import User
+    from sutiao.audit.log import Entry, record_many
+    from sutiao.court.models import Case, Organisation
+
+    staff = User.objects.get(username="court_filing")
+    organisation = Organisation.objects.get(pk=demo.ORGANISATIONS[0][0])
+    ids = list(Case.objects.filter(state="consented").order_by("registered_at").values_list("pk", flat=True))
+
+    def entries(delegations):
+        return [
+            Entry(
+                "case.delegate",
+                d,
+                case=d.case_id,
+                before={"state": "consented"},
+                after={"state": "delegated", "organisation": str(organisation.pk)},
+            )
+            for d in delegations
+        ]
+
+    timings: dict[str, list[float]] = {"without": [], "with": []}
+    for round_, mode in enumerate(("without", "with") * AUDIT_ROUNDS):
+        started = time.perf_counter()
+        with transaction.atomic():
+            delegations = delegate_cases(staff, ids[round_ * n : (round_ + 1) * n], organisation)
+            if mode == "with":
+                record_many(staff, entries(delegations))
+        timings[mode].append(time.perf_counter() - started)
+    alone = []
+    for _ in range(AUDIT_ROUNDS):
+        started = time.perf_counter()
+        with transaction.atomic():
+            record_many(staff, entries(delegations))
+        alone.append(time.perf_counter() - started)
+    return {"cases": n, "without": min(timings["without"]), "with": min(timings["with"]), "record_many": min(alone)}
+
+
 if __name__ == "__main__":
     platform, action, *args = sys.argv[1:]
-    result = {"prepare": prepare, "delegate": delegate, "export": export, "apply": apply, "receipts": receipts}[action](
-        *[int(a) if a.isdigit() else a for a in args]
-    )
+    actions = {
+        "prepare": prepare,
+        "delegate": delegate,
+        "export": export,
+        "apply": apply,
+        "receipts": receipts,
+        "audit_cost": audit_cost,
+    }
+    result = actions[action](*[int(a) if a.isdigit() else a for a in args])
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))

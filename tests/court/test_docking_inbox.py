@@ -193,5 +193,7 @@ def test_openapi_document_describes_every_message(client, db):
         MessageType.ROSTER_REMOVED,
         MessageType.ROSTER_ADOPTED,
         MessageType.ROSTER_CHANGED,
+        MessageType.AUDIT_HEAD,
     }
     assert "/docking/v1/messages" in doc["paths"]
+    assert "/docking/v1/audit-heads" in doc["paths"]

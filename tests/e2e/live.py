@@ -17,6 +17,8 @@ FAST_WORKER = {
     "SUTIAO_FEED_PULL_SECONDS": "1",
     # A relay SIGKILLed while holding a lease delays its messages by up to the lease: short, for tests.
     "SUTIAO_RELAY_LEASE_SECONDS": "5",
+    # Audit chain heads every few seconds instead of daily (checked at each deadline scan).
+    "SUTIAO_AUDIT_HEAD_SECONDS": "5",
 }
 
 

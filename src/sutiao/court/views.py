@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sutiao.audit.selectors import trail_for_case, trail_page
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, DelegationKind, PartyRole
@@ -149,6 +150,7 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
             "parties_chose_mediator": bool(
                 delegation and case.chosen_mediator_id and case.chosen_organisation_id == delegation.organisation_id
             ),
+            "trail": trail_for_case(case.pk, trail_page(request)),
         },
     )
 

@@ -11,6 +11,7 @@ _delivery_hooks: dict[MessageType, Callable] = {}
 _parked_hooks: dict[MessageType, Callable] = {}
 _case_states: list[Callable] = []
 _court_lists: list[Callable] = []
+_received_heads: list[Callable] = []
 
 
 def _known(message_type) -> MessageType:
@@ -72,6 +73,19 @@ def lists_courts(fn):
     directory (`/docking/v1/courts`)."""
     _court_lists.append(fn)
     return fn
+
+
+def lists_received_heads(fn):
+    """Register fn(peer, after, limit) -> a ReceivedHeads page: the audit chain heads `peer` sent us, read back
+    by the peer's `audit verify --peer` (`/docking/v1/audit-heads`)."""
+    _received_heads.append(fn)
+    return fn
+
+
+def received_heads(peer, after: str, limit: int) -> dict:
+    for fn in _received_heads:
+        return fn(peer, after, limit)
+    return {"heads": [], "next": None}
 
 
 def court_list() -> list:

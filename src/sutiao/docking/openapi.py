@@ -13,6 +13,7 @@ from .schemas import (
     CourtList,
     FeedPage,
     Receipt,
+    ReceivedHeads,
     Refusal,
     type_of,
 )
@@ -50,7 +51,10 @@ def _json(name: str) -> dict:
 def openapi_document() -> dict:
     models = [(m, "validation") for m in MESSAGE_CLASSES] + [
         (BatchRequest, "validation"),
-        *[(m, "serialization") for m in (Receipt, Refusal, BatchReceipt, FeedPage, CaseSummaries, CourtList)],
+        *[
+            (m, "serialization")
+            for m in (Receipt, Refusal, BatchReceipt, FeedPage, CaseSummaries, CourtList, ReceivedHeads)
+        ],
     ]
     _, schema = models_json_schema(models, ref_template="#/components/schemas/{model}")
     components = schema.get("$defs", {})
@@ -118,6 +122,17 @@ def openapi_document() -> dict:
                     "parameters": PAGING,
                     "responses": {
                         "200": {"description": "一页案件摘要", "content": _json("CaseSummaries")},
+                        **{code: {"description": text, "content": refusal} for code, text in READ_REFUSALS.items()},
+                    },
+                }
+            },
+            "/docking/v1/audit-heads": {
+                "get": {
+                    "operationId": "getAuditHeads",
+                    "summary": "审计链头：本平台收到的请求方审计日志链头（签名、游标分页），供请求方核对历史未被改写",
+                    "parameters": PAGING,
+                    "responses": {
+                        "200": {"description": "一页链头", "content": _json("ReceivedHeads")},
                         **{code: {"description": text, "content": refusal} for code, text in READ_REFUSALS.items()},
                     },
                 }

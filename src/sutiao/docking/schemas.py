@@ -33,6 +33,7 @@ class MessageType(StrEnum):
     ROSTER_REMOVED = "ROSTER_REMOVED"
     ROSTER_ADOPTED = "ROSTER_ADOPTED"
     ROSTER_CHANGED = "ROSTER_CHANGED"
+    AUDIT_HEAD = "AUDIT_HEAD"
 
 
 class Side(StrEnum):
@@ -275,6 +276,20 @@ class RosterChangedPayload(Strict):
     changed_at: AwareDatetime
 
 
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class AuditHeadPayload(Strict):
+    """The head of the sender's audit log (its last record's sequence number and hash, and that record's time),
+    sent daily so the receiver holds a witness of the sender's history: the sender's `audit verify --peer` reads
+    them back (`/docking/v1/audit-heads`) and checks its chain still has each hash. The envelope's case is
+    the sender's fixed chain-head case (`sutiao.audit.heads.head_case`)."""
+
+    seq: Annotated[int, Field(ge=0)]
+    hash: Sha256Hex
+    at: AwareDatetime
+
+
 class EnvelopeBase(Strict):
     # Which platforms send this message (the others receive it): the one declaration the start-up check
     # (checks.py) compares each platform's handlers with.
@@ -350,6 +365,13 @@ class RosterChangedMessage(EnvelopeBase):
     payload: RosterChangedPayload
 
 
+class AuditHeadMessage(EnvelopeBase):
+    # Each platform sends its own head to the other.
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT, Side.INVESTOR})
+    type: Literal[MessageType.AUDIT_HEAD]
+    payload: AuditHeadPayload
+
+
 MESSAGE_CLASSES = [
     DelegateMessage,
     DelegationAnswerMessage,
@@ -361,6 +383,7 @@ MESSAGE_CLASSES = [
     RosterRemovedMessage,
     RosterAdoptedMessage,
     RosterChangedMessage,
+    AuditHeadMessage,
 ]
 
 
@@ -392,7 +415,8 @@ Message = Annotated[
     | RosterDecisionMessage
     | RosterRemovedMessage
     | RosterAdoptedMessage
-    | RosterChangedMessage,
+    | RosterChangedMessage
+    | AuditHeadMessage,
     Field(discriminator="type"),
 ]
 MESSAGE_ADAPTER = TypeAdapter(Message)
@@ -454,6 +478,22 @@ class CourtCard(Strict):
 
 class CourtList(Strict):
     courts: list[CourtCard]
+
+
+class ReceivedHead(Strict):
+    """A chain head of the asking platform as this platform received it."""
+
+    seq: int
+    hash: str
+    at: dt.datetime
+    received_at: dt.datetime
+
+
+class ReceivedHeads(Strict):
+    """A page of the chain heads this platform received from the asking peer, oldest first; `next` is the cursor."""
+
+    heads: list[ReceivedHead]
+    next: str | None
 
 
 class CaseSummary(Strict):

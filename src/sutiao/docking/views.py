@@ -108,5 +108,11 @@ def courts(request):
 
 
 @require_GET
+def audit_heads(request):
+    """The audit chain heads the asking peer sent us, for its `audit verify --peer`."""
+    return _signed_read(request, hooks.received_heads)
+
+
+@require_GET
 def openapi(request):
     return HttpResponse(json.dumps(openapi_document(), ensure_ascii=False, indent=1), content_type="application/json")

@@ -193,5 +193,7 @@ SUTIAO_RECONCILE_SECONDS = float(os.environ.get("SUTIAO_RECONCILE_SECONDS", "360
 # How often the investor platform reads the court platform's list of courts (tried again each feed pull
 # until it succeeds).
 SUTIAO_COURT_DIRECTORY_SECONDS = float(os.environ.get("SUTIAO_COURT_DIRECTORY_SECONDS", "3600"))
+# How often each platform sends its audit chain head to the other (sutiao.audit.heads): daily.
+SUTIAO_AUDIT_HEAD_SECONDS = float(os.environ.get("SUTIAO_AUDIT_HEAD_SECONDS", "86400"))
 # Which answer period applies (kernel/rules.py): "securities" = 5 working days (notice §4(5)).
 SUTIAO_ANSWER_PERIOD = os.environ.get("SUTIAO_ANSWER_PERIOD", "securities")

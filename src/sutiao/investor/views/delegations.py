@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
+from sutiao.audit.selectors import trail_for_case, trail_page
 from sutiao.forms_actions import submit
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR, InvestorEvent
@@ -66,6 +67,7 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
             "decline_form": decline_form or DeclineForm(),
             "assign_form": assign_form or _assign_form(delegation),
             "result_form": result_form or ResultForm(),
+            "trail": trail_for_case(delegation.case, trail_page(request), object_ids=[delegation.pk]),
         },
     )
 

@@ -1,0 +1,4 @@
+"""The audit log's verification and chain-head exchange on the investor platform (tests shared with the other
+platform in tests/audit_checks.py)."""
+
+from audit_checks import *  # noqa: F403
