@@ -5,11 +5,14 @@ import datetime as dt
 
 from django.utils import translation
 
-from sutiao.court import services
-from sutiao.court.models import Case, DelegationState
+from sutiao.court import inbound
+from sutiao.court.actions import cases
+from sutiao.court.actions import delegation as delegation_actions
+from sutiao.court.models import Case
 from sutiao.docking.models import OutboxMessage
+from sutiao.docking.schemas import MessageType
 from sutiao.kernel.calendar import CHINA
-from sutiao.kernel.workflow import CourtState
+from sutiao.kernel.workflow import CourtState, DelegationState
 from sutiao.workdays.selectors import holiday_arrangement_status
 from sutiao.workdays.services import load_holiday_year
 
@@ -17,9 +20,9 @@ NEW_YEAR_2027 = dict(rest_days=[dt.date(2027, 1, 1)], working_weekend_days=[])
 
 
 def _received(delegation, received_at):
-    message = OutboxMessage.objects.get(type="DELEGATE", payload__delegation_id=str(delegation.id))
+    message = OutboxMessage.objects.get(type=MessageType.DELEGATE, payload__delegation_id=str(delegation.id))
     receipt = {"message_id": str(message.id), "status": "applied", "received_at": received_at.isoformat()}
-    services.record_delegations_received([(message, receipt)])
+    inbound.on_delegate_delivered([(message, receipt)])
     delegation.refresh_from_db()
     return delegation
 
@@ -29,7 +32,7 @@ def test_l21_no_automatic_withdrawal_on_a_provisional_deadline(delegated):
     loaded, then withdraws it as usual."""
     delegation = _received(delegated, dt.datetime(2026, 12, 25, 10, tzinfo=CHINA))
     assert (delegation.answer_due, delegation.answer_due_provisional) == (dt.date(2027, 1, 4), True)
-    assert services.flag_overdue_answers(dt.datetime(2027, 1, 20, tzinfo=CHINA)) == 0
+    assert delegation_actions.flag_overdue_answers(dt.datetime(2027, 1, 20, tzinfo=CHINA)) == 0
     delegation.refresh_from_db()
     assert delegation.state == DelegationState.RECEIVED
     assert not OutboxMessage.objects.filter(type="DELEGATION_WITHDRAWN").exists()
@@ -37,8 +40,8 @@ def test_l21_no_automatic_withdrawal_on_a_provisional_deadline(delegated):
     load_holiday_year(None, 2027, "国务院办公厅关于2027年部分节假日安排的通知（测试）", **NEW_YEAR_2027)
     delegation.refresh_from_db()
     assert (delegation.answer_due, delegation.answer_due_provisional) == (dt.date(2027, 1, 4), False)
-    assert services.flag_overdue_answers(dt.datetime(2027, 1, 4, 23, 59, tzinfo=CHINA)) == 0
-    assert services.flag_overdue_answers(dt.datetime(2027, 1, 5, tzinfo=CHINA)) == 1
+    assert delegation_actions.flag_overdue_answers(dt.datetime(2027, 1, 4, 23, 59, tzinfo=CHINA)) == 0
+    assert delegation_actions.flag_overdue_answers(dt.datetime(2027, 1, 5, tzinfo=CHINA)) == 1
     assert Case.objects.get(pk=delegation.case_id).state == CourtState.RETURNED
 
 
@@ -53,7 +56,7 @@ def test_l21_next_years_arrangement_is_wanted_from_1_december(db):
 
 def test_l21_the_provisional_deadlines_due_first_are_listed_and_counted(staff, new_case, organisation, delegated):
     """L21: the list is limited and ordered by due date; the count says how many there are in all."""
-    later = services.delegate_case(staff, _consented(staff, new_case()), organisation)
+    later = delegation_actions.delegate_case(staff, _consented(staff, new_case()), organisation)
     _received(later, dt.datetime(2026, 12, 30, 10, tzinfo=CHINA))  # due 2027-01-07
     _received(delegated, dt.datetime(2026, 12, 25, 10, tzinfo=CHINA))  # due 2027-01-04
     status = holiday_arrangement_status(dt.date(2026, 12, 1), limit=1)
@@ -68,9 +71,9 @@ def _consented(staff, case):
 
     from sutiao.kernel.enums import ConsentMethod
 
-    services.ask_consent(staff, case)
+    cases.ask_consent(staff, case)
     for party in case.parties.all():
-        services.record_consent(
+        cases.record_consent(
             staff, case, party, consented=True, method=ConsentMethod.PHONE, answered_at=timezone.now(), note=""
         )
     case.refresh_from_db()
