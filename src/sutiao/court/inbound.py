@@ -193,7 +193,7 @@ def on_mediator_assigned(items) -> None:
 def on_mediation_result(items) -> None:
     """MEDIATION_RESULT: succeeded (the case closes; judicial confirmation and 调解书 come in a later issue),
     failed (back to staff to file or resume trial, L17), or withdrawn by the applicant (the case closes
-    without filing, 《人民法院在线调解规则》Art. 25, L7)."""
+    without filing, 《人民法院在线调解规则》Art. 25)."""
     for message, payload in items:
         delegation = _delegation_for_update(payload.delegation_id)
         case = Case.objects.select_for_update().get(pk=delegation.case_id)

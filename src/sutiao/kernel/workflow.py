@@ -166,7 +166,7 @@ def court_state_label(state: CourtState, stage: CaseStage) -> str:
 
 class DelegationState(LabelledEnum):
     """One delegation (委派/委托) of a case to an organisation, as the court sees it. Message delivery is
-    接收 (received), never 送达: 送达 is the legal service of documents (LEGAL-RULES L16)."""
+    接收 (received), never 送达: 送达 is the legal service of documents (《民事诉讼法》Art. 90), not built yet."""
 
     SENT = "sent", "已发出，待调解平台接收"
     RECEIVED = "received", "调解平台已接收，待答复"
