@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.utils import translation
 
+from sutiao.audit.models import AuditRecord
 from sutiao.court import inbound
 from sutiao.court.actions import cases
 from sutiao.court.actions import delegation as delegation_actions
@@ -35,11 +36,15 @@ def test_l21_no_automatic_withdrawal_on_a_provisional_deadline(delegated):
     assert delegation_actions.flag_overdue_answers(dt.datetime(2027, 1, 20, tzinfo=CHINA)) == 0
     delegation.refresh_from_db()
     assert delegation.state == DelegationState.RECEIVED
-    assert not OutboxMessage.objects.filter(type="DELEGATION_WITHDRAWN").exists()
+    assert not OutboxMessage.objects.filter(type=MessageType.DELEGATION_WITHDRAWN).exists()
 
     load_holiday_year(None, 2027, "国务院办公厅关于2027年部分节假日安排的通知（测试）", **NEW_YEAR_2027)
     delegation.refresh_from_db()
     assert (delegation.answer_due, delegation.answer_due_provisional) == (dt.date(2027, 1, 4), False)
+    # Loading the year and what it recomputed are both on the audit log.
+    assert AuditRecord.objects.get(action="workdays.load_year").after["rest_days"] == ["2027-01-01"]
+    recomputed = AuditRecord.objects.get(action="delegation.recompute_answer_due", object_id=str(delegation.pk))
+    assert recomputed.case == str(delegation.case_id) and recomputed.before["answer_due_provisional"] is True
     assert delegation_actions.flag_overdue_answers(dt.datetime(2027, 1, 4, 23, 59, tzinfo=CHINA)) == 0
     assert delegation_actions.flag_overdue_answers(dt.datetime(2027, 1, 5, tzinfo=CHINA)) == 1
     assert Case.objects.get(pk=delegation.case_id).state == CourtState.RETURNED

@@ -5,15 +5,17 @@ from live import wait_for
 
 QUEUE = """
 from sutiao.accounts.models import User
-from sutiao.investor import imports
+from sutiao.investor.actions.registry import queue_import
+from sutiao.investor.excel.workbook import template_workbook
 from sutiao.investor.models import SubjectKind
 bureau = User.objects.get(username="bureau")
-content = imports.template_workbook(SubjectKind.ORGANISATION)
-print(imports.queue_import(bureau, SubjectKind.ORGANISATION, "模板.xlsx", content).pk)
+content = template_workbook(SubjectKind.ORGANISATION)
+print(queue_import(bureau, SubjectKind.ORGANISATION, "模板.xlsx", content).pk)
 """
 
 STATE = """
-from sutiao.investor.models import ImportJob, ImportState
+from sutiao.investor.models import ImportJob
+from sutiao.kernel.workflow import ImportState
 job = ImportJob.objects.get(pk="{pk}")
 print("failed:" if job.state == ImportState.FAILED else "not yet:", job.errors[0]["message"] if job.errors else "")
 """

@@ -13,6 +13,9 @@ from django.utils import timezone
 from .chain import FIELDS, link, plain
 from .models import SYSTEM_ROLE, AuditHead, AuditRecord
 
+# The actor of what the platform does on its own (scheduled work, recomputations), in records and case stories.
+SYSTEM = "系统"
+
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("sutiao_request_id", default="")
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import Institution
-from sutiao.audit.log import Entry, record, record_many
+from sutiao.audit.log import SYSTEM, Entry, record, record_many
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.refusals import Rejected
 from sutiao.docking.schemas import MediatorCard, OrganisationCard
@@ -26,7 +26,7 @@ from sutiao.kernel.workflow import (
 )
 from sutiao.workdays.selectors import answer_deadline, calendar
 
-from .actions.common import PEER, SYSTEM, case_event, transition
+from .actions.common import PEER, case_event, transition
 from .actions.roster import roster_event
 from .models import Case, CaseEvent, Delegation, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
 

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext
 
+from sutiao.audit.log import SYSTEM, Entry, record, record_many
 from sutiao.kernel.errors import DomainError
 
 from .models import DayOverride, HolidayYear
@@ -30,7 +31,18 @@ def load_holiday_year(actor, year: int, source: str, rest_days: list[dt.date], w
         [DayOverride(date=d, is_workday=False, name="节假日") for d in rest_days]
         + [DayOverride(date=d, is_workday=True, name="调休上班") for d in working_weekend_days]
     )
-    HolidayYear.objects.update_or_create(year=year, defaults={"source": source, "loaded_by": actor})
+    loaded, _ = HolidayYear.objects.update_or_create(year=year, defaults={"source": source, "loaded_by": actor})
+    record(
+        actor or SYSTEM,  # the load_holidays command runs as nobody in particular
+        "workdays.load_year",
+        loaded,
+        after={
+            "year": year,
+            "source": source,
+            "rest_days": sorted(d.isoformat() for d in rest_days),
+            "working_weekend_days": sorted(d.isoformat() for d in working_weekend_days),
+        },
+    )
     year_loaded.send(sender=HolidayYear, year=year)
 
 
@@ -38,10 +50,15 @@ def recompute_answer_deadlines(delegations) -> int:
     """Compute again every provisional answer deadline in `delegations` (rows with received_at,
     answer_due and answer_due_provisional), inside the caller's transaction."""
     cal = calendar()
-    changed = 0
+    entries = []
     for delegation in delegations.select_for_update().filter(answer_due_provisional=True):
+        before = {"answer_due": delegation.answer_due, "answer_due_provisional": True}
         deadline = answer_deadline(delegation.received_at, cal)
         delegation.answer_due, delegation.answer_due_provisional = deadline.due, deadline.provisional
         delegation.save(update_fields=["answer_due", "answer_due_provisional"])
-        changed += 1
-    return changed
+        # The court's delegation points at its case; the investor's holds the shared case reference itself.
+        case = delegation.case_id if hasattr(delegation, "case_id") else delegation.case
+        after = {"answer_due": deadline.due, "answer_due_provisional": deadline.provisional}
+        entries.append(Entry("delegation.recompute_answer_due", delegation, case, before, after))
+    record_many(SYSTEM, entries)
+    return len(entries)

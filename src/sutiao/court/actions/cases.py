@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import User
-from sutiao.audit.log import record
+from sutiao.audit.log import SYSTEM, record
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import CourtEvent, CourtState, back_to_court_event
@@ -18,7 +18,7 @@ from sutiao.kernel.workflow import CourtEvent, CourtState, back_to_court_event
 from .. import permissions
 from ..models import Case, CaseNumberCounter, ChoiceBy, Claim, Consent, Mediator, Organisation, Party
 from ..selectors import latest_consents, mediator_on_roster, missing_consent, organisation_on_roster
-from .common import SYSTEM, case_event, transition
+from .common import case_event, transition
 
 # The states in which the parties' answers and choice may be recorded (before a delegation, or after one
 # came back).

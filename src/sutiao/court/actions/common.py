@@ -6,7 +6,6 @@ from sutiao.kernel.workflow import COURT, COURT_CLOSED_STATES, Machine
 
 from ..models import Case, CaseEvent
 
-SYSTEM = "系统"
 # The actor of an inbound effect in the audit log: the peer platform, not a user of ours.
 PEER = "investor-platform"
 

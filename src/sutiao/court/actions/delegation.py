@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import User
-from sutiao.audit.log import Entry, record, record_many
+from sutiao.audit.log import SYSTEM, Entry, record, record_many
 from sutiao.docking import outbox
 from sutiao.docking.schemas import Claim as ClaimSchema
 from sutiao.docking.schemas import Consent as ConsentSchema
@@ -24,7 +24,7 @@ from sutiao.workdays.services import recompute_answer_deadlines
 from .. import permissions
 from ..models import Case, CaseEvent, ChoiceBy, Delegation, Organisation
 from ..selectors import latest_consents, missing_consent, organisation_on_roster
-from .common import SYSTEM, case_event, transition
+from .common import case_event, transition
 
 
 def _payload_for(case: Case, delegation: Delegation) -> DelegatePayload:
