@@ -115,14 +115,15 @@ def test_delegation_clicked_through_both_platforms(live, browser):
 
 
 def test_court_staff_confirm_a_pushed_organisation(live, browser):
-    """Issue 4: the Bureau pushes an organisation (API); court staff confirm it on the roster page."""
+    """Issue 4: the Bureau pushes an organisation (API); the court admin confirms it on the roster page (issue 9:
+    court admins keep the roster, filing staff do not)."""
     from test_roster import register_organisation
 
     bureau = live.api("bureau")
     org = register_organisation(bureau, "上海证券期货纠纷调解中心（测试）", "0000004301")
     bureau.post("/registry/proposals", {"organisation_id": org["id"], "court_id": str(demo.CHAOYANG)})
 
-    court = login(browser, live.court.url, "court_filing")
+    court = login(browser, live.court.url, "court_admin")
     court.click("text=特邀调解名册")
     proposal = court.get_by_test_id("proposal").filter(has_text=org["name"])
     reload_until(court, lambda: proposal.count() > 0)
