@@ -275,12 +275,12 @@ def on_roster_adoption_requested(items) -> None:
             continue
         org, mediator = locked_org(source.organisation.registry), source.mediator
         subject = locked_mediator(mediator) if mediator else org
+        if subject.status != RegistryStatus.ACTIVE or org.status != RegistryStatus.ACTIVE:
+            raise Rejected("subject_unavailable", f"{subject}目前暂停或已退出/离任，无法征求其同意", final=True)
         if source.state != InvestorProposalState.CONFIRMED:
             raise Rejected(
                 "source_not_confirmed", f"名册推送 {source.pk} 不是{source.court_name}确认的名册条目", final=True
             )
-        if subject.status != RegistryStatus.ACTIVE or org.status != RegistryStatus.ACTIVE:
-            raise Rejected("subject_unavailable", f"{subject}目前暂停或已退出/离任，无法征求其同意", final=True)
         request = RosterProposal.objects.create(
             id=payload.proposal_id,
             peer=message.peer,
