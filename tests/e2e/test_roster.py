@@ -219,6 +219,26 @@ def test_l23_an_organisation_that_refuses_stays_off_the_basic_courts_roster(live
     assert not on_roster(court, org["id"])
 
 
+def test_l23_the_demo_mediator_on_the_high_courts_roster_consents_in_person(live):
+    """The demo's Beijing High Court roster (demo.HIGH_COURT_ROSTER): Chaoyang asks to take its mediator over;
+    the mediator, who has an account, consents on the investor platform; Chaoyang's roster then has them."""
+    court_admin, mediator = live.api("court_admin"), live.api("org3_mediator1")
+    offered = next(
+        e for e in court_admin.get("/roster/adoptable") if e["mediator"] and e["mediator"]["name"] == "吴调解1"
+    )
+    asked = court_admin.post(f"/roster/adoptable/{offered['id']}/request", {})
+    request = wait_for(
+        lambda: next((r for r in mediator.get("/registry/adoption-requests") if r["id"] == asked["id"]), None),
+        what="the request in the mediator's workbench",
+    )
+    assert request["mediator_name"] == "吴调解1"
+    assert mediator.post(f"/registry/adoption-requests/{request['id']}/consent", {})["state"] == "confirmed"
+    wait_for(
+        lambda: any(e["mediator"] and e["mediator"]["name"] == "吴调解1" for e in court_admin.get("/roster")),
+        what="the mediator on Chaoyang's roster",
+    )
+
+
 def test_a_delegation_refused_for_good_comes_back_to_the_court(live):
     """The organisation is suspended while the court still has it on its roster (the change not yet arrived):
     the investor platform refuses the delegation with "final": true, and the court, reading that from the
