@@ -338,7 +338,7 @@ def roster(request, confirm_forms=None, reason_forms=None, adopt_forms=None):
                 for e in (selectors.adoptable_entries(user.institution) if may_adopt else [])
             ],
             "may_adopt": may_adopt,
-            "awaiting_consent": selectors.adoptions_awaiting_consent(user).order_by("proposed_at"),
+            "awaiting_consent": selectors.adoptions_awaiting_consent(user).order_by("proposed_at")[:100],
             "decided": selectors.decided_proposals(user).order_by("-decided_at")[:50],
             "events": selectors.roster_events(court_id)[:50],
         },
