@@ -32,7 +32,8 @@ from .common import transition
 
 
 def roster_event(court_id, actor, text: str) -> None:
-    RosterEvent.objects.create(court_id=court_id, actor=str(actor), text=text[:500])
+    # The actor may be the peer's free text (who answered a request to take a subject over: up to 500 chars).
+    RosterEvent.objects.create(court_id=court_id, actor=str(actor)[:200], text=text[:500])
 
 
 def _decided_by(actor: User) -> str:
