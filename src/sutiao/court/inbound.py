@@ -416,7 +416,7 @@ def on_roster_adoption_request_parked(messages) -> None:
         transition(proposal, CourtProposalEvent.REQUEST_REFUSED, COURT_PROPOSAL)
         proposal.decided_at, proposal.reason = timezone.now(), f"调解平台拒收：{message.last_error}"[:2000]
         proposal.save(update_fields=["state", "decided_at", "reason"])
-        roster_event(proposal.court_id, SYSTEM, f"请求沿用{proposal}未能送达本人：{proposal.reason}")
+        roster_event(proposal.court_id, SYSTEM, f"请求沿用{proposal}未被调解平台接收：{proposal.reason}")
         record(
             message.peer.name,
             "roster.adoption_request_refused",
