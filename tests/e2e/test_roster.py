@@ -139,7 +139,7 @@ def add_org_admin_bypassing_actions(live, username: str, organisation_id: str) -
     admin, which has no API): written straight into the investor platform's database, then given a token."""
     code = (
         "from sutiao.accounts.models import Institution, Role, User; "
-        f"User.objects.create_user({username!r}, password='x-long-password', role=Role.ORG_ADMIN, "
+        f"User.objects.create_user({username!r}, password={demo.PASSWORD!r}, role=Role.ORG_ADMIN, "
         f"institution=Institution.objects.get(pk={organisation_id!r}), full_name='严管理员')"
     )
     live.investor.manage("shell", "-c", code)
