@@ -75,7 +75,8 @@ COURT_USERS = [
     ("court_admin", "赵管理", "court_admin", CHAOYANG),
     ("xicheng_filing", "陈立案", "filing_staff", XICHENG),
     ("xicheng_admin", "吴管理", "court_admin", XICHENG),
-    # A higher court's roster the basic courts may take over with its consent (在线调解规则 Art. 27).
+    # A higher court's roster: a basic court below it may ask to take an entry over, which the organisation or
+    # mediator consents to on the investor platform (在线调解规则 Art. 27 ¶2; LEGAL-RULES L23).
     ("beijing_high_admin", "高名册", "court_admin", BEIJING_HIGH),
     # The Supreme People's Court confirms the jointly recognised roster (notice §4(4) ¶2).
     ("spc_admin", "钱最高", "court_admin", SPC),
@@ -94,6 +95,9 @@ INVESTOR_USERS = [
 # The courts whose demo roster holds the demo organisations (both sides seed the same confirmations).
 ROSTER_COURTS = [(CHAOYANG, "北京市朝阳区人民法院"), (XICHENG, "北京市西城区人民法院")]
 ROSTER_VALID_YEARS = 3
+# The Beijing High Court's demo roster: an organisation (on the basic courts' rosters too) and one of its
+# mediators, whom the Chaoyang court can ask to take over and who consents in person (org3_mediator1).
+HIGH_COURT_ROSTER = (BEIJING_HIGH, "北京市高级人民法院", "org3", 1)
 
 
 def uscc(code: str) -> str:

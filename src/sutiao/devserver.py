@@ -220,8 +220,9 @@ def up(reset: bool = False) -> int:
   REST API 说明                  {court.url}/api/v1/docs   {investor.url}/api/v1/docs
 演示账号（密码均为 {demo.PASSWORD}）：
   法院：court_filing（立案：登记、征求意见、委派/委托）  court_judge（法官：查阅）
-        court_admin（法院管理员：确认、不予确认、移出名册，沿用上级法院名册）
-        xicheng_filing / xicheng_admin（另一法院）  beijing_high_admin（北京市高级人民法院名册）
+        court_admin（法院管理员：确认、不予确认、移出名册，请求沿用上级法院名册）
+        xicheng_filing / xicheng_admin（另一法院）  beijing_high_admin（北京市高级人民法院名册；
+        org3_mediator1 可在调解平台同意本院沿用）
         spc_admin（最高人民法院，确认共同认定名册）
   调解：org1_admin / org2_admin / org3_admin（调解组织管理员）  org1_mediator1 … org3_mediator2（调解员）
   监管：bureau（投保局）  beijing_office（派出机构）

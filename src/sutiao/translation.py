@@ -94,6 +94,8 @@ LABELS = [
     gettext_noop("已纳入名册"),
     gettext_noop("法院未予确认"),
     gettext_noop("已移出名册"),
+    gettext_noop("待同意"),
+    gettext_noop("不同意沿用"),
     # ImportState
     gettext_noop("排队中"),
     gettext_noop("导入中"),
@@ -192,6 +194,11 @@ LABELS = [
     gettext_noop("已确认"),
     gettext_noop("未予确认"),
     gettext_noop("推送方已撤销"),
+    gettext_noop("待调解组织或调解员同意"),
+    # AdoptionConsentBy (who answers a request to take over a higher court's entry, L23)
+    gettext_noop("调解组织（由其管理员答复）"),
+    gettext_noop("调解员本人"),
+    gettext_noop("调解员本人（由所属调解组织管理员记录）"),
     # Party roles in litigation
     gettext_noop("原告"),
     gettext_noop("被告"),

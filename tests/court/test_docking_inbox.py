@@ -191,7 +191,8 @@ def test_openapi_document_describes_every_message(client, db):
         MessageType.ROSTER_PROPOSED,
         MessageType.ROSTER_DECISION,
         MessageType.ROSTER_REMOVED,
-        MessageType.ROSTER_ADOPTED,
+        MessageType.ROSTER_ADOPTION_REQUESTED,
+        MessageType.ROSTER_ADOPTION_ANSWER,
         MessageType.ROSTER_CHANGED,
         MessageType.AUDIT_HEAD,
     }

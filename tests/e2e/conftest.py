@@ -18,7 +18,15 @@ def live(tmp_path_factory):
     court.manage("seed_demo_cases")
     users = {
         "court": ["court_filing", "court_admin", "xicheng_filing", "beijing_high_admin"],
-        "investor": ["org1_admin", "org2_admin", "org1_mediator1", "org2_mediator1", "bureau", "beijing_office"],
+        "investor": [
+            "org1_admin",
+            "org2_admin",
+            "org1_mediator1",
+            "org2_mediator1",
+            "org3_mediator1",
+            "bureau",
+            "beijing_office",
+        ],
     }
     apis = {}
     for platform in (court, investor):

@@ -151,3 +151,35 @@ def test_court_staff_confirm_a_pushed_organisation(live, browser):
     assert visitor.get_by_test_id("verification").get_attribute("data-status") == "valid"
     assert org["name"] in visitor.inner_text("body")
     visitor.screenshot(path=str(ARTIFACTS / "court-certificate-verified.png"), full_page=True)
+
+
+def test_l23_a_take_over_request_clicked_through_at_375_px(live, browser):
+    """《人民法院在线调解规则》Art. 27 ¶2: Chaoyang's court admin asks on the roster page to take over the high
+    court's organisation; its administrator consents on a phone-sized workbench; Chaoyang's roster has it."""
+    from test_roster import add_org_admin_bypassing_actions, confirmed_at_the_high_court
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    org = confirmed_at_the_high_court(live, "北京资本市场调解中心（测试）", "0000004701")
+    add_org_admin_bypassing_actions(live, "ziben_admin", org["id"])
+    court = login(browser, live.court.url, "court_admin")
+    court.set_viewport_size({"width": 375, "height": 800})
+    court.goto(live.court.url + "/roster/")
+    offered = court.get_by_test_id("adoptable-entry").filter(has_text=org["name"])
+    offered.get_by_role("button", name="请求沿用（征求本人同意）").click()
+    court.wait_for_selector("text=已请求沿用，待调解组织或调解员本人在调解平台同意")
+    assert court.get_by_test_id("adoption-awaiting-consent").filter(has_text=org["name"]).count() == 1
+    assert court.get_by_test_id("roster-entry").filter(has_text=org["name"]).count() == 0
+    court.screenshot(path=str(ARTIFACTS / "court-roster-adoption-requested-375.png"), full_page=True)
+
+    admin = login(browser, live.investor.url, "ziben_admin")
+    admin.set_viewport_size({"width": 375, "height": 800})
+    request = admin.get_by_test_id("adoption-request").filter(has_text="北京市朝阳区人民法院")
+    reload_until(admin, lambda: request.count() > 0)
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 375  # nothing overflows the phone
+    admin.screenshot(path=str(ARTIFACTS / "investor-adoption-request-375.png"), full_page=True)
+    request.get_by_role("button", name="同意", exact=True).click()
+    admin.wait_for_selector("text=已同意，法院将其纳入名册")
+
+    entry = court.get_by_test_id("roster-entry").filter(has_text=org["name"])
+    reload_until(court, lambda: entry.count() > 0)
+    assert "沿用上级法院名册" in entry.inner_text()

@@ -1,9 +1,10 @@
 """Invited rosters across both live platforms (issue 4 acceptance): the Bureau pushes an organisation, the
 court confirms it into its roster and ranking; a regional office pushes a mediator, the court rejects it with
 a reason and the investor side shows it; the organisation is suspended, leaves the court's roster, and a
-delegation to it is refused."""
+delegation to it is refused; a basic court takes over the high court's organisation only with that
+organisation's consent (L23)."""
 
-from live import wait_for
+from live import Api, wait_for
 from test_delegation_flow import register_consented_case
 
 from sutiao import demo
@@ -133,12 +134,21 @@ def test_the_court_removes_an_organisation_and_the_investor_side_learns_it(live)
     assert reason in ended["ended_reason"]
 
 
-def test_a_basic_court_adopts_its_high_courts_organisation_and_delegates_to_it(live):
-    """《人民法院在线调解规则》Art. 27 ¶2: the Beijing High Court confirms a pushed organisation; the Chaoyang
-    court takes it over with the high court's consent; the investor platform then takes Chaoyang's delegation."""
-    bureau, high, court = live.api("bureau"), live.api("beijing_high_admin"), live.api("court_filing")
-    court_admin = live.api("court_admin")
-    org = register_organisation(bureau, "北京证券期货纠纷多元化解中心", "0000004501")
+def add_org_admin_bypassing_actions(live, username: str, organisation_id: str) -> Api:
+    """An administrator account for a freshly registered organisation (accounts are made by operators in the
+    admin, which has no API): written straight into the investor platform's database, then given a token."""
+    code = (
+        "from sutiao.accounts.models import Institution, Role, User; "
+        f"User.objects.create_user({username!r}, password={demo.PASSWORD!r}, role=Role.ORG_ADMIN, "
+        f"institution=Institution.objects.get(pk={organisation_id!r}), full_name='严管理员')"
+    )
+    live.investor.manage("shell", "-c", code)
+    return Api(live.investor.url, live.investor.manage("issue_api_token", username).stdout.strip())
+
+
+def confirmed_at_the_high_court(live, name: str, serial: str) -> dict:
+    bureau, high = live.api("bureau"), live.api("beijing_high_admin")
+    org = register_organisation(bureau, name, serial)
     # The investor platform reads the court platform's list of courts (/docking/v1/courts).
     wait_for(
         lambda: any(c["id"] == str(demo.BEIJING_HIGH) for c in bureau.get("/registry/courts")),
@@ -147,22 +157,37 @@ def test_a_basic_court_adopts_its_high_courts_organisation_and_delegates_to_it(l
     pushed = bureau.post("/registry/proposals", {"organisation_id": org["id"], "court_id": str(demo.BEIJING_HIGH)})
     wait_for(lambda: pending_at_court(high, pushed["id"]), what="the push at the high court")
     high.post(f"/roster/proposals/{pushed['id']}/confirm", {})
-    assert not on_roster(court, org["id"])
+    return org
 
+
+def request_at_the_investor_platform(org_admin, court_admin, org) -> dict:
+    """Chaoyang's court admin asks to take the organisation over; the request reaches its administrator."""
     offered = next(e for e in court_admin.get("/roster/adoptable") if e["organisation"]["id"] == org["id"])
     assert offered["court_name"] == "北京市高级人民法院"
-    adopted = court_admin.post(
-        f"/roster/adoptable/{offered['id']}/adopt", {"consent": "北京市高级人民法院复函同意（京高法函〔2026〕12号）"}
+    asked = court_admin.post(f"/roster/adoptable/{offered['id']}/request", {})
+    assert asked["state"] == CourtProposalState.AWAITING_CONSENT
+    return wait_for(
+        lambda: next((r for r in org_admin.get("/registry/adoption-requests") if r["id"] == asked["id"]), None),
+        what="the request at the investor platform",
     )
-    assert adopted["adopted_from_court"] == "北京市高级人民法院" and on_roster(court, org["id"])
-    memberships = wait_for(
-        lambda: (
-            [p for p in bureau.get(f"/registry/organisations/{org['id']}")["proposals"] if p["court_id"] == CHAOYANG]
-            or None
-        ),
-        what="the adoption on the investor side",
-    )
-    assert memberships[0]["state"] == "confirmed" and "沿用北京市高级人民法院名册" in memberships[0]["note"]
+
+
+def test_l23_a_basic_court_takes_over_its_high_courts_organisation_with_its_consent_and_delegates_to_it(live):
+    """《人民法院在线调解规则》Art. 27 ¶2: the Beijing High Court confirms a pushed organisation; the Chaoyang
+    court asks to take it over; only when the organisation consents on the investor platform is it on
+    Chaoyang's roster, and Chaoyang's delegation to it is then taken."""
+    court, court_admin = live.api("court_filing"), live.api("court_admin")
+    org = confirmed_at_the_high_court(live, "北京证券期货纠纷多元化解中心", "0000004501")
+    org_admin = add_org_admin_bypassing_actions(live, "duoyuan_admin", org["id"])
+    request = request_at_the_investor_platform(org_admin, court_admin, org)
+    assert request["state"] == "awaiting_consent" and request["court_id"] == CHAOYANG
+    assert not on_roster(court, org["id"])  # nothing before consent
+
+    consented = org_admin.post(f"/registry/adoption-requests/{request['id']}/consent", {})
+    assert consented["state"] == "confirmed"
+    wait_for(lambda: on_roster(court, org["id"]), what="the organisation on Chaoyang's roster")
+    entry = next(e for e in court.get("/roster") if e["organisation"]["id"] == org["id"])
+    assert entry["adopted_from_court"] == "北京市高级人民法院" and entry["in_force"]
 
     case = register_consented_case(court, investor_name="钱十一")
     court.post(f"/cases/{case['id']}/delegate", {"organisation_id": org["id"]})
@@ -171,6 +196,47 @@ def test_a_basic_court_adopts_its_high_courts_organisation_and_delegates_to_it(l
         what="the investor platform's receipt of the delegation",
     )
     assert received["state"] == CourtState.DELEGATED  # taken, not refused as off the roster
+
+
+def test_l23_an_organisation_that_refuses_stays_off_the_basic_courts_roster(live):
+    court, court_admin = live.api("court_filing"), live.api("court_admin")
+    org = confirmed_at_the_high_court(live, "北京金融纠纷调解中心", "0000004502")
+    org_admin = add_org_admin_bypassing_actions(live, "jinrong_admin", org["id"])
+    request = request_at_the_investor_platform(org_admin, court_admin, org)
+    org_admin.post(f"/registry/adoption-requests/{request['id']}/refuse", {"reason": "本中心暂不承接该院案件"})
+    refused = wait_for(
+        lambda: next(
+            (
+                p
+                for p in court_admin.get("/roster/proposals", state=CourtProposalState.REJECTED)
+                if p["id"] == request["id"]
+            ),
+            None,
+        ),
+        what="the refusal at the court",
+    )
+    assert refused["reason"] == "本中心暂不承接该院案件"
+    assert not on_roster(court, org["id"])
+
+
+def test_l23_the_demo_mediator_on_the_high_courts_roster_consents_in_person(live):
+    """The demo's Beijing High Court roster (demo.HIGH_COURT_ROSTER): Chaoyang asks to take its mediator over;
+    the mediator, who has an account, consents on the investor platform; Chaoyang's roster then has them."""
+    court_admin, mediator = live.api("court_admin"), live.api("org3_mediator1")
+    offered = next(
+        e for e in court_admin.get("/roster/adoptable") if e["mediator"] and e["mediator"]["name"] == "吴调解1"
+    )
+    asked = court_admin.post(f"/roster/adoptable/{offered['id']}/request", {})
+    request = wait_for(
+        lambda: next((r for r in mediator.get("/registry/adoption-requests") if r["id"] == asked["id"]), None),
+        what="the request in the mediator's workbench",
+    )
+    assert request["mediator_name"] == "吴调解1"
+    assert mediator.post(f"/registry/adoption-requests/{request['id']}/consent", {})["state"] == "confirmed"
+    wait_for(
+        lambda: any(e["mediator"] and e["mediator"]["name"] == "吴调解1" for e in court_admin.get("/roster")),
+        what="the mediator on Chaoyang's roster",
+    )
 
 
 def test_a_delegation_refused_for_good_comes_back_to_the_court(live):

@@ -392,31 +392,30 @@ def roster(request):
 @api.get(
     "/roster/adoptable",
     response=responses(200, list[RosterEntryOut]),
-    summary="上级法院名册中可经其同意确认为本院特邀的条目（在线调解规则第二十七条）",
+    summary="上级法院名册中可请求沿用的条目：经调解组织或调解员本人同意后确认为本院特邀（在线调解规则第二十七条第二款）",
 )
 def adoptable(request):
     permissions.ensure_may_read(request.auth)
     return [_entry_out(e) for e in selectors.adoptable_entries(request.auth.institution).select_related("proposal")]
 
 
-class AdoptIn(Schema):
-    consent: str
+class AdoptionRequestIn(Schema):
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
 
 
 @api.post(
-    "/roster/adoptable/{entry_id}/adopt",
-    response=responses(200, RosterEntryOut),
-    summary="经上级法院同意，将其名册条目确认为本院特邀",
+    "/roster/adoptable/{entry_id}/request",
+    response=responses(200, ProposalOut),
+    summary="请求沿用上级法院名册条目：待调解组织或调解员本人同意（在线调解规则第二十七条第二款）",
 )
-def adopt(request, entry_id: int, data: AdoptIn):
+def request_adoption(request, entry_id: int, data: AdoptionRequestIn):
     permissions.ensure_may_read(request.auth)
     source = selectors.adoptable_entries(request.auth.institution).filter(pk=entry_id).first()
     if source is None:
         raise Http404("上级法院名册中没有这个条目")
-    entry = roster_actions.adopt_entry(request.auth, source, data.consent, data.valid_from, data.valid_until)
-    return _entry_out(selectors.roster_entry_out(entry.pk))
+    proposal = roster_actions.request_adoption(request.auth, source, data.valid_from, data.valid_until)
+    return _proposal_out(proposal)
 
 
 @api.get("/roster/proposals", response=responses(200, list[ProposalOut]), summary="推送至本院的特邀调解组织/调解员")

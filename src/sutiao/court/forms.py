@@ -91,16 +91,5 @@ class ConfirmProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class AdoptEntryForm(ConfirmProposalForm):
-    """Taking over a higher court's roster entry (《人民法院在线调解规则》Art. 27 ¶2)."""
-
-    consent = forms.CharField(
-        label=_("上级法院同意情况"),
-        max_length=2000,
-        help_text=_("如复函文号、同意日期"),
-        widget=forms.TextInput(attrs={"placeholder": _("如 京高法函〔2026〕12号")}),
-    )
-
-
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

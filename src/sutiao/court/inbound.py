@@ -18,8 +18,10 @@ from sutiao.docking.schemas import MediatorCard, OrganisationCard
 from sutiao.kernel.calendar import cn_date
 from sutiao.kernel.enums import DelegationKind, MediationOutcome
 from sutiao.kernel.workflow import (
+    COURT_PROPOSAL,
     DELEGATION,
     CourtEvent,
+    CourtProposalEvent,
     CourtProposalState,
     DelegationEvent,
     DelegationState,
@@ -27,7 +29,7 @@ from sutiao.kernel.workflow import (
 from sutiao.workdays.selectors import answer_deadline, calendar
 
 from .actions.common import PEER, case_event, transition
-from .actions.roster import roster_event
+from .actions.roster import put_on_roster, roster_event
 from .models import Case, CaseEvent, Delegation, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
 
 # --- delegations ---
@@ -325,8 +327,10 @@ def on_roster_changed(items) -> None:
         reason = payload.reason or gettext("登记状态变更")
         now = timezone.now()
         standing = entries.standing()
-        # Withdrawn from pending is the proposal machine's one WITHDRAW step, applied as one statement.
-        pending = proposals.filter(state=CourtProposalState.PENDING)
+        # Withdrawn from pending (a push, or a request to take over a higher court's entry awaiting the subject's
+        # consent) is the proposal machine's WITHDRAW step, applied as one statement.
+        withdrawable = [s for (s, e) in COURT_PROPOSAL.transitions if e == CourtProposalEvent.WITHDRAW]
+        pending = proposals.filter(state__in=withdrawable)
         courts = set(standing.values_list("court_id", flat=True)) | set(pending.values_list("court_id", flat=True))
         removed_ids = list(standing.values_list("pk", flat=True))
         withdrawn_ids = list(pending.values_list("pk", flat=True))
@@ -342,19 +346,81 @@ def on_roster_changed(items) -> None:
         )
 
 
+def _adoption_for_update(proposal_id) -> RosterProposal | None:
+    return (
+        RosterProposal.objects.select_for_update(of=("self",))
+        .select_related("organisation", "mediator", "adopted_from__court", "requested_by")
+        .filter(pk=proposal_id, adopted_from__isnull=False)
+        .first()
+    )
+
+
 @transaction.atomic
-def on_roster_adopted_parked(messages) -> None:
-    """The investor platform refused our ROSTER_ADOPTED for good (it knows no such push): the entry cannot
-    stand, since the organisation would refuse this court's delegations."""
-    for message in messages:
-        entries = RosterEntry.objects.filter(proposal_id=message.payload["proposal_id"]).standing()
-        for entry in entries.select_related("organisation", "mediator"):
-            entry.removed_at, entry.removed_reason = timezone.now(), f"调解平台拒收：{message.last_error}"[:500]
-            entry.save(update_fields=["removed_at", "removed_reason"])
-            roster_event(entry.court_id, SYSTEM, f"{entry}未能沿用上级法院名册，已移出：{message.last_error}")
-            record(
-                message.peer.name,
-                "roster.adoption_refused",
-                entry,
-                after={"removed_at": entry.removed_at, "removed_reason": entry.removed_reason},
+def on_roster_adoption_answer(items) -> None:
+    """ROSTER_ADOPTION_ANSWER: the organisation or mediator a court asked to take over from a higher court's
+    roster answered (《人民法院在线调解规则》Art. 27 ¶2; LEGAL-RULES L23). Consent puts it on the court's roster
+    for the period asked, confirmed by the admin who asked, at the time of the consent; a refusal ends the
+    request as not confirmed, with the subject's reason."""
+    for message, payload in items:
+        proposal = _adoption_for_update(payload.proposal_id)
+        if proposal is None:
+            raise Rejected("unknown_adoption", f"本平台没有标识为 {payload.proposal_id} 的沿用名册请求", final=True)
+        event = CourtProposalEvent.SUBJECT_CONSENTED if payload.consented else CourtProposalEvent.SUBJECT_REFUSED
+        if event not in COURT_PROPOSAL.allowed_events(proposal.state):
+            # Withdrawn meanwhile (the subject was suspended or left): the answer changes nothing.
+            record(message.peer.name, "roster.adoption_answer_ignored", proposal, after={"state": proposal.state})
+            continue
+        before = {"state": proposal.state}
+        subject, source = proposal.mediator or proposal.organisation, proposal.adopted_from
+        transition(proposal, event, COURT_PROPOSAL)
+        proposal.decided_at = payload.answered_at
+        after = {"state": proposal.state, "answered_by": payload.answered_by, "consented": payload.consented}
+        if payload.consented:
+            proposal.decided_by = proposal.requested_by
+            proposal.save(update_fields=["state", "decided_by", "decided_at"])
+            entry = put_on_roster(
+                proposal, proposal.valid_from, proposal.valid_until, proposal.requested_by, payload.answered_at
             )
+            roster_event(
+                proposal.court_id,
+                payload.answered_by,
+                f"经{subject}同意，将{source.court}名册中的{subject}确认为本院特邀"
+                f"（有效期至{proposal.valid_until:%Y年%m月%d日}）",
+            )
+            after |= {"entry": entry.pk, "valid_from": proposal.valid_from, "valid_until": proposal.valid_until}
+        else:
+            proposal.reason = payload.reason[:2000]
+            proposal.save(update_fields=["state", "decided_at", "reason"])
+            roster_event(
+                proposal.court_id, payload.answered_by, f"{subject}不同意本院沿用{source.court}名册：{payload.reason}"
+            )
+            after["reason"] = payload.reason
+        record(
+            message.peer.name,
+            "roster.adoption_consented" if payload.consented else "roster.adoption_refused",
+            proposal,
+            before=before,
+            after=after,
+        )
+
+
+@transaction.atomic
+def on_roster_adoption_request_parked(messages) -> None:
+    """The investor platform refused our ROSTER_ADOPTION_REQUESTED for good (e.g. it knows no such push, or the
+    subject is no longer active): nobody can consent, so the request ends as not confirmed, with the refusal."""
+    for message in messages:
+        proposal = _adoption_for_update(message.payload["proposal_id"])
+        if proposal is None or CourtProposalEvent.REQUEST_REFUSED not in COURT_PROPOSAL.allowed_events(proposal.state):
+            continue
+        before = {"state": proposal.state}
+        transition(proposal, CourtProposalEvent.REQUEST_REFUSED, COURT_PROPOSAL)
+        proposal.decided_at, proposal.reason = timezone.now(), f"调解平台拒收：{message.last_error}"[:2000]
+        proposal.save(update_fields=["state", "decided_at", "reason"])
+        roster_event(proposal.court_id, SYSTEM, f"请求沿用{proposal}未被调解平台接收：{proposal.reason}")
+        record(
+            message.peer.name,
+            "roster.adoption_request_refused",
+            proposal,
+            before=before,
+            after={"state": proposal.state, "reason": proposal.reason},
+        )

@@ -111,7 +111,9 @@ class RosterProposal(models.Model):
     )
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     reason = models.CharField(_("理由"), max_length=2000, blank=True)
-    # Not pushed but taken over from a higher court's roster with its consent (《人民法院在线调解规则》Art. 27).
+    # Not pushed but a request to take over a higher court's entry, which only the organisation's or mediator's
+    # consent turns into an entry of this court's roster (《人民法院在线调解规则》Art. 27 ¶2; LEGAL-RULES L23):
+    # who asked, and the period asked for, wait here for the answer.
     adopted_from = models.ForeignKey(
         "RosterEntry",
         verbose_name=_("沿用的上级法院名册条目"),
@@ -120,6 +122,16 @@ class RosterProposal(models.Model):
         on_delete=models.PROTECT,
         related_name="adoptions",
     )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("请求人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    valid_from = models.DateField(_("请求的有效期自"), null=True, blank=True)
+    valid_until = models.DateField(_("请求的有效期至"), null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("待确认的特邀推送")

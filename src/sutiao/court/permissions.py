@@ -3,7 +3,7 @@ Actions call them first; pages call `allows` to show only the buttons the user's
 
 Roles (accounts.Role): filing staff (立案庭) register applications, ask the parties' consent and delegate; judges
 decide what is judicial (judicial confirmation and rulings come in a later issue: until then they read);
-court admins keep the court's invited roster (confirm, reject, remove, take over a higher court's entry); the
+court admins keep the court's invited roster (confirm, reject, remove, ask to take over a higher court's entry); the
 Supreme People's Court's admins confirm the jointly recognised roster (notice 四（四）). Everyone works only
 on their own court's cases and roster."""
 
@@ -76,7 +76,8 @@ def ensure_may_decide_roster(user: User, court_id) -> None:
 
 
 def ensure_may_adopt(user: User) -> None:
-    """A court's admins take over a higher court's roster entry as their court's own (在线调解规则 Art. 27 ¶2)."""
+    """A court's admins ask to take over a higher court's roster entry as their court's own; the organisation or
+    mediator consents (在线调解规则 Art. 27 ¶2; LEGAL-RULES L23)."""
     _court_admin(user)
 
 

@@ -201,11 +201,13 @@ def higher_courts(court) -> list:
 
 
 def adoptable_entries(court):
-    """What a court may take over from the rosters of the courts above it (《人民法院在线调解规则》Art. 27 ¶2;
-    特邀调解规定 Art. 5): their current entries, of subjects active in the registry and not already on its own
-    roster. The jointly recognised list is every court's already."""
+    """What a court may ask to take over from the rosters of the courts above it (《人民法院在线调解规则》Art. 27
+    ¶2; 特邀调解规定 Art. 5): their current entries, of subjects active in the registry, not already on its own
+    roster and not already asked (a request awaiting the subject's consent, L23). The jointly recognised list is
+    every court's already."""
     on = china_today()
     own = on_roster(court.pk, on)
+    asked = RosterProposal.objects.filter(court_id=court.pk, state=CourtProposalState.AWAITING_CONSENT)
     return (
         RosterEntry.objects.filter(court__in=higher_courts(court))
         .in_force(on)
@@ -215,6 +217,7 @@ def adoptable_entries(court):
             organisation_id__in=own.organisations().values("organisation_id"),
         )
         .exclude(mediator_id__in=own.mediators().values("mediator_id"))
+        .exclude(pk__in=asked.values("adopted_from_id"))
         .select_related("court", "organisation", "mediator")
         .order_by("court__name", "subject_kind", "organisation__name", "mediator__name")
     )
@@ -374,8 +377,17 @@ def pending_proposals(user):
     return proposals_for(user).filter(state=CourtProposalState.PENDING)
 
 
+def adoptions_awaiting_consent(user):
+    """The court's requests to take over a higher court's entries, waiting for the subject's consent (L23)."""
+    return (
+        proposals_for(user)
+        .filter(state=CourtProposalState.AWAITING_CONSENT)
+        .select_related("adopted_from__court", "requested_by")
+    )
+
+
 def decided_proposals(user):
-    return proposals_for(user).exclude(state=CourtProposalState.PENDING)
+    return proposals_for(user).exclude(state__in=(CourtProposalState.PENDING, CourtProposalState.AWAITING_CONSENT))
 
 
 # The court's delegation states in the vocabulary both platforms share (for reconciliation).
@@ -413,13 +425,6 @@ def mediator_by_id(mediator_id) -> Mediator:
     if mediator is None:
         raise Http404("没有这个调解员")
     return mediator
-
-
-def roster_entry_out(entry_id) -> RosterEntry:
-    """One entry with what the API shows of it (its court, subjects and where it was taken over from)."""
-    return RosterEntry.objects.select_related("court", "organisation", "mediator", "proposal__adopted_from__court").get(
-        pk=entry_id
-    )
 
 
 def provisional_answer_deadlines(limit: int):

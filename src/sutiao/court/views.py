@@ -32,7 +32,6 @@ from .actions import cases as case_actions
 from .actions import delegation as delegation_actions
 from .actions import roster as roster_actions
 from .forms import (
-    AdoptEntryForm,
     CaseForm,
     ClaimFormSet,
     ConfirmProposalForm,
@@ -335,10 +334,11 @@ def roster(request, confirm_forms=None, reason_forms=None, adopt_forms=None):
                 for p in pending
             ],
             "adoptable": [
-                (e, adopt_forms.get(e.pk) or AdoptEntryForm(prefix=f"a{e.pk}"))
+                (e, adopt_forms.get(e.pk) or ConfirmProposalForm(prefix=f"a{e.pk}"))
                 for e in (selectors.adoptable_entries(user.institution) if may_adopt else [])
             ],
             "may_adopt": may_adopt,
+            "awaiting_consent": selectors.adoptions_awaiting_consent(user).order_by("proposed_at")[:100],
             "decided": selectors.decided_proposals(user).order_by("-decided_at")[:50],
             "events": selectors.roster_events(court_id)[:50],
         },
@@ -380,20 +380,18 @@ def reject_proposal(request, proposal_id):
 
 @login_required
 @require_POST
-def adopt_entry(request, entry_id):
+def request_adoption(request, entry_id):
     permissions.ensure_may_adopt(request.user)
     source = selectors.adoptable_entries(request.user.institution).filter(pk=entry_id).first()
     if source is None:
         raise Http404("上级法院名册中没有这个条目")
-    form = AdoptEntryForm(request.POST, prefix=f"a{entry_id}")
+    form = ConfirmProposalForm(request.POST, prefix=f"a{entry_id}")
 
-    def adopt():
+    def ask():
         data = form.cleaned_data
-        return roster_actions.adopt_entry(
-            request.user, source, data["consent"], data["valid_from"], data["valid_until"]
-        )
+        return roster_actions.request_adoption(request.user, source, data["valid_from"], data["valid_until"])
 
-    if submit(request, form, adopt, _("已确认为本院特邀，调解平台将收到通知")):
+    if submit(request, form, ask, _("已请求沿用，待调解组织或调解员本人在调解平台同意")):
         return redirect("roster")
     return roster(request, adopt_forms={source.pk: form})
 

@@ -31,7 +31,8 @@ class MessageType(StrEnum):
     ROSTER_PROPOSED = "ROSTER_PROPOSED"
     ROSTER_DECISION = "ROSTER_DECISION"
     ROSTER_REMOVED = "ROSTER_REMOVED"
-    ROSTER_ADOPTED = "ROSTER_ADOPTED"
+    ROSTER_ADOPTION_REQUESTED = "ROSTER_ADOPTION_REQUESTED"
+    ROSTER_ADOPTION_ANSWER = "ROSTER_ADOPTION_ANSWER"
     ROSTER_CHANGED = "ROSTER_CHANGED"
     AUDIT_HEAD = "AUDIT_HEAD"
 
@@ -244,25 +245,44 @@ class RosterRemovedPayload(Strict):
     removed_at: AwareDatetime
 
 
-class RosterAdoptedPayload(Strict):
-    """A court confirms as its own an organisation or mediator on a higher court's roster, with that court's
-    consent (《人民法院在线调解规则》Art. 27 ¶2; 特邀调解规定 Art. 5): from now on a membership of its own,
-    `proposal_id`, taken from the higher court's confirmed push `source_proposal_id`."""
+class RosterAdoptionRequestedPayload(Strict):
+    """A court asks to take over as its own an organisation or mediator on a higher court's roster, for the
+    period it proposes. Only the organisation's or mediator's consent makes it so (《人民法院在线调解规则》
+    Art. 27 ¶2 “经其同意”; LEGAL-RULES L23): the investor platform asks the subject and answers with
+    ROSTER_ADOPTION_ANSWER. `proposal_id` names the request (and, once consented, the membership);
+    `source_proposal_id` is the higher court's confirmed push."""
 
     proposal_id: UUID
     source_proposal_id: UUID
     court_id: UUID
     court_name: ShortText
-    consent: Annotated[str, Field(min_length=1, max_length=2000)]
     valid_from: dt.date
     valid_until: dt.date
-    decided_by: ShortText
-    decided_at: AwareDatetime
+    requested_by: ShortText
+    requested_at: AwareDatetime
 
     @model_validator(mode="after")
     def period_is_ordered(self):
         if self.valid_until < self.valid_from:
             raise ValueError("the validity period ends before it starts")
+        return self
+
+
+class RosterAdoptionAnswerPayload(Strict):
+    """The organisation's or mediator's answer to a court's request to take it over (L23): consented, or not
+    with its reason. `answered_by` names who answered and, for a mediator without an account, who recorded
+    the mediator's answer and how it was obtained."""
+
+    proposal_id: UUID
+    consented: bool
+    reason: Annotated[str, Field(max_length=2000)] = ""
+    answered_by: Annotated[str, Field(min_length=1, max_length=500)]
+    answered_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def refusal_has_reason(self):
+        if not self.consented and not self.reason.strip():
+            raise ValueError("a refusal carries its reason")
         return self
 
 
@@ -353,10 +373,16 @@ class RosterRemovedMessage(EnvelopeBase):
     payload: RosterRemovedPayload
 
 
-class RosterAdoptedMessage(EnvelopeBase):
+class RosterAdoptionRequestedMessage(EnvelopeBase):
     senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT})
-    type: Literal[MessageType.ROSTER_ADOPTED]
-    payload: RosterAdoptedPayload
+    type: Literal[MessageType.ROSTER_ADOPTION_REQUESTED]
+    payload: RosterAdoptionRequestedPayload
+
+
+class RosterAdoptionAnswerMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.ROSTER_ADOPTION_ANSWER]
+    payload: RosterAdoptionAnswerPayload
 
 
 class RosterChangedMessage(EnvelopeBase):
@@ -381,7 +407,8 @@ MESSAGE_CLASSES = [
     RosterProposedMessage,
     RosterDecisionMessage,
     RosterRemovedMessage,
-    RosterAdoptedMessage,
+    RosterAdoptionRequestedMessage,
+    RosterAdoptionAnswerMessage,
     RosterChangedMessage,
     AuditHeadMessage,
 ]
@@ -414,7 +441,8 @@ Message = Annotated[
     | RosterProposedMessage
     | RosterDecisionMessage
     | RosterRemovedMessage
-    | RosterAdoptedMessage
+    | RosterAdoptionRequestedMessage
+    | RosterAdoptionAnswerMessage
     | RosterChangedMessage
     | AuditHeadMessage,
     Field(discriminator="type"),

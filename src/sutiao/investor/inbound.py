@@ -263,49 +263,51 @@ def on_roster_removed(items) -> None:
 
 
 @transaction.atomic
-def on_roster_adopted(items) -> None:
-    """A court took the subject over from a higher court's roster with its consent (《人民法院在线调解规则》
-    Art. 27 ¶2): a membership of that court's own from now on, so its delegations are taken. A subject
-    suspended or gone meanwhile is recorded as ended: the court hears of that through ROSTER_CHANGED."""
+def on_roster_adoption_requested(items) -> None:
+    """A lower court asks to take the subject over from a higher court's roster (《人民法院在线调解规则》Art. 27
+    ¶2): only the organisation's or mediator's own consent makes it so (LEGAL-RULES L23). The request waits
+    (AWAITING_CONSENT) for whoever answers for the subject (`kernel.rules.adoption_consent_by`); until then
+    that court's delegations are refused. A request naming no confirmation of ours, or a subject no longer
+    active, is refused for good: nobody could consent."""
     for message, payload in items:
-        peer = message.peer
         source = _proposal_of(message, payload.source_proposal_id, lock=False)
         if RosterProposal.objects.filter(pk=payload.proposal_id).exists():
             continue
         org, mediator = locked_org(source.organisation.registry), source.mediator
         subject = locked_mediator(mediator) if mediator else org
-        active = subject.status == RegistryStatus.ACTIVE and org.status == RegistryStatus.ACTIVE
-        adoption = RosterProposal.objects.create(
+        if subject.status != RegistryStatus.ACTIVE or org.status != RegistryStatus.ACTIVE:
+            raise Rejected("subject_unavailable", f"{subject}目前暂停或已退出/离任，无法征求其同意", final=True)
+        if source.state != InvestorProposalState.CONFIRMED:
+            raise Rejected(
+                "source_not_confirmed", f"名册推送 {source.pk} 不是{source.court_name}确认的名册条目", final=True
+            )
+        request = RosterProposal.objects.create(
             id=payload.proposal_id,
-            peer=peer,
+            peer=message.peer,
             subject_kind=source.subject_kind,
             organisation=source.organisation,
             mediator=mediator,
             court_id=payload.court_id,
             court_name=payload.court_name,
             proposed_by=source.proposed_by,
-            proposed_at=payload.decided_at,
-            note=f"沿用{source.court_name}名册：{payload.consent}"[:2000],
-            # Confirmed, or ended at once: a subject no longer active cannot take the membership up.
-            state=InvestorProposalState.CONFIRMED if active else InvestorProposalState.ENDED,
-            decided_at=payload.decided_at,
-            decided_by=payload.decided_by,
+            proposed_at=payload.requested_at,
+            note=f"{payload.court_name}请求沿用{source.court_name}名册（{payload.requested_by}）"[:2000],
+            state=InvestorProposalState.AWAITING_CONSENT,
             valid_from=payload.valid_from,
             valid_until=payload.valid_until,
-            ended_at=None if active else timezone.now(),
-            ended_reason="" if active else "登记状态已变更，未纳入名册",
             adopted_from=source,
         )
-        next_version(
-            subject,
-            payload.decided_by,
-            f"{payload.court_name}沿用{source.court_name}名册，确认为本院特邀（有效期至{payload.valid_until:%Y年%m月%d日}）",
-        )
         record(
-            peer.name,
-            "roster.adopted",
-            adoption,
-            after={"state": adoption.state, "source": str(source.pk), "valid_until": payload.valid_until},
+            message.peer.name,
+            "roster.adoption_requested",
+            request,
+            after={
+                "state": request.state,
+                "source": str(source.pk),
+                "court": payload.court_name,
+                "valid_from": payload.valid_from,
+                "valid_until": payload.valid_until,
+            },
         )
 
 

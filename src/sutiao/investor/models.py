@@ -17,6 +17,7 @@ from sutiao.kernel.ids import new_id
 from sutiao.kernel.workflow import (
     INVESTOR,
     INVESTOR_PROPOSAL_LIVE,
+    INVESTOR_PROPOSAL_OPEN,
     ImportState,
     InvestorEvent,
     InvestorProposalState,
@@ -194,10 +195,11 @@ class RosterProposalQuerySet(models.QuerySet):
 
     def blocking_a_push(self, on: dt.date):
         """Pushes that make another push of the subject pointless on that day. Not `in_force`: a push the
-        court has yet to decide blocks, and so does a confirmation whose period has not started yet (it was
-        decided; pushing again would ask the same question), while a confirmation within RENEWAL_WINDOW of
-        its end does not (pushing again renews it)."""
-        return self.live().filter(Q(state=InvestorProposalState.PENDING) | Q(valid_until__gt=on + RENEWAL_WINDOW))
+        court has yet to decide blocks (as does a court's request to take the subject over, awaiting consent),
+        and so does a confirmation whose period has not started yet (it was decided; pushing again would ask
+        the same question), while a confirmation within RENEWAL_WINDOW of its end does not (pushing again
+        renews it)."""
+        return self.live().filter(Q(state__in=INVESTOR_PROPOSAL_OPEN) | Q(valid_until__gt=on + RENEWAL_WINDOW))
 
 
 class RosterProposal(models.Model):
@@ -229,7 +231,8 @@ class RosterProposal(models.Model):
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     ended_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
     ended_reason = models.CharField(_("移出原因"), max_length=500, blank=True)
-    # A court took the subject over from a higher court's roster (ROSTER_ADOPTED, 在线调解规则 Art. 27).
+    # A lower court's request to take the subject over from a higher court's roster (ROSTER_ADOPTION_REQUESTED):
+    # awaiting the subject's consent, then a membership of that court's own (在线调解规则 Art. 27 ¶2; L23).
     adopted_from = models.ForeignKey(
         "self",
         verbose_name=_("沿用的上级法院名册"),

@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.kernel.enums import AdoptionConsentBy
+from sutiao.kernel.rules import adoption_consent_by
 
-from .models import Delegation, MediationOrg
+from .models import Delegation, MediationOrg, RosterProposal
 
 SUPERVISING_KINDS = (InstitutionKind.REGIONAL_OFFICE, InstitutionKind.AFFILIATED_UNIT)
 
@@ -114,3 +116,27 @@ def ensure_org_admin(user: User, delegation: Delegation) -> None:
 def ensure_assigned_mediator(user: User, delegation: Delegation) -> None:
     if not user.is_authenticated or delegation.mediator_id != user.pk:
         raise PermissionDenied(gettext("仅本案调解员可记录调解结果"))
+
+
+# --- a lower court's request to take a subject over from a higher court's roster (LEGAL-RULES L23) ---
+
+
+def adoption_answered_by(proposal: RosterProposal) -> AdoptionConsentBy:
+    """Who answers for this request's subject (`kernel.rules.adoption_consent_by`)."""
+    mediator = proposal.mediator
+    return adoption_consent_by(mediator is not None, mediator is not None and mediator.user_id is not None)
+
+
+def may_answer_adoption(user: User, proposal: RosterProposal) -> bool:
+    """The organisation's administrator answers for the organisation, and records the answer of a mediator
+    who has no account; a mediator with an account answers in person (《人民法院在线调解规则》Art. 27 ¶2)."""
+    if adoption_answered_by(proposal) == AdoptionConsentBy.MEDIATOR:
+        return user.is_authenticated and proposal.mediator.user_id == user.pk
+    return administers(user, proposal.organisation_id)
+
+
+def ensure_may_answer_adoption(user: User, proposal: RosterProposal) -> None:
+    if not may_answer_adoption(user, proposal):
+        if adoption_answered_by(proposal) == AdoptionConsentBy.MEDIATOR:
+            raise PermissionDenied(gettext("仅调解员本人可答复是否同意沿用"))
+        raise PermissionDenied(gettext("仅该调解组织的管理员可答复是否同意沿用"))

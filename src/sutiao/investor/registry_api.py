@@ -353,6 +353,51 @@ def create_proposal(request, data: ProposalIn):
     return Status(201, _proposal(proposal))
 
 
+def _reloaded_proposal(proposal) -> RosterProposal:
+    return RosterProposal.objects.select_related("organisation", "mediator", "proposed_by__institution").get(
+        pk=proposal.pk
+    )
+
+
+class AdoptionAnswerIn(Schema):
+    reason: Annotated[str, Field(max_length=2000)] = ""
+    how_obtained: Annotated[str, Field(max_length=300)] = ""
+
+
+@router.get(
+    "/adoption-requests",
+    response=responses(200, list[ProposalOut]),
+    summary="法院请求沿用上级法院名册、待本组织或调解员本人同意的事项（在线调解规则第二十七条第二款）",
+)
+def list_adoption_requests(request):
+    qs = selectors.adoption_requests_for(request.auth).select_related("proposed_by__institution")
+    return [_proposal(p) for p in qs[: selectors.ADOPTION_REQUESTS_SHOWN]]
+
+
+@router.post(
+    "/adoption-requests/{proposal_id}/consent",
+    response=responses(200, ProposalOut),
+    summary="同意法院沿用上级法院名册（调解组织管理员，或调解员本人；无账号的调解员由管理员记录 how_obtained）",
+)
+def consent_to_adoption(request, proposal_id: UUID, data: AdoptionAnswerIn):
+    proposal = roster.consent_to_adoption(
+        request.auth, selectors.adoption_request_for(request.auth, proposal_id), data.how_obtained
+    )
+    return _proposal(_reloaded_proposal(proposal))
+
+
+@router.post(
+    "/adoption-requests/{proposal_id}/refuse",
+    response=responses(200, ProposalOut),
+    summary="不同意法院沿用上级法院名册（须写明理由）",
+)
+def refuse_adoption(request, proposal_id: UUID, data: AdoptionAnswerIn):
+    proposal = roster.refuse_adoption(
+        request.auth, selectors.adoption_request_for(request.auth, proposal_id), data.reason, data.how_obtained
+    )
+    return _proposal(_reloaded_proposal(proposal))
+
+
 @router.get(
     "/proposals",
     response=responses(200, list[ProposalOut]),

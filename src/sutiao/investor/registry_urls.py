@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("campaigns/new/", views.campaign_start, name="registry-campaign-start"),
     path("supervision/", views.supervision, name="registry-supervision"),
     path("proposals/", views.proposals, name="registry-proposals"),
+    path("adoption-requests/<uuid:proposal_id>/answer/", views.answer_adoption, name="registry-adoption-answer"),
     path("organisations/", views.organisation_list, name="registry-organisations"),
     path("organisations/new/", views.organisation_create, name="registry-organisation-create"),
     path("organisations/<uuid:organisation_id>/", views.organisation_detail, name="registry-organisation"),

@@ -131,6 +131,31 @@ def proposals_for(user: User):
     return qs.filter(organisation_id__in=organisations_for(user).values("pk"))
 
 
+# The most requests one workbench lists at once (a court asks per subject: an organisation has a handful).
+ADOPTION_REQUESTS_SHOWN = 100
+
+
+def adoption_requests_for(user: User):
+    """Lower courts' requests to take the user's organisation (or its mediators), or the user as a mediator,
+    over from a higher court's roster, awaiting the answer (LEGAL-RULES L23). Who may answer each is
+    `permissions.may_answer_adoption`."""
+    qs = RosterProposal.objects.filter(state=InvestorProposalState.AWAITING_CONSENT).select_related(
+        "organisation", "mediator", "adopted_from"
+    )
+    if user.role == Role.ORG_ADMIN and user.institution_id:
+        return qs.filter(organisation_id=user.institution_id)
+    if user.role == Role.MEDIATOR:
+        return qs.filter(mediator__user=user)
+    return qs.none()
+
+
+def adoption_request_for(user: User, proposal_id) -> RosterProposal:
+    proposal = adoption_requests_for(user).filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404(gettext("没有这项待答复的沿用请求"))
+    return proposal
+
+
 def proposals_of(org: MediationOrg):
     return RosterProposal.objects.filter(organisation_id=org.pk).select_related("mediator", "proposed_by__institution")
 

@@ -68,3 +68,14 @@ class MediationOutcome(LabelledEnum):
     SUCCEEDED = "succeeded", "调解成功"
     FAILED = "failed", "调解不成"
     WITHDRAWN = "withdrawn", "当事人撤回调解申请"
+
+
+class AdoptionConsentBy(LabelledEnum):
+    """Who answers a lower court's request to take an organisation or mediator over from a higher court's
+    roster (《人民法院在线调解规则》Art. 27 ¶2: 经其同意, 其 = the organisation or mediator; LEGAL-RULES L23)."""
+
+    ORGANISATION = "organisation", "调解组织（由其管理员答复）"
+    MEDIATOR = "mediator", "调解员本人"
+    # A mediator without an account on the platform: the organisation's administrator records the mediator's
+    # own answer and how it was obtained; the answer stays the mediator's.
+    RECORDED_FOR_MEDIATOR = "recorded_for_mediator", "调解员本人（由所属调解组织管理员记录）"

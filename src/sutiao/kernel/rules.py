@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .calendar import PeriodRule, WorkdayCalendar, add_years, statutory_holidays
+from .enums import AdoptionConsentBy
 from .ranking import rank
 from .workflow import COURT, back_to_court_event
 
@@ -45,6 +46,18 @@ ANSWER_PERIODS = {"securities": ANSWER_PERIOD_SECURITIES, "general": ANSWER_PERI
 # receiving the application (《人民法院在线调解规则》Art. 10).
 JOINT_CHOICE_PERIOD = PeriodRule("L3", 2, True, "《人民法院在线调解规则》第十条第二款")
 APPOINTMENT_PERIOD = PeriodRule("L3", 3, True, "《人民法院在线调解规则》第十条第三款")
+
+
+def adoption_consent_by(is_mediator: bool, mediator_has_account: bool) -> AdoptionConsentBy:
+    """L23: a lower court takes an organisation or mediator over from a higher court's invited roster only with
+    the consent of that organisation or mediator (《人民法院在线调解规则》第二十七条第二款 “经其同意”: 其 is the
+    organisation or mediator, not the higher court). An organisation answers through its administrator; a
+    mediator answers in person when they have an account on the investor platform, otherwise the
+    organisation's administrator records the mediator's answer and how it was obtained."""
+    if not is_mediator:
+        return AdoptionConsentBy.ORGANISATION
+    return AdoptionConsentBy.MEDIATOR if mediator_has_account else AdoptionConsentBy.RECORDED_FOR_MEDIATOR
+
 
 RULES: dict[str, Rule] = {
     rule.id: rule
@@ -101,6 +114,19 @@ RULES: dict[str, Rule] = {
             cite_notice,
             names=("cite_notice", "NOTICE", "法办〔2021〕313号"),
         ),
+        Rule(
+            "L23",
+            "A lower court takes over a higher court's roster entry only with the organisation's or mediator's "
+            "consent, asked and answered through the docking",
+            "《人民法院在线调解规则》第二十七条第二款",
+            adoption_consent_by,
+            names=(
+                "adoption_consent_by",
+                "ROSTER_ADOPTION_REQUESTED",
+                "ROSTER_ADOPTION_ANSWER",
+                "SUBJECT_CONSENTED",
+            ),
+        ),
     ]
 }
 
@@ -122,7 +148,6 @@ NOT_IMPLEMENTED: dict[str, str] = {
     "L18": "Court fees: no fee for judicial confirmation; half for mediation or withdrawal",
     "L19": "Securities/futures firms may not refuse mediation requested by an ordinary investor",
     "L20": "Misrepresentation loss calculation",
-    "L23": "A lower court adopts a higher court's roster entry with the organisation's or mediator's consent",
 }
 
 # A roster entry is confirmed for three years unless the court sets another period (the platforms' policy

@@ -212,6 +212,9 @@ class CourtProposalState(LabelledEnum):
     court, as the investor platform keeps its own states of a push."""
 
     PENDING = "pending", "待确认"
+    # A court admin asked to take over a higher court's entry: the organisation or mediator has yet to consent
+    # (《人民法院在线调解规则》Art. 27 ¶2; LEGAL-RULES L23). The request starts in this state, not in PENDING.
+    AWAITING_CONSENT = "awaiting_consent", "待调解组织或调解员同意"
     CONFIRMED = "confirmed", "已确认"
     REJECTED = "rejected", "未予确认"
     WITHDRAWN = "withdrawn", "推送方已撤销"
@@ -222,6 +225,11 @@ class CourtProposalEvent(StrEnum):
     REJECT = "reject"
     # The registry says the organisation or mediator is no longer active.
     WITHDRAW = "withdraw"
+    # The organisation or mediator answered a request to take it over (ROSTER_ADOPTION_ANSWER), or the
+    # investor platform refused the request for good.
+    SUBJECT_CONSENTED = "subject_consented"
+    SUBJECT_REFUSED = "subject_refused"
+    REQUEST_REFUSED = "request_refused"
 
 
 _P, _PE = CourtProposalState, CourtProposalEvent
@@ -229,6 +237,11 @@ COURT_PROPOSAL_TRANSITIONS: dict[tuple[CourtProposalState, CourtProposalEvent], 
     (_P.PENDING, _PE.CONFIRM): _P.CONFIRMED,
     (_P.PENDING, _PE.REJECT): _P.REJECTED,
     (_P.PENDING, _PE.WITHDRAW): _P.WITHDRAWN,
+    # L23: only the subject's consent puts a higher court's entry on this court's roster.
+    (_P.AWAITING_CONSENT, _PE.SUBJECT_CONSENTED): _P.CONFIRMED,
+    (_P.AWAITING_CONSENT, _PE.SUBJECT_REFUSED): _P.REJECTED,
+    (_P.AWAITING_CONSENT, _PE.REQUEST_REFUSED): _P.REJECTED,
+    (_P.AWAITING_CONSENT, _PE.WITHDRAW): _P.WITHDRAWN,
 }
 COURT_PROPOSAL = Machine("court_proposal", COURT_PROPOSAL_TRANSITIONS)
 # --- investor platform: a push of an organisation or mediator to a court's invited roster (notice §4(4)) ---
@@ -236,12 +249,18 @@ COURT_PROPOSAL = Machine("court_proposal", COURT_PROPOSAL_TRANSITIONS)
 
 class InvestorProposalState(LabelledEnum):
     PENDING = "pending", "待法院确认"
+    # A lower court asks to take the subject over from a higher court's roster (ROSTER_ADOPTION_REQUESTED):
+    # the organisation or mediator answers (《人民法院在线调解规则》Art. 27 ¶2; LEGAL-RULES L23).
+    AWAITING_CONSENT = "awaiting_consent", "待同意"
     CONFIRMED = "confirmed", "已纳入名册"
     REJECTED = "rejected", "法院未予确认"
+    REFUSED = "refused", "不同意沿用"
     ENDED = "ended", "已移出名册"
 
 
 class InvestorProposalEvent(StrEnum):
+    CONSENTED = "consented"  # the organisation or mediator consented to a lower court's taking it over
+    REFUSED = "refused"  # … or did not, with a reason
     CONFIRMED = "confirmed"  # the court confirmed it (ROSTER_DECISION)
     REJECTED = "rejected"  # the court did not (ROSTER_DECISION), or its platform refused the push for good
     REMOVED = "removed"  # the court took the subject off its roster (ROSTER_REMOVED; 特邀调解规定 Art. 28)
@@ -254,13 +273,19 @@ INVESTOR_PROPOSAL_TRANSITIONS: dict[tuple[InvestorProposalState, InvestorProposa
     (_IP.PENDING, _IPE.CONFIRMED): _IP.CONFIRMED,
     (_IP.PENDING, _IPE.REJECTED): _IP.REJECTED,
     (_IP.PENDING, _IPE.SUBJECT_INACTIVE): _IP.ENDED,
+    (_IP.AWAITING_CONSENT, _IPE.CONSENTED): _IP.CONFIRMED,
+    (_IP.AWAITING_CONSENT, _IPE.REFUSED): _IP.REFUSED,
+    (_IP.AWAITING_CONSENT, _IPE.SUBJECT_INACTIVE): _IP.ENDED,
     (_IP.CONFIRMED, _IPE.REMOVED): _IP.ENDED,
     (_IP.CONFIRMED, _IPE.SUPERSEDED): _IP.ENDED,
     (_IP.CONFIRMED, _IPE.SUBJECT_INACTIVE): _IP.ENDED,
 }
 INVESTOR_PROPOSAL = Machine("investor-roster-proposal", INVESTOR_PROPOSAL_TRANSITIONS)
-# A push the court has yet to decide, or a membership: what the court must hear of when the subject changes.
-INVESTOR_PROPOSAL_LIVE = (_IP.PENDING, _IP.CONFIRMED)
+# A push the court has yet to decide, a request to take the subject over, or a membership: what the court must
+# hear of when the subject changes.
+INVESTOR_PROPOSAL_LIVE = (_IP.PENDING, _IP.AWAITING_CONSENT, _IP.CONFIRMED)
+# Asked and not yet answered: a push to the court, or a lower court's request to take the subject over.
+INVESTOR_PROPOSAL_OPEN = (_IP.PENDING, _IP.AWAITING_CONSENT)
 
 
 # --- investor platform: an Excel import of registry records (whole or nothing) ---

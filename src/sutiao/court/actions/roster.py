@@ -1,7 +1,7 @@
 """Court admins keep the court's invited roster (特邀调解名册): confirm or reject a push, take an entry off,
-take over a higher court's entry; and anyone of the court may export it, which the audit log records
-(notice 法办〔2021〕313号 四（四）; 《最高人民法院关于人民法院特邀调解的规定》; LEGAL-RULES L2). The decision
-travels back to the investor platform in the same transaction."""
+ask to take over a higher court's entry (the organisation or mediator consents, L23); and anyone of the court
+may export it, which the audit log records (notice 法办〔2021〕313号 四（四）; 《最高人民法院关于人民法院特邀调解的
+规定》; LEGAL-RULES L2). The decision travels back to the investor platform in the same transaction."""
 
 import datetime as dt
 
@@ -12,7 +12,12 @@ from django.utils.translation import gettext
 from sutiao.accounts.models import User
 from sutiao.audit.log import record
 from sutiao.docking import outbox
-from sutiao.docking.schemas import MessageType, RosterAdoptedPayload, RosterDecisionPayload, RosterRemovedPayload
+from sutiao.docking.schemas import (
+    MessageType,
+    RosterAdoptionRequestedPayload,
+    RosterDecisionPayload,
+    RosterRemovedPayload,
+)
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
@@ -27,7 +32,8 @@ from .common import transition
 
 
 def roster_event(court_id, actor, text: str) -> None:
-    RosterEvent.objects.create(court_id=court_id, actor=str(actor), text=text[:500])
+    # The actor may be the peer's free text (who answered a request to take a subject over: up to 500 chars).
+    RosterEvent.objects.create(court_id=court_id, actor=str(actor)[:200], text=text[:500])
 
 
 def _decided_by(actor: User) -> str:
@@ -74,8 +80,9 @@ def _entry_fields(entry: RosterEntry) -> dict:
     }
 
 
-def _enter(proposal: RosterProposal, valid_from: dt.date, valid_until: dt.date, actor: User, now) -> RosterEntry:
-    """The confirmed proposal's subject on the court's roster, for the period."""
+def put_on_roster(proposal: RosterProposal, valid_from: dt.date, valid_until: dt.date, actor: User, now) -> RosterEntry:
+    """The confirmed proposal's subject on the court's roster, for the period (a push confirmed by `actor`, or
+    a request to take over a higher court's entry that its subject consented to)."""
     return RosterEntry.objects.create(
         court_id=proposal.court_id,
         subject_kind=proposal.subject_kind,
@@ -138,7 +145,7 @@ def confirm_proposal(
         renewed.removed_at, renewed.removed_reason = now, f"续期：由有效期至{valid_until:%Y年%m月%d日}的新确认替代"
         renewed.save(update_fields=["removed_at", "removed_reason"])
         record(actor, "roster.renew", renewed, before=renewed_before, after=_entry_fields(renewed))
-    entry = _enter(proposal, valid_from, valid_until, actor, now)
+    entry = put_on_roster(proposal, valid_from, valid_until, actor, now)
     _send_decision(
         actor,
         proposal,
@@ -233,17 +240,18 @@ def remove_entry(actor: User, entry: RosterEntry, reason: str) -> RosterEntry:
 
 
 @transaction.atomic
-def adopt_entry(
+def request_adoption(
     actor: User,
     source: RosterEntry,
-    consent: str,
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
-) -> RosterEntry:
-    """A court admin confirms as the court's own an organisation or mediator a higher court chose for its
-    roster (《人民法院在线调解规则》Art. 27 ¶2; 特邀调解规定 Art. 5). The entry is then the court's own: its
-    validity and any removal are its own decisions. The investor platform is told (ROSTER_ADOPTED), so it
-    takes this court's delegations to the organisation."""
+) -> RosterProposal:
+    """A court admin asks to take over as the court's own an organisation or mediator a higher court chose for
+    its roster, for the period the court proposes. Only the consent of that organisation or mediator makes it
+    so (《人民法院在线调解规则》Art. 27 ¶2 “经其同意”; LEGAL-RULES L23, `kernel.rules.adoption_consent_by`): the
+    request waits (AWAITING_CONSENT) while the investor platform asks the subject (ROSTER_ADOPTION_REQUESTED);
+    nothing is on this court's roster, and delegations to it are refused, until the answer
+    (`inbound.on_roster_adoption_answer`)."""
     permissions.ensure_may_adopt(actor)
     source = (
         adoptable_entries(actor.institution)
@@ -253,16 +261,13 @@ def adopt_entry(
         .first()
     )
     if source is None:
-        raise DomainError(gettext("该条目不在上级法院的现行名册中，或已在本院名册中"))
-    consent = consent.strip()
-    if not consent:
-        raise DomainError(gettext("请写明上级法院同意的情况（如复函文号）"), field="consent")
+        raise DomainError(gettext("该条目不在上级法院的现行名册中，或已在本院名册中或已请求沿用"))
     valid_from, valid_until = _validity(valid_from, valid_until)
     court = actor.institution
     if source.mediator_id is not None and not organisation_on_roster(court.pk, source.organisation_id):
         raise DomainError(gettext("调解员所属的调解组织尚未纳入本院特邀调解名册"))
     now = timezone.now()
-    proposal = RosterProposal(
+    proposal = RosterProposal.objects.create(
         id=new_id(),
         court=court,
         subject_kind=source.subject_kind,
@@ -270,43 +275,45 @@ def adopt_entry(
         mediator=source.mediator,
         proposed_by=f"{source.court}名册",
         proposed_at=now,
-        note=consent[:2000],
-        decided_by=actor,
-        decided_at=now,
+        state=CourtProposalState.AWAITING_CONSENT,
         adopted_from=source,
+        requested_by=actor,
+        valid_from=valid_from,
+        valid_until=valid_until,
     )
-    transition(proposal, CourtProposalEvent.CONFIRM, COURT_PROPOSAL)
-    proposal.save()
-    entry = _enter(proposal, valid_from, valid_until, actor, now)
     outbox.send(
         source.organisation.peer,
-        MessageType.ROSTER_ADOPTED,
+        MessageType.ROSTER_ADOPTION_REQUESTED,
         source.mediator_id or source.organisation_id,
-        RosterAdoptedPayload(
+        RosterAdoptionRequestedPayload(
             proposal_id=proposal.pk,
             source_proposal_id=source.proposal_id,
             court_id=court.pk,
             court_name=court.name,
-            consent=consent[:2000],
             valid_from=valid_from,
             valid_until=valid_until,
-            decided_by=f"{court} {actor.display_name}",
-            decided_at=now,
+            requested_by=_decided_by(actor),
+            requested_at=now,
         ),
     )
     roster_event(
         court.pk,
         actor.display_name,
-        f"经{source.court}同意，将其名册中的{source.mediator or source.organisation}确认为本院特邀"
-        f"（有效期至{valid_until:%Y年%m月%d日}）：{consent}",
+        f"请求沿用{source.court}名册中的{source.mediator or source.organisation}"
+        f"（拟定有效期至{valid_until:%Y年%m月%d日}），待其本人同意",
     )
     record(
         actor,
-        "roster.adopt",
-        entry,
-        after={"source": source.pk, "consent": consent, "valid_from": valid_from, "valid_until": valid_until},
+        "roster.adoption_requested",
+        proposal,
+        after={
+            "state": proposal.state,
+            "source": source.pk,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+        },
     )
-    return entry
+    return proposal
 
 
 @transaction.atomic

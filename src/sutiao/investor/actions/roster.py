@@ -1,7 +1,8 @@
 """Pushing organisations and mediators to courts' invited rosters (notice §4(4)): the Bureau pushes
 organisations, a supervising body the mediators of the organisations under it. Each push is a version of the
 subject's record, an audit record and a ROSTER_PROPOSED to the court platform, in one transaction. What the
-courts decide arrives in `inbound`."""
+courts decide arrives in `inbound`. An organisation or mediator answers a lower court's request to take it
+over from a higher court's roster (LEGAL-RULES L23): the answer goes back as ROSTER_ADOPTION_ANSWER."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,10 +13,11 @@ from sutiao.accounts.models import User
 from sutiao.audit.log import record
 from sutiao.docking import outbox
 from sutiao.docking.models import Peer
-from sutiao.docking.schemas import MessageType, RosterProposedPayload
+from sutiao.docking.schemas import MessageType, RosterAdoptionAnswerPayload, RosterProposedPayload
 from sutiao.kernel.calendar import china_today
+from sutiao.kernel.enums import AdoptionConsentBy
 from sutiao.kernel.errors import DomainError
-from sutiao.kernel.workflow import INVESTOR_PROPOSAL, InvestorProposalEvent
+from sutiao.kernel.workflow import INVESTOR_PROPOSAL, InvestorProposalEvent, InvestorProposalState
 
 from .. import permissions
 from ..models import CourtDirectory, MediationOrg, Mediator, RegistryStatus, RosterProposal, SubjectKind
@@ -139,6 +141,87 @@ def _propose(actor, org, mediator, court, note) -> RosterProposal:
             proposed_by=actor_name(actor),
             proposed_at=proposal.proposed_at,
             note=proposal.note,
+        ),
+    )
+    return proposal
+
+
+def _answered_by(actor: User, proposal: RosterProposal, how_obtained: str) -> str:
+    """Who answered, as the court reads it: the organisation's administrator, the mediator in person, or the
+    administrator who recorded an account-less mediator's own answer and how it was obtained."""
+    if permissions.adoption_answered_by(proposal) == AdoptionConsentBy.RECORDED_FOR_MEDIATOR:
+        return f"调解员{proposal.mediator.name}本人（由{actor_name(actor)}记录：{how_obtained}）"
+    if proposal.mediator is not None:
+        return f"调解员{proposal.mediator.name}本人"
+    return actor_name(actor)
+
+
+@transaction.atomic
+def consent_to_adoption(actor: User, proposal: RosterProposal, how_obtained: str = "") -> RosterProposal:
+    """The organisation or mediator a lower court asked to take over from a higher court's roster consents
+    (《人民法院在线调解规则》Art. 27 ¶2 “经其同意”; LEGAL-RULES L23): a membership of that court's roster for the
+    period it asked, so its delegations are taken from now on (`RosterProposalQuerySet.in_force`)."""
+    return _answer_adoption(actor, proposal, True, "", how_obtained)
+
+
+@transaction.atomic
+def refuse_adoption(actor: User, proposal: RosterProposal, reason: str, how_obtained: str = "") -> RosterProposal:
+    """The organisation or mediator does not consent, saying why (L23): the court's request ends, not confirmed."""
+    return _answer_adoption(actor, proposal, False, reason, how_obtained)
+
+
+def _answer_adoption(actor, proposal, consented: bool, reason: str, how_obtained: str) -> RosterProposal:
+    """Either answer, in the caller's transaction: permission, transition, a version of the subject's record,
+    the audit record and ROSTER_ADOPTION_ANSWER to the court."""
+    proposal = (
+        RosterProposal.objects.select_for_update(of=("self",))
+        .select_related("peer", "organisation__registry", "mediator")
+        .get(pk=proposal.pk)
+    )
+    permissions.ensure_may_answer_adoption(actor, proposal)
+    if proposal.state != InvestorProposalState.AWAITING_CONSENT:
+        state = gettext(InvestorProposalState(proposal.state).label)
+        raise DomainError(gettext("该沿用请求已处理（%(state)s）") % {"state": state})
+    reason, how_obtained = reason.strip(), how_obtained.strip()
+    if not consented and not reason:
+        raise DomainError(gettext("不同意沿用须写明理由"), field="reason")
+    recorded = permissions.adoption_answered_by(proposal) == AdoptionConsentBy.RECORDED_FOR_MEDIATOR
+    if recorded and not how_obtained:
+        raise DomainError(
+            gettext("调解员没有平台账号：请写明如何取得其本人意见（如电话确认、书面同意书）"), field="how_obtained"
+        )
+    subject = locked_mediator(proposal.mediator) if proposal.mediator else locked_org(proposal.organisation.registry)
+    before = proposal.state
+    event = InvestorProposalEvent.CONSENTED if consented else InvestorProposalEvent.REFUSED
+    proposal.state = INVESTOR_PROPOSAL.next_state(proposal.state, event)
+    proposal.decided_at, proposal.decided_by = timezone.now(), _answered_by(actor, proposal, how_obtained)[:200]
+    proposal.reason = reason[:2000]
+    proposal.save(update_fields=["state", "decided_at", "decided_by", "reason"])
+    answer = "同意" if consented else f"不同意（{reason}）"
+    next_version(subject, actor, f"{answer}{proposal.court_name}沿用上级法院名册"[:200])
+    record(
+        actor,
+        "roster.adoption_answer",
+        proposal,
+        before={"state": before},
+        after={
+            "state": proposal.state,
+            "consented": consented,
+            "reason": reason,
+            "answered_by": proposal.decided_by,
+            "how_obtained": how_obtained,
+        },
+    )
+    outbox.send(
+        proposal.peer,
+        MessageType.ROSTER_ADOPTION_ANSWER,
+        (proposal.mediator or proposal.organisation.registry).pk,
+        RosterAdoptionAnswerPayload(
+            proposal_id=proposal.pk,
+            consented=consented,
+            reason=reason,
+            answered_by=_answered_by(actor, proposal, how_obtained)[:500],
+            answered_at=proposal.decided_at,
         ),
     )
     return proposal

@@ -220,3 +220,24 @@ class OrganisationFilterForm(BootstrapForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supervisor"].queryset = supervising_bodies()
+
+
+class AdoptionAnswerForm(forms.Form):
+    """An answer to a lower court's request to take the organisation or mediator over (LEGAL-RULES L23). The
+    reason is required to refuse (the action says so); how the answer was obtained is required when the
+    organisation's administrator records an account-less mediator's own answer."""
+
+    reason = forms.CharField(
+        label=_("不同意的理由"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    how_obtained = forms.CharField(
+        label=_("调解员本人意见的取得方式"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("如 电话确认、书面同意书")}),
+    )
+
+    def __init__(self, *args, recorded_for_mediator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not recorded_for_mediator:
+            del self.fields["how_obtained"]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from sutiao.accounts.models import Role
 from sutiao.audit.selectors import trail_for_case, trail_page
 from sutiao.forms_actions import submit
+from sutiao.kernel.enums import AdoptionConsentBy
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR, InvestorEvent
 from sutiao.translation import refusal
@@ -18,10 +19,22 @@ from sutiao.translation import refusal
 from .. import permissions, selectors
 from ..actions import delegations as actions
 from ..forms.delegations import AssignForm, DeclineForm, ResultForm
+from ..forms.registry import AdoptionAnswerForm
+
+
+def _adoption_requests(user, forms: dict):
+    """Lower courts' requests to take the organisation or mediator over (L23): each with whether this user
+    answers it and the form (the administrator records an account-less mediator's answer and how it was had)."""
+    rows = []
+    for p in selectors.adoption_requests_for(user)[: selectors.ADOPTION_REQUESTS_SHOWN]:
+        recorded = permissions.adoption_answered_by(p) == AdoptionConsentBy.RECORDED_FOR_MEDIATOR
+        form = forms.get(p.pk) or AdoptionAnswerForm(prefix=f"a{p.pk}", recorded_for_mediator=recorded)
+        rows.append((p, permissions.may_answer_adoption(user, p), form))
+    return rows
 
 
 @login_required
-def home(request):
+def home(request, adoption_forms=None):
     # The Bureau and the supervising bodies work in the registry: each lands on its overview.
     if request.user.role == Role.BUREAU_STAFF:
         return redirect("registry-overview")
@@ -35,6 +48,7 @@ def home(request):
         {
             "queue": selectors.work_queue(request.user),
             "finished": selectors.finished(request.user),
+            "adoption_requests": _adoption_requests(request.user, adoption_forms or {}),
         },
     )
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
 from sutiao.forms_actions import submit
+from sutiao.kernel.enums import AdoptionConsentBy
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import InvestorProposalState
 from sutiao.translation import refusal
@@ -19,6 +20,7 @@ from sutiao.translation import refusal
 from .. import permissions, selectors
 from ..actions import registry, roster
 from ..forms.registry import (
+    AdoptionAnswerForm,
     CampaignForm,
     MediatorForm,
     OrganisationFilterForm,
@@ -28,6 +30,7 @@ from ..forms.registry import (
     StatusForm,
 )
 from ..models import Qualification, SubjectKind
+from . import delegations as workbench
 
 
 def _qualification_labels(mediators):
@@ -408,3 +411,26 @@ def proposals(request):
     if filters.is_bound and filters.is_valid() and filters.cleaned_data["state"]:
         qs = qs.filter(state=filters.cleaned_data["state"])
     return render(request, "investor/registry/proposals.html", {"proposals": qs[:500], "filters": filters})
+
+
+@login_required
+@require_POST
+def answer_adoption(request, proposal_id):
+    """The organisation's administrator, or the mediator in person, answers a lower court's request to take
+    the organisation or mediator over from a higher court's roster (《人民法院在线调解规则》Art. 27 ¶2; L23)."""
+    user = request.user
+    proposal = selectors.adoption_request_for(user, proposal_id)
+    recorded = permissions.adoption_answered_by(proposal) == AdoptionConsentBy.RECORDED_FOR_MEDIATOR
+    form = AdoptionAnswerForm(request.POST, prefix=f"a{proposal.pk}", recorded_for_mediator=recorded)
+    consented = request.POST.get("answer") == "consent"
+
+    def answer():
+        how = form.cleaned_data.get("how_obtained", "")
+        if consented:
+            return roster.consent_to_adoption(user, proposal, how)
+        return roster.refuse_adoption(user, proposal, form.cleaned_data["reason"], how)
+
+    done = _("已同意，法院将其纳入名册") if consented else _("已答复不同意，理由将告知法院")
+    if submit(request, form, answer, done):
+        return redirect("home")
+    return workbench.home(request, adoption_forms={proposal.pk: form})

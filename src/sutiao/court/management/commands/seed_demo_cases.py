@@ -11,10 +11,11 @@ from sutiao import demo
 from sutiao.accounts.models import User
 from sutiao.court.actions.cases import ClaimInput, PartyInput, ask_consent, record_consent, register_case
 from sutiao.court.actions.delegation import delegate_case
-from sutiao.court.models import Case, Organisation, RosterEntry, RosterProposal, SubjectKind
+from sutiao.court.models import Case, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
 from sutiao.docking.models import Peer
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
+from sutiao.kernel.identifiers import mask_id_number
 from sutiao.kernel.rules import default_validity
 from sutiao.kernel.workflow import CourtProposalState
 
@@ -75,6 +76,56 @@ def _seed_roster_bypassing_actions(peer) -> None:
             )
 
 
+def _seed_high_court_roster_bypassing_actions() -> None:
+    """The Beijing High Court's demo roster (demo.HIGH_COURT_ROSTER): an organisation and one of its mediators,
+    so the Chaoyang court's admin can ask to take the mediator over and the mediator consents in person (L23).
+    Written straight into the tables, as the basic courts' demo rosters are."""
+    court_id, _court_name, code, number = demo.HIGH_COURT_ROSTER
+    org_id = next(org_id for org_id, _name, c in demo.ORGANISATIONS if c == code)
+    organisation = Organisation.objects.get(pk=org_id)
+    index = [c for _id, _name, c in demo.ORGANISATIONS].index(code) * 2 + number - 1
+    mediator, _ = Mediator.objects.update_or_create(
+        pk=demo.mediator_id(code, number),
+        defaults={
+            "organisation": organisation,
+            "name": next(name for username, name, *_ in demo.INVESTOR_USERS if username == f"{code}_mediator{number}"),
+            "id_number_masked": mask_id_number(demo.mediator_id_number(index)),
+            "specialties": demo.ORGANISATION_REGISTRY[code][3][:3],
+            "registry_version": 1,
+            "updated_at": timezone.now(),
+        },
+    )
+    decider = User.objects.get(username="beijing_high_admin")
+    decided_at, today = timezone.now() - dt.timedelta(days=29), china_today()
+    for subject_id, kind, subject_mediator in (
+        (org_id, SubjectKind.ORGANISATION, None),
+        (mediator.pk, SubjectKind.MEDIATOR, mediator),
+    ):
+        proposal = RosterProposal.objects.create(
+            id=demo.roster_proposal_id(subject_id, court_id),
+            court_id=court_id,
+            subject_kind=kind,
+            organisation=organisation,
+            mediator=subject_mediator,
+            proposed_by="中国证监会投资者保护局 孙投保",
+            proposed_at=timezone.now() - dt.timedelta(days=30),
+            state=CourtProposalState.CONFIRMED,
+            decided_by=decider,
+            decided_at=decided_at,
+        )
+        RosterEntry.objects.create(
+            court_id=court_id,
+            subject_kind=kind,
+            organisation=organisation,
+            mediator=subject_mediator,
+            proposal=proposal,
+            valid_from=today - dt.timedelta(days=29),
+            valid_until=default_validity(today),
+            confirmed_by=decider,
+            confirmed_at=decided_at,
+        )
+
+
 # The registry's kinds as its cards name them (investor.models.OrgKind).
 OrgKindLabels = {"industry": "证券期货行业调解组织", "people": "人民调解委员会", "commercial": "商事调解组织"}
 
@@ -90,6 +141,7 @@ class Command(BaseCommand):
         peer = Peer.objects.get(name="investor-platform")
         if not RosterEntry.objects.exists():
             _seed_roster_bypassing_actions(peer)
+            _seed_high_court_roster_bypassing_actions()
         if organisations_only or Case.objects.exists():
             return
         staff = User.objects.get(username="court_filing")

@@ -80,4 +80,33 @@ class Command(BaseCommand):
                     valid_from=today - dt.timedelta(days=29),
                     valid_until=add_years(today, demo.ROSTER_VALID_YEARS),
                 )
+        _seed_high_court_roster(peer, bureau, today)
         self.stdout.write("investor: demo registry and roster confirmations ready")
+
+
+def _seed_high_court_roster(peer, bureau, today) -> None:
+    """The Beijing High Court's demo roster (demo.HIGH_COURT_ROSTER), the same ids as the court side seeds."""
+    court_id, court_name, code, number = demo.HIGH_COURT_ROSTER
+    org_id = next(org_id for org_id, _name, c in demo.ORGANISATIONS if c == code)
+    mediator_id = demo.mediator_id(code, number)
+    CourtDirectory.objects.get_or_create(pk=court_id, defaults={"peer": peer, "name": court_name})
+    for subject_id, kind, mediator in (
+        (org_id, SubjectKind.ORGANISATION, None),
+        (mediator_id, SubjectKind.MEDIATOR, mediator_id),
+    ):
+        RosterProposal.objects.create(
+            id=demo.roster_proposal_id(subject_id, court_id),
+            peer=peer,
+            subject_kind=kind,
+            organisation_id=org_id,
+            mediator_id=mediator,
+            court_id=court_id,
+            court_name=court_name,
+            proposed_by=bureau,
+            proposed_at=timezone.now() - dt.timedelta(days=30),
+            state=InvestorProposalState.CONFIRMED,
+            decided_at=timezone.now() - dt.timedelta(days=29),
+            decided_by=f"{court_name} 演示数据",
+            valid_from=today - dt.timedelta(days=29),
+            valid_until=add_years(today, demo.ROSTER_VALID_YEARS),
+        )
