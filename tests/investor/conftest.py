@@ -34,8 +34,8 @@ def _user(username, role, institution, name=""):
         username, password="x-long-password", role=role, institution=institution, full_name=name
     )
     if role == Role.MEDIATOR:
+        from sutiao.accounts.pii import encrypt, id_number_digest
         from sutiao.investor.models import Mediator
-        from sutiao.investor.registry.identity import encrypt, id_number_digest
 
         number = id_number_for(User.objects.count())
         Mediator.objects.create(

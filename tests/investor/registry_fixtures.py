@@ -10,13 +10,13 @@ import pytest
 from django.utils import timezone
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.accounts.pii import decrypt
 from sutiao.docking.models import InboxMessage
 from sutiao.docking.schemas import RosterDecisionPayload
 from sutiao.investor import inbound
 from sutiao.investor.actions import registry, roster
 from sutiao.investor.models import CourtDirectory, RosterProposal
 from sutiao.investor.registry.data import MediatorData, OrgData
-from sutiao.investor.registry.identity import decrypt
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.identifiers import resident_id_check_digit, uscc_check_character
 from sutiao.kernel.ids import new_id

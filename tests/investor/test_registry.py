@@ -23,6 +23,7 @@ from registry_fixtures import (
 )
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role
+from sutiao.accounts.pii import id_number_digest
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.refusals import Rejected
 from sutiao.docking.schemas import MessageType, RosterDecisionPayload
@@ -37,7 +38,6 @@ from sutiao.investor.models import (
     RosterProposal,
     SubjectKind,
 )
-from sutiao.investor.registry.identity import id_number_digest
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import resident_id_check_digit

@@ -67,6 +67,10 @@ class Role(models.TextChoices):
     BUREAU_STAFF = "bureau_staff", _("投资者保护局工作人员")
     SUPERVISOR = "supervisor", _("派出机构/会管单位工作人员")
     OPERATOR = "operator", _("平台运维人员")
+    # People a dispute concerns (issue 10): an investor, or the staff a firm authorises, signs in as a party;
+    # a lawyer or other agent acts for a party within a power of attorney. Neither belongs to an institution.
+    PARTY = "party", _("当事人")
+    AGENT = "agent", _("代理人")
 
 
 class User(AbstractUser):

@@ -15,3 +15,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "sutiao.court"]
 ROOT_URLCONF = "sutiao.court.urls"
 SESSION_COOKIE_NAME = "sutiao_court_session"
 CSRF_COOKIE_NAME = "sutiao_court_csrf"
+# Fernet key (urlsafe base64 of 32 bytes) for identity numbers at rest (sutiao.accounts.pii); each platform
+# has its own, as each institution holds its own data.
+SUTIAO_FIELD_KEY = env_secret("SUTIAO_FIELD_KEY", "ZGV2LW9ubHktY291cnQtZmllbGQta2V5LW5vdHByb2Q=")

@@ -15,5 +15,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, "sutiao.investor"]
 ROOT_URLCONF = "sutiao.investor.urls"
 SESSION_COOKIE_NAME = "sutiao_investor_session"
 CSRF_COOKIE_NAME = "sutiao_investor_csrf"
-# Fernet key (urlsafe base64 of 32 bytes) for mediators' identity numbers at rest (个人信息保护法 Art. 28, 51).
+# Fernet key (urlsafe base64 of 32 bytes) for identity numbers at rest (sutiao.accounts.pii).
 SUTIAO_FIELD_KEY = env_secret("SUTIAO_FIELD_KEY", "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZDA=")

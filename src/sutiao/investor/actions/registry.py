@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.accounts.pii import decrypt, id_number_digest
 from sutiao.audit.log import record
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
@@ -30,7 +31,6 @@ from ..models import (
 from ..registry.cards import tell_courts
 from ..registry.data import MediatorData, OrgData, clean_mediator, clean_org, mediator_fields, org_fields, record_label
 from ..registry.history import diff, mediator_snapshot, next_version, org_snapshot, registration_change
-from ..registry.identity import decrypt, id_number_digest
 from ..registry.records import locked_mediator, locked_org
 from .roster import end_proposals
 

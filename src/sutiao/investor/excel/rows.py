@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext, gettext_noop
 
 from sutiao.accounts.models import Institution, InstitutionKind
+from sutiao.accounts.pii import id_number_digest
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import validate_resident_id, validate_uscc
 from sutiao.kernel.regions import valid_scope
@@ -15,7 +16,6 @@ from sutiao.kernel.regions import valid_scope
 from ..models import ImportJob, MediationOrg, Mediator, RegistryChange
 from ..registry.data import MediatorData, OrgData, clean_mediator, clean_org, mediator_fields, org_fields
 from ..registry.history import registration_change
-from ..registry.identity import id_number_digest
 from .layout import (
     MEDIATOR_COLUMNS,
     ORG_COLUMNS,

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import Institution
+from sutiao.accounts.pii import encrypt, id_number_digest
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import mask_id_number, validate_resident_id, validate_uscc
@@ -17,7 +18,6 @@ from sutiao.kernel.regions import valid_scope
 
 from ..models import OrgKind, Qualification
 from ..permissions import SUPERVISING_KINDS
-from .identity import encrypt, id_number_digest
 
 RECORD_LANGUAGE = "zh-hans"  # what is stored and sent to the courts stays Chinese, whoever is signed in
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from sutiao import demo
 from sutiao.accounts.models import Institution, User
+from sutiao.accounts.pii import encrypt, id_number_digest
 from sutiao.docking.models import Peer
 from sutiao.investor.models import CourtDirectory, MediationOrg, Mediator, RosterProposal, SubjectKind
 from sutiao.investor.registry.history import registration_change
-from sutiao.investor.registry.identity import encrypt, id_number_digest
 from sutiao.kernel.calendar import add_years, china_today
 from sutiao.kernel.identifiers import mask_id_number
 from sutiao.kernel.workflow import InvestorProposalState

@@ -1,5 +1,6 @@
-"""Mediators' identity numbers at rest: encrypted (Fernet, key from the environment), found again by a keyed
-digest, shown masked. Showing one unmasked is a sensitive read: `actions.registry.reveal_id_number` audits it."""
+"""Identity numbers (mediators', parties') at rest, on either platform: encrypted (Fernet, key from the
+environment, 个人信息保护法 Art. 28, 51), found again by a keyed digest, shown masked. Showing one unmasked is a
+sensitive read: the action that does it audits it (e.g. investor `actions.registry.reveal_id_number`)."""
 
 import base64
 import hashlib
