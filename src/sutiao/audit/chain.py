@@ -20,10 +20,14 @@ FIELDS = (
 )
 
 
-def plain(value):
-    """What a JSON column gives back for `value`: only JSON's own types, so the hash computed when a record is
-    written is the hash computed when it is read back (dates, UUIDs and decimals become strings)."""
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str)) if value is not None else None
+def serialised(value) -> tuple[str | None, object]:
+    """`value` as the JSON text to store and as what a JSON column gives back for it: only JSON's own types, so
+    the hash computed when a record is written is the hash computed when it is read back (dates, UUIDs and
+    decimals become strings). One serialisation serves both, as a bulk action writes thousands of records."""
+    if value is None:
+        return None, None
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text, json.loads(text)
 
 
 def canonical(fields: dict) -> bytes:

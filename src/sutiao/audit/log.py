@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .chain import FIELDS, link, plain
+from .chain import FIELDS, link, serialised
 from .models import SYSTEM_ROLE, AuditHead, AuditRecord
 
 # The actor of what the platform does on its own (scheduled work, recomputations), in records and case stories.
@@ -41,22 +41,27 @@ def record(actor, action: str, obj=None, *, case=None, before: dict | None = Non
     """Append one record; must run inside the caller's transaction. `case` is the platform-neutral case
     reference the docking uses (the court's Case, or the investor platform's `Delegation.case`): a case's
     trail is read by it (`selectors.trail_for_case`)."""
-    return record_many(actor, [Entry(action, obj, case, before, after)])[0]
+    record_many(actor, [Entry(action, obj, case, before, after)])
 
 
-def record_many(actor, entries: list[Entry], at: dt.datetime | None = None) -> list[AuditRecord]:
+def record_many(actor, entries: list[Entry], at: dt.datetime | None = None) -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the action's transaction")
     if not entries:
-        return []
+        return
     name, actor_id, role = _actor_fields(actor)
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     at = at or timezone.now()
+    rid = request_id.get()
+    seq, prev = head.seq, head.hash
     rows = []
     for entry in entries:
         obj = entry.obj
+        before_text, before = serialised(entry.before)
+        after_text, after = serialised(entry.after)
+        seq += 1
         fields = {
-            "seq": head.seq + 1,
+            "seq": seq,
             "at": at,
             "actor": name,
             "actor_id": actor_id,
@@ -65,45 +70,42 @@ def record_many(actor, entries: list[Entry], at: dt.datetime | None = None) -> l
             "object_type": obj._meta.label if obj is not None else "",
             "object_id": str(obj.pk) if obj is not None else "",
             "case": str(getattr(entry.case, "pk", entry.case) or ""),
-            "before": plain(entry.before),
-            "after": plain(entry.after),
-            "request_id": request_id.get(),
+            "before": before,
+            "after": after,
+            "request_id": rid,
         }
-        digest = link(head.hash, fields)
-        rows.append(AuditRecord(prev_hash=head.hash, hash=digest, **fields))
-        head.seq, head.hash = fields["seq"], digest
-    _insert(rows)
+        digest = link(prev, fields)
+        rows.append((prev, digest, *(fields[c] for c in FIELDS[:9]), before_text, after_text, rid))
+        prev = digest
+    _insert(rows, at)
+    head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
-    return rows
 
 
 _COLUMNS = ("prev_hash", "hash", *FIELDS)
-_JSON = ("before", "after")
-_BATCH = 500  # rows per INSERT: 14 parameters each, far below SQLite's limit of 32,766
+assert _COLUMNS[-3:] == ("before", "after", "request_id")  # the order record_many builds its rows in
 
 
-def _insert(rows: list[AuditRecord]) -> None:
-    """bulk_create's multi-row INSERT without its per-field machinery, which cost more than everything else a
-    record does (bench (d)): a 50,000-case batch writes 50,000 records. The values are adapted as the ORM
-    adapts them, so what is read back — and hashed again by `audit verify` — is the same."""
+def _insert(rows: list[tuple], at: dt.datetime) -> None:
+    """The rows written without the ORM's per-instance and per-field machinery, which cost more than everything
+    else a record does: a 50,000-case batch writes 50,000 records (bench (d)). PostgreSQL takes them by COPY
+    (a multi-row INSERT is bound client-side by psycopg, placeholder by placeholder); SQLite by executemany
+    of one prepared INSERT. JSON columns get the text `serialised` made, so what is read back — and hashed
+    again by `audit verify` — is what was hashed here."""
     connection = transaction.get_connection()
     ops = connection.ops
     table = ops.quote_name(AuditRecord._meta.db_table)
     columns = ", ".join(ops.quote_name(AuditRecord._meta.get_field(c).column) for c in _COLUMNS)
-    json_field = AuditRecord._meta.get_field("before")
-    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), _BATCH):
-            chunk = rows[start : start + _BATCH]
-            params = []
-            for row in chunk:
-                for column in _COLUMNS:
-                    value = getattr(row, column)
-                    if column == "at":
-                        value = ops.adapt_datetimefield_value(value)
-                    elif column in _JSON and value is not None:
-                        value = json_field.get_db_prep_value(value, connection)
-                    params.append(value)
-            # Table and column names come from the model, every value is a parameter.
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608
-            cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        stored_at = ops.adapt_datetimefield_value(at)
+        one = ", ".join(["%s"] * len(_COLUMNS))
+        # Table and column names come from the model, every value is a parameter.
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({one})",  # noqa: S608
+            [(*row[:3], stored_at, *row[4:]) for row in rows],
+        )
