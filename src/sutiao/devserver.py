@@ -357,7 +357,7 @@ class _StopSignals:
     def __init__(self):
         self.received: list[int] = []
         self.interrupting = True
-        for sig in STOP_SIGNALS:
+        for sig in (*STOP_SIGNALS, signal.SIGHUP):  # SIGHUP: its terminal was closed
             signal.signal(sig, self)
 
     def __call__(self, signum, frame):
