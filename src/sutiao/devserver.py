@@ -154,6 +154,11 @@ class Platform:
 STOP_GRACE_SECONDS = 15
 
 
+def stop_all(*platforms: Platform) -> None:
+    """Stop every process of the platforms together: one grace period, one uninterruptible stop."""
+    stop_processes([p.processes.pop(role) for p in platforms for role in list(p.processes)])
+
+
 def stop_processes(processes: list[subprocess.Popen], kill: bool = False) -> None:
     """SIGTERM (or SIGKILL) each process's group, all at once; SIGKILL what is left after the grace period.
 
@@ -403,7 +408,7 @@ def up(reset: bool = False, prepare: bool = True) -> int:
     try:
         return _run(court, investor, var_dir, signals)
     finally:
-        stop_processes([*court.processes.values(), *investor.processes.values()])
+        stop_all(court, investor)
         pid_file.unlink(missing_ok=True)
 
 
