@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $(STAMP)
 
+# UP_ARGS: --reset (empty databases) or --no-prepare (servers only); ports: SUTIAO_COURT_PORT, SUTIAO_INVESTOR_PORT.
 up: $(STAMP)
-	$(BIN)/sutiao up
+	$(BIN)/sutiao up $(UP_ARGS)
 
 # Debian's Chromium for the browser tests (Playwright drives it through executable_path; no download).
 browser-deps:

@@ -4,13 +4,18 @@
 import os
 import sys
 
+from sutiao import lifeline
+
 PLATFORMS = ("court", "investor")
 USAGE = """usage:
   sutiao court|investor <django management command> [args]   e.g. sutiao court migrate
-  sutiao up [--reset]                                          both platforms with demo data (make up)"""
+  sutiao up [--reset | --no-prepare]                           both platforms with demo data (make up)
+      --reset: from empty databases; --no-prepare: no migrations or demo data, the servers only (quick restart)
+      on ports $SUTIAO_COURT_PORT (8001) and $SUTIAO_INVESTOR_PORT (8002), data in $SUTIAO_VAR_DIR (./var)"""
 
 
 def main(argv: list[str] | None = None) -> int:
+    lifeline.follow()  # a server started by `sutiao up` or the tests dies with its starter
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE)
@@ -18,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] == "up":
         from sutiao.devserver import up
 
-        return up(reset="--reset" in argv[1:])
+        return up(reset="--reset" in argv[1:], prepare="--no-prepare" not in argv[1:])
     if argv[0] not in PLATFORMS:
         print(USAGE, file=sys.stderr)
         return 2

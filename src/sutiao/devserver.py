@@ -3,6 +3,9 @@
 Each platform gets its own database, its own Ed25519 key pair and its own URL; each registers the other
 as a peer with the other's public key, as two institutions would."""
 
+import contextlib
+import gettext
+import http.client
 import os
 import secrets
 import shutil
@@ -10,13 +13,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from sutiao import demo
+from sutiao import demo, lifeline
 from sutiao.docking.keys import generate_private_key_pem, key_id_for, public_pem_of
 
 NAMES = {
@@ -106,42 +110,110 @@ class Platform:
     def start(self, log_dir: Path, roles=("web", "worker")) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
         commands = {"web": ["serve", "--port", str(self.port)], "worker": ["worker"]}
+        lifeline_fd = lifeline.for_child()
         for role in roles:
             log = open(log_dir / f"{self.name}-{role}.log", "ab")  # noqa: SIM115 (lives as long as the process)
+            # Its own session: a Ctrl-C at the terminal reaches `sutiao up` (or pytest) only, which then stops
+            # the servers in order; and killpg reaches the server with anything it starts. The lifeline stops
+            # the server if its starter dies without stopping it.
             self.processes[role] = subprocess.Popen(
                 [sys.executable, "-m", "sutiao", self.name, *commands[role]],
-                env=self.env,
+                env={**self.env, lifeline.ENV: str(lifeline_fd)},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                pass_fds=(lifeline_fd,),
             )
+
+    def answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/docking/v1/openapi.json", timeout=2) as r:  # noqa: S310
+                return r.status == 200
+        except OSError:
+            return False
+
+    def exited(self) -> list[str]:
+        """The roles whose process has ended (not reaped, so stopping can still reach its process group)."""
+        return [role for role, p in self.processes.items() if _exited(p)]
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for p in self.processes.values():
-                if p.poll() is not None:
-                    raise RuntimeError(f"{self.name} process exited with {p.returncode}")
-            try:
-                with urllib.request.urlopen(self.url + "/docking/v1/openapi.json", timeout=2) as r:  # noqa: S310
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
+            if self.exited():
+                raise RuntimeError(f"{self.name} {self.exited()} exited")
+            if self.answers():
+                return
+            time.sleep(0.2)
         raise TimeoutError(f"{self.name} did not answer on {self.url}")
 
     def stop(self, roles=("web", "worker"), kill: bool = False) -> None:
-        """Stop the given processes: politely (SIGTERM, then SIGKILL after 15 s) or at once (`kill`)."""
-        for role in roles:
-            p = self.processes.pop(role, None)
-            if p is None or p.poll() is not None:
-                continue
-            os.killpg(p.pid, signal.SIGKILL if kill else signal.SIGTERM)
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
+        """Stop the given processes: politely (SIGTERM, then SIGKILL after a grace period) or at once (`kill`)."""
+        stop_processes([self.processes.pop(role) for role in roles if role in self.processes], kill)
+
+
+STOP_GRACE_SECONDS = 15
+
+
+def stop_all(*platforms: Platform) -> None:
+    """Stop every process of the platforms together: one grace period, one uninterruptible stop."""
+    stop_processes([p.processes.pop(role) for p in platforms for role in list(p.processes)])
+
+
+def stop_processes(processes: list[subprocess.Popen], kill: bool = False) -> None:
+    """SIGTERM (or SIGKILL) each process's group, all at once; SIGKILL what is left after the grace period.
+
+    Not interruptible: SIGINT and SIGTERM arriving meanwhile take effect only once every process is gone,
+    so a second Ctrl-C or a supervisor's repeated SIGTERM cannot leave servers running."""
+    with _signals_deferred():
+        for p in processes:
+            _signal_group(p, signal.SIGKILL if kill else signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for p in processes:
+            while not _exited(p) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            # Whatever the server started (its group) goes with it, even if the server itself has ended.
+            _signal_group(p, signal.SIGKILL)
+            p.wait()
+
+
+def _exited(p: subprocess.Popen) -> bool:
+    """Whether `p` has ended, without reaping it: while unreaped its pid is not reused, so killpg(p.pid) can
+    only reach its own group."""
+    if p.returncode is not None:
+        return True
+    try:
+        return os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return p.poll() is not None
+
+
+def _signal_group(p: subprocess.Popen, sig: int) -> None:
+    if p.returncode is not None:
+        return  # reaped already: its pid, the group's id, may belong to someone else by now
+    # ProcessLookupError: the group is gone (PermissionError: macOS's word for a group of zombies).
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(p.pid, sig)
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """SIGINT and SIGTERM wait until the block is done, then act as they would have (only the main thread
+    receives signals in Python; elsewhere there is nothing to defer)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: noted.append(signum)) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for sig in dict.fromkeys(noted):
+            signal.raise_signal(sig)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class PostgresDatabases:
@@ -193,31 +265,180 @@ def pair(
     return court, investor
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+DEFAULT_PORTS = {"court": 8001, "investor": 8002}
+PORT_ENV = {"court": "SUTIAO_COURT_PORT", "investor": "SUTIAO_INVESTOR_PORT"}
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
-def up(reset: bool = False) -> int:
-    var_dir = Path(os.environ.get("SUTIAO_VAR_DIR", Path.cwd() / "var"))
-    if reset and var_dir.exists():
-        shutil.rmtree(var_dir)
-    print("准备两个平台（迁移数据库、密钥、演示数据）…", flush=True)
-    # SIGTERM (a supervisor, `timeout`) stops everything as Ctrl-C does, so no server is left orphaned.
-    signal.signal(signal.SIGTERM, _interrupt)
-    court, investor = pair(var_dir, 8001, 8002)
-    court.manage("seed_demo_cases")
+def _translation():
+    """The project's catalogue in the terminal's language: English when the first of LANGUAGE, LC_ALL,
+    LC_MESSAGES, LANG that is set names English, otherwise the Chinese of the msgids (Django is not set up in
+    `sutiao up` itself; Python's own lookup would take C.UTF-8 for en_US)."""
+    setting = next((os.environ[v] for v in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(v)), "")
+    if setting.startswith("en"):
+        return gettext.translation("django", LOCALE_DIR, languages=["en"], fallback=True)
+    return gettext.NullTranslations()
+
+
+def port_taken(port: int) -> bool:
+    with socket.socket() as s:
+        # As waitress binds: connections of an earlier run waiting out TIME_WAIT do not hold the port.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+        return False
+
+
+def _serves_sutiao(port: int) -> bool:
+    """Whether the port answers as one of our platforms (waitress runs them with ident "sutiao")."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
-        for p in (court, investor):
-            p.start(var_dir / "logs")
-        court.wait_ready()
-        investor.wait_ready()
-        print(
-            f"""
+        conn.request("HEAD", "/")
+        return conn.getresponse().getheader("Server") == "sutiao"
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+
+
+def _live_up(pid_file: Path) -> int | None:
+    """The pid of the `sutiao up` that wrote `pid_file`, if it is still running."""
+    try:
+        pid = int(pid_file.read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.exists() and b"sutiao" not in cmdline.read_bytes():
+        return None  # the pid has been reused by something else
+    return pid
+
+
+def busy_ports(ports: dict, pid_file: Path) -> list[str]:
+    """What to tell the user when any of `ports` (platform → port) is taken; empty if all are free."""
+    _ = _translation().gettext
+    taken = {name: port for name, port in ports.items() if port_taken(port)}
+    if not taken:
+        return []
+    messages = [
+        _("端口 {port}（{platform}）已被占用。").format(port=port, platform=_(NAMES[name][1]))
+        for name, port in taken.items()
+    ]
+    earlier = _live_up(pid_file)
+    if earlier:
+        messages.append(
+            _("之前启动的诉调通仍在运行（进程 {pid}）：在它的终端按 Ctrl-C，或运行 kill {pid}，然后重试。").format(
+                pid=earlier
+            )
+        )
+    for name, port in taken.items():
+        if earlier:
+            break
+        if _serves_sutiao(port):
+            messages.append(
+                _(
+                    "端口 {port} 上运行的是诉调通，可能是之前的 make up 遗留的进程：用 ss -ltnp 'sport = :{port}' "
+                    "找到它们并结束（kill 进程号），然后重试。"
+                ).format(port=port)
+            )
+        else:
+            messages.append(
+                _(
+                    "端口 {port} 被其他程序占用：结束该程序（ss -ltnp 'sport = :{port}' 可查看是哪个），"
+                    "或用环境变量 {variable} 换一个端口。"
+                ).format(port=port, variable=PORT_ENV[name])
+            )
+    messages.append(_("诉调通没有启动，数据库未作任何改动。"))
+    return messages
+
+
+class _StopSignals:
+    """SIGINT/SIGTERM for `sutiao up`: while preparing, the first one interrupts (KeyboardInterrupt); once the
+    servers start, and for every later one, they are only noted. Stopping therefore cannot be interrupted:
+    the main loop sees the note and stops every server, whatever else arrives meanwhile."""
+
+    def __init__(self):
+        self.received: list[int] = []
+        self.interrupting = True
+        for sig in (*STOP_SIGNALS, signal.SIGHUP):  # SIGHUP: its terminal was closed
+            signal.signal(sig, self)
+
+    def __call__(self, signum, frame):
+        self.received.append(signum)
+        if self.interrupting:
+            self.interrupting = False  # at most one KeyboardInterrupt, ever
+            raise KeyboardInterrupt
+
+
+def up(reset: bool = False, prepare: bool = True) -> int:
+    """Both platforms until Ctrl-C. `prepare`: migrate, register the peers and seed the demo data first;
+    without it the servers start at once on the databases as an earlier run left them (same ports)."""
+    _ = _translation().gettext
+    var_dir = Path(os.environ.get("SUTIAO_VAR_DIR", Path.cwd() / "var"))
+    ports = {name: int(os.environ.get(PORT_ENV[name], default)) for name, default in DEFAULT_PORTS.items()}
+    pid_file = var_dir / "up.pid"
+    # Checked before anything is touched: a port still held by an earlier run must not let this one migrate,
+    # seed or (--reset) delete the databases that run is using.
+    busy = busy_ports(ports, pid_file)
+    if busy:
+        print("\n".join(busy), file=sys.stderr)
+        return 1
+    # SIGTERM (a supervisor, `timeout`, a closed terminal) stops everything as Ctrl-C does.
+    signals = _StopSignals()
+    try:
+        if reset and var_dir.exists():
+            shutil.rmtree(var_dir)
+        if prepare:
+            print(_("准备两个平台（迁移数据库、密钥、演示数据）…"), flush=True)
+            court, investor = pair(var_dir, ports["court"], ports["investor"])
+            court.manage("seed_demo_cases")
+        else:
+            court, investor = (Platform(name, var_dir, ports[name]) for name in ("court", "investor"))
+            if not (court.key_file.exists() and investor.key_file.exists()):
+                unprepared = _("{var_dir} 中还没有准备好的平台：先运行一次 make up。")
+                print(unprepared.format(var_dir=var_dir), file=sys.stderr)
+                return 1
+        signals.interrupting = False  # from here a signal is only noted: the loop below stops the servers
+    except KeyboardInterrupt:
+        print("\n" + _("正在停止…"), flush=True)
+        return 0
+    pid_file.write_text(str(os.getpid()))
+    try:
+        return _run(court, investor, var_dir, signals)
+    finally:
+        stop_all(court, investor)
+        pid_file.unlink(missing_ok=True)
+
+
+def _run(court: Platform, investor: Platform, var_dir: Path, signals: _StopSignals) -> int:
+    _ = _translation().gettext
+    for p in (court, investor):
+        p.start(var_dir / "logs")
+    parent, ready_by, ready = os.getppid(), time.monotonic() + 60, False
+    # `timeout make up` signals make only, which dies without passing it on: stop with it.
+    while not signals.received and os.getppid() == parent:
+        if court.exited() or investor.exited():
+            print(_("有进程意外退出，正在停止其余进程；请查看日志。"), file=sys.stderr, flush=True)
+            return 1
+        if not ready and court.answers() and investor.answers():
+            ready = True
+            print(BANNER.format(court=court.url, investor=investor.url, logs=var_dir / "logs"), flush=True)
+        elif not ready and time.monotonic() > ready_by:
+            print(_("两个平台未能在 60 秒内启动，正在停止；请查看日志。"), file=sys.stderr, flush=True)
+            return 1
+        time.sleep(0.2)
+    print("\n" + _("正在停止…"), flush=True)
+    return 0
+
+
+BANNER = f"""
 诉调通已启动（Ctrl-C 停止）
-  人民法院调解平台               {court.url}/
-  中国投资者网证券期货纠纷在线调解平台 {investor.url}/
-  对接接口说明                   {court.url}/docking/v1/openapi.json
-  REST API 说明                  {court.url}/api/v1/docs   {investor.url}/api/v1/docs
+  人民法院调解平台               {{court}}/
+  中国投资者网证券期货纠纷在线调解平台 {{investor}}/
+  对接接口说明                   {{court}}/docking/v1/openapi.json
+  REST API 说明                  {{court}}/api/v1/docs   {{investor}}/api/v1/docs
 演示账号（密码均为 {demo.PASSWORD}）：
   法院：court_filing（立案：登记、征求意见、委派/委托）  court_judge（法官：查阅）
         court_admin（法院管理员：确认、不予确认、移出名册，请求沿用上级法院名册）
@@ -228,20 +449,4 @@ def up(reset: bool = False) -> int:
   监管：bureau（投保局）  beijing_office（派出机构）
   运维：operator（两个平台的 /admin/ 与 /docking/operations/；第二步动态口令：把密钥
         {demo.OPERATOR_TOTP_BASE32} 加入身份验证器，或运行 sutiao court totp operator 查看当前口令）
-日志：{var_dir / "logs"}""",
-            flush=True,
-        )
-        parent = os.getppid()
-        while all(p.poll() is None for p in [*court.processes.values(), *investor.processes.values()]):
-            # `timeout make up` signals make only, which dies without passing it on: stop with it.
-            if os.getppid() != parent:
-                raise KeyboardInterrupt
-            time.sleep(0.5)
-        print("有进程意外退出，正在停止其余进程；请查看日志。", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\n正在停止…", flush=True)
-        return 0
-    finally:
-        court.stop()
-        investor.stop()
+日志：{{logs}}"""

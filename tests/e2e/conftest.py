@@ -6,7 +6,7 @@ import os
 import pytest
 from live import FAST_WORKER, Api, Live
 
-from sutiao.devserver import PostgresDatabases, free_port, pair
+from sutiao.devserver import PostgresDatabases, free_port, pair, stop_all
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +40,6 @@ def live(tmp_path_factory):
         investor.wait_ready()
         yield Live(court, investor, apis)
     finally:
-        court.stop()
-        investor.stop()
+        stop_all(court, investor)  # not interruptible; should pytest die first, the servers follow it
         if databases:
             databases.drop()
