@@ -342,3 +342,35 @@ def test_refusals_are_translated(sandbox, party):
     with translation.override("en"):
         message = refused(sandbox, upload("合同.pdf", ELF_BYTES), party, "executable")
         assert "可执行" not in message
+
+
+def test_bytes_left_by_a_rolled_back_caller_are_swept_after_the_grace_period(sandbox, party):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from sutiao.documents.sweep import ORPHAN_GRACE, sweep_orphans
+
+    kept = accept_upload(upload("保留.pdf", PDF_BYTES), uploaded_by=party, kind=FileKind.EVIDENCE)
+
+    class CallerFailed(Exception):
+        pass
+
+    with pytest.raises(CallerFailed), transaction.atomic():
+        orphan = accept_upload(upload("回滚.pdf", PDF_BYTES), uploaded_by=party, kind=FileKind.EVIDENCE)
+        raise CallerFailed  # the caller's own step after the upload fails: its transaction rolls back
+    assert not StoredFile.objects.filter(pk=orphan.pk).exists()
+    orphan_path = Path(documents_storage().path(orphan.storage_name))
+    assert orphan_path.exists()
+
+    assert sweep_orphans() == 0  # still within the grace period: its transaction might not have committed yet
+    assert sweep_orphans(timezone.now() + ORPHAN_GRACE * 2) == 1
+    assert not orphan_path.exists()
+    assert Path(documents_storage().path(kept.storage_name)).read_bytes() == PDF_BYTES
+
+
+def test_the_sweep_is_a_periodic_job_and_copes_with_an_empty_storage(sandbox):
+    from sutiao.documents.sweep import sweep_orphans
+    from sutiao.jobs.schedule import periodic_jobs
+
+    assert "sweep_orphaned_files" in {job.name for job in periodic_jobs()}
+    assert sweep_orphans() == 0

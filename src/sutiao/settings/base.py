@@ -183,6 +183,8 @@ def storages_for(platform: str) -> dict:
 # Largest upload accepted (sutiao.documents.actions.accept_upload); the web server in front should cap request
 # bodies a little above it, so a larger one is cut off before Django reads it.
 SUTIAO_UPLOAD_MAX_BYTES = int(os.environ.get("SUTIAO_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# How often stored bytes left without a row (a caller's transaction rolled back) are removed: hourly.
+SUTIAO_DOCUMENTS_SWEEP_SECONDS = float(os.environ.get("SUTIAO_DOCUMENTS_SWEEP_SECONDS", "3600"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGGING = {
