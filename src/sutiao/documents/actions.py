@@ -58,35 +58,32 @@ def accept_upload(upload: File, *, uploaded_by, kind: FileKind, label: str = "",
         pk = new_id()
         # The key is random (a UUIDv7's random tail spreads files over 256 directories): the uploader's name
         # never reaches the file system or the bucket.
+        key = f"{pk.hex[-2:]}/{pk.hex}"
         storage = documents_storage()
-        stored_name = storage.save(f"{pk.hex[-2:]}/{pk.hex}", File(copy))
-    try:
-        with transaction.atomic():
-            stored = StoredFile.objects.create(
-                id=pk,
-                storage_name=stored_name,
-                original_name=name,
-                content_type=detected,
-                size=size,
-                sha256=digest.hexdigest(),
-                kind=kind,
-                label=(label or "").strip()[:200],
-                uploaded_by=uploaded_by,
-            )
-            record(
-                uploaded_by,
-                DocumentAudit.UPLOAD,
-                stored,
-                case=case,
-                after={
+        try:
+            # A write cut short (a full disk) leaves part of a file: removed below like a failed insert's.
+            key = storage.save(key, File(copy))
+            with transaction.atomic():
+                stored = StoredFile.objects.create(
+                    id=pk,
+                    storage_name=key,
+                    original_name=name,
+                    content_type=detected,
+                    size=size,
+                    sha256=digest.hexdigest(),
+                    kind=kind,
+                    label=(label or "").strip()[:200],
+                    uploaded_by=uploaded_by,
+                )
+                after = {
                     "name": name,
                     "kind": kind.value,
                     "content_type": detected,
                     "size": size,
                     "sha256": stored.sha256,
-                },
-            )
-    except BaseException:
-        storage.delete(stored_name)
-        raise
+                }
+                record(uploaded_by, DocumentAudit.UPLOAD, stored, case=case, after=after)
+        except BaseException:
+            storage.delete(key)
+            raise
     return stored
