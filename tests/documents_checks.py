@@ -374,3 +374,14 @@ def test_the_sweep_is_a_periodic_job_and_copes_with_an_empty_storage(sandbox):
 
     assert "sweep_orphaned_files" in {job.name for job in periodic_jobs()}
     assert sweep_orphans() == 0
+
+
+def test_the_storage_is_this_platforms_own_directory_outside_any_served_root(settings):
+    from sutiao.settings.base import VAR_DIR
+
+    options = settings.STORAGES["documents"]["OPTIONS"]
+    location = Path(options["location"])
+    assert location == VAR_DIR / "documents" / settings.PLATFORM
+    assert options["base_url"] is None  # no URL of its own: files go out only through download_response
+    assert not location.is_relative_to(Path(settings.STATIC_ROOT))
+    assert settings.SUTIAO_UPLOAD_MAX_BYTES == 20 * 1024 * 1024
