@@ -10,9 +10,15 @@ export SUTIAO_DEV := 1
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
-.PHONY: up test lint bench chaos browser-deps clean rules-doc
+.PHONY: up test lint bench bench-uploads chaos browser-deps system-deps clean rules-doc
 
-$(STAMP): pyproject.toml constraints.txt
+# Debian's libmagic, which python-magic loads to decide an upload's type by its content (sutiao.documents).
+system-deps:
+	@if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1'; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1 >/dev/null; \
+	  else echo "libmagic1 missing and not root: install it (apt-get install libmagic1)" >&2; exit 1; fi; fi
+
+$(STAMP): pyproject.toml constraints.txt | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[dev]"
@@ -43,6 +49,11 @@ rules-doc: $(STAMP)
 
 bench: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/docking.py $(BENCH_ARGS)
+
+# Accepting and serving uploads (sutiao.documents) in one process, SQLite then PostgreSQL.
+bench-uploads: $(STAMP)
+	SUTIAO_DEV=1 $(BIN)/python bench/uploads.py $(BENCH_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} SUTIAO_DEV=1 $(BIN)/python bench/uploads.py $(BENCH_ARGS)
 
 # The full chaos run (issue 3): 10,000 cases, at least 20 SIGKILLs of each process, on SQLite then PostgreSQL.
 chaos: $(STAMP)

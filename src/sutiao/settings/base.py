@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sutiao.docking",
     "sutiao.workdays",
     "sutiao.audit",
+    "sutiao.documents",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,33 @@ def _bootstrap_dir() -> str:
 
 
 STATICFILES_DIRS = [("bootstrap", _bootstrap_dir())]
+
+
+def storages_for(platform: str) -> dict:
+    """Django's storages, with `documents` for uploaded files (sutiao.documents): by default a directory of this
+    platform's own under var/, which no URL serves (files go out only through documents.downloads), readable
+    by the server's user alone. SUTIAO_DOCUMENTS_DIR moves it; docs/documents.md shows S3-compatible storage."""
+    location = Path(os.environ.get("SUTIAO_DOCUMENTS_DIR") or VAR_DIR / "documents" / platform)
+    return {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": location,
+                "base_url": None,
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        },
+    }
+
+
+# Largest upload accepted (sutiao.documents.actions.accept_upload); the web server in front should cap request
+# bodies a little above it, so a larger one is cut off before Django reads it.
+SUTIAO_UPLOAD_MAX_BYTES = int(os.environ.get("SUTIAO_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# How often stored bytes left without a row (a caller's transaction rolled back) are removed: hourly.
+SUTIAO_DOCUMENTS_SWEEP_SECONDS = float(os.environ.get("SUTIAO_DOCUMENTS_SWEEP_SECONDS", "3600"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGGING = {
