@@ -8,8 +8,8 @@ import pytest
 from court_roster_setup import card
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from peer_server import PeerServer, SignableAnswer
 
+from peer_server import PeerServer, SignableAnswer
 from sutiao.court.models import Delegation, Organisation, RosterEntry
 from sutiao.docking import relay
 from sutiao.docking.models import InboxMessage, OutboxMessage, OutboxStatus
@@ -140,9 +140,7 @@ def test_another_peer_cannot_take_over_an_organisations_roster_data(
     stranger = make_peer("third-platform")
     payload = {"organisation": card(organisation.pk, name="被冒名改写", version=99, active=False), "mediator": None}
     payload |= {"reason": "冒名退出", "changed_at": timezone.now().isoformat()}
-    message = make_envelope(
-        MessageType.ROSTER_CHANGED, organisation.pk, 1, payload, "third-platform", "court-platform"
-    )
+    message = make_envelope(MessageType.ROSTER_CHANGED, organisation.pk, 1, payload, "third-platform", "court-platform")
     response = post_message(message, stranger.key)
     assert response.status_code == 422 and response.json()["error"] == "wrong_peer"
     organisation.refresh_from_db()
@@ -163,7 +161,9 @@ def test_another_peer_cannot_push_a_new_card_for_an_organisation_it_does_not_own
         "proposed_by": "冒名者",
         "proposed_at": timezone.now().isoformat(),
     }
-    message = make_envelope(MessageType.ROSTER_PROPOSED, organisation.pk, 1, payload, "third-platform", "court-platform")
+    message = make_envelope(
+        MessageType.ROSTER_PROPOSED, organisation.pk, 1, payload, "third-platform", "court-platform"
+    )
     response = post_message(message, stranger.key)
     assert response.status_code == 422 and response.json()["error"] == "wrong_peer"
     assert Organisation.objects.get(pk=organisation.pk).name == "中证资本市场法律服务中心"

@@ -6,6 +6,7 @@ from sutiao.kernel.workflow import COURT, COURT_CLOSED_STATES, Machine
 
 from ..models import Case, CaseEvent
 
+
 def case_event(case: Case, actor, text: str) -> None:
     CaseEvent.objects.create(case=case, actor=str(actor), text=text)
 
