@@ -125,7 +125,6 @@ class Verified:
     peer_key: PeerKey
     nonce: str
     content_digest: str
-    label: str
 
 
 def _ours(headers) -> tuple[str, dict]:
@@ -187,7 +186,7 @@ def verify(message, body: bytes, components=REQUEST_COMPONENTS, key_lookup=None)
     # The library verified exactly the entry read above: its signed parameters are the ones checked.
     if len(results) != 1 or results[0].parameters != dict(params):
         raise Refused("signature_invalid", "签名验证失败")
-    return Verified(peer_key=peer_key, nonce=nonce, content_digest=digest_header, label=label)
+    return Verified(peer_key=peer_key, nonce=nonce, content_digest=digest_header)
 
 
 def _registered_key(key_id: str) -> PeerKey:
