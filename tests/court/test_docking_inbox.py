@@ -9,7 +9,7 @@ from django.utils import timezone
 from sutiao.court.models import Case, CaseEvent
 from sutiao.docking.models import InboxMessage, SeenNonce
 from sutiao.docking.schemas import MessageType
-from sutiao.docking.signing import RESPONSE_COMPONENTS, verify
+from sutiao.docking.signing import ANSWER_COMPONENTS, HttpMessage, verify
 from sutiao.kernel.workflow import CourtState, DelegationState
 
 
@@ -44,14 +44,15 @@ def test_authentic_answer_is_applied_with_a_signed_receipt(answer, investor, pos
     assert response.json()["status"] == "applied"
     assert _state(delegated) == CourtState.MEDIATING
 
-    class SignedResponse:
-        status_code, headers, request = response.status_code, response.headers, None
+    class SignedResponse:  # bound to the request it answers
+        status_code, headers = response.status_code, response.headers
+        request = HttpMessage("POST", "http://testserver/docking/v1/messages", response.sent_headers)
 
     from sutiao.docking.models import PeerKey
     from sutiao.docking.signing import own_public_pem
 
     own = PeerKey(key_id="court-platform-test", public_key_pem=own_public_pem())
-    verify(SignedResponse, response.content, components=RESPONSE_COMPONENTS, key_lookup=lambda key_id: own)
+    verify(SignedResponse, response.content, components=ANSWER_COMPONENTS, key_lookup=lambda key_id: own)
 
 
 @pytest.mark.parametrize(

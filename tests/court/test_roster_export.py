@@ -147,3 +147,21 @@ def test_a_jointly_recognised_entry_names_every_court(staff, investor):
     assert wb.active["A1"].value == "全国各级人民法院特邀调解名册（证券期货）"
     today = timezone.localdate()
     assert f"{today.year}年{today.month}月{today.day}日" in wb.active["A2"].value
+
+
+def test_text_that_would_start_a_formula_is_exported_as_text(court, staff, investor):
+    """Issue 14 (5): a name starting with = + - @ (or a tab or CR) must not become a live formula."""
+    names = ['=HYPERLINK("http://evil.example","点击")', "+1+cmd", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+    entries = []
+    for name in names:
+        organisation = Organisation.objects.create(
+            id=new_id(), peer=investor.peer, name=name, contact_name="=1+1", scope=["北京市"], capacity=1
+        )
+        entries.append(confirm(court, staff, organisation))
+    content = roster_workbook(entries, printed_on=dt.date(2026, 11, 28))
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    cells = [row for row in sheet.iter_rows(min_row=4, max_row=3 + len(names))]
+    assert all(c.data_type != "f" for row in cells for c in row)
+    # (XML reads a carriage return back as a line feed)
+    assert sorted(row[1].value for row in cells) == sorted("'" + n.replace("\r", "\n") for n in names)
+    assert {row[8].value for row in cells} == {"'=1+1"}

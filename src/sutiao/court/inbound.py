@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from sutiao.accounts.models import Institution
 from sutiao.audit.log import SYSTEM, Entry, record, record_many
 from sutiao.docking.models import OutboxMessage
-from sutiao.docking.refusals import Rejected
+from sutiao.docking.refusals import Rejected, wrong_peer
 from sutiao.docking.schemas import MediatorCard, OrganisationCard
 from sutiao.kernel.calendar import cn_date
 from sutiao.kernel.enums import DelegationKind, MediationOutcome
@@ -28,7 +28,7 @@ from sutiao.kernel.workflow import (
 )
 from sutiao.workdays.selectors import answer_deadline, calendar
 
-from .actions.common import PEER, case_event, transition
+from .actions.common import case_event, transition
 from .actions.roster import put_on_roster, roster_event
 from .models import Case, CaseEvent, Delegation, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
 
@@ -42,7 +42,8 @@ _RESULT_EVENTS = {
 }
 
 
-def _delegation_for_update(delegation_id) -> Delegation:
+def _delegation_for_update(delegation_id, peer) -> Delegation:
+    """The delegation a message from `peer` is about: only the peer the case was delegated to speaks for it."""
     delegation = (
         Delegation.objects.select_for_update(of=("self",))
         .select_related("case", "organisation")
@@ -51,6 +52,8 @@ def _delegation_for_update(delegation_id) -> Delegation:
     )
     if delegation is None:
         raise Rejected("unknown_delegation", f"本平台没有标识为 {delegation_id} 的委派")
+    if delegation.organisation.peer_id != peer.pk:
+        raise wrong_peer(f"委派 {delegation_id}", peer)
     return delegation
 
 
@@ -66,6 +69,7 @@ def on_delegate_delivered(receipts: list[tuple[OutboxMessage, dict]]) -> None:
     groups: dict[str, list[str]] = {}
     for message, receipt in receipts:
         groups.setdefault(receipt["received_at"], []).append(message.payload["delegation_id"])
+    peer = receipts[0][0].peer  # one delivery: one peer, whose signed receipts these are
     cal = calendar()
     events, entries = [], []
     for when, ids in groups.items():
@@ -97,7 +101,7 @@ def on_delegate_delivered(receipts: list[tuple[OutboxMessage, dict]]) -> None:
             for pk, case_id, _, state in rows
         ]
     CaseEvent.objects.bulk_create(events, batch_size=500)
-    record_many(PEER, entries)
+    record_many(peer.name, entries)
 
 
 @transaction.atomic
@@ -105,7 +109,7 @@ def on_delegate_parked(messages: list[OutboxMessage]) -> None:
     """The investor platform refused our delegations for good (e.g. the organisation is suspended there):
     each case goes back to staff to choose another organisation, as after a decline (LEGAL-RULES L4)."""
     for message in messages:
-        delegation = _delegation_for_update(message.payload["delegation_id"])
+        delegation = _delegation_for_update(message.payload["delegation_id"], message.peer)
         if DelegationEvent.REFUSED not in DELEGATION.allowed_events(delegation.state):
             continue
         case = Case.objects.select_for_update().get(pk=delegation.case_id)
@@ -134,7 +138,7 @@ def on_delegate_parked(messages: list[OutboxMessage]) -> None:
 def on_delegation_answer(items) -> None:
     """DELEGATION_ANSWER: the organisation accepted, or did not accept (不予接受) with its reasons (L4)."""
     for message, payload in items:
-        delegation = _delegation_for_update(payload.delegation_id)
+        delegation = _delegation_for_update(payload.delegation_id, message.peer)
         case = Case.objects.select_for_update().get(pk=delegation.case_id)
         act = _act_name(delegation.kind)
         verb = "接受" if payload.accepted else "不予接受"
@@ -171,7 +175,7 @@ def on_mediator_assigned(items) -> None:
     """MEDIATOR_ASSIGNED: who mediates. If the parties had chosen a mediator and the organisation assigned
     another, it says why (《人民法院在线调解规则》Art. 10 ¶2): the case page shows it."""
     for message, payload in items:
-        delegation = _delegation_for_update(payload.delegation_id)
+        delegation = _delegation_for_update(payload.delegation_id, message.peer)
         reason = payload.choice_declined_reason.strip()
         before = {"mediator": delegation.mediator_name, "choice_declined_reason": delegation.choice_declined_reason}
         delegation.mediator_name, delegation.mediator_assigned_at = payload.mediator_name, payload.assigned_at
@@ -197,7 +201,7 @@ def on_mediation_result(items) -> None:
     failed (back to staff to file or resume trial, L17), or withdrawn by the applicant (the case closes
     without filing, 《人民法院在线调解规则》Art. 25)."""
     for message, payload in items:
-        delegation = _delegation_for_update(payload.delegation_id)
+        delegation = _delegation_for_update(payload.delegation_id, message.peer)
         case = Case.objects.select_for_update().get(pk=delegation.case_id)
         if DelegationEvent.CONCLUDED not in DELEGATION.allowed_events(delegation.state):
             case_event(case, SYSTEM, f"收到{delegation.organisation.name}对非调解中案件的结果，未予处理")
@@ -232,7 +236,10 @@ def on_mediation_result(items) -> None:
 
 
 def _apply_organisation(card: OrganisationCard, peer) -> Organisation:
+    """The registry's card of an organisation, from the peer whose registry holds it (and no other)."""
     org = Organisation.objects.select_for_update().filter(pk=card.organisation_id).first()
+    if org is not None and org.peer_id != peer.pk:
+        raise wrong_peer(f"调解组织 {card.organisation_id}", peer)
     if org is not None and org.registry_version >= card.version:
         return org
     fields = {
@@ -256,7 +263,9 @@ def _apply_organisation(card: OrganisationCard, peer) -> Organisation:
 
 
 def _apply_mediator(card: MediatorCard, organisation: Organisation) -> Mediator:
-    mediator = Mediator.objects.select_for_update().filter(pk=card.mediator_id).first()
+    mediator = Mediator.objects.select_for_update().select_related("organisation").filter(pk=card.mediator_id).first()
+    if mediator is not None and mediator.organisation.peer_id != organisation.peer_id:
+        raise wrong_peer(f"调解员 {card.mediator_id}", organisation.peer)
     if mediator is not None and mediator.registry_version >= card.version:
         return mediator
     mediator, _ = Mediator.objects.update_or_create(
@@ -365,6 +374,8 @@ def on_roster_adoption_answer(items) -> None:
         proposal = _adoption_for_update(payload.proposal_id)
         if proposal is None:
             raise Rejected("unknown_adoption", f"本平台没有标识为 {payload.proposal_id} 的沿用名册请求", final=True)
+        if proposal.organisation.peer_id != message.peer_id:
+            raise wrong_peer(f"沿用名册请求 {payload.proposal_id}", message.peer)
         event = CourtProposalEvent.SUBJECT_CONSENTED if payload.consented else CourtProposalEvent.SUBJECT_REFUSED
         if event not in COURT_PROPOSAL.allowed_events(proposal.state):
             # Withdrawn meanwhile (the subject was suspended or left): the answer changes nothing.

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sutiao.kernel.calendar import china_date, cn_date
 from sutiao.kernel.enums import DisputeType
+from sutiao.kernel.spreadsheet import safe_cell
 
 from .models import SubjectKind
 
@@ -132,7 +133,7 @@ def roster_workbook(entries, court=None, printed_on: dt.date | None = None) -> b
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = title
         last = get_column_letter(len(headers))
-        ws["A1"] = caption_for(court_name)
+        ws["A1"] = safe_cell(caption_for(court_name))
         ws["A1"].font = Font(bold=True, size=14)
         ws["A1"].alignment = Alignment(horizontal="center")
         ws.merge_cells(f"A1:{last}1")
@@ -146,7 +147,7 @@ def roster_workbook(entries, court=None, printed_on: dt.date | None = None) -> b
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = border
         for row in rows:
-            ws.append(row)
+            ws.append([safe_cell(value) for value in row])
         for row_cells in ws.iter_rows(min_row=4, max_row=len(rows) + 3):
             for cell in row_cells:
                 cell.border = border

@@ -4,7 +4,7 @@ import json
 
 import requests
 
-from .models import Peer
+from .models import Peer, insecure_url
 from .refusals import Refused
 from .signing import FEED_COMPONENTS, sign, verify_response
 
@@ -16,9 +16,12 @@ def signed_get(peer: Peer, path: str, params: dict, timeout: float = 120) -> dic
     request = requests.Request(
         "GET", peer.base_url.rstrip("/") + path, params=params, headers={"Content-Type": "application/json"}
     ).prepare()
+    insecure = insecure_url(peer.base_url)
+    if insecure:
+        raise Refused("insecure_peer", insecure, status=502)
     sign(request, b"", components=FEED_COMPONENTS)
     response = _session.send(request, timeout=(5, timeout))
     if response.status_code != 200:
         raise Refused("peer_unavailable", f"对方平台 {path} 返回 HTTP {response.status_code}", status=502)
-    verify_response(peer, response)
+    verify_response(peer, response, request)
     return json.loads(response.content)

@@ -73,7 +73,7 @@ def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
     results: list[Receipt | Refusal] = []
     # One transaction for the batch (one commit, not one per message); each message in a savepoint of its own.
     with transaction.atomic():
-        _burn_nonce(peer, verified.nonce)
+        burn_nonce(peer, verified.nonce)
         parsed = []
         for item in items:
             try:
@@ -147,7 +147,8 @@ def _accept_new_in_order(peer: Peer, messages: list) -> list[Receipt] | None:
     ]
 
 
-def _burn_nonce(peer: Peer, nonce: str) -> None:
+def burn_nonce(peer: Peer, nonce: str) -> None:
+    """Record a verified request's nonce; a second request with it is a replay, refused."""
     try:
         with transaction.atomic():
             SeenNonce.objects.create(nonce=nonce, peer=peer)
@@ -165,7 +166,7 @@ def accept(peer: Peer, message, nonce: str | None) -> Receipt:
     try:
         with transaction.atomic():
             if nonce is not None:
-                _burn_nonce(peer, nonce)
+                burn_nonce(peer, nonce)
             status, row = _store_and_apply(peer, message)
         if status == "rejected":
             # Recorded (and the case moved on) with the rest of the transaction; the sender hears the refusal.
@@ -208,7 +209,7 @@ def _store_and_apply(peer: Peer, message) -> tuple[str, InboxMessage]:
     digest = message_digest(message)
     existing = InboxMessage.objects.filter(pk=message.id).first()
     if existing is not None:
-        if existing.digest != digest:
+        if existing.peer_id != peer.pk or existing.digest != digest:  # another peer's message id is not to reuse
             raise Refused("message_conflict", "同一消息标识下的内容不同", status=409)
         if existing.status == InboxStatus.REJECTED:
             code, _, text = existing.error.partition(": ")

@@ -1,7 +1,17 @@
 """Peers and their keys, the transactional outbox, the inbox, and the nonces of accepted signatures."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+
+def insecure_url(url: str) -> str:
+    """Why docking at `url` is refused here, or "": outside development (SUTIAO_DEV=1), only over https, so the
+    parties' data never cross the network in clear and no one on the path reads or rewrites an exchange."""
+    if settings.DEV or url.lower().startswith("https://"):
+        return ""
+    return f"对接地址须使用 https：{url}（仅开发环境 SUTIAO_DEV=1 允许 http）"
 
 
 class Peer(models.Model):
@@ -17,6 +27,11 @@ class Peer(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def clean(self):
+        problem = insecure_url(self.base_url)
+        if problem:
+            raise ValidationError({"base_url": problem})
 
     @property
     def batches_url(self) -> str:

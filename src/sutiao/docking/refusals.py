@@ -20,6 +20,10 @@ Both ends of a docking deploy together: a receiver older than `final` on the wir
 and its final refusals would be retried until parked for an operator rather than parked at once.
 """
 
+import logging
+
+log = logging.getLogger("sutiao.docking.inbox")
+
 # Protocol refusals that a retry cannot cure: the message itself is wrong for the receiver.
 PERMANENT = frozenset(
     {
@@ -63,3 +67,10 @@ class DeliveryFailed(Exception):
         super().__init__(reason)
         self.reason, self.code, self.final = reason, code, final
         self.permanent = final or code in PERMANENT
+
+
+def wrong_peer(subject: str, peer) -> Rejected:
+    """A message about what belongs to another peer (a case delegated there, an organisation registered there):
+    refused for good, whatever it says — one peer never acts for another (issue 14)."""
+    log.warning("peer %s sent a message about %s, which is not its own: refused", peer.name, subject)
+    return Rejected("wrong_peer", f"{subject}不属于发送平台 {peer.name}，不予处理", final=True)

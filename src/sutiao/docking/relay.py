@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import hooks
-from .models import DeliveryBatch, OutboxMessage, OutboxStatus, Peer
+from .models import DeliveryBatch, OutboxMessage, OutboxStatus, Peer, insecure_url
 from .outbox import envelope_of
 from .refusals import DeliveryFailed, Refused
 from .schemas import MessageType
@@ -35,6 +35,9 @@ def backoff_seconds(attempts: int) -> float:
 def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], dict]:
     """Send messages in one signed request; return each message's result (in order) and the signature
     of the receiver's answer."""
+    insecure = insecure_url(peer.base_url)
+    if insecure:
+        raise DeliveryFailed(insecure)
     envelopes = [envelope_of(m) for m in messages]
     body = json.dumps({"messages": envelopes}, ensure_ascii=False, separators=(",", ":")).encode()
     request = requests.Request("POST", peer.batches_url, data=body, headers={"Content-Type": "application/json"})
@@ -44,6 +47,13 @@ def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], 
         response = _session.send(prepared, timeout=(5, BATCH_TIMEOUT))
     except requests.RequestException as e:
         raise DeliveryFailed(f"网络错误：{type(e).__name__}: {e}") from e
+    try:
+        # Only the peer's own signature over its answer to this very request is believed: an unsigned or
+        # mismatched answer (forged on the way, or replayed from another request) is a failure to retry, like a
+        # lost answer — never a refusal that parks messages or changes what waits for them.
+        verify_response(peer, response, prepared)
+    except Refused as e:
+        raise DeliveryFailed(f"HTTP {response.status_code}：回执未签名或签名与请求不符，按暂时故障重试（{e}）") from e
     if response.status_code != 200:
         try:
             refusal = response.json()
@@ -52,9 +62,8 @@ def _post_batch(peer: Peer, messages: list[OutboxMessage]) -> tuple[list[dict], 
             code, text, final = "", response.text[:500], False
         raise DeliveryFailed(f"HTTP {response.status_code} {code} {text}".strip(), code, final)
     try:
-        verify_response(peer, response)
         results = response.json()["results"]
-    except (Refused, ValueError, KeyError, TypeError) as e:
+    except (ValueError, KeyError, TypeError) as e:
         raise DeliveryFailed(f"回执无效：{e}") from e
     if len(results) != len(messages):
         raise DeliveryFailed("回执条数与消息条数不符")

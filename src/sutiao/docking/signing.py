@@ -31,6 +31,10 @@ TAG = "sutiao-docking-v1"
 LABEL = "sutiao"
 REQUEST_COMPONENTS = ("@method", "@path", "content-type", "content-digest")
 RESPONSE_COMPONENTS = ("@status", "content-type", "content-digest")
+# An answer covers the signature of the request it answers (RFC 9421 §2.4, `req`): that signature's parameters hold
+# the request's nonce, so a signed answer — a refusal above all — cannot be replayed as the answer to another request.
+ANSWERED_REQUEST = f'"signature";req;key="{LABEL}"'
+ANSWER_COMPONENTS = (*RESPONSE_COMPONENTS, ANSWERED_REQUEST)
 # Reads (the catch-up feed, the reconciliation summaries) also bind the query: the cursor asked for.
 FEED_COMPONENTS = ("@method", "@path", "@query", "content-type", "content-digest")
 CLOCK_SKEW = dt.timedelta(seconds=30)
@@ -71,8 +75,13 @@ def own_public_pem() -> str:
 
 
 class _Keys(HTTPSignatureKeyResolver):
-    def __init__(self, public: Ed25519PublicKey | None = None, private: tuple[str, Ed25519PrivateKey] | None = None):
-        self.public, self.private = public, private
+    def __init__(
+        self,
+        public: Ed25519PublicKey | None = None,
+        public_id: str = "",
+        private: tuple[str, Ed25519PrivateKey] | None = None,
+    ):
+        self.public, self.public_id, self.private = public, public_id, private
 
     def resolve_private_key(self, key_id: str):
         if self.private is None or key_id != self.private[0]:
@@ -80,6 +89,9 @@ class _Keys(HTTPSignatureKeyResolver):
         return self.private[1]
 
     def resolve_public_key(self, key_id: str):
+        # Only the key the verified signature names: never a key looked up for some other entry.
+        if key_id != self.public_id:
+            raise KeyError(key_id)
         return self.public
 
 
@@ -115,7 +127,9 @@ class Verified:
     content_digest: str
 
 
-def _signature_params(headers) -> dict:
+def _ours(headers) -> tuple[str, dict]:
+    """The label and parameters of the one signature with our tag. Other signatures (a proxy's, say) are not
+    ours to judge; two of ours would let one be verified and the other's parameters be read, so they are refused."""
     raw = headers.get("Signature-Input")
     if not raw or not headers.get("Signature"):
         raise Refused("signature_missing", "请求未签名：缺少 Signature 或 Signature-Input 头")
@@ -123,18 +137,19 @@ def _signature_params(headers) -> dict:
         parsed = http_sf.parse(raw.encode(), tltype="dictionary")
     except Exception as e:
         raise Refused("signature_malformed", "Signature-Input 头格式错误") from e
-    if LABEL not in parsed:
-        raise Refused("signature_malformed", f"Signature-Input 中没有标签为 {LABEL} 的签名")
-    _members, params = parsed[LABEL]
-    return params
+    ours = [(label, params) for label, (_members, params) in parsed.items() if params.get("tag") == TAG]
+    if len(ours) != 1:
+        raise Refused("signature_malformed", f"须有且仅有一个标记为 {TAG} 的签名（实有 {len(ours)} 个）")
+    return ours[0]
 
 
 def verify(message, body: bytes, components=REQUEST_COMPONENTS, key_lookup=None) -> Verified:
-    """Verify a signed message and its body; raise Refused with a precise code otherwise.
+    """Verify a signed message and its body; raise Refused with a precise code otherwise. Every parameter used
+    (key, times, nonce) is read from the signature that was verified, never from another entry of the headers.
 
     `key_lookup(key_id)` returns the PeerKey (default: an unrevoked key of an active peer)."""
     headers = message.headers
-    params = _signature_params(headers)
+    label, params = _ours(headers)
     key_id = params.get("keyid")
     if not isinstance(key_id, str):
         raise Refused("signature_malformed", "签名缺少 keyid 参数")
@@ -160,12 +175,17 @@ def verify(message, body: bytes, components=REQUEST_COMPONENTS, key_lookup=None)
     except Exception as e:
         raise Refused("digest_mismatch", "报文内容与 Content-Digest 不符（签名后被改动）", status=400) from e
     public_key = serialization.load_pem_public_key(peer_key.public_key_pem.encode())
-    verifier = HTTPMessageVerifier(signature_algorithm=algorithms.ED25519, key_resolver=_Keys(public_key))
+    verifier = HTTPMessageVerifier(signature_algorithm=algorithms.ED25519, key_resolver=_Keys(public_key, key_id))
     verifier.max_clock_skew = CLOCK_SKEW
     try:
-        verifier.verify(message, max_age=None, expect_tag=TAG, require_components=components, body=body)
+        results = verifier.verify(
+            message, max_age=None, expect_tag=TAG, expect_label=label, require_components=components, body=body
+        )
     except InvalidSignature as e:
         raise Refused("signature_invalid", "签名验证失败") from e
+    # The library verified exactly the entry read above: its signed parameters are the ones checked.
+    if len(results) != 1 or results[0].parameters != dict(params):
+        raise Refused("signature_invalid", "签名验证失败")
     return Verified(peer_key=peer_key, nonce=nonce, content_digest=digest_header)
 
 
@@ -178,15 +198,31 @@ def _registered_key(key_id: str) -> PeerKey:
     return key
 
 
+def _carries_our_label(headers) -> bool:
+    try:
+        return LABEL in http_sf.parse((headers.get("Signature") or "").encode(), tltype="dictionary")
+    except Exception:
+        return False
+
+
+def sign_answer(response, body: bytes, request, *, key: tuple[str, Ed25519PrivateKey] | None = None) -> None:
+    """Sign an answer (`response` has status_code and headers) to `request` (method, url, headers): bound to the
+    request's signature when it carries one under our label, as every request of a genuine peer does."""
+    response.request = request
+    bound = request is not None and _carries_our_label(request.headers)
+    sign(response, body, ANSWER_COMPONENTS if bound else RESPONSE_COMPONENTS, key=key)
+
+
 class ResponseView:
-    """A received response as http-message-signatures reads it."""
+    """A received response, with the request it answers, as http-message-signatures reads it."""
 
-    def __init__(self, response):
-        self.status_code, self.headers, self.request = response.status_code, response.headers, None
+    def __init__(self, response, request):
+        self.status_code, self.headers, self.request = response.status_code, response.headers, request
 
 
-def verify_response(peer, response, components=RESPONSE_COMPONENTS) -> Verified:
-    """Verify a peer's signed answer against that peer's own registered, unrevoked keys."""
+def verify_response(peer, response, request) -> Verified:
+    """Verify a peer's signed answer to our `request` against that peer's own registered, unrevoked keys: an
+    answer signed by another peer, or signed for another request, is refused."""
 
     def lookup(key_id: str) -> PeerKey:
         key = PeerKey.objects.filter(key_id=key_id, peer=peer, revoked_at__isnull=True).select_related("peer").first()
@@ -194,4 +230,4 @@ def verify_response(peer, response, components=RESPONSE_COMPONENTS) -> Verified:
             raise Refused("unknown_key", f"回执签名的密钥未登记：{key_id}")
         return key
 
-    return verify(ResponseView(response), response.content, components=components, key_lookup=lookup)
+    return verify(ResponseView(response, request), response.content, components=ANSWER_COMPONENTS, key_lookup=lookup)

@@ -4,30 +4,32 @@ import json
 import logging
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from . import hooks
 from .feed import page_for
-from .inbox import receive, receive_batch
+from .inbox import burn_nonce, receive, receive_batch
 from .openapi import openapi_document
 from .reconcile import summaries
 from .refusals import Refused
 from .schemas import BatchReceipt, CourtList
-from .signing import FEED_COMPONENTS, RESPONSE_COMPONENTS, HttpMessage, sign, verify
+from .signing import FEED_COMPONENTS, HttpMessage, sign_answer, verify
 
 log = logging.getLogger("sutiao.docking.inbox")
 
 
-def _refusal(refused: Refused, request) -> JsonResponse:
+def _refusal(refused: Refused, request) -> HttpResponse:
     log.warning(
         "refused docking request from %s: %s %s", request.META.get("REMOTE_ADDR"), refused.code, refused.message
     )
     body = {"error": refused.code, "message": refused.message, "final": refused.final}
     if refused.detail is not None:
         body["detail"] = refused.detail
-    return JsonResponse(body, status=refused.status, json_dumps_params={"ensure_ascii": False, "default": str})
+    # Signed like a receipt: the sender acts on a refusal only when it is signed for its request (issue 14).
+    return _signed_json(json.dumps(body, ensure_ascii=False, default=str).encode(), refused.status, request)
 
 
 def _take(request, receive_fn):
@@ -40,17 +42,25 @@ def _take(request, receive_fn):
         return _refusal(Refused("body_too_large", "报文过大", status=413), request)
     if request.content_type != "application/json":
         return _refusal(Refused("unsupported_media_type", "报文类型须为 application/json", status=415), request)
-    view = HttpMessage(method=request.method, url=request.build_absolute_uri(), headers=request.headers)
     try:
-        status, answer = receive_fn(view, request.body)
+        status, answer = receive_fn(_view(request), request.body)
     except Refused as refused:
         return _refusal(refused, request)
-    return _signed_json(answer.model_dump_json().encode(), status)
+    return _signed_json(answer.model_dump_json().encode(), status, request)
 
 
-def _signed_json(payload: bytes, status: int) -> HttpResponse:
+def _view(request) -> HttpMessage:
+    return HttpMessage(method=request.method, url=request.build_absolute_uri(), headers=request.headers)
+
+
+def _signed_json(payload: bytes, status: int, request) -> HttpResponse:
+    """The answer, signed and bound to the request it answers."""
     response = HttpResponse(payload, status=status, content_type="application/json")
-    sign(_SignableResponse(response), payload, components=RESPONSE_COMPONENTS)
+    try:
+        sign_answer(_SignableResponse(response), payload, _view(request))
+    except ImproperlyConfigured:
+        # A platform without its signing key cannot dock at all; its unsigned answer changes nothing at the sender.
+        log.exception("docking answer left unsigned")
     return response
 
 
@@ -75,16 +85,17 @@ class _SignableResponse:
 
 def _signed_read(request, read):
     """A signed GET from a peer: verify who asks, answer with what `read(peer, after, limit)` gives, signed."""
-    view = HttpMessage(method=request.method, url=request.build_absolute_uri(), headers=request.headers)
     try:
-        verified = verify(view, request.body, components=FEED_COMPONENTS)
+        verified = verify(_view(request), request.body, components=FEED_COMPONENTS)
+        # A read is burnt like a write: a captured read replayed would hand out parties' data again.
+        burn_nonce(verified.peer_key.peer, verified.nonce)
         limit = int(request.GET.get("limit") or 500)
         answer = read(verified.peer_key.peer, request.GET.get("after", ""), limit)
     except Refused as refused:
         return _refusal(refused, request)
     except ValueError:
         return _refusal(Refused("schema_invalid", "after 或 limit 参数无效", status=400), request)
-    return _signed_json(json.dumps(answer, ensure_ascii=False, default=str).encode(), 200)
+    return _signed_json(json.dumps(answer, ensure_ascii=False, default=str).encode(), 200, request)
 
 
 @require_GET

@@ -13,7 +13,7 @@ from sutiao.accounts.models import Institution, InstitutionKind
 from sutiao.audit.log import Entry, record, record_many
 from sutiao.docking import client
 from sutiao.docking.models import Peer
-from sutiao.docking.refusals import Rejected
+from sutiao.docking.refusals import Rejected, wrong_peer
 from sutiao.docking.schemas import CourtCard, CourtList
 from sutiao.kernel.calendar import china_today, cn_date
 from sutiao.kernel.workflow import (
@@ -158,6 +158,8 @@ def on_delegation_withdrawn(items) -> None:
         delegation = Delegation.objects.select_for_update().filter(pk=payload.delegation_id).first()
         if delegation is None:
             raise Rejected("unknown_delegation", f"本平台没有标识为 {payload.delegation_id} 的委派")
+        if delegation.peer_id != message.peer_id:  # only the court platform that delegated takes it back
+            raise wrong_peer(f"委派 {payload.delegation_id}", message.peer)
         if (delegation.state, InvestorEvent.RECALL) not in INVESTOR.transitions:
             add_event(
                 delegation,

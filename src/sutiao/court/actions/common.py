@@ -6,9 +6,6 @@ from sutiao.kernel.workflow import COURT, COURT_CLOSED_STATES, Machine
 
 from ..models import Case, CaseEvent
 
-# The actor of an inbound effect in the audit log: the peer platform, not a user of ours.
-PEER = "investor-platform"
-
 
 def case_event(case: Case, actor, text: str) -> None:
     CaseEvent.objects.create(case=case, actor=str(actor), text=text)

@@ -29,7 +29,16 @@ from ..models import (
     UpdateCampaign,
 )
 from ..registry.cards import tell_courts
-from ..registry.data import MediatorData, OrgData, clean_mediator, clean_org, mediator_fields, org_fields, record_label
+from ..registry.data import (
+    NUMBER_REGISTERED,
+    MediatorData,
+    OrgData,
+    clean_mediator,
+    clean_org,
+    mediator_fields,
+    org_fields,
+    record_label,
+)
 from ..registry.history import diff, mediator_snapshot, next_version, org_snapshot, registration_change
 from ..registry.records import locked_mediator, locked_org
 from .roster import end_proposals
@@ -139,23 +148,14 @@ def register_mediator(actor: User, organisation: Institution, data: MediatorData
         or Mediator.objects.filter(user=user).exists()
     ):
         raise DomainError(gettext("登录账号须为本组织尚未关联登记信息的调解员账号"), field="user")
-    existing = (
-        Mediator.objects.filter(id_number_digest=id_number_digest(data.id_number))
-        .select_related("organisation")
-        .first()
-    )
-    if existing is not None:
-        raise DomainError(
-            gettext("该公民身份号码已登记为%(org)s的调解员%(name)s")
-            % {"org": existing.organisation, "name": existing.name},
-            field="id_number",
-        )
+    if Mediator.objects.filter(id_number_digest=id_number_digest(data.id_number)).exists():
+        raise DomainError(gettext(NUMBER_REGISTERED), field="id_number")
     mediator = Mediator(organisation=organisation, user=user, **mediator_fields(data))
     try:
         with transaction.atomic():
             mediator.save(force_insert=True)
     except IntegrityError as e:  # the same number registered at the same moment elsewhere
-        raise DomainError(gettext("该公民身份号码已登记"), field="id_number") from e
+        raise DomainError(gettext(NUMBER_REGISTERED), field="id_number") from e
     registration_change(mediator, actor).save()
     record(actor, "registry.mediator.register", mediator, after=mediator_snapshot(mediator))
     return mediator
@@ -171,7 +171,7 @@ def update_mediator(actor: User, mediator: Mediator, data: MediatorData) -> Medi
         data.id_number = decrypt(mediator.id_number_encrypted)
     data = clean_mediator(data)
     if Mediator.objects.filter(id_number_digest=id_number_digest(data.id_number)).exclude(pk=mediator.pk).exists():
-        raise DomainError(gettext("该公民身份号码已登记"), field="id_number")
+        raise DomainError(gettext(NUMBER_REGISTERED), field="id_number")
     before, digest_before = mediator_snapshot(mediator), mediator.id_number_digest
     for name, value in mediator_fields(data).items():
         setattr(mediator, name, value)
@@ -274,15 +274,15 @@ def ensure_can_import(actor: User, kind: str, organisation: Institution | None) 
 
 @transaction.atomic
 def queue_import(actor: User, kind: str, file_name: str, content: bytes, organisation=None) -> ImportJob:
-    """Accept a file for the worker, after the checks that need no row: who, what kind, the file itself and
-    its header row. Raises PermissionDenied, or DomainError with a Chinese reason."""
+    """Accept a file for the worker, after the checks that need no workbook opened: who, what kind, the file's
+    name, size and archive (the worker opens it). Raises PermissionDenied, or DomainError with a Chinese reason."""
     ensure_can_import(actor, kind, organisation if kind == SubjectKind.MEDIATOR else None)
     if kind == SubjectKind.MEDIATOR:
         if not MediationOrg.objects.filter(pk=organisation.pk).exists():
             raise DomainError(gettext("该调解组织尚未在名录中登记，不能导入调解员"), field="organisation")
     else:
         organisation = None
-    file_name = upload.check_file(kind, file_name, content)
+    file_name = upload.check_file(file_name, content)
     job = ImportJob.objects.create(
         subject_kind=kind, organisation=organisation, uploaded_by=actor, file_name=file_name, content=content
     )

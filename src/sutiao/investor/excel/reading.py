@@ -9,17 +9,47 @@ from decimal import Decimal
 from django.utils.translation import gettext
 
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.spreadsheet import unescaped
 
 from .layout import headers_for
 
 log = logging.getLogger("sutiao.imports")
 
 LIST_SEPARATORS = re.compile(r"[、，,；;\s]+")
+# An .xlsx is a zip archive. A legitimate registry file of 10 MB holds well under 200 MB of XML, compressed about
+# ten to one; a decompression bomb (a few KiB that expand to gigabytes) is refused from its directory alone.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
+MAX_PARTS = 1000
+
+
+def check_archive(content: bytes) -> None:
+    """Refuse a file that is not a zip archive, or that would expand too much, from the archive's directory
+    (zipfile infolist: nothing is decompressed). Raises DomainError (field "file")."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as e:
+        raise DomainError(
+            gettext("无法读取该文件，请上传 Excel 2007 及以上版本的 .xlsx 文件（可先下载导入模板）"), field="file"
+        ) from e
+    expanded = sum(part.file_size for part in parts)
+    packed = sum(part.compress_size for part in parts)
+    if len(parts) > MAX_PARTS or expanded > MAX_UNCOMPRESSED_BYTES or expanded > MAX_RATIO * max(packed, 1):
+        log.warning("refused an archive of %s parts expanding %s bytes to %s", len(parts), packed, expanded)
+        raise DomainError(
+            gettext("文件解压后过大（%(mb)s MB），疑似异常文件，请导出为普通的 .xlsx 文件后重新上传")
+            % {"mb": expanded // (1024 * 1024)},
+            field="file",
+        )
 
 
 def open_workbook(content: bytes):
+    """The workbook, read-only: only in the background worker, never in a web request, and only once the archive
+    has passed `check_archive`."""
     from openpyxl import load_workbook
 
+    check_archive(content)
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as e:
@@ -58,7 +88,7 @@ def cell_text(value) -> str:
         return str(int(value))
     if isinstance(value, Decimal):
         return format(value, "f")
-    return str(value).strip()
+    return unescaped(str(value).strip())
 
 
 def split_list(value) -> list[str]:

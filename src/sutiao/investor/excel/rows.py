@@ -14,7 +14,15 @@ from sutiao.kernel.identifiers import validate_resident_id, validate_uscc
 from sutiao.kernel.regions import valid_scope
 
 from ..models import ImportJob, MediationOrg, Mediator, RegistryChange
-from ..registry.data import MediatorData, OrgData, clean_mediator, clean_org, mediator_fields, org_fields
+from ..registry.data import (
+    NUMBER_REGISTERED,
+    MediatorData,
+    OrgData,
+    clean_mediator,
+    clean_org,
+    mediator_fields,
+    org_fields,
+)
 from ..registry.history import registration_change
 from .layout import (
     MEDIATOR_COLUMNS,
@@ -277,16 +285,9 @@ class MediatorChecker(RowChecker):
     def check_registered(self) -> None:
         digests = list(self.by_digest)
         for start in range(0, len(digests), 500):
-            found = Mediator.objects.filter(id_number_digest__in=digests[start : start + 500]).select_related(
-                "organisation"
-            )
-            for existing in found:
-                self.error(
-                    self.by_digest[existing.id_number_digest],
-                    "id_number",
-                    gettext("该公民身份号码已登记为%(org)s的调解员%(name)s")
-                    % {"org": existing.organisation, "name": existing.name},
-                )
+            found = Mediator.objects.filter(id_number_digest__in=digests[start : start + 500])
+            for digest in found.values_list("id_number_digest", flat=True):
+                self.error(self.by_digest[digest], "id_number", gettext(NUMBER_REGISTERED))
 
     def write(self, job: ImportJob, actor: str, summary: str) -> None:
         mediators = [Mediator(organisation_id=job.organisation_id, **mediator_fields(d)) for d in self.valid]

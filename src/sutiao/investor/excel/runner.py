@@ -4,6 +4,7 @@ row, then writes all rows or none, in one transaction with its audit record."""
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -33,7 +34,8 @@ STALE_AFTER = dt.timedelta(hours=1)
 def run_queued_import(job_id: str) -> str:
     """The background task of one uploaded file (sutiao.jobs.tasks), claimed by one worker: run the import;
     its progress is kept on the job, which the page polls."""
-    return run_import(ImportJob.objects.defer("content").get(pk=job_id)).state
+    job = ImportJob.objects.defer("content").filter(pk=job_id).first()
+    return run_import(job).state if job is not None else "purged"  # an upload no worker took within the retention
 
 
 def fail_interrupted() -> int:
@@ -43,7 +45,18 @@ def fail_interrupted() -> int:
             state=FAILED,
             errors=[job_error(gettext_noop("导入因平台后台任务中断而未完成，未导入任何数据，请重新上传。"))],
             finished_at=timezone.now(),
+            content=b"",
         )
+
+
+def purge_old_jobs() -> int:
+    """Delete the jobs older than SUTIAO_IMPORT_JOB_RETENTION_DAYS: ended ones, and uploads no worker took. Their
+    errors quote the rows, and an upload not yet run still holds its file."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.SUTIAO_IMPORT_JOB_RETENTION_DAYS)
+    ended = ImportJob.objects.filter(finished_at__lt=cutoff)
+    never_run = ImportJob.objects.filter(state=ImportState.QUEUED, created_at__lt=cutoff)
+    deleted, _ = (ended | never_run).delete()
+    return deleted
 
 
 def job_error(message: str) -> dict:
@@ -94,13 +107,16 @@ def run_import(job: ImportJob) -> ImportJob:
 
 
 def _finish_failed(job: ImportJob, errors: list[dict]) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(state=FAILED, errors=errors, finished_at=timezone.now())
+    # The uploaded file goes with the job's end: it holds mediators' full identity numbers (issue 14).
+    ImportJob.objects.filter(pk=job.pk).update(state=FAILED, errors=errors, finished_at=timezone.now(), content=b"")
 
 
 def _run(job: ImportJob) -> None:
     content = bytes(ImportJob.objects.values_list("content", flat=True).get(pk=job.pk))
     wb = open_workbook(content)
     try:
+        if not wb.worksheets:
+            raise DomainError(gettext("文件中没有工作表"), field="file")
         ws = wb.worksheets[0]
         check_headers(ws, job.subject_kind)
         width = len(columns_for(job.subject_kind))
@@ -129,7 +145,7 @@ def _run(job: ImportJob) -> None:
     summary = f"Excel导入：{job.file_name}"[:200]
     with transaction.atomic():
         if not ImportJob.objects.filter(pk=job.pk, state=RUNNING).update(
-            state=DONE, imported=len(checker.valid), done_rows=done, errors=[], finished_at=timezone.now()
+            state=DONE, imported=len(checker.valid), done_rows=done, errors=[], finished_at=timezone.now(), content=b""
         ):
             raise _Abandoned
         checker.write(job, actor_name(job.uploaded_by), summary)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from sutiao.kernel.regions import NATIONWIDE, PROVINCES
+from sutiao.kernel.spreadsheet import safe_cell
 
 from ..models import SubjectKind
 from .layout import (
@@ -127,7 +128,7 @@ def _workbook(kind: str, rows: list[list], notes: list[str]) -> bytes:
         if column.text:
             ws.column_dimensions[letter].number_format = "@"
     for row in rows:
-        ws.append(row)
+        ws.append([safe_cell(value) for value in row])
     text_columns = [i for i, c in enumerate(columns, start=1) if c.text]
     for row_cells in ws.iter_rows(min_row=2, max_row=len(rows) + 1):
         for i in text_columns:
@@ -139,7 +140,7 @@ def _workbook(kind: str, rows: list[list], notes: list[str]) -> bytes:
     for col, (header, values) in enumerate(lists.items(), start=1):
         options.cell(row=1, column=col, value=header).font = Font(bold=True)
         for r, value in enumerate(values, start=2):
-            options.cell(row=r, column=col, value=value)
+            options.cell(row=r, column=col, value=safe_cell(value))
         options.column_dimensions[get_column_letter(col)].width = 28
     headers = [c.header for c in columns]
     for col, (header, values) in enumerate(lists.items(), start=1):
@@ -181,7 +182,7 @@ def _workbook(kind: str, rows: list[list], notes: list[str]) -> bytes:
     sheet.append([gettext("填写说明")])
     sheet["A1"].font = Font(bold=True, size=13)
     for line in notes:
-        sheet.append([line])
+        sheet.append([safe_cell(line)])
     for row_cells in sheet.iter_rows(min_row=2):
         row_cells[0].alignment = Alignment(wrap_text=True, vertical="top")
     wb.active = 0

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from sutiao.accounts.models import Institution
 from sutiao.accounts.pii import encrypt, id_number_digest
@@ -18,6 +18,10 @@ from sutiao.kernel.regions import valid_scope
 
 from ..models import OrgKind, Qualification
 from ..permissions import SUPERVISING_KINDS
+
+# A number already registered tells neither where nor as whom: an organisation's administrator must not learn another
+# organisation's mediators from the registry (issue 14); the Investor Service Center can look the number up.
+NUMBER_REGISTERED = gettext_noop("该公民身份号码已登记，请联系投服中心核实")
 
 RECORD_LANGUAGE = "zh-hans"  # what is stored and sent to the courts stays Chinese, whoever is signed in
 

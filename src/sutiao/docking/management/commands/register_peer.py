@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from sutiao.docking.models import Peer, PeerKey
+from sutiao.docking.models import Peer, PeerKey, insecure_url
 
 
 class Command(BaseCommand):
@@ -18,6 +18,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, name, display_name, url, key_id, public_key_file, **options):
+        problem = insecure_url(url)
+        if problem:
+            raise CommandError(problem)
         peer, _ = Peer.objects.update_or_create(name=name, defaults={"display_name": display_name, "base_url": url})
         PeerKey.objects.update_or_create(
             key_id=key_id, defaults={"peer": peer, "public_key_pem": Path(public_key_file).read_text()}
