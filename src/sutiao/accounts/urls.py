@@ -1,9 +1,11 @@
-"""URLs both platforms share: sign-in, language, the operators' admin, the docking endpoint."""
+"""URLs both platforms share: sign-in (password, or a party's SMS code), notifications, language, the
+operators' admin, the docking endpoint."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from . import views
 from .forms import LoginForm
 
 common_urlpatterns = [
@@ -13,6 +15,9 @@ common_urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/sms-login/", views.sms_login, name="sms-login"),
+    path("accounts/on-my-behalf/", views.acts_on_my_behalf, name="acts-on-my-behalf"),
+    path("notifications/", include("sutiao.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("docking/", include("sutiao.docking.urls")),

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, database_for, env_secret
+from .base import INSTALLED_APPS, VAR_DIR, database_for, env_secret
 
 PLATFORM = "investor"
 PLATFORM_ID = os.environ.get("SUTIAO_PLATFORM_ID", "investor-platform")
@@ -17,3 +17,5 @@ SESSION_COOKIE_NAME = "sutiao_investor_session"
 CSRF_COOKIE_NAME = "sutiao_investor_csrf"
 # Fernet key (urlsafe base64 of 32 bytes) for identity numbers at rest (sutiao.accounts.pii).
 SUTIAO_FIELD_KEY = env_secret("SUTIAO_FIELD_KEY", "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZDA=")
+SUTIAO_SMS_LOG = VAR_DIR / "sms-investor.log"
+PARTY_HOME_URL = "/notifications/"
