@@ -47,7 +47,11 @@ def sms_login(request):
             if getattr(request, "axes_locked_out", False):
                 return render(request, "accounts/locked_out.html", status=429)
             form.add_error("code", _("验证码错误或已失效，请重新获取。连续失败 5 次将暂时锁定。"))
-    return render(request, "accounts/sms_login.html", {"form": form, "sent": sent, "next": request.GET.get("next", "")})
+    return render(
+        request,
+        "accounts/sms_login.html",
+        {"form": form, "sent": sent, "next": request.POST.get("next") or request.GET.get("next", "")},
+    )
 
 
 @login_required
