@@ -120,9 +120,8 @@ def test_sms_sign_in_code_is_hashed_single_use_and_throttled(client, investor_ac
     # a second request within the minute is refused, with the reason
     again = client.post("/accounts/sms-login/", {"mobile": "13800138000", "send": "1"}).content.decode()
     assert "验证码发送过于频繁" in again
-    wrong = client.post(
-        "/accounts/sms-login/", {"mobile": "13800138000", "code": "000000" if code != "000000" else "111111"}
-    )
+    wrong_code = "000000" if code != "000000" else "111111"
+    wrong = client.post("/accounts/sms-login/", {"mobile": "13800138000", "code": wrong_code})
     assert "验证码错误或已失效" in wrong.content.decode()
     ok = client.post("/accounts/sms-login/", {"mobile": "13800138000", "code": code, "next": "/my/cases/"})
     assert ok.status_code == 302 and ok["Location"] == "/my/cases/"
