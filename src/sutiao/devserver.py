@@ -228,6 +228,10 @@ def up(reset: bool = False) -> int:
   监管：bureau（投保局）  beijing_office（派出机构）
   运维：operator（两个平台的 /admin/ 与 /docking/operations/；第二步动态口令：把密钥
         {demo.OPERATOR_TOTP_BASE32} 加入身份验证器，或运行 sutiao court totp operator 查看当前口令）
+  当事人：investor_chen（投资者陈二，手机 13800000002）  securities_firm（某某证券股份有限公司）
+        当事人可在 /accounts/sms-login/ 用短信验证码登录，在“我的案件”中在线表示调解意见
+短信（开发环境不真正发送）：验证码和链接写入 {var_dir / "sms-court.log"} 与 {var_dir / "sms-investor.log"}
+        （tail -f 查看）；邮件写入 {var_dir / "mail"}
 日志：{var_dir / "logs"}""",
             flush=True,
         )

@@ -97,6 +97,6 @@ def party_consent(request, case_id, party_id: int):
             "form": form,
             "open_request": consent_actions.open_request(case, party),
             "organisations": selectors.organisations_for_consent(case),
-            "role": case.role_label(party.role),
+            "party_role": case.role_label(party.role),
         },
     )
