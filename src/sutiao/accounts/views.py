@@ -4,6 +4,7 @@ party's own page of what their agents or staff did for them."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -14,7 +15,8 @@ from sutiao.forms_actions import show_refusal
 from sutiao.kernel.errors import DomainError
 
 from . import parties, sms_signin
-from .forms import SmsLoginForm
+from .forms import LoginForm, SmsLoginForm
+from .models import Role
 
 
 def _next(request) -> str:
@@ -22,6 +24,18 @@ def _next(request) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return settings.PARTY_HOME_URL
+
+
+class LoginView(auth_views.LoginView):
+    """The password sign-in; a party or agent lands on their own pages (the staff home is not theirs)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def get_default_redirect_url(self):
+        if self.request.user.role in (Role.PARTY, Role.AGENT):
+            return settings.PARTY_HOME_URL
+        return super().get_default_redirect_url()
 
 
 def sms_login(request):
