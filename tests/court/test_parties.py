@@ -330,3 +330,54 @@ def test_existing_parties_get_digests_from_the_migration_function(staff, party_c
     assert party_digest(" 11010519491231002x ") == party_digest(INVESTOR_ID)
     Party.objects.filter(case=party_case).update(id_digest="")
     assert Party.objects.filter(case=party_case, id_digest="").count() == 2
+
+
+def _both_consent_online(staff, case, investor_account, firm_account):
+    cases.ask_consent(staff, case)
+    for account, role in ((investor_account, PartyRole.APPLICANT), (firm_account, PartyRole.RESPONDENT)):
+        consent_actions.answer_online(account.user, case, case.parties.get(role=role), consented=True)
+    case.refresh_from_db()
+    assert case.state == CourtState.CONSENTED
+
+
+def test_L3_parties_choose_an_organisation_jointly_online(
+    client, staff, party_case, investor_account, firm_account, organisation, court
+):
+    """《人民法院在线调解规则》Art. 10 ¶2 (L3): each party chooses online; the same organisation from everyone is the
+    joint choice, kept exactly as staff would keep it."""
+    from court_roster_setup import put_on_roster_bypassing_actions
+
+    from sutiao.court.models import Organisation
+    from sutiao.kernel.ids import new_id
+
+    other = Organisation.objects.create(id=new_id(), peer=organisation.peer, name="另一调解中心")
+    put_on_roster_bypassing_actions(court, other, staff)
+    _both_consent_online(staff, party_case, investor_account, firm_account)
+    applicant = party_case.parties.get(role=PartyRole.APPLICANT)
+    respondent = party_case.parties.get(role=PartyRole.RESPONDENT)
+    client.force_login(investor_account.user)
+    page = client.get(f"/my/cases/{party_case.pk}/").content.decode()
+    assert f'data-testid="choose-{applicant.pk}"' in page and 'data-testid="choice-deadline"' in page
+    assert f'data-testid="choose-{respondent.pk}"' not in page  # only for the parties one acts for
+    empty = client.post(f"/my/cases/{party_case.pk}/choose/{applicant.pk}/", {"organisation": ""})
+    assert "请选择调解组织" in empty.content.decode()
+    client.post(f"/my/cases/{party_case.pk}/choose/{applicant.pk}/", {"organisation": str(organisation.pk)})
+    consent_actions.choose_online(firm_account.user, party_case, respondent, other)
+    party_case.refresh_from_db()
+    assert not party_case.chosen_by  # they differ: no joint choice yet
+    consent_actions.choose_online(firm_account.user, party_case, respondent, organisation)
+    party_case.refresh_from_db()
+    assert (party_case.chosen_by, party_case.chosen_organisation_id) == ("parties", organisation.pk)
+    with pytest.raises(DomainError, match="不在当事人共同选择"):
+        consent_actions.choose_online(investor_account.user, party_case, applicant, other)
+
+
+def test_L3_no_online_choice_after_the_two_working_days(
+    staff, party_case, investor_account, firm_account, organisation
+):
+    _both_consent_online(staff, party_case, investor_account, firm_account)
+    Case.objects.filter(pk=party_case.pk).update(consented_at=timezone.now() - dt.timedelta(days=10))
+    with pytest.raises(DomainError, match="期限"):
+        consent_actions.choose_online(
+            investor_account.user, party_case, party_case.parties.get(role=PartyRole.APPLICANT), organisation
+        )

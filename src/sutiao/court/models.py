@@ -416,6 +416,21 @@ class ConsentRequest(models.Model):
         ordering = ["-created_at"]
 
 
+class PartyChoice(models.Model):
+    """A party's own online choice of organisation within the L3 period (《人民法院在线调解规则》Art. 10 ¶2): when
+    every party's latest choice names the same organisation, that is the parties' joint choice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="party_choices")
+    party = models.ForeignKey(Party, verbose_name=_("当事人"), on_delete=models.CASCADE, related_name="choices")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("调解组织"), on_delete=models.PROTECT)
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT)
+    chosen_at = models.DateTimeField(_("选择时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("当事人在线选择")
+        ordering = ["chosen_at", "id"]
+
+
 class DelegationQuerySet(models.QuerySet):
     def answerable(self):
         """Waiting for the organisation's answer (LEGAL-RULES L4)."""

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from sutiao.forms_actions import submit
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.workflow import CourtState
 from sutiao.translation import refusal
 
 from . import selectors
@@ -51,20 +53,58 @@ def party_cases(request):
     return render(request, "court/party/cases.html", {"page": page})
 
 
+class ChoiceForm(forms.Form):
+    organisation = forms.ChoiceField(
+        label=gettext_lazy("选择调解组织"), error_messages={"required": gettext_lazy("请选择调解组织")}
+    )
+
+    def __init__(self, *args, court_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in selectors.roster_organisations(court_id)}
+        self.fields["organisation"].choices = [("", "—")] + [(k, o.name) for k, o in self.organisations.items()]
+
+
 @login_required
-def party_case(request, case_id):
+def party_case(request, case_id, choice_form=None):
     case = selectors.party_case(request.user, case_id)
     latest = selectors.latest_consents(case)
     own = dict((p.pk, a) for p, a in selectors.own_parties(request.user, case))
+    choosing = case.state == CourtState.CONSENTED and not case.chosen_by
+    choices = selectors.party_choices(case) if choosing else {}
     return render(
         request,
         "court/party/case.html",
         {
             "case": case,
-            "rows": [(p, case.role_label(p.role), latest.get(p.pk), own.get(p.pk)) for p in case.parties.all()],
+            "rows": [
+                (p, case.role_label(p.role), latest.get(p.pk), own.get(p.pk), choices.get(p.pk))
+                for p in case.parties.all()
+            ],
             "asking": case.state in consent_actions.CONSENT_STATES,
+            "choosing": choosing and bool(own),
+            "deadline": selectors.choice_deadlines(case).joint_choice if choosing else None,
+            "choice_form": choice_form or ChoiceForm(court_id=case.court_id),
         },
     )
+
+
+@login_required
+@require_POST
+def party_choose(request, case_id, party_id: int):
+    case = selectors.party_case(request.user, case_id)
+    party, _acting = selectors.party_of(request.user, case, party_id)
+    form = ChoiceForm(request.POST, court_id=case.court_id)
+    done = submit(
+        request,
+        form,
+        lambda: consent_actions.choose_online(
+            request.user, case, party, form.organisations[form.cleaned_data["organisation"]]
+        ),
+        _("已提交您选择的调解组织。各方当事人选择同一调解组织后，即为共同选择。"),
+    )
+    if done is not None:
+        return redirect("party-case", case.pk)
+    return party_case(request, case_id, choice_form=form)
 
 
 @login_required

@@ -29,6 +29,7 @@ from .models import (
     Mediator,
     Organisation,
     Party,
+    PartyChoice,
     RosterEntry,
     RosterEvent,
     RosterProposal,
@@ -493,3 +494,11 @@ def organisations_for_consent(case: Case) -> list[Organisation]:
             seen.add(entry.organisation_id)
             organisations.append(entry.organisation)
     return organisations
+
+
+def party_choices(case: Case) -> dict:
+    """Each party's latest online choice of organisation (LEGAL-RULES L3)."""
+    latest = {}
+    for choice in PartyChoice.objects.filter(case=case).select_related("organisation"):
+        latest[choice.party_id] = choice
+    return latest

@@ -31,5 +31,6 @@ urlpatterns = [
     path("my/cases/", party_views.party_cases, name="party-cases"),
     path("my/cases/<uuid:case_id>/", party_views.party_case, name="party-case"),
     path("my/cases/<uuid:case_id>/consent/<int:party_id>/", party_views.party_consent, name="party-consent"),
+    path("my/cases/<uuid:case_id>/choose/<int:party_id>/", party_views.party_choose, name="party-choose"),
     path("api/v1/", api.urls),
 ]

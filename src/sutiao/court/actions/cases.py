@@ -238,6 +238,12 @@ def record_joint_choice(actor: User, case: Case, organisation: Organisation, med
         mediator.organisation_id != organisation.pk or not mediator_on_roster(case.court_id, mediator.pk)
     ):
         raise DomainError(gettext("所选调解员不在本院特邀调解名册中，或不属于所选调解组织"), field="mediator")
+    return set_joint_choice(actor, case, organisation, mediator)
+
+
+def set_joint_choice(actor: User, case: Case, organisation: Organisation, mediator: Mediator | None) -> Case:
+    """The one way a joint choice is kept, whether staff record it or the parties make it online (the case
+    locked, the choice checked against the roster by the caller)."""
     before = _choice_fields(case)
     case.chosen_by, case.chosen_organisation, case.chosen_mediator = ChoiceBy.PARTIES, organisation, mediator
     case.chosen_at = timezone.now()

@@ -17,13 +17,17 @@ from django.utils.translation import gettext
 from sutiao.accounts import parties
 from sutiao.accounts.models import AgentScope, User
 from sutiao.accounts.verification import Registered
+from sutiao.audit.log import record
 from sutiao.kernel.enums import ConsentMethod
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.workflow import CourtState
 from sutiao.notifications.models import Channel
 from sutiao.notifications.service import Contact, notify
 
-from ..models import Case, Consent, ConsentRequest, Party
-from .cases import CONSENT_STATES, save_answer
+from ..models import Case, Consent, ConsentRequest, Organisation, Party, PartyChoice
+from ..selectors import choice_deadlines, organisation_on_roster
+from .cases import CONSENT_STATES, save_answer, set_joint_choice
+from .common import case_event
 
 # How long a consent link stays valid: long enough for a party who reads messages weekly; staff may ask again.
 LINK_LIFETIME = dt.timedelta(days=15)
@@ -115,3 +119,32 @@ def answer_online(user: User, case: Case, party: Party, *, consented: bool) -> C
         consent.audit_record,
     )
     return consent
+
+
+@transaction.atomic
+def choose_online(user: User, case: Case, party: Party, organisation: Organisation) -> PartyChoice:
+    """A party's own choice of organisation, online, within 2 working days of all agreeing (《人民法院在线调解规则》
+    Art. 10 ¶2; LEGAL-RULES L3). When every party's latest choice names the same organisation, it becomes the
+    parties' joint choice exactly as when staff record one (`cases.set_joint_choice`)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    party = Party.objects.get(pk=party.pk, case=case)
+    acting = parties.acting_for(user, party.id_digest, AgentScope.CONSENT)
+    if case.state != CourtState.CONSENTED or case.chosen_by:
+        raise DomainError(gettext("本案当前不在当事人共同选择调解组织的阶段"))
+    deadline = choice_deadlines(case).joint_choice
+    if deadline is not None and deadline.is_overdue(timezone.now()):
+        raise DomainError(gettext("共同选择调解组织的期限（2个工作日）已过，将由人民法院指定"))
+    if not organisation_on_roster(case.court_id, organisation.pk):
+        raise DomainError(gettext("当事人只能在本院特邀调解名册中选择调解组织"), field="organisation")
+    choice = PartyChoice.objects.create(case=case, party=party, organisation=organisation, chosen_by=user)
+    case_event(case, user, f"{party.name}在线选择调解组织：{organisation.name}")
+    audit = record(
+        user, "case.party_choice", choice, case=case, after={"party": party.name, "organisation": organisation.name}
+    )
+    parties.record_act(
+        acting, user, "case.party_choice", gettext("%(case)s：代为选择调解组织") % {"case": case.number}, audit
+    )
+    latest = {c.party_id: c.organisation_id for c in PartyChoice.objects.filter(case=case)}
+    if set(latest) == {p.pk for p in case.parties.all()} and set(latest.values()) == {organisation.pk}:
+        set_joint_choice(user, case, organisation, None)
+    return choice
