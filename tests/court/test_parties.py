@@ -381,3 +381,40 @@ def test_L3_no_online_choice_after_the_two_working_days(
         consent_actions.choose_online(
             investor_account.user, party_case, party_case.parties.get(role=PartyRole.APPLICANT), organisation
         )
+
+
+def test_firm_admin_authorises_and_revokes_staff_on_the_page(client, firm_account, investor_account):
+    client.force_login(firm_account.user)
+    assert 'data-testid="firm-staff-link"' in client.get("/accounts/on-my-behalf/").content.decode()
+    short = client.post("/accounts/firm-staff/", {"username": "clerk1", "full_name": "孙专员", "password": "short"})
+    assert "请检查填写的内容" in short.content.decode() or "至少" in short.content.decode()
+    client.post("/accounts/firm-staff/", {"username": "clerk1", "full_name": "孙专员", "password": "x" * 12})
+    member = parties.staff_of(firm_account.user).get()
+    assert member.user.role == Role.PARTY and parties.digests_for(member.user) == {firm_account.id_number_digest}
+    client.post("/accounts/firm-staff/", {"revoke": member.pk})
+    member.refresh_from_db()
+    assert member.revoked_at is not None and not member.user.is_active
+    # an investor has no firm: the page is not theirs
+    client.force_login(investor_account.user)
+    assert client.get("/accounts/firm-staff/").status_code == 404
+
+
+def test_party_grants_a_power_of_attorney_on_the_page(client, investor_account):
+    User.objects.create_user("lawyer2", password="x" * 12, role=Role.AGENT, full_name="周律师")
+    client.force_login(investor_account.user)
+    until = (timezone.localdate() + dt.timedelta(days=90)).isoformat()
+    unknown = client.post("/accounts/powers/", {"agent": "nobody", "scopes": ["consent"], "valid_until": until})
+    assert "没有这个代理人账户" in unknown.content.decode()
+    no_scope = client.post("/accounts/powers/", {"agent": "lawyer2", "valid_until": until})
+    assert "请选择代理权限" in no_scope.content.decode()
+    client.post(
+        "/accounts/powers/",
+        {"agent": "lawyer2", "scopes": ["consent", "messages"], "valid_until": until, "document_ref": "WT-7"},
+    )
+    power = parties.powers_of(investor_account.user).get()
+    assert power.scopes == ["consent", "messages"] and power.document_ref == "WT-7"
+    page = client.get("/accounts/powers/").content.decode()
+    assert "周律师" in page and "表示是否同意调解" in page
+    client.post("/accounts/powers/", {"revoke": power.pk})
+    power.refresh_from_db()
+    assert power.revoked_at is not None

@@ -22,3 +22,27 @@ class SmsLoginForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class StaffForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=100)
+    password = forms.CharField(label=_("初始密码"), min_length=10, widget=forms.PasswordInput)
+
+
+class PowerForm(forms.Form):
+    agent = forms.CharField(label=_("代理人用户名"), max_length=150)
+    scopes = forms.MultipleChoiceField(
+        label=_("代理权限"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请选择代理权限")},
+    )
+    valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    document_ref = forms.CharField(label=_("授权委托书编号"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import AgentScope
+
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = AgentScope.choices

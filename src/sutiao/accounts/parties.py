@@ -256,3 +256,26 @@ def revoke_power(actor: User, power: PowerOfAttorney) -> PowerOfAttorney:
 def acts_for_party(user: User):
     """What others did for the user's own party account (newest first)."""
     return ActOnBehalf.objects.filter(party__user=user).select_related("actor")
+
+
+def is_firm_admin(user: User) -> bool:
+    return PartyProfile.objects.filter(user=user).exclude(kind=PartyKind.NATURAL_PERSON).exists()
+
+
+def is_party_holder(user: User) -> bool:
+    return user.is_authenticated and PartyProfile.objects.filter(user=user).exists()
+
+
+def staff_of(user: User):
+    return FirmStaff.objects.filter(firm__user=user).select_related("user").order_by("-authorised_at")
+
+
+def powers_of(user: User):
+    return PowerOfAttorney.objects.filter(party__user=user).select_related("agent").order_by("-granted_at")
+
+
+def agent_by_username(username: str) -> User:
+    agent = User.objects.filter(username=username.strip(), role=Role.AGENT, is_active=True).first()
+    if agent is None:
+        raise DomainError(gettext("没有这个代理人账户（请代理人先在本平台开设代理人账户）"), field="agent")
+    return agent

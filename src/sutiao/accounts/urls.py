@@ -12,6 +12,8 @@ common_urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/sms-login/", views.sms_login, name="sms-login"),
     path("accounts/on-my-behalf/", views.acts_on_my_behalf, name="acts-on-my-behalf"),
+    path("accounts/firm-staff/", views.firm_staff, name="firm-staff"),
+    path("accounts/powers/", views.powers, name="powers"),
     path("notifications/", include("sutiao.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -7,15 +7,16 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from sutiao.forms_actions import show_refusal
+from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.errors import DomainError
 
 from . import parties, sms_signin
-from .forms import LoginForm, SmsLoginForm
+from .forms import LoginForm, PowerForm, SmsLoginForm, StaffForm
 from .models import Role
 
 
@@ -71,4 +72,59 @@ def sms_login(request):
 @login_required
 def acts_on_my_behalf(request):
     page = Paginator(parties.acts_for_party(request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "accounts/acts.html", {"page": page, "acting": parties.represented(request.user)})
+    return render(
+        request,
+        "accounts/acts.html",
+        {"page": page, "acting": parties.represented(request.user), "firm_admin": parties.is_firm_admin(request.user)},
+    )
+
+
+@login_required
+def firm_staff(request):
+    """A firm account's holder authorises and revokes the staff who act for the firm."""
+    if not parties.is_firm_admin(request.user):
+        raise Http404
+    form = StaffForm(request.POST or None)
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            member = get_object_or_404(parties.staff_of(request.user), pk=request.POST.get("revoke"))
+            parties.revoke_staff(request.user, member)
+            messages.success(request, _("已撤销授权"))
+            return redirect("firm-staff")
+        added = submit(
+            request,
+            form,
+            lambda: parties.authorise_staff(request.user, **form.cleaned_data),
+            _("已授权该工作人员代表本单位办理"),
+        )
+        if added is not None:
+            return redirect("firm-staff")
+    return render(request, "accounts/firm_staff.html", {"form": form, "staff": parties.staff_of(request.user)})
+
+
+@login_required
+def powers(request):
+    """A party's powers of attorney: grant one to an agent within scopes, revoke one."""
+    if not parties.is_party_holder(request.user):
+        raise Http404
+    form = PowerForm(request.POST or None)
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            power = get_object_or_404(parties.powers_of(request.user), pk=request.POST.get("revoke"))
+            parties.revoke_power(request.user, power)
+            messages.success(request, _("已撤销授权委托"))
+            return redirect("powers")
+
+        def grant():
+            data = form.cleaned_data
+            return parties.grant_power(
+                request.user,
+                agent=parties.agent_by_username(data["agent"]),
+                scopes=data["scopes"],
+                valid_until=data["valid_until"],
+                document_ref=data["document_ref"],
+            )
+
+        if submit(request, form, grant, _("已登记授权委托")) is not None:
+            return redirect("powers")
+    return render(request, "accounts/powers.html", {"form": form, "powers": parties.powers_of(request.user)})
