@@ -328,6 +328,7 @@ def test_existing_parties_get_digests_from_the_migration_function(staff, party_c
     from sutiao.court.models import party_digest
 
     assert party_digest(" 11010519491231002x ") == party_digest(INVESTOR_ID)
+    assert party_digest("１１０１０５１９４９１２３１００２Ｘ") == party_digest(INVESTOR_ID)  # full-width input
     Party.objects.filter(case=party_case).update(id_digest="")
     assert Party.objects.filter(case=party_case, id_digest="").count() == 2
 
