@@ -324,13 +324,19 @@ def test_inbox_is_paged_counts_unread_and_is_private(client, staff, investor_acc
     assert 'data-testid="unread-count"' not in client.get("/notifications/").content.decode()
 
 
-def test_existing_parties_get_digests_from_the_migration_function(staff, party_case):
+def test_existing_parties_get_their_digests_from_the_migration(staff, party_case):
     from sutiao.court.models import party_digest
 
     assert party_digest(" 11010519491231002x ") == party_digest(INVESTOR_ID)
     assert party_digest("１１０１０５１９４９１２３１００２Ｘ") == party_digest(INVESTOR_ID)  # full-width input
+    before = dict(Party.objects.filter(case=party_case).values_list("pk", "id_digest"))
     Party.objects.filter(case=party_case).update(id_digest="")
-    assert Party.objects.filter(case=party_case, id_digest="").count() == 2
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("sutiao.court.migrations.0007_party_accounts_and_online_consent").fill_digests(apps, None)
+    assert dict(Party.objects.filter(case=party_case).values_list("pk", "id_digest")) == before
 
 
 def _both_consent_online(staff, case, investor_account, firm_account):

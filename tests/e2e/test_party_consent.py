@@ -53,3 +53,22 @@ def test_L1_investor_signs_in_by_sms_code_and_consents_on_a_phone(live, browser)
     # The link is single-use.
     page.goto(link)
     assert "已使用" in page.get_by_test_id("link-error").inner_text()
+
+    # The securities firm answers too, signed in by password from its case list; the case then waits for the
+    # parties' choice exactly as when staff record both answers (LEGAL-RULES L1, L3).
+    firm = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 812}).new_page()
+    firm.set_default_timeout(20_000)
+    firm.goto(live.court.url + "/accounts/login/")
+    firm.fill("#id_username", demo.FIRM_PARTY[0])
+    firm.fill("#id_password", demo.PASSWORD)
+    firm.click("button[type=submit]")
+    firm.wait_for_url(live.court.url + "/my/cases/")
+    firm.get_by_test_id("party-cases").locator("a").first.click()
+    firm.locator("[data-testid^=answer-]").first.click()
+    firm.get_by_label("同意调解", exact=True).check()
+    firm.get_by_label("我已阅读并理解上述调解须知").check()
+    firm.get_by_test_id("submit-answer").click()
+    firm.wait_for_url(re.compile(r"/my/cases/[0-9a-f-]+/$"))
+    assert firm.get_by_test_id("case-state").get_attribute("data-state") == "consented"
+    assert firm.locator("[data-testid^=choose-]").count() == 1  # the L3 joint choice is open to the firm
+    firm.screenshot(path=str(ARTIFACTS / "firm-consented-choose-375.png"), full_page=True)
