@@ -216,7 +216,7 @@ def test_L1_a_party_cannot_answer_for_another_party(client, staff, party_case, i
         consent_actions.answer_online(investor_account.user, party_case, respondent, consented=True)
 
 
-def test_L8_real_name_verification_refuses_a_name_that_does_not_match(staff, investor_account, new_case):
+def test_real_name_verification_refuses_a_name_that_does_not_match_the_case(staff, investor_account, new_case):
     case = cases.register_case(
         staff, stage="pre_filing", dispute_type=DisputeType.OTHER, amount=Decimal("1"),
         parties=[

@@ -1,5 +1,5 @@
-"""Consent online, by the party themself (issue 10 item 2; 《人民法院在线调解规则》Art. 4, 10; LEGAL-RULES L1, L3,
-L8). Asking consent sends each party a link with a single-use token (SMS to the phone the court registered, and
+"""Consent online, by the party themself (issue 10 item 2; 《人民法院在线调解规则》Art. 4, 10, 17; LEGAL-RULES L1,
+L3). Asking consent sends each party a link with a single-use token (SMS to the phone the court registered, and
 the inbox of every account acting for the party); the party signs in, is verified by real name, reads what
 mediation means, and agrees or refuses. The answer is kept exactly as staff keep one (`cases.save_answer`), so
 the workflow continues the same way; its method says it was the party's own act."""
