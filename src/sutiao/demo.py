@@ -121,3 +121,18 @@ def roster_proposal_id(org_id: uuid.UUID, court_id: uuid.UUID) -> uuid.UUID:
 
 def mediator_id(org_code: str, number: int) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"sutiao-demo-mediator-{org_code}-{number}")
+
+
+# Parties with accounts on the court platform (issue 10): an investor and a securities firm, both parties of the
+# demo case awaiting consent. The investor signs in by SMS code (var/sms-court.log) or password.
+INVESTOR_PARTY = ("investor_chen", "陈二", "110105198001010012", "13800000002")
+FIRM_PARTY = ("securities_firm", "某某证券股份有限公司", "91110000MA01234567", "13900000003")
+
+
+def party_id_number(first: str) -> str:
+    """A demo identity number or credit code made valid: its last character replaced by the check character."""
+    from sutiao.kernel.identifiers import resident_id_check_digit, uscc_check_character
+
+    return first[:17] + (
+        resident_id_check_digit(first[:17]) if first[:17].isdigit() else uscc_check_character(first[:17])
+    )

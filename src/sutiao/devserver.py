@@ -424,7 +424,7 @@ def _run(court: Platform, investor: Platform, var_dir: Path, signals: _StopSigna
             return 1
         if not ready and court.answers() and investor.answers():
             ready = True
-            print(BANNER.format(court=court.url, investor=investor.url, logs=var_dir / "logs"), flush=True)
+            print(BANNER.format(court=court.url, investor=investor.url, var=var_dir, logs=var_dir / "logs"), flush=True)
         elif not ready and time.monotonic() > ready_by:
             print(_("两个平台未能在 60 秒内启动，正在停止；请查看日志。"), file=sys.stderr, flush=True)
             return 1
@@ -449,4 +449,8 @@ BANNER = f"""
   监管：bureau（投保局）  beijing_office（派出机构）
   运维：operator（两个平台的 /admin/ 与 /docking/operations/；第二步动态口令：把密钥
         {demo.OPERATOR_TOTP_BASE32} 加入身份验证器，或运行 sutiao court totp operator 查看当前口令）
+  当事人：investor_chen（投资者陈二，手机 13800000002）  securities_firm（某某证券股份有限公司）
+        当事人可在 /accounts/sms-login/ 用短信验证码登录，在“我的案件”中在线表示调解意见
+短信（开发环境不真正发送）：验证码和链接写入 {{var}}/sms-court.log 与 {{var}}/sms-investor.log
+        （tail -f 查看）；邮件写入 {{var}}/mail
 日志：{{logs}}"""

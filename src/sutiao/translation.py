@@ -70,6 +70,7 @@ LABELS = [
     gettext_noop("书面同意"),
     gettext_noop("电话确认（有录音）"),
     gettext_noop("当面确认（有笔录）"),
+    gettext_noop("当事人本人在线确认"),
     # MediationOutcome
     gettext_noop("调解成功"),
     gettext_noop("调解不成"),

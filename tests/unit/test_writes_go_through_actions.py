@@ -13,7 +13,7 @@ WRITES = {"create", "bulk_create", "bulk_update", "get_or_create", "update_or_cr
 
 
 def _interface_modules():
-    for platform in ("court", "investor", "accounts", "workdays", "docking", "audit", "jobs"):
+    for platform in ("court", "investor", "accounts", "workdays", "docking", "audit", "jobs", "notifications"):
         root = SRC / platform
         if not root.exists():
             continue

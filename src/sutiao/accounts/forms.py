@@ -10,3 +10,39 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("用户名或密码错误。连续失败 5 次将暂时锁定。"),
         "inactive": _("该账号已停用。"),
     }
+
+
+class SmsLoginForm(forms.Form):
+    mobile = forms.CharField(
+        label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+    )
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class StaffForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=100)
+    password = forms.CharField(label=_("初始密码"), min_length=10, widget=forms.PasswordInput)
+
+
+class PowerForm(forms.Form):
+    agent = forms.CharField(label=_("代理人用户名"), max_length=150)
+    scopes = forms.MultipleChoiceField(
+        label=_("代理权限"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请选择代理权限")},
+    )
+    valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    document_ref = forms.CharField(label=_("授权委托书编号"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import AgentScope
+
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = AgentScope.choices

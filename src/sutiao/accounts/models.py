@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sutiao.kernel.enums import PartyKind
 from sutiao.kernel.ids import new_id
 
 
@@ -117,3 +118,117 @@ class ApiToken(models.Model):
     def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
         token = "st_" + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, digest=cls.digest_of(token)), token
+
+
+# --- parties, firms' staff and agents (issue 10) ---
+
+
+class PartyProfile(models.Model):
+    """A party with an account on this platform: an investor (natural person) or a firm (legal person, e.g. a
+    securities company), held by `user` (for a firm: its administrator, who authorises staff, `FirmStaff`). The
+    identity number or unified social credit code and the mobile are kept encrypted with their keyed digests
+    (sutiao.accounts.pii): cases name the party by the digest, SMS sign-in finds the account by the mobile's."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="party_profile")
+    kind = models.CharField(_("类型"), max_length=24, choices=PartyKind.choices())
+    name = models.CharField(_("姓名/名称"), max_length=200)
+    id_number_encrypted = models.TextField(editable=False)
+    id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("证件号码/统一社会信用代码"), max_length=18)
+    mobile_encrypted = models.TextField(editable=False)
+    mobile_digest = models.CharField(max_length=64, unique=True, editable=False)
+    mobile_masked = models.CharField(_("手机号"), max_length=11)
+    verified_at = models.DateTimeField(_("实名核验时间"), null=True, blank=True)
+    verifier = models.CharField(_("核验方式"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("当事人账户")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_firm(self) -> bool:
+        return self.kind != PartyKind.NATURAL_PERSON
+
+
+class FirmStaff(models.Model):
+    """A firm's employee the firm's administrator authorised to act for it (a User with role PARTY)."""
+
+    firm = models.ForeignKey(PartyProfile, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(User, verbose_name=_("工作人员"), on_delete=models.CASCADE, related_name="firm_roles")
+    authorised_by = models.ForeignKey(User, verbose_name=_("授权人"), on_delete=models.PROTECT, related_name="+")
+    authorised_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("单位授权的工作人员")
+        indexes = [models.Index(fields=["user", "revoked_at"], name="firm_staff_user")]
+
+
+class AgentScope(models.TextChoices):
+    """What a power of attorney lets an agent do for the party."""
+
+    CONSENT = "consent", _("表示是否同意调解")
+    MESSAGES = "messages", _("收发调解消息")
+    DOCUMENTS = "documents", _("提交和查阅材料")
+    SIGN = "sign", _("确认笔录、签署协议")
+
+
+class PowerOfAttorney(models.Model):
+    """An agent (lawyer, role AGENT) acting for a party within `scopes` until `valid_until`. The signed power
+    of attorney itself is a stored document: `document_ref` names it (the documents app takes the upload)."""
+
+    party = models.ForeignKey(
+        PartyProfile, verbose_name=_("委托人"), on_delete=models.CASCADE, related_name="powers_of_attorney"
+    )
+    agent = models.ForeignKey(User, verbose_name=_("代理人"), on_delete=models.PROTECT, related_name="powers")
+    scopes = models.JSONField(_("代理权限"), default=list)
+    valid_until = models.DateField(_("有效期至"))
+    document_ref = models.CharField(_("授权委托书"), max_length=200, blank=True)
+    granted_by = models.ForeignKey(User, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("授权委托")
+        indexes = [models.Index(fields=["agent", "revoked_at"], name="poa_agent")]
+
+    def scope_labels(self) -> list[str]:
+        return [AgentScope(s).label for s in self.scopes]
+
+
+class ActOnBehalf(models.Model):
+    """What someone did for a party (an agent, or a firm's staff): the party's own list of it. The audit record
+    (`audit_seq`) holds the full detail."""
+
+    party = models.ForeignKey(PartyProfile, on_delete=models.CASCADE, related_name="acts")
+    actor = models.ForeignKey(User, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    action = models.CharField(max_length=64)
+    summary = models.CharField(_("事项"), max_length=500)
+    audit_seq = models.PositiveBigIntegerField(null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["party", "at"], name="act_on_behalf_party")]
+
+
+class SmsCode(models.Model):
+    """A sign-in code sent to a mobile: only its keyed hash is kept; short-lived, a few tries, then spent.
+    Rows also count the requests for throttling (per mobile and per address), even for unknown numbers."""
+
+    mobile_digest = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["mobile_digest", "created_at"], name="sms_code_mobile"),
+            models.Index(fields=["ip_address", "created_at"], name="sms_code_ip"),
+        ]

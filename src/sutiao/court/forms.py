@@ -44,7 +44,11 @@ class ConsentForm(forms.Form):
     consented = forms.TypedChoiceField(
         label=_("意见"), choices=[("1", _("同意调解")), ("0", _("不同意调解"))], coerce=lambda v: v == "1"
     )
-    method = forms.ChoiceField(label=_("确认方式"), choices=translated_choices(ConsentMethod.choices()))
+    # Staff record what a party said to them; only the party records their own online answer (issue 10).
+    method = forms.ChoiceField(
+        label=_("确认方式"),
+        choices=translated_choices([c for c in ConsentMethod.choices() if c[0] != ConsentMethod.PARTY_ONLINE]),
+    )
     answered_at = forms.DateTimeField(
         label=_("表示意见时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )

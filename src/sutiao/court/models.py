@@ -2,6 +2,7 @@
 and each delegation (委派/委托) of the dispute to a mediation organisation on a peer platform."""
 
 import datetime as dt
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,7 @@ from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
+from sutiao.accounts.pii import id_number_digest
 from sutiao.docking.models import Peer
 from sutiao.kernel.enums import (
     CaseStage,
@@ -338,12 +340,22 @@ class Case(models.Model):
         return self.delegations.order_by("-sent_at").first()
 
 
+def party_digest(id_number: str) -> str:
+    """The keyed digest of a party's identity number or credit code as typed (spaces dropped, upper case), the
+    same digest a party account keeps (sutiao.accounts.pii)."""
+    # As the identifiers' validators normalise (NFKC folds full-width digits typed with a Chinese input method).
+    number = "".join(unicodedata.normalize("NFKC", id_number).split()).upper()
+    return id_number_digest(number) if number else ""
+
+
 class Party(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("诉讼地位"), max_length=16, choices=PartyRole.choices())
     kind = models.CharField(_("类型"), max_length=24, choices=PartyKind.choices())
     name = models.CharField(_("姓名/名称"), max_length=200)
     id_number = models.CharField(_("证件号码/统一社会信用代码"), max_length=40, blank=True)
+    # The keyed digest of id_number (sutiao.accounts.pii): how a party's account finds their cases (issue 10).
+    id_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)
 
@@ -378,10 +390,47 @@ class Consent(models.Model):
     note = models.CharField(_("备注（如录音编号、笔录页码）"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    # Answered online by the party themself (method PARTY_ONLINE): the request it answered; recorded_by is the
+    # party's own account, or their agent's (then ActOnBehalf tells the party).
+    request = models.ForeignKey(
+        "ConsentRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("调解意见")
         ordering = ["recorded_at", "id"]
+
+
+class ConsentRequest(models.Model):
+    """The court asking one party, online, whether they agree to mediation (LEGAL-RULES L1): a link with a
+    single-use token (only its SHA-256 kept) sent by SMS and to the party's inbox. Spent when the party answers."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consent_requests")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="consent_requests")
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("在线征求调解意见")
+        ordering = ["-created_at"]
+
+
+class PartyChoice(models.Model):
+    """A party's own online choice of organisation within the L3 period (《人民法院在线调解规则》Art. 10 ¶2): when
+    every party's latest choice names the same organisation, that is the parties' joint choice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="party_choices")
+    party = models.ForeignKey(Party, verbose_name=_("当事人"), on_delete=models.CASCADE, related_name="choices")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("调解组织"), on_delete=models.PROTECT)
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT)
+    chosen_at = models.DateTimeField(_("选择时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("当事人在线选择")
+        ordering = ["chosen_at", "id"]
 
 
 class DelegationQuerySet(models.QuerySet):

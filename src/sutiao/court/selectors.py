@@ -29,6 +29,7 @@ from .models import (
     Mediator,
     Organisation,
     Party,
+    PartyChoice,
     RosterEntry,
     RosterEvent,
     RosterProposal,
@@ -441,3 +442,63 @@ def provisional_answer_deadlines(limit: int):
         )
         for d in first
     ]
+
+
+# --- a party's own cases (issue 10) ---------------------------------------------------------------------
+
+
+def party_cases(user):
+    """The cases in which the user is (or acts for) a party: found by the parties' identity digests."""
+    from sutiao.accounts.parties import digests_for
+
+    digests = digests_for(user)
+    if not digests:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(pk__in=Party.objects.filter(id_digest__in=digests).values("case_id"))
+        .select_related("court")
+        .order_by("-registered_at")
+    )
+
+
+def party_case(user, case_id) -> Case:
+    """One of the user's own cases; any other is answered as if it did not exist."""
+    case = party_cases(user).prefetch_related("parties", "claims", "consents").filter(pk=case_id).first()
+    if case is None:
+        raise Http404(gettext("没有这个案件"))
+    return case
+
+
+def own_parties(user, case: Case) -> list[tuple[Party, object]]:
+    """The parties of `case` the user acts for, each with how (accounts.parties.Acting)."""
+    from sutiao.accounts.parties import represented
+
+    by_digest = {a.party.id_number_digest: a for a in represented(user)}
+    return [(p, by_digest[p.id_digest]) for p in case.parties.all() if p.id_digest in by_digest]
+
+
+def party_of(user, case: Case, party_id: int) -> tuple[Party, object]:
+    for party, acting in own_parties(user, case):
+        if party.pk == party_id:
+            return party, acting
+    raise Http404(gettext("没有这个当事人"))
+
+
+def organisations_for_consent(case: Case) -> list[Organisation]:
+    """What the party is told they would be mediated by: the chosen organisation, else the court's roster."""
+    if case.chosen_organisation_id:
+        return [case.chosen_organisation]
+    seen, organisations = set(), []
+    for entry in published_roster(case.court_id):
+        if entry.organisation_id not in seen:
+            seen.add(entry.organisation_id)
+            organisations.append(entry.organisation)
+    return organisations
+
+
+def party_choices(case: Case) -> dict:
+    """Each party's latest online choice of organisation (LEGAL-RULES L3)."""
+    latest = {}
+    for choice in PartyChoice.objects.filter(case=case).select_related("organisation"):
+        latest[choice.party_id] = choice
+    return latest

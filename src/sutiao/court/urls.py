@@ -2,7 +2,7 @@ from django.urls import path
 
 from sutiao.accounts.urls import common_urlpatterns
 
-from . import views
+from . import party_views, views
 from .api import api
 
 urlpatterns = [
@@ -27,5 +27,10 @@ urlpatterns = [
     path("public/roster/", views.public_roster, name="public-roster"),
     path("public/roster/<uuid:court_id>/", views.public_roster, name="public-roster-court"),
     path("public/certificates/<str:code>/", views.public_certificate, name="public-certificate"),
+    path("consent/<str:token>/", party_views.consent_link, name="consent-link"),
+    path("my/cases/", party_views.party_cases, name="party-cases"),
+    path("my/cases/<uuid:case_id>/", party_views.party_case, name="party-case"),
+    path("my/cases/<uuid:case_id>/consent/<int:party_id>/", party_views.party_consent, name="party-consent"),
+    path("my/cases/<uuid:case_id>/choose/<int:party_id>/", party_views.party_choose, name="party-choose"),
     path("api/v1/", api.urls),
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sutiao.accounts.models import Role
 from sutiao.audit.selectors import trail_for_case, trail_page
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.calendar import china_today
@@ -49,6 +50,8 @@ def _staff(request):
 
 @login_required
 def home(request):
+    if request.user.role in (Role.PARTY, Role.AGENT):
+        return redirect("party-cases")
     _staff(request)
     waiting_staff, waiting_answer, mediating = selectors.work_queue(request.user)
     return render(

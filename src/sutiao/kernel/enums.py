@@ -62,6 +62,8 @@ class ConsentMethod(LabelledEnum):
     WRITTEN = "written", "书面同意"
     PHONE = "phone", "电话确认（有录音）"
     IN_PERSON = "in_person", "当面确认（有笔录）"
+    # The party (or their agent within a power of attorney) answered on the court platform themself (issue 10).
+    PARTY_ONLINE = "party_online", "当事人本人在线确认"
 
 
 class MediationOutcome(LabelledEnum):

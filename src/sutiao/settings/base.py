@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sutiao.workdays",
     "sutiao.audit",
     "sutiao.documents",
+    "sutiao.notifications",
 ]
 
 MIDDLEWARE = [
@@ -103,13 +104,19 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "sutiao.accounts.context.platform",
+                "sutiao.notifications.context.unread",
             ]
         },
     }
 ]
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # A party signing in with a code sent to their registered mobile (sutiao.accounts.sms_signin).
+    "sutiao.accounts.sms_signin.SmsCodeBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -226,3 +233,25 @@ SUTIAO_COURT_DIRECTORY_SECONDS = float(os.environ.get("SUTIAO_COURT_DIRECTORY_SE
 SUTIAO_AUDIT_HEAD_SECONDS = float(os.environ.get("SUTIAO_AUDIT_HEAD_SECONDS", "86400"))
 # Which answer period applies (kernel/rules.py): "securities" = 5 working days (notice §4(5)).
 SUTIAO_ANSWER_PERIOD = os.environ.get("SUTIAO_ANSWER_PERIOD", "securities")
+
+# --- parties and notifications (issue 10) ---
+# Text messages: a dotted path to a class with send(mobile, text) (sutiao.notifications.sms). In development the
+# messages (sign-in codes, consent links) go to var/sms-<platform>.log and the console; elsewhere a deployment
+# names its gateway's backend, and without one every send fails (and is tried again) rather than vanish.
+SUTIAO_SMS_BACKEND = os.environ.get(
+    "SUTIAO_SMS_BACKEND",
+    "sutiao.notifications.sms.LogFileSmsBackend" if DEV else "sutiao.notifications.sms.UnconfiguredSmsBackend",
+)
+# Real-name verification of a party (sutiao.accounts.verification; docs/parties.md): a dotted path.
+SUTIAO_IDENTITY_VERIFIER = os.environ.get(
+    "SUTIAO_IDENTITY_VERIFIER", "sutiao.accounts.verification.DevelopmentVerifier" if DEV else ""
+)
+# Email: Django's framework; in development each message is a file in var/mail/.
+EMAIL_BACKEND = os.environ.get(
+    "SUTIAO_EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DEV else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("SUTIAO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SUTIAO_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("SUTIAO_EMAIL_FROM", "noreply@sutiao.invalid")

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, database_for, env_secret, storages_for
+from .base import INSTALLED_APPS, VAR_DIR, database_for, env_secret, storages_for
 
 PLATFORM = "court"
 PLATFORM_ID = os.environ.get("SUTIAO_PLATFORM_ID", "court-platform")
@@ -19,3 +19,5 @@ CSRF_COOKIE_NAME = "sutiao_court_csrf"
 # Fernet key (urlsafe base64 of 32 bytes) for identity numbers at rest (sutiao.accounts.pii); each platform
 # has its own, as each institution holds its own data.
 SUTIAO_FIELD_KEY = env_secret("SUTIAO_FIELD_KEY", "ZGV2LW9ubHktY291cnQtZmllbGQta2V5LW5vdHByb2Q=")
+SUTIAO_SMS_LOG = VAR_DIR / "sms-court.log"
+PARTY_HOME_URL = "/my/cases/"

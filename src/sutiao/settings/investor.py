@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, database_for, env_secret, storages_for
+from .base import INSTALLED_APPS, VAR_DIR, database_for, env_secret, storages_for
 
 PLATFORM = "investor"
 PLATFORM_ID = os.environ.get("SUTIAO_PLATFORM_ID", "investor-platform")
@@ -18,6 +18,4 @@ SESSION_COOKIE_NAME = "sutiao_investor_session"
 CSRF_COOKIE_NAME = "sutiao_investor_csrf"
 # Fernet key (urlsafe base64 of 32 bytes) for identity numbers at rest (sutiao.accounts.pii).
 SUTIAO_FIELD_KEY = env_secret("SUTIAO_FIELD_KEY", "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZDA=")
-# Days an import job (its report, which quotes the rows) is kept after it ends; the uploaded file itself is deleted
-# when the job ends (issue 14).
-SUTIAO_IMPORT_JOB_RETENTION_DAYS = int(os.environ.get("SUTIAO_IMPORT_JOB_RETENTION_DAYS", "30"))
+from .base import INSTALLED_APPS, VAR_DIR, database_for, env_secret, storages_for

@@ -16,7 +16,7 @@ from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import CourtEvent, CourtState, back_to_court_event
 
 from .. import permissions
-from ..models import Case, CaseNumberCounter, ChoiceBy, Claim, Consent, Mediator, Organisation, Party
+from ..models import Case, CaseNumberCounter, ChoiceBy, Claim, Consent, Mediator, Organisation, Party, party_digest
 from ..selectors import latest_consents, mediator_on_roster, missing_consent, organisation_on_roster
 from .common import case_event, transition
 
@@ -103,7 +103,12 @@ def register_case(
         amount=amount,
         registered_by=actor,
     )
-    Party.objects.bulk_create([Party(case=case, **{**p.__dict__, "name": p.name.strip()}) for p in parties])
+    Party.objects.bulk_create(
+        [
+            Party(case=case, **{**p.__dict__, "name": p.name.strip()}, id_digest=party_digest(p.id_number))
+            for p in parties
+        ]
+    )
     Claim.objects.bulk_create([Claim(case=case, text=c.text.strip(), amount=c.amount) for c in claims])
     case_event(case, actor, f"登记调解申请（{CaseStage(stage).label}，{DisputeType(dispute_type).label}）")
     record(
@@ -127,6 +132,11 @@ def ask_consent(actor: User, case: Case) -> Case:
     case.save(update_fields=[*fields, "consent_asked_at"])
     case_event(case, actor, "征求各方当事人调解意见")
     record(actor, "case.ask_consent", case, case=case, before={"state": before}, after={"state": case.state})
+    # Each party is also asked online, by a link they answer themselves (issue 10); staff may still record an
+    # answer given by phone or on paper for a party who is offline.
+    from .consent import send_consent_requests  # consent.py builds on this module's save_answer
+
+    send_consent_requests(actor, case)
     return case
 
 
@@ -149,6 +159,24 @@ def record_consent(
     if party.case_id != case.pk:
         raise DomainError(gettext("该当事人不属于本案"), field="party")
     _not_in_future(answered_at, "answered_at")
+    if method == ConsentMethod.PARTY_ONLINE:
+        raise DomainError(gettext("“当事人本人在线确认”只能由当事人本人在线提交"), field="method")
+    return save_answer(actor, case, party, consented=consented, method=method, answered_at=answered_at, note=note)
+
+
+def save_answer(
+    actor: User,
+    case: Case,
+    party: Party,
+    *,
+    consented: bool,
+    method: ConsentMethod,
+    answered_at: dt.datetime,
+    note: str = "",
+    request=None,
+) -> Consent:
+    """The one way an answer is kept, whoever gives it (staff, or the party online): the record, the case's
+    story, and the move to «all consented» when it completes the set. `case` is locked by the caller."""
     consent = Consent.objects.create(
         case=case,
         party=party,
@@ -157,6 +185,7 @@ def record_consent(
         answered_at=answered_at,
         note=note,
         recorded_by=actor,
+        request=request,
     )
     case_event(case, actor, f"记录{party.name}{'同意' if consented else '不同意'}调解（{ConsentMethod(method).label}）")
     before = case.state
@@ -167,7 +196,8 @@ def record_consent(
         case.consented_at = max(c.answered_at for c in latest_consents(case).values())
         case.save(update_fields=[*fields, "consented_at"])
         case_event(case, SYSTEM, "各方当事人均同意调解，可以共同选择调解组织，或同意由人民法院指定")
-    record(
+    # Kept on the answer, so an act on a party's behalf can point at its audit record.
+    consent.audit_record = record(
         actor,
         "case.record_consent",
         consent,
@@ -208,6 +238,12 @@ def record_joint_choice(actor: User, case: Case, organisation: Organisation, med
         mediator.organisation_id != organisation.pk or not mediator_on_roster(case.court_id, mediator.pk)
     ):
         raise DomainError(gettext("所选调解员不在本院特邀调解名册中，或不属于所选调解组织"), field="mediator")
+    return set_joint_choice(actor, case, organisation, mediator)
+
+
+def set_joint_choice(actor: User, case: Case, organisation: Organisation, mediator: Mediator | None) -> Case:
+    """The one way a joint choice is kept, whether staff record it or the parties make it online (the case
+    locked, the choice checked against the roster by the caller)."""
     before = _choice_fields(case)
     case.chosen_by, case.chosen_organisation, case.chosen_mediator = ChoiceBy.PARTIES, organisation, mediator
     case.chosen_at = timezone.now()

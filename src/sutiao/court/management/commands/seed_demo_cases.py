@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sutiao import demo
 from sutiao.accounts.models import User
+from sutiao.accounts.parties import register_party
 from sutiao.court.actions.cases import ClaimInput, PartyInput, ask_consent, record_consent, register_case
 from sutiao.court.actions.delegation import delegate_case
 from sutiao.court.models import Case, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
@@ -21,10 +22,34 @@ from sutiao.kernel.workflow import CourtProposalState
 
 
 def _parties(investor: str, firm: str):
+    # The demo party accounts' numbers, so 陈二 and 某某证券 find their case (accounts.parties.digests_for).
+    investor_id, phone, firm_code = "", "13800000000", ""
+    if investor == demo.INVESTOR_PARTY[1]:
+        investor_id, phone = demo.party_id_number(demo.INVESTOR_PARTY[2]), demo.INVESTOR_PARTY[3]
+    if firm == demo.FIRM_PARTY[1]:
+        firm_code = demo.party_id_number(demo.FIRM_PARTY[2])
     return [
-        PartyInput(PartyRole.APPLICANT, PartyKind.NATURAL_PERSON, investor, phone="13800000000"),
-        PartyInput(PartyRole.RESPONDENT, PartyKind.LEGAL_PERSON, firm),
+        PartyInput(PartyRole.APPLICANT, PartyKind.NATURAL_PERSON, investor, investor_id, phone),
+        PartyInput(PartyRole.RESPONDENT, PartyKind.LEGAL_PERSON, firm, firm_code),
     ]
+
+
+def _seed_party_accounts() -> None:
+    """An investor and a securities firm with accounts, through the action that opens party accounts."""
+    for (username, name, number, mobile), kind in (
+        (demo.INVESTOR_PARTY, PartyKind.NATURAL_PERSON),
+        (demo.FIRM_PARTY, PartyKind.LEGAL_PERSON),
+    ):
+        if not User.objects.filter(username=username).exists():
+            register_party(
+                "演示数据",
+                kind=kind,
+                name=name,
+                id_number=demo.party_id_number(number),
+                mobile=mobile,
+                username=username,
+                password=demo.PASSWORD,
+            )
 
 
 def _seed_roster_bypassing_actions(peer) -> None:
@@ -144,6 +169,7 @@ class Command(BaseCommand):
             _seed_high_court_roster_bypassing_actions()
         if organisations_only or Case.objects.exists():
             return
+        _seed_party_accounts()
         staff = User.objects.get(username="court_filing")
         now = timezone.now()
 
