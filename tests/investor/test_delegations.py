@@ -59,8 +59,9 @@ def test_accept_assign_and_succeed_each_travel_back(receive, org_a, admin_a, med
     sent = list(OutboxMessage.objects.order_by("seq").values_list("type", "seq"))
     assert sent == [
         (MessageType.DELEGATION_ANSWER, 1),
-        (MessageType.MEDIATOR_ASSIGNED, 2),
-        (MessageType.MEDIATION_RESULT, 3),
+        (MessageType.MEDIATION_PERIOD, 2),  # the period runs from acceptance (L6)
+        (MessageType.MEDIATOR_ASSIGNED, 3),
+        (MessageType.MEDIATION_RESULT, 4),
     ]
 
 
