@@ -33,7 +33,7 @@ class Web:
         return response.text
 
     def post(self, path: str, data: dict):
-        data = {**data, "csrfmiddlewaretoken": self.session.cookies["csrftoken"]}
+        data = {**data, "csrfmiddlewaretoken": self.session.cookies["sutiao_investor_csrf"]}
         return self.session.post(self.base + path, data=data, allow_redirects=False, timeout=30)
 
     def act(self, path: str, data: dict) -> None:
