@@ -320,3 +320,12 @@ def party_view_client(client):
         return client
 
     return login
+
+
+def test_a_party_lands_on_their_own_cases_only(case, receive, org_a, client):
+    mediation, party_a, *_ = case
+    receive(org_a, court_case_number="(2026)京0105民诉前调99999号")  # someone else's case
+    client.force_login(party_a)
+    assert client.get("/").url == "/mediations/"
+    page = client.get("/mediations/").content.decode()
+    assert mediation.delegation.court_case_number in page and "99999" not in page

@@ -5,6 +5,7 @@ timeline, the audit record and, for what the court follows (item 6), the docking
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -522,9 +523,9 @@ def post_message(actor: User, mediation: Mediation, text: str, caucus_with: Medi
     else:
         own = list(permissions.party_rows_of(actor, mediation))
         if not own:
-            raise permissions.PermissionDenied(gettext("仅本案调解员和当事人可发送消息"))
+            raise PermissionDenied(gettext("仅本案调解员和当事人可发送消息"))
         if caucus_with is not None and caucus_with.pk not in {p.pk for p in own}:
-            raise permissions.PermissionDenied(gettext("仅本案调解员和当事人可发送消息"))
+            raise PermissionDenied(gettext("仅本案调解员和当事人可发送消息"))
         label = own[0].name
     message = Message.objects.create(
         mediation=mediation, author=actor, author_label=label, caucus_with=caucus_with, text=text, at=timezone.now()
@@ -644,6 +645,8 @@ def request_recusal(actor: User, mediation: Mediation, party: MediationParty, ki
         raise DomainError(gettext("当事人不属于本案"))
     if not reason.strip():
         raise DomainError(gettext("请写明申请理由"), field="reason")
+    if mediation.delegation.mediator_id is None:
+        raise DomainError(gettext("尚未指派调解员"))
     if mediation.recusals.filter(decision="").exists():
         raise DomainError(gettext("已有回避或更换申请待调解组织决定"))
     replaced_before = mediation.recusals.filter(party=party, decision=RecusalDecision.REPLACED).count()

@@ -40,6 +40,9 @@ def home(request, adoption_forms=None):
         return redirect("registry-overview")
     if request.user.role == Role.SUPERVISOR:
         return redirect("registry-supervision")
+    # A party (or their agent) follows their own cases in mediation.
+    if request.user.role in (Role.PARTY, Role.AGENT):
+        return redirect("mediation-mine")
     if request.user.role not in (Role.ORG_ADMIN, Role.MEDIATOR):
         raise PermissionDenied(_("仅调解组织工作人员与调解员可使用工作台"))
     return render(
