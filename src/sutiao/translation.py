@@ -203,4 +203,19 @@ LABELS = [
     # Party roles in litigation
     gettext_noop("原告"),
     gettext_noop("被告"),
+    # MediationState
+    gettext_noop("鉴定评估中（调解期限暂停计算）"),
+    gettext_noop("调解终结（调解不成）"),
+    # TerminationGround (在线调解规则 Art. 25)
+    gettext_noop("当事人达成调解协议"),
+    gettext_noop("当事人自行和解，撤回调解申请"),
+    gettext_noop("在调解期限内无法联系到当事人"),
+    gettext_noop("当事人一方明确表示不愿意继续调解"),
+    gettext_noop("当事人分歧较大且难以达成调解协议"),
+    gettext_noop("调解期限届满，未达成调解协议，且各方当事人未达成延长调解期限的合意"),
+    gettext_noop("当事人一方拒绝在调解协议上签章"),
+    gettext_noop("其他导致调解无法进行的情形"),
+    # RecusalDecision
+    gettext_noop("更换调解员"),
+    gettext_noop("驳回申请，原调解员继续调解"),
 ]

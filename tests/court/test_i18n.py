@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 import sutiao
 from sutiao.court.actions import cases
 from sutiao.court.models import Delegation
-from sutiao.kernel import enums, workflow
+from sutiao.kernel import enums, mediation, workflow
 from sutiao.kernel.rules import ANSWER_PERIODS
 from sutiao.kernel.workflow import DelegationState
 from sutiao.translation import LABELS
@@ -56,6 +56,9 @@ def kernel_labels() -> set[str]:
         workflow.InvestorState,
         workflow.DelegationState,
         workflow.CourtProposalState,
+        workflow.MediationState,
+        mediation.TerminationGround,
+        mediation.RecusalDecision,
     ]
     stage_labels = {workflow.court_state_label(s, stage) for s in workflow.CourtState for stage in enums.CaseStage}
     litigation_roles = {"原告", "被告"}

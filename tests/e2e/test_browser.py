@@ -102,9 +102,16 @@ def test_delegation_clicked_through_both_platforms(live, browser):
 
     mediator = login(browser, live.investor.url, "org1_mediator1")
     mediator.goto(delegation_url)
-    mediator.select_option("#id_outcome", "succeeded")
-    mediator.fill("#id_terms", "被申请人于十五日内向申请人支付赔偿款人民币六万元。")
-    mediator.get_by_test_id("record-result").click()
+    mediator.get_by_test_id("open-workspace").click()
+    # The mediator's workspace fits a phone: no sideways scrolling at 375 px.
+    mediator.set_viewport_size({"width": 375, "height": 812})
+    assert mediator.get_by_test_id("countdown").is_visible()
+    assert mediator.evaluate("document.documentElement.scrollWidth") <= 375
+    mediator.screenshot(path=str(ARTIFACTS / "mediation-workspace-375.png"), full_page=True)
+    mediator.set_viewport_size({"width": 1280, "height": 900})
+    mediator.select_option("#id_end-outcome", "succeeded")
+    mediator.fill("#id_end-terms", "被申请人于十五日内向申请人支付赔偿款人民币六万元。")
+    mediator.get_by_test_id("end-mediation").click()
     assert mediator.get_by_test_id("delegation-state").get_attribute("data-state") == "succeeded"
 
     court.goto(case_url)

@@ -95,7 +95,16 @@ def test_declined_then_redelegated_then_failed_then_filed(live):
     mediator = next(m for m in org1.get("/mediators") if m["name"] == "张调解1")
     org1.post(f"/delegations/{second}/assign", {"mediator_id": mediator["id"]})
     live.api("org1_mediator1").post(
-        f"/delegations/{second}/result", {"outcome": "failed", "reason": "双方对损失计算分歧过大"}
+        f"/delegations/{second}/result",
+        {
+            "outcome": "failed",
+            "ground": "irreconcilable",  # Art. 25 (5) (L7), with the failure record (L17)
+            "failure_record": {
+                "undisputed_facts": "申请人买入涉案股票。",
+                "disputed_points": "损失计算",
+                "positions": {"王五": "按买入均价计算", "某某药业股份有限公司": "按移动加权平均法计算"},
+            },
+        },
     )
     wait_for(lambda: court_case(live, case["id"])["state"] == CourtState.FAILED, what="failure at the court")
     filed = court.post(f"/cases/{case['id']}/back-to-court")

@@ -65,6 +65,11 @@ def mediator_a(org_a):
 
 
 @pytest.fixture
+def mediator_a2(org_a):
+    return _user("a_mediator2", Role.MEDIATOR, org_a, "赵调解")
+
+
+@pytest.fixture
 def mediator_b(org_b):
     return _user("b_mediator", Role.MEDIATOR, org_b, "刘调解")
 

@@ -22,6 +22,7 @@ from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
+from sutiao.kernel.mediation import TerminationGround
 from sutiao.kernel.workflow import InvestorProposalState, InvestorState
 
 
@@ -125,6 +126,12 @@ def test_in_force_counts_both_ends_of_the_period(court_peer, regional_office, bu
 
 # --- the audit log ---
 
+FAILURE_RECORD = {
+    "undisputed_facts": "申请人于2024年买入涉案股票。",
+    "disputed_points": "损失数额",
+    "positions": {"申请人": "赔偿八万元", "被申请人": "不同意赔偿"},
+}
+
 
 def _actions_logged():
     return list(AuditRecord.objects.order_by("seq").values_list("action", "actor"))
@@ -134,11 +141,18 @@ def test_every_delegation_action_and_inbound_effect_is_audited(receive, org_a, a
     delegation = receive(org_a)
     actions.accept_delegation(admin_a, delegation)
     actions.assign_mediator(admin_a, delegation, mediator_a)
-    actions.record_result(mediator_a, delegation, MediationOutcome.FAILED, reason="双方分歧过大")
+    actions.record_result(
+        mediator_a,
+        delegation,
+        MediationOutcome.FAILED,
+        ground=TerminationGround.IRRECONCILABLE,
+        failure_record=FAILURE_RECORD,
+    )
     logged = [a for a, _ in _actions_logged()]
-    assert logged[-4:] == [
+    assert logged[-5:] == [
         "delegation.received",
         "delegation.accept",
+        "mediation.open",
         "delegation.assign_mediator",
         "delegation.record_result",
     ]

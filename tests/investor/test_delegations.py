@@ -59,8 +59,9 @@ def test_accept_assign_and_succeed_each_travel_back(receive, org_a, admin_a, med
     sent = list(OutboxMessage.objects.order_by("seq").values_list("type", "seq"))
     assert sent == [
         (MessageType.DELEGATION_ANSWER, 1),
-        (MessageType.MEDIATOR_ASSIGNED, 2),
-        (MessageType.MEDIATION_RESULT, 3),
+        (MessageType.MEDIATION_PERIOD, 2),  # the period runs from acceptance (L6)
+        (MessageType.MEDIATOR_ASSIGNED, 3),
+        (MessageType.MEDIATION_RESULT, 4),
     ]
 
 
@@ -114,10 +115,22 @@ def test_pages_for_the_admin_and_the_mediator(receive, org_a, admin_a, mediator_
     client.post(f"/delegations/{delegation.pk}/accept/")
     client.post(f"/delegations/{delegation.pk}/assign/", {"mediator": mediator_a.pk})
     client.force_login(mediator_a)
-    assert "提交调解结果" in client.get(f"/delegations/{delegation.pk}/").content.decode()
-    failed = client.post(f"/delegations/{delegation.pk}/result/", {"outcome": "failed", "reason": ""})
-    assert "请写明调解不成或撤回的原因" in failed.content.decode()
-    client.post(f"/delegations/{delegation.pk}/result/", {"outcome": "failed", "reason": "双方差距过大"})
+    assert "调解工作台" in client.get(f"/delegations/{delegation.pk}/").content.decode()
+    workspace = f"/delegations/{delegation.pk}/mediation/"
+    assert "提交调解结果" in client.get(workspace).content.decode()
+    failed = client.post(workspace + "end/", {"end-outcome": "failed", "end-ground": "irreconcilable"})
+    assert "调解不成须记录无争议事实、争议焦点和各方当事人的意见" in failed.content.decode()
+    rows = [p.pk for p in delegation.mediation.parties.all()]
+    client.post(
+        workspace + "end/",
+        {
+            "end-outcome": "failed",
+            "end-ground": "irreconcilable",
+            "end-undisputed_facts": "无",
+            "end-disputed_points": "损失数额",
+            **{f"end-position_{pk}": "意见" for pk in rows},
+        },
+    )
     delegation.refresh_from_db()
     assert delegation.state == InvestorState.FAILED
 

@@ -48,9 +48,11 @@ def test_refusals_from_services_follow_the_language(client, receive, org_a, admi
     client.post(f"/delegations/{delegation.pk}/accept/")
     client.post(f"/delegations/{delegation.pk}/assign/", {"mediator": mediator_a.pk})
     client.force_login(mediator_a)
-    english = client.post(f"/delegations/{delegation.pk}/result/", {"outcome": "failed", "reason": ""}, **EN)
-    assert "Please state why mediation failed or was withdrawn" in english.content.decode()
-    chinese = client.post(f"/delegations/{delegation.pk}/result/", {"outcome": "failed", "reason": ""})
-    assert "请写明调解不成或撤回的原因" in chinese.content.decode()
+    workspace = f"/delegations/{delegation.pk}/mediation/end/"
+    failed = {"end-outcome": "failed", "end-ground": "irreconcilable"}
+    english = client.post(workspace, failed, **EN)
+    assert "A failed mediation must record the undisputed facts" in english.content.decode()
+    chinese = client.post(workspace, failed)
+    assert "调解不成须记录无争议事实、争议焦点和各方当事人的意见" in chinese.content.decode()
     delegation.refresh_from_db()
     assert delegation.events.last().text.startswith("指派调解员")  # the record stays Chinese

@@ -83,6 +83,11 @@ class DelegationOut(Schema):
     terms: str
     outcome_reason: str
     recall_reason: str
+    mediation_due: dt.date | None = Field(
+        description="调解期限届满日（鉴定评估期间为空；《人民法院在线调解规则》第二十四条）"
+    )
+    termination_ground: str = Field(description="调解终结事由（《人民法院在线调解规则》第二十五条）")
+    failure_record: dict = Field(description="调解不成记录：无争议事实、争议焦点、各方意见、增加诉讼成本的行为")
 
 
 class PartyOut(Schema):
@@ -183,6 +188,17 @@ def register_case(request, data: CaseIn):
 @api.get("/cases/{case_id}", response=responses(200, CaseOut), summary="案件详情")
 def get_case(request, case_id: UUID):
     return _out(_case(request, case_id))
+
+
+class StoryLineOut(Schema):
+    at: dt.datetime
+    actor: str
+    text: str
+
+
+@api.get("/cases/{case_id}/story", response=responses(200, list[StoryLineOut]), summary="案件经过（含调解进展）")
+def case_story(request, case_id: UUID):
+    return [{"at": e.at, "actor": e.actor, "text": e.text} for e in _case(request, case_id).events.all()]
 
 
 @api.post("/cases/{case_id}/ask-consent", response=responses(200, CaseOut), summary="征求调解意见")

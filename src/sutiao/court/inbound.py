@@ -14,9 +14,10 @@ from sutiao.accounts.models import Institution
 from sutiao.audit.log import SYSTEM, Entry, record, record_many
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.refusals import Rejected, wrong_peer
-from sutiao.docking.schemas import MediatorCard, OrganisationCard
+from sutiao.docking.schemas import MediatorCard, OrganisationCard, PeriodStep, RecusalStep, SessionStep
 from sutiao.kernel.calendar import cn_date
 from sutiao.kernel.enums import DelegationKind, MediationOutcome
+from sutiao.kernel.mediation import RecusalDecision, TerminationGround
 from sutiao.kernel.workflow import (
     COURT_PROPOSAL,
     DELEGATION,
@@ -182,6 +183,8 @@ def on_mediator_assigned(items) -> None:
         delegation.choice_declined_reason = reason
         delegation.save(update_fields=["mediator_name", "mediator_assigned_at", "choice_declined_reason"])
         text = f"{delegation.organisation.name}指派调解员：{payload.mediator_name}"
+        if payload.change_reason:
+            text = f"{delegation.organisation.name}更换调解员为{payload.mediator_name}（{payload.change_reason}）"
         if reason:
             text += f"（未指派当事人选定的调解员：{reason}）"
         case_event(delegation.case, SYSTEM, text[:500])
@@ -217,9 +220,24 @@ def on_mediation_result(items) -> None:
         transition(delegation, DelegationEvent.CONCLUDED, DELEGATION)
         delegation.outcome, delegation.terms = payload.outcome, payload.terms
         delegation.outcome_reason, delegation.concluded_at = payload.reason, payload.concluded_at
-        delegation.save(update_fields=["state", "outcome", "terms", "outcome_reason", "concluded_at"])
+        delegation.termination_ground = payload.ground or ""
+        # The failure record (L17) is what the court receives of a failed mediation; never its caucus.
+        delegation.failure_record = payload.failure_record.model_dump(mode="json") if payload.failure_record else {}
+        delegation.save(
+            update_fields=[
+                "state",
+                "outcome",
+                "terms",
+                "outcome_reason",
+                "concluded_at",
+                "termination_ground",
+                "failure_record",
+            ]
+        )
         case.save(update_fields=transition(case, _RESULT_EVENTS[MediationOutcome(payload.outcome)]))
         text = f"调解结果：{MediationOutcome(payload.outcome).label}"
+        if payload.ground and payload.outcome == MediationOutcome.FAILED:
+            text += f"，终结事由：{TerminationGround(payload.ground).label}"
         actor = delegation.mediator_name or delegation.organisation.name
         case_event(case, actor, text + (f"（{payload.reason}）" if payload.reason else ""))
         record(
@@ -229,6 +247,84 @@ def on_mediation_result(items) -> None:
             case=case,
             before=before,
             after={"state": case.state, "delegation_state": delegation.state, "outcome": payload.outcome},
+        )
+
+
+# --- the mediation's progress (issue 10 item 6): steps on the case's story, never its secrets ---
+
+_PERIOD_STEPS = {
+    PeriodStep.STARTED: "调解期限起算",
+    PeriodStep.EXTENDED: "经各方当事人同意，调解期限延长",
+    PeriodStep.PAUSED: "鉴定评估开始，调解期限暂停计算",
+    PeriodStep.RESUMED: "鉴定评估结束，调解期限恢复计算",
+}
+_SESSION_MODES = {"online": "在线", "on_site": "现场", "phone": "电话"}
+
+
+@transaction.atomic
+def on_mediation_period(items) -> None:
+    """MEDIATION_PERIOD: the period started on acceptance, was extended with every party's consent, or stopped
+    for an appraisal (《人民法院在线调解规则》Art. 24, 26; L6)."""
+    for message, payload in items:
+        delegation = _delegation_for_update(payload.delegation_id)
+        before = {"mediation_due": delegation.mediation_due}
+        delegation.mediation_due = payload.due
+        delegation.save(update_fields=["mediation_due"])
+        text = _PERIOD_STEPS[payload.step]
+        if payload.due:
+            text += f"，至{cn_date(payload.due)}届满" + ("（暂定）" if payload.provisional else "")
+        case_event(delegation.case, delegation.organisation.name, text)
+        record(
+            message.peer.name,
+            "delegation.mediation_period",
+            delegation,
+            case=delegation.case_id,
+            before=before,
+            after={"step": payload.step, "mediation_due": payload.due},
+        )
+
+
+@transaction.atomic
+def on_mediation_session(items) -> None:
+    """MEDIATION_SESSION: a session scheduled (time, mode, who was invited) or held (who attended)."""
+    for message, payload in items:
+        delegation = _delegation_for_update(payload.delegation_id)
+        when = timezone.localtime(payload.starts_at).strftime("%Y-%m-%d %H:%M")
+        mode = _SESSION_MODES[payload.mode]
+        if payload.step == SessionStep.SCHEDULED:
+            text = f"安排{mode}调解：{when}，邀请{'、'.join(payload.invited)}"
+        else:
+            text = f"{mode}调解已举行（{when}），出席：{'、'.join(payload.attended) or '无'}"
+        case_event(delegation.case, delegation.mediator_name or delegation.organisation.name, text[:500])
+        record(
+            message.peer.name,
+            "delegation.mediation_session",
+            delegation,
+            case=delegation.case_id,
+            after={"step": payload.step, "session": str(payload.session_id), "attended": payload.attended},
+        )
+
+
+@transaction.atomic
+def on_mediator_recusal(items) -> None:
+    """MEDIATOR_RECUSAL: a party asked for the mediator's recusal or a change, or the organisation decided it
+    (《人民法院在线调解规则》Art. 13, 14; L9)."""
+    kinds = {"recusal": "申请调解员回避", "change": "申请更换调解员"}
+    for message, payload in items:
+        delegation = _delegation_for_update(payload.delegation_id)
+        if payload.step == RecusalStep.REQUESTED:
+            text = f"{payload.party}{kinds[payload.kind]}（{payload.mediator_name}）：{payload.reason}"
+        else:
+            text = f"{delegation.organisation.name}对{payload.party}的{kinds[payload.kind]}决定：" + (
+                f"{RecusalDecision(payload.decision).label}（{payload.decision_reason}）"
+            )
+        case_event(delegation.case, SYSTEM, text[:500])
+        record(
+            message.peer.name,
+            "delegation.mediator_recusal",
+            delegation,
+            case=delegation.case_id,
+            after={"step": payload.step, "kind": payload.kind, "decision": payload.decision},
         )
 
 

@@ -466,6 +466,11 @@ class Delegation(models.Model):
     outcome_reason = models.TextField(_("调解不成/撤回原因"), blank=True)
     concluded_at = models.DateTimeField(_("调解结束时间"), null=True, blank=True)
     recall_reason = models.TextField(_("撤回理由"), blank=True)
+    # What the court follows of the mediation (MEDIATION_PERIOD, MEDIATION_RESULT; issue 10 item 6): the period's
+    # last day (empty while an appraisal stops it), the ground it ended on (L7) and the failure record (L17).
+    mediation_due = models.DateField(_("调解期限届满日"), null=True, blank=True)
+    termination_ground = models.CharField(_("终结事由"), max_length=24, blank=True)
+    failure_record = models.JSONField(_("调解不成记录"), default=dict, blank=True)
 
     objects = DelegationQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from sutiao.kernel.enums import (
     PartyKind,
     PartyRole,
 )
+from sutiao.kernel.mediation import RecusalDecision, TerminationGround
 
 
 class MessageType(StrEnum):
@@ -35,6 +36,10 @@ class MessageType(StrEnum):
     ROSTER_ADOPTION_ANSWER = "ROSTER_ADOPTION_ANSWER"
     ROSTER_CHANGED = "ROSTER_CHANGED"
     AUDIT_HEAD = "AUDIT_HEAD"
+    # The mediation's progress, for the court (issue 10 item 6): never caucus messages or evidence.
+    MEDIATION_PERIOD = "MEDIATION_PERIOD"
+    MEDIATION_SESSION = "MEDIATION_SESSION"
+    MEDIATOR_RECUSAL = "MEDIATOR_RECUSAL"
 
 
 class Side(StrEnum):
@@ -47,6 +52,7 @@ class Side(StrEnum):
 Text = Annotated[str, Field(min_length=1, max_length=20000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
+Names = Annotated[list[ShortText], Field(max_length=100)]
 
 
 class Strict(BaseModel):
@@ -96,6 +102,9 @@ class DelegatePayload(Strict):
     mediator_id: UUID | None = None
     # The mediator the parties jointly chose (在线调解规则 Art. 10; LEGAL-RULES L3): it binds the organisation.
     chosen_mediator_id: UUID | None = None
+    # An entrustment in a case tried under simple procedure: its mediation period is 7 days, not 15
+    # (《人民法院在线调解规则》Art. 24; LEGAL-RULES L6).
+    simple_procedure: bool = False
 
     @model_validator(mode="after")
     def everyone_consented(self):
@@ -130,6 +139,21 @@ class MediatorAssignedPayload(Strict):
     # Why the organisation did not assign the mediator the parties jointly chose (《人民法院在线调解规则》
     # Art. 10 ¶2: the choice binds it unless it gives its reasons); empty when it did, or none was chosen.
     choice_declined_reason: Annotated[str, Field(max_length=2000)] = ""
+    # A change of mediator on a party's request for recusal or change, as the organisation decided it (L9);
+    # empty for a first assignment.
+    change_reason: Annotated[str, Field(max_length=2000)] = ""
+
+
+class FailureRecord(Strict):
+    """L17: what the mediator records when mediation fails (《人民法院在线调解规则》Art. 21, 22): the facts both
+    sides confirmed, the points in dispute, each side's position (party name → position), conduct that raised
+    the other side's costs, and anything else the court should know."""
+
+    undisputed_facts: Text
+    disputed_points: Text
+    positions: Annotated[dict[ShortText, Text], Field(min_length=1, max_length=500)]
+    cost_raising_conduct: Annotated[str, Field(max_length=20000)] = ""
+    notes: Annotated[str, Field(max_length=20000)] = ""
 
 
 class MediationResultPayload(Strict):
@@ -138,6 +162,10 @@ class MediationResultPayload(Strict):
     terms: Annotated[str, Field(max_length=50000)] = ""
     reason: Annotated[str, Field(max_length=5000)] = ""
     concluded_at: AwareDatetime
+    # The ground of Art. 25 it ended on (L7) and, when it failed, the failure record (L17). Optional in v1:
+    # results recorded before the mediator's workspace carry neither.
+    ground: TerminationGround | None = None
+    failure_record: FailureRecord | None = None
 
     @model_validator(mode="after")
     def outcome_needs_text(self):
@@ -149,13 +177,74 @@ class MediationResultPayload(Strict):
         return self
 
 
+class PeriodStep(StrEnum):
+    STARTED = "started"
+    EXTENDED = "extended"
+    PAUSED = "paused"  # an appraisal stops the clock (在线调解规则 Art. 26)
+    RESUMED = "resumed"
+
+
+class MediationPeriodPayload(Strict):
+    """L6: the mediation period started on acceptance, was extended with every party's consent, or stopped
+    and restarted for an appraisal. `due` is the last day (None while the clock is stopped)."""
+
+    delegation_id: UUID
+    step: PeriodStep
+    accepted_on: dt.date
+    period_days: Annotated[int, Field(ge=1, le=3650)]
+    extension_days: Annotated[int, Field(ge=0, le=3650)] = 0
+    due: dt.date | None = None
+    provisional: bool = False
+    reason: Annotated[str, Field(max_length=2000)] = ""
+    at: AwareDatetime
+
+
+class SessionStep(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+
+
+class MediationSessionPayload(Strict):
+    """A session scheduled (time, mode, who is invited) or held (who attended). The place is not sent: an
+    online session's link is for the participants only."""
+
+    delegation_id: UUID
+    session_id: UUID
+    step: SessionStep
+    starts_at: AwareDatetime
+    mode: Literal["online", "on_site", "phone"]
+    invited: Names = []
+    attended: Names = []
+    at: AwareDatetime
+
+
+class RecusalStep(StrEnum):
+    REQUESTED = "requested"
+    DECIDED = "decided"
+
+
+class MediatorRecusalPayload(Strict):
+    """L9: a party asked for the mediator's recusal or a change, or the organisation decided it (a replacement
+    also arrives as MEDIATOR_ASSIGNED)."""
+
+    delegation_id: UUID
+    request_id: UUID
+    step: RecusalStep
+    kind: Literal["recusal", "change"]
+    party: ShortText
+    mediator_name: ShortText
+    reason: Text
+    decision: RecusalDecision | None = None
+    decision_reason: Annotated[str, Field(max_length=2000)] = ""
+    at: AwareDatetime
+
+
 class DelegationWithdrawnPayload(Strict):
     delegation_id: UUID
     reason: Text
     withdrawn_at: AwareDatetime
 
 
-Names = Annotated[list[ShortText], Field(max_length=100)]
 
 
 class OrganisationCard(Strict):
@@ -391,6 +480,24 @@ class RosterChangedMessage(EnvelopeBase):
     payload: RosterChangedPayload
 
 
+class MediationPeriodMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.MEDIATION_PERIOD]
+    payload: MediationPeriodPayload
+
+
+class MediationSessionMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.MEDIATION_SESSION]
+    payload: MediationSessionPayload
+
+
+class MediatorRecusalMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.MEDIATOR_RECUSAL]
+    payload: MediatorRecusalPayload
+
+
 class AuditHeadMessage(EnvelopeBase):
     # Each platform sends its own head to the other.
     senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT, Side.INVESTOR})
@@ -411,6 +518,9 @@ MESSAGE_CLASSES = [
     RosterAdoptionAnswerMessage,
     RosterChangedMessage,
     AuditHeadMessage,
+    MediationPeriodMessage,
+    MediationSessionMessage,
+    MediatorRecusalMessage,
 ]
 
 
@@ -444,7 +554,10 @@ Message = Annotated[
     | RosterAdoptionRequestedMessage
     | RosterAdoptionAnswerMessage
     | RosterChangedMessage
-    | AuditHeadMessage,
+    | AuditHeadMessage
+    | MediationPeriodMessage
+    | MediationSessionMessage
+    | MediatorRecusalMessage,
     Field(discriminator="type"),
 ]
 MESSAGE_ADAPTER = TypeAdapter(Message)

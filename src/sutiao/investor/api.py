@@ -12,6 +12,7 @@ from pydantic import Field
 
 from sutiao.accounts.api import make_api, responses
 from sutiao.kernel.enums import MediationOutcome
+from sutiao.kernel.mediation import TerminationGround
 from sutiao.kernel.workflow import InvestorState
 
 from . import selectors
@@ -60,6 +61,10 @@ class ResultIn(Schema):
     outcome: MediationOutcome
     terms: str = Field("", max_length=50000)
     reason: str = Field("", max_length=5000)
+    # A failure ends on a ground of Art. 25 (L7) with its record (L17: undisputed_facts, disputed_points,
+    # positions {party: position}, cost_raising_conduct, notes).
+    ground: TerminationGround | None = None
+    failure_record: dict | None = None
 
 
 class MediatorOut(Schema):
@@ -113,7 +118,17 @@ def assign(request, delegation_id: UUID, data: AssignIn):
 @api.post("/delegations/{delegation_id}/result", response=responses(200, DelegationOut), summary="记录调解结果")
 def record_result(request, delegation_id: UUID, data: ResultIn):
     delegation = selectors.delegation_for(request.auth, delegation_id)
-    return _out(actions.record_result(request.auth, delegation, data.outcome, terms=data.terms, reason=data.reason))
+    return _out(
+        actions.record_result(
+            request.auth,
+            delegation,
+            data.outcome,
+            terms=data.terms,
+            reason=data.reason,
+            ground=data.ground,
+            failure_record=data.failure_record,
+        )
+    )
 
 
 @api.get("/mediators", response=responses(200, list[MediatorOut]), summary="本组织调解员")

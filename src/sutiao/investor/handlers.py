@@ -8,6 +8,7 @@ from sutiao.workdays.selectors import provides_provisional_deadlines
 from sutiao.workdays.services import year_loaded
 
 from . import inbound, selectors
+from .actions import mediation
 from .excel import runner
 
 hooks.handles(MessageType.DELEGATE)(inbound.on_delegate)
@@ -22,3 +23,4 @@ periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")(inbound.pull_
 periodic("fail_interrupted_imports", every="SUTIAO_DEADLINE_SCAN_SECONDS")(runner.fail_interrupted)
 periodic("purge_import_jobs", every="SUTIAO_DEADLINE_SCAN_SECONDS")(runner.purge_old_jobs)
 year_loaded.connect(inbound.on_year_loaded, dispatch_uid="investor-recompute-deadlines")
+periodic("remind_mediation_deadlines", every="SUTIAO_DEADLINE_SCAN_SECONDS")(mediation.remind_deadlines)

@@ -108,6 +108,7 @@ def on_delegate(items) -> list[Delegation]:
                 answer_due=deadline.due,
                 answer_due_provisional=deadline.provisional,
                 chosen_mediator=mediators.get(_chosen(payload)),
+                simple_procedure=payload.simple_procedure,
             )
             for message, payload in items
         ],

@@ -376,6 +376,7 @@ class Delegation(models.Model):
         related_name="+",
     )
     choice_declined_reason = models.TextField(_("不予指派选定调解员的理由"), blank=True)
+    simple_procedure = models.BooleanField(_("适用简易程序"), default=False)
 
     objects = DelegationQuerySet.as_manager()
 
@@ -404,3 +405,7 @@ class DelegationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.text}"
+
+
+# The mediation's models live with its workspace; importing them here registers them with the investor app.
+from .mediation import models as _mediation_models  # noqa: E402, F401

@@ -140,3 +140,29 @@ def ensure_may_answer_adoption(user: User, proposal: RosterProposal) -> None:
         if adoption_answered_by(proposal) == AdoptionConsentBy.MEDIATOR:
             raise PermissionDenied(gettext("仅调解员本人可答复是否同意沿用"))
         raise PermissionDenied(gettext("仅该调解组织的管理员可答复是否同意沿用"))
+
+
+# --- the mediation (issue 10): the assigned mediator works it, the organisation's administrator reads it and
+# decides recusals, a party reads what is addressed to them and acts for their own party only ---
+
+
+def is_case_mediator(user: User, delegation: Delegation) -> bool:
+    return user.is_authenticated and delegation.mediator_id == user.pk
+
+
+def party_rows_of(user: User, mediation):
+    """The mediation's party rows this user is linked to (a party account, L8-verified by the parties' app)."""
+    if not user.is_authenticated or _role(user) not in (Role.PARTY, Role.AGENT):
+        return mediation.parties.none()
+    return mediation.parties.filter(user=user)
+
+
+def ensure_case_mediator(user: User, delegation: Delegation) -> None:
+    if not is_case_mediator(user, delegation):
+        raise PermissionDenied(gettext("仅本案调解员可进行此操作"))
+
+
+def ensure_party(user: User, party) -> None:
+    """A party acts only as their own party row of this mediation."""
+    if not user.is_authenticated or party.user_id != user.pk:
+        raise PermissionDenied(gettext("仅该当事人本人可进行此操作"))

@@ -4,6 +4,7 @@ from sutiao.accounts.urls import common_urlpatterns
 
 from .api import api
 from .views import delegations as views
+from .views import mediation
 
 urlpatterns = [
     *common_urlpatterns,
@@ -12,7 +13,9 @@ urlpatterns = [
     path("delegations/<uuid:delegation_id>/accept/", views.accept, name="delegation-accept"),
     path("delegations/<uuid:delegation_id>/decline/", views.decline, name="delegation-decline"),
     path("delegations/<uuid:delegation_id>/assign/", views.assign, name="delegation-assign"),
-    path("delegations/<uuid:delegation_id>/result/", views.record_result, name="delegation-result"),
+    path("delegations/<uuid:delegation_id>/mediation/", mediation.workspace, name="mediation-workspace"),
+    path("delegations/<uuid:delegation_id>/mediation/<slug:op>/", mediation.act, name="mediation-act"),
+    path("mediations/", mediation.my_mediations, name="mediation-mine"),
     path("registry/", include("sutiao.investor.registry_urls")),
     path("imports/", include("sutiao.investor.import_urls")),
     path("api/v1/", api.urls),

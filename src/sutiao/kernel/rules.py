@@ -13,6 +13,16 @@ from dataclasses import dataclass, field
 
 from .calendar import PeriodRule, WorkdayCalendar, add_years, statutory_holidays
 from .enums import AdoptionConsentBy
+from .mediation import (
+    MEDIATION_PERIODS,
+    NOTIFY_PERIOD,
+    PERIOD_CITATION,
+    TerminationGround,
+    identities_checked,
+    mediation_deadline,
+    refusing_every_replacement_ends,
+    termination_allowed,
+)
 from .ranking import rank
 from .workflow import COURT, back_to_court_event
 
@@ -93,11 +103,52 @@ RULES: dict[str, Rule] = {
             names=("ANSWER_PERIODS", "ANSWER_PERIOD_SECURITIES", "ANSWER_PERIOD_GENERAL", "answer_deadline"),
         ),
         Rule(
+            "L5",
+            "Pre-filing, the mediator may help notify the other party within 3 working days of accepting; "
+            "each attempt is recorded",
+            "《人民法院在线调解规则》第十五条",
+            WorkdayCalendar.deadline,
+            value=NOTIFY_PERIOD,
+            names=("NOTIFY_PERIOD", "notify_due"),
+        ),
+        Rule(
+            "L6",
+            "Mediation period from acceptance on the platform: 委派 30 days, 委托 15 (simple procedure 7) calendar "
+            "days; extended only with every party's consent; appraisal time not counted",
+            PERIOD_CITATION,
+            mediation_deadline,
+            value=MEDIATION_PERIODS,
+            names=("MEDIATION_PERIODS", "mediation_deadline", "extension_allowed"),
+        ),
+        Rule(
+            "L7",
+            "Mediation ends only on a ground of Art. 25; period expiry only once the period has run out",
+            "《人民法院在线调解规则》第二十五条",
+            termination_allowed,
+            value=tuple(TerminationGround),
+            names=("TerminationGround", "termination_allowed"),
+        ),
+        Rule(
+            "L8",
+            "Each participant's identity is checked before each session and the sham-mediation warning given",
+            "《人民法院在线调解规则》第十七条；《人民法院在线诉讼规则》第七条",
+            identities_checked,
+            names=("IdentityCheck", "identities_checked"),
+        ),
+        Rule(
+            "L9",
+            "The mediator discloses conflicts; a party may ask for recusal or a change; refusing the replacement "
+            "too counts as refusing mediation",
+            "《人民法院在线调解规则》第十三条、第十四条；《最高人民法院关于人民法院特邀调解的规定》第十五条",
+            refusing_every_replacement_ends,
+            names=("RecusalDecision", "refusing_every_replacement_ends"),
+        ),
+        Rule(
             "L17",
             "Failed pre-filing mediation: the case is filed; failed in-litigation mediation: trial resumes",
             f"{cite_notice('四', '五')}；《人民法院在线调解规则》第二十一条",
             back_to_court_event,
-            names=("back_to_court_event",),
+            names=("back_to_court_event", "failure_record_problems", "FailureRecord"),
         ),
         Rule(
             "L21",
@@ -133,11 +184,6 @@ RULES: dict[str, Rule] = {
 # The rules nobody may believe are enforced yet: code that cites one of these ids fails a test until the rule
 # moves to RULES with its tests.
 NOT_IMPLEMENTED: dict[str, str] = {
-    "L5": "Pre-filing, the mediator may help notify the other party within 3 working days of accepting",
-    "L6": "Mediation period: 委派 30 days, 委托 15 (7 simple procedure) days from acceptance; extension",
-    "L7": "Grounds for terminating mediation",
-    "L8": "Identity verified before mediation; warning about sham mediation",
-    "L9": "Conflict disclosure; recusal or change of organisation/mediator",
     "L10": "Online agreement, electronic signatures and e-seal; effective when every party has signed",
     "L11": "Judicial confirmation: joint application within 30 days, to the competent court",
     "L12": "Judicial confirmation: accept within 3 days, decide within 15 (+10) days",

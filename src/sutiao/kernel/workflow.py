@@ -311,3 +311,38 @@ IMPORT_JOB_TRANSITIONS: dict[tuple[ImportState, ImportEvent], ImportState] = {
 }
 IMPORT_JOB = Machine("import-job", IMPORT_JOB_TRANSITIONS)
 IMPORT_ACTIVE = (ImportState.QUEUED, ImportState.RUNNING)
+
+
+# --- investor platform: the mediation of an accepted delegation (issue 10; LEGAL-RULES L5–L9, L17) ---
+
+
+class MediationState(LabelledEnum):
+    ACTIVE = "active", "调解中"
+    APPRAISAL = "appraisal", "鉴定评估中（调解期限暂停计算）"
+    SUCCEEDED = "succeeded", "调解成功"
+    TERMINATED = "terminated", "调解终结（调解不成）"
+    WITHDRAWN = "withdrawn", "当事人撤回调解申请"
+
+
+class MediationEvent(StrEnum):
+    EXTEND = "extend"  # every party consented (L6)
+    PAUSE = "pause"  # appraisal starts: the period stops (在线调解规则 Art. 26)
+    RESUME = "resume"
+    CHANGE_MEDIATOR = "change_mediator"  # recusal or change decided by the organisation (L9)
+    SUCCEED = "succeed"
+    TERMINATE = "terminate"  # a ground of Art. 25 (L7) with the failure record (L17)
+    WITHDRAW = "withdraw"
+
+
+_M, _ME = MediationState, MediationEvent
+MEDIATION_TRANSITIONS: dict[tuple[MediationState, MediationEvent], MediationState] = {
+    (_M.ACTIVE, _ME.EXTEND): _M.ACTIVE,
+    (_M.ACTIVE, _ME.PAUSE): _M.APPRAISAL,
+    (_M.APPRAISAL, _ME.RESUME): _M.ACTIVE,
+    **{(s, _ME.CHANGE_MEDIATOR): s for s in (_M.ACTIVE, _M.APPRAISAL)},
+    (_M.ACTIVE, _ME.SUCCEED): _M.SUCCEEDED,
+    **{(s, _ME.TERMINATE): _M.TERMINATED for s in (_M.ACTIVE, _M.APPRAISAL)},
+    **{(s, _ME.WITHDRAW): _M.WITHDRAWN for s in (_M.ACTIVE, _M.APPRAISAL)},
+}
+MEDIATION = Machine("mediation", MEDIATION_TRANSITIONS)
+MEDIATION_OPEN = (_M.ACTIVE, _M.APPRAISAL)

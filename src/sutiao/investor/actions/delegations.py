@@ -9,14 +9,36 @@ from django.utils.translation import gettext
 from sutiao.accounts.models import Role, User
 from sutiao.audit.log import record
 from sutiao.docking import outbox
-from sutiao.docking.schemas import DelegationAnswerPayload, MediationResultPayload, MediatorAssignedPayload, MessageType
+from sutiao.docking.schemas import (
+    DelegationAnswerPayload,
+    FailureRecord,
+    MediationResultPayload,
+    MediatorAssignedPayload,
+    MessageType,
+)
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
-from sutiao.kernel.workflow import INVESTOR, InvestorEvent
+from sutiao.kernel.mediation import (
+    FAILURE_RECORD_FIELDS,
+    TerminationGround,
+    failure_record_problems,
+    termination_allowed,
+)
+from sutiao.kernel.workflow import INVESTOR, MEDIATION, InvestorEvent, MediationEvent
 
 from .. import permissions
+from ..mediation import period
+from ..mediation.models import Mediation
+from ..mediation.notify import tell_parties
 from ..models import Delegation, DelegationEvent, Mediator, RegistryStatus
+from . import mediation
 
+MEDIATION_EVENTS = {
+    MediationOutcome.SUCCEEDED: MediationEvent.SUCCEED,
+    MediationOutcome.FAILED: MediationEvent.TERMINATE,
+    MediationOutcome.WITHDRAWN: MediationEvent.WITHDRAW,
+}
 OUTCOME_EVENTS = {
     MediationOutcome.SUCCEEDED: InvestorEvent.SUCCEED,
     MediationOutcome.FAILED: InvestorEvent.FAIL,
@@ -77,6 +99,8 @@ def _answer(actor: User, delegation: Delegation, accepted: bool, reason: str) ->
 def accept_delegation(actor: User, delegation: Delegation) -> Delegation:
     delegation = _answer(actor, delegation, True, "")
     add_event(delegation, actor.display_name, f"接受{delegation.get_kind_display()}")
+    # The mediation period runs from this acceptance (《人民法院在线调解规则》Art. 24 ¶2; L6).
+    mediation.open_mediation(actor, delegation)
     return delegation
 
 
@@ -102,6 +126,14 @@ def assign_mediator(
     with a reason, which travels to the court (MEDIATOR_ASSIGNED) for the court and the parties to see."""
     delegation = _locked(delegation)
     permissions.ensure_org_admin(actor, delegation)
+    return assign(actor, delegation, mediator, choice_declined_reason)
+
+
+def assign(
+    actor: User, delegation: Delegation, mediator: User, choice_declined_reason: str = "", change_reason: str = ""
+) -> Delegation:
+    """Assign (or, on a recusal or change the organisation decided, replace) the mediator; the caller holds
+    the delegation's lock, checked the actor and runs the transaction."""
     record_of = Mediator.objects.filter(user=mediator).first()
     if (
         mediator.role != Role.MEDIATOR
@@ -114,8 +146,10 @@ def assign_mediator(
         raise DomainError(gettext("只能指派本组织在册的调解员"), field="mediator")
     choice_declined_reason = choice_declined_reason.strip()
     chosen = delegation.chosen_mediator
-    if chosen is None or record_of.pk == chosen.pk:
-        choice_declined_reason = ""  # nothing to decline: no choice, or the choice is followed
+    if chosen is None or record_of.pk == chosen.pk or change_reason:
+        # Nothing to decline: no choice, the choice is followed, or the organisation decided a recusal or
+        # change the parties asked for (L9), which supersedes their earlier choice.
+        choice_declined_reason = ""
     elif not choice_declined_reason:
         raise DomainError(
             gettext("当事人已共同选定调解员%(name)s：应指派该调解员，或写明不予指派的理由") % {"name": chosen.name},
@@ -137,6 +171,7 @@ def assign_mediator(
             "mediator": mediator.pk,
             "chosen_mediator": str(chosen.pk) if chosen else None,
             "choice_declined_reason": choice_declined_reason,
+            "change_reason": change_reason,
         },
     )
     outbox.send(
@@ -149,6 +184,7 @@ def assign_mediator(
             mediator_name=mediator.display_name,
             assigned_at=delegation.mediator_assigned_at,
             choice_declined_reason=choice_declined_reason,
+            change_reason=change_reason,
         ),
     )
     if choice_declined_reason:
@@ -163,29 +199,62 @@ def assign_mediator(
 
 @transaction.atomic
 def record_result(
-    actor: User, delegation: Delegation, outcome: MediationOutcome, terms: str = "", reason: str = ""
+    actor: User,
+    delegation: Delegation,
+    outcome: MediationOutcome,
+    terms: str = "",
+    reason: str = "",
+    ground: TerminationGround | None = None,
+    failure_record: dict | None = None,
 ) -> Delegation:
-    """The mediator records the outcome; it travels back to the court (notice §4(5))."""
+    """The mediator ends the mediation: success with the agreed terms (handed on to the agreement), the
+    applicant's withdrawal, or termination on a ground of Art. 25 (L7) with the failure record (L17: undisputed
+    facts, points in dispute, each side's position, conduct that raised costs), which the parties see and the
+    court receives (MEDIATION_RESULT; notice §4(5))."""
     delegation = _locked(delegation)
     permissions.ensure_assigned_mediator(actor, delegation)
+    mediation_row = Mediation.objects.select_for_update().filter(pk=delegation.pk).first()
     terms, reason = terms.strip(), reason.strip()
-    if outcome == MediationOutcome.SUCCEEDED and not terms:
-        raise DomainError(gettext("调解成功须填写调解协议内容"), field="terms")
-    if outcome != MediationOutcome.SUCCEEDED and not reason:
-        # A record of why it failed is kept (《人民法院在线调解规则》Art. 21; LEGAL-RULES L17).
-        raise DomainError(gettext("请写明调解不成或撤回的原因"), field="reason")
+    failure = None
+    if outcome == MediationOutcome.SUCCEEDED:
+        if not terms:
+            raise DomainError(gettext("调解成功须填写调解协议内容"), field="terms")
+        ground = TerminationGround.AGREEMENT
+    elif outcome == MediationOutcome.WITHDRAWN:
+        if not reason:
+            raise DomainError(gettext("请写明撤回的情况"), field="reason")
+        ground = TerminationGround.WITHDRAWN
+    else:
+        today = china_today()
+        deadline = period.deadline(mediation_row) if mediation_row else None
+        if ground is None or not termination_allowed(ground, today, deadline):
+            raise DomainError(
+                gettext("请选择《人民法院在线调解规则》第二十五条规定的终结事由；期限届满须在调解期限届满后"),
+                field="ground",
+            )
+        record_ = {k: (failure_record or {}).get(k) or ("" if k != "positions" else {}) for k in FAILURE_RECORD_FIELDS}
+        if failure_record_problems(record_):
+            raise DomainError(gettext("调解不成须记录无争议事实、争议焦点和各方当事人的意见"), field="failure_record")
+        failure = FailureRecord.model_validate(record_)
+        reason = reason or TerminationGround(ground).label
     before = delegation.state
     transition(delegation, OUTCOME_EVENTS[outcome])
     delegation.outcome, delegation.terms, delegation.outcome_reason = outcome, terms, reason
     delegation.concluded_at = timezone.now()
     delegation.save(update_fields=["state", "outcome", "terms", "outcome_reason", "concluded_at"])
+    if mediation_row is not None:
+        mediation_row.state = MEDIATION.next_state(mediation_row.state, MEDIATION_EVENTS[outcome])
+        mediation_row.ground = ground
+        mediation_row.failure_record = failure.model_dump(mode="json") if failure else {}
+        mediation_row.ended_at = delegation.concluded_at
+        mediation_row.save(update_fields=["state", "ground", "failure_record", "ended_at"])
     record(
         actor,
         "delegation.record_result",
         delegation,
         case=delegation.case,
         before={"state": before},
-        after={"state": delegation.state, "outcome": outcome, "reason": reason},
+        after={"state": delegation.state, "outcome": outcome, "reason": reason, "ground": ground},
     )
     outbox.send(
         delegation.peer,
@@ -197,7 +266,11 @@ def record_result(
             terms=terms,
             reason=reason,
             concluded_at=delegation.concluded_at,
+            ground=ground,
+            failure_record=failure,
         ),
     )
     add_event(delegation, actor.display_name, f"记录调解结果：{MediationOutcome(outcome).label}")
+    if mediation_row is not None:
+        tell_parties(mediation_row, mediation_row.parties.all(), gettext("调解结果"), MediationOutcome(outcome).label)
     return delegation

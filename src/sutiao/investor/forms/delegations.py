@@ -1,9 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sutiao.kernel.enums import MediationOutcome
-from sutiao.translation import translated_choices
-
 from ..selectors import assignable_mediators
 
 
@@ -26,11 +23,3 @@ class AssignForm(forms.Form):
         self.fields["mediator"].label_from_instance = lambda u: u.display_name
         if chosen is None:
             del self.fields["choice_declined_reason"]  # no choice of the parties to decline
-
-
-class ResultForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("调解结果"), choices=translated_choices(MediationOutcome.choices()))
-    terms = forms.CharField(
-        label=_("调解协议内容（调解成功时填写）"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    reason = forms.CharField(label=_("调解不成或撤回的原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -18,7 +18,7 @@ from sutiao.translation import refusal
 
 from .. import permissions, selectors
 from ..actions import delegations as actions
-from ..forms.delegations import AssignForm, DeclineForm, ResultForm
+from ..forms.delegations import AssignForm, DeclineForm
 from ..forms.registry import AdoptionAnswerForm
 
 
@@ -40,6 +40,9 @@ def home(request, adoption_forms=None):
         return redirect("registry-overview")
     if request.user.role == Role.SUPERVISOR:
         return redirect("registry-supervision")
+    # A party (or their agent) follows their own cases in mediation.
+    if request.user.role in (Role.PARTY, Role.AGENT):
+        return redirect("mediation-mine")
     if request.user.role not in (Role.ORG_ADMIN, Role.MEDIATOR):
         raise PermissionDenied(_("仅调解组织工作人员与调解员可使用工作台"))
     return render(
@@ -65,7 +68,7 @@ def _assign_form(delegation, data=None):
 
 
 @login_required
-def delegation_detail(request, delegation_id, decline_form=None, assign_form=None, result_form=None):
+def delegation_detail(request, delegation_id, decline_form=None, assign_form=None):
     delegation = selectors.delegation_for(request.user, delegation_id)
     allowed = set(INVESTOR.allowed_events(delegation.state))
     is_admin = permissions.administers(request.user, delegation.organisation_id)
@@ -77,10 +80,9 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
             "d": delegation,
             "can_answer": is_admin and InvestorEvent.ACCEPT in allowed,
             "can_assign": is_admin and InvestorEvent.ASSIGN_MEDIATOR in allowed,
-            "can_record_result": is_mediator and InvestorEvent.SUCCEED in allowed,
+            "has_workspace": hasattr(delegation, "mediation") and (is_admin or is_mediator),
             "decline_form": decline_form or DeclineForm(),
             "assign_form": assign_form or _assign_form(delegation),
-            "result_form": result_form or ResultForm(),
             "trail": trail_for_case(delegation.case, trail_page(request), object_ids=[delegation.pk]),
         },
     )
@@ -137,25 +139,4 @@ def assign(request, delegation_id):
             choice_declined_reason=form.cleaned_data.get("choice_declined_reason", ""),
         ),
         _("已指派调解员"),
-    )
-
-
-@login_required
-@require_POST
-def record_result(request, delegation_id):
-    delegation = selectors.delegation_for(request.user, delegation_id)
-    form = ResultForm(request.POST)
-    return _on_form(
-        request,
-        delegation,
-        "result_form",
-        form,
-        lambda: actions.record_result(
-            request.user,
-            delegation,
-            form.cleaned_data["outcome"],
-            terms=form.cleaned_data["terms"],
-            reason=form.cleaned_data["reason"],
-        ),
-        _("已记录调解结果，将回传法院"),
     )

@@ -1,0 +1,257 @@
+"""What happens in a mediation, kept on the investor platform: its period (L6), the notice to the other party
+(L5), sessions with each participant's identity check (L8), messages (to all, or a caucus 背对背 with one
+party), the mediation record (调解笔录) and each party's confirmation, disclosure and recusal (L9), and how it
+ended (L7) with the failure record (L17). Loaded with the investor app's models (investor/models.py)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sutiao.kernel.enums import PartyKind, PartyRole
+from sutiao.kernel.ids import new_id
+from sutiao.kernel.mediation import RecusalDecision, TerminationGround
+from sutiao.kernel.workflow import MEDIATION_OPEN, MediationState
+
+_USER = settings.AUTH_USER_MODEL
+
+
+class Mediation(models.Model):
+    """One per accepted delegation, made when the organisation accepts (the period runs from then)."""
+
+    delegation = models.OneToOneField(
+        "investor.Delegation", primary_key=True, on_delete=models.CASCADE, related_name="mediation"
+    )
+    state = models.CharField(_("状态"), max_length=16, choices=MediationState.choices(), default=MediationState.ACTIVE)
+    accepted_on = models.DateField(_("接受日期"))
+    period_days = models.PositiveIntegerField(_("调解期限（日）"))
+    extension_days = models.PositiveIntegerField(_("已延长（日）"), default=0)
+    # The period's last day; empty while an appraisal stops the clock (在线调解规则 Art. 26).
+    due = models.DateField(_("调解期限届满日"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    notify_due = models.DateField(_("通知对方当事人期限"))
+    reminded = models.JSONField(_("已提醒（剩余日数）"), default=list)
+    ground = models.CharField(_("终结事由"), max_length=24, choices=TerminationGround.choices(), blank=True)
+    failure_record = models.JSONField(_("调解不成记录"), default=dict, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("调解")
+        indexes = [models.Index(fields=["state", "due"], name="mediation_state_due")]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in MEDIATION_OPEN
+
+
+class MediationParty(models.Model):
+    """A party of the case as the mediation knows it; `user` is set once a party account whose verified
+    identity number has the same keyed digest is linked (accounts.pii.id_number_digest)."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("诉讼地位"), max_length=16, choices=PartyRole.choices())
+    kind = models.CharField(_("类型"), max_length=24, choices=PartyKind.choices())
+    name = models.CharField(_("姓名/名称"), max_length=200)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    user = models.ForeignKey(
+        _USER, verbose_name=_("账号"), null=True, blank=True, on_delete=models.PROTECT, related_name="mediation_parties"
+    )
+    linked_at = models.DateTimeField(_("关联时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["mediation", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+
+class NotifyChannel(models.TextChoices):
+    PHONE = "phone", _("电话")
+    SMS = "sms", _("短信")
+    EMAIL = "email", _("电子邮件")
+    MAIL = "mail", _("邮寄")
+    IN_PERSON = "in_person", _("当面")
+
+
+class NotifyResult(models.TextChoices):
+    REACHED = "reached", _("已联系上")
+    AGREED = "agreed", _("已联系上，同意调解")
+    REFUSED = "refused", _("已联系上，拒绝调解")
+    UNREACHABLE = "unreachable", _("未能联系上")
+
+
+class NotificationAttempt(models.Model):
+    """L5: one attempt to tell the other party of the mediation (在线调解规则 Art. 15)."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="notifications")
+    party = models.ForeignKey(MediationParty, verbose_name=_("当事人"), on_delete=models.PROTECT)
+    channel = models.CharField(_("方式"), max_length=16, choices=NotifyChannel.choices)
+    at = models.DateTimeField(_("时间"))
+    result = models.CharField(_("结果"), max_length=16, choices=NotifyResult.choices)
+    note = models.CharField(_("说明"), max_length=1000, blank=True)
+    by = models.ForeignKey(_USER, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Appraisal(models.Model):
+    """An appraisal (鉴定评估): its days are not counted in the period (在线调解规则 Art. 26; L6)."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="appraisals")
+    started_on = models.DateField(_("开始日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+
+
+class PeriodExtension(models.Model):
+    """A proposed extension; granted when every party consented (L6), each consent its own act."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveIntegerField(_("延长日数"))
+    reason = models.CharField(_("理由"), max_length=1000)
+    proposed_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("提出时间"))
+    granted_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("被拒绝时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+
+    @property
+    def open(self) -> bool:
+        return self.granted_at is None and self.refused_at is None
+
+
+class ExtensionConsent(models.Model):
+    extension = models.ForeignKey(PeriodExtension, on_delete=models.CASCADE, related_name="consents")
+    party = models.ForeignKey(MediationParty, on_delete=models.PROTECT)
+    consented = models.BooleanField(_("同意"))
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["extension", "party"], name="extension_consent_once")]
+
+
+class SessionMode(models.TextChoices):
+    ONLINE = "online", _("在线音视频")
+    ON_SITE = "on_site", _("现场")
+    PHONE = "phone", _("电话")
+
+
+class Session(models.Model):
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("时间"))
+    mode = models.CharField(_("方式"), max_length=16, choices=SessionMode.choices)
+    place = models.CharField(_("地点/会议链接"), max_length=300, blank=True)
+    scheduled_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    held_at = models.DateTimeField(_("举行时间"), null=True, blank=True)
+    summary = models.CharField(_("情况"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+
+
+class SessionParticipant(models.Model):
+    """A party invited to a session, the identity check before it (L8) and whether they attended."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
+    party = models.ForeignKey(MediationParty, on_delete=models.PROTECT)
+    invited_at = models.DateTimeField(_("邀请时间"))
+    invitation_channel = models.CharField(_("邀请方式"), max_length=16, choices=NotifyChannel.choices)
+    id_checked_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    id_checked_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    id_check_method = models.CharField(_("核实方式"), max_length=200, blank=True)
+    id_check_passed = models.BooleanField(_("核实通过"), null=True)
+    warned = models.BooleanField(_("已告知虚假调解法律后果并确认"), default=False)
+    attended = models.BooleanField(_("出席"), null=True)
+
+    class Meta:
+        ordering = ["session", "party"]
+        constraints = [models.UniqueConstraint(fields=["session", "party"], name="session_party_once")]
+
+
+class Message(models.Model):
+    """A message in the mediation: to every party (`caucus_with` empty), or a caucus (背对背) between the
+    mediator and one party, which the other parties and the court never see."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    author_label = models.CharField(_("发送人"), max_length=200)
+    caucus_with = models.ForeignKey(
+        MediationParty, verbose_name=_("背对背对象"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    text = models.TextField(_("内容"))
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["mediation", "caucus_with", "at"], name="mediation_message_read")]
+
+
+class MediationRecord(models.Model):
+    """The mediation record (调解笔录) as the mediator wrote it; a new version replaces the confirmations of
+    the one before (each party confirms what it read, 在线调解规则 Art. 22)."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="records")
+    version = models.PositiveIntegerField(_("版本"))
+    text = models.TextField(_("笔录内容"))
+    written_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("制作时间"))
+
+    class Meta:
+        ordering = ["mediation", "-version"]
+        constraints = [models.UniqueConstraint(fields=["mediation", "version"], name="mediation_record_version")]
+
+
+class RecordConfirmation(models.Model):
+    record = models.ForeignKey(MediationRecord, on_delete=models.CASCADE, related_name="confirmations")
+    party = models.ForeignKey(MediationParty, on_delete=models.PROTECT)
+    at = models.DateTimeField(_("确认时间"))
+    by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record", "party"], name="record_confirmed_once")]
+
+
+class Disclosure(models.Model):
+    """L9: what the mediator disclosed (在线调解规则 Art. 13)."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="disclosures")
+    mediator = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("披露内容"))
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class RecusalKind(models.TextChoices):
+    RECUSAL = "recusal", _("申请回避")
+    CHANGE = "change", _("申请更换调解员")
+
+
+class RecusalRequest(models.Model):
+    """L9: a party asks for recusal or a change; the organisation's administrator decides."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="recusals")
+    party = models.ForeignKey(MediationParty, on_delete=models.PROTECT)
+    kind = models.CharField(_("类型"), max_length=16, choices=RecusalKind.choices)
+    reason = models.CharField(_("理由"), max_length=2000)
+    mediator = models.ForeignKey(_USER, verbose_name=_("被申请的调解员"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("申请时间"))
+    by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(_("决定"), max_length=16, choices=RecusalDecision.choices(), blank=True)
+    decision_reason = models.CharField(_("决定理由"), max_length=2000, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    new_mediator = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]

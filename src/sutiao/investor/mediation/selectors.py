@@ -1,0 +1,80 @@
+"""Who sees what of a mediation, written once: the assigned mediator everything; the organisation's
+administrator everything but the caucus messages (背对背); a party what is addressed to every party and their
+own caucus with the mediator. Anyone else gets 404, as if the case did not exist."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from sutiao.accounts.models import Role
+
+from .. import permissions
+from ..models import Delegation
+from .models import Mediation, MediationParty, Message, Session, SessionParticipant
+
+
+@dataclass(frozen=True)
+class Viewer:
+    mediator: bool
+    admin: bool
+    parties: tuple  # the viewer's own party rows (a party account), else empty
+
+    @property
+    def party(self) -> bool:
+        return bool(self.parties)
+
+
+def workspace_for(user, delegation_id) -> tuple[Delegation, Mediation, Viewer]:
+    """The case's mediation as `user` may see it, or 404."""
+    mediation = (
+        Mediation.objects.select_related("delegation", "delegation__organisation", "delegation__mediator")
+        .prefetch_related(Prefetch("parties", queryset=MediationParty.objects.select_related("user")))
+        .filter(pk=delegation_id)
+        .first()
+    )
+    if mediation is None or not user.is_authenticated:
+        raise Http404("没有这个调解案件")
+    delegation = mediation.delegation
+    own = (
+        tuple(p for p in mediation.parties.all() if p.user_id == user.pk)
+        if user.role in (Role.PARTY, Role.AGENT)
+        else ()
+    )
+    viewer = Viewer(
+        mediator=permissions.is_case_mediator(user, delegation),
+        admin=permissions.administers(user, delegation.organisation_id),
+        parties=own,
+    )
+    if not (viewer.mediator or viewer.admin or viewer.party):
+        raise Http404("没有这个调解案件")
+    return delegation, mediation, viewer
+
+
+def messages_for(viewer: Viewer, mediation: Mediation):
+    """The messages this viewer may read: a caucus only by the mediator and its one party (never the other
+    party, the organisation's administrator or the court)."""
+    qs = Message.objects.filter(mediation=mediation).select_related("caucus_with").order_by("at", "id")
+    if viewer.mediator:
+        return qs
+    if viewer.party:
+        return qs.filter(Q(caucus_with__isnull=True) | Q(caucus_with__in=[p.pk for p in viewer.parties]))
+    return qs.filter(caucus_with__isnull=True)
+
+
+def sessions_for(viewer: Viewer, mediation: Mediation):
+    participants = SessionParticipant.objects.select_related("party", "id_checked_by")
+    qs = Session.objects.filter(mediation=mediation).prefetch_related(Prefetch("participants", queryset=participants))
+    if viewer.mediator or viewer.admin:
+        return qs
+    return qs.filter(participants__party__in=[p.pk for p in viewer.parties]).distinct()
+
+
+def mediations_of_party(user):
+    """The mediations a party account is linked to (their own cases only)."""
+    return (
+        Mediation.objects.filter(parties__user=user)
+        .select_related("delegation", "delegation__organisation")
+        .distinct()
+        .order_by("-accepted_on")
+    )

@@ -1,0 +1,266 @@
+"""The mediation itself across both live platforms (issue 10 items 4 and 6): a delegated case is accepted,
+the other party notified, a session scheduled and held after identity checks, messages exchanged including a
+caucus (背对背), the record confirmed by each party, the period extended with both consents, the mediator
+replaced on a recusal request, and the case ends in success — and, in a second case, in failure with its
+structured record, which the court files. The court's story shows each step and never a caucus message."""
+
+import datetime as dt
+import json
+import re
+
+import requests
+from live import sql, wait_for
+from test_delegation_flow import ORG1, court_case, investor_delegation
+
+from sutiao.kernel.workflow import CourtState
+
+PASSWORD = "sutiao-demo-2026"
+CAUCUS = "背对背：本公司最多可赔五万元，请勿告知申请人"
+
+
+class Web:
+    """A signed-in user of a platform's pages: real forms, real CSRF, no browser."""
+
+    def __init__(self, base: str, username: str, password: str = PASSWORD):
+        self.base, self.session = base, requests.Session()
+        self.session.get(base + "/accounts/login/", timeout=30)
+        response = self.post("/accounts/login/", {"username": username, "password": password})
+        assert response.status_code == 302, response.text[:2000]
+
+    def get(self, path: str, expect: int = 200) -> str:
+        response = self.session.get(self.base + path, timeout=30)
+        assert response.status_code == expect, response.text[:2000]
+        return response.text
+
+    def post(self, path: str, data: dict):
+        data = {**data, "csrfmiddlewaretoken": self.session.cookies["sutiao_investor_csrf"]}
+        return self.session.post(self.base + path, data=data, allow_redirects=False, timeout=30)
+
+    def act(self, path: str, data: dict) -> None:
+        """Post a workspace form; the action succeeded when the page redirects back."""
+        response = self.post(path, data)
+        assert response.status_code == 302, _errors(response.text)
+
+
+def _errors(html: str) -> str:
+    return " | ".join(re.findall(r'class="text-danger small">([^<]+)<', html)) or html[:3000]
+
+
+def _values(html: str, name: str) -> list[str]:
+    return re.findall(rf'name="{re.escape(name)}" value="([^"]+)"', html)
+
+
+def _story(live, case_id) -> str:
+    return "\n".join(line["text"] for line in live.api("court_filing").get(f"/cases/{case_id}/story"))
+
+
+def _wait_story(live, case_id, text: str) -> str:
+    def check():
+        story = _story(live, case_id)
+        return story if text in story else None
+
+    return wait_for(check, what=f"court story: {text}")
+
+
+def _new_party(live, username: str, name: str, id_number: str) -> Web:
+    """A party account linked to the case by its identity number's digest (the parties' app does this after
+    real-name verification; here the shell calls the same action)."""
+    code = (
+        "from sutiao.accounts.models import Role, User\n"
+        "from sutiao.accounts.pii import id_number_digest\n"
+        "from sutiao.investor.actions.mediation import link_party_account\n"
+        f"u = User.objects.create_user({username!r}, password={PASSWORD!r}, role=Role.PARTY, full_name={name!r})\n"
+        f"print(link_party_account(u, id_number_digest({id_number!r})))\n"
+    )
+    assert live.investor.manage("shell", "-c", code).stdout.strip().splitlines()[-1] == "1"
+    return Web(live.investor.url, username)
+
+
+def _delegated_case(live, applicant: str, applicant_id: str, respondent_id: str):
+    court = live.api("court_filing")
+    case = court.post(
+        "/cases",
+        {
+            "stage": "pre_filing",
+            "dispute_type": "misrepresentation",
+            "amount": "125000.00",
+            "facts": "被申请人年报虚假陈述，申请人据此买入股票遭受损失。",
+            "parties": [
+                {"role": "applicant", "kind": "natural_person", "name": applicant, "id_number": applicant_id},
+                {
+                    "role": "respondent",
+                    "kind": "legal_person",
+                    "name": "某某药业股份有限公司",
+                    "id_number": respondent_id,
+                },
+            ],
+            "claims": [{"text": "赔偿投资差额损失", "amount": "125000.00"}],
+        },
+    )
+    court.post(f"/cases/{case['id']}/ask-consent")
+    now = dt.datetime.now(dt.UTC).isoformat()
+    for party in case["parties"]:
+        court.post(
+            f"/cases/{case['id']}/consents",
+            {"party": party["name"], "consented": True, "method": "online", "answered_at": now},
+        )
+    case = court.post(f"/cases/{case['id']}/delegate", {"organisation_id": ORG1})
+    delegation_id = case["delegations"][0]["id"]
+    admin = live.api("org1_admin")
+    wait_for(lambda: investor_delegation(admin, delegation_id), what="the delegation on the investor side")
+    admin.post(f"/delegations/{delegation_id}/accept")
+    mediator = next(m for m in admin.get("/mediators") if m["name"] == "张调解1")
+    admin.post(f"/delegations/{delegation_id}/assign", {"mediator_id": mediator["id"]})
+    _wait_story(live, case["id"], "调解期限起算")
+    return case, delegation_id
+
+
+def test_a_delegated_case_mediated_to_success_the_court_seeing_each_step_and_no_caucus(live):
+    case, delegation_id = _delegated_case(live, "孙七", "110105198001010011", "91110000100000000A")
+    ws = f"/delegations/{delegation_id}/mediation/"
+    mediator = Web(live.investor.url, "org1_mediator1")
+    page = mediator.get(ws)
+    assert "剩余" in page and "虚假调解警示" in page
+    assert wait_for(lambda: court_case(live, case["id"])["delegations"][0]["mediation_due"], what="period at court")
+    applicant_row, respondent_row = _values(page, "session-parties")
+    applicant = _new_party(live, "party_sun", "孙七", "110105198001010011")
+    respondent = _new_party(live, "party_drug", "某某药业", "91110000100000000A")
+
+    # L5: the other party is told, each attempt recorded.
+    at = (dt.datetime.now() - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+    mediator.act(
+        ws + "notify/",
+        {
+            "notify-party": respondent_row,
+            "notify-channel": "phone",
+            "notify-at": at,
+            "notify-result": "agreed",
+            "notify-note": "法务部同意调解",
+        },
+    )
+    # A session with invitations; identities checked (L8) before it is held.
+    starts = (dt.datetime.now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    mediator.act(
+        ws + "session/",
+        {
+            "session-starts_at": starts,
+            "session-mode": "online",
+            "session-place": "https://meet.example/room-1",
+            "session-parties": [applicant_row, respondent_row],
+            "session-channel": "sms",
+        },
+    )
+    _wait_story(live, case["id"], "安排在线调解")
+    page = mediator.get(ws)
+    for participant in _values(page, "participant"):
+        mediator.act(
+            ws + "identity/",
+            {
+                "participant": participant,
+                "identity-method": "身份证件在线比对",
+                "identity-passed": "on",
+                "identity-warned": "on",
+            },
+        )
+    session_id = _values(mediator.get(ws), "session")[0]
+    attended = _values(mediator.get(ws), f"held-{session_id}-attended")
+    mediator.act(ws + "held/", {"session": session_id, f"held-{session_id}-attended": attended})
+    _wait_story(live, case["id"], "在线调解已举行")
+
+    # Messages: to everyone, and a caucus between the respondent and the mediator.
+    mediator.act(ws + "message/", {"message-text": "请双方于周五前提交交易流水。", "message-caucus_with": ""})
+    respondent.act(ws + "party_message/", {"party_message-text": CAUCUS, "party_message-private": "on"})
+    mediator.act(ws + "message/", {"message-text": "已知悉，会与申请人沟通。", "message-caucus_with": respondent_row})
+    assert CAUCUS in respondent.get(ws)
+    applicant_page = applicant.get(ws)
+    assert "请双方于周五前提交交易流水" in applicant_page and CAUCUS not in applicant_page
+    assert "已知悉，会与申请人沟通" not in applicant_page
+    assert CAUCUS not in Web(live.investor.url, "org1_admin").get(ws)
+
+    # The record, confirmed by each party online.
+    mediator.act(ws + "record/", {"record-text": "双方确认：申请人于2024年3月买入涉案股票5000股。"})
+    for party in (applicant, respondent):
+        page = party.get(ws)
+        party.act(ws + "confirm/", {"record": _values(page, "record")[0], "party": _values(page, "party")[0]})
+        assert "您已确认本笔录" in party.get(ws)
+
+    # The period extended with both parties' consent.
+    mediator.act(ws + "extension/", {"extension-days": "10", "extension-reason": "双方正在核对交易记录"})
+    for party in (applicant, respondent):
+        page = party.get(ws)
+        party.act(
+            ws + "extension_answer/",
+            {"extension": _values(page, "extension")[0], "party": _values(page, "party")[0], "consented": "1"},
+        )
+    _wait_story(live, case["id"], "调解期限延长")
+
+    # L9: the applicant asks for a change; the organisation replaces the mediator.
+    page = applicant.get(ws)
+    applicant.act(
+        ws + "recusal/",
+        {
+            "party": _values(page, "party")[0],
+            "recusal-kind": "change",
+            "recusal-reason": "希望更换熟悉财务核算的调解员",
+        },
+    )
+    admin = Web(live.investor.url, "org1_admin")
+    request_id = _values(admin.get(ws), "request")[0]
+    mediator2 = next(m for m in live.api("org1_admin").get("/mediators") if m["name"] == "张调解2")
+    admin.act(
+        ws + "decide/",
+        {
+            "request": request_id,
+            "decide-decision": "replaced",
+            "decide-reason": "同意更换",
+            "decide-new_mediator": mediator2["id"],
+        },
+    )
+    _wait_story(live, case["id"], "更换调解员为张调解2")
+    mediator.get(ws, expect=404)  # the replaced mediator no longer sees the case
+
+    terms = "被申请人于2026年12月31日前向申请人支付赔偿款人民币六万元。"
+    Web(live.investor.url, "org1_mediator2").act(ws + "end/", {"end-outcome": "succeeded", "end-terms": terms})
+    done = wait_for(lambda: (c := court_case(live, case["id"]))["state"] == CourtState.SUCCEEDED and c, what="success")
+    assert done["delegations"][0]["terms"] == terms
+    story = _story(live, case["id"])
+    for step in ("调解期限起算", "安排在线调解", "调解已举行", "调解期限延长", "申请更换调解员", "调解结果：调解成功"):
+        assert step in story
+    assert CAUCUS not in story and "请双方于周五前提交交易流水" not in story and "meet.example" not in story
+    # Nothing the court platform received carries a message of the mediation.
+    received = json.dumps([row[0] for row in sql(live.court, "SELECT payload FROM docking_inboxmessage")])
+    assert json.dumps(CAUCUS)[1:-1] not in received and "meet.example" not in received
+
+
+def test_a_failed_mediation_reaches_the_court_with_its_failure_record_and_is_filed(live):
+    case, delegation_id = _delegated_case(live, "周八", "110105198303030033", "91110000100000001B")
+    ws = f"/delegations/{delegation_id}/mediation/"
+    mediator = Web(live.investor.url, "org1_mediator1")
+    page = mediator.get(ws)
+    positions = {
+        f"end-position_{row}": text
+        for row, text in zip(
+            _values(page, "session-parties"), ("要求赔偿十二万五千元", "认为损失系市场风险所致"), strict=True
+        )
+    }
+    refused = mediator.post(ws + "end/", {"end-outcome": "failed", "end-ground": "irreconcilable"})
+    assert refused.status_code == 200 and "无争议事实" in _errors(refused.text)
+    mediator.act(
+        ws + "end/",
+        {
+            "end-outcome": "failed",
+            "end-ground": "irreconcilable",
+            "end-undisputed_facts": "申请人于2024年3月买入涉案股票。",
+            "end-disputed_points": "损失数额与因果关系",
+            "end-cost_raising_conduct": "被申请人两次无故缺席调解",
+            **positions,
+        },
+    )
+    failed = wait_for(lambda: (c := court_case(live, case["id"]))["state"] == CourtState.FAILED and c, what="failure")
+    record = failed["delegations"][0]["failure_record"]
+    assert record["disputed_points"] == "损失数额与因果关系"
+    assert record["positions"] == {"周八": "要求赔偿十二万五千元", "某某药业股份有限公司": "认为损失系市场风险所致"}
+    assert failed["delegations"][0]["termination_ground"] == "irreconcilable"
+    assert "当事人分歧较大且难以达成调解协议" in _story(live, case["id"])
+    filed = live.api("court_filing").post(f"/cases/{case['id']}/back-to-court")
+    assert filed["state"] == CourtState.FILED
