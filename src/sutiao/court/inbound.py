@@ -266,7 +266,7 @@ def on_mediation_period(items) -> None:
     """MEDIATION_PERIOD: the period started on acceptance, was extended with every party's consent, or stopped
     for an appraisal (《人民法院在线调解规则》Art. 24, 26; L6)."""
     for message, payload in items:
-        delegation = _delegation_for_update(payload.delegation_id)
+        delegation = _delegation_for_update(payload.delegation_id, message.peer)
         before = {"mediation_due": delegation.mediation_due}
         delegation.mediation_due = payload.due
         delegation.save(update_fields=["mediation_due"])
@@ -288,7 +288,7 @@ def on_mediation_period(items) -> None:
 def on_mediation_session(items) -> None:
     """MEDIATION_SESSION: a session scheduled (time, mode, who was invited) or held (who attended)."""
     for message, payload in items:
-        delegation = _delegation_for_update(payload.delegation_id)
+        delegation = _delegation_for_update(payload.delegation_id, message.peer)
         when = timezone.localtime(payload.starts_at).strftime("%Y-%m-%d %H:%M")
         mode = _SESSION_MODES[payload.mode]
         if payload.step == SessionStep.SCHEDULED:
@@ -311,7 +311,7 @@ def on_mediator_recusal(items) -> None:
     (《人民法院在线调解规则》Art. 13, 14; L9)."""
     kinds = {"recusal": "申请调解员回避", "change": "申请更换调解员"}
     for message, payload in items:
-        delegation = _delegation_for_update(payload.delegation_id)
+        delegation = _delegation_for_update(payload.delegation_id, message.peer)
         if payload.step == RecusalStep.REQUESTED:
             text = f"{payload.party}{kinds[payload.kind]}（{payload.mediator_name}）：{payload.reason}"
         else:
