@@ -31,6 +31,7 @@ from sutiao.workdays.selectors import answer_deadline, calendar
 from .actions.common import PEER, case_event, transition
 from .actions.roster import put_on_roster, roster_event
 from .models import Case, CaseEvent, Delegation, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
+from .search import index_cases
 
 # --- delegations ---
 
@@ -177,6 +178,7 @@ def on_mediator_assigned(items) -> None:
         delegation.mediator_name, delegation.mediator_assigned_at = payload.mediator_name, payload.assigned_at
         delegation.choice_declined_reason = reason
         delegation.save(update_fields=["mediator_name", "mediator_assigned_at", "choice_declined_reason"])
+        index_cases([delegation.case_id])
         text = f"{delegation.organisation.name}指派调解员：{payload.mediator_name}"
         if reason:
             text += f"（未指派当事人选定的调解员：{reason}）"

@@ -32,6 +32,7 @@ from .actions import cases as case_actions
 from .actions import delegation as delegation_actions
 from .actions import roster as roster_actions
 from .forms import (
+    CaseFilterForm,
     CaseForm,
     ClaimFormSet,
     ConfirmProposalForm,
@@ -50,7 +51,8 @@ def _staff(request):
 @login_required
 def home(request):
     _staff(request)
-    waiting_staff, waiting_answer, mediating = selectors.work_queue(request.user)
+    # Each section pages on by its own cursor (?staff=…, ?answer=…, ?mediating=…), the others stay put.
+    queue = selectors.work_queue(request.user, {k: request.GET.get(k) for k in ("staff", "answer", "mediating")})
     return render(
         request,
         "court/home.html",
@@ -62,15 +64,43 @@ def home(request):
                     selectors.choice_deadlines(c) if c.state == CourtState.CONSENTED else None,
                     c.state == CourtState.RETURNED,
                 )
-                for c in waiting_staff
+                for c in queue["staff"].items
             ],
-            "waiting_answer": waiting_answer,
-            "mediating": mediating,
-            "recent": selectors.cases_for(request.user)[:50],
+            "queue": queue,
+            "counts": selectors.queue_counts(request.user),
+            "search_form": CaseFilterForm(court_id=request.user.institution_id),
             "pending_proposals": selectors.pending_proposals(request.user).count(),
             "may_register": permissions.allows(permissions.ensure_may_register, request.user),
         },
     )
+
+
+@login_required
+def case_list(request):
+    """Every case of the court, found by search and filters, a page at a time (issue 15)."""
+    _staff(request)
+    form = CaseFilterForm(request.GET or None, court_id=request.user.institution_id)
+    result = None
+    if not request.GET or form.is_valid():
+        filters = form.filters() if request.GET else {}
+        try:
+            result = selectors.case_list(request.user, filters, request.GET.get("cursor"))
+        except DomainError as e:
+            show_refusal(form, e)
+    return render(
+        request,
+        "court/case_list.html",
+        {"form": form, "page": result, "next_url": _next_url(request, result)},
+    )
+
+
+def _next_url(request, result) -> str | None:
+    """The same list's next page: the filters kept, the cursor replaced."""
+    if result is None or result.next is None:
+        return None
+    query = request.GET.copy()
+    query["cursor"] = result.next
+    return f"{request.path}?{query.urlencode()}"
 
 
 @login_required

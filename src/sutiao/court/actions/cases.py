@@ -17,6 +17,7 @@ from sutiao.kernel.workflow import CourtEvent, CourtState, back_to_court_event
 
 from .. import permissions
 from ..models import Case, CaseNumberCounter, ChoiceBy, Claim, Consent, Mediator, Organisation, Party
+from ..search import index_cases
 from ..selectors import latest_consents, mediator_on_roster, missing_consent, organisation_on_roster
 from .common import case_event, transition
 
@@ -105,6 +106,7 @@ def register_case(
     )
     Party.objects.bulk_create([Party(case=case, **{**p.__dict__, "name": p.name.strip()}) for p in parties])
     Claim.objects.bulk_create([Claim(case=case, text=c.text.strip(), amount=c.amount) for c in claims])
+    index_cases([case.pk])
     case_event(case, actor, f"登记调解申请（{CaseStage(stage).label}，{DisputeType(dispute_type).label}）")
     record(
         actor,
@@ -212,6 +214,7 @@ def record_joint_choice(actor: User, case: Case, organisation: Organisation, med
     case.chosen_by, case.chosen_organisation, case.chosen_mediator = ChoiceBy.PARTIES, organisation, mediator
     case.chosen_at = timezone.now()
     case.save(update_fields=["chosen_by", "chosen_organisation", "chosen_mediator", "chosen_at"])
+    index_cases([case.pk])
     chosen = organisation.name + (f"、调解员{mediator.name}" if mediator else "")
     case_event(case, actor, f"当事人共同选择：{chosen}")
     record(actor, "case.record_joint_choice", case, case=case, before=before, after=_choice_fields(case))
@@ -233,6 +236,7 @@ def record_appointment_request(actor: User, case: Case, requested_at: dt.datetim
     case.chosen_by, case.chosen_organisation, case.chosen_mediator = ChoiceBy.COURT, None, None
     case.chosen_at = requested_at
     case.save(update_fields=["chosen_by", "chosen_organisation", "chosen_mediator", "chosen_at"])
+    index_cases([case.pk])
     case_event(case, actor, "当事人同意由人民法院指定调解组织")
     record(actor, "case.record_appointment_request", case, case=case, before=before, after=_choice_fields(case))
     return case
