@@ -16,6 +16,7 @@ from sutiao.kernel.workflow import INVESTOR, InvestorEvent
 
 from .. import permissions
 from ..models import Delegation, DelegationEvent, Mediator, RegistryStatus
+from ..search import index_delegations
 
 OUTCOME_EVENTS = {
     MediationOutcome.SUCCEEDED: InvestorEvent.SUCCEED,
@@ -126,6 +127,7 @@ def assign_mediator(
     delegation.mediator, delegation.mediator_assigned_at = mediator, timezone.now()
     delegation.choice_declined_reason = choice_declined_reason
     delegation.save(update_fields=["state", "mediator", "mediator_assigned_at", "choice_declined_reason"])
+    index_delegations([delegation.pk])
     record(
         actor,
         "delegation.assign_mediator",
