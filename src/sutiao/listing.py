@@ -169,7 +169,13 @@ def _encode(value):
 
 
 def _key_values(obj, keys):
-    return [_encode(getattr(obj, k.lstrip("-"))) for k in keys]
+    values = []
+    for key in keys:
+        value = obj
+        for name in key.lstrip("-").split("__"):
+            value = getattr(value, name)
+        values.append(_encode(value))
+    return values
 
 
 def sign_cursor(payload) -> str:
@@ -250,3 +256,12 @@ class Count:
 def capped_count(qs: QuerySet) -> Count:
     n = qs.order_by()[: COUNT_CAP + 1].count()
     return Count(min(n, COUNT_CAP), n > COUNT_CAP)
+
+
+def next_url(request, result: Page | None, param: str = "cursor") -> str | None:
+    """The same list's next page: the filters kept, the cursor replaced."""
+    if result is None or result.next is None:
+        return None
+    query = request.GET.copy()
+    query[param] = result.next
+    return f"{request.path}?{query.urlencode()}"

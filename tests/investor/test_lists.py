@@ -117,7 +117,8 @@ def test_pages_and_api_page_with_a_cursor(client, receive, org_a, admin_a):
     assert sorted(seen) == sorted(numbers)
     assert client.get("/api/v1/delegations", {"cursor": "forged"}, headers=auth).status_code == 400
     names = {
-        p["name"] for p in client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/delegations"]["get"]["parameters"]
+        p["name"]
+        for p in client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/delegations"]["get"]["parameters"]
     }
     assert {"q", "cursor", "limit", "state", "court", "due_within", "overdue"} <= names
     client.force_login(admin_a)
@@ -126,3 +127,26 @@ def test_pages_and_api_page_with_a_cursor(client, receive, org_a, admin_a):
     assert "请至少输入两个字或两位数字" in client.get("/delegations/", {"q": "梅"}).content.decode()
     home = client.get("/")
     assert home.status_code == 200 and len(home.context["queue"].items) == 8
+
+
+def test_registry_organisations_page_on_the_page_and_in_the_api(client, bureau_user, org_a, org_b, regional_office):
+    from investor_registry_setup import registered_org
+
+    for i in range(3, 8):
+        registered_org(f"第{i}调解中心", i, regional_office, None, bureau_user, on_every_roster=False)
+    _, token = ApiToken.issue(bureau_user, "局内系统")
+    auth = {"Authorization": f"Bearer {token}"}
+    seen, cursor = [], ""
+    while True:
+        body = client.get("/api/v1/registry/organisations", {"limit": 3, "cursor": cursor}, headers=auth).json()
+        seen += [o["id"] for o in body["items"]]
+        cursor = body["next"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 7
+    client.force_login(bureau_user)
+    listed = client.get("/registry/organisations/")
+    assert listed.status_code == 200 and len(listed.context["organisations"]) == 7 and not listed.context["next_url"]
+    forged = client.get("/registry/organisations/", {"cursor": "forged"}, follow=True)
+    assert forged.status_code == 200 and "翻页标记无效" in forged.content.decode()
+    assert client.get("/registry/proposals/").status_code == 200

@@ -25,6 +25,7 @@ from sutiao.kernel.workflow import (
     CourtState,
     back_to_court_event,
 )
+from sutiao.listing import next_url
 from sutiao.translation import refusal
 
 from . import permissions, selectors
@@ -90,17 +91,8 @@ def case_list(request):
     return render(
         request,
         "court/case_list.html",
-        {"form": form, "page": result, "next_url": _next_url(request, result)},
+        {"form": form, "page": result, "next_url": next_url(request, result)},
     )
-
-
-def _next_url(request, result) -> str | None:
-    """The same list's next page: the filters kept, the cursor replaced."""
-    if result is None or result.next is None:
-        return None
-    query = request.GET.copy()
-    query["cursor"] = result.next
-    return f"{request.path}?{query.urlencode()}"
 
 
 @login_required

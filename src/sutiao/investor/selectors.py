@@ -212,6 +212,12 @@ def proposals_of(org: MediationOrg):
     return RosterProposal.objects.filter(organisation_id=org.pk).select_related("mediator", "proposed_by__institution")
 
 
+# The registry lists' orders (a registry holds thousands of organisations, not millions: the text filter of
+# filter_organisations reads them all, the paging does not).
+ORGANISATION_ORDER = ("institution__name", "institution_id")
+PROPOSAL_ORDER = ("-proposed_at", "-id")
+
+
 def filter_organisations(qs, status: str = "", supervisor=None, text: str = ""):
     if status:
         qs = qs.filter(status=status)

@@ -14,6 +14,7 @@ from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.enums import AdoptionConsentBy
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR, InvestorEvent
+from sutiao.listing import next_url
 from sutiao.translation import refusal
 
 from .. import permissions, selectors
@@ -68,12 +69,11 @@ def delegation_list(request):
             )
         except DomainError as e:
             show_refusal(form, e)
-    next_url = None
-    if result is not None and result.next:
-        query = request.GET.copy()
-        query["cursor"] = result.next
-        next_url = f"{request.path}?{query.urlencode()}"
-    return render(request, "investor/delegation_list.html", {"form": form, "page": result, "next_url": next_url})
+    return render(
+        request,
+        "investor/delegation_list.html",
+        {"form": form, "page": result, "next_url": next_url(request, result)},
+    )
 
 
 def _assign_form(delegation, data=None):
