@@ -457,6 +457,18 @@ def decided_proposals(user):
     return proposals_for(user).exclude(state__in=(CourtProposalState.PENDING, CourtProposalState.AWAITING_CONSENT))
 
 
+def roster_lists(user, cursors: dict, size: int = 20) -> dict[str, Page]:
+    """The roster page's growing lists, each a page: requests awaiting consent (oldest first), decided pushes
+    and the roster's events (newest first)."""
+    return {
+        "awaiting_consent": page(
+            adoptions_awaiting_consent(user), ("proposed_at", "id"), cursors.get("awaiting"), size
+        ),
+        "decided": page(decided_proposals(user), ("-proposed_at", "-id"), cursors.get("decided"), size),
+        "events": page(roster_events(user.institution_id), ("-at", "-id"), cursors.get("events"), size),
+    }
+
+
 # The court's delegation states in the vocabulary both platforms share (for reconciliation).
 _NEUTRAL = {
     DelegationState.SENT: "pending",

@@ -360,9 +360,8 @@ def roster(request, confirm_forms=None, reason_forms=None, adopt_forms=None):
                 for e in (selectors.adoptable_entries(user.institution) if may_adopt else [])
             ],
             "may_adopt": may_adopt,
-            "awaiting_consent": selectors.adoptions_awaiting_consent(user).order_by("proposed_at")[:100],
-            "decided": selectors.decided_proposals(user).order_by("-decided_at")[:50],
-            "events": selectors.roster_events(court_id)[:50],
+            # Each list pages on by its own cursor, the others stay put.
+            **selectors.roster_lists(user, {k: request.GET.get(k) for k in ("awaiting", "decided", "events")}),
         },
     )
 
