@@ -17,7 +17,7 @@ from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import CourtState, DelegationState
 
 ID_NUMBER = "11010519491231002X"
-CREDIT_CODE = "91110000100012345X"
+CREDIT_CODE = "91110000100012345L"
 
 
 @pytest.fixture
@@ -196,3 +196,34 @@ def test_api_pages_with_a_cursor_and_filters(client, staff, register):
     schema = client.get("/api/v1/openapi.json").json()
     names = {p["name"] for p in schema["paths"]["/api/v1/cases"]["get"]["parameters"]}
     assert {"q", "cursor", "limit", "state", "organisation", "due_within", "overdue"} <= names
+
+
+def test_registration_checks_identity_numbers_and_credit_codes_and_shows_every_fault(client, staff):
+    """Issue 15 item 3: the court checks numbers with the kernel's validators (GB 11643, GB 32100), in the
+    action (so the API too) and on the form, every party's fault at once."""
+    with pytest.raises(DomainError, match="校验"):
+        cases.register_case(
+            staff,
+            stage=CaseStage.PRE_FILING,
+            dispute_type=DisputeType.MISREPRESENTATION,
+            amount=Decimal("1"),
+            parties=[
+                cases.PartyInput(PartyRole.APPLICANT, PartyKind.NATURAL_PERSON, "张三", "110105194912310021"),
+                cases.PartyInput(PartyRole.RESPONDENT, PartyKind.LEGAL_PERSON, "某公司"),
+            ],
+            claims=[cases.ClaimInput("赔偿", None)],
+        )
+    client.force_login(staff)
+    form = {
+        "stage": CaseStage.PRE_FILING, "dispute_type": DisputeType.MISREPRESENTATION, "amount": "1",
+        "party-TOTAL_FORMS": "2", "party-INITIAL_FORMS": "0", "party-MIN_NUM_FORMS": "2", "party-MAX_NUM_FORMS": "50",
+        "party-0-role": PartyRole.APPLICANT, "party-0-kind": PartyKind.NATURAL_PERSON, "party-0-name": "张三",
+        "party-0-id_number": "110105194912310021",
+        "party-1-role": PartyRole.RESPONDENT, "party-1-kind": PartyKind.LEGAL_PERSON, "party-1-name": "某公司",
+        "party-1-id_number": "91110000100012345X",
+        "claim-TOTAL_FORMS": "0", "claim-INITIAL_FORMS": "0", "claim-MIN_NUM_FORMS": "1", "claim-MAX_NUM_FORMS": "50",
+    }  # fmt: skip
+    page = client.post("/cases/new/", form).content.decode()
+    assert "公民身份号码" in page and "统一社会信用代码校验位错误" in page  # both parties' faults, one pass
+    assert "请至少填写一项请求事项" in page
+    assert Case.objects.count() == 0

@@ -15,7 +15,7 @@ from sutiao.kernel.ids import new_id
 from sutiao.kernel.workflow import InvestorState
 
 ID_NUMBER = "11010519491231002X"
-CREDIT_CODE = "91110000100012345X"
+CREDIT_CODE = "91110000100012345L"
 
 
 def _parties(applicant, respondent="某某药业股份有限公司", id_number="", uscc=""):

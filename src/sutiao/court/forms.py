@@ -1,15 +1,17 @@
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
+from sutiao.kernel.errors import DomainError
 from sutiao.kernel.rules import default_validity
 from sutiao.kernel.workflow import CourtState
 from sutiao.listing import normalise
-from sutiao.translation import translated_choices
+from sutiao.translation import refusal, translated_choices
 
+from .actions.cases import party_identifier
 from .selectors import roster_mediators, roster_organisations
 
 
@@ -31,14 +33,44 @@ class PartyForm(forms.Form):
     phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
     address = forms.CharField(label=_("地址"), max_length=300, required=False)
 
+    def clean(self):
+        """The number checked as registration checks it (actions.cases.party_identifier), so that every
+        party's fault shows at once, on its own row."""
+        data = super().clean()
+        if data.get("kind") and data.get("id_number"):
+            try:
+                data["id_number"] = party_identifier(PartyKind(data["kind"]), data["id_number"])
+            except DomainError as e:
+                self.add_error("id_number", refusal(e))
+        return data
+
 
 class ClaimForm(forms.Form):
     text = forms.CharField(label=_("请求事项"), widget=forms.Textarea(attrs={"rows": 2}))
     amount = forms.DecimalField(label=_("金额（元）"), required=False, min_value=0, max_digits=16, decimal_places=2)
 
 
-PartyFormSet = formset_factory(PartyForm, extra=0, min_num=2, validate_min=True, max_num=50)
-ClaimFormSet = formset_factory(ClaimForm, extra=0, min_num=1, validate_min=True, max_num=50)
+class PartyFormSetBase(BaseFormSet):
+    # Plain Chinese instead of Django's "Please submit at least 2 forms."
+    default_error_messages = {
+        "too_few_forms": _("请至少填写一名申请人和一名被申请人"),
+        "too_many_forms": _("当事人最多填写 50 名"),
+    }
+
+
+class ClaimFormSetBase(BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": _("请至少填写一项请求事项"),
+        "too_many_forms": _("请求事项最多填写 50 项"),
+    }
+
+
+PartyFormSet = formset_factory(
+    PartyForm, formset=PartyFormSetBase, extra=0, min_num=2, validate_min=True, max_num=50, validate_max=True
+)
+ClaimFormSet = formset_factory(
+    ClaimForm, formset=ClaimFormSetBase, extra=0, min_num=1, validate_min=True, max_num=50, validate_max=True
+)
 
 
 class ConsentForm(forms.Form):
