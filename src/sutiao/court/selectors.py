@@ -60,10 +60,14 @@ COURT_ORDER = [
 assert set(COURT_ORDER) == COURT_KINDS, "every court kind has its place in the order"
 
 
+SEARCH_COLUMNS = ("search_text", "search_grams")
+
+
 def cases_for(user):
     if user.institution_id is None:
         return Case.objects.none()
-    return Case.objects.filter(court_id=user.institution_id).select_related("court")
+    # The search columns are for the database's index only: never read back into a page.
+    return Case.objects.filter(court_id=user.institution_id).select_related("court").defer(*SEARCH_COLUMNS)
 
 
 def case_for(user, case_id) -> Case:
@@ -99,7 +103,11 @@ def work_queue(user, cursors: dict | None = None, size: int = 20) -> dict[str, P
     answer is due a fixed number of working days after receipt, so the oldest sent is the soonest due."""
     cursors = cursors or {}
     mine = cases_for(user)
-    delegations = Delegation.objects.filter(case__court_id=user.institution_id).select_related("case", "organisation")
+    delegations = (
+        Delegation.objects.filter(case__court_id=user.institution_id)
+        .select_related("case", "organisation")
+        .defer(*(f"case__{c}" for c in SEARCH_COLUMNS))
+    )
     return {
         "staff": segments([mine.filter(state=s) for s in NEEDS_STAFF], STAFF_ORDER, cursors.get("staff"), size),
         "answer": page(delegations.answerable(), DELEGATION_ORDER, cursors.get("answer"), size),

@@ -44,7 +44,10 @@ from .registry.history import MEDIATOR_FIELDS, ORG_FIELDS
 
 
 def delegations_for(user):
-    qs = Delegation.objects.select_related("organisation", "mediator", "chosen_mediator")
+    # The search columns are for the database's index only: never read back into a page.
+    qs = Delegation.objects.select_related("organisation", "mediator", "chosen_mediator").defer(
+        "search_text", "search_grams"
+    )
     if user.role == Role.ORG_ADMIN and user.institution_id:
         return qs.filter(organisation_id=user.institution_id)
     if user.role == Role.MEDIATOR:
