@@ -227,3 +227,16 @@ def test_registration_checks_identity_numbers_and_credit_codes_and_shows_every_f
     assert "公民身份号码" in page and "统一社会信用代码校验位错误" in page  # both parties' faults, one pass
     assert "请至少填写一项请求事项" in page
     assert Case.objects.count() == 0
+
+
+def test_error_pages_are_chinese_in_the_platforms_layout(client, staff, other_staff, register):
+    """Issue 15 item 7: 403 and 404 in the platform's layout, in Chinese, not Django's bare English."""
+    client.force_login(staff)
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404
+    page = missing.content.decode()
+    assert "页面不存在" in page and 'data-testid="whoami"' in page and "Not Found" not in page
+    elsewhere = register()
+    client.force_login(other_staff)
+    hidden = client.get(f"/cases/{elsewhere.pk}/")
+    assert hidden.status_code == 404 and "没有这个案件" in hidden.content.decode()
