@@ -394,6 +394,9 @@ class Delegation(models.Model):
             models.Index(fields=["organisation", "received_at", "id"], name="investor_delegation_org_recv"),
             models.Index(fields=["mediator", "answer_due", "received_at", "id"], name="investor_delegation_med_due"),
             models.Index(fields=["mediator", "received_at", "id"], name="investor_delegation_med_recv"),
+            # Behind the filters (selectors.filter_delegations) within an organisation.
+            models.Index(fields=["organisation", "court_id", "received_at"], name="investor_delegation_org_court"),
+            models.Index(fields=["organisation", "dispute_type", "received_at"], name="investor_delegation_org_type"),
         ]
 
     def __str__(self) -> str:

@@ -62,6 +62,18 @@ class Migration(migrations.Migration):
             model_name="delegation",
             index=models.Index(fields=["mediator", "received_at", "id"], name="investor_delegation_med_recv"),
         ),
+        migrations.AddIndex(
+            model_name="delegation",
+            index=models.Index(
+                fields=["organisation", "court_id", "received_at"], name="investor_delegation_org_court"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="delegation",
+            index=models.Index(
+                fields=["organisation", "dispute_type", "received_at"], name="investor_delegation_org_type"
+            ),
+        ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
         search_index_operation("investor_delegation"),
     ]
