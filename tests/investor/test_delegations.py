@@ -98,7 +98,7 @@ def test_organisation_b_can_neither_see_nor_act_on_a_delegation_to_a(receive, or
     auth = {"Authorization": f"Bearer {token}"}
     assert client.get(f"/api/v1/delegations/{delegation.pk}", headers=auth).status_code == 404
     assert client.post(f"/api/v1/delegations/{delegation.pk}/accept", headers=auth).status_code == 404
-    assert client.get("/api/v1/delegations", headers=auth).json() == []
+    assert client.get("/api/v1/delegations", headers=auth).json() == {"items": [], "next": None}
     delegation.refresh_from_db()
     assert delegation.state == InvestorState.RECEIVED
 

@@ -352,10 +352,10 @@ def _api_org(supervisor, **overrides):
 
 
 def test_api_organisations(api, reg_bureau, reg_supervisor, reg_admin, reg_org, other_org, shanghai_office):
-    listed = api(reg_bureau, "get", "/organisations").json()
+    listed = api(reg_bureau, "get", "/organisations").json()["items"]
     assert {o["name"] for o in listed} == {"上海证券期货纠纷调解中心", "大连期货纠纷调解室"}
-    assert [o["id"] for o in api(reg_supervisor, "get", "/organisations").json()] == [str(reg_org.pk)]
-    assert [o["id"] for o in api(reg_admin, "get", "/organisations", q="上海").json()] == [str(reg_org.pk)]
+    assert [o["id"] for o in api(reg_supervisor, "get", "/organisations").json()["items"]] == [str(reg_org.pk)]
+    assert [o["id"] for o in api(reg_admin, "get", "/organisations", q="上海").json()["items"]] == [str(reg_org.pk)]
     assert api(reg_supervisor, "get", f"/organisations/{other_org.pk}").status_code == 404
 
     created = api(reg_bureau, "post", "/organisations", _api_org(shanghai_office))
@@ -450,9 +450,9 @@ def test_api_pushes(api, reg_bureau, reg_supervisor, reg_admin, reg_org, reg_med
     assert mediator_push.status_code == 201 and mediator_push.json()["mediator_id"] == str(reg_mediator.pk)
     assert api(reg_bureau, "post", "/proposals", {**body, "court_id": str(xicheng.pk)}).status_code == 403
 
-    pending = api(reg_bureau, "get", "/proposals", state="pending").json()
+    pending = api(reg_bureau, "get", "/proposals", state="pending").json()["items"]
     assert {p["id"] for p in pending} == {every.json()["id"], mediator_push.json()["id"]}
-    confirmed = api(reg_admin, "get", "/proposals", state="confirmed").json()
+    confirmed = api(reg_admin, "get", "/proposals", state="confirmed").json()["items"]
     assert [p["id"] for p in confirmed] == [pushed.json()["id"]]
     assert api(reg_bureau, "get", "/proposals", state="nonsense").status_code == 422
     assert RosterProposal.objects.filter(state=InvestorProposalState.PENDING).count() == 2

@@ -3,18 +3,20 @@ cases without the UI. Token auth; OpenAPI at /api/v1/openapi.json."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from ninja import Schema, Status
+from ninja import Query, Schema, Status
 from pydantic import Field
 
 from sutiao.accounts.api import make_api, responses
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, MediationOutcome, PartyKind, PartyRole
 from sutiao.kernel.workflow import CourtProposalState, CourtState
+from sutiao.listing import MAX_PAGE_SIZE, PAGE_SIZE
 from sutiao.translation import translated_factor
 
 from . import permissions, selectors
@@ -161,13 +163,51 @@ def _case(request, case_id):
     return selectors.case_for(request.auth, case_id)
 
 
-@api.get("/cases", response=responses(200, list[CaseOut]), summary="本院案件")
-def list_cases(request, state: CourtState | None = None):
+class CaseFilters(Schema):
+    """The case list's search and filters, the same as the work pages' (court.selectors.filter_cases)."""
+
+    q: str = Field(
+        "",
+        max_length=100,
+        description="搜索：案号（全部或部分）、当事人姓名或名称、统一社会信用代码、调解组织、调解员（每词至少两个字）；"
+        "身份证号码须完整",
+    )
+    queue: Literal["", "staff", "answer", "mediating"] = Field("", description="待办：待本院处理、待答复、调解中")
+    state: CourtState | None = None
+    stage: CaseStage | None = None
+    dispute_type: DisputeType | None = None
+    organisation: UUID | None = Field(None, description="委派/委托至该调解组织的案件")
+    registered_from: dt.date | None = Field(None, description="登记日期自（含）")
+    registered_to: dt.date | None = Field(None, description="登记日期至（含）")
+    due_within: int | None = Field(None, ge=0, le=366, description="调解组织答复期限在今日起若干日内")
+    overdue: bool = Field(False, description="调解组织已超答复期限未答复")
+    cursor: str = Field("", max_length=2000, description="上一页返回的 next；不填为第一页")
+    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="每页条数")
+
+
+class CasePageOut(Schema):
+    items: list[CaseOut]
+    next: str | None = Field(description="下一页的翻页标记（作为 cursor 传入）；为空表示已是最后一页")
+
+
+@api.get(
+    "/cases",
+    response=responses(200, CasePageOut),
+    summary="本院案件（可搜索、筛选，按登记时间倒序分页）",
+    description="按游标分页：响应中的 next 作为下一次请求的 cursor，其他参数不变。"
+    "翻页期间新登记的案件不会造成遗漏或重复。",
+)
+def list_cases(request, filters: Query[CaseFilters]):
     permissions.ensure_may_read(request.auth)
-    cases = selectors.cases_for(request.auth).prefetch_related("parties", "delegations__organisation")
-    if state:
-        cases = cases.filter(state=state)
-    return [_out(c) for c in cases[:500]]
+    data = filters.model_dump(exclude={"cursor", "limit"})
+    result = selectors.case_list(
+        request.auth,
+        {k: v for k, v in data.items() if v not in ("", None, False)},
+        filters.cursor,
+        filters.limit,
+        prefetch=("parties", "delegations__organisation"),
+    )
+    return {"items": [_out(c) for c in result.items], "next": result.next}
 
 
 @api.post("/cases", response=responses(201, CaseOut), summary="登记调解申请")

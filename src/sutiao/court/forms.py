@@ -1,13 +1,17 @@
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
+from sutiao.kernel.errors import DomainError
 from sutiao.kernel.rules import default_validity
-from sutiao.translation import translated_choices
+from sutiao.kernel.workflow import CourtState
+from sutiao.listing import normalise
+from sutiao.translation import refusal, translated_choices
 
+from .actions.cases import party_identifier
 from .selectors import roster_mediators, roster_organisations
 
 
@@ -29,14 +33,44 @@ class PartyForm(forms.Form):
     phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
     address = forms.CharField(label=_("地址"), max_length=300, required=False)
 
+    def clean(self):
+        """The number checked as registration checks it (actions.cases.party_identifier), so that every
+        party's fault shows at once, on its own row."""
+        data = super().clean()
+        if data.get("kind") and data.get("id_number"):
+            try:
+                data["id_number"] = party_identifier(PartyKind(data["kind"]), data["id_number"])
+            except DomainError as e:
+                self.add_error("id_number", refusal(e))
+        return data
+
 
 class ClaimForm(forms.Form):
     text = forms.CharField(label=_("请求事项"), widget=forms.Textarea(attrs={"rows": 2}))
     amount = forms.DecimalField(label=_("金额（元）"), required=False, min_value=0, max_digits=16, decimal_places=2)
 
 
-PartyFormSet = formset_factory(PartyForm, extra=0, min_num=2, validate_min=True, max_num=50)
-ClaimFormSet = formset_factory(ClaimForm, extra=0, min_num=1, validate_min=True, max_num=50)
+class PartyFormSetBase(BaseFormSet):
+    # Plain Chinese instead of Django's "Please submit at least 2 forms."
+    default_error_messages = {
+        "too_few_forms": _("请至少填写一名申请人和一名被申请人"),
+        "too_many_forms": _("当事人最多填写 50 名"),
+    }
+
+
+class ClaimFormSetBase(BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": _("请至少填写一项请求事项"),
+        "too_many_forms": _("请求事项最多填写 50 项"),
+    }
+
+
+PartyFormSet = formset_factory(
+    PartyForm, formset=PartyFormSetBase, extra=0, min_num=2, validate_min=True, max_num=50, validate_max=True
+)
+ClaimFormSet = formset_factory(
+    ClaimForm, formset=ClaimFormSetBase, extra=0, min_num=1, validate_min=True, max_num=50, validate_max=True
+)
 
 
 class ConsentForm(forms.Form):
@@ -97,3 +131,68 @@ class ConfirmProposalForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class CaseFilterForm(forms.Form):
+    """What a case list is searched and narrowed by (selectors.filter_cases); every field optional."""
+
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        help_text=_("案号（全部或部分）、当事人姓名或名称、统一社会信用代码、身份证号码（完整）、调解组织、调解员"),
+    )
+    queue = forms.ChoiceField(
+        label=_("待办"),
+        required=False,
+        choices=[
+            ("", _("全部")),
+            ("staff", _("待本院处理")),
+            ("answer", _("待调解组织答复")),
+            ("mediating", _("调解中")),
+        ],
+    )
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    stage = forms.ChoiceField(label=_("阶段"), required=False)
+    dispute_type = forms.ChoiceField(label=_("纠纷类型"), required=False)
+    organisation = forms.ChoiceField(label=_("调解组织"), required=False)
+    registered_from = forms.DateField(
+        label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    registered_to = forms.DateField(
+        label=_("登记日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_within = forms.IntegerField(label=_("答复期限在几日内"), required=False, min_value=0, max_value=366)
+    overdue = forms.BooleanField(label=_("已超答复期限"), required=False)
+
+    def __init__(self, *args, court_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            checkbox = isinstance(field.widget, forms.CheckboxInput)
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-check-input" if checkbox else "form-select" if select else "form-control"
+            )
+        everything = [("", gettext("全部"))]
+        self.fields["state"].choices = everything + translated_choices(CourtState.choices())
+        self.fields["stage"].choices = everything + translated_choices(CaseStage.choices())
+        self.fields["dispute_type"].choices = everything + translated_choices(DisputeType.choices())
+        self.fields["organisation"].choices = everything + [(str(o.pk), o.name) for o in roster_organisations(court_id)]
+
+    def clean_q(self):
+        words = self.cleaned_data["q"].split()
+        if any(len(normalise(w)) == 1 for w in words):
+            raise forms.ValidationError(gettext("请至少输入两个字或两位数字"))
+        return " ".join(words)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("registered_from"), data.get("registered_to")
+        if start and end and start > end:
+            self.add_error("registered_to", gettext("结束日期不能早于开始日期"))
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters, as selectors.filter_cases takes them."""
+        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None, False)}
+        return data

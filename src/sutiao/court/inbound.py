@@ -32,6 +32,7 @@ from sutiao.workdays.selectors import answer_deadline, calendar
 from .actions.common import case_event, transition
 from .actions.roster import put_on_roster, roster_event
 from .models import Case, CaseEvent, Delegation, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
+from .search import index_cases
 
 # --- delegations ---
 
@@ -182,6 +183,7 @@ def on_mediator_assigned(items) -> None:
         delegation.mediator_name, delegation.mediator_assigned_at = payload.mediator_name, payload.assigned_at
         delegation.choice_declined_reason = reason
         delegation.save(update_fields=["mediator_name", "mediator_assigned_at", "choice_declined_reason"])
+        index_cases([delegation.case_id])
         text = f"{delegation.organisation.name}指派调解员：{payload.mediator_name}"
         if payload.change_reason:
             text = f"{delegation.organisation.name}更换调解员为{payload.mediator_name}（{payload.change_reason}）"

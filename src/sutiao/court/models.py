@@ -251,6 +251,7 @@ class RosterEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["court", "at", "id"], name="roster_event_court_at")]
 
 
 class CaseNumberCounter(models.Model):
@@ -301,11 +302,20 @@ class Case(models.Model):
     )
     chosen_at = models.DateTimeField(_("选定时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案/转出时间"), null=True, blank=True)
+    # What the case is found by (court.search.index_cases, sutiao.listing.search).
+    search_text = models.TextField(blank=True, default="", editable=False)
+    search_grams = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = _("案件")
         ordering = ["-registered_at"]
-        indexes = [models.Index(fields=["court", "state"], name="court_case_state")]
+        # Behind the lists' order and filters (selectors.CASE_ORDER, selectors.filter_cases).
+        indexes = [
+            models.Index(fields=["court", "state", "registered_at", "id"], name="court_case_state"),
+            models.Index(fields=["court", "registered_at", "id"], name="court_case_registered"),
+            models.Index(fields=["court", "dispute_type", "registered_at"], name="court_case_dispute"),
+            models.Index(fields=["court", "stage", "registered_at"], name="court_case_stage"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -477,7 +487,10 @@ class Delegation(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("委派/委托")
         ordering = ["-sent_at"]
-        indexes = [models.Index(fields=["state", "answer_due"], name="court_delegation_due")]
+        indexes = [
+            models.Index(fields=["state", "answer_due"], name="court_delegation_due"),
+            models.Index(fields=["organisation", "case"], name="court_delegation_org_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} → {self.organisation}"

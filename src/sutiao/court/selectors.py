@@ -4,8 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import Case as CaseWhen
-from django.db.models import Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,14 @@ from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.ranking import OrgFacts, Recommendation, rank
 from sutiao.kernel.regions import province_of_court_code
 from sutiao.kernel.rules import APPOINTMENT_PERIOD, JOINT_CHOICE_PERIOD
-from sutiao.kernel.workflow import DELEGATION_OPEN, CourtProposalState, CourtState, DelegationState
+from sutiao.kernel.workflow import (
+    DELEGATION_ANSWERABLE,
+    DELEGATION_OPEN,
+    CourtProposalState,
+    CourtState,
+    DelegationState,
+)
+from sutiao.listing import Page, capped_count, page, search, segments
 from sutiao.workdays.selectors import ProvisionalDeadline, calendar, period_from
 
 from .models import (
@@ -55,10 +61,14 @@ COURT_ORDER = [
 assert set(COURT_ORDER) == COURT_KINDS, "every court kind has its place in the order"
 
 
+SEARCH_COLUMNS = ("search_text", "search_grams")
+
+
 def cases_for(user):
     if user.institution_id is None:
         return Case.objects.none()
-    return Case.objects.filter(court_id=user.institution_id).select_related("court")
+    # The search columns are for the database's index only: never read back into a page.
+    return Case.objects.filter(court_id=user.institution_id).select_related("court").defer(*SEARCH_COLUMNS)
 
 
 def case_for(user, case_id) -> Case:
@@ -81,33 +91,98 @@ def case_for(user, case_id) -> Case:
     return case
 
 
-def work_queue(user):
-    """What needs the court's attention: cases waiting for staff, then delegations waiting for an answer,
-    soonest deadline first."""
-    waiting_staff = (
-        cases_for(user)
-        .filter(state__in=NEEDS_STAFF)
-        .annotate(
-            rank=CaseWhen(
-                *[When(state=s, then=Value(i)) for i, s in enumerate(NEEDS_STAFF)], output_field=IntegerField()
-            )
-        )
-        .order_by("rank", "registered_at")
-    )
-    waiting_answer = (
-        Delegation.objects.answerable()
-        .filter(case__court_id=user.institution_id)
+# The order of every case list: newest first, the id making the key unique (index court_case_registered).
+CASE_ORDER = ("-registered_at", "-id")
+# The work queue's sections, each walked in its own order (keys unique, never null, behind an index).
+STAFF_ORDER = ("registered_at", "id")
+DELEGATION_ORDER = ("sent_at", "id")
+
+
+def work_queue(user, cursors: dict | None = None, size: int = 20) -> dict[str, Page]:
+    """What needs the court's attention, each section a page: cases waiting for staff (most urgent state first,
+    oldest first within it), delegations waiting for an answer, and delegations being mediated. A delegation's
+    answer is due a fixed number of working days after receipt, so the oldest sent is the soonest due."""
+    cursors = cursors or {}
+    mine = cases_for(user)
+    delegations = (
+        Delegation.objects.filter(case__court_id=user.institution_id)
         .select_related("case", "organisation")
-        .order_by("answer_due", "sent_at")
+        .defer(*(f"case__{c}" for c in SEARCH_COLUMNS))
     )
-    mediating = (
-        Delegation.objects.filter(
-            case__court_id=user.institution_id, case__state=CourtState.MEDIATING, state=DelegationState.ACCEPTED
-        )
-        .select_related("case", "organisation")
-        .order_by("answered_at")
-    )
-    return waiting_staff, waiting_answer, mediating
+    return {
+        "staff": segments([mine.filter(state=s) for s in NEEDS_STAFF], STAFF_ORDER, cursors.get("staff"), size),
+        "answer": page(delegations.answerable(), DELEGATION_ORDER, cursors.get("answer"), size),
+        "mediating": page(
+            delegations.filter(case__state=CourtState.MEDIATING, state=DelegationState.ACCEPTED),
+            DELEGATION_ORDER,
+            cursors.get("mediating"),
+            size,
+        ),
+    }
+
+
+def queue_counts(user) -> dict:
+    """How many cases each queue holds, counted up to listing.COUNT_CAP only."""
+    return {name: capped_count(cases_for(user).filter(state__in=states)) for name, states in QUEUES.items()}
+
+
+# The queues a case list can be narrowed to, by the states of their cases.
+QUEUES = {
+    "staff": NEEDS_STAFF,
+    "answer": [CourtState.DELEGATED],
+    "mediating": [CourtState.MEDIATING],
+}
+
+
+def filter_cases(
+    qs,
+    *,
+    q: str = "",
+    queue: str = "",
+    state: str = "",
+    stage: str = "",
+    dispute_type: str = "",
+    organisation=None,
+    registered_from: dt.date | None = None,
+    registered_to: dt.date | None = None,
+    due_within: int | None = None,
+    overdue: bool = False,
+):
+    """The cases of `qs` that match every filter given (issue 15): a search by case number, party name or
+    credit code, organisation or mediator (any part; an identity number whole), and filters each served by
+    an index of court.models."""
+    if queue:
+        qs = qs.filter(state__in=QUEUES[queue])
+    if state:
+        qs = qs.filter(state=state)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if dispute_type:
+        qs = qs.filter(dispute_type=dispute_type)
+    if organisation:
+        qs = qs.filter(Exists(Delegation.objects.filter(case_id=OuterRef("pk"), organisation_id=organisation)))
+    if registered_from:
+        qs = qs.filter(registered_at__gte=_day_start(registered_from))
+    if registered_to:
+        qs = qs.filter(registered_at__lt=_day_start(registered_to + dt.timedelta(days=1)))
+    if due_within is not None or overdue:
+        today = china_today()
+        due = Q(answer_due__lt=today) if overdue else Q()
+        if due_within is not None:
+            due = due | Q(answer_due__gte=today, answer_due__lte=today + dt.timedelta(days=due_within))
+        answering = Delegation.objects.filter(due, case_id=OuterRef("pk"), state__in=DELEGATION_ANSWERABLE)
+        qs = qs.filter(Exists(answering))
+    return search(qs, q)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight in China: the court's day, whatever the server's zone."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_default_timezone())
+
+
+def case_list(user, filters: dict, cursor: str | None = None, size: int = 25, prefetch=()) -> Page:
+    qs = filter_cases(cases_for(user).prefetch_related(*prefetch), **filters)
+    return page(qs, CASE_ORDER, cursor, size)
 
 
 def latest_consents(case: Case) -> dict[int, Consent]:
@@ -389,6 +464,18 @@ def adoptions_awaiting_consent(user):
 
 def decided_proposals(user):
     return proposals_for(user).exclude(state__in=(CourtProposalState.PENDING, CourtProposalState.AWAITING_CONSENT))
+
+
+def roster_lists(user, cursors: dict, size: int = 20) -> dict[str, Page]:
+    """The roster page's growing lists, each a page: requests awaiting consent (oldest first), decided pushes
+    and the roster's events (newest first)."""
+    return {
+        "awaiting_consent": page(
+            adoptions_awaiting_consent(user), ("proposed_at", "id"), cursors.get("awaiting"), size
+        ),
+        "decided": page(decided_proposals(user), ("-proposed_at", "-id"), cursors.get("decided"), size),
+        "events": page(roster_events(user.institution_id), ("-at", "-id"), cursors.get("events"), size),
+    }
 
 
 # The court's delegation states in the vocabulary both platforms share (for reconciliation).

@@ -8,6 +8,7 @@ from .api import api
 urlpatterns = [
     *common_urlpatterns,
     path("", views.home, name="home"),
+    path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case-detail"),
     path("cases/<uuid:case_id>/ask-consent/", views.ask_consent, name="case-ask-consent"),

@@ -26,6 +26,7 @@ from sutiao.kernel.workflow import (
     CourtState,
     back_to_court_event,
 )
+from sutiao.listing import next_url
 from sutiao.translation import refusal
 
 from . import permissions, selectors
@@ -33,6 +34,7 @@ from .actions import cases as case_actions
 from .actions import delegation as delegation_actions
 from .actions import roster as roster_actions
 from .forms import (
+    CaseFilterForm,
     CaseForm,
     ClaimFormSet,
     ConfirmProposalForm,
@@ -53,7 +55,8 @@ def home(request):
     if request.user.role in (Role.PARTY, Role.AGENT):
         return redirect("party-cases")
     _staff(request)
-    waiting_staff, waiting_answer, mediating = selectors.work_queue(request.user)
+    # Each section pages on by its own cursor (?staff=…, ?answer=…, ?mediating=…), the others stay put.
+    queue = selectors.work_queue(request.user, {k: request.GET.get(k) for k in ("staff", "answer", "mediating")})
     return render(
         request,
         "court/home.html",
@@ -65,14 +68,33 @@ def home(request):
                     selectors.choice_deadlines(c) if c.state == CourtState.CONSENTED else None,
                     c.state == CourtState.RETURNED,
                 )
-                for c in waiting_staff
+                for c in queue["staff"].items
             ],
-            "waiting_answer": waiting_answer,
-            "mediating": mediating,
-            "recent": selectors.cases_for(request.user)[:50],
+            "queue": queue,
+            "counts": selectors.queue_counts(request.user),
+            "search_form": CaseFilterForm(court_id=request.user.institution_id),
             "pending_proposals": selectors.pending_proposals(request.user).count(),
             "may_register": permissions.allows(permissions.ensure_may_register, request.user),
         },
+    )
+
+
+@login_required
+def case_list(request):
+    """Every case of the court, found by search and filters, a page at a time (issue 15)."""
+    _staff(request)
+    form = CaseFilterForm(request.GET or None, court_id=request.user.institution_id)
+    result = None
+    if not request.GET or form.is_valid():
+        filters = form.filters() if request.GET else {}
+        try:
+            result = selectors.case_list(request.user, filters, request.GET.get("cursor"))
+        except DomainError as e:
+            show_refusal(form, e)
+    return render(
+        request,
+        "court/case_list.html",
+        {"form": form, "page": result, "next_url": next_url(request, result)},
     )
 
 
@@ -341,9 +363,8 @@ def roster(request, confirm_forms=None, reason_forms=None, adopt_forms=None):
                 for e in (selectors.adoptable_entries(user.institution) if may_adopt else [])
             ],
             "may_adopt": may_adopt,
-            "awaiting_consent": selectors.adoptions_awaiting_consent(user).order_by("proposed_at")[:100],
-            "decided": selectors.decided_proposals(user).order_by("-decided_at")[:50],
-            "events": selectors.roster_events(court_id)[:50],
+            # Each list pages on by its own cursor, the others stay put.
+            **selectors.roster_lists(user, {k: request.GET.get(k) for k in ("awaiting", "decided", "events")}),
         },
     )
 

@@ -7,13 +7,14 @@ from uuid import UUID
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from ninja import Schema
+from ninja import Query, Schema
 from pydantic import Field
 
 from sutiao.accounts.api import make_api, responses
-from sutiao.kernel.enums import MediationOutcome
+from sutiao.kernel.enums import DisputeType, MediationOutcome
 from sutiao.kernel.mediation import TerminationGround
 from sutiao.kernel.workflow import InvestorState
+from sutiao.listing import MAX_PAGE_SIZE, PAGE_SIZE
 
 from . import selectors
 from .actions import delegations as actions
@@ -80,12 +81,44 @@ def _out(d: Delegation) -> dict:
     }
 
 
-@api.get("/delegations", response=responses(200, list[DelegationOut]), summary="本组织（或本人）的委派案件")
-def list_delegations(request, state: InvestorState | None = None):
-    qs = selectors.delegations_for(request.auth)
-    if state:
-        qs = qs.filter(state=state)
-    return [_out(d) for d in qs[:500]]
+class DelegationFilters(Schema):
+    """The delegation list's search and filters, the same as the workbench's (selectors.filter_delegations)."""
+
+    q: str = Field(
+        "",
+        max_length=100,
+        description="搜索：法院案号（全部或部分）、委派法院、当事人姓名或名称、统一社会信用代码、调解员"
+        "（每词至少两个字）；身份证号码须完整",
+    )
+    state: InvestorState | None = None
+    dispute_type: DisputeType | None = None
+    court: UUID | None = Field(None, description="委派法院")
+    received_from: dt.date | None = Field(None, description="收到日期自（含）")
+    received_to: dt.date | None = Field(None, description="收到日期至（含）")
+    due_within: int | None = Field(None, ge=0, le=366, description="答复期限在今日起若干日内（尚未答复的）")
+    overdue: bool = Field(False, description="已超答复期限未答复")
+    cursor: str = Field("", max_length=2000, description="上一页返回的 next；不填为第一页")
+    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="每页条数")
+
+
+class DelegationPageOut(Schema):
+    items: list[DelegationOut]
+    next: str | None = Field(description="下一页的翻页标记（作为 cursor 传入）；为空表示已是最后一页")
+
+
+@api.get(
+    "/delegations",
+    response=responses(200, DelegationPageOut),
+    summary="本组织（或本人）的委派案件（可搜索、筛选，按收到时间倒序分页）",
+    description="按游标分页：响应中的 next 作为下一次请求的 cursor，其他参数不变；"
+    "翻页期间新收到的案件不会造成遗漏或重复。",
+)
+def list_delegations(request, filters: Query[DelegationFilters]):
+    data = filters.model_dump(exclude={"cursor", "limit"})
+    result = selectors.delegation_list(
+        request.auth, {k: v for k, v in data.items() if v not in ("", None, False)}, filters.cursor, filters.limit
+    )
+    return {"items": [_out(d) for d in result.items], "next": result.next}
 
 
 @api.get("/delegations/{delegation_id}", response=responses(200, DelegationOut), summary="委派案件详情")

@@ -31,6 +31,7 @@ from .actions.roster import end_proposals
 from .models import CourtDirectory, Delegation, DelegationEvent, MediationOrg, Mediator, RegistryStatus, RosterProposal
 from .registry.history import next_version
 from .registry.records import locked_mediator, locked_org
+from .search import index_delegations
 
 # --- delegations (notice §4(5)) ---
 
@@ -114,6 +115,7 @@ def on_delegate(items) -> list[Delegation]:
         ],
         batch_size=500,
     )
+    index_delegations([d.pk for d in delegations])
     due = f"答复期限 {cn_date(deadline.due)}" + ("（暂定）" if deadline.provisional else "")
     DelegationEvent.objects.bulk_create(
         [

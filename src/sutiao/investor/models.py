@@ -377,13 +377,28 @@ class Delegation(models.Model):
     )
     choice_declined_reason = models.TextField(_("不予指派选定调解员的理由"), blank=True)
     simple_procedure = models.BooleanField(_("适用简易程序"), default=False)
+    # What the delegation is found by (investor.search.index_delegations, sutiao.listing.search).
+    search_text = models.TextField(blank=True, default="", editable=False)
+    search_grams = models.TextField(blank=True, default="", editable=False)
 
     objects = DelegationQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = _("收到的委派/委托")
         ordering = ["answer_due", "received_at"]
-        indexes = [models.Index(fields=["organisation", "state"], name="investor_delegation_org_state")]
+        # Behind the lists' orders (selectors.QUEUE_ORDER, FINISHED_ORDER) for an organisation and a mediator.
+        indexes = [
+            models.Index(fields=["organisation", "state"], name="investor_delegation_org_state"),
+            models.Index(
+                fields=["organisation", "answer_due", "received_at", "id"], name="investor_delegation_org_due"
+            ),
+            models.Index(fields=["organisation", "received_at", "id"], name="investor_delegation_org_recv"),
+            models.Index(fields=["mediator", "answer_due", "received_at", "id"], name="investor_delegation_med_due"),
+            models.Index(fields=["mediator", "received_at", "id"], name="investor_delegation_med_recv"),
+            # Behind the filters (selectors.filter_delegations) within an organisation.
+            models.Index(fields=["organisation", "court_id", "received_at"], name="investor_delegation_org_court"),
+            models.Index(fields=["organisation", "dispute_type", "received_at"], name="investor_delegation_org_type"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.court_case_number} · {self.organisation}"

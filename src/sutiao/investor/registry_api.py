@@ -22,10 +22,11 @@ from pydantic import Field
 from sutiao.accounts.api import responses
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import InvestorProposalState
+from sutiao.listing import MAX_PAGE_SIZE, PAGE_SIZE, page
 
 from . import selectors
 from .actions import registry, roster
-from .models import MediationOrg, Mediator, RosterProposal
+from .models import MediationOrg, Mediator, RegistryStatus, RosterProposal
 from .registry.data import MediatorData, OrgData
 from .registry.history import actor_name
 
@@ -243,14 +244,31 @@ def _reloaded_org(user, org_id) -> MediationOrg:
 # --- organisations ---
 
 
+class OrganisationPageOut(Schema):
+    items: list[OrganisationOut]
+    next: str | None = Field(description="下一页的翻页标记（作为 cursor 传入）；为空表示已是最后一页")
+
+
+Cursor = Annotated[str, Field(max_length=2000, description="上一页返回的 next；不填为第一页")]
+Limit = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE, description="每页条数")]
+
+
 @router.get(
     "/organisations",
-    response=responses(200, list[OrganisationOut]),
-    summary="调解组织名单（投资者保护局：全部；派出机构/会管单位：所指导的；调解组织：本组织）",
+    response=responses(200, OrganisationPageOut),
+    summary="调解组织名单（投资者保护局：全部；派出机构/会管单位：所指导的；调解组织：本组织），按名称分页",
 )
-def list_organisations(request, status: str = "", supervisor_id: UUID | None = None, q: str = ""):
-    qs = selectors.filter_organisations(selectors.organisations_for(request.auth), status, supervisor_id, q)
-    return [_organisation(org) for org in qs[:1000]]
+def list_organisations(
+    request,
+    status: RegistryStatus | None = None,
+    supervisor_id: UUID | None = None,
+    q: Annotated[str, Field(max_length=100)] = "",
+    cursor: Cursor = "",
+    limit: Limit = PAGE_SIZE,
+):
+    qs = selectors.filter_organisations(selectors.organisations_for(request.auth), status or "", supervisor_id, q)
+    result = page(qs, selectors.ORGANISATION_ORDER, cursor, limit)
+    return {"items": [_organisation(org) for org in result.items], "next": result.next}
 
 
 @router.get(
@@ -398,13 +416,19 @@ def refuse_adoption(request, proposal_id: UUID, data: AdoptionAnswerIn):
     return _proposal(_reloaded_proposal(proposal))
 
 
+class ProposalPageOut(Schema):
+    items: list[ProposalOut]
+    next: str | None = Field(description="下一页的翻页标记（作为 cursor 传入）；为空表示已是最后一页")
+
+
 @router.get(
     "/proposals",
-    response=responses(200, list[ProposalOut]),
-    summary="名册推送及法院确认情况（可按状态筛选）",
+    response=responses(200, ProposalPageOut),
+    summary="名册推送及法院确认情况（可按状态筛选），按推送时间倒序分页",
 )
-def list_proposals(request, state: InvestorProposalState | None = None):
+def list_proposals(request, state: InvestorProposalState | None = None, cursor: Cursor = "", limit: Limit = PAGE_SIZE):
     qs = selectors.proposals_for(request.auth)
     if state:
         qs = qs.filter(state=state)
-    return [_proposal(p) for p in qs[:1000]]
+    result = page(qs, selectors.PROPOSAL_ORDER, cursor, limit)
+    return {"items": [_proposal(p) for p in result.items], "next": result.next}

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import Institution, Role, User
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.workflow import IMPORT_ACTIVE, ImportState, InvestorProposalState, InvestorState
+from sutiao.listing import Page, page, search
 from sutiao.workdays.selectors import ProvisionalDeadline
 
 from . import permissions
@@ -42,7 +44,10 @@ from .registry.history import MEDIATOR_FIELDS, ORG_FIELDS
 
 
 def delegations_for(user):
-    qs = Delegation.objects.select_related("organisation", "mediator", "chosen_mediator")
+    # The search columns are for the database's index only: never read back into a page.
+    qs = Delegation.objects.select_related("organisation", "mediator", "chosen_mediator").defer(
+        "search_text", "search_grams"
+    )
     if user.role == Role.ORG_ADMIN and user.institution_id:
         return qs.filter(organisation_id=user.institution_id)
     if user.role == Role.MEDIATOR:
@@ -57,12 +62,62 @@ def delegation_for(user, delegation_id) -> Delegation:
     return delegation
 
 
-def work_queue(user):
-    return delegations_for(user).open().order_by("answer_due", "received_at")
+# The orders of the delegation lists: keys unique together, never null, behind an index of models.Delegation.
+QUEUE_ORDER = ("answer_due", "received_at", "id")
+FINISHED_ORDER = ("-received_at", "-id")
 
 
-def finished(user):
-    return delegations_for(user).exclude(state__in=OPEN_STATES).order_by("-received_at")[:50]
+def work_queue(user, cursor: str | None = None, size: int = 20) -> Page:
+    """Still the organisation's (or the mediator's) work, soonest answer due first."""
+    return page(delegations_for(user).open(), QUEUE_ORDER, cursor, size)
+
+
+def finished(user, cursor: str | None = None, size: int = 20) -> Page:
+    return page(delegations_for(user).exclude(state__in=OPEN_STATES), FINISHED_ORDER, cursor, size)
+
+
+def filter_delegations(
+    qs,
+    *,
+    q: str = "",
+    state: str = "",
+    dispute_type: str = "",
+    court=None,
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+    due_within: int | None = None,
+    overdue: bool = False,
+):
+    """The delegations of `qs` matching every filter given (issue 15): a search by the court's case number,
+    the court, a party's name or credit code, the mediator (any part; an identity number whole)."""
+    if state:
+        qs = qs.filter(state=state)
+    if dispute_type:
+        qs = qs.filter(dispute_type=dispute_type)
+    if court:
+        qs = qs.filter(court_id=court)
+    if received_from:
+        qs = qs.filter(received_at__gte=_day_start(received_from))
+    if received_to:
+        qs = qs.filter(received_at__lt=_day_start(received_to + dt.timedelta(days=1)))
+    if due_within is not None or overdue:
+        # Only an answer still owed has a deadline to meet (LEGAL-RULES L4).
+        today = china_today()
+        due = Q(answer_due__lt=today) if overdue else Q()
+        if due_within is not None:
+            due = due | Q(answer_due__gte=today, answer_due__lte=today + dt.timedelta(days=due_within))
+        qs = qs.filter(due, state=InvestorState.RECEIVED)
+    return search(qs, q)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight in China, whatever the server's zone."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_default_timezone())
+
+
+def delegation_list(user, filters: dict, cursor: str | None = None, size: int = 25) -> Page:
+    """Every delegation of the user's, found by search and filters, newest received first."""
+    return page(filter_delegations(delegations_for(user), **filters), FINISHED_ORDER, cursor, size)
 
 
 def assignable_mediators(organisation_id):
@@ -158,6 +213,12 @@ def adoption_request_for(user: User, proposal_id) -> RosterProposal:
 
 def proposals_of(org: MediationOrg):
     return RosterProposal.objects.filter(organisation_id=org.pk).select_related("mediator", "proposed_by__institution")
+
+
+# The registry lists' orders (a registry holds thousands of organisations, not millions: the text filter of
+# filter_organisations reads them all, the paging does not).
+ORGANISATION_ORDER = ("institution__name", "institution_id")
+PROPOSAL_ORDER = ("-proposed_at", "-id")
 
 
 def filter_organisations(qs, status: str = "", supervisor=None, text: str = ""):

@@ -9,6 +9,7 @@ from .views import mediation
 urlpatterns = [
     *common_urlpatterns,
     path("", views.home, name="home"),
+    path("delegations/", views.delegation_list, name="delegation-list"),
     path("delegations/<uuid:delegation_id>/", views.delegation_detail, name="delegation-detail"),
     path("delegations/<uuid:delegation_id>/accept/", views.accept, name="delegation-accept"),
     path("delegations/<uuid:delegation_id>/decline/", views.decline, name="delegation-decline"),

@@ -23,6 +23,7 @@ from sutiao.workdays.services import recompute_answer_deadlines
 
 from .. import permissions
 from ..models import Case, CaseEvent, ChoiceBy, Delegation, Organisation
+from ..search import index_cases
 from ..selectors import latest_consents, missing_consent, organisation_on_roster
 from .common import case_event, transition
 
@@ -165,6 +166,7 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         by_next_state.setdefault(case.state, []).append(case.pk)
     for state, ids in by_next_state.items():
         Case.objects.filter(pk__in=ids).update(state=state)
+    index_cases([c.pk for c in cases])
     outbox.send_many(
         organisation.peer,
         MessageType.DELEGATE,

@@ -32,6 +32,7 @@ from ..mediation import period
 from ..mediation.models import Mediation
 from ..mediation.notify import tell_parties
 from ..models import Delegation, DelegationEvent, Mediator, RegistryStatus
+from ..search import index_delegations
 from . import mediation
 
 MEDIATION_EVENTS = {
@@ -160,6 +161,7 @@ def assign(
     delegation.mediator, delegation.mediator_assigned_at = mediator, timezone.now()
     delegation.choice_declined_reason = choice_declined_reason
     delegation.save(update_fields=["state", "mediator", "mediator_assigned_at", "choice_declined_reason"])
+    index_delegations([delegation.pk])
     record(
         actor,
         "delegation.assign_mediator",

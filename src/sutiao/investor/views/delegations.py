@@ -10,15 +10,16 @@ from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
 from sutiao.audit.selectors import trail_for_case, trail_page
-from sutiao.forms_actions import submit
+from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.enums import AdoptionConsentBy
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import INVESTOR, InvestorEvent
+from sutiao.listing import next_url
 from sutiao.translation import refusal
 
 from .. import permissions, selectors
 from ..actions import delegations as actions
-from ..forms.delegations import AssignForm, DeclineForm
+from ..forms.delegations import AssignForm, DeclineForm, DelegationFilterForm
 from ..forms.registry import AdoptionAnswerForm
 
 
@@ -49,10 +50,32 @@ def home(request, adoption_forms=None):
         request,
         "investor/home.html",
         {
-            "queue": selectors.work_queue(request.user),
-            "finished": selectors.finished(request.user),
+            # Each list pages on by its own cursor (?queue=…, ?finished=…), the other stays put.
+            "queue": selectors.work_queue(request.user, request.GET.get("queue")),
+            "finished": selectors.finished(request.user, request.GET.get("finished")),
             "adoption_requests": _adoption_requests(request.user, adoption_forms or {}),
         },
+    )
+
+
+@login_required
+def delegation_list(request):
+    """Every delegation of the organisation (or the mediator), found by search and filters (issue 15)."""
+    if request.user.role not in (Role.ORG_ADMIN, Role.MEDIATOR):
+        raise PermissionDenied(_("仅调解组织工作人员与调解员可查看委派案件"))
+    form = DelegationFilterForm(request.GET or None)
+    result = None
+    if not request.GET or form.is_valid():
+        try:
+            result = selectors.delegation_list(
+                request.user, form.filters() if request.GET else {}, request.GET.get("cursor")
+            )
+        except DomainError as e:
+            show_refusal(form, e)
+    return render(
+        request,
+        "investor/delegation_list.html",
+        {"form": form, "page": result, "next_url": next_url(request, result)},
     )
 
 

@@ -15,6 +15,7 @@ from sutiao.forms_actions import submit
 from sutiao.kernel.enums import AdoptionConsentBy
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import InvestorProposalState
+from sutiao.listing import next_url, page
 from sutiao.translation import refusal
 
 from .. import permissions, selectors
@@ -51,6 +52,15 @@ def index(request):
     return redirect("registry-organisations")
 
 
+def _page(request, qs, keys):
+    """A page of a registry list; a forged or stale cursor says so and shows the first page."""
+    try:
+        return page(qs, keys, request.GET.get("cursor"))
+    except DomainError as e:
+        messages.error(request, refusal(e))
+        return page(qs, keys)
+
+
 # --- organisations ---
 
 
@@ -66,14 +76,15 @@ def organisation_list(request):
         )
     campaign = selectors.current_campaign()
     overdue = selectors.overdue_ids(campaign)
-    orgs = list(orgs)
-    for org in orgs:
+    result = _page(request, orgs, selectors.ORGANISATION_ORDER)
+    for org in result.items:
         org.overdue = org.pk in overdue
     return render(
         request,
         "investor/registry/organisation_list.html",
         {
-            "organisations": orgs,
+            "organisations": result.items,
+            "next_url": next_url(request, result),
             "filters": filters,
             "campaign": campaign,
             "can_filter": user.role in (Role.BUREAU_STAFF, Role.SUPERVISOR),
@@ -410,7 +421,12 @@ def proposals(request):
     qs = selectors.proposals_for(request.user)
     if filters.is_bound and filters.is_valid() and filters.cleaned_data["state"]:
         qs = qs.filter(state=filters.cleaned_data["state"])
-    return render(request, "investor/registry/proposals.html", {"proposals": qs[:500], "filters": filters})
+    result = _page(request, qs, selectors.PROPOSAL_ORDER)
+    return render(
+        request,
+        "investor/registry/proposals.html",
+        {"proposals": result.items, "filters": filters, "next_url": next_url(request, result)},
+    )
 
 
 @login_required
