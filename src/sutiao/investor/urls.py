@@ -7,6 +7,7 @@ from .views import delegations as views
 
 urlpatterns = [
     *common_urlpatterns,
+    path("", include("sutiao.reports.urls")),
     path("", views.home, name="home"),
     path("delegations/<uuid:delegation_id>/", views.delegation_detail, name="delegation-detail"),
     path("delegations/<uuid:delegation_id>/accept/", views.accept, name="delegation-accept"),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sutiao.docking",
     "sutiao.workdays",
     "sutiao.audit",
+    "sutiao.reports",
 ]
 
 MIDDLEWARE = [
