@@ -5,7 +5,7 @@ supervises, an organisation's administrator their own, a mediator only their own
 import pytest
 from django.urls import reverse
 from investor_registry_setup import registered_org
-from report_setup import COURT_IDS, write_delegations_bypassing_actions
+from investor_report_setup import COURT_IDS, write_delegations_bypassing_actions
 
 from report_data import TODAY, figures, generate, grouped, quarter_of
 from sutiao.accounts.models import Role, User
