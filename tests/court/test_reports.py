@@ -4,6 +4,7 @@ a court's staff their own court, the Supreme People's Court's staff every court.
 
 import pytest
 from court_report_setup import MEDIATOR_NAMES, OFFICE_NAMES, write_cases_bypassing_actions
+from django.core.cache import cache
 from django.urls import reverse
 
 from report_data import TODAY, figures, generate, grouped, quarter_of
@@ -89,6 +90,7 @@ def test_the_supreme_court_drills_into_a_court_but_opens_no_other_courts_case(wo
 
 
 def test_public_statistics_need_no_sign_in(world, client):
+    cache.clear()
     page = client.get(reverse("public-statistics"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
     assert page.context["rows"][0]["ended"] == grouped(RECORDS, quarter_of)[(2026, 4)]["ended"]

@@ -95,7 +95,7 @@ class InvestorFacts:
         return dimension in ("court", "dispute_type")
 
     def choices(self, user: User, dimension: str):
-        rows = self.facts(user).values_list(f"d_{dimension}", f"d_{dimension}_name").distinct()
+        rows = self.facts(user).order_by().values_list(f"d_{dimension}", f"d_{dimension}_name").distinct()
         return sorted(((str(k), n) for k, n in rows if k is not None), key=lambda kn: kn[1])
 
     def case_link(self, user: User, row) -> str:

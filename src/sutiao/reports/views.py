@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import cache_page
 
 from sutiao.kernel.calendar import CHINA, china_today
 
@@ -57,10 +58,16 @@ def _filtered(request, facts_source):
     form = FilterForm(request.GET or None, user, facts_source)
     # A key typed into the URL that the form does not offer is judged by the platform's permissions, not by
     # the form: outside one's reach it does not exist (404); inside it, an unknown key simply matches nothing.
-    for d in facts_source.dimensions:
-        key = request.GET.get(d.key, "")
-        if key and not facts_source.reaches(user, d.key, key):
-            raise Http404(_("无权查看该统计对象"))
+    try:
+        for d in facts_source.dimensions:
+            key = request.GET.get(d.key, "")
+            if key and not facts_source.reaches(user, d.key, key):
+                raise Http404(_("无权查看该统计对象"))
+            if key:
+                facts = facts.filter(**{f"d_{d.key}": key})
+    except (ValidationError, ValueError):
+        # A key that is not even an id of its kind (a typed URL): nothing of that name exists.
+        raise Http404(_("无权查看该统计对象")) from None
     cleaned = {"period": "quarter", "group": facts_source.dimensions[0].key}
     if form.is_bound and form.is_valid():
         cleaned |= {k: v for k, v in form.cleaned_data.items() if v}
@@ -69,10 +76,6 @@ def _filtered(request, facts_source):
     if cleaned.get("end"):
         end = dt.datetime.combine(cleaned["end"] + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA)
         facts = facts.filter(r_received__lt=end)
-    for d in facts_source.dimensions:
-        key = request.GET.get(d.key, "")
-        if key:
-            facts = facts.filter(**{f"d_{d.key}": key})
     return facts, form, cleaned
 
 
@@ -180,30 +183,27 @@ def cases(request):
     )
 
 
-@cache_page(15 * 60)
+PUBLIC_CACHE_SECONDS = 15 * 60
+
+
+def _public_figures() -> dict:
+    today = china_today()
+    rows = metrics.by_period(source().public_facts(), "quarter", today)[-12:]
+    labels = [metrics.period_label(row["period"], "quarter") for row in rows]
+    chart = charts.bars(
+        _("各季度收到与调解成功"),
+        labels,
+        {str(metrics.METRICS[k].label): [row[k] for row in rows] for k in ("received", "succeeded")},
+    )
+    for row, label in zip(rows, labels, strict=True):
+        row["label"] = label
+    return {"rows": rows[::-1], "chart": chart, "today": today}
+
+
 def public_statistics(request):
     """Headline figures by quarter for anyone, without sign-in (issue 13 item 8): counts, the success rate and
-    the mean days to a result; cached, as every visitor sees the same page."""
-    today = china_today()
-    facts = source().public_facts()
-    rows = metrics.by_period(facts, "quarter", today)
-    for row in rows:
-        row["label"] = metrics.period_label(row["period"], "quarter")
-    rows.reverse()
-    return render(
-        request,
-        "reports/public.html",
-        {
-            "rows": rows[:12],
-            "metrics": metrics.METRICS,
-            "chart": charts.bars(
-                _("各季度收到与调解成功"),
-                [r["label"] for r in reversed(rows[:12])],
-                {
-                    str(metrics.METRICS["received"].label): [r["received"] for r in reversed(rows[:12])],
-                    str(metrics.METRICS["succeeded"].label): [r["succeeded"] for r in reversed(rows[:12])],
-                },
-            ),
-            "today": today,
-        },
-    )
+    the mean days to a result. The figures are cached (every visitor sees the same), not the page, which carries
+    the visitor's own sign-in state and CSRF token."""
+    key = f"reports:public:{source().platform}:{request.LANGUAGE_CODE}"
+    figures = cache.get_or_set(key, _public_figures, PUBLIC_CACHE_SECONDS)
+    return render(request, "reports/public.html", {**figures, "metrics": metrics.METRICS})
