@@ -1,6 +1,8 @@
 """SVG charts for the pages (pygal): drawn on the server, inlined in the page, scaled by the browser to the
 width it has (375 px phones included). No script and no CDN: courts and regulators run closed networks."""
 
+import math
+
 import pygal
 from pygal.style import Style
 
@@ -17,12 +19,12 @@ _STYLE = Style(
 )
 
 
-def _config(chart_class, title: str, labels: list[str]):
+def _config(chart_class, title: str, labels: list[str], width: int = 640):
     return chart_class(
         title=title,
         style=_STYLE,
         js=[],  # pygal's tooltips load a script from the internet
-        width=640,
+        width=width,
         height=360,
         legend_at_bottom=True,
         x_label_rotation=30 if len(labels) > 6 else 0,
@@ -32,10 +34,19 @@ def _config(chart_class, title: str, labels: list[str]):
     )
 
 
-def bars(title: str, labels: list[str], series: dict[str, list]) -> str:
-    """A bar chart of one or more series over the same labels, as an inline <svg> element."""
-    chart = _config(pygal.Bar, title, labels)
+def _whole_number_ticks(series: dict[str, list]) -> list[int]:
+    """Counts are whole: ticks 0, step, 2·step … (about five of them), never 0.2, 0.4 …"""
+    top = max([int(v) for values in series.values() for v in values if v is not None] or [0])
+    step = max(1, math.ceil(top / 5))
+    return list(range(0, top + step + 1, step))
+
+
+def bars(title: str, labels: list[str], series: dict[str, list], wide: bool = False) -> str:
+    """A bar chart of counts, one or more series over the same labels, as an inline <svg> element; `wide` for a
+    chart that spans the page (drawn wider, so its text is not enlarged as much)."""
+    chart = _config(pygal.Bar, title, labels, width=1000 if wide else 640)
     chart.x_labels = labels
+    chart.y_labels = _whole_number_ticks(series)
     for name, values in series.items():
         chart.add(name, [None if v is None else float(v) for v in values])
     return chart.render(is_unicode=True, disable_xml_declaration=True)

@@ -32,7 +32,7 @@ class FilterForm(forms.Form):
     group = forms.ChoiceField(label=gettext_lazy("分组"), required=False)
 
     def __init__(self, data, user, facts_source):
-        super().__init__(data)
+        super().__init__(data, initial={"period": "quarter", "group": facts_source.dimensions[0].key})
         self.source = facts_source
         self.fields["group"].choices = [(d.key, d.label) for d in facts_source.dimensions]
         # One filter per dimension, offering only what the viewer may see.
@@ -81,7 +81,11 @@ def _filtered(request, facts_source):
 
 def _query(request, **changes) -> str:
     params = {k: v for k, v in request.GET.items() if v and k not in ("metric", "before")}
-    params |= {k: v for k, v in changes.items() if v is not None}
+    for k, v in changes.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = v
     return urlencode(params)
 
 
@@ -144,6 +148,7 @@ def dashboard(request):
                 str(metrics.METRICS["received"].label): [r["received"] for r in top],
                 str(metrics.METRICS["succeeded"].label): [r["succeeded"] for r in top],
             },
+            wide=True,
         ),
         "not_yet": metrics.NOT_YET_AVAILABLE,
         "today": today,
@@ -178,7 +183,8 @@ def cases(request):
             "form": form,
             "rows": [(row, facts_source.case_link(request.user, row)) for row in page],
             "next_query": _query(request, metric=metric.key, before=str(page[-1].pk)) if more else "",
-            "back_query": _query(request),
+            # Back to the dashboard as it was: without the key of the row the figure was in.
+            "back_query": _query(request, **{cleaned["group"]: None}),
         },
     )
 
