@@ -180,7 +180,7 @@ NOT_YET_AVAILABLE = [
 PERIODS = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
 
 
-def prepare(facts: QuerySet, today: dt.date) -> QuerySet:
+def prepare(facts: QuerySet) -> QuerySet:
     """The derived columns the definitions read: the answer's day in China time."""
     return facts.alias(r_answered_day=TruncDate("r_answered", tzinfo=CHINA))
 
@@ -214,14 +214,14 @@ def _one_decimal(value: Decimal) -> Decimal:
 
 def totals(facts: QuerySet, today: dt.date) -> dict:
     """Every figure over all the fact rows given."""
-    return _finish(prepare(facts, today).aggregate(**_aggregates(today)))
+    return _finish(prepare(facts).aggregate(**_aggregates(today)))
 
 
 def by_dimension(facts: QuerySet, dimension: str, today: dt.date) -> list[dict]:
     """Every figure per organisation, mediator, office, court or dispute type (`d_<dimension>`): one GROUP BY.
     Rows carry `key` and `name`; rows with no key (e.g. no mediator yet) form one group of their own."""
     rows = (
-        prepare(facts, today)
+        prepare(facts)
         .values(key=F(f"d_{dimension}"), name=F(f"d_{dimension}_name"))
         .annotate(**_aggregates(today))
         .order_by("-received", "name")
@@ -233,7 +233,7 @@ def by_period(facts: QuerySet, period: str, today: dt.date) -> list[dict]:
     """Every figure per month, quarter or year of receipt (China time), oldest first."""
     trunc = PERIODS[period]
     rows = (
-        prepare(facts, today)
+        prepare(facts)
         .annotate(period=trunc("r_received", tzinfo=CHINA))
         .values("period")
         .annotate(**_aggregates(today))
@@ -254,4 +254,4 @@ def period_label(start, period: str) -> str:
 
 def cases_behind(facts: QuerySet, metric: str, today: dt.date) -> QuerySet:
     """The fact rows a count is made of: the drill-down from a figure to its cases."""
-    return prepare(facts, today).filter(METRICS[metric].condition(today))
+    return prepare(facts).filter(METRICS[metric].condition(today))
