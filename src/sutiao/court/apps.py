@@ -7,4 +7,4 @@ class CourtConfig(AppConfig):
     verbose_name = _("人民法院调解平台")
 
     def ready(self):
-        from . import handlers  # noqa: F401  (registers the docking handlers and periodic jobs)
+        from . import handlers, reports  # noqa: F401  (registers the docking handlers and periodic jobs)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sutiao.accounts.urls import common_urlpatterns
 
@@ -7,6 +7,7 @@ from .api import api
 
 urlpatterns = [
     *common_urlpatterns,
+    path("", include("sutiao.reports.urls")),
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_new, name="case-new"),

@@ -7,4 +7,4 @@ class InvestorConfig(AppConfig):
     verbose_name = _("中国投资者网证券期货纠纷在线调解平台")
 
     def ready(self):
-        from . import handlers  # noqa: F401  (register the docking handlers, periodic work and the import job)
+        from . import handlers, reports  # noqa: F401  (register the docking handlers, periodic work and the import job)

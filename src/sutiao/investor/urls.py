@@ -8,6 +8,7 @@ from .views import mediation
 
 urlpatterns = [
     *common_urlpatterns,
+    path("", include("sutiao.reports.urls")),
     path("", views.home, name="home"),
     path("delegations/", views.delegation_list, name="delegation-list"),
     path("delegations/<uuid:delegation_id>/", views.delegation_detail, name="delegation-detail"),

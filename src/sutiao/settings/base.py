@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sutiao.audit",
     "sutiao.documents",
     "sutiao.notifications",
+    "sutiao.reports",
 ]
 
 MIDDLEWARE = [

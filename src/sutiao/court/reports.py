@@ -1,0 +1,90 @@
+"""The court platform's facts for the reports (`sutiao.reports.facts`): each delegation (委派) or entrustment
+(委托) a court sent, grouped by court, organisation, mediator (by name: the court knows the mediator only as the
+organisation reports them), the organisation's supervising body (as the registry names it) and dispute type.
+Court staff see their own court's figures; the Supreme People's Court's staff see every court's."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from sutiao.accounts.models import InstitutionKind, User
+from sutiao.kernel.enums import DisputeType
+from sutiao.kernel.workflow import DelegationState
+from sutiao.reports.facts import Dimension, register
+
+from . import permissions
+from .models import Delegation
+
+
+def _facts():
+    return Delegation.objects.annotate(
+        # A delegation the mediation platform has not acknowledged yet counts from when it was sent.
+        r_received=Coalesce(F("received_at"), F("sent_at")),
+        r_answered=F("answered_at"),
+        r_due=F("answer_due"),
+        r_declined=ExpressionWrapper(Q(state=DelegationState.DECLINED), output_field=models.BooleanField()),
+        r_recalled=ExpressionWrapper(Q(state=DelegationState.RECALLED), output_field=models.BooleanField()),
+        r_outcome=F("outcome"),
+        r_concluded=F("concluded_at"),
+        d_case_number=F("case__number"),
+        d_court=F("case__court_id"),
+        d_court_name=F("case__court__name"),
+        d_organisation=F("organisation_id"),
+        d_organisation_name=F("organisation__name"),
+        d_mediator=NullIf(F("mediator_name"), Value("")),
+        d_mediator_name=NullIf(F("mediator_name"), Value("")),
+        d_office=NullIf(F("organisation__supervisor"), Value("")),
+        d_office_name=NullIf(F("organisation__supervisor"), Value("")),
+        d_dispute_type=F("case__dispute_type"),
+        d_dispute_type_name=Case(
+            *[When(case__dispute_type=t.value, then=Value(t.label)) for t in DisputeType],
+            default=F("case__dispute_type"),
+            output_field=models.CharField(),
+        ),
+    )
+
+
+def _sees_every_court(user: User) -> bool:
+    return user.institution.kind == InstitutionKind.SUPREME_COURT
+
+
+class CourtFacts:
+    platform = "court"
+    dimensions = (
+        Dimension("court", _("法院")),
+        Dimension("organisation", _("调解组织")),
+        Dimension("mediator", _("调解员")),
+        Dimension("office", _("指导单位")),
+        Dimension("dispute_type", _("纠纷类型")),
+    )
+
+    def facts(self, user: User):
+        try:
+            permissions.ensure_may_read(user)
+        except PermissionDenied:
+            raise PermissionDenied(gettext("仅法院工作人员可查看统计")) from None
+        qs = _facts()
+        return qs if _sees_every_court(user) else qs.filter(case__court_id=user.institution_id)
+
+    def public_facts(self):
+        return _facts()
+
+    def reaches(self, user: User, dimension: str, key: str) -> bool:
+        if dimension == "court":
+            return _sees_every_court(user) or str(user.institution_id) == key
+        # Organisations, mediators, offices and dispute types narrow the court's own delegations.
+        return True
+
+    def choices(self, user: User, dimension: str):
+        rows = self.facts(user).order_by().values_list(f"d_{dimension}", f"d_{dimension}_name").distinct()
+        return sorted(((str(k), n) for k, n in rows if k is not None), key=lambda kn: kn[1])
+
+    def case_link(self, user: User, row) -> str:
+        return reverse("case-detail", args=[row.case_id]) if row.d_court == user.institution_id else ""
+
+
+register(CourtFacts())

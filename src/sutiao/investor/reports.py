@@ -1,0 +1,108 @@
+"""The investor platform's facts for the reports (`sutiao.reports.facts`): each delegation an organisation
+received, grouped by organisation, mediator, supervising body (the regional office or affiliated unit the
+organisation is registered under), court and dispute type, and scoped as `permissions` scopes the registry: the
+Bureau sees every organisation, a supervising body those under it, an organisation's administrator their own,
+a mediator only the cases assigned to them."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.kernel.enums import DisputeType
+from sutiao.kernel.workflow import InvestorState
+from sutiao.reports.facts import Dimension, register
+
+from . import permissions
+from .models import Delegation
+
+
+def _dispute_type_names():
+    return Case(
+        *[When(dispute_type=t.value, then=Value(t.label)) for t in DisputeType],
+        default=F("dispute_type"),
+        output_field=models.CharField(),
+    )
+
+
+def _facts():
+    return Delegation.objects.annotate(
+        r_received=F("received_at"),
+        r_answered=F("answered_at"),
+        r_due=F("answer_due"),
+        r_declined=ExpressionWrapper(Q(state=InvestorState.DECLINED), output_field=models.BooleanField()),
+        r_recalled=ExpressionWrapper(Q(state=InvestorState.RECALLED), output_field=models.BooleanField()),
+        r_outcome=F("outcome"),
+        r_concluded=F("concluded_at"),
+        d_case_number=F("court_case_number"),
+        d_organisation=F("organisation_id"),
+        d_organisation_name=F("organisation__name"),
+        d_mediator=F("mediator_id"),
+        d_mediator_name=Coalesce(NullIf(F("mediator__full_name"), Value("")), F("mediator__username")),
+        d_office=F("organisation__parent_id"),
+        d_office_name=F("organisation__parent__name"),
+        d_court=F("court_id"),
+        d_court_name=F("court_name"),
+        d_dispute_type=F("dispute_type"),
+        d_dispute_type_name=_dispute_type_names(),
+    )
+
+
+class InvestorFacts:
+    platform = "investor"
+    dimensions = (
+        Dimension("organisation", _("调解组织")),
+        Dimension("mediator", _("调解员")),
+        Dimension("office", _("派出机构/会管单位")),
+        Dimension("court", _("委派法院")),
+        Dimension("dispute_type", _("纠纷类型")),
+    )
+
+    def facts(self, user: User):
+        qs = _facts()
+        if permissions.is_bureau(user):
+            return qs
+        if permissions.is_supervisor(user):
+            return qs.filter(organisation__parent_id=user.institution_id)
+        if user.is_authenticated and user.role == Role.ORG_ADMIN and user.institution_id:
+            return qs.filter(organisation_id=user.institution_id)
+        if user.is_authenticated and user.role == Role.MEDIATOR:
+            return qs.filter(mediator_id=user.pk)
+        raise PermissionDenied(gettext("仅投资者保护局、派出机构/会管单位、调解组织及调解员可查看统计"))
+
+    def public_facts(self):
+        return _facts()
+
+    def reaches(self, user: User, dimension: str, key: str) -> bool:
+        if permissions.is_bureau(user):
+            return True
+        if dimension == "organisation":
+            org = Institution.objects.filter(pk=key, kind=InstitutionKind.MEDIATION_ORG).first()
+            return org is not None and (permissions.supervises(user, org) or permissions.administers(user, org.pk))
+        if dimension == "office":
+            return permissions.is_supervisor(user) and str(user.institution_id) == key
+        if dimension == "mediator":
+            mediator = User.objects.filter(pk=key, role=Role.MEDIATOR).select_related("institution").first()
+            if mediator is None or mediator.institution is None:
+                return False
+            org = mediator.institution
+            return mediator.pk == user.pk or permissions.supervises(user, org) or permissions.administers(user, org.pk)
+        # Courts and dispute types are not anyone's reach: they narrow the user's own facts.
+        return dimension in ("court", "dispute_type")
+
+    def choices(self, user: User, dimension: str):
+        rows = self.facts(user).order_by().values_list(f"d_{dimension}", f"d_{dimension}_name").distinct()
+        return sorted(((str(k), n) for k, n in rows if k is not None), key=lambda kn: kn[1])
+
+    def case_link(self, user: User, row) -> str:
+        # The delegation page is the organisation's and the assigned mediator's; overseers read the list only.
+        if permissions.administers(user, row.organisation_id) or (user.pk and row.mediator_id == user.pk):
+            return reverse("delegation-detail", args=[row.pk])
+        return ""
+
+
+register(InvestorFacts())

@@ -1,0 +1,68 @@
+"""The narrow interface through which a platform feeds its case facts to the reports. The reports app imports
+neither platform: each platform registers one `FactSource` (in its `reports.py`, at start-up) that maps its own
+models to the columns below, scoped to what the viewer may see under that platform's `permissions`.
+
+Columns every fact row carries (a QuerySet of the platform's delegation rows, annotated or aliased):
+
+- ``r_received``  datetime — the organisation received the delegation (委派/委托); the period is taken from it
+- ``r_answered``  datetime or null — the organisation accepted or did not accept
+- ``r_due``       date or null — the last day to answer (LEGAL-RULES L4)
+- ``r_declined``  bool — the organisation did not accept (不予接受, including a refusal of the message for good)
+- ``r_recalled``  bool — the court recalled the delegation
+- ``r_outcome``   MediationOutcome value or "" — the mediation's result
+- ``r_concluded`` datetime or null — the result was recorded
+
+- ``d_case_number`` str — the court's case number, for the list of cases behind a figure
+
+and, for grouping and filtering, a key and a name for each dimension the platform knows (`Dimension`):
+``d_<dimension>`` and ``d_<dimension>_name``."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A way to group and filter the figures: `key` names the columns ``d_<key>`` and ``d_<key>_name``."""
+
+    key: str
+    label: Promise
+
+
+class FactSource(Protocol):
+    platform: str
+    dimensions: tuple[Dimension, ...]
+
+    def facts(self, user) -> QuerySet:
+        """The fact rows the user may see; PermissionDenied if the user has no dashboard."""
+
+    def public_facts(self) -> QuerySet:
+        """Every fact row, for the public statistics page (figures only, no case is shown)."""
+
+    def reaches(self, user, dimension: str, key: str) -> bool:
+        """Whether the user may see the figures of that organisation, mediator, office or court."""
+
+    def choices(self, user, dimension: str) -> Iterable[tuple[str, str]]:
+        """The (key, name) pairs the user may filter by."""
+
+    def case_link(self, user, row) -> str:
+        """The URL of the case page behind a fact row, or "" when the user may not open it."""
+
+
+_sources: list[FactSource] = []
+
+
+def register(source: FactSource) -> FactSource:
+    """Called once by the platform at start-up (its AppConfig.ready)."""
+    _sources[:] = [source]
+    return source
+
+
+def source() -> FactSource:
+    if not _sources:
+        raise LookupError("no fact source registered: the platform's reports module was not loaded")
+    return _sources[0]

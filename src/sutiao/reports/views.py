@@ -1,0 +1,215 @@
+"""The dashboards (one view, both platforms: the platform's fact source decides what the viewer sees), the list
+of cases behind a figure, and the public statistics page."""
+
+import datetime as dt
+import uuid
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sutiao.kernel.calendar import CHINA, china_today
+
+from . import charts, metrics
+from .facts import source
+
+PAGE = 50
+PERIOD_CHOICES = [("month", gettext_lazy("按月")), ("quarter", gettext_lazy("按季度")), ("year", gettext_lazy("按年"))]
+
+
+class FilterForm(forms.Form):
+    start = forms.DateField(
+        label=gettext_lazy("收到日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=gettext_lazy("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.ChoiceField(label=gettext_lazy("时间粒度"), choices=PERIOD_CHOICES, required=False)
+    group = forms.ChoiceField(label=gettext_lazy("分组"), required=False)
+
+    def __init__(self, data, user, facts_source):
+        super().__init__(data, initial={"period": "quarter", "group": facts_source.dimensions[0].key})
+        self.source = facts_source
+        self.fields["group"].choices = [(d.key, d.label) for d in facts_source.dimensions]
+        # One filter per dimension, offering only what the viewer may see.
+        for d in facts_source.dimensions:
+            self.fields[d.key] = forms.ChoiceField(
+                label=d.label,
+                required=False,
+                choices=[("", _("全部"))] + list(facts_source.choices(user, d.key)),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("起始日期不能晚于截止日期"))
+        return data
+
+
+def _filtered(request, facts_source):
+    """The viewer's fact rows narrowed by the filters, and the cleaned filters. A key outside the viewer's
+    reach is not theirs to see: 404."""
+    user = request.user
+    facts = facts_source.facts(user)
+    form = FilterForm(request.GET or None, user, facts_source)
+    # A key typed into the URL that the form does not offer is judged by the platform's permissions, not by
+    # the form: outside one's reach it does not exist (404); inside it, an unknown key simply matches nothing.
+    try:
+        for d in facts_source.dimensions:
+            key = request.GET.get(d.key, "")
+            if key and not facts_source.reaches(user, d.key, key):
+                raise Http404(_("无权查看该统计对象"))
+            if key:
+                facts = facts.filter(**{f"d_{d.key}": key})
+    except (ValidationError, ValueError):
+        # A key that is not even an id of its kind (a typed URL): nothing of that name exists.
+        raise Http404(_("无权查看该统计对象")) from None
+    cleaned = {"period": "quarter", "group": facts_source.dimensions[0].key}
+    if form.is_bound and form.is_valid():
+        cleaned |= {k: v for k, v in form.cleaned_data.items() if v}
+    if cleaned.get("start"):
+        facts = facts.filter(r_received__gte=dt.datetime.combine(cleaned["start"], dt.time(0), tzinfo=CHINA))
+    if cleaned.get("end"):
+        end = dt.datetime.combine(cleaned["end"] + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA)
+        facts = facts.filter(r_received__lt=end)
+    return facts, form, cleaned
+
+
+def _query(request, **changes) -> str:
+    params = {k: v for k, v in request.GET.items() if v and k not in ("metric", "before")}
+    for k, v in changes.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = v
+    return urlencode(params)
+
+
+def _cells(request, row: dict, group: str) -> list:
+    """Each figure of a group's row, a count with the query of the cases behind it (none for the group of rows
+    with no key, e.g. not yet assigned to a mediator: there is no filter that selects them alone)."""
+    cells = []
+    for m in metrics.METRICS.values():
+        drill = None
+        if m.kind == "count" and row["key"] is not None and row[m.key]:
+            drill = _query(request, metric=m.key, **{group: str(row["key"])})
+        cells.append((m, row[m.key], drill))
+    return cells
+
+
+@login_required
+def dashboard(request):
+    facts_source = source()
+    facts, form, cleaned = _filtered(request, facts_source)
+    today = china_today()
+    group = cleaned["group"]
+    period = cleaned["period"]
+    totals = metrics.totals(facts, today)
+    groups = metrics.by_dimension(facts, group, today)
+    periods = metrics.by_period(facts, period, today)
+    period_labels = [metrics.period_label(row["period"], period) for row in periods]
+    top = groups[:12]
+    group_label = next(d.label for d in facts_source.dimensions if d.key == group)
+    context = {
+        "form": form,
+        "counts": metrics.COUNTS,
+        "metrics": metrics.METRICS,
+        "totals": totals,
+        "headline": [
+            (m, totals[m.key], _query(request, metric=m.key))
+            for m in (metrics.METRICS[k] for k in ("received", "accepted", "declined", "answered_late", "succeeded"))
+        ],
+        "rates": [(metrics.METRICS[k], totals[k]) for k in ("success_rate", "days_to_answer", "days_to_result")],
+        "group_label": group_label,
+        "columns": list(metrics.METRICS.values()),
+        "rows": [
+            {"name": row["name"] or _("（未指派）"), "key": row["key"], "cells": _cells(request, row, group)}
+            for row in groups
+        ],
+        "period_chart": charts.bars(
+            _("收到与调解成功（按收到时间）"),
+            period_labels,
+            {
+                str(metrics.METRICS["received"].label): [r["received"] for r in periods],
+                str(metrics.METRICS["succeeded"].label): [r["succeeded"] for r in periods],
+            },
+        ),
+        "rate_chart": charts.line(
+            _("调解成功率（%）"), period_labels, {_("调解成功率"): [r["success_rate"] for r in periods]}
+        ),
+        "group_chart": charts.bars(
+            _("按%(group)s") % {"group": group_label},
+            [row["name"] or _("（未指派）") for row in top],
+            {
+                str(metrics.METRICS["received"].label): [r["received"] for r in top],
+                str(metrics.METRICS["succeeded"].label): [r["succeeded"] for r in top],
+            },
+            wide=True,
+        ),
+        "not_yet": metrics.NOT_YET_AVAILABLE,
+        "today": today,
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def cases(request):
+    """The delegations behind one count, as far as the viewer may see them, newest first, PAGE at a time
+    (keyset on the id, which is time-ordered; the shared paging module is not used yet)."""
+    facts_source = source()
+    metric = metrics.METRICS.get(request.GET.get("metric", ""))
+    if metric is None or metric.kind != "count":
+        raise Http404(_("没有这项统计"))
+    facts, form, cleaned = _filtered(request, facts_source)
+    rows = metrics.cases_behind(facts, metric.key, china_today()).order_by("-pk")
+    before = request.GET.get("before", "")
+    if before:
+        try:
+            rows = rows.filter(pk__lt=uuid.UUID(before))
+        except ValueError:
+            raise Http404(_("分页参数有误")) from None
+    page = list(rows[: PAGE + 1])
+    more = len(page) > PAGE
+    page = page[:PAGE]
+    return render(
+        request,
+        "reports/cases.html",
+        {
+            "metric": metric,
+            "form": form,
+            "rows": [(row, facts_source.case_link(request.user, row)) for row in page],
+            "next_query": _query(request, metric=metric.key, before=str(page[-1].pk)) if more else "",
+            # Back to the dashboard as it was: without the key of the row the figure was in.
+            "back_query": _query(request, **{cleaned["group"]: None}),
+        },
+    )
+
+
+PUBLIC_CACHE_SECONDS = 15 * 60
+
+
+def _public_figures() -> dict:
+    today = china_today()
+    rows = metrics.by_period(source().public_facts(), "quarter", today)[-12:]
+    labels = [metrics.period_label(row["period"], "quarter") for row in rows]
+    chart = charts.bars(
+        _("各季度收到与调解成功"),
+        labels,
+        {str(metrics.METRICS[k].label): [row[k] for row in rows] for k in ("received", "succeeded")},
+    )
+    for row, label in zip(rows, labels, strict=True):
+        row["label"] = label
+    return {"rows": rows[::-1], "chart": chart, "today": today}
+
+
+def public_statistics(request):
+    """Headline figures by quarter for anyone, without sign-in (issue 13 item 8): counts, the success rate and
+    the mean days to a result. The figures are cached (every visitor sees the same), not the page, which carries
+    the visitor's own sign-in state and CSRF token."""
+    key = f"reports:public:{source().platform}:{request.LANGUAGE_CODE}"
+    figures = cache.get_or_set(key, _public_figures, PUBLIC_CACHE_SECONDS)
+    return render(request, "reports/public.html", {**figures, "metrics": metrics.METRICS})

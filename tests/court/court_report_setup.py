@@ -1,0 +1,72 @@
+"""Test set-up for the court platform's reports: the generated records of tests/report_data.py written as cases
+and delegations of two courts, bypassing the actions (the figures are what is tested, not how states were reached)."""
+
+import uuid
+
+from report_data import COURTS, ORGS, Record, office_of
+from sutiao.accounts.models import Institution, InstitutionKind
+from sutiao.court.models import Case, Delegation, Organisation
+from sutiao.kernel.enums import CaseStage, DelegationKind
+from sutiao.kernel.workflow import CourtState, DelegationState
+
+MEDIATOR_NAMES = [[f"调解员{o + 1}-{m + 1}" for m in range(2)] for o in range(ORGS)]
+OFFICE_NAMES = ["测试监管局1", "测试监管局2"]
+
+
+def _states(r: Record, today) -> tuple[DelegationState, CourtState]:
+    if r.recalled:
+        return DelegationState.RECALLED, CourtState.RETURNED
+    if r.answered is None:
+        return (DelegationState.OVERDUE if r.due < today else DelegationState.RECEIVED), CourtState.DELEGATED
+    if r.declined:
+        return DelegationState.DECLINED, CourtState.RETURNED
+    if r.outcome:
+        return DelegationState.CONCLUDED, CourtState(r.outcome)
+    return DelegationState.ACCEPTED, CourtState.MEDIATING
+
+
+def write_cases_bypassing_actions(records: list[Record], peer, staff, today) -> dict:
+    courts = [
+        Institution.objects.create(kind=InstitutionKind.BASIC_COURT, name=f"测试第{i + 1}人民法院", short_code=f"测{i}")
+        for i in range(COURTS)
+    ]
+    orgs = [
+        Organisation.objects.create(
+            id=uuid.UUID(int=9000 + i), peer=peer, name=f"测试调解组织{i + 1}", supervisor=OFFICE_NAMES[office_of(i)]
+        )
+        for i in range(ORGS)
+    ]
+    cases, delegations = [], []
+    for r in records:
+        delegation_state, case_state = _states(r, today)
+        case = Case(
+            id=uuid.UUID(int=100000 + r.n),
+            court=courts[r.court],
+            number=f"(2026)测{r.court}民诉前调{r.n + 1}号",
+            stage=CaseStage.PRE_FILING,
+            dispute_type=r.dispute_type,
+            amount="1000.00",
+            state=case_state,
+            registered_by=staff,
+        )
+        cases.append(case)
+        delegations.append(
+            Delegation(
+                id=uuid.UUID(int=r.n + 1),
+                case=case,
+                organisation=orgs[r.org],
+                kind=DelegationKind.DELEGATION,
+                state=delegation_state,
+                sent_by=staff,
+                sent_at=r.received,
+                received_at=r.received,
+                answer_due=r.due,
+                answered_at=r.answered,
+                mediator_name=MEDIATOR_NAMES[r.org][r.mediator] if r.mediator is not None else "",
+                outcome=r.outcome,
+                concluded_at=r.concluded,
+            )
+        )
+    Case.objects.bulk_create(cases)
+    Delegation.objects.bulk_create(delegations)
+    return {"courts": courts, "orgs": orgs}

@@ -1,0 +1,177 @@
+"""Issue 13: the investor platform's figures (sutiao.reports.metrics over investor.reports) on a generated data set
+whose answers are known, and who sees which figures: the Bureau everything, a regional office the organisations it
+supervises, an organisation's administrator their own, a mediator only their own cases."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from investor_registry_setup import registered_org
+from investor_report_setup import COURT_IDS, write_delegations_bypassing_actions
+
+from report_data import TODAY, figures, generate, grouped, quarter_of
+from sutiao.accounts.models import Role, User
+from sutiao.kernel.calendar import CHINA
+from sutiao.reports import metrics
+from sutiao.reports.facts import source
+
+RECORDS = generate()
+
+
+@pytest.fixture
+def world(court_peer, bureau_user):
+    made = write_delegations_bypassing_actions(
+        RECORDS, court_peer.peer, lambda name, n, office: registered_org(name, n, office, court_peer, bureau_user)
+    )
+    made["bureau"] = bureau_user
+    made["office_user"] = User.objects.create_user(
+        "office1", password="x-long-password", role=Role.SUPERVISOR, institution=made["offices"][0]
+    )
+    made["org_admin"] = User.objects.create_user(
+        "org3_admin", password="x-long-password", role=Role.ORG_ADMIN, institution=made["orgs"][2]
+    )
+    return made
+
+
+def test_totals_match_the_generated_answers(world):
+    facts = source().facts(world["bureau"])
+    assert metrics.totals(facts, TODAY) == figures(RECORDS)
+
+
+def test_figures_by_organisation_office_mediator_court_and_dispute_type(world):
+    facts = source().facts(world["bureau"])
+    orgs, offices = world["orgs"], world["offices"]
+    cases = [
+        ("organisation", lambda r: orgs[r.org].pk),
+        ("office", lambda r: offices[0 if r.org < 2 else 1].pk),
+        ("mediator", lambda r: world["mediators"][r.org][r.mediator].pk if r.mediator is not None else None),
+        ("court", lambda r: COURT_IDS[r.court]),
+        ("dispute_type", lambda r: r.dispute_type.value),
+    ]
+    for dimension, key in cases:
+        got = {row.pop("key"): row for row in metrics.by_dimension(facts, dimension, TODAY)}
+        for row in got.values():
+            row.pop("name")
+        assert got == grouped(RECORDS, key), dimension
+
+
+def test_periods_are_china_quarters(world):
+    facts = source().facts(world["bureau"])
+    rows = metrics.by_period(facts, "quarter", TODAY)
+    got = {}
+    for row in rows:
+        start = row.pop("period")
+        start = start.astimezone(CHINA)
+        got[(start.year, (start.month - 1) // 3 + 1)] = row
+    assert got == grouped(RECORDS, quarter_of)
+
+
+def test_L4_answer_in_the_last_second_is_in_time_and_the_next_second_late(world):
+    facts = source().facts(world["bureau"])
+    late = set(metrics.cases_behind(facts, "answered_late", TODAY).values_list("court_case_number", flat=True))
+    n = len(RECORDS) - 4
+    assert f"(2026)测0民诉前调{n + 1}号" not in late
+    assert f"(2026)测0民诉前调{n + 2}号" in late
+
+
+def test_a_mediator_sees_only_their_own_figures(world, client):
+    mediator = world["mediators"][0][0]
+    own = [r for r in RECORDS if r.org == 0 and r.mediator == 0]
+    assert metrics.totals(source().facts(mediator), TODAY) == figures(own)
+    client.force_login(mediator)
+    page = client.get(reverse("reports-dashboard"))
+    assert page.status_code == 200
+    assert page.context["totals"]["received"] == len(own)
+    # Another mediator, another organisation: outside one's reach is 404, not an empty page.
+    other = world["mediators"][1][0]
+    assert client.get(reverse("reports-dashboard"), {"mediator": other.pk}).status_code == 404
+    assert (
+        client.get(reverse("reports-cases"), {"metric": "received", "organisation": world["orgs"][1].pk}).status_code
+        == 404
+    )
+    rows = client.get(reverse("reports-cases"), {"metric": "received"}).context["rows"]
+    assert {row.mediator_id for row, _link in rows} == {mediator.pk}
+
+
+def test_an_organisation_admin_sees_only_their_organisation(world, client):
+    client.force_login(world["org_admin"])
+    page = client.get(reverse("reports-dashboard"))
+    assert page.context["totals"] == figures([r for r in RECORDS if r.org == 2])
+    assert client.get(reverse("reports-dashboard"), {"organisation": world["orgs"][0].pk}).status_code == 404
+    assert client.get(reverse("reports-dashboard"), {"organisation": world["orgs"][2].pk}).status_code == 200
+    # Each case behind the figure opens for the organisation's own staff.
+    rows = client.get(reverse("reports-cases"), {"metric": "declined"}).context["rows"]
+    assert rows and all(link == reverse("delegation-detail", args=[row.pk]) for row, link in rows)
+
+
+def test_a_regional_office_sees_only_the_organisations_it_supervises(world, client):
+    client.force_login(world["office_user"])
+    page = client.get(reverse("reports-dashboard"), {"group": "organisation"})
+    assert page.context["totals"] == figures([r for r in RECORDS if r.org < 2])
+    assert {row["key"] for row in page.context["rows"]} == {world["orgs"][0].pk, world["orgs"][1].pk}
+    assert client.get(reverse("reports-dashboard"), {"organisation": world["orgs"][2].pk}).status_code == 404
+    assert client.get(reverse("reports-dashboard"), {"office": world["offices"][1].pk}).status_code == 404
+    other_office_mediator = world["mediators"][2][0]
+    assert (
+        client.get(reverse("reports-cases"), {"metric": "received", "mediator": other_office_mediator.pk}).status_code
+        == 404
+    )
+    # Overseers read the list; the delegation page itself is the organisation's.
+    rows = client.get(reverse("reports-cases"), {"metric": "received", "organisation": world["orgs"][0].pk}).context[
+        "rows"
+    ]
+    assert len(rows) == 50 and all(link == "" for _row, link in rows)
+
+
+def test_the_bureau_filters_and_drills_down_page_by_page(world, client):
+    client.force_login(world["bureau"])
+    office = world["offices"][1]
+    page = client.get(reverse("reports-dashboard"), {"office": office.pk, "dispute_type": "private_fund"})
+    expected = figures([r for r in RECORDS if r.org == 2 and r.dispute_type == "private_fund"])
+    assert page.context["totals"] == expected
+    assert "<svg" in page.content.decode()
+    seen, query = [], {"metric": "succeeded", "office": office.pk, "dispute_type": "private_fund"}
+    while True:
+        listing = client.get(reverse("reports-cases"), query)
+        seen += [row.pk for row, _link in listing.context["rows"]]
+        if not listing.context["next_query"]:
+            break
+        query = dict(pair.split("=") for pair in listing.context["next_query"].split("&"))
+    assert len(seen) == len(set(seen)) == expected["succeeded"]
+
+
+def test_no_dashboard_without_an_oversight_role(db, client):
+    operator = User.objects.create_user("op", password="x-long-password", role=Role.OPERATOR)
+    client.force_login(operator)
+    assert client.get(reverse("reports-dashboard")).status_code == 403
+    assert client.get(reverse("reports-cases"), {"metric": "nonsense"}).status_code == 404
+
+
+def test_a_bad_date_range_is_said_in_chinese(world, client):
+    client.force_login(world["bureau"])
+    page = client.get(reverse("reports-dashboard"), {"start": "2026-05-01", "end": "2026-04-01"})
+    assert "起始日期不能晚于截止日期" in page.content.decode()
+    page = client.get(reverse("reports-dashboard"), {"start": "不是日期"})
+    assert page.status_code == 200 and "有效" in page.content.decode()
+
+
+def test_a_key_that_is_no_id_is_not_found_and_filters_offer_each_subject_once(world, client):
+    client.force_login(world["bureau"])
+    assert client.get(reverse("reports-dashboard"), {"organisation": "不是标识"}).status_code == 404
+    assert client.get(reverse("reports-cases"), {"metric": "received", "mediator": "x"}).status_code == 404
+    form = client.get(reverse("reports-dashboard")).context["form"]
+    offered = [key for key, _name in form.fields["organisation"].choices]
+    assert len(offered) == len(set(offered)) == 1 + len(world["orgs"])
+
+
+def test_public_statistics_need_no_sign_in(world, client):
+    cache.clear()
+    # Seen first by a signed-in user: the figures are cached, not the page with their name on it.
+    client.force_login(world["bureau"])
+    client.get(reverse("public-statistics"))
+    client.logout()
+    page = client.get(reverse("public-statistics"))
+    assert world["bureau"].username not in page.content.decode()
+    assert page.status_code == 200
+    latest = page.context["rows"][0]
+    assert latest["label"] == "2026年第4季度"
+    assert latest["received"] == grouped(RECORDS, quarter_of)[(2026, 4)]["received"]

@@ -1,0 +1,141 @@
+"""A generated set of delegations whose figures are known, for the metric tests of both platforms: plain records
+(no database), the expected figures computed from them by plain Python, independently of `sutiao.reports.metrics`,
+and boundary cases placed on purpose (an answer at 23:59:59 and at 00:00 China time around the last day to
+answer; a receipt late on the last evening of a quarter, which UTC would put in the next)."""
+
+import datetime as dt
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from sutiao.kernel.calendar import CHINA
+from sutiao.kernel.enums import DisputeType, MediationOutcome
+
+TODAY = dt.date(2026, 12, 1)
+ORGS = 3  # organisations 0 and 1 under office 0, organisation 2 under office 1
+MEDIATORS_PER_ORG = 2
+COURTS = 2
+TYPES = [DisputeType.MISREPRESENTATION, DisputeType.BROKERAGE_CONTRACT, DisputeType.PRIVATE_FUND]
+
+
+def office_of(org: int) -> int:
+    return 0 if org < 2 else 1
+
+
+@dataclass
+class Record:
+    n: int
+    org: int
+    court: int
+    dispute_type: DisputeType
+    received: dt.datetime
+    due: dt.date
+    answered: dt.datetime | None = None
+    declined: bool = False
+    recalled: bool = False
+    mediator: int | None = None  # index within the organisation
+    outcome: str = ""
+    concluded: dt.datetime | None = None
+
+    @property
+    def office(self) -> int:
+        return office_of(self.org)
+
+
+def _china(day: dt.date, hour=10, minute=0, second=0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=CHINA)
+
+
+def generate(seed: int = 13, n: int = 240) -> list[Record]:
+    rng = random.Random(seed)
+    records = []
+    for i in range(n):
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(0, 700))
+        received = _china(day, rng.randrange(8, 20), rng.randrange(60))
+        # Five working days are about a week: the exact calendar is the workdays app's, not what is tested here.
+        r = Record(i, rng.randrange(ORGS), rng.randrange(COURTS), rng.choice(TYPES), received, day + dt.timedelta(7))
+        fate = rng.random()
+        if fate < 0.1 and r.due < TODAY:
+            pass  # never answered
+        elif fate < 0.15:
+            r.recalled = True
+        else:
+            r.answered = received + dt.timedelta(hours=rng.randrange(1, 24 * 10))
+            if fate < 0.3:
+                r.declined = True
+            else:
+                r.mediator = rng.randrange(MEDIATORS_PER_ORG)
+                end = rng.random()
+                if end < 0.1:
+                    r.recalled = True
+                elif end < 0.25:
+                    pass  # still mediating
+                else:
+                    r.outcome = (
+                        MediationOutcome.SUCCEEDED
+                        if end < 0.7
+                        else MediationOutcome.FAILED
+                        if end < 0.9
+                        else MediationOutcome.WITHDRAWN
+                    )
+                    r.concluded = r.answered + dt.timedelta(hours=rng.randrange(24, 24 * 40))
+        records.append(r)
+    # Boundaries: answered in the last second of the last day to answer (in time) and in the first second of the
+    # day after (late); received at 23:30 on 31 March China time (first quarter) and at 00:30 on 1 April China
+    # time, still 31 March in UTC (second quarter: periods are China's).
+    due = dt.date(2026, 3, 20)
+    records.append(Record(n, 0, 0, TYPES[0], _china(dt.date(2026, 3, 13)), due, _china(due, 23, 59, 59)))
+    records.append(Record(n + 1, 0, 0, TYPES[0], _china(dt.date(2026, 3, 13)), due, _china(due + dt.timedelta(1), 0)))
+    records.append(Record(n + 2, 1, 1, TYPES[1], _china(dt.date(2026, 3, 31), 23, 30), dt.date(2026, 4, 8)))
+    records.append(Record(n + 3, 1, 1, TYPES[1], _china(dt.date(2026, 4, 1), 0, 30), dt.date(2026, 4, 9)))
+    for r in records[-2:]:
+        r.answered, r.declined = r.received + dt.timedelta(hours=5), True
+    return records
+
+
+# --- the expected figures, by plain Python over the records ---
+
+COUNTS = {
+    "received": lambda r: True,
+    "accepted": lambda r: r.answered is not None and not r.declined,
+    "declined": lambda r: r.declined,
+    "answered_late": lambda r: r.answered is not None and r.answered.astimezone(CHINA).date() > r.due,
+    "unanswered_overdue": lambda r: r.answered is None and not r.recalled and r.due < TODAY,
+    "recalled": lambda r: r.recalled,
+    "succeeded": lambda r: r.outcome == MediationOutcome.SUCCEEDED,
+    "failed": lambda r: r.outcome == MediationOutcome.FAILED,
+    "withdrawn": lambda r: r.outcome == MediationOutcome.WITHDRAWN,
+    "ended": lambda r: bool(r.outcome),
+}
+
+
+def _mean_days(spans: list[dt.timedelta]) -> Decimal | None:
+    if not spans:
+        return None
+    seconds = sum(Decimal(s.total_seconds()) for s in spans) / len(spans)
+    return (seconds / 86400).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def figures(records: list[Record]) -> dict:
+    out = {key: sum(1 for r in records if test(r)) for key, test in COUNTS.items()}
+    out["success_rate"] = (
+        (Decimal(100 * out["succeeded"]) / out["ended"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if out["ended"]
+        else None
+    )
+    out["days_to_answer"] = _mean_days([r.answered - r.received for r in records if r.answered])
+    out["days_to_result"] = _mean_days([r.concluded - r.received for r in records if r.concluded])
+    return out
+
+
+def grouped(records: list[Record], key) -> dict:
+    groups = defaultdict(list)
+    for r in records:
+        groups[key(r)].append(r)
+    return {k: figures(rs) for k, rs in groups.items()}
+
+
+def quarter_of(r: Record) -> tuple[int, int]:
+    local = r.received.astimezone(CHINA)
+    return local.year, (local.month - 1) // 3 + 1
