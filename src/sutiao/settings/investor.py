@@ -18,4 +18,8 @@ SESSION_COOKIE_NAME = "sutiao_investor_session"
 CSRF_COOKIE_NAME = "sutiao_investor_csrf"
 # Fernet key (urlsafe base64 of 32 bytes) for identity numbers at rest (sutiao.accounts.pii).
 SUTIAO_FIELD_KEY = env_secret("SUTIAO_FIELD_KEY", "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZDA=")
-from .base import INSTALLED_APPS, VAR_DIR, database_for, env_secret, storages_for
+# Days an import job (its report, which quotes the rows) is kept after it ends; the uploaded file itself is deleted
+# when the job ends (issue 14).
+SUTIAO_IMPORT_JOB_RETENTION_DAYS = int(os.environ.get("SUTIAO_IMPORT_JOB_RETENTION_DAYS", "30"))
+SUTIAO_SMS_LOG = VAR_DIR / "sms-investor.log"
+PARTY_HOME_URL = "/mediations/"
