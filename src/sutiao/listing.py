@@ -60,7 +60,7 @@ def _grams(word: str) -> set[str]:
 
 
 def _digest_token(number: str) -> str:
-    return "x" + id_number_digest(number.strip().upper())
+    return "x" + id_number_digest(number)
 
 
 def search_columns(texts, id_numbers=()) -> dict:

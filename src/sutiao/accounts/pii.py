@@ -5,6 +5,7 @@ sensitive read: the action that does it audits it (e.g. investor `actions.regist
 import base64
 import hashlib
 import hmac
+import unicodedata
 
 from cryptography.fernet import Fernet
 from django.conf import settings
@@ -15,9 +16,13 @@ def _fernet() -> Fernet:
 
 
 def id_number_digest(number: str) -> str:
-    """A keyed digest, so the same person is found twice without the number being readable."""
+    """A keyed digest, so the same person is found twice without the number being readable. The number is taken
+    as the identifiers' validators normalise it (NFKC folds full-width digits typed with a Chinese input method;
+    spaces dropped; upper case for the check character X and credit codes), so a court's party, the docking's
+    copy and a party's own account give the same digest."""
     key = hashlib.sha256(b"sutiao-id-digest:" + settings.SUTIAO_FIELD_KEY.encode()).digest()
-    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
+    normalised = "".join(unicodedata.normalize("NFKC", number).split()).upper()
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
 
 
 def decrypt(encrypted: str) -> str:

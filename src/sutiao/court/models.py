@@ -2,7 +2,6 @@
 and each delegation (委派/委托) of the dispute to a mediation organisation on a peer platform."""
 
 import datetime as dt
-import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -351,11 +350,9 @@ class Case(models.Model):
 
 
 def party_digest(id_number: str) -> str:
-    """The keyed digest of a party's identity number or credit code as typed (spaces dropped, upper case), the
-    same digest a party account keeps (sutiao.accounts.pii)."""
-    # As the identifiers' validators normalise (NFKC folds full-width digits typed with a Chinese input method).
-    number = "".join(unicodedata.normalize("NFKC", id_number).split()).upper()
-    return id_number_digest(number) if number else ""
+    """The keyed digest of a party's identity number or credit code, the same digest a party account keeps
+    (sutiao.accounts.pii); none for a party registered without a number."""
+    return id_number_digest(id_number) if id_number.strip() else ""
 
 
 class Party(models.Model):
