@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import random
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 from investor_registry_setup import registered_org
@@ -159,7 +160,7 @@ def test_a_thousand_bad_requests_are_refused_precisely(
 
 # --- issue 14: replays, relabelled signatures, another peer's business (unsigned refusals: test_forged_answers_...) ---
 
-ATTACKS_PER_KIND = 160
+ATTACKS_PER_KIND = 125  # x 4 kinds, each after its genuine request
 
 
 def _domain():
@@ -171,6 +172,7 @@ def _domain():
     )
 
 
+@pytest.mark.timeout(900)  # a thousand requests: slower than the default limit on a loaded machine
 def test_replays_relabelled_signatures_and_another_peers_messages_are_refused(
     court_peer, post_message, make_envelope, delegate_payload, org_a, own_key, client, make_peer
 ):
@@ -264,7 +266,7 @@ def test_replays_relabelled_signatures_and_another_peers_messages_are_refused(
             wrong.append((kind.__name__, got, body.get("message")))
         if _domain() != domain or (kind is not another_peers_business and _stored() != stored):
             wrong.append((kind.__name__, "stored something"))
-    assert len(plan) >= 600 and wrong == []
+    assert len(plan) >= 500 and wrong == []
     victim.refresh_from_db()
     assert victim.state == "received" and victim.recall_reason == ""
 
@@ -272,6 +274,7 @@ def test_replays_relabelled_signatures_and_another_peers_messages_are_refused(
 FORGED_ANSWERS = 400
 
 
+@pytest.mark.timeout(900)
 def test_forged_answers_never_park_a_push_or_change_it(court_peer, regional_office, bureau_user, own_key, settings):
     """The sending side: whatever an attacker on the path answers — unsigned refusals of every kind, answers signed
     by another key, a genuine signed refusal of another request, a signed answer whose body was changed — the push
