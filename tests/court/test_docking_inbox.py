@@ -183,19 +183,6 @@ def test_revoked_key_is_refused(answer, investor, post_message, delegated):
 def test_openapi_document_describes_every_message(client, db):
     doc = client.get("/docking/v1/openapi.json").json()
     mapping = doc["components"]["schemas"]["Message"]["discriminator"]["mapping"]
-    assert set(mapping) == {
-        MessageType.DELEGATE,
-        MessageType.DELEGATION_ANSWER,
-        MessageType.MEDIATOR_ASSIGNED,
-        MessageType.MEDIATION_RESULT,
-        MessageType.DELEGATION_WITHDRAWN,
-        MessageType.ROSTER_PROPOSED,
-        MessageType.ROSTER_DECISION,
-        MessageType.ROSTER_REMOVED,
-        MessageType.ROSTER_ADOPTION_REQUESTED,
-        MessageType.ROSTER_ADOPTION_ANSWER,
-        MessageType.ROSTER_CHANGED,
-        MessageType.AUDIT_HEAD,
-    }
+    assert set(mapping) == set(MessageType)  # a new type is described without editing this test
     assert "/docking/v1/messages" in doc["paths"]
     assert "/docking/v1/audit-heads" in doc["paths"]

@@ -96,7 +96,7 @@ def users_for_digest(id_digest: str, scope: str | None = None) -> list[User]:
     return users
 
 
-def record_act(acting: Acting, actor: User, action: str, summary: str, audit_record) -> None:
+def record_act(acting: Acting, actor: User, action: str, summary: str, audit_seq: int | None) -> None:
     """Someone acting for a party did something: the party sees it (their «代理人/工作人员的操作» list)."""
     if not acting.as_self:
         ActOnBehalf.objects.create(
@@ -104,7 +104,7 @@ def record_act(acting: Acting, actor: User, action: str, summary: str, audit_rec
             actor=actor,
             action=action,
             summary=summary[:500],
-            audit_seq=audit_record.seq if audit_record is not None else None,
+            audit_seq=audit_seq,
         )
 
 

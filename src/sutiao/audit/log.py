@@ -37,18 +37,22 @@ def _actor_fields(actor) -> tuple[str, str, str]:
     return str(actor), str(actor.pk), getattr(actor, "role", "") or ""
 
 
-def record(actor, action: str, obj=None, *, case=None, before: dict | None = None, after: dict | None = None):
+def record(
+    actor, action: str, obj=None, *, case=None, before: dict | None = None, after: dict | None = None
+) -> int:
     """Append one record; must run inside the caller's transaction. `case` is the platform-neutral case
     reference the docking uses (the court's Case, or the investor platform's `Delegation.case`): a case's
-    trail is read by it (`selectors.trail_for_case`)."""
-    record_many(actor, [Entry(action, obj, case, before, after)])
+    trail is read by it (`selectors.trail_for_case`). Returns the record's sequence number, by which another
+    row can point at it."""
+    return record_many(actor, [Entry(action, obj, case, before, after)])
 
 
-def record_many(actor, entries: list[Entry], at: dt.datetime | None = None) -> None:
+def record_many(actor, entries: list[Entry], at: dt.datetime | None = None) -> int:
+    """Append one record per entry, in order; returns the sequence number of the last (0 for none)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the action's transaction")
     if not entries:
-        return
+        return 0
     name, actor_id, role = _actor_fields(actor)
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     at = at or timezone.now()
@@ -80,6 +84,7 @@ def record_many(actor, entries: list[Entry], at: dt.datetime | None = None) -> N
     _insert(rows, at)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
+    return seq
 
 
 _COLUMNS = ("prev_hash", "hash", *FIELDS)

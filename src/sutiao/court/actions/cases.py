@@ -221,7 +221,7 @@ def save_answer(
         case.save(update_fields=[*fields, "consented_at"])
         case_event(case, SYSTEM, "各方当事人均同意调解，可以共同选择调解组织，或同意由人民法院指定")
     # Kept on the answer, so an act on a party's behalf can point at its audit record.
-    consent.audit_record = record(
+    consent.audit_seq = record(
         actor,
         "case.record_consent",
         consent,

@@ -116,7 +116,7 @@ def answer_online(user: User, case: Case, party: Party, *, consented: bool) -> C
         "case.record_consent",
         gettext("%(case)s：代为表示%(answer)s调解")
         % {"case": case.number, "answer": gettext("同意") if consented else gettext("不同意")},
-        consent.audit_record,
+        consent.audit_seq,
     )
     return consent
 
