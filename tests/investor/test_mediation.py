@@ -329,3 +329,22 @@ def test_a_party_lands_on_their_own_cases_only(case, receive, org_a, client):
     assert client.get("/").url == "/mediations/"
     page = client.get("/mediations/").content.decode()
     assert mediation.delegation.court_case_number in page and "99999" not in page
+
+
+def test_notices_reach_each_party_in_the_same_transaction_inbox_or_sms(case, mediator_a):
+    """Written with the act (nothing told is lost, nothing rolled back is told): a linked party in the inbox, a
+    party without an account by SMS to the phone the court registered."""
+    from sutiao.accounts.pii import decrypt
+    from sutiao.investor.mediation.models import MediationParty
+    from sutiao.notifications.models import Channel, Notification, State
+
+    mediation, party_a, _party_b, _row_a, row_b = case
+    MediationParty.objects.filter(pk=row_b.pk).update(user=None, phone="13800000009")
+    Notification.objects.all().delete()
+    actions.propose_extension(mediator_a, mediation, 10, "双方正在核对交易记录")
+    inbox = Notification.objects.get(recipient=party_a, channel=Channel.IN_APP)
+    assert inbox.subject == "延长调解期限征求意见" and mediation.delegation.court_case_number in inbox.body
+    assert inbox.state == State.DELIVERED
+    sms = Notification.objects.get(recipient=None, channel=Channel.SMS)
+    assert decrypt(sms.address_encrypted) == "13800000009" and sms.state == State.PENDING
+    assert "双方正在核对交易记录" in sms.body

@@ -1,19 +1,14 @@
-"""The one seam through which the mediation tells its parties something (a session invitation, a period
-reminder or extension to consent to, a record to confirm, the result): a signal the notifications app
-(`sutiao.notifications`, issue 10 item 5) connects its inbox, e-mail and SMS delivery to. Sent after commit,
-so nobody is told of what was rolled back."""
+"""How the mediation tells its parties something (a session invitation, a period reminder or extension to
+consent to, a record to confirm, the result): a notification per party, written in the action's own
+transaction (`sutiao.notifications.notify`) and delivered by the worker, so nothing told is lost and nobody is
+told of what was rolled back. A party with a linked account gets it in the inbox and at the account's
+addresses; a party without one, by SMS to the phone the court registered."""
 
-from django.db import transaction
-from django.dispatch import Signal
-
-# kwargs: mediation, parties (MediationParty list; their `user` may be None), subject, text, url
-party_notice = Signal()
+from sutiao.notifications.service import Contact, notify
 
 
 def tell_parties(mediation, parties, subject: str, text: str, url: str = "") -> None:
-    parties = list(parties)
-    transaction.on_commit(
-        lambda: party_notice.send(
-            sender=type(mediation), mediation=mediation, parties=parties, subject=subject, text=text, url=url
-        )
-    )
+    number = mediation.delegation.court_case_number
+    for party in parties:
+        recipient = party.user or Contact(name=party.name, mobile=party.phone)
+        notify(recipient, "mediation_notice", {"subject": subject, "text": text, "number": number}, link=url)
