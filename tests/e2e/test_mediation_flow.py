@@ -116,15 +116,15 @@ def _delegated_case(live, applicant: str, applicant_id: str, respondent_id: str)
 
 
 def test_a_delegated_case_mediated_to_success_the_court_seeing_each_step_and_no_caucus(live):
-    case, delegation_id = _delegated_case(live, "孙七", "110105198001010011", "91110000100000000A")
+    case, delegation_id = _delegated_case(live, "孙七", "110105198001010016", "91110000100000000R")
     ws = f"/delegations/{delegation_id}/mediation/"
     mediator = Web(live.investor.url, "org1_mediator1")
     page = mediator.get(ws)
     assert "剩余" in page and "虚假调解警示" in page
     assert wait_for(lambda: court_case(live, case["id"])["delegations"][0]["mediation_due"], what="period at court")
     applicant_row, respondent_row = _values(page, "session-parties")
-    applicant = _new_party(live, "party_sun", "孙七", "110105198001010011")
-    respondent = _new_party(live, "party_drug", "某某药业", "91110000100000000A")
+    applicant = _new_party(live, "party_sun", "孙七", "110105198001010016")
+    respondent = _new_party(live, "party_drug", "某某药业", "91110000100000000R")
 
     # L5: the other party is told, each attempt recorded.
     at = (dt.datetime.now() - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
@@ -233,7 +233,7 @@ def test_a_delegated_case_mediated_to_success_the_court_seeing_each_step_and_no_
 
 
 def test_a_failed_mediation_reaches_the_court_with_its_failure_record_and_is_filed(live):
-    case, delegation_id = _delegated_case(live, "周八", "110105198303030033", "91110000100000001B")
+    case, delegation_id = _delegated_case(live, "周八", "110105198303030039", "91110000100000001W")
     ws = f"/delegations/{delegation_id}/mediation/"
     mediator = Web(live.investor.url, "org1_mediator1")
     page = mediator.get(ws)
