@@ -34,9 +34,16 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
 	  else echo "Chromium missing and not root: browser tests will be skipped"; fi; fi
 
+# The two platforms' suites share nothing (own settings, own test databases), so they run side by side on the
+# machine's two cores; each one's output is shown whole when both are done. Then both platforms live (e2e).
 test: $(STAMP) browser-deps
-	$(BIN)/pytest tests/unit tests/court --ds=sutiao.settings.court -q
-	$(BIN)/pytest tests/investor --ds=sutiao.settings.investor -q
+	@mkdir -p var/test-logs; \
+	$(BIN)/pytest tests/unit tests/court --ds=sutiao.settings.court -q > var/test-logs/court.log 2>&1 & court=$$!; \
+	$(BIN)/pytest tests/investor --ds=sutiao.settings.investor -q > var/test-logs/investor.log 2>&1 & investor=$$!; \
+	wait $$court; court_rc=$$?; wait $$investor; investor_rc=$$?; \
+	echo "--- tests/unit tests/court"; cat var/test-logs/court.log; \
+	echo "--- tests/investor"; cat var/test-logs/investor.log; \
+	[ $$court_rc = 0 ] && [ $$investor_rc = 0 ]
 	$(BIN)/pytest tests/e2e -q
 
 lint: $(STAMP)
