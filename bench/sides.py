@@ -149,10 +149,9 @@ def audit_cost(n: int) -> dict:
     kept: the machine's other work shows as noise), then record_many of n records on its own. "Without" is
     delegate_cases as it stands: once it records by itself, "with" counts the records twice and
     "record_many alone" is the figure to read."""
-    from sutiao.court.services import delegate_cases
-
     from sutiao.accounts.models import User
     from sutiao.audit.log import Entry, record_many
+    from sutiao.court.actions.delegation import delegate_cases
     from sutiao.court.models import Case, Organisation
 
     staff = User.objects.get(username="court_filing")

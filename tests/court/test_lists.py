@@ -86,6 +86,11 @@ def test_search_follows_delegation_to_organisation_and_mediator(staff, consented
     assert _found(staff, q="法律服务") == set()
     delegation_actions.delegate_case(staff, consented_case, organisation)
     assert _found(staff, q="法律服务") == {consented_case.pk}
+    # The bulk delegation computes the columns from the cases in hand: the same as reading the case again.
+    columns = Case.objects.filter(pk=consented_case.pk).values("search_text", "search_grams")
+    in_hand = columns.get()
+    index_cases([consented_case.pk])
+    assert columns.get() == in_hand
     # As court.inbound.on_mediator_assigned stores the mediator the organisation assigned.
     Delegation.objects.filter(case=consented_case).update(mediator_name="周调解")
     index_cases([consented_case.pk])

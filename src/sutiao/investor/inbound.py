@@ -31,7 +31,7 @@ from .actions.roster import end_proposals
 from .models import CourtDirectory, Delegation, DelegationEvent, MediationOrg, Mediator, RegistryStatus, RosterProposal
 from .registry.history import next_version
 from .registry.records import locked_mediator, locked_org
-from .search import index_delegations
+from .search import delegation_search_columns
 
 # --- delegations (notice §4(5)) ---
 
@@ -87,35 +87,36 @@ def on_delegate(items) -> list[Delegation]:
     # tells the court, so both platforms date the answer period alike.
     received_at = items[0][0].received_at
     deadline = answer_deadline(received_at)
-    delegations = Delegation.objects.bulk_create(
-        [
-            Delegation(
-                id=payload.delegation_id,
-                case=message.case,
-                peer=message.peer,
-                organisation=organisations[payload.organisation_id],
-                kind=payload.kind,
-                court_id=payload.court_id,
-                court_name=payload.court_name,
-                court_case_number=payload.court_case_number,
-                dispute_type=payload.dispute_type,
-                facts=payload.facts,
-                amount=payload.amount,
-                claims=[c.model_dump(mode="json") for c in payload.claims],
-                parties=[p.model_dump(mode="json") for p in payload.parties],
-                consent=[c.model_dump(mode="json") for c in payload.consent],
-                delegated_at=payload.delegated_at,
-                received_at=received_at,
-                answer_due=deadline.due,
-                answer_due_provisional=deadline.provisional,
-                chosen_mediator=mediators.get(_chosen(payload)),
-                simple_procedure=payload.simple_procedure,
-            )
-            for message, payload in items
-        ],
-        batch_size=500,
-    )
-    index_delegations([d.pk for d in delegations])
+    received = [
+        Delegation(
+            id=payload.delegation_id,
+            case=message.case,
+            peer=message.peer,
+            organisation=organisations[payload.organisation_id],
+            kind=payload.kind,
+            court_id=payload.court_id,
+            court_name=payload.court_name,
+            court_case_number=payload.court_case_number,
+            dispute_type=payload.dispute_type,
+            facts=payload.facts,
+            amount=payload.amount,
+            claims=[c.model_dump(mode="json") for c in payload.claims],
+            parties=[p.model_dump(mode="json") for p in payload.parties],
+            consent=[c.model_dump(mode="json") for c in payload.consent],
+            delegated_at=payload.delegated_at,
+            received_at=received_at,
+            answer_due=deadline.due,
+            answer_due_provisional=deadline.provisional,
+            chosen_mediator=mediators.get(_chosen(payload)),
+            simple_procedure=payload.simple_procedure,
+        )
+        for message, payload in items
+    ]
+    for d in received:
+        # Searchable from the first moment, written with the row (no second pass over thousands of rows).
+        for column, value in delegation_search_columns(d).items():
+            setattr(d, column, value)
+    delegations = Delegation.objects.bulk_create(received, batch_size=500)
     due = f"答复期限 {cn_date(deadline.due)}" + ("（暂定）" if deadline.provisional else "")
     DelegationEvent.objects.bulk_create(
         [

@@ -4,6 +4,7 @@ it, and taking back a delegation left unanswered (notice 四（五）; LEGAL-RUL
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -18,12 +19,13 @@ from sutiao.kernel.calendar import china_date, cn_date
 from sutiao.kernel.enums import DelegationKind
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import COURT, DELEGATION, CourtEvent, DelegationEvent, DelegationState
+from sutiao.listing import store_search_columns
 from sutiao.workdays.selectors import answer_deadline, calendar
 from sutiao.workdays.services import recompute_answer_deadlines
 
 from .. import permissions
 from ..models import Case, CaseEvent, ChoiceBy, Delegation, Organisation
-from ..search import index_cases
+from ..search import case_search_columns
 from ..selectors import latest_consents, missing_consent, organisation_on_roster
 from .common import case_event, transition
 
@@ -92,10 +94,16 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
     investors (康美药业: 52,037). All or none: if any case may not be delegated, none is, and the message
     names every case that stands in the way. One audit record per case."""
     cases = list(
-        Case.objects.select_for_update()
+        # Only the cases are locked: the joined court and chosen organisation are read, not changed.
+        Case.objects.select_for_update(of=("self",))
         .filter(pk__in=case_ids)
-        .select_related("court")
-        .prefetch_related("parties", "claims", "consents__recorded_by", "delegations")
+        .select_related("court", "chosen_organisation", "chosen_mediator")
+        .prefetch_related(
+            "parties",
+            "claims",
+            "consents__recorded_by",
+            Prefetch("delegations", Delegation.objects.select_related("organisation")),
+        )
         .order_by("registered_at")
     )
     if len(cases) != len(set(case_ids)):
@@ -166,7 +174,11 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         by_next_state.setdefault(case.state, []).append(case.pk)
     for state, ids in by_next_state.items():
         Case.objects.filter(pk__in=ids).update(state=state)
-    index_cases([c.pk for c in cases])
+    # The organisation makes the case findable by its name: the columns from the cases in hand (a second
+    # read of thousands of cases cost more than the delegation's other writes, bench/docking.py).
+    store_search_columns(
+        Case, {c.pk: case_search_columns(c, [*c.delegations.all(), d]) for c, d in zip(cases, delegations, strict=True)}
+    )
     outbox.send_many(
         organisation.peer,
         MessageType.DELEGATE,
