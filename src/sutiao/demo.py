@@ -2,6 +2,16 @@
 
 import uuid
 
+from django.conf import settings
+from django.core.management.base import CommandError
+
+
+def ensure_development() -> None:
+    """Demo accounts share a published password and a published TOTP key: they exist only in development."""
+    if not settings.DEV:
+        raise CommandError("只在开发环境（SUTIAO_DEV=1）中可用：演示账号的密码和动态口令密钥是公开的")
+
+
 PASSWORD = "sutiao-demo-2026"
 # The demo operator's TOTP key (hex, as django-otp stores it); its base32 form goes into an authenticator app.
 OPERATOR_TOTP_KEY = "3132333435363738393031323334353637383930"

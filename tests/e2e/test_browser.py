@@ -40,8 +40,20 @@ def browser():
         browser.close()
 
 
+# What Chromium reports as refused by the pages' Content Security Policy (settings.base): must stay empty.
+CSP_REFUSED: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def no_csp_refusals():
+    CSP_REFUSED.clear()
+    yield
+    assert CSP_REFUSED == []
+
+
 def login(browser, base_url, username):
     page = browser.new_context(locale="zh-CN").new_page()
+    page.on("console", lambda m: CSP_REFUSED.append(m.text) if "Content Security Policy" in m.text else None)
     page.set_default_timeout(20_000)
     page.goto(base_url + "/accounts/login/")
     page.fill("#id_username", username)
@@ -72,6 +84,10 @@ def test_delegation_clicked_through_both_platforms(live, browser):
     court.fill("#id_party-1-name", "某某科技股份有限公司")
     court.select_option("#id_party-1-kind", "legal_person")
     court.fill("#id_claim-0-text", "赔偿投资差额损失")
+    # The page's behaviour comes from static/sutiao/site.js (no inline script): fields styled, formsets grow.
+    assert "form-control" in court.locator("#id_amount").get_attribute("class")
+    court.click("text=增加请求事项")
+    court.fill("#id_claim-1-text", "承担本案调解费用")
     court.click("button:text('登记')")
     court.wait_for_url(re.compile(r"/cases/[0-9a-f-]+/$"))
     number = court.get_by_test_id("case-number").inner_text()

@@ -33,6 +33,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        demo.ensure_development()
         court = settings.PLATFORM == "court"
         for pk, kind, name, code, parent in COURTS if court else INVESTOR_BODIES:
             Institution.objects.update_or_create(

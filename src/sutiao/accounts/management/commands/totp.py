@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sutiao import demo
 
 
 class Command(BaseCommand):
@@ -11,8 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        if not settings.DEV:
-            raise CommandError("只在开发环境（SUTIAO_DEV=1）中可用")
+        demo.ensure_development()
         device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
         if device is None:
             raise CommandError(f"{username} 没有已确认的 TOTP 设备（在 /admin/ 的 TOTP devices 中为其添加）")

@@ -163,6 +163,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, organisations_only=False, **options):
+        demo.ensure_development()
         peer = Peer.objects.get(name="investor-platform")
         if not RosterEntry.objects.exists():
             _seed_roster_bypassing_actions(peer)

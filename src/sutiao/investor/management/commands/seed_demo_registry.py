@@ -25,6 +25,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        demo.ensure_development()
         if MediationOrg.objects.exists():
             return
         peer = Peer.objects.get(name="court-platform")

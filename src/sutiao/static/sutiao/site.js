@@ -1,0 +1,52 @@
+// What the pages do beyond Bootstrap and htmx, in one file: the Content Security Policy (settings.base) allows
+// no inline script, so behaviour is declared with data- attributes and attached here.
+(function () {
+  "use strict";
+
+  // Bootstrap's look for form fields Django renders bare; pages with dense forms ask for the small size.
+  function styleFields(root) {
+    const small = document.body.dataset.formSize === "sm";
+    root.querySelectorAll("form input, form select, form textarea").forEach(function (el) {
+      const type = (el.getAttribute("type") || "").toLowerCase();
+      if (["hidden", "submit", "button", "reset", "image"].includes(type)) return;
+      if (Array.from(el.classList).some(function (c) { return c.startsWith("form-") || c.startsWith("btn"); })) return;
+      if (type === "checkbox" || type === "radio") { el.classList.add("form-check-input"); return; }
+      const base = el.tagName === "SELECT" ? "form-select" : "form-control";
+      el.classList.add(base);
+      if (small) el.classList.add(base + "-sm");
+    });
+  }
+
+  function attach(root) {
+    styleFields(root);
+    // <select data-submit-on-change>: e.g. the language switcher.
+    root.querySelectorAll("[data-submit-on-change]").forEach(function (el) {
+      el.addEventListener("change", function () { el.form.submit(); });
+    });
+    // <select data-navigate-on-change>: each option's value is a URL.
+    root.querySelectorAll("[data-navigate-on-change]").forEach(function (el) {
+      el.addEventListener("change", function () { if (el.value) window.location.href = el.value; });
+    });
+    root.querySelectorAll("[data-print]").forEach(function (el) {
+      el.addEventListener("click", function () { window.print(); });
+    });
+    // <button data-add="prefix">: one more form of a Django formset, from <template id="prefix-template">,
+    // appended to the element named by data-into.
+    root.querySelectorAll("[data-add]").forEach(function (btn) {
+      btn.addEventListener("click", function () {
+        const prefix = btn.dataset.add;
+        const total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+        const html = document.getElementById(prefix + "-template").innerHTML.replaceAll("__prefix__", total.value);
+        document.getElementById(btn.dataset.into).insertAdjacentHTML("beforeend", html);
+        total.value = Number(total.value) + 1;
+        styleFields(document);
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { attach(document); });
+  // Content htmx swaps in gets the same treatment.
+  document.addEventListener("htmx:load", function (event) {
+    if (event.detail.elt !== document.body) attach(event.detail.elt);
+  });
+})();
