@@ -8,13 +8,13 @@ import pytest
 from django.utils import timezone
 
 from sutiao import listing
-from sutiao.accounts.models import ApiToken
 from sutiao.court import selectors
 from sutiao.court.actions import cases
 from sutiao.court.models import Case, Delegation
 from sutiao.kernel.enums import CaseStage, DisputeType, PartyKind, PartyRole
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import CourtState, DelegationState
+from token_setup import api_token
 
 ID_NUMBER = "11010519491231002X"
 CREDIT_CODE = "91110000100012345L"
@@ -186,7 +186,7 @@ def test_case_list_page_searches_filters_and_pages(client, staff, register):
 def test_api_pages_with_a_cursor_and_filters(client, staff, register):
     numbers = {register(f"李雷{i:02d}").number for i in range(7)}
     register("路人甲")
-    _, token = ApiToken.issue(staff, "办案系统")
+    token = api_token(staff, name="办案系统")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     seen, cursor = [], ""
     while True:

@@ -31,6 +31,7 @@ from sutiao.kernel.enums import ConsentMethod
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.workflow import CourtProposalState, CourtState, DelegationState
+from token_setup import api_token
 
 
 def test_a_push_waits_for_the_court_and_a_confirmation_travels_back(push, staff, court, admin):
@@ -284,7 +285,6 @@ def test_entries_about_to_expire_stand_out(client, staff, organisation):
 
 
 def test_an_entry_confirmed_to_start_later_is_shown_but_not_delegated_to(client, staff, court, organisation):
-    from sutiao.accounts.models import ApiToken
 
     client.force_login(staff)
     assert 'data-testid="not-yet"' not in client.get("/roster/").content.decode()
@@ -292,15 +292,14 @@ def test_an_entry_confirmed_to_start_later_is_shown_but_not_delegated_to(client,
     page = client.get("/roster/").content.decode()
     assert 'data-testid="not-yet"' in page and organisation.name in page
     assert not selectors.organisation_on_roster(court.pk, organisation.pk)
-    _, token = ApiToken.issue(staff, "办案系统")
+    token = api_token(staff, name="办案系统")
     listed = client.get("/api/v1/roster", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert [(e["organisation"]["id"], e["in_force"]) for e in listed] == [(str(organisation.pk), False)]
 
 
 def test_the_api_tells_the_choice_and_its_deadlines(client, staff, consented_case, organisation):
-    from sutiao.accounts.models import ApiToken
 
-    _, token = ApiToken.issue(staff, "办案系统")
+    token = api_token(staff, name="办案系统")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     api = "/api/v1/cases"
     chosen = client.post(

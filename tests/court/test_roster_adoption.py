@@ -8,7 +8,7 @@ from court_roster_setup import card
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from sutiao.accounts.models import ApiToken, Institution, InstitutionKind, Role, User
+from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.audit.models import AuditRecord
 from sutiao.court import selectors
 from sutiao.court.actions import roster as roster_actions
@@ -20,6 +20,7 @@ from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.rules import default_validity
 from sutiao.kernel.workflow import CourtProposalState
+from token_setup import api_token
 
 
 @pytest.fixture
@@ -248,7 +249,7 @@ def test_roster_page_offers_the_higher_courts_entries_and_keeps_errors(client, o
 
 def test_the_api_lists_and_asks(client, on_high_roster, admin):
     org_entry, mediator_entry = on_high_roster
-    _, token = ApiToken.issue(admin, "办案系统")
+    token = api_token(admin, name="办案系统")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     offered = client.get("/api/v1/roster/adoptable", **auth).json()
     assert {e["id"] for e in offered} == {org_entry.pk, mediator_entry.pk}

@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from sutiao.accounts.models import ApiToken
+from token_setup import api_token
 
 APP = WSGIHandler()
 api_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
@@ -27,7 +27,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture
 def token(staff, organisation, consented_case):
-    return ApiToken.issue(staff, "schemathesis")[1]
+    return api_token(staff, name="schemathesis")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -31,7 +31,7 @@ def live(tmp_path_factory):
     apis = {}
     for platform in (court, investor):
         for username in users[platform.name]:
-            token = platform.manage("issue_api_token", username).stdout.strip()
+            token = platform.manage("issue_api_token", username, "--all-scopes").stdout.strip()
             apis[username] = Api(platform.url, token)
     try:
         for platform in (court, investor):

@@ -143,7 +143,7 @@ def add_org_admin_bypassing_actions(live, username: str, organisation_id: str) -
         f"institution=Institution.objects.get(pk={organisation_id!r}), full_name='严管理员')"
     )
     live.investor.manage("shell", "-c", code)
-    return Api(live.investor.url, live.investor.manage("issue_api_token", username).stdout.strip())
+    return Api(live.investor.url, live.investor.manage("issue_api_token", username, "--all-scopes").stdout.strip())
 
 
 def confirmed_at_the_high_court(live, name: str, serial: str) -> dict:

@@ -2,7 +2,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from sutiao.accounts.models import ApiToken
 from sutiao.docking.models import InboxMessage, OutboxMessage
 from sutiao.docking.schemas import MessageType
 from sutiao.investor.actions import delegations as actions
@@ -13,6 +12,7 @@ from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.rules import ANSWER_PERIOD_SECURITIES
 from sutiao.kernel.workflow import InvestorState
+from token_setup import api_token
 
 
 def test_received_delegation_carries_its_answer_deadline(receive, org_a):
@@ -94,7 +94,7 @@ def test_organisation_b_can_neither_see_nor_act_on_a_delegation_to_a(receive, or
     assert client.get(f"/delegations/{delegation.pk}/").status_code == 404
     assert client.post(f"/delegations/{delegation.pk}/accept/").status_code == 404
     assert str(delegation.pk) not in client.get("/").content.decode()
-    _, token = ApiToken.issue(admin_b, "test")
+    token = api_token(admin_b, name="test")
     auth = {"Authorization": f"Bearer {token}"}
     assert client.get(f"/api/v1/delegations/{delegation.pk}", headers=auth).status_code == 404
     assert client.post(f"/api/v1/delegations/{delegation.pk}/accept", headers=auth).status_code == 404

@@ -6,13 +6,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from sutiao.accounts.models import ApiToken
 from sutiao.investor import selectors
 from sutiao.investor.actions import delegations as actions
 from sutiao.investor.models import Delegation
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.workflow import InvestorState
+from token_setup import api_token
 
 ID_NUMBER = "11010519491231002X"
 CREDIT_CODE = "91110000100012345L"
@@ -105,7 +105,7 @@ def test_pages_and_api_page_with_a_cursor(client, receive, org_a, admin_a):
         receive(org_a, court_case_number=number, **_parties(f"韩梅梅{i:02d}"))
         numbers.add(number)
     receive(org_a, **_parties("路人甲"))
-    _, token = ApiToken.issue(admin_a, "办案系统")
+    token = api_token(admin_a, name="办案系统")
     auth = {"Authorization": f"Bearer {token}"}
     seen, cursor = [], ""
     while True:
@@ -134,7 +134,7 @@ def test_registry_organisations_page_on_the_page_and_in_the_api(client, bureau_u
 
     for i in range(3, 8):
         registered_org(f"第{i}调解中心", i, regional_office, None, bureau_user, on_every_roster=False)
-    _, token = ApiToken.issue(bureau_user, "局内系统")
+    token = api_token(bureau_user, name="局内系统")
     auth = {"Authorization": f"Bearer {token}"}
     seen, cursor = [], ""
     while True:

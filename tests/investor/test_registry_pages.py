@@ -8,13 +8,13 @@ import pytest
 from registry_fixtures import *  # noqa: F403
 from registry_fixtures import decide, make_id_number, make_uscc, stored_id_number, wrong_check
 
-from sutiao.accounts.models import ApiToken
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.schemas import MessageType
 from sutiao.investor.actions import roster
 from sutiao.investor.models import MediationOrg, Mediator, RegistryStatus, RosterProposal, UpdateCampaign
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.workflow import InvestorProposalState
+from token_setup import api_token
 
 
 def _form(supervisor, **overrides):
@@ -327,7 +327,7 @@ def test_the_push_list_filters_by_state(client, reg_bureau, reg_admin, reg_org, 
 @pytest.fixture
 def api(client):
     def call(user, method, path, body=None, **params):
-        token = ApiToken.issue(user, "test")[1]
+        token = api_token(user, name="test")
         kwargs = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
         url = f"/api/v1/registry{path}"
         if method == "get":

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from investor_registry_setup import id_number_for, registered_org
 
-from sutiao.accounts.models import ApiToken, Role, User
+from sutiao.accounts.models import Role, User
 from sutiao.audit.models import AuditRecord
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.schemas import MessageType
@@ -22,6 +22,7 @@ from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.rules import default_validity
 from sutiao.kernel.workflow import InvestorProposalState
+from token_setup import api_token
 
 CHAOYANG = new_id()
 
@@ -209,7 +210,7 @@ def test_l23_the_api_lists_and_answers(client, court_peer, ask, regional_office,
     org = registered_org("接口调解中心", 14, regional_office, court_peer, bureau_user, on_every_roster=False)
     admin = _org_admin(org)
     request = RosterProposal.objects.get(pk=ask(_confirmed_at_high_court(org, court_peer, bureau_user)).proposal_id)
-    _, token = ApiToken.issue(admin, "办公系统")
+    token = api_token(admin, name="办公系统")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     listed = client.get("/api/v1/registry/adoption-requests", **auth).json()
     assert [p["id"] for p in listed] == [str(request.pk)] and listed[0]["state"] == "awaiting_consent"

@@ -11,7 +11,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from sutiao.accounts.models import ApiToken
+from token_setup import api_token
 
 api_schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -20,7 +20,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 @pytest.fixture
 def token(receive, org_a, admin_a, mediator_a):
     receive(org_a)
-    return ApiToken.issue(admin_a, "schemathesis")[1]
+    return api_token(admin_a, name="schemathesis")
 
 
 @pytest.mark.django_db(transaction=True)

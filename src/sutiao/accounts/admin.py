@@ -21,5 +21,16 @@ class SutiaoUserAdmin(UserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["digest", "created_at", "last_used_at"]
+    """Read-only: a token is issued, rotated and revoked at /accounts/api-tokens/ by its user or their
+    institution's administrator (sutiao.accounts.tokens), where it is shown once; a row made here would have
+    no token behind it."""
+
+    list_display = ["user", "name", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__username", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

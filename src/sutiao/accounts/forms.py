@@ -46,3 +46,22 @@ class PowerForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["scopes"].choices = AgentScope.choices
+
+
+class ApiTokenForm(forms.Form):
+    """Issue a REST API token; an institution's administrator may issue one for any of its users."""
+
+    name = forms.CharField(label=_("用途"), max_length=100, initial=_("办案系统对接"))
+    scopes = forms.MultipleChoiceField(label=_("权限范围"), widget=forms.CheckboxSelectMultiple)
+    days = forms.IntegerField(label=_("有效期（天）"), min_value=1, max_value=365, initial=90)
+    user = forms.ModelChoiceField(label=_("使用人"), queryset=None, required=False)
+
+    def __init__(self, *args, scopes, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = scopes
+        self.fields["scopes"].error_messages["required"] = _("请至少选择一项权限")
+        if users is None:
+            del self.fields["user"]
+        else:
+            self.fields["user"].queryset = users
+            self.fields["user"].empty_label = _("本人")

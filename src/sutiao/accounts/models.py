@@ -94,18 +94,32 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A token for a case-management system calling the REST API on a user's behalf. Only its SHA-256
-    is stored; the token itself is shown once, when it is issued."""
+    """A token for a case-management system calling the REST API on a user's behalf, within scopes
+    (`<resource>:read` / `<resource>:write`, resource = the API path's first segment: `cases`, `roster` …) and
+    until it expires. Only its SHA-256 is stored; the token itself is shown once, when it is issued. Issued,
+    rotated and revoked by `sutiao.accounts.tokens` (the user, or their institution's administrator)."""
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("用途"), max_length=100)
     digest = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("权限范围"), default=list)
     created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.CharField(_("吊销人"), max_length=200, blank=True)
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name=_("轮换后的令牌"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("API 令牌")
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user")]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
@@ -115,9 +129,21 @@ class ApiToken(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user: User, name: str, scopes: list[str], expires_at) -> tuple["ApiToken", str]:
+        """The row and the token (shown once). Actions call this; tests may, to set up a caller."""
         token = "st_" + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, digest=cls.digest_of(token)), token
+        row = cls.objects.create(
+            user=user, name=name, digest=cls.digest_of(token), scopes=sorted(set(scopes)), expires_at=expires_at
+        )
+        return row, token
+
+    def allows(self, resource: str, write: bool) -> bool:
+        """Writing needs `<resource>:write`; reading is allowed by either scope of the resource."""
+        wanted = {f"{resource}:write"} if write else {f"{resource}:read", f"{resource}:write"}
+        return bool(wanted & set(self.scopes))
+
+    def in_force(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now
 
 
 # --- parties, firms' staff and agents (issue 10) ---

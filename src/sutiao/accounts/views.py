@@ -9,15 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.errors import DomainError
 
-from . import parties, sms_signin
-from .forms import LoginForm, PowerForm, SmsLoginForm, StaffForm
-from .models import Role
+from . import parties, sms_signin, tokens
+from .forms import ApiTokenForm, LoginForm, PowerForm, SmsLoginForm, StaffForm
+from .models import Role, User
 
 
 def _next(request) -> str:
@@ -128,3 +129,48 @@ def powers(request):
         if submit(request, form, grant, _("已登记授权委托")) is not None:
             return redirect("powers")
     return render(request, "accounts/powers.html", {"form": form, "powers": parties.powers_of(request.user)})
+
+
+@login_required
+def api_tokens(request):
+    """REST API tokens: one's own, or an institution administrator's view of all its users' tokens; issue one
+    (shown once, on this answer only), rotate, revoke."""
+    actor = request.user
+    if actor.institution_id is None:
+        raise Http404
+    users = (
+        User.objects.filter(institution_id=actor.institution_id, is_active=True).order_by("username")
+        if actor.role in tokens.ADMINS
+        else None
+    )
+    form = ApiTokenForm(request.POST or None, scopes=tokens.scope_choices(), users=users)
+    issued = None
+    if request.method == "POST" and ("rotate" in request.POST or "revoke" in request.POST):
+        token = get_object_or_404(tokens.manageable(actor), pk=request.POST.get("rotate") or request.POST.get("revoke"))
+        if "revoke" in request.POST:
+            tokens.revoke_token(actor, token)
+            messages.success(request, _("令牌已吊销，立即失效"))
+            return redirect("api-tokens")
+        try:
+            issued = tokens.rotate_token(actor, token)
+        except DomainError as e:
+            messages.error(request, str(e))
+            return redirect("api-tokens")
+        form = ApiTokenForm(scopes=tokens.scope_choices(), users=users)
+    elif request.method == "POST":
+
+        def issue():
+            data = form.cleaned_data
+            return tokens.issue_token(actor, data.get("user") or actor, data["name"], data["scopes"], data["days"])
+
+        issued = submit(request, form, issue, _("令牌已签发"))
+        if issued is not None:
+            form = ApiTokenForm(scopes=tokens.scope_choices(), users=users)
+    page = Paginator(tokens.manageable(actor), 25).get_page(request.GET.get("page"))
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "page": page, "issued": issued, "now": timezone.now(), "labels": dict(tokens.scope_choices())},
+    )
+    response["Cache-Control"] = "no-store"  # the page may carry a token shown once
+    return response

@@ -21,3 +21,6 @@ CSRF_COOKIE_NAME = "sutiao_court_csrf"
 SUTIAO_FIELD_KEY = env_secret("SUTIAO_FIELD_KEY", "ZGV2LW9ubHktY291cnQtZmllbGQta2V5LW5vdHByb2Q=")
 SUTIAO_SMS_LOG = VAR_DIR / "sms-court.log"
 PARTY_HOME_URL = "/my/cases/"
+# What an API token may be scoped to (sutiao.accounts.tokens): the first path segment of each REST API operation,
+# with its label on the token page (a test checks it matches the API).
+SUTIAO_API_RESOURCES = {"cases": "案件", "organisations": "可委派的调解组织", "roster": "特邀调解名册"}

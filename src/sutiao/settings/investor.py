@@ -23,3 +23,10 @@ SUTIAO_FIELD_KEY = env_secret("SUTIAO_FIELD_KEY", "ZGV2LW9ubHktZmllbGQta2V5LW5vd
 SUTIAO_IMPORT_JOB_RETENTION_DAYS = int(os.environ.get("SUTIAO_IMPORT_JOB_RETENTION_DAYS", "30"))
 SUTIAO_SMS_LOG = VAR_DIR / "sms-investor.log"
 PARTY_HOME_URL = "/mediations/"
+# What an API token may be scoped to (sutiao.accounts.tokens): the first path segment of each REST API operation,
+# with its label on the token page (a test checks it matches the API).
+SUTIAO_API_RESOURCES = {
+    "delegations": "委派案件",
+    "mediators": "本组织调解员",
+    "registry": "调解组织与调解员信息、名册推送",
+}
