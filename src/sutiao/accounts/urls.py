@@ -11,6 +11,22 @@ common_urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/sms-login/", views.sms_login, name="sms-login"),
+    path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password/reset_sent.html"),
+        name="password-reset-sent",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",  # the name Django's reset email and view expect
+    ),
+    path(
+        "accounts/password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password/reset_complete.html"),
+        name="password-reset-complete",
+    ),
     path("accounts/on-my-behalf/", views.acts_on_my_behalf, name="acts-on-my-behalf"),
     path("accounts/firm-staff/", views.firm_staff, name="firm-staff"),
     path("accounts/powers/", views.powers, name="powers"),

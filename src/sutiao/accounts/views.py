@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.errors import DomainError
 
-from . import parties, sms_signin, tokens
+from . import parties, passwords, sms_signin, tokens
+from .client_ip import client_ip
 from .forms import ApiTokenForm, LoginForm, PowerForm, SmsLoginForm, StaffForm
 from .models import Role, User
 
@@ -47,7 +48,7 @@ def sms_login(request):
         mobile = form.cleaned_data["mobile"]
         if "send" in request.POST:
             try:
-                sms_signin.request_code(mobile, request.META.get("REMOTE_ADDR"))
+                sms_signin.request_code(mobile, client_ip(request))
             except DomainError as e:
                 show_refusal(form, e)
             else:
@@ -174,3 +175,26 @@ def api_tokens(request):
     )
     response["Cache-Control"] = "no-store"  # the page may carry a token shown once
     return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Forgot password: a link to the account's email (the same answer whether or not the address is known)."""
+
+    template_name = "accounts/password/reset_form.html"
+    email_template_name = "accounts/password/reset_email.txt"
+    subject_template_name = "accounts/password/reset_subject.txt"
+    success_url = "/accounts/password-reset/sent/"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_name": _(settings.PLATFORM_NAME)}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password/reset_confirm.html"
+    success_url = "/accounts/password-reset/complete/"
+    post_reset_login = False
+
+    def form_valid(self, form):
+        passwords.complete_reset(self.user, form)
+        return redirect(self.success_url)

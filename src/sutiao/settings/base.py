@@ -129,14 +129,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+PASSWORD_RESET_TIMEOUT = 24 * 3600  # a reset link works for a day, once
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures lock the account-and-address pair for 15 minutes.
+# Login throttling: five failures lock the account-and-address pair for 15 minutes. The pair, not the account:
+# someone failing on purpose from elsewhere cannot lock a user out, who may also reset their password by email.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The client's address behind trusted proxies (SUTIAO_TRUSTED_PROXIES): see sutiao.accounts.client_ip.
+AXES_CLIENT_IP_CALLABLE = "sutiao.accounts.client_ip.client_ip"
+# A successful sign-in (or a password reset) clears the account's failures.
+AXES_RESET_ON_SUCCESS = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
