@@ -127,3 +127,29 @@ def operator_client(client, db):
     session.save()
     client.operator, client.device = operator, device
     return client
+
+
+@pytest.fixture(autouse=True)
+def staff_sign_in_with_both_factors(monkeypatch):
+    """A test signing a staff member in (Client.force_login) means a full sign-in: password and the second
+    factor (sutiao.accounts.two_factor), as if the code had been typed. The second factor's own flow is tested
+    in tests/court/test_two_factor.py, with plain logins."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from sutiao.accounts.two_factor import STAFF_ROLES
+
+        if user.role in STAFF_ROLES:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

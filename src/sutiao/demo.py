@@ -13,7 +13,8 @@ def ensure_development() -> None:
 
 
 PASSWORD = "sutiao-demo-2026"
-# The demo operator's TOTP key (hex, as django-otp stores it); its base32 form goes into an authenticator app.
+# The demo staff accounts' shared TOTP key (hex, as django-otp stores it); its base32 form goes into an
+# authenticator app.
 OPERATOR_TOTP_KEY = "3132333435363738393031323334353637383930"
 OPERATOR_TOTP_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 

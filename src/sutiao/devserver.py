@@ -447,8 +447,9 @@ BANNER = f"""
         spc_admin（最高人民法院，确认共同认定名册）
   调解：org1_admin / org2_admin / org3_admin（调解组织管理员）  org1_mediator1 … org3_mediator2（调解员）
   监管：bureau（投保局）  beijing_office（派出机构）
-  运维：operator（两个平台的 /admin/ 与 /docking/operations/；第二步动态口令：把密钥
-        {demo.OPERATOR_TOTP_BASE32} 加入身份验证器，或运行 sutiao court totp operator 查看当前口令）
+  运维：operator（两个平台的 /admin/ 与 /docking/operations/）
+  工作人员登录的第二步动态口令：演示账号共用密钥 {demo.OPERATOR_TOTP_BASE32}（加入身份验证器），
+        或运行 sutiao court totp <用户名>（调解平台：sutiao investor totp <用户名>）查看当前口令
   当事人：investor_chen（投资者陈二，手机 13800000002）  securities_firm（某某证券股份有限公司）
         当事人可在 /accounts/sms-login/ 用短信验证码登录，在“我的案件”中在线表示调解意见
 短信（开发环境不真正发送）：验证码和链接写入 {{var}}/sms-court.log 与 {{var}}/sms-investor.log

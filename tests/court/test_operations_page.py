@@ -29,7 +29,7 @@ def test_operators_need_their_second_factor(client, delegated):
 
     operator = User.objects.create_user("op2", password="x-long-password", is_staff=True, is_superuser=True)
     device = TOTPDevice.objects.create(user=operator, name="phone")
-    client.force_login(operator)  # the password alone
+    client.post("/accounts/login/", {"username": "op2", "password": "x-long-password"})  # the password alone
     assert client.get("/docking/operations/")["Location"].startswith("/admin/login/")
     assert client.get("/admin/").status_code == 302
     client.logout()

@@ -4,7 +4,7 @@ on SQLite, or on PostgreSQL when DATABASE_URL names a server."""
 import os
 
 import pytest
-from live import FAST_WORKER, Api, Live
+from live import FAST_WORKER, PLATFORMS, Api, Live
 
 from sutiao.devserver import PostgresDatabases, free_port, pair, stop_all
 
@@ -16,6 +16,7 @@ def live(tmp_path_factory):
     court_db, investor_db = databases.urls if databases else ("", "")
     court, investor = pair(var_dir, free_port(), free_port(), court_db, investor_db, FAST_WORKER)
     court.manage("seed_demo_cases")
+    PLATFORMS.update({court.url: court, investor.url: investor})
     users = {
         "court": ["court_filing", "court_admin", "xicheng_filing", "beijing_high_admin"],
         "investor": [

@@ -22,6 +22,21 @@ FAST_WORKER = {
 }
 
 
+# The live platforms by their URL (set by the `live` fixture), and recovery codes not yet used, by (URL, user).
+PLATFORMS: dict[str, Platform] = {}
+_CODES: dict[tuple[str, str], list[str]] = {}
+
+
+def second_factor(base_url: str, username: str) -> str:
+    """A code for a staff member's second step (sutiao.accounts.two_factor): one of their single-use recovery
+    codes, made ten at a time by the development command (an authenticator's code may not be used twice
+    within its 30 seconds, and tests sign the same user in more often than that)."""
+    codes = _CODES.setdefault((base_url, username), [])
+    if not codes:
+        codes += PLATFORMS[base_url].manage("totp", username, "--recovery-codes", "10").stdout.split()
+    return codes.pop()
+
+
 def wait_for(check, timeout=60.0, what="condition"):
     """Poll `check` until it returns something truthy; fail with the last value seen."""
     deadline, last = time.monotonic() + timeout, None

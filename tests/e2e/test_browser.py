@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from live import second_factor
 
 from sutiao import demo
 from sutiao.kernel.workflow import CourtState
@@ -59,6 +60,9 @@ def login(browser, base_url, username):
     page.fill("#id_username", username)
     page.fill("#id_password", "sutiao-demo-2026")
     page.click("button[type=submit]")
+    page.wait_for_url("**/accounts/two-factor/**")  # staff sign in with a second factor
+    page.fill("#id_token", second_factor(base_url, username))
+    page.get_by_test_id("two-factor-submit").click()
     page.wait_for_url(base_url + "/")
     return page
 

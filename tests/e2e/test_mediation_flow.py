@@ -9,7 +9,7 @@ import json
 import re
 
 import requests
-from live import sql, wait_for
+from live import second_factor, sql, wait_for
 from test_delegation_flow import ORG1, court_case, investor_delegation
 
 from sutiao.kernel.workflow import CourtState
@@ -26,6 +26,10 @@ class Web:
         self.session.get(base + "/accounts/login/", timeout=30)
         response = self.post("/accounts/login/", {"username": username, "password": password})
         assert response.status_code == 302, response.text[:2000]
+        landing = self.session.get(base + "/", allow_redirects=False, timeout=30)
+        if landing.headers.get("Location", "").startswith("/accounts/two-factor/"):  # staff: the second step
+            response = self.post("/accounts/two-factor/", {"token": second_factor(base, username)})
+            assert response.status_code == 302, response.text[:2000]
 
     def get(self, path: str, expect: int = 200) -> str:
         response = self.session.get(self.base + path, timeout=30)

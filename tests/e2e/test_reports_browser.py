@@ -3,7 +3,7 @@ dispute type and drills down to the cases behind a figure; a mediator sees only 
 at desktop width and at 375 px go to test-artifacts/."""
 
 import pytest
-from live import wait_for
+from live import second_factor, wait_for
 from test_browser import ARTIFACTS, browser  # noqa: F401  (the module's Chromium fixture)
 from test_delegation_flow import ORG1, ORG2, investor_delegation, register_consented_case
 
@@ -27,6 +27,9 @@ def _login(browser, base_url, username):  # noqa: F811
     page.fill("#id_username", username)
     page.fill("#id_password", "sutiao-demo-2026")
     page.click("button[type=submit]")
+    page.wait_for_url("**/accounts/two-factor/**")  # staff sign in with a second factor
+    page.fill("#id_token", second_factor(base_url, username))
+    page.get_by_test_id("two-factor-submit").click()
     page.wait_for_selector("[data-testid=whoami]")
     return page
 

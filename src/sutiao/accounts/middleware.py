@@ -1,7 +1,10 @@
 """Refuse, with a clear message, a request whose parameters carry a NUL character: no field of ours can hold
 one (PostgreSQL text cannot), so it can only be a mistake or a probe, and it must not reach a query as a 500."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext
 
 NUL = "\x00"
@@ -29,4 +32,25 @@ class RejectNulMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"error": "refused", "message": message, "field": None}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Staff pages need the second factor (sutiao.accounts.two_factor): a staff member signed in with a password
+    only is sent to enter their code (or enrol an authenticator) before anything else. The REST API (tokens),
+    the docking (signatures) and the operators' admin (its own OTP sign-in) are not pages of this kind."""
+
+    EXEMPT = ("/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/static/", "/api/", "/docking/", "/admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import two_factor
+
+        if two_factor.needs_second_factor(request.user) and not request.path.startswith(self.EXEMPT):
+            target = "/accounts/two-factor/"
+            if request.method == "GET" and request.path != "/":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
         return self.get_response(request)

@@ -11,6 +11,8 @@ common_urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/sms-login/", views.sms_login, name="sms-login"),
+    path("accounts/two-factor/", views.second_factor, name="two-factor"),
+    path("accounts/two-factor/recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "accounts/password-reset/sent/",

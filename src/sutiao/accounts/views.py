@@ -1,6 +1,9 @@
 """A party's sign-in with a code sent by SMS (the password sign-in is the shared /accounts/login/), and a
 party's own page of what their agents or staff did for them."""
 
+from base64 import b32encode
+
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
@@ -16,7 +19,7 @@ from django.utils.translation import gettext as _
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.errors import DomainError
 
-from . import parties, passwords, sms_signin, tokens
+from . import parties, passwords, sms_signin, tokens, two_factor
 from .client_ip import client_ip
 from .forms import ApiTokenForm, LoginForm, PowerForm, SmsLoginForm, StaffForm
 from .models import Role, User
@@ -198,3 +201,69 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         passwords.complete_reset(self.user, form)
         return redirect(self.success_url)
+
+
+def _after_sign_in(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return "/"
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"  # keys and recovery codes are shown once
+    return response
+
+
+@login_required
+def second_factor(request):
+    """After the password: the code from the authenticator (or a recovery code); at the first sign-in, the
+    authenticator is enrolled here."""
+    user = request.user
+    if user.role not in two_factor.STAFF_ROLES or user.is_verified():
+        return redirect(_after_sign_in(request))
+    if not two_factor.has_authenticator(user):
+        device = two_factor.pending_authenticator(user)
+        error = None
+        if request.method == "POST":
+            try:
+                codes = two_factor.confirm_authenticator(request, device, request.POST.get("token", ""))
+            except DomainError as e:
+                error = str(e)
+            else:
+                return _no_store(
+                    render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _after_sign_in(request)})
+                )
+        qr = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("用验证器扫描"))
+        return _no_store(
+            render(
+                request,
+                "accounts/two_factor_setup.html",
+                {
+                    "qr": qr,
+                    "secret": b32encode(device.bin_key).decode(),
+                    "error": error,
+                    "next": request.GET.get("next", ""),
+                },
+            )
+        )
+    error = None
+    if request.method == "POST":
+        try:
+            two_factor.verify(request, request.POST.get("token", ""))
+        except DomainError as e:
+            error = str(e)
+        else:
+            return redirect(_after_sign_in(request))
+    return render(request, "accounts/two_factor.html", {"error": error, "next": request.GET.get("next", "")})
+
+
+@login_required
+def recovery_codes(request):
+    """New recovery codes (the old ones stop working), for a staff member signed in with two factors."""
+    if request.user.role not in two_factor.STAFF_ROLES or not request.user.is_verified():
+        raise Http404
+    if request.method != "POST":
+        return render(request, "accounts/recovery_codes_renew.html")
+    codes = two_factor.renew_recovery_codes(request.user)
+    return _no_store(render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"}))

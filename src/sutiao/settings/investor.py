@@ -8,6 +8,7 @@ from .base import INSTALLED_APPS, VAR_DIR, database_for, env_secret, storages_fo
 PLATFORM = "investor"
 PLATFORM_ID = os.environ.get("SUTIAO_PLATFORM_ID", "investor-platform")
 PLATFORM_NAME = "中国投资者网证券期货纠纷在线调解平台"
+OTP_TOTP_ISSUER = PLATFORM_NAME  # the name an authenticator app shows
 SECRET_KEY = env_secret("SUTIAO_SECRET_KEY", "dev-only-investor-secret-key-not-for-production-0123456789")
 BASE_URL = os.environ.get("SUTIAO_BASE_URL", "http://127.0.0.1:8002")
 DATABASES = {"default": database_for("investor")}

@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sutiao import demo
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.accounts.two_factor import STAFF_ROLES
 
 COURTS = [
     (demo.SPC, InstitutionKind.SUPREME_COURT, "最高人民法院", "", None),
@@ -53,6 +54,8 @@ class Command(BaseCommand):
         if created:
             operator.set_password(demo.PASSWORD)
             operator.save()
-        # Operators sign in to the admin with a second factor; the demo operator's TOTP key is published.
-        TOTPDevice.objects.get_or_create(user=operator, name="demo", defaults={"key": demo.OPERATOR_TOTP_KEY})
+        # Every staff role signs in with a second factor (sutiao.accounts.two_factor): the demo accounts share one
+        # published authenticator key, so `sutiao court totp <username>` shows the code to type.
+        for user in User.objects.filter(role__in=STAFF_ROLES).exclude(totpdevice__confirmed=True):
+            TOTPDevice.objects.create(user=user, name="demo", key=demo.OPERATOR_TOTP_KEY, confirmed=True)
         self.stdout.write(f"{settings.PLATFORM}: demo institutions and users ready")

@@ -1,0 +1,78 @@
+"""Two-factor sign-in for every staff role (issue 14 §10; 等级保护 level 3): after the password, a code from an
+authenticator app (TOTP, RFC 6238, django-otp) or one of ten single-use recovery codes. A staff member without
+an authenticator enrols at their first sign-in. Parties and agents sign in with a password or an SMS code
+(sutiao.accounts.sms_signin) and are not asked for this."""
+
+from django.db import transaction
+from django.utils.translation import gettext
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sutiao.audit.log import record
+from sutiao.kernel.errors import DomainError
+
+from .models import Role, User
+
+# Everyone who works on a platform for an institution (or runs it): not the people a dispute concerns.
+STAFF_ROLES = frozenset(Role) - {Role.PARTY, Role.AGENT}
+RECOVERY_CODES = 10
+AUTHENTICATOR = "authenticator"
+RECOVERY = "recovery"
+
+
+def needs_second_factor(user) -> bool:
+    return user.is_authenticated and user.role in STAFF_ROLES and not user.is_verified()
+
+
+def has_authenticator(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_authenticator(user: User) -> TOTPDevice:
+    """The authenticator being enrolled (not yet confirmed): its key is shown until a code from it is typed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, name=AUTHENTICATOR).first()
+    return device or TOTPDevice.objects.create(user=user, confirmed=False, name=AUTHENTICATOR)
+
+
+@transaction.atomic
+def confirm_authenticator(request, device: TOTPDevice, token: str) -> list[str]:
+    """The first code from the new authenticator confirms it; the session counts as signed in with two factors
+    and the user gets their recovery codes (returned once)."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=request.user, confirmed=False)
+    if not device.verify_token((token or "").strip()):
+        raise DomainError(gettext("动态口令不正确，请核对手机时间后输入验证器中当前显示的 6 位数字"), field="token")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _new_recovery_codes(request.user)
+    otp_login(request, device)
+    record(request.user, "account.two_factor_enrolled", request.user)
+    return codes
+
+
+@transaction.atomic
+def verify(request, token: str) -> None:
+    """A code from the authenticator or a recovery code (used up) completes the sign-in."""
+    device = match_token(request.user, (token or "").replace(" ", ""))
+    if device is None:
+        raise DomainError(gettext("动态口令或恢复码不正确；连续错误后需等待片刻再试"), field="token")
+    otp_login(request, device)
+    if isinstance(device, StaticDevice):
+        left = device.token_set.count()
+        record(request.user, "account.recovery_code_used", request.user, after={"left": left})
+
+
+@transaction.atomic
+def renew_recovery_codes(user: User) -> list[str]:
+    codes = _new_recovery_codes(user)
+    record(user, "account.recovery_codes_renewed", user)
+    return codes
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY, defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
