@@ -17,6 +17,11 @@ urlpatterns = [
     path("delegations/<uuid:delegation_id>/assign/", views.assign, name="delegation-assign"),
     path("delegations/<uuid:delegation_id>/mediation/", mediation.workspace, name="mediation-workspace"),
     path("delegations/<uuid:delegation_id>/mediation/<slug:op>/", mediation.act, name="mediation-act"),
+    path(
+        "delegations/<uuid:delegation_id>/mediation/evidence/<uuid:evidence_id>/",
+        mediation.evidence_download,
+        name="mediation-evidence",
+    ),
     path("mediations/", mediation.my_mediations, name="mediation-mine"),
     path("registry/", include("sutiao.investor.registry_urls")),
     path("imports/", include("sutiao.investor.import_urls")),
