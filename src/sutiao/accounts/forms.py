@@ -46,3 +46,25 @@ class PowerForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["scopes"].choices = AgentScope.choices
+
+
+class SignUpForm(forms.Form):
+    kind = forms.ChoiceField(label=_("当事人类型"))
+    name = forms.CharField(label=_("姓名/名称（与证件一致）"), max_length=200)
+    id_number = forms.CharField(label=_("公民身份号码/统一社会信用代码"), max_length=30)
+    mobile = forms.CharField(
+        label=_("手机号（用于接收登录验证码）"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from sutiao.kernel.enums import PartyKind
+        from sutiao.translation import translated_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = translated_choices(PartyKind.choices())
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )

@@ -6,6 +6,7 @@ A user acts for a party as the party themself (their own PartyProfile), as a fir
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -118,7 +119,7 @@ def _ensure_operator(actor: User) -> None:
 
 @transaction.atomic
 def register_party(
-    actor: User | str, *, kind: str, name: str, id_number: str, mobile: str, username: str, password: str
+    actor: User | str, *, kind: str, name: str, id_number: str, mobile: str, username: str, password: str | None
 ) -> PartyProfile:
     """Open a party's account (by an operator, or the platform itself for the demo). The number is checked
     (GB 11643 / GB 32100) and kept only encrypted, with its digest; the party is not yet verified."""
@@ -150,6 +151,31 @@ def register_party(
     )
     record(actor, "party.register", profile, after={"name": name, "kind": kind, "id": profile.id_number_masked})
     return profile
+
+
+SELF_SIGN_UP = "当事人自行注册"
+
+
+def sign_up(*, kind: str, name: str, id_number: str, mobile: str) -> PartyProfile:
+    """A party opens their own account (the investor platform's sign-up page). It has no password: the person
+    signs in only with a code sent to the mobile they gave, so every sign-in proves that mobile; they are not
+    verified until real-name verification against a case (`verify_identity`) passes."""
+    return register_party(
+        SELF_SIGN_UP,
+        kind=kind,
+        name=name,
+        id_number=id_number,
+        mobile=mobile,
+        username=f"party-{secrets.token_hex(6)}",
+        password=None,
+    )
+
+
+def own_profile(user: User) -> PartyProfile | None:
+    """The party account the user holds themself (not one they act for)."""
+    if not user.is_authenticated or user.role != Role.PARTY:
+        return None
+    return PartyProfile.objects.filter(user=user).first()
 
 
 def mobile_digest(mobile: str) -> str:

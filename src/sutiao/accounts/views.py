@@ -16,7 +16,7 @@ from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.errors import DomainError
 
 from . import parties, sms_signin
-from .forms import LoginForm, PowerForm, SmsLoginForm, StaffForm
+from .forms import LoginForm, PowerForm, SignUpForm, SmsLoginForm, StaffForm
 from .models import Role
 
 
@@ -67,6 +67,21 @@ def sms_login(request):
         "accounts/sms_login.html",
         {"form": form, "sent": sent, "next": request.POST.get("next") or request.GET.get("next", "")},
     )
+
+
+def sign_up(request):
+    """A party opens their own account (a platform that offers it routes here), then signs in by SMS code."""
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        done = submit(
+            request,
+            form,
+            lambda: parties.sign_up(**form.cleaned_data),
+            _("账户已开设。请用短信验证码登录，登录后核验身份即可查看您的案件。"),
+        )
+        if done is not None:
+            return redirect("sms-login")
+    return render(request, "accounts/sign_up.html", {"form": form})
 
 
 @login_required

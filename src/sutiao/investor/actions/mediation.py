@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from sutiao.accounts import parties as party_accounts
 from sutiao.accounts.models import AgentScope, Role, User
 from sutiao.accounts.pii import id_number_digest
+from sutiao.accounts.verification import Registered
 from sutiao.audit.log import SYSTEM, record
 from sutiao.docking import outbox
 from sutiao.docking.schemas import (
@@ -168,6 +169,26 @@ def link_party_account(user: User, digest: str) -> int:
         row.save(update_fields=["user", "linked_at"])
         record(user, "mediation.link_party", row, case=row.mediation.delegation.case, after={"party": row.name})
     return len(rows)
+
+
+@transaction.atomic
+def join_mediations(user: User) -> int:
+    """A party joins their cases: their own account is verified by real name (settings.SUTIAO_IDENTITY_VERIFIER)
+    against each way the mediations registered the party with their identity number, and then linked to every
+    such mediation party (`link_party_account`), all in one transaction — a failed verification links nothing.
+    Returns how many were linked."""
+    profile = party_accounts.own_profile(user)
+    if profile is None:
+        raise PermissionDenied(gettext("仅当事人本人的账户可核验身份并关联案件"))
+    waiting = MediationParty.objects.filter(id_number_digest=profile.id_number_digest, user__isnull=True)
+    names = sorted(set(waiting.values_list("name", flat=True)))
+    if not names:
+        raise DomainError(
+            gettext("没有待关联的调解案件：调解组织登记的当事人证件号码与您的账户不一致，或案件已关联到您的账户")
+        )
+    for name in names:
+        party_accounts.verify_identity(user, profile, Registered(name, profile.id_number_digest))
+    return link_party_account(user, profile.id_number_digest)
 
 
 # --- L5: telling the other party ---

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sutiao.accounts import parties as party_accounts
 from sutiao.documents.downloads import download_response
 from sutiao.forms_actions import submit
 from sutiao.kernel.calendar import china_today
@@ -355,5 +356,28 @@ def evidence_download(request, delegation_id, evidence_id):
 
 @login_required
 def my_mediations(request):
-    """A party's own cases in mediation on this platform."""
-    return render(request, "investor/my_mediations.html", {"rows": selectors.mediations_of_party(request.user)[:100]})
+    """A party's own cases in mediation on this platform (newest first, paged), and for the holder of a party
+    account the way to join the cases registered with their identity number."""
+    result = page(selectors.mediations_of_party(request.user), ("-accepted_on", "-pk"), request.GET.get("cursor"))
+    return render(
+        request,
+        "investor/my_mediations.html",
+        {
+            "rows": result.items,
+            "next_url": next_url(request, result),
+            "profile": party_accounts.own_profile(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def join(request):
+    """Verify the party's identity and link their cases (actions.join_mediations)."""
+    try:
+        linked = actions.join_mediations(request.user)
+    except DomainError as e:
+        messages.error(request, refusal(e))
+    else:
+        messages.success(request, _("实名核验通过，已关联%(n)s个调解案件") % {"n": linked})
+    return redirect("mediation-mine")
