@@ -40,6 +40,8 @@ class PowerForm(forms.Form):
     )
     valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
     document_ref = forms.CharField(label=_("授权委托书编号"), max_length=200, required=False)
+    # Checked by the action (sutiao.documents), which says in its own words what is wrong with a file.
+    document_file = forms.FileField(label=_("授权委托书文件（PDF 或图片）"), required=False, allow_empty_file=True)
 
     def __init__(self, *args, **kwargs):
         from .models import AgentScope

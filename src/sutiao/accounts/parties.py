@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.audit.log import record
+from sutiao.documents.actions import accept_upload
+from sutiao.documents.models import FileKind
 from sutiao.kernel.enums import PartyKind
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import mask_id_number
@@ -236,10 +238,17 @@ def revoke_staff(actor: User, staff: FirmStaff) -> FirmStaff:
 
 @transaction.atomic
 def grant_power(
-    actor: User, *, agent: User, scopes: list[str], valid_until: dt.date, document_ref: str = ""
+    actor: User,
+    *,
+    agent: User,
+    scopes: list[str],
+    valid_until: dt.date,
+    document_ref: str = "",
+    document_file=None,
 ) -> PowerOfAttorney:
-    """The party (or the firm's admin) records a power of attorney for an agent. The signed instrument is
-    referred to by `document_ref` until uploads (the documents app) take the file itself."""
+    """The party (or the firm's admin) records a power of attorney for an agent, with the signed instrument
+    uploaded (`document_file`, checked and stored by sutiao.documents after every other check, so a refusal
+    stores nothing) and/or referred to by `document_ref`."""
     party = PartyProfile.objects.filter(user=actor).first()
     if party is None:
         raise PermissionDenied(gettext("仅当事人本人可委托代理人"))
@@ -250,19 +259,31 @@ def grant_power(
         raise DomainError(gettext("请选择代理权限"), field="scopes")
     if valid_until < timezone.localdate():
         raise DomainError(gettext("有效期不能早于今天"), field="valid_until")
+    document = None
+    if document_file is not None:
+        document = accept_upload(
+            document_file, uploaded_by=actor, kind=FileKind.POWER_OF_ATTORNEY, label=gettext("授权委托书")
+        )
     power = PowerOfAttorney.objects.create(
         party=party,
         agent=agent,
         scopes=sorted(scopes),
         valid_until=valid_until,
         document_ref=document_ref,
+        document=document,
         granted_by=actor,
     )
     record(
         actor,
         "party.grant_power",
         power,
-        after={"agent": str(agent), "scopes": power.scopes, "valid_until": valid_until, "document": document_ref},
+        after={
+            "agent": str(agent),
+            "scopes": power.scopes,
+            "valid_until": valid_until,
+            "document": document_ref,
+            "file": str(document.pk) if document else None,
+        },
     )
     return power
 
@@ -277,6 +298,11 @@ def revoke_power(actor: User, power: PowerOfAttorney) -> PowerOfAttorney:
         power.save(update_fields=["revoked_at"])
         record(actor, "party.revoke_power", power, after={"agent": str(power.agent)})
     return power
+
+
+def power_document_readable(user: User, power: PowerOfAttorney) -> bool:
+    """The power of attorney's file is read by the party who granted it and by the agent it names."""
+    return user.is_authenticated and user.pk in (power.party.user_id, power.agent_id)
 
 
 def acts_for_party(user: User):

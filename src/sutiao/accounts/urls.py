@@ -14,6 +14,7 @@ common_urlpatterns = [
     path("accounts/on-my-behalf/", views.acts_on_my_behalf, name="acts-on-my-behalf"),
     path("accounts/firm-staff/", views.firm_staff, name="firm-staff"),
     path("accounts/powers/", views.powers, name="powers"),
+    path("accounts/powers/<int:power_id>/document/", views.power_document, name="power-document"),
     path("notifications/", include("sutiao.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from sutiao.documents.downloads import download_response
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.errors import DomainError
 
 from . import parties, sms_signin
 from .forms import LoginForm, PowerForm, SignUpForm, SmsLoginForm, StaffForm
-from .models import Role
+from .models import PowerOfAttorney, Role
 
 
 def _next(request) -> str:
@@ -122,7 +123,7 @@ def powers(request):
     """A party's powers of attorney: grant one to an agent within scopes, revoke one."""
     if not parties.is_party_holder(request.user):
         raise Http404
-    form = PowerForm(request.POST or None)
+    form = PowerForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if "revoke" in request.POST:
             power = get_object_or_404(parties.powers_of(request.user), pk=request.POST.get("revoke"))
@@ -138,8 +139,20 @@ def powers(request):
                 scopes=data["scopes"],
                 valid_until=data["valid_until"],
                 document_ref=data["document_ref"],
+                document_file=data["document_file"],
             )
 
         if submit(request, form, grant, _("已登记授权委托")) is not None:
             return redirect("powers")
     return render(request, "accounts/powers.html", {"form": form, "powers": parties.powers_of(request.user)})
+
+
+@login_required
+def power_document(request, power_id):
+    """The signed power of attorney, to the party who granted it and the agent it names; audited."""
+    power = PowerOfAttorney.objects.select_related("party", "document").filter(pk=power_id).first()
+    if power is None or power.document is None:
+        raise Http404(_("文件不存在，或您无权下载此文件"))
+    return download_response(
+        request, power.document, permitted=lambda user, _f: parties.power_document_readable(user, power)
+    )
