@@ -12,6 +12,7 @@ import requests
 from live import sql, wait_for
 from test_delegation_flow import ORG1, court_case, investor_delegation
 
+from sutiao import demo
 from sutiao.kernel.workflow import CourtState
 
 PASSWORD = "sutiao-demo-2026"
@@ -22,8 +23,8 @@ EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /R
 class Web:
     """A signed-in user of a platform's pages: real forms, real CSRF, no browser."""
 
-    def __init__(self, base: str, username: str | None = None, password: str = PASSWORD):
-        self.base, self.session = base, requests.Session()
+    def __init__(self, base: str, username: str | None = None, password: str = PASSWORD, csrf="sutiao_investor_csrf"):
+        self.base, self.session, self.csrf = base, requests.Session(), csrf
         self.session.get(base + "/accounts/login/", timeout=30)
         if username is not None:
             response = self.post("/accounts/login/", {"username": username, "password": password})
@@ -35,7 +36,7 @@ class Web:
         return response.text
 
     def post(self, path: str, data: dict, files: dict | None = None):
-        data = {**data, "csrfmiddlewaretoken": self.session.cookies["sutiao_investor_csrf"]}
+        data = {**data, "csrfmiddlewaretoken": self.session.cookies[self.csrf]}
         return self.session.post(self.base + path, data=data, files=files, allow_redirects=False, timeout=30)
 
     def act(self, path: str, data: dict, files: dict | None = None) -> None:
@@ -87,7 +88,12 @@ def _new_party(live, kind: str, name: str, id_number: str, mobile: str) -> Web:
     return party
 
 
-def _delegated_case(live, applicant: str, applicant_id: str, respondent_id: str):
+def _delegated_case(
+    live, applicant: str, applicant_id: str, respondent_id: str, respondent="某某药业股份有限公司", online=None
+):
+    """A case registered, consented to, delegated to organisation 1, accepted and assigned. With `online`
+    ({party name: court account}), each party answers on the court platform themself (LEGAL-RULES L1);
+    otherwise court staff record the answers."""
     court = live.api("court_filing")
     case = court.post(
         "/cases",
@@ -98,12 +104,7 @@ def _delegated_case(live, applicant: str, applicant_id: str, respondent_id: str)
             "facts": "被申请人年报虚假陈述，申请人据此买入股票遭受损失。",
             "parties": [
                 {"role": "applicant", "kind": "natural_person", "name": applicant, "id_number": applicant_id},
-                {
-                    "role": "respondent",
-                    "kind": "legal_person",
-                    "name": "某某药业股份有限公司",
-                    "id_number": respondent_id,
-                },
+                {"role": "respondent", "kind": "legal_person", "name": respondent, "id_number": respondent_id},
             ],
             "claims": [{"text": "赔偿投资差额损失", "amount": "125000.00"}],
         },
@@ -111,10 +112,16 @@ def _delegated_case(live, applicant: str, applicant_id: str, respondent_id: str)
     court.post(f"/cases/{case['id']}/ask-consent")
     now = dt.datetime.now(dt.UTC).isoformat()
     for party in case["parties"]:
-        court.post(
-            f"/cases/{case['id']}/consents",
-            {"party": party["name"], "consented": True, "method": "online", "answered_at": now},
-        )
+        if online:
+            web = Web(live.court.url, online[party["name"]], csrf="sutiao_court_csrf")
+            consent_page = f"/my/cases/{case['id']}/consent/{party['id']}/"
+            assert "虚假调解" in web.get(consent_page)  # the notice, with the sham-mediation warning (L8)
+            web.act(consent_page, {"consented": "yes", "read": "on"})
+        else:
+            court.post(
+                f"/cases/{case['id']}/consents",
+                {"party": party["name"], "consented": True, "method": "online", "answered_at": now},
+            )
     case = court.post(f"/cases/{case['id']}/delegate", {"organisation_id": ORG1})
     delegation_id = case["delegations"][0]["id"]
     admin = live.api("org1_admin")
@@ -127,15 +134,26 @@ def _delegated_case(live, applicant: str, applicant_id: str, respondent_id: str)
 
 
 def test_a_delegated_case_mediated_to_success_the_court_seeing_each_step_and_no_caucus(live):
-    case, delegation_id = _delegated_case(live, "孙七", "110105198001010016", "91110000100000000R")
+    # The demo's investor and securities firm, who hold party accounts on the court platform, consent online.
+    investor, investor_id = demo.INVESTOR_PARTY[1], demo.party_id_number(demo.INVESTOR_PARTY[2])
+    firm, firm_code = demo.FIRM_PARTY[1], demo.party_id_number(demo.FIRM_PARTY[2])
+    case, delegation_id = _delegated_case(
+        live,
+        investor,
+        investor_id,
+        firm_code,
+        respondent=firm,
+        online={investor: demo.INVESTOR_PARTY[0], firm: demo.FIRM_PARTY[0]},
+    )
+    assert _story(live, case["id"]).count("当事人本人在线确认") == 2
     ws = f"/delegations/{delegation_id}/mediation/"
     mediator = Web(live.investor.url, "org1_mediator1")
     page = mediator.get(ws)
     assert "剩余" in page and "虚假调解警示" in page
     assert wait_for(lambda: court_case(live, case["id"])["delegations"][0]["mediation_due"], what="period at court")
     applicant_row, respondent_row = _values(page, "session-parties")
-    applicant = _new_party(live, "natural_person", "孙七", "110105198001010016", "13700000071")
-    respondent = _new_party(live, "legal_person", "某某药业股份有限公司", "91110000100000000R", "13700000072")
+    applicant = _new_party(live, "natural_person", investor, investor_id, "13700000071")
+    respondent = _new_party(live, "legal_person", firm, firm_code, "13700000072")
 
     # L5: the other party is told, each attempt recorded.
     at = (dt.datetime.now() - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
