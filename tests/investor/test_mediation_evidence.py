@@ -233,6 +233,9 @@ def test_a_long_list_is_paged(sandbox, case, mediator_a, client):  # noqa: F811
     second = client.get(first.context["evidence_next"])
     assert listed(second) == ["证据第02号", "证据第01号", "证据第00号"]
     assert second.context["evidence_next"] is None
+    forged = client.get(url(mediation) + "?evidence=forged")
+    assert forged.status_code == 200 and "翻页标记无效" in forged.content.decode()
+    assert listed(forged)[0] == "证据第22号"
 
 
 def test_nothing_is_uploaded_once_the_mediation_ended(sandbox, case, mediator_a):  # noqa: F811

@@ -17,13 +17,23 @@ from sutiao.forms_actions import submit
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.mediation import FAILURE_GROUNDS
-from sutiao.listing import next_url, page
+from sutiao.listing import PAGE_SIZE, next_url, page
 from sutiao.translation import refusal
 
 from ..actions import delegations as delegation_actions
 from ..actions import mediation as actions
 from ..forms import mediation as f
 from ..mediation import selectors
+
+
+def _page(request, qs, keys, param="cursor", size=None):
+    """A page of a list; a forged or stale cursor says so and shows the first page."""
+    size = size or PAGE_SIZE
+    try:
+        return page(qs, keys, request.GET.get(param), size=size)
+    except DomainError as e:
+        messages.error(request, refusal(e))
+        return page(qs, keys, size=size)
 
 
 def _forms(d, m, viewer, bound: dict):
@@ -67,7 +77,7 @@ def workspace(request, delegation_id, bound=None):
     confirmed = {c.party_id for c in latest.confirmations.all()} if latest else set()
     extensions = list(m.extensions.prefetch_related("consents__party"))
     sessions = list(selectors.sessions_for(viewer, m))
-    evidence = page(selectors.evidence_for(viewer, m), ("-at", "-id"), request.GET.get("evidence"), size=20)
+    evidence = _page(request, selectors.evidence_for(viewer, m), ("-at", "-id"), "evidence", size=20)
     return render(
         request,
         "investor/mediation_workspace.html",
@@ -358,7 +368,7 @@ def evidence_download(request, delegation_id, evidence_id):
 def my_mediations(request):
     """A party's own cases in mediation on this platform (newest first, paged), and for the holder of a party
     account the way to join the cases registered with their identity number."""
-    result = page(selectors.mediations_of_party(request.user), ("-accepted_on", "-pk"), request.GET.get("cursor"))
+    result = _page(request, selectors.mediations_of_party(request.user), ("-accepted_on", "-pk"))
     return render(
         request,
         "investor/my_mediations.html",
