@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from sutiao.kernel.enums import PartyKind
+from sutiao.translation import translated_choices
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
@@ -61,9 +64,6 @@ class SignUpForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from sutiao.kernel.enums import PartyKind
-        from sutiao.translation import translated_choices
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = translated_choices(PartyKind.choices())
         for field in self.fields.values():

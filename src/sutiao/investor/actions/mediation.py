@@ -619,14 +619,7 @@ def upload_evidence(
     if not title or len(title) > 200:
         raise DomainError(gettext("请填写证据名称（200字以内）"), field="title")
     mediator = on_behalf_of is None
-    allowed = (
-        (EvidenceAudience.ALL, EvidenceAudience.PARTY)
-        if mediator
-        else (
-            EvidenceAudience.ALL,
-            EvidenceAudience.MEDIATOR,
-        )
-    )
+    allowed = {EvidenceAudience.ALL, EvidenceAudience.PARTY if mediator else EvidenceAudience.MEDIATOR}
     if audience not in allowed:
         raise DomainError(
             gettext("调解员提交的材料请选择送达各方当事人或一方当事人")
