@@ -12,23 +12,26 @@ import requests
 from live import second_factor, sql, wait_for
 from test_delegation_flow import ORG1, court_case, investor_delegation
 
+from sutiao import demo
 from sutiao.kernel.workflow import CourtState
 
 PASSWORD = "sutiao-demo-2026"
 CAUCUS = "背对背：本公司最多可赔五万元，请勿告知申请人"
+EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 class Web:
     """A signed-in user of a platform's pages: real forms, real CSRF, no browser."""
 
-    def __init__(self, base: str, username: str, password: str = PASSWORD):
-        self.base, self.session = base, requests.Session()
+    def __init__(self, base: str, username: str | None = None, password: str = PASSWORD, csrf="sutiao_investor_csrf"):
+        self.base, self.session, self.csrf = base, requests.Session(), csrf
         self.session.get(base + "/accounts/login/", timeout=30)
-        response = self.post("/accounts/login/", {"username": username, "password": password})
-        assert response.status_code == 302, response.text[:2000]
-        landing = self.session.get(base + "/", allow_redirects=False, timeout=30)
-        if landing.headers.get("Location", "").startswith("/accounts/two-factor/"):  # staff: the second step
-            response = self.post("/accounts/two-factor/", {"token": second_factor(base, username)})
+        if username is not None:
+            response = self.post("/accounts/login/", {"username": username, "password": password})
+            assert response.status_code == 302, response.text[:2000]
+            landing = self.session.get(base + "/", allow_redirects=False, timeout=30)
+            if landing.headers.get("Location", "").startswith("/accounts/two-factor/"):  # staff: the second step
+                response = self.post("/accounts/two-factor/", {"token": second_factor(base, username)})
             assert response.status_code == 302, response.text[:2000]
 
     def get(self, path: str, expect: int = 200) -> str:
@@ -36,13 +39,13 @@ class Web:
         assert response.status_code == expect, response.text[:2000]
         return response.text
 
-    def post(self, path: str, data: dict):
-        data = {**data, "csrfmiddlewaretoken": self.session.cookies["sutiao_investor_csrf"]}
-        return self.session.post(self.base + path, data=data, allow_redirects=False, timeout=30)
+    def post(self, path: str, data: dict, files: dict | None = None):
+        data = {**data, "csrfmiddlewaretoken": self.session.cookies[self.csrf]}
+        return self.session.post(self.base + path, data=data, files=files, allow_redirects=False, timeout=30)
 
-    def act(self, path: str, data: dict) -> None:
+    def act(self, path: str, data: dict, files: dict | None = None) -> None:
         """Post a workspace form; the action succeeded when the page redirects back."""
-        response = self.post(path, data)
+        response = self.post(path, data, files)
         assert response.status_code == 302, _errors(response.text)
 
 
@@ -66,21 +69,35 @@ def _wait_story(live, case_id, text: str) -> str:
     return wait_for(check, what=f"court story: {text}")
 
 
-def _new_party(live, username: str, name: str, id_number: str) -> Web:
-    """A party account linked to the case by its identity number's digest (the parties' app does this after
-    real-name verification; here the shell calls the same action)."""
-    code = (
-        "from sutiao.accounts.models import Role, User\n"
-        "from sutiao.accounts.pii import id_number_digest\n"
-        "from sutiao.investor.actions.mediation import link_party_account\n"
-        f"u = User.objects.create_user({username!r}, password={PASSWORD!r}, role=Role.PARTY, full_name={name!r})\n"
-        f"print(link_party_account(u, id_number_digest({id_number!r})))\n"
-    )
-    assert live.investor.manage("shell", "-c", code).stdout.strip().splitlines()[-1] == "1"
-    return Web(live.investor.url, username)
+def _sms_code(live, mobile: str) -> str:
+    """The sign-in code the live investor server sent to `mobile`, read from its development SMS log."""
+    log = live.investor.var_dir / "sms-investor.log"
+
+    def code():
+        text = log.read_text(encoding="utf-8") if log.exists() else ""
+        return (re.findall(rf"{mobile} 您的登录验证码为 (\d{{6}})", text) or [None])[-1]
+
+    return wait_for(code, what=f"the sign-in code for {mobile} in the SMS log")
 
 
-def _delegated_case(live, applicant: str, applicant_id: str, respondent_id: str):
+def _new_party(live, kind: str, name: str, id_number: str, mobile: str) -> Web:
+    """A party opens their own account on the investor platform, signs in with the code the server sent by
+    SMS, and joins their case: real-name verification against the mediation's registration links the account."""
+    party = Web(live.investor.url)
+    party.act("/accounts/sign-up/", {"kind": kind, "name": name, "id_number": id_number, "mobile": mobile})
+    assert party.post("/accounts/sms-login/", {"mobile": mobile, "send": "1"}).status_code == 200
+    party.act("/accounts/sms-login/", {"mobile": mobile, "code": _sms_code(live, mobile)})
+    party.act("/mediations/join/", {})
+    assert "已关联1个调解案件" in party.get("/mediations/")
+    return party
+
+
+def _delegated_case(
+    live, applicant: str, applicant_id: str, respondent_id: str, respondent="某某药业股份有限公司", online=None
+):
+    """A case registered, consented to, delegated to organisation 1, accepted and assigned. With `online`
+    ({party name: court account}), each party answers on the court platform themself (LEGAL-RULES L1);
+    otherwise court staff record the answers."""
     court = live.api("court_filing")
     case = court.post(
         "/cases",
@@ -91,12 +108,7 @@ def _delegated_case(live, applicant: str, applicant_id: str, respondent_id: str)
             "facts": "被申请人年报虚假陈述，申请人据此买入股票遭受损失。",
             "parties": [
                 {"role": "applicant", "kind": "natural_person", "name": applicant, "id_number": applicant_id},
-                {
-                    "role": "respondent",
-                    "kind": "legal_person",
-                    "name": "某某药业股份有限公司",
-                    "id_number": respondent_id,
-                },
+                {"role": "respondent", "kind": "legal_person", "name": respondent, "id_number": respondent_id},
             ],
             "claims": [{"text": "赔偿投资差额损失", "amount": "125000.00"}],
         },
@@ -104,10 +116,16 @@ def _delegated_case(live, applicant: str, applicant_id: str, respondent_id: str)
     court.post(f"/cases/{case['id']}/ask-consent")
     now = dt.datetime.now(dt.UTC).isoformat()
     for party in case["parties"]:
-        court.post(
-            f"/cases/{case['id']}/consents",
-            {"party": party["name"], "consented": True, "method": "online", "answered_at": now},
-        )
+        if online:
+            web = Web(live.court.url, online[party["name"]], csrf="sutiao_court_csrf")
+            consent_page = f"/my/cases/{case['id']}/consent/{party['id']}/"
+            assert "虚假调解" in web.get(consent_page)  # the notice, with the sham-mediation warning (L8)
+            web.act(consent_page, {"consented": "yes", "read": "on"})
+        else:
+            court.post(
+                f"/cases/{case['id']}/consents",
+                {"party": party["name"], "consented": True, "method": "online", "answered_at": now},
+            )
     case = court.post(f"/cases/{case['id']}/delegate", {"organisation_id": ORG1})
     delegation_id = case["delegations"][0]["id"]
     admin = live.api("org1_admin")
@@ -120,15 +138,26 @@ def _delegated_case(live, applicant: str, applicant_id: str, respondent_id: str)
 
 
 def test_a_delegated_case_mediated_to_success_the_court_seeing_each_step_and_no_caucus(live):
-    case, delegation_id = _delegated_case(live, "孙七", "110105198001010016", "91110000100000000R")
+    # The demo's investor and securities firm, who hold party accounts on the court platform, consent online.
+    investor, investor_id = demo.INVESTOR_PARTY[1], demo.party_id_number(demo.INVESTOR_PARTY[2])
+    firm, firm_code = demo.FIRM_PARTY[1], demo.party_id_number(demo.FIRM_PARTY[2])
+    case, delegation_id = _delegated_case(
+        live,
+        investor,
+        investor_id,
+        firm_code,
+        respondent=firm,
+        online={investor: demo.INVESTOR_PARTY[0], firm: demo.FIRM_PARTY[0]},
+    )
+    assert _story(live, case["id"]).count("当事人本人在线确认") == 2
     ws = f"/delegations/{delegation_id}/mediation/"
     mediator = Web(live.investor.url, "org1_mediator1")
     page = mediator.get(ws)
     assert "剩余" in page and "虚假调解警示" in page
     assert wait_for(lambda: court_case(live, case["id"])["delegations"][0]["mediation_due"], what="period at court")
     applicant_row, respondent_row = _values(page, "session-parties")
-    applicant = _new_party(live, "party_sun", "孙七", "110105198001010016")
-    respondent = _new_party(live, "party_drug", "某某药业", "91110000100000000R")
+    applicant = _new_party(live, "natural_person", investor, investor_id, "13700000071")
+    respondent = _new_party(live, "legal_person", firm, firm_code, "13700000072")
 
     # L5: the other party is told, each attempt recorded.
     at = (dt.datetime.now() - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
@@ -181,6 +210,37 @@ def test_a_delegated_case_mediated_to_success_the_court_seeing_each_step_and_no_
     assert "已知悉，会与申请人沟通" not in applicant_page
     assert CAUCUS not in Web(live.investor.url, "org1_admin").get(ws)
 
+    # Evidence: the applicant's to every party, the respondent's to the mediator only; each download audited,
+    # none of it sent to the court.
+    applicant.act(
+        ws + "evidence/",
+        {"evidence-title": "申请人交易流水", "evidence-audience": "all"},
+        {"evidence-file": ("交易流水.pdf", EVIDENCE_PDF, "application/pdf")},
+    )
+    respondent.act(
+        ws + "evidence/",
+        {"evidence-title": "公司内部核算意见", "evidence-audience": "mediator"},
+        {"evidence-file": ("核算.pdf", EVIDENCE_PDF, "application/pdf")},
+    )
+    refused = applicant.post(
+        ws + "evidence/",
+        {"evidence-title": "伪装的程序", "evidence-audience": "all"},
+        {
+            "evidence-file": (
+                "合同.pdf",
+                b"MZ" + b"\0" * 58 + b"\x40\0\0\0PE\0\0\x4c\x01" + b"\0" * 200,
+                "application/pdf",
+            )
+        },
+    )
+    assert refused.status_code == 200 and "可执行程序" in _errors(refused.text)
+    links = dict(re.findall(r'href="(/delegations/[^"]+/mediation/evidence/[^"]+/)">([^<]+)<', mediator.get(ws)))
+    by_title = {title: link for link, title in links.items()}
+    assert set(by_title) == {"申请人交易流水", "公司内部核算意见"}
+    assert respondent.session.get(live.investor.url + by_title["申请人交易流水"], timeout=30).content == EVIDENCE_PDF
+    assert applicant.session.get(live.investor.url + by_title["公司内部核算意见"], timeout=30).status_code == 404
+    assert "公司内部核算意见" not in applicant.get(ws)
+
     # The record, confirmed by each party online.
     mediator.act(ws + "record/", {"record-text": "双方确认：申请人于2024年3月买入涉案股票5000股。"})
     for party in (applicant, respondent):
@@ -231,9 +291,12 @@ def test_a_delegated_case_mediated_to_success_the_court_seeing_each_step_and_no_
     for step in ("调解期限起算", "安排在线调解", "调解已举行", "调解期限延长", "申请更换调解员", "调解结果：调解成功"):
         assert step in story
     assert CAUCUS not in story and "请双方于周五前提交交易流水" not in story and "meet.example" not in story
+    assert "公司内部核算意见" not in story
     # Nothing the court platform received carries a message of the mediation.
     received = json.dumps([row[0] for row in sql(live.court, "SELECT payload FROM docking_inboxmessage")])
     assert json.dumps(CAUCUS)[1:-1] not in received and "meet.example" not in received
+    for title in ("申请人交易流水", "公司内部核算意见", "交易流水.pdf"):
+        assert json.dumps(title)[1:-1] not in received
 
 
 def test_a_failed_mediation_reaches_the_court_with_its_failure_record_and_is_filed(live):

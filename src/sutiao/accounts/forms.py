@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from sutiao.kernel.enums import PartyKind
+from sutiao.translation import translated_choices
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
@@ -40,6 +43,8 @@ class PowerForm(forms.Form):
     )
     valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
     document_ref = forms.CharField(label=_("授权委托书编号"), max_length=200, required=False)
+    # Checked by the action (sutiao.documents), which says in its own words what is wrong with a file.
+    document_file = forms.FileField(label=_("授权委托书文件（PDF 或图片）"), required=False, allow_empty_file=True)
 
     def __init__(self, *args, **kwargs):
         from .models import AgentScope
@@ -65,3 +70,21 @@ class ApiTokenForm(forms.Form):
         else:
             self.fields["user"].queryset = users
             self.fields["user"].empty_label = _("本人")
+
+class SignUpForm(forms.Form):
+    kind = forms.ChoiceField(label=_("当事人类型"))
+    name = forms.CharField(label=_("姓名/名称（与证件一致）"), max_length=200)
+    id_number = forms.CharField(label=_("公民身份号码/统一社会信用代码"), max_length=30)
+    mobile = forms.CharField(
+        label=_("手机号（用于接收登录验证码）"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = translated_choices(PartyKind.choices())
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )

@@ -204,7 +204,8 @@ class AgentScope(models.TextChoices):
 
 class PowerOfAttorney(models.Model):
     """An agent (lawyer, role AGENT) acting for a party within `scopes` until `valid_until`. The signed power
-    of attorney itself is a stored document: `document_ref` names it (the documents app takes the upload)."""
+    of attorney is the uploaded `document` (sutiao.documents), read only by the party and the agent;
+    `document_ref` keeps a reference number (and names an instrument on paper)."""
 
     party = models.ForeignKey(
         PartyProfile, verbose_name=_("委托人"), on_delete=models.CASCADE, related_name="powers_of_attorney"
@@ -213,6 +214,14 @@ class PowerOfAttorney(models.Model):
     scopes = models.JSONField(_("代理权限"), default=list)
     valid_until = models.DateField(_("有效期至"))
     document_ref = models.CharField(_("授权委托书"), max_length=200, blank=True)
+    document = models.OneToOneField(
+        "documents.StoredFile",
+        verbose_name=_("授权委托书文件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     granted_by = models.ForeignKey(User, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)

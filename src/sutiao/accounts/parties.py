@@ -6,6 +6,7 @@ A user acts for a party as the party themself (their own PartyProfile), as a fir
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.audit.log import record
+from sutiao.documents.actions import accept_upload
+from sutiao.documents.models import FileKind
 from sutiao.kernel.enums import PartyKind
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import mask_id_number
@@ -118,7 +121,7 @@ def _ensure_operator(actor: User) -> None:
 
 @transaction.atomic
 def register_party(
-    actor: User | str, *, kind: str, name: str, id_number: str, mobile: str, username: str, password: str
+    actor: User | str, *, kind: str, name: str, id_number: str, mobile: str, username: str, password: str | None
 ) -> PartyProfile:
     """Open a party's account (by an operator, or the platform itself for the demo). The number is checked
     (GB 11643 / GB 32100) and kept only encrypted, with its digest; the party is not yet verified."""
@@ -150,6 +153,31 @@ def register_party(
     )
     record(actor, "party.register", profile, after={"name": name, "kind": kind, "id": profile.id_number_masked})
     return profile
+
+
+SELF_SIGN_UP = "当事人自行注册"
+
+
+def sign_up(*, kind: str, name: str, id_number: str, mobile: str) -> PartyProfile:
+    """A party opens their own account (the investor platform's sign-up page). It has no password: the person
+    signs in only with a code sent to the mobile they gave, so every sign-in proves that mobile; they are not
+    verified until real-name verification against a case (`verify_identity`) passes."""
+    return register_party(
+        SELF_SIGN_UP,
+        kind=kind,
+        name=name,
+        id_number=id_number,
+        mobile=mobile,
+        username=f"party-{secrets.token_hex(6)}",
+        password=None,
+    )
+
+
+def own_profile(user: User) -> PartyProfile | None:
+    """The party account the user holds themself (not one they act for)."""
+    if not user.is_authenticated or user.role != Role.PARTY:
+        return None
+    return PartyProfile.objects.filter(user=user).first()
 
 
 def mobile_digest(mobile: str) -> str:
@@ -210,10 +238,17 @@ def revoke_staff(actor: User, staff: FirmStaff) -> FirmStaff:
 
 @transaction.atomic
 def grant_power(
-    actor: User, *, agent: User, scopes: list[str], valid_until: dt.date, document_ref: str = ""
+    actor: User,
+    *,
+    agent: User,
+    scopes: list[str],
+    valid_until: dt.date,
+    document_ref: str = "",
+    document_file=None,
 ) -> PowerOfAttorney:
-    """The party (or the firm's admin) records a power of attorney for an agent. The signed instrument is
-    referred to by `document_ref` until uploads (the documents app) take the file itself."""
+    """The party (or the firm's admin) records a power of attorney for an agent, with the signed instrument
+    uploaded (`document_file`, checked and stored by sutiao.documents after every other check, so a refusal
+    stores nothing) and/or referred to by `document_ref`."""
     party = PartyProfile.objects.filter(user=actor).first()
     if party is None:
         raise PermissionDenied(gettext("仅当事人本人可委托代理人"))
@@ -224,19 +259,31 @@ def grant_power(
         raise DomainError(gettext("请选择代理权限"), field="scopes")
     if valid_until < timezone.localdate():
         raise DomainError(gettext("有效期不能早于今天"), field="valid_until")
+    document = None
+    if document_file is not None:
+        document = accept_upload(
+            document_file, uploaded_by=actor, kind=FileKind.POWER_OF_ATTORNEY, label=gettext("授权委托书")
+        )
     power = PowerOfAttorney.objects.create(
         party=party,
         agent=agent,
         scopes=sorted(scopes),
         valid_until=valid_until,
         document_ref=document_ref,
+        document=document,
         granted_by=actor,
     )
     record(
         actor,
         "party.grant_power",
         power,
-        after={"agent": str(agent), "scopes": power.scopes, "valid_until": valid_until, "document": document_ref},
+        after={
+            "agent": str(agent),
+            "scopes": power.scopes,
+            "valid_until": valid_until,
+            "document": document_ref,
+            "file": str(document.pk) if document else None,
+        },
     )
     return power
 
@@ -251,6 +298,11 @@ def revoke_power(actor: User, power: PowerOfAttorney) -> PowerOfAttorney:
         power.save(update_fields=["revoked_at"])
         record(actor, "party.revoke_power", power, after={"agent": str(power.agent)})
     return power
+
+
+def power_document_readable(user: User, power: PowerOfAttorney) -> bool:
+    """The power of attorney's file is read by the party who granted it and by the agent it names."""
+    return user.is_authenticated and user.pk in (power.party.user_id, power.agent_id)
 
 
 def acts_for_party(user: User):

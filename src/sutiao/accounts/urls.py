@@ -33,6 +33,7 @@ common_urlpatterns = [
     path("accounts/firm-staff/", views.firm_staff, name="firm-staff"),
     path("accounts/powers/", views.powers, name="powers"),
     path("accounts/api-tokens/", views.api_tokens, name="api-tokens"),
+    path("accounts/powers/<int:power_id>/document/", views.power_document, name="power-document"),
     path("notifications/", include("sutiao.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from sutiao.documents.downloads import download_response
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.errors import DomainError
 
 from . import parties, passwords, sms_signin, tokens, two_factor
 from .client_ip import client_ip
-from .forms import ApiTokenForm, LoginForm, PowerForm, SmsLoginForm, StaffForm
-from .models import Role, User
+from .forms import ApiTokenForm, LoginForm, PowerForm, SignUpForm, SmsLoginForm, StaffForm
+from .models import PowerOfAttorney, Role, User
 
 
 def _next(request) -> str:
@@ -74,6 +75,21 @@ def sms_login(request):
     )
 
 
+def sign_up(request):
+    """A party opens their own account (a platform that offers it routes here), then signs in by SMS code."""
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        done = submit(
+            request,
+            form,
+            lambda: parties.sign_up(**form.cleaned_data),
+            _("账户已开设。请用短信验证码登录，登录后核验身份即可查看您的案件。"),
+        )
+        if done is not None:
+            return redirect("sms-login")
+    return render(request, "accounts/sign_up.html", {"form": form})
+
+
 @login_required
 def acts_on_my_behalf(request):
     page = Paginator(parties.acts_for_party(request.user), 20).get_page(request.GET.get("page"))
@@ -112,7 +128,7 @@ def powers(request):
     """A party's powers of attorney: grant one to an agent within scopes, revoke one."""
     if not parties.is_party_holder(request.user):
         raise Http404
-    form = PowerForm(request.POST or None)
+    form = PowerForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if "revoke" in request.POST:
             power = get_object_or_404(parties.powers_of(request.user), pk=request.POST.get("revoke"))
@@ -128,6 +144,7 @@ def powers(request):
                 scopes=data["scopes"],
                 valid_until=data["valid_until"],
                 document_ref=data["document_ref"],
+                document_file=data["document_file"],
             )
 
         if submit(request, form, grant, _("已登记授权委托")) is not None:
@@ -267,3 +284,14 @@ def recovery_codes(request):
         return render(request, "accounts/recovery_codes_renew.html")
     codes = two_factor.renew_recovery_codes(request.user)
     return _no_store(render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"}))
+
+
+@login_required
+def power_document(request, power_id):
+    """The signed power of attorney, to the party who granted it and the agent it names; audited."""
+    power = PowerOfAttorney.objects.select_related("party", "document").filter(pk=power_id).first()
+    if power is None or power.document is None:
+        raise Http404(_("文件不存在，或您无权下载此文件"))
+    return download_response(
+        request, power.document, permitted=lambda user, _f: parties.power_document_readable(user, power)
+    )

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from sutiao.accounts import views as account_views
 from sutiao.accounts.urls import common_urlpatterns
 
 from .api import api
@@ -17,7 +18,15 @@ urlpatterns = [
     path("delegations/<uuid:delegation_id>/assign/", views.assign, name="delegation-assign"),
     path("delegations/<uuid:delegation_id>/mediation/", mediation.workspace, name="mediation-workspace"),
     path("delegations/<uuid:delegation_id>/mediation/<slug:op>/", mediation.act, name="mediation-act"),
+    path(
+        "delegations/<uuid:delegation_id>/mediation/evidence/<uuid:evidence_id>/",
+        mediation.evidence_download,
+        name="mediation-evidence",
+    ),
     path("mediations/", mediation.my_mediations, name="mediation-mine"),
+    path("mediations/join/", mediation.join, name="mediation-join"),
+    # Parties open their own accounts on this platform (issue 10 item 1); the court's are opened by its staff.
+    path("accounts/sign-up/", account_views.sign_up, name="party-sign-up"),
     path("registry/", include("sutiao.investor.registry_urls")),
     path("imports/", include("sutiao.investor.import_urls")),
     path("api/v1/", api.urls),

@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from sutiao.accounts.models import Role, User
+from sutiao.accounts import parties as party_accounts
+from sutiao.accounts.models import AgentScope, Role, User
 from sutiao.accounts.pii import id_number_digest
+from sutiao.accounts.verification import Registered
 from sutiao.audit.log import SYSTEM, record
 from sutiao.docking import outbox
 from sutiao.docking.schemas import (
@@ -23,6 +25,8 @@ from sutiao.docking.schemas import (
     RecusalStep,
     SessionStep,
 )
+from sutiao.documents.actions import accept_upload
+from sutiao.documents.models import FileKind
 from sutiao.kernel.calendar import china_today, cn_date
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.mediation import (
@@ -42,6 +46,8 @@ from ..mediation import period
 from ..mediation.models import (
     Appraisal,
     Disclosure,
+    Evidence,
+    EvidenceAudience,
     ExtensionConsent,
     Mediation,
     MediationParty,
@@ -163,6 +169,26 @@ def link_party_account(user: User, digest: str) -> int:
         row.save(update_fields=["user", "linked_at"])
         record(user, "mediation.link_party", row, case=row.mediation.delegation.case, after={"party": row.name})
     return len(rows)
+
+
+@transaction.atomic
+def join_mediations(user: User) -> int:
+    """A party joins their cases: their own account is verified by real name (settings.SUTIAO_IDENTITY_VERIFIER)
+    against each way the mediations registered the party with their identity number, and then linked to every
+    such mediation party (`link_party_account`), all in one transaction — a failed verification links nothing.
+    Returns how many were linked."""
+    profile = party_accounts.own_profile(user)
+    if profile is None:
+        raise PermissionDenied(gettext("仅当事人本人的账户可核验身份并关联案件"))
+    waiting = MediationParty.objects.filter(id_number_digest=profile.id_number_digest, user__isnull=True)
+    names = sorted(set(waiting.values_list("name", flat=True)))
+    if not names:
+        raise DomainError(
+            gettext("没有待关联的调解案件：调解组织登记的当事人证件号码与您的账户不一致，或案件已关联到您的账户")
+        )
+    for name in names:
+        party_accounts.verify_identity(user, profile, Registered(name, profile.id_number_digest))
+    return link_party_account(user, profile.id_number_digest)
 
 
 # --- L5: telling the other party ---
@@ -542,6 +568,112 @@ def post_message(actor: User, mediation: Mediation, text: str, caucus_with: Medi
     to = [caucus_with] if caucus_with else mediation.parties.exclude(user=actor)
     tell_parties(mediation, to, gettext("调解消息"), gettext("您有一条新的调解消息"))
     return message
+
+
+# --- evidence and documents ---
+
+
+def _evidence_acting(actor: User, mediation: Mediation, party: MediationParty | None):
+    """Who uploads, and for whom: the mediator for the mediation itself (no party), or someone acting for
+    `party` — the party's own linked account, or an agent or a firm's staff acting within the «documents»
+    scope for that party's verified account. Returns the party-accounts `Acting` for an agent (its act is
+    shown to the party), else None."""
+    if permissions.is_case_mediator(actor, mediation.delegation):
+        if party is not None:
+            raise DomainError(gettext("调解员提交的材料不代表任何一方当事人"), field="on_behalf_of")
+        return None
+    refused = PermissionDenied(gettext("仅本案调解员、当事人本人或其授权代理人可提交证据"))
+    if party is None or party.mediation_id != mediation.pk:
+        raise refused
+    if party.user_id is not None and party.user_id == actor.pk:
+        return None
+    if party.user_id is None or not party.id_number_digest:
+        raise refused
+    try:
+        acting = party_accounts.acting_for(actor, party.id_number_digest, AgentScope.DOCUMENTS)
+    except PermissionDenied:
+        raise refused from None
+    if acting.as_self or acting.party.user_id != party.user_id:
+        raise refused
+    return acting
+
+
+@transaction.atomic
+def upload_evidence(
+    actor: User,
+    mediation: Mediation,
+    upload,
+    title: str,
+    audience: str,
+    on_behalf_of: MediationParty | None = None,
+    addressed_to: MediationParty | None = None,
+) -> Evidence:
+    """Evidence or a document for the mediation (PDF, images, Office files; sutiao.documents decides the type
+    by content and refuses whatever it cannot accept). Every check runs before the file is read, so a refusal
+    stores nothing. A party addresses it to every party or to the mediator only; the mediator to every party
+    or, like a caucus, to one party. It is never sent to the court."""
+    mediation = _locked(mediation)
+    _open(mediation)
+    acting = _evidence_acting(actor, mediation, on_behalf_of)
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise DomainError(gettext("请填写证据名称（200字以内）"), field="title")
+    mediator = on_behalf_of is None
+    allowed = {EvidenceAudience.ALL, EvidenceAudience.PARTY if mediator else EvidenceAudience.MEDIATOR}
+    if audience not in allowed:
+        raise DomainError(
+            gettext("调解员提交的材料请选择送达各方当事人或一方当事人")
+            if mediator
+            else gettext("当事人提交的材料请选择送达各方当事人或仅送达调解员"),
+            field="audience",
+        )
+    if audience == EvidenceAudience.PARTY:
+        if addressed_to is None or addressed_to.mediation_id != mediation.pk:
+            raise DomainError(gettext("请选择送达的本案当事人"), field="addressed_to")
+    else:
+        addressed_to = None
+    d = mediation.delegation
+    stored = accept_upload(upload, uploaded_by=actor, kind=FileKind.EVIDENCE, label=title, case=d.case)
+    evidence = Evidence.objects.create(
+        mediation=mediation,
+        file=stored,
+        title=title,
+        uploaded_by=actor,
+        on_behalf_of=on_behalf_of,
+        audience=audience,
+        addressed_to=addressed_to,
+        at=timezone.now(),
+    )
+    seq = record(
+        actor,
+        "mediation.upload_evidence",
+        evidence,
+        case=d.case,
+        after={
+            "title": title,
+            "file": str(stored.pk),
+            "audience": audience,
+            "on_behalf_of": on_behalf_of.name if on_behalf_of else None,
+            "addressed_to": addressed_to.name if addressed_to else None,
+        },
+    )
+    if acting is not None:
+        party_accounts.record_act(
+            acting,
+            actor,
+            "mediation.upload_evidence",
+            gettext("%(case)s：提交证据《%(title)s》") % {"case": d.court_case_number, "title": title},
+            seq,
+        )
+    who = on_behalf_of.name if on_behalf_of else actor.display_name
+    if audience == EvidenceAudience.ALL:
+        # The timeline is read by the organisation's administrator too: only what every party may see.
+        delegations.add_event(d, who, gettext("提交证据《%(title)s》") % {"title": title})
+        to = mediation.parties.exclude(pk=on_behalf_of.pk) if on_behalf_of else mediation.parties.all()
+        tell_parties(mediation, to, gettext("新的证据材料"), gettext("%(who)s提交了证据材料") % {"who": who})
+    elif audience == EvidenceAudience.PARTY:
+        tell_parties(mediation, [addressed_to], gettext("新的证据材料"), gettext("调解员向您送达了证据材料"))
+    return evidence
 
 
 # --- the mediation record (调解笔录) ---

@@ -7,7 +7,7 @@ from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.mediation import RecusalDecision, TerminationGround
 from sutiao.translation import translated_choices
 
-from ..mediation.models import NotifyChannel, NotifyResult, RecusalKind, SessionMode
+from ..mediation.models import EvidenceAudience, NotifyChannel, NotifyResult, RecusalKind, SessionMode
 from ..selectors import assignable_mediators
 
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -99,6 +99,31 @@ class MessageForm(forms.Form):
 class PartyMessageForm(forms.Form):
     text = _text(_("消息"))
     private = forms.BooleanField(label=_("仅发给调解员（背对背）"), required=False)
+
+
+class EvidenceForm(forms.Form):
+    """Evidence for upload_evidence: the file is checked there (sutiao.documents), so its refusals — empty,
+    too large, a type other than its name says — are the action's, in its words."""
+
+    file = forms.FileField(
+        label=_("文件（PDF、JPG、PNG、Word .docx、Excel .xlsx）"),
+        required=False,
+        allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+    )
+    title = forms.CharField(label=_("证据名称"), max_length=200)
+    audience = forms.ChoiceField(label=_("送达范围"))
+    addressed_to = _PartyChoice(label=_("送达的当事人（背对背时选择）"), queryset=None, required=False)
+
+    def __init__(self, *args, mediation, mediator: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if mediator:
+            allowed = (EvidenceAudience.ALL, EvidenceAudience.PARTY)
+            self.fields["addressed_to"].queryset = mediation.parties.all()
+        else:
+            allowed = (EvidenceAudience.ALL, EvidenceAudience.MEDIATOR)
+            del self.fields["addressed_to"]
+        self.fields["audience"].choices = [(a.value, a.label) for a in allowed]
 
 
 class RecordForm(forms.Form):

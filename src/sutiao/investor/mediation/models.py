@@ -255,3 +255,36 @@ class RecusalRequest(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class EvidenceAudience(models.TextChoices):
+    """To whom a piece of evidence is addressed. The court never receives evidence through the docking."""
+
+    ALL = "all", _("各方当事人")
+    MEDIATOR = "mediator", _("仅调解员")
+    PARTY = "party", _("调解员与一方当事人（背对背）")
+
+
+class Evidence(models.Model):
+    """Evidence or another document in the mediation, uploaded by the mediator or for a party (by the party or
+    an agent acting for them), stored by sutiao.documents and addressed like a message: to every party, to the
+    mediator only (the uploading party still sees their own), or — like a caucus — to the mediator and one
+    party. The organisation's administrator sees only what is addressed to every party."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="evidence")
+    file = models.OneToOneField("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("证据名称"), max_length=200)
+    uploaded_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    on_behalf_of = models.ForeignKey(
+        MediationParty, verbose_name=_("提交方"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    audience = models.CharField(_("送达范围"), max_length=16, choices=EvidenceAudience.choices)
+    addressed_to = models.ForeignKey(
+        MediationParty, verbose_name=_("送达当事人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("提交时间"))
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("证据材料")
+        indexes = [models.Index(fields=["mediation", "-at", "-id"], name="mediation_evidence_list")]

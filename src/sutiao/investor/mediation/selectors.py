@@ -11,7 +11,7 @@ from sutiao.accounts.models import Role
 
 from .. import permissions
 from ..models import Delegation
-from .models import Mediation, MediationParty, Message, Session, SessionParticipant
+from .models import Evidence, EvidenceAudience, Mediation, MediationParty, Message, Session, SessionParticipant
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,25 @@ def messages_for(viewer: Viewer, mediation: Mediation):
     if viewer.party:
         return qs.filter(Q(caucus_with__isnull=True) | Q(caucus_with__in=[p.pk for p in viewer.parties]))
     return qs.filter(caucus_with__isnull=True)
+
+
+def evidence_for(viewer: Viewer, mediation: Mediation):
+    """The evidence this viewer may see and download, newest first: the mediator all; a party what is
+    addressed to every party, what they submitted and what is addressed to them; the organisation's
+    administrator what is addressed to every party. The court sees none (it is never sent)."""
+    qs = Evidence.objects.filter(mediation=mediation).select_related("file", "on_behalf_of", "addressed_to")
+    if viewer.mediator:
+        return qs
+    everyone = Q(audience=EvidenceAudience.ALL)
+    if viewer.party:
+        own = [p.pk for p in viewer.parties]
+        return qs.filter(everyone | Q(on_behalf_of__in=own) | Q(addressed_to__in=own))
+    return qs.filter(everyone)
+
+
+def evidence_in(mediation: Mediation, evidence_id):
+    """One piece of the mediation's evidence, whoever may see it (the download decides), or None."""
+    return Evidence.objects.filter(mediation=mediation, pk=evidence_id).select_related("file").first()
 
 
 def sessions_for(viewer: Viewer, mediation: Mediation):

@@ -2,23 +2,38 @@
 a party's view of it: each shows what `mediation.selectors` lets that viewer see, and offers the actions the
 viewer may take. Every form posts to `act`, which runs one action."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sutiao.accounts import parties as party_accounts
+from sutiao.documents.downloads import download_response
 from sutiao.forms_actions import submit
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.mediation import FAILURE_GROUNDS
+from sutiao.listing import PAGE_SIZE, next_url, page
 from sutiao.translation import refusal
 
 from ..actions import delegations as delegation_actions
 from ..actions import mediation as actions
 from ..forms import mediation as f
 from ..mediation import selectors
+
+
+def _page(request, qs, keys, param="cursor", size=None):
+    """A page of a list; a forged or stale cursor says so and shows the first page."""
+    size = size or PAGE_SIZE
+    try:
+        return page(qs, keys, request.GET.get(param), size=size)
+    except DomainError as e:
+        messages.error(request, refusal(e))
+        return page(qs, keys, size=size)
 
 
 def _forms(d, m, viewer, bound: dict):
@@ -40,6 +55,10 @@ def _forms(d, m, viewer, bound: dict):
             "disclose": pick("disclose", lambda: f.DiscloseForm(prefix="disclose")),
             "end": pick("end", lambda: f.EndForm(mediation=m, prefix="end")),
         }
+    if (viewer.mediator or viewer.party) and m.is_open:
+        out["evidence"] = pick(
+            "evidence", lambda: f.EvidenceForm(mediation=m, mediator=viewer.mediator, prefix="evidence")
+        )
     if viewer.party and m.is_open:
         out |= {
             "party_message": pick("party_message", lambda: f.PartyMessageForm(prefix="party_message")),
@@ -58,6 +77,7 @@ def workspace(request, delegation_id, bound=None):
     confirmed = {c.party_id for c in latest.confirmations.all()} if latest else set()
     extensions = list(m.extensions.prefetch_related("consents__party"))
     sessions = list(selectors.sessions_for(viewer, m))
+    evidence = _page(request, selectors.evidence_for(viewer, m), ("-at", "-id"), "evidence", size=20)
     return render(
         request,
         "investor/mediation_workspace.html",
@@ -75,6 +95,9 @@ def workspace(request, delegation_id, bound=None):
             "held_forms": {s.pk: f.HeldForm(session=s, prefix=f"held-{s.pk}") for s in sessions if not s.held_at},
             "identity_form": f.IdentityForm(prefix="identity"),
             "thread": list(selectors.messages_for(viewer, m)),
+            "evidence": evidence.items,
+            "evidence_next": next_url(request, evidence, "evidence"),
+            "upload_mb": f"{settings.SUTIAO_UPLOAD_MAX_BYTES / 2**20:g}",
             "latest_record": latest,
             "confirmed": confirmed,
             "disclosures": list(m.disclosures.all()),
@@ -239,6 +262,26 @@ def act(request, delegation_id, op):
             ),
             _("消息已发送"),
         )
+    if op == "evidence":
+        form = f.EvidenceForm(post, request.FILES, mediation=m, mediator=viewer.mediator, prefix=op)
+        # The mediator uploads for the mediation itself, a party for their own party.
+        for_party = None if viewer.mediator else (viewer.parties[0] if viewer.parties else None)
+        return _run(
+            request,
+            d,
+            op,
+            form,
+            lambda: actions.upload_evidence(
+                user,
+                m,
+                form.cleaned_data["file"],
+                form.cleaned_data["title"],
+                form.cleaned_data["audience"],
+                on_behalf_of=for_party,
+                addressed_to=form.cleaned_data.get("addressed_to"),
+            ),
+            _("证据已提交"),
+        )
     if op == "record":
         form = f.RecordForm(post, prefix=op)
         return _run(
@@ -306,6 +349,45 @@ def act(request, delegation_id, op):
 
 
 @login_required
+def evidence_download(request, delegation_id, evidence_id):
+    """A piece of evidence, to whoever it is addressed (selectors.evidence_for); checked, audited and streamed
+    by sutiao.documents."""
+    d, m, viewer = selectors.workspace_for(request.user, delegation_id)
+    evidence = selectors.evidence_in(m, evidence_id)
+    if evidence is None:
+        raise Http404(_("文件不存在，或您无权下载此文件"))
+    return download_response(
+        request,
+        evidence.file,
+        permitted=lambda user, stored: selectors.evidence_for(viewer, m).filter(pk=evidence.pk).exists(),
+        case=d.case,
+    )
+
+
+@login_required
 def my_mediations(request):
-    """A party's own cases in mediation on this platform."""
-    return render(request, "investor/my_mediations.html", {"rows": selectors.mediations_of_party(request.user)[:100]})
+    """A party's own cases in mediation on this platform (newest first, paged), and for the holder of a party
+    account the way to join the cases registered with their identity number."""
+    result = _page(request, selectors.mediations_of_party(request.user), ("-accepted_on", "-pk"))
+    return render(
+        request,
+        "investor/my_mediations.html",
+        {
+            "rows": result.items,
+            "next_url": next_url(request, result),
+            "profile": party_accounts.own_profile(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def join(request):
+    """Verify the party's identity and link their cases (actions.join_mediations)."""
+    try:
+        linked = actions.join_mediations(request.user)
+    except DomainError as e:
+        messages.error(request, refusal(e))
+    else:
+        messages.success(request, _("实名核验通过，已关联%(n)s个调解案件") % {"n": linked})
+    return redirect("mediation-mine")

@@ -19,7 +19,7 @@ def bound_existing_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_parties"),
+        ("accounts", "0004_power_of_attorney_document"),
     ]
 
     operations = [
