@@ -47,6 +47,7 @@ class CaseIn(Schema):
     amount: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
     facts: str = Field("", max_length=20000)
     litigation_number: str = Field("", max_length=80)
+    simple_procedure: bool = Field(False, description="本案适用简易程序（仅诉中委托）：调解期限 7 日")
     parties: list[PartyIn] = Field(min_length=2, max_length=500)
     claims: list[ClaimIn] = Field(min_length=1, max_length=200)
 
@@ -104,6 +105,7 @@ class CaseOut(Schema):
     number: str
     court: str
     stage: str
+    simple_procedure: bool
     dispute_type: str
     amount: Decimal
     state: str
@@ -219,6 +221,7 @@ def register_case(request, data: CaseIn):
         amount=data.amount,
         facts=data.facts,
         litigation_number=data.litigation_number,
+        simple_procedure=data.simple_procedure,
         parties=[case_actions.PartyInput(**p.model_dump()) for p in data.parties],
         claims=[case_actions.ClaimInput(**c.model_dump()) for c in data.claims],
     )

@@ -20,6 +20,7 @@ class CaseForm(forms.Form):
         label=_("阶段"), choices=translated_choices(CaseStage.choices()), initial=CaseStage.PRE_FILING
     )
     litigation_number = forms.CharField(label=_("本案案号（诉中委托时填写）"), required=False, max_length=80)
+    simple_procedure = forms.BooleanField(label=_("本案适用简易程序（诉中委托时；调解期限 7 日）"), required=False)
     dispute_type = forms.ChoiceField(label=_("纠纷类型"), choices=translated_choices(DisputeType.choices()))
     amount = forms.DecimalField(label=_("标的额（元）"), min_value=0, max_digits=16, decimal_places=2)
     facts = forms.CharField(label=_("事实与理由"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -279,6 +279,8 @@ class Case(models.Model):
     court = models.ForeignKey(Institution, verbose_name=_("法院"), on_delete=models.PROTECT, related_name="cases")
     number = models.CharField(_("案号"), max_length=80, unique=True)
     stage = models.CharField(_("阶段"), max_length=16, choices=CaseStage.choices())
+    # A filed case the court hears under simple procedure: entrusted, it is mediated within 7 days, not 15 (L6).
+    simple_procedure = models.BooleanField(_("适用简易程序"), default=False)
     dispute_type = models.CharField(_("纠纷类型"), max_length=32, choices=DisputeType.choices())
     facts = models.TextField(_("事实与理由"), blank=True)
     amount = models.DecimalField(_("标的额（元）"), max_digits=16, decimal_places=2)

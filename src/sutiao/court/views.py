@@ -116,6 +116,7 @@ def case_new(request):
                 amount=form.cleaned_data["amount"],
                 facts=form.cleaned_data["facts"],
                 litigation_number=form.cleaned_data["litigation_number"],
+                simple_procedure=form.cleaned_data["simple_procedure"],
                 parties=[case_actions.PartyInput(**p) for p in parties.cleaned_data if p],
                 claims=[case_actions.ClaimInput(**c) for c in claims.cleaned_data if c],
             )

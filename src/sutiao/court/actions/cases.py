@@ -89,6 +89,7 @@ def register_case(
     claims: list[ClaimInput],
     facts: str = "",
     litigation_number: str = "",
+    simple_procedure: bool = False,
 ) -> Case:
     """Filing staff register a party's application for mediation (typed in, or through the API)."""
     permissions.ensure_may_register(actor)
@@ -107,6 +108,9 @@ def register_case(
     parties = [_checked_identifier(p) for p in parties]
     if not claims or any(not c.text.strip() for c in claims):
         raise DomainError(gettext("至少需要一项请求事项，且请求事项不能为空"), field="claims")
+    if simple_procedure and stage != CaseStage.IN_LITIGATION:
+        # Simple procedure is how a filed case is heard; before filing there is none (L6: 7 days only for 委托).
+        raise DomainError(gettext("诉前调解案件尚未立案，不适用简易程序"), field="simple_procedure")
     if stage == CaseStage.IN_LITIGATION:
         number = litigation_number.strip()
         if not number:
@@ -121,6 +125,7 @@ def register_case(
         court=court,
         number=number,
         stage=stage,
+        simple_procedure=simple_procedure,
         dispute_type=dispute_type,
         facts=facts,
         amount=amount,
@@ -140,7 +145,14 @@ def register_case(
         "case.register",
         case,
         case=case,
-        after={"number": number, "stage": stage, "dispute_type": dispute_type, "amount": amount, "parties": names},
+        after={
+            "number": number,
+            "stage": stage,
+            "simple_procedure": simple_procedure,
+            "dispute_type": dispute_type,
+            "amount": amount,
+            "parties": names,
+        },
     )
     return case
 

@@ -60,6 +60,7 @@ def _payload_for(case: Case, delegation: Delegation) -> DelegatePayload:
             for c in latest.values()
         ],
         delegated_at=delegation.sent_at,
+        simple_procedure=case.simple_procedure,
         # The mediator the parties chose binds the organisation they chose (《人民法院在线调解规则》Art. 10 ¶2).
         mediator_id=case.chosen_mediator_id
         if case.chosen_by == ChoiceBy.PARTIES and case.chosen_organisation_id == delegation.organisation_id
