@@ -365,7 +365,8 @@ class ApplicationState(LabelledEnum):
 class ApplicationEvent(StrEnum):
     ACCEPT = "accept"  # the organisation takes the application on (受理) and names the mediator
     DECLINE = "decline"  # … or not, with a reason
-    RESPONDENT_AGREED = "respondent_agreed"
+    # The respondent agreed, or refused where it may not (L19): the mediation starts either way.
+    START_MEDIATION = "start_mediation"
     RESPONDENT_REFUSED = "respondent_refused"  # only where the respondent may refuse (L19)
     SUCCEED = "succeed"
     FAIL = "fail"
@@ -376,7 +377,7 @@ _A, _AE = ApplicationState, ApplicationEvent
 APPLICATION_TRANSITIONS: dict[tuple[ApplicationState, ApplicationEvent], ApplicationState] = {
     (_A.SUBMITTED, _AE.ACCEPT): _A.AWAITING_RESPONDENT,
     (_A.SUBMITTED, _AE.DECLINE): _A.DECLINED,
-    (_A.AWAITING_RESPONDENT, _AE.RESPONDENT_AGREED): _A.MEDIATING,
+    (_A.AWAITING_RESPONDENT, _AE.START_MEDIATION): _A.MEDIATING,
     (_A.AWAITING_RESPONDENT, _AE.RESPONDENT_REFUSED): _A.RESPONDENT_REFUSED,
     (_A.MEDIATING, _AE.SUCCEED): _A.SUCCEEDED,
     (_A.MEDIATING, _AE.FAIL): _A.FAILED,

@@ -52,9 +52,7 @@ class DirectApplication(models.Model):
     )
     mediator_assigned_at = models.DateTimeField(_("指派时间"), null=True, blank=True)
     respondent_answered_at = models.DateTimeField(_("被申请人答复时间"), null=True, blank=True)
-    respondent_answered_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    respondent_answered_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # L19: a securities or futures firm's refusal of an ordinary investor's request is recorded, and mediation
     # goes ahead regardless.
     refusal_attempted = models.BooleanField(_("被申请人曾表示拒绝（依法不得拒绝）"), default=False)
