@@ -14,6 +14,18 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the action that stores it (sutiao.documents)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
 class ApplicationForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("调解组织"), queryset=None, empty_label=_("请选择调解组织"))
     dispute_type = forms.ChoiceField(label=_("纠纷类型"))
@@ -26,9 +38,7 @@ class ApplicationForm(forms.Form):
     ordinary_investor = forms.BooleanField(
         label=_("本人为普通投资者（非专业投资者，《证券法》第八十九条）"), required=False, initial=True
     )
-    files = forms.FileField(
-        label=_("证据文件（PDF、图片或Office文件，可多选）"), required=False, widget=MultipleFileInput()
-    )
+    files = MultipleFileField(label=_("证据文件（PDF、图片或Office文件，可多选）"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,9 +47,6 @@ class ApplicationForm(forms.Form):
         ).order_by("name")
         self.fields["dispute_type"].choices = translated_choices(DisputeType.choices())
         self.fields["respondent_sector"].choices = translated_choices(RespondentSector.choices())
-
-    def clean_files(self):
-        return self.files.getlist(self.add_prefix("files"))
 
 
 class AcceptForm(forms.Form):
