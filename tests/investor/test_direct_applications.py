@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
-from documents_checks import PDF_BYTES
 from investor_registry_setup import id_number_for
 
+from documents_checks import PDF_BYTES
 from sutiao.accounts import parties
 from sutiao.accounts.models import PartyProfile
 from sutiao.audit.models import AuditRecord
@@ -173,7 +173,9 @@ def test_l19_a_securities_firm_may_not_refuse_an_ordinary_investor(investor, fir
     assert 'data-testid="refusal-attempted"' in page and 'data-testid="workspace-link"' in page
 
 
-def test_l19_other_respondents_may_refuse_and_the_applicant_is_told_where_to_sue(db, investor, org_a, admin_a, mediator_a):
+def test_l19_other_respondents_may_refuse_and_the_applicant_is_told_where_to_sue(
+    db, investor, org_a, admin_a, mediator_a
+):
     issuer = _party("issuer", "某某科技股份有限公司", PartyKind.LEGAL_PERSON, OTHER_FIRM_CODE, "13800000004")
     application = _submit(investor, org_a, sector=RespondentSector.ISSUER, code=OTHER_FIRM_CODE)
     actions.accept(admin_a, application, mediator_a)
