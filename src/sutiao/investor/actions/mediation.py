@@ -183,7 +183,7 @@ def link_party_account(user: User, digest: str) -> int:
     if not digest:
         return 0
     rows = list(
-        MediationParty.objects.select_for_update()
+        MediationParty.objects.select_for_update(of=("self",))
         .select_related("mediation__delegation", "mediation__application")
         .filter(id_number_digest=digest, user__isnull=True)
     )
@@ -456,7 +456,7 @@ def check_identity(actor: User, participant: SessionParticipant, method: str, pa
     """L8: before the session, the mediator checks a participant's identity (证件证照在线比对 or the like) and
     tells them the consequences of sham mediation, which they acknowledge (《人民法院在线调解规则》Art. 17)."""
     participant = (
-        SessionParticipant.objects.select_for_update()
+        SessionParticipant.objects.select_for_update(of=("self",))
         .select_related("session__mediation__delegation", "session__mediation__application", "party")
         .get(pk=participant.pk)
     )
@@ -495,7 +495,7 @@ def record_session_held(actor: User, session: Session, attended_ids, summary: st
     """The session took place; only participants whose identity was checked and who were warned (L8) may
     have taken part."""
     session = (
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self",))
         .select_related("mediation__delegation__peer", "mediation__application")
         .get(pk=session.pk)
     )
