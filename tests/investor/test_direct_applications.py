@@ -283,3 +283,19 @@ def test_an_uploaded_file_of_the_wrong_type_is_refused_and_the_application_not_k
     with pytest.raises(DomainError):
         _submit(investor, org_a, files=[exe])
     assert not DirectApplication.objects.exists() and not PartyProfile.objects.filter(name="x").exists()
+
+
+def test_the_mediation_workspace_of_an_application_is_closed_to_outsiders(
+    investor, other_investor, firm, org_a, admin_b, mediator_a, mediator_b, admin_a, client
+):
+    application = _submit(investor, org_a)
+    actions.accept(admin_a, application, mediator_a)
+    actions.respond(firm, application, True)
+    workspace = f"/applications/{application.pk}/mediation/"
+    for insider in (investor, firm, mediator_a, admin_a):
+        client.force_login(insider)
+        assert client.get(workspace).status_code == 200
+    for outsider in (other_investor, admin_b, mediator_b):
+        client.force_login(outsider)
+        assert client.get(workspace).status_code == 404
+        assert client.post(workspace + "message/", {"message-text": "x"}).status_code == 404

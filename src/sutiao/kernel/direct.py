@@ -25,7 +25,9 @@ MAY_NOT_REFUSE = frozenset({RespondentSector.SECURITIES_FIRM, RespondentSector.F
 
 def respondent_may_refuse(applicant_is_ordinary_investor: bool, sector: RespondentSector) -> bool:
     """L19: a securities or futures firm may not refuse mediation an ordinary investor (普通投资者, as opposed to
-    a professional one, 《证券法》第八十九条) asked for; any other respondent may, as mediation is voluntary."""
+    a professional one, 《证券法》第八十九条) asked for; any other respondent may, as mediation is voluntary.
+    The articles speak of disputes over the firm's securities (futures) business: the organisation checks that
+    when it takes the application on, and declines with a reason what it should not mediate."""
     return not (applicant_is_ordinary_investor and RespondentSector(sector) in MAY_NOT_REFUSE)
 
 

@@ -15,6 +15,7 @@ from sutiao.documents.downloads import download_response
 from sutiao.forms_actions import submit
 from sutiao.kernel.direct import L19_CITATION, respondent_may_refuse
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.workflow import ApplicationState
 from sutiao.listing import next_url
 from sutiao.translation import refusal
 
@@ -85,10 +86,10 @@ def apply(request):
 def application_detail(request, application_id, **bound):
     application, viewer = selectors.application_for(request.user, application_id)
     forms = {}
-    if viewer.admin and application.state == "submitted":
+    if viewer.admin and application.state == ApplicationState.SUBMITTED:
         forms["accept"] = bound.get("accept") or AcceptForm(organisation_id=application.organisation_id)
         forms["decline"] = bound.get("decline") or DeclineForm()
-    if viewer.respondent and application.state == "awaiting_respondent":
+    if viewer.respondent and application.state == ApplicationState.AWAITING_RESPONDENT:
         forms["respond"] = bound.get("respond") or RespondForm()
     return render(
         request,
@@ -102,7 +103,7 @@ def application_detail(request, application_id, **bound):
             "review_rule": review_rule(),
             "may_refuse": respondent_may_refuse(application.applicant_ordinary, application.respondent_sector),
             "l19_citation": L19_CITATION,
-            "mediation": getattr(application, "mediation", None) if application.state not in ("submitted",) else None,
+            "mediation": getattr(application, "mediation", None),
         },
     )
 
