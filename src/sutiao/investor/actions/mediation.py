@@ -1,7 +1,8 @@
 """What the mediator, the organisation's administrator and the parties do in a mediation (issue 10 item 4):
 one function per action, one transaction each — permission, the mediation machine's transition, the case's
 timeline, the audit record and, for what the court follows (item 6), the docking message. Caucus messages
-(背对背) and the mediation record never travel to the court."""
+(背对背) and the mediation record never travel to the court. A mediation's source is a court's delegation or a
+party's direct application (`Mediation.source`); only a delegated case has a court to tell."""
 
 import datetime as dt
 
