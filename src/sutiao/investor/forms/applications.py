@@ -26,7 +26,20 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
-class ApplicationForm(forms.Form):
+class _Styled(forms.Form):
+    """Bootstrap's classes on every widget, so the fields fit a phone's width."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif not isinstance(widget, forms.RadioSelect):  # radios keep the browser's own, beside their labels
+                widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
+
+
+class ApplicationForm(_Styled):
     organisation = forms.ModelChoiceField(label=_("调解组织"), queryset=None, empty_label=_("请选择调解组织"))
     dispute_type = forms.ChoiceField(label=_("纠纷类型"))
     respondent_name = forms.CharField(label=_("被申请人名称"), max_length=200)
@@ -49,7 +62,7 @@ class ApplicationForm(forms.Form):
         self.fields["respondent_sector"].choices = translated_choices(RespondentSector.choices())
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(_Styled):
     mediator = forms.ModelChoiceField(label=_("调解员"), queryset=None, empty_label=_("请选择调解员"))
 
     def __init__(self, *args, organisation_id, **kwargs):
@@ -58,11 +71,11 @@ class AcceptForm(forms.Form):
         self.fields["mediator"].label_from_instance = lambda u: u.display_name
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(_Styled):
     reason = forms.CharField(label=_("不予受理的理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class RespondForm(forms.Form):
+class RespondForm(_Styled):
     agreed = forms.TypedChoiceField(
         label=_("是否同意调解"),
         coerce=lambda v: v == "1",
