@@ -4,8 +4,8 @@ from sutiao.accounts import views as account_views
 from sutiao.accounts.urls import common_urlpatterns
 
 from .api import api
+from .views import applications, mediation
 from .views import delegations as views
-from .views import mediation
 
 urlpatterns = [
     *common_urlpatterns,
@@ -27,6 +27,20 @@ urlpatterns = [
     path("mediations/join/", mediation.join, name="mediation-join"),
     # Parties open their own accounts on this platform (issue 10 item 1); the court's are opened by its staff.
     path("accounts/sign-up/", account_views.sign_up, name="party-sign-up"),
+    path("applications/", applications.application_list, name="application-list"),
+    path("applications/new/", applications.apply, name="application-new"),
+    path("applications/<uuid:application_id>/", applications.application_detail, name="application-detail"),
+    path("applications/<uuid:application_id>/accept/", applications.accept, name="application-accept"),
+    path("applications/<uuid:application_id>/decline/", applications.decline, name="application-decline"),
+    path("applications/<uuid:application_id>/respond/", applications.respond, name="application-respond"),
+    path(
+        "applications/<uuid:application_id>/evidence/<int:evidence_id>/",
+        applications.evidence_file,
+        name="application-evidence",
+    ),
+    # A direct application's mediation: the same workspace as a delegated case's (its id is the application's).
+    path("applications/<uuid:delegation_id>/mediation/", mediation.workspace, name="application-mediation"),
+    path("applications/<uuid:delegation_id>/mediation/<slug:op>/", mediation.act, name="application-mediation-act"),
     path("registry/", include("sutiao.investor.registry_urls")),
     path("imports/", include("sutiao.investor.import_urls")),
     path("api/v1/", api.urls),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .calendar import PeriodRule, WorkdayCalendar, add_years, statutory_holidays
+from .direct import L19_CITATION, respondent_may_refuse
 from .enums import AdoptionConsentBy
 from .mediation import (
     MEDIATION_PERIODS,
@@ -151,6 +152,14 @@ RULES: dict[str, Rule] = {
             names=("back_to_court_event", "failure_record_problems", "FailureRecord"),
         ),
         Rule(
+            "L19",
+            "Securities/futures firms may not refuse mediation requested by an ordinary investor: a refusal is "
+            "recorded as such and the mediation goes ahead",
+            L19_CITATION,
+            respondent_may_refuse,
+            names=("respondent_may_refuse", "refusal_attempted", "MAY_NOT_REFUSE"),
+        ),
+        Rule(
             "L21",
             "In a year not yet published the statutory holidays rest; such deadlines are provisional and "
             "nothing irreversible happens on them",
@@ -192,7 +201,6 @@ NOT_IMPLEMENTED: dict[str, str] = {
     "L15": "调解书 takes effect when both parties sign for receipt",
     "L16": "Electronic service only with consent; effective on arrival; proof kept",
     "L18": "Court fees: no fee for judicial confirmation; half for mediation or withdrawal",
-    "L19": "Securities/futures firms may not refuse mediation requested by an ordinary investor",
     "L20": "Misrepresentation loss calculation",
 }
 

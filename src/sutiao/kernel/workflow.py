@@ -346,3 +346,42 @@ MEDIATION_TRANSITIONS: dict[tuple[MediationState, MediationEvent], MediationStat
 }
 MEDIATION = Machine("mediation", MEDIATION_TRANSITIONS)
 MEDIATION_OPEN = (_M.ACTIVE, _M.APPRAISAL)
+
+
+# --- investor platform: a party's direct application to an organisation (issue 10 item 3; L19) ---
+
+
+class ApplicationState(LabelledEnum):
+    SUBMITTED = "submitted", "已提交，待调解组织审查"
+    DECLINED = "declined", "调解组织不予受理"
+    AWAITING_RESPONDENT = "awaiting_respondent", "已受理，待被申请人答复"
+    RESPONDENT_REFUSED = "respondent_refused", "被申请人拒绝调解"
+    MEDIATING = "mediating", "调解中"
+    SUCCEEDED = "succeeded", "调解成功"
+    FAILED = "failed", "调解不成"
+    WITHDRAWN = "withdrawn", "申请人撤回"
+
+
+class ApplicationEvent(StrEnum):
+    ACCEPT = "accept"  # the organisation takes the application on (受理) and names the mediator
+    DECLINE = "decline"  # … or not, with a reason
+    # The respondent agreed, or refused where it may not (L19): the mediation starts either way.
+    START_MEDIATION = "start_mediation"
+    RESPONDENT_REFUSED = "respondent_refused"  # only where the respondent may refuse (L19)
+    SUCCEED = "succeed"
+    FAIL = "fail"
+    WITHDRAW = "withdraw"
+
+
+_A, _AE = ApplicationState, ApplicationEvent
+APPLICATION_TRANSITIONS: dict[tuple[ApplicationState, ApplicationEvent], ApplicationState] = {
+    (_A.SUBMITTED, _AE.ACCEPT): _A.AWAITING_RESPONDENT,
+    (_A.SUBMITTED, _AE.DECLINE): _A.DECLINED,
+    (_A.AWAITING_RESPONDENT, _AE.START_MEDIATION): _A.MEDIATING,
+    (_A.AWAITING_RESPONDENT, _AE.RESPONDENT_REFUSED): _A.RESPONDENT_REFUSED,
+    (_A.MEDIATING, _AE.SUCCEED): _A.SUCCEEDED,
+    (_A.MEDIATING, _AE.FAIL): _A.FAILED,
+    (_A.MEDIATING, _AE.WITHDRAW): _A.WITHDRAWN,
+}
+APPLICATION = Machine("application", APPLICATION_TRANSITIONS)
+APPLICATION_OPEN = (_A.SUBMITTED, _A.AWAITING_RESPONDENT, _A.MEDIATING)

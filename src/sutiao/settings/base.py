@@ -277,6 +277,10 @@ SUTIAO_COURT_DIRECTORY_SECONDS = float(os.environ.get("SUTIAO_COURT_DIRECTORY_SE
 SUTIAO_AUDIT_HEAD_SECONDS = float(os.environ.get("SUTIAO_AUDIT_HEAD_SECONDS", "86400"))
 # Which answer period applies (kernel/rules.py): "securities" = 5 working days (notice §4(5)).
 SUTIAO_ANSWER_PERIOD = os.environ.get("SUTIAO_ANSWER_PERIOD", "securities")
+# A party's direct application (issue 10 item 3): the working days the organisation has to review it, and the
+# calendar days its mediation runs. No rule of law fixes either (sutiao.kernel.direct): the operator sets them.
+SUTIAO_DIRECT_REVIEW_DAYS = int(os.environ.get("SUTIAO_DIRECT_REVIEW_DAYS", "5"))
+SUTIAO_DIRECT_MEDIATION_DAYS = int(os.environ.get("SUTIAO_DIRECT_MEDIATION_DAYS", "30"))
 
 # --- parties and notifications (issue 10) ---
 # Text messages: a dotted path to a class with send(mobile, text) (sutiao.notifications.sms). In development the

@@ -11,35 +11,22 @@ from sutiao.audit.log import record
 from sutiao.docking import outbox
 from sutiao.docking.schemas import (
     DelegationAnswerPayload,
-    FailureRecord,
     MediationResultPayload,
     MediatorAssignedPayload,
     MessageType,
 )
-from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
-from sutiao.kernel.mediation import (
-    FAILURE_RECORD_FIELDS,
-    TerminationGround,
-    failure_record_problems,
-    termination_allowed,
-)
-from sutiao.kernel.workflow import INVESTOR, MEDIATION, InvestorEvent, MediationEvent
+from sutiao.kernel.mediation import TerminationGround
+from sutiao.kernel.workflow import INVESTOR, InvestorEvent
 
 from .. import permissions
-from ..mediation import period
 from ..mediation.models import Mediation
 from ..mediation.notify import tell_parties
 from ..models import Delegation, DelegationEvent, Mediator, RegistryStatus
 from ..search import index_delegations
 from . import mediation
 
-MEDIATION_EVENTS = {
-    MediationOutcome.SUCCEEDED: MediationEvent.SUCCEED,
-    MediationOutcome.FAILED: MediationEvent.TERMINATE,
-    MediationOutcome.WITHDRAWN: MediationEvent.WITHDRAW,
-}
 OUTCOME_EVENTS = {
     MediationOutcome.SUCCEEDED: InvestorEvent.SUCCEED,
     MediationOutcome.FAILED: InvestorEvent.FAIL,
@@ -130,21 +117,27 @@ def assign_mediator(
     return assign(actor, delegation, mediator, choice_declined_reason)
 
 
+def registered_mediator(organisation_id, mediator: User) -> Mediator:
+    """The registry record of an active mediator of the organisation with an account, or a refusal."""
+    record_of = Mediator.objects.filter(user=mediator).first()
+    if (
+        mediator.role != Role.MEDIATOR
+        or mediator.institution_id != organisation_id
+        or not mediator.is_active
+        or record_of is None
+        or record_of.organisation_id != organisation_id
+        or record_of.status != RegistryStatus.ACTIVE
+    ):
+        raise DomainError(gettext("只能指派本组织在册的调解员"), field="mediator")
+    return record_of
+
+
 def assign(
     actor: User, delegation: Delegation, mediator: User, choice_declined_reason: str = "", change_reason: str = ""
 ) -> Delegation:
     """Assign (or, on a recusal or change the organisation decided, replace) the mediator; the caller holds
     the delegation's lock, checked the actor and runs the transaction."""
-    record_of = Mediator.objects.filter(user=mediator).first()
-    if (
-        mediator.role != Role.MEDIATOR
-        or mediator.institution_id != delegation.organisation_id
-        or not mediator.is_active
-        or record_of is None
-        or record_of.organisation_id != delegation.organisation_id
-        or record_of.status != RegistryStatus.ACTIVE
-    ):
-        raise DomainError(gettext("只能指派本组织在册的调解员"), field="mediator")
+    record_of = registered_mediator(delegation.organisation_id, mediator)
     choice_declined_reason = choice_declined_reason.strip()
     chosen = delegation.chosen_mediator
     if chosen is None or record_of.pk == chosen.pk or change_reason:
@@ -215,41 +208,15 @@ def record_result(
     court receives (MEDIATION_RESULT; notice §4(5))."""
     delegation = _locked(delegation)
     permissions.ensure_assigned_mediator(actor, delegation)
-    mediation_row = Mediation.objects.select_for_update().filter(pk=delegation.pk).first()
-    terms, reason = terms.strip(), reason.strip()
-    failure = None
-    if outcome == MediationOutcome.SUCCEEDED:
-        if not terms:
-            raise DomainError(gettext("调解成功须填写调解协议内容"), field="terms")
-        ground = TerminationGround.AGREEMENT
-    elif outcome == MediationOutcome.WITHDRAWN:
-        if not reason:
-            raise DomainError(gettext("请写明撤回的情况"), field="reason")
-        ground = TerminationGround.WITHDRAWN
-    else:
-        today = china_today()
-        deadline = period.deadline(mediation_row) if mediation_row else None
-        if ground is None or not termination_allowed(ground, today, deadline):
-            raise DomainError(
-                gettext("请选择《人民法院在线调解规则》第二十五条规定的终结事由；期限届满须在调解期限届满后"),
-                field="ground",
-            )
-        record_ = {k: (failure_record or {}).get(k) or ("" if k != "positions" else {}) for k in FAILURE_RECORD_FIELDS}
-        if failure_record_problems(record_):
-            raise DomainError(gettext("调解不成须记录无争议事实、争议焦点和各方当事人的意见"), field="failure_record")
-        failure = FailureRecord.model_validate(record_)
-        reason = reason or TerminationGround(ground).label
+    mediation_row = Mediation.objects.select_for_update().filter(delegation=delegation).first()
+    terms, reason, ground, failure = mediation.ending(mediation_row, outcome, terms, reason, ground, failure_record)
     before = delegation.state
     transition(delegation, OUTCOME_EVENTS[outcome])
     delegation.outcome, delegation.terms, delegation.outcome_reason = outcome, terms, reason
     delegation.concluded_at = timezone.now()
     delegation.save(update_fields=["state", "outcome", "terms", "outcome_reason", "concluded_at"])
     if mediation_row is not None:
-        mediation_row.state = MEDIATION.next_state(mediation_row.state, MEDIATION_EVENTS[outcome])
-        mediation_row.ground = ground
-        mediation_row.failure_record = failure.model_dump(mode="json") if failure else {}
-        mediation_row.ended_at = delegation.concluded_at
-        mediation_row.save(update_fields=["state", "ground", "failure_record", "ended_at"])
+        mediation.close(mediation_row, outcome, ground, failure, delegation.concluded_at)
     record(
         actor,
         "delegation.record_result",

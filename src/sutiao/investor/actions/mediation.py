@@ -1,7 +1,8 @@
 """What the mediator, the organisation's administrator and the parties do in a mediation (issue 10 item 4):
 one function per action, one transaction each — permission, the mediation machine's transition, the case's
 timeline, the audit record and, for what the court follows (item 6), the docking message. Caucus messages
-(背对背) and the mediation record never travel to the court."""
+(背对背) and the mediation record never travel to the court. A mediation's source is a court's delegation or a
+party's direct application (`Mediation.source`); only a delegated case has a court to tell."""
 
 import datetime as dt
 
@@ -17,6 +18,7 @@ from sutiao.accounts.verification import Registered
 from sutiao.audit.log import SYSTEM, record
 from sutiao.docking import outbox
 from sutiao.docking.schemas import (
+    FailureRecord,
     MediationPeriodPayload,
     MediationSessionPayload,
     MediatorRecusalPayload,
@@ -28,15 +30,19 @@ from sutiao.docking.schemas import (
 from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
 from sutiao.kernel.calendar import china_today, cn_date
+from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.mediation import (
+    FAILURE_RECORD_FIELDS,
     NOTIFY_PERIOD,
     REMINDER_DAYS,
     RecusalDecision,
+    TerminationGround,
     extension_allowed,
+    failure_record_problems,
     identities_checked,
-    period_rule,
     refusing_every_replacement_ends,
+    termination_allowed,
 )
 from sutiao.kernel.workflow import MEDIATION, MEDIATION_OPEN, MediationEvent, MediationState
 from sutiao.workdays.selectors import calendar
@@ -64,13 +70,21 @@ from ..mediation.models import (
 )
 from ..mediation.notify import tell_parties
 from ..models import Delegation
-from . import delegations
+from . import applications, delegations
 
 
 def _locked(mediation: Mediation) -> Mediation:
     return (
         Mediation.objects.select_for_update(of=("self",))
-        .select_related("delegation", "delegation__peer", "delegation__organisation", "delegation__mediator")
+        .select_related(
+            "delegation",
+            "delegation__peer",
+            "delegation__organisation",
+            "delegation__mediator",
+            "application",
+            "application__organisation",
+            "application__mediator",
+        )
         .get(pk=mediation.pk)
     )
 
@@ -86,7 +100,17 @@ def _move(mediation: Mediation, event: MediationEvent) -> str:
     return before
 
 
+def _timeline(mediation: Mediation, actor, text: str) -> None:
+    """A line of the case's timeline: the delegation's, or the direct application's."""
+    if mediation.direct:
+        applications.add_event(mediation.application, actor, text)
+    else:
+        delegations.add_event(mediation.delegation, actor, text)
+
+
 def _send_period(mediation: Mediation, step: PeriodStep, reason: str = "") -> None:
+    if mediation.direct:  # the court follows only the cases it delegated (notice 四（五）; item 6)
+        return
     d = mediation.delegation
     outbox.send(
         d.peer,
@@ -118,21 +142,12 @@ def _due_text(mediation: Mediation) -> str:
 def open_mediation(actor: User, delegation: Delegation) -> Mediation:
     """Called inside `accept_delegation`'s transaction: the period runs from acceptance on the platform
     (《人民法院在线调解规则》Art. 24 ¶2; L6), and the other party is to be told within 3 working days (Art. 15; L5)."""
-    accepted_on = china_today(delegation.answered_at)
-    rule = period_rule(delegation.kind, delegation.simple_procedure)
-    mediation = Mediation(
-        delegation=delegation,
-        accepted_on=accepted_on,
-        period_days=rule.length,
-        notify_due=calendar().deadline(accepted_on, NOTIFY_PERIOD).due,
-    )
-    mediation.delegation = delegation
-    period.refresh_due(mediation)
-    mediation.save()
-    MediationParty.objects.bulk_create(
+    mediation = _start(
+        actor,
+        Mediation(id=delegation.id, delegation=delegation),
+        china_today(delegation.answered_at),
         [
             MediationParty(
-                mediation=mediation,
                 role=p["role"],
                 kind=p["kind"],
                 name=p["name"],
@@ -140,13 +155,29 @@ def open_mediation(actor: User, delegation: Delegation) -> Mediation:
                 id_number_digest=id_number_digest(p["id_number"]) if p.get("id_number") else "",
             )
             for p in delegation.parties
-        ]
+        ],
     )
-    record(actor, "mediation.open", mediation, case=delegation.case, after={"due": mediation.due})
     _send_period(mediation, PeriodStep.STARTED)
-    delegations.add_event(
-        delegation, actor.display_name, gettext("调解期限起算，至%(due)s届满") % {"due": _due_text(mediation)}
-    )
+    return mediation
+
+
+def open_direct_mediation(actor: User, application, parties: list[MediationParty]) -> Mediation:
+    """Called inside the transaction in which the respondent agreed to a direct application (or could not refuse
+    it, L19): the period the platform sets for direct applications runs from that day. Nothing goes to a court."""
+    return _start(actor, Mediation(id=application.id, application=application), china_today(), parties)
+
+
+def _start(actor: User, mediation: Mediation, accepted_on, parties: list[MediationParty]) -> Mediation:
+    mediation.accepted_on = accepted_on
+    mediation.period_days = period.rule(mediation).length
+    mediation.notify_due = calendar().deadline(accepted_on, NOTIFY_PERIOD).due
+    period.refresh_due(mediation)
+    mediation.save()
+    for p in parties:
+        p.mediation = mediation
+    MediationParty.objects.bulk_create(parties)
+    record(actor, "mediation.open", mediation, case=mediation.case_ref, after={"due": mediation.due})
+    _timeline(mediation, actor.display_name, gettext("调解期限起算，至%(due)s届满") % {"due": _due_text(mediation)})
     return mediation
 
 
@@ -159,15 +190,15 @@ def link_party_account(user: User, digest: str) -> int:
     if not digest:
         return 0
     rows = list(
-        MediationParty.objects.select_for_update()
-        .select_related("mediation__delegation")
+        MediationParty.objects.select_for_update(of=("self",))
+        .select_related("mediation__delegation", "mediation__application")
         .filter(id_number_digest=digest, user__isnull=True)
     )
     now = timezone.now()
     for row in rows:
         row.user, row.linked_at = user, now
         row.save(update_fields=["user", "linked_at"])
-        record(user, "mediation.link_party", row, case=row.mediation.delegation.case, after={"party": row.name})
+        record(user, "mediation.link_party", row, case=row.mediation.case_ref, after={"party": row.name})
     return len(rows)
 
 
@@ -200,7 +231,7 @@ def record_notification(
 ) -> NotificationAttempt:
     """L5: one attempt to reach the other party (《人民法院在线调解规则》Art. 15), with channel, time and result."""
     mediation = _locked(mediation)
-    permissions.ensure_case_mediator(actor, mediation.delegation)
+    permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     if party.mediation_id != mediation.pk:
         raise DomainError(gettext("当事人不属于本案"), field="party")
@@ -213,7 +244,7 @@ def record_notification(
         actor,
         "mediation.notify_party",
         attempt,
-        case=mediation.delegation.case,
+        case=mediation.case_ref,
         after={"party": party.name, "channel": channel, "result": result},
     )
     text = gettext("通知%(party)s（%(channel)s）：%(result)s") % {
@@ -224,7 +255,7 @@ def record_notification(
     if result in (NotifyResult.REFUSED, NotifyResult.UNREACHABLE):
         # Art. 15 ¶2: refusal or no contact — the mediator writes why and ends the mediation (L7 (3)/(4)).
         text += gettext("；请写明原因并终结调解")
-    delegations.add_event(mediation.delegation, actor.display_name, text)
+    _timeline(mediation, actor.display_name, text)
     return attempt
 
 
@@ -235,7 +266,7 @@ def record_notification(
 def start_appraisal(actor: User, mediation: Mediation, started_on: dt.date, note: str = "") -> Appraisal:
     """An appraisal stops the clock (《人民法院在线调解规则》Art. 26; L6)."""
     mediation = _locked(mediation)
-    permissions.ensure_case_mediator(actor, mediation.delegation)
+    permissions.ensure_case_mediator(actor, mediation.source)
     if started_on < mediation.accepted_on or started_on > china_today():
         raise DomainError(gettext("鉴定评估开始日期应在接受调解之后、不晚于今天"), field="started_on")
     before = _move(mediation, MediationEvent.PAUSE)
@@ -245,19 +276,19 @@ def start_appraisal(actor: User, mediation: Mediation, started_on: dt.date, note
         actor,
         "mediation.appraisal_start",
         appraisal,
-        case=mediation.delegation.case,
+        case=mediation.case_ref,
         before={"state": before},
         after={"state": mediation.state, "started_on": started_on},
     )
     _send_period(mediation, PeriodStep.PAUSED, note.strip())
-    delegations.add_event(mediation.delegation, actor.display_name, gettext("鉴定评估开始，调解期限暂停计算"))
+    _timeline(mediation, actor.display_name, gettext("鉴定评估开始，调解期限暂停计算"))
     return appraisal
 
 
 @transaction.atomic
 def end_appraisal(actor: User, mediation: Mediation, ended_on: dt.date) -> Appraisal:
     mediation = _locked(mediation)
-    permissions.ensure_case_mediator(actor, mediation.delegation)
+    permissions.ensure_case_mediator(actor, mediation.source)
     appraisal = mediation.appraisals.filter(ended_on__isnull=True).first()
     if appraisal is None or ended_on < appraisal.started_on or ended_on > china_today():
         raise DomainError(gettext("鉴定评估结束日期应不早于开始日期、不晚于今天"), field="ended_on")
@@ -269,13 +300,13 @@ def end_appraisal(actor: User, mediation: Mediation, ended_on: dt.date) -> Appra
         actor,
         "mediation.appraisal_end",
         appraisal,
-        case=mediation.delegation.case,
+        case=mediation.case_ref,
         before={"state": before},
         after={"state": mediation.state, "ended_on": ended_on, "due": mediation.due},
     )
     _send_period(mediation, PeriodStep.RESUMED)
-    delegations.add_event(
-        mediation.delegation,
+    _timeline(
+        mediation,
         actor.display_name,
         gettext("鉴定评估结束，调解期限恢复计算，至%(due)s届满") % {"due": _due_text(mediation)},
     )
@@ -286,7 +317,7 @@ def end_appraisal(actor: User, mediation: Mediation, ended_on: dt.date) -> Appra
 def propose_extension(actor: User, mediation: Mediation, days: int, reason: str) -> PeriodExtension:
     """The mediator proposes extending the period; it takes effect only with every party's consent (L6)."""
     mediation = _locked(mediation)
-    permissions.ensure_case_mediator(actor, mediation.delegation)
+    permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     if mediation.extensions.filter(granted_at__isnull=True, refused_at__isnull=True).exists():
         raise DomainError(gettext("已有一项延长调解期限的提议待当事人答复"))
@@ -295,9 +326,9 @@ def propose_extension(actor: User, mediation: Mediation, days: int, reason: str)
     extension = PeriodExtension.objects.create(
         mediation=mediation, days=days, reason=reason.strip(), proposed_by=actor, proposed_at=timezone.now()
     )
-    record(actor, "mediation.propose_extension", extension, case=mediation.delegation.case, after={"days": days})
-    delegations.add_event(
-        mediation.delegation,
+    record(actor, "mediation.propose_extension", extension, case=mediation.case_ref, after={"days": days})
+    _timeline(
+        mediation,
         actor.display_name,
         gettext("提议延长调解期限%(days)s日，待各方当事人同意") % {"days": days},
     )
@@ -324,11 +355,11 @@ def answer_extension(
         actor,
         "mediation.answer_extension",
         extension,
-        case=mediation.delegation.case,
+        case=mediation.case_ref,
         after={"party": party.name, "consented": consented},
     )
     verb = gettext("同意") if consented else gettext("不同意")
-    delegations.add_event(mediation.delegation, party.name, gettext("%(verb)s延长调解期限") % {"verb": verb})
+    _timeline(mediation, party.name, gettext("%(verb)s延长调解期限") % {"verb": verb})
     if not consented:
         extension.refused_at = timezone.now()
         extension.save(update_fields=["refused_at"])
@@ -346,13 +377,13 @@ def answer_extension(
             SYSTEM,
             "mediation.extended",
             mediation,
-            case=mediation.delegation.case,
+            case=mediation.case_ref,
             before={"due": before},
             after={"due": mediation.due, "extension_days": mediation.extension_days},
         )
         _send_period(mediation, PeriodStep.EXTENDED, extension.reason)
-        delegations.add_event(
-            mediation.delegation,
+        _timeline(
+            mediation,
             SYSTEM,
             gettext("各方当事人同意，调解期限延长至%(due)s") % {"due": _due_text(mediation)},
         )
@@ -366,7 +397,7 @@ def remind_deadlines() -> int:
     sent = 0
     candidates = (
         Mediation.objects.select_for_update(of=("self",), skip_locked=True)
-        .select_related("delegation")
+        .select_related("delegation", "application")
         .filter(state=MediationState.ACTIVE, due__gte=today, due__lte=today + dt.timedelta(days=max(REMINDER_DAYS)))
     )
     for mediation in candidates:
@@ -377,8 +408,8 @@ def remind_deadlines() -> int:
         mediation.reminded = sorted({*mediation.reminded, *due_marks}, reverse=True)
         mediation.save(update_fields=["reminded"])
         text = gettext("调解期限还剩%(left)s日（%(due)s届满）") % {"left": left, "due": _due_text(mediation)}
-        record(SYSTEM, "mediation.reminded", mediation, case=mediation.delegation.case, after={"days_left": left})
-        delegations.add_event(mediation.delegation, SYSTEM, text)
+        record(SYSTEM, "mediation.reminded", mediation, case=mediation.case_ref, after={"days_left": left})
+        _timeline(mediation, SYSTEM, text)
         tell_parties(mediation, mediation.parties.all(), gettext("调解期限提醒"), text)
         sent += 1
     return sent
@@ -392,7 +423,7 @@ def schedule_session(
     actor: User, mediation: Mediation, starts_at: dt.datetime, mode: str, place: str, parties, channel: str
 ) -> Session:
     mediation = _locked(mediation)
-    permissions.ensure_case_mediator(actor, mediation.delegation)
+    permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     parties = list(parties)
     if not parties or any(p.mediation_id != mediation.pk for p in parties):
@@ -413,26 +444,27 @@ def schedule_session(
         actor,
         "mediation.schedule_session",
         session,
-        case=mediation.delegation.case,
+        case=mediation.case_ref,
         after={"starts_at": starts_at, "mode": mode, "invited": names},
     )
-    d = mediation.delegation
-    outbox.send(
-        d.peer,
-        MessageType.MEDIATION_SESSION,
-        d.case,
-        MediationSessionPayload(
-            delegation_id=d.id,
-            session_id=session.pk,
-            step=SessionStep.SCHEDULED,
-            starts_at=starts_at,
-            mode=mode,
-            invited=names,
-            at=now,
-        ),
-    )
-    delegations.add_event(
-        d,
+    if not mediation.direct:
+        d = mediation.delegation
+        outbox.send(
+            d.peer,
+            MessageType.MEDIATION_SESSION,
+            d.case,
+            MediationSessionPayload(
+                delegation_id=d.id,
+                session_id=session.pk,
+                step=SessionStep.SCHEDULED,
+                starts_at=starts_at,
+                mode=mode,
+                invited=names,
+                at=now,
+            ),
+        )
+    _timeline(
+        mediation,
         actor.display_name,
         gettext("安排调解（%(mode)s），邀请：%(names)s")
         % {"mode": session.get_mode_display(), "names": "、".join(names)},
@@ -451,12 +483,12 @@ def check_identity(actor: User, participant: SessionParticipant, method: str, pa
     """L8: before the session, the mediator checks a participant's identity (证件证照在线比对 or the like) and
     tells them the consequences of sham mediation, which they acknowledge (《人民法院在线调解规则》Art. 17)."""
     participant = (
-        SessionParticipant.objects.select_for_update()
-        .select_related("session__mediation__delegation", "party")
+        SessionParticipant.objects.select_for_update(of=("self",))
+        .select_related("session__mediation__delegation", "session__mediation__application", "party")
         .get(pk=participant.pk)
     )
     mediation = participant.session.mediation
-    permissions.ensure_case_mediator(actor, mediation.delegation)
+    permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     if participant.session.held_at:
         raise DomainError(gettext("调解已举行，不能再核实身份"))
@@ -469,11 +501,11 @@ def check_identity(actor: User, participant: SessionParticipant, method: str, pa
         actor,
         "mediation.check_identity",
         participant,
-        case=mediation.delegation.case,
+        case=mediation.case_ref,
         after={"party": participant.party.name, "method": method.strip(), "passed": passed, "warned": warned},
     )
-    delegations.add_event(
-        mediation.delegation,
+    _timeline(
+        mediation,
         actor.display_name,
         gettext("核实%(party)s身份（%(method)s）：%(result)s")
         % {
@@ -489,9 +521,13 @@ def check_identity(actor: User, participant: SessionParticipant, method: str, pa
 def record_session_held(actor: User, session: Session, attended_ids, summary: str = "") -> Session:
     """The session took place; only participants whose identity was checked and who were warned (L8) may
     have taken part."""
-    session = Session.objects.select_for_update().select_related("mediation__delegation__peer").get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("mediation__delegation__peer", "mediation__application")
+        .get(pk=session.pk)
+    )
     mediation = session.mediation
-    permissions.ensure_case_mediator(actor, mediation.delegation)
+    permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     if session.held_at:
         raise DomainError(gettext("该次调解已记录举行"))
@@ -507,24 +543,25 @@ def record_session_held(actor: User, session: Session, attended_ids, summary: st
     session.held_at, session.summary = timezone.now(), summary.strip()
     session.save(update_fields=["held_at", "summary"])
     names = [p.party.name for p in attended]
-    record(actor, "mediation.session_held", session, case=mediation.delegation.case, after={"attended": names})
-    d = mediation.delegation
-    outbox.send(
-        d.peer,
-        MessageType.MEDIATION_SESSION,
-        d.case,
-        MediationSessionPayload(
-            delegation_id=d.id,
-            session_id=session.pk,
-            step=SessionStep.HELD,
-            starts_at=session.starts_at,
-            mode=session.mode,
-            invited=[p.party.name for p in participants],
-            attended=names,
-            at=session.held_at,
-        ),
-    )
-    delegations.add_event(d, actor.display_name, gettext("调解已举行，出席：%(names)s") % {"names": "、".join(names)})
+    record(actor, "mediation.session_held", session, case=mediation.case_ref, after={"attended": names})
+    if not mediation.direct:
+        d = mediation.delegation
+        outbox.send(
+            d.peer,
+            MessageType.MEDIATION_SESSION,
+            d.case,
+            MediationSessionPayload(
+                delegation_id=d.id,
+                session_id=session.pk,
+                step=SessionStep.HELD,
+                starts_at=session.starts_at,
+                mode=session.mode,
+                invited=[p.party.name for p in participants],
+                attended=names,
+                at=session.held_at,
+            ),
+        )
+    _timeline(mediation, actor.display_name, gettext("调解已举行，出席：%(names)s") % {"names": "、".join(names)})
     return session
 
 
@@ -542,7 +579,7 @@ def post_message(actor: User, mediation: Mediation, text: str, caucus_with: Medi
         raise DomainError(gettext("请填写消息内容"), field="text")
     if len(text) > 5000:
         raise DomainError(gettext("消息不能超过5000字"), field="text")
-    if permissions.is_case_mediator(actor, mediation.delegation):
+    if permissions.is_case_mediator(actor, mediation.source):
         label = gettext("调解员%(name)s") % {"name": actor.display_name}
         if caucus_with is not None and caucus_with.mediation_id != mediation.pk:
             raise DomainError(gettext("当事人不属于本案"), field="caucus_with")
@@ -562,7 +599,7 @@ def post_message(actor: User, mediation: Mediation, text: str, caucus_with: Medi
         actor,
         "mediation.message",
         message,
-        case=mediation.delegation.case,
+        case=mediation.case_ref,
         after={"caucus_with": caucus_with.name if caucus_with else None},
     )
     to = [caucus_with] if caucus_with else mediation.parties.exclude(user=actor)
@@ -682,7 +719,7 @@ def upload_evidence(
 @transaction.atomic
 def write_record(actor: User, mediation: Mediation, text: str) -> MediationRecord:
     mediation = _locked(mediation)
-    permissions.ensure_case_mediator(actor, mediation.delegation)
+    permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     if not text.strip():
         raise DomainError(gettext("请填写笔录内容"), field="text")
@@ -690,9 +727,9 @@ def write_record(actor: User, mediation: Mediation, text: str) -> MediationRecor
     rec = MediationRecord.objects.create(
         mediation=mediation, version=version, text=text.strip(), written_by=actor, written_at=timezone.now()
     )
-    record(actor, "mediation.write_record", rec, case=mediation.delegation.case, after={"version": version})
-    delegations.add_event(
-        mediation.delegation,
+    record(actor, "mediation.write_record", rec, case=mediation.case_ref, after={"version": version})
+    _timeline(
+        mediation,
         actor.display_name,
         gettext("制作调解笔录（第%(v)s版），待各方当事人确认") % {"v": version},
     )
@@ -717,10 +754,10 @@ def confirm_record(actor: User, rec: MediationRecord, party: MediationParty) -> 
         actor,
         "mediation.confirm_record",
         confirmation,
-        case=mediation.delegation.case,
+        case=mediation.case_ref,
         after={"party": party.name, "version": rec.version},
     )
-    delegations.add_event(mediation.delegation, party.name, gettext("确认调解笔录（第%(v)s版）") % {"v": rec.version})
+    _timeline(mediation, party.name, gettext("确认调解笔录（第%(v)s版）") % {"v": rec.version})
     return confirmation
 
 
@@ -731,20 +768,20 @@ def confirm_record(actor: User, rec: MediationRecord, party: MediationParty) -> 
 def disclose(actor: User, mediation: Mediation, text: str) -> Disclosure:
     """The mediator discloses a circumstance that may affect impartiality (《人民法院在线调解规则》Art. 13)."""
     mediation = _locked(mediation)
-    permissions.ensure_case_mediator(actor, mediation.delegation)
+    permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     if not text.strip():
         raise DomainError(gettext("请填写披露内容"), field="text")
     disclosure = Disclosure.objects.create(mediation=mediation, mediator=actor, text=text.strip(), at=timezone.now())
-    record(actor, "mediation.disclose", disclosure, case=mediation.delegation.case)
-    delegations.add_event(
-        mediation.delegation, actor.display_name, gettext("调解员披露：%(text)s") % {"text": text.strip()[:400]}
-    )
+    record(actor, "mediation.disclose", disclosure, case=mediation.case_ref)
+    _timeline(mediation, actor.display_name, gettext("调解员披露：%(text)s") % {"text": text.strip()[:400]})
     tell_parties(mediation, mediation.parties.all(), gettext("调解员披露"), text.strip())
     return disclosure
 
 
 def _send_recusal(mediation, request: RecusalRequest, step: RecusalStep, mediator_name: str) -> None:
+    if mediation.direct:
+        return
     d = mediation.delegation
     outbox.send(
         d.peer,
@@ -777,12 +814,12 @@ def request_recusal(actor: User, mediation: Mediation, party: MediationParty, ki
         raise DomainError(gettext("当事人不属于本案"))
     if not reason.strip():
         raise DomainError(gettext("请写明申请理由"), field="reason")
-    if mediation.delegation.mediator_id is None:
+    if mediation.source.mediator_id is None:
         raise DomainError(gettext("尚未指派调解员"))
     if mediation.recusals.filter(decision="").exists():
         raise DomainError(gettext("已有回避或更换申请待调解组织决定"))
     replaced_before = mediation.recusals.filter(party=party, decision=RecusalDecision.REPLACED).count()
-    d = mediation.delegation
+    d = mediation.source
     request = RecusalRequest.objects.create(
         mediation=mediation,
         party=party,
@@ -796,7 +833,7 @@ def request_recusal(actor: User, mediation: Mediation, party: MediationParty, ki
         actor,
         "mediation.request_recusal",
         request,
-        case=d.case,
+        case=mediation.case_ref,
         after={"party": party.name, "kind": kind, "after_replacement": replaced_before},
     )
     _send_recusal(mediation, request, RecusalStep.REQUESTED, d.mediator.display_name)
@@ -807,7 +844,7 @@ def request_recusal(actor: User, mediation: Mediation, party: MediationParty, ki
     }
     if refusing_every_replacement_ends(replaced_before):
         text += gettext("（已更换过调解员仍不同意，视为拒绝调解）")
-    delegations.add_event(d, party.name, text)
+    _timeline(mediation, party.name, text)
     return request
 
 
@@ -819,7 +856,7 @@ def decide_recusal(
     the reason) or reject the request with reasons (L9)."""
     mediation = _locked(request.mediation)
     request = RecusalRequest.objects.select_for_update().select_related("party").get(pk=request.pk)
-    d = mediation.delegation
+    d = mediation.source
     permissions.ensure_org_admin(actor, d)
     _open(mediation)
     if request.decision:
@@ -834,18 +871,22 @@ def decide_recusal(
     if decision == RecusalDecision.REPLACED:
         _move(mediation, MediationEvent.CHANGE_MEDIATOR)
         request.new_mediator = new_mediator
-        delegations.assign(actor, d, new_mediator, change_reason=f"{request.get_kind_display()}：{reason.strip()}")
+        change = f"{request.get_kind_display()}：{reason.strip()}"
+        if mediation.direct:
+            applications.assign(actor, d, new_mediator, change_reason=change)
+        else:
+            delegations.assign(actor, d, new_mediator, change_reason=change)
     request.save(update_fields=["decision", "decision_reason", "decided_at", "decided_by", "new_mediator"])
     record(
         actor,
         "mediation.decide_recusal",
         request,
-        case=d.case,
+        case=mediation.case_ref,
         after={"decision": decision, "new_mediator": new_mediator.pk if new_mediator else None},
     )
     _send_recusal(mediation, request, RecusalStep.DECIDED, old)
-    delegations.add_event(
-        d,
+    _timeline(
+        mediation,
         actor.display_name,
         gettext("对%(party)s的%(kind)s决定：%(decision)s（%(reason)s）")
         % {
@@ -856,3 +897,50 @@ def decide_recusal(
         },
     )
     return request
+
+
+# --- the end (the source's own action records the outcome: delegations.record_result, applications.record_result) ---
+
+MEDIATION_EVENTS = {
+    MediationOutcome.SUCCEEDED: MediationEvent.SUCCEED,
+    MediationOutcome.FAILED: MediationEvent.TERMINATE,
+    MediationOutcome.WITHDRAWN: MediationEvent.WITHDRAW,
+}
+
+
+def ending(mediation: Mediation | None, outcome, terms: str, reason: str, ground, failure_record: dict | None):
+    """Check how the mediator ends the mediation: success with the agreed terms, the applicant's withdrawal, or
+    termination on a ground of Art. 25 (L7) with the failure record (L17: undisputed facts, points in dispute,
+    each side's position, conduct that raised costs). Returns (terms, reason, ground, failure record)."""
+    terms, reason = terms.strip(), reason.strip()
+    failure = None
+    if outcome == MediationOutcome.SUCCEEDED:
+        if not terms:
+            raise DomainError(gettext("调解成功须填写调解协议内容"), field="terms")
+        ground = TerminationGround.AGREEMENT
+    elif outcome == MediationOutcome.WITHDRAWN:
+        if not reason:
+            raise DomainError(gettext("请写明撤回的情况"), field="reason")
+        ground = TerminationGround.WITHDRAWN
+    else:
+        deadline = period.deadline(mediation) if mediation else None
+        if ground is None or not termination_allowed(ground, china_today(), deadline):
+            raise DomainError(
+                gettext("请选择《人民法院在线调解规则》第二十五条规定的终结事由；期限届满须在调解期限届满后"),
+                field="ground",
+            )
+        record_ = {k: (failure_record or {}).get(k) or ("" if k != "positions" else {}) for k in FAILURE_RECORD_FIELDS}
+        if failure_record_problems(record_):
+            raise DomainError(gettext("调解不成须记录无争议事实、争议焦点和各方当事人的意见"), field="failure_record")
+        failure = FailureRecord.model_validate(record_)
+        reason = reason or TerminationGround(ground).label
+    return terms, reason, ground, failure
+
+
+def close(mediation: Mediation, outcome, ground, failure, at: dt.datetime) -> None:
+    """The mediation's own end, in the source's result action (its lock held)."""
+    mediation.state = MEDIATION.next_state(mediation.state, MEDIATION_EVENTS[outcome])
+    mediation.ground = ground
+    mediation.failure_record = failure.model_dump(mode="json") if failure else {}
+    mediation.ended_at = at
+    mediation.save(update_fields=["state", "ground", "failure_record", "ended_at"])

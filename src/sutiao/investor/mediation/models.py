@@ -5,6 +5,7 @@ ended (L7) with the failure record (L17). Loaded with the investor app's models 
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.kernel.enums import PartyKind, PartyRole
@@ -16,10 +17,16 @@ _USER = settings.AUTH_USER_MODEL
 
 
 class Mediation(models.Model):
-    """One per accepted delegation, made when the organisation accepts (the period runs from then)."""
+    """One per accepted delegation, made when the organisation accepts (the period runs from then), or per
+    direct application the respondent agreed to. Its `id` is its source's id (delegation or application), so a
+    case's pages keep one address; exactly one of `delegation` and `application` is set."""
 
+    id = models.UUIDField(primary_key=True, editable=False)
     delegation = models.OneToOneField(
-        "investor.Delegation", primary_key=True, on_delete=models.CASCADE, related_name="mediation"
+        "investor.Delegation", null=True, blank=True, on_delete=models.CASCADE, related_name="mediation"
+    )
+    application = models.OneToOneField(
+        "investor.DirectApplication", null=True, blank=True, on_delete=models.CASCADE, related_name="mediation"
     )
     state = models.CharField(_("状态"), max_length=16, choices=MediationState.choices(), default=MediationState.ACTIVE)
     accepted_on = models.DateField(_("接受日期"))
@@ -37,10 +44,36 @@ class Mediation(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("调解")
         indexes = [models.Index(fields=["state", "due"], name="mediation_state_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delegation__isnull=False, application__isnull=True)
+                | Q(delegation__isnull=True, application__isnull=False),
+                name="mediation_one_source",
+            )
+        ]
 
     @property
     def is_open(self) -> bool:
         return self.state in MEDIATION_OPEN
+
+    @property
+    def source(self):
+        """What is mediated: the court's delegation, or the party's direct application. Both carry the
+        organisation, the mediator, the dispute type and the outcome; only a delegation has a court to tell."""
+        return self.delegation if self.delegation_id else self.application
+
+    @property
+    def direct(self) -> bool:
+        return self.delegation_id is None
+
+    @property
+    def case_ref(self):
+        """The case the audit trail files it under: the court's case id, or the application's own."""
+        return self.delegation.case if self.delegation_id else self.application_id
+
+    @property
+    def number(self) -> str:
+        return self.delegation.court_case_number if self.delegation_id else self.application.number
 
 
 class MediationParty(models.Model):

@@ -8,7 +8,7 @@ from sutiao.notifications.service import Contact, notify
 
 
 def tell_parties(mediation, parties, subject: str, text: str, url: str = "") -> None:
-    number = mediation.delegation.court_case_number
+    number = mediation.number
     for party in parties:
         recipient = party.user or Contact(name=party.name, mobile=party.phone)
         notify(recipient, "mediation_notice", {"subject": subject, "text": text, "number": number}, link=url)

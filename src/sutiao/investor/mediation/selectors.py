@@ -10,6 +10,7 @@ from django.http import Http404
 from sutiao.accounts.models import Role
 
 from .. import permissions
+from ..direct.models import DirectApplication
 from ..models import Delegation
 from .models import Evidence, EvidenceAudience, Mediation, MediationParty, Message, Session, SessionParticipant
 
@@ -25,17 +26,24 @@ class Viewer:
         return bool(self.parties)
 
 
-def workspace_for(user, delegation_id) -> tuple[Delegation, Mediation, Viewer]:
-    """The case's mediation as `user` may see it, or 404."""
+def workspace_for(user, delegation_id) -> tuple[Delegation | DirectApplication, Mediation, Viewer]:
+    """The case's mediation as `user` may see it, with its source (delegation or direct application), or 404."""
     mediation = (
-        Mediation.objects.select_related("delegation", "delegation__organisation", "delegation__mediator")
+        Mediation.objects.select_related(
+            "delegation",
+            "delegation__organisation",
+            "delegation__mediator",
+            "application",
+            "application__organisation",
+            "application__mediator",
+        )
         .prefetch_related(Prefetch("parties", queryset=MediationParty.objects.select_related("user")))
         .filter(pk=delegation_id)
         .first()
     )
     if mediation is None or not user.is_authenticated:
         raise Http404("没有这个调解案件")
-    delegation = mediation.delegation
+    delegation = mediation.source
     own = (
         tuple(p for p in mediation.parties.all() if p.user_id == user.pk)
         if user.role in (Role.PARTY, Role.AGENT)
@@ -93,7 +101,7 @@ def mediations_of_party(user):
     """The mediations a party account is linked to (their own cases only)."""
     return (
         Mediation.objects.filter(parties__user=user)
-        .select_related("delegation", "delegation__organisation")
+        .select_related("delegation", "delegation__organisation", "application", "application__organisation")
         .distinct()
         .order_by("-accepted_on")
     )

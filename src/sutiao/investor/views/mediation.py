@@ -20,10 +20,11 @@ from sutiao.kernel.mediation import FAILURE_GROUNDS
 from sutiao.listing import PAGE_SIZE, next_url, page
 from sutiao.translation import refusal
 
+from ..actions import applications as application_actions
 from ..actions import delegations as delegation_actions
 from ..actions import mediation as actions
 from ..forms import mediation as f
-from ..mediation import selectors
+from ..mediation import period, selectors
 
 
 def _page(request, qs, keys, param="cursor", size=None):
@@ -103,15 +104,22 @@ def workspace(request, delegation_id, bound=None):
             "disclosures": list(m.disclosures.all()),
             "recusals": list(m.recusals.select_related("party", "mediator", "new_mediator")),
             "forms": _forms(d, m, viewer, bound or {}),
+            "act_url": "application-mediation-act" if m.direct else "mediation-act",
+            "period_source": period.rule(m).citation,
             "failure_grounds": sorted(FAILURE_GROUNDS),
         },
     )
 
 
+def _back(d):
+    """The workspace's own address (a delegated case's, or a direct application's)."""
+    return redirect("application-mediation" if d.mediation.direct else "mediation-workspace", d.pk)
+
+
 def _run(request, d, name, form, action, success):
     if submit(request, form, action, success) is None:
         return workspace(request, d.pk, bound={name: form})
-    return redirect("mediation-workspace", d.pk)
+    return _back(d)
 
 
 def _party(viewer, party_id):
@@ -130,7 +138,7 @@ def _button(request, d, action, success):
         messages.error(request, refusal(e))
     else:
         messages.success(request, success)
-    return redirect("mediation-workspace", d.pk)
+    return _back(d)
 
 
 @login_required
@@ -334,7 +342,7 @@ def act(request, delegation_id, op):
             d,
             op,
             form,
-            lambda: delegation_actions.record_result(
+            lambda: (application_actions if m.direct else delegation_actions).record_result(
                 user,
                 d,
                 form.cleaned_data["outcome"],
@@ -343,7 +351,7 @@ def act(request, delegation_id, op):
                 ground=form.cleaned_data["ground"] or None,
                 failure_record=form.failure_record(),
             ),
-            _("调解已结束，结果将回传法院"),
+            _("调解已结束") if m.direct else _("调解已结束，结果将回传法院"),
         )
     raise PermissionDenied(_("不支持的操作"))
 

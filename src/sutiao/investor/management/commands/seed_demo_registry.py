@@ -82,6 +82,7 @@ class Command(BaseCommand):
                     valid_until=add_years(today, demo.ROSTER_VALID_YEARS),
                 )
         _seed_high_court_roster(peer, bureau, today)
+        _seed_direct_application()
         self.stdout.write("investor: demo registry and roster confirmations ready")
 
 
@@ -111,3 +112,52 @@ def _seed_high_court_roster(peer, bureau, today) -> None:
             valid_from=today - dt.timedelta(days=29),
             valid_until=add_years(today, demo.ROSTER_VALID_YEARS),
         )
+
+
+def _seed_direct_application() -> None:
+    """The demo investor and securities firm with accounts on this platform too (their own, not the court's), and
+    the investor's direct application to org1, taken on and awaiting the firm's answer (which L19 says cannot
+    be a refusal), through the actions."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sutiao.accounts.parties import register_party, verify_identity
+    from sutiao.investor.actions import applications
+    from sutiao.kernel.direct import RespondentSector
+    from sutiao.kernel.enums import PartyKind
+
+    profiles = {}
+    for (username, name, number, mobile), kind in (
+        (demo.INVESTOR_PARTY, PartyKind.NATURAL_PERSON),
+        (demo.FIRM_PARTY, PartyKind.LEGAL_PERSON),
+    ):
+        profiles[kind] = register_party(
+            "演示数据",
+            kind=kind,
+            name=name,
+            id_number=demo.party_id_number(number),
+            mobile=mobile,
+            username=username,
+            password=demo.PASSWORD,
+        )
+    investor = profiles[PartyKind.NATURAL_PERSON].user
+    verify_identity(investor, profiles[PartyKind.NATURAL_PERSON], None)
+    org_id = next(org_id for org_id, _name, code in demo.ORGANISATIONS if code == "org1")
+    evidence = SimpleUploadedFile(
+        "交易流水.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+    application = applications.submit(
+        investor,
+        Institution.objects.get(pk=org_id),
+        dispute_type="brokerage_contract",
+        facts="营业部员工未经本人授权，在本人账户内买卖股票，造成亏损。",
+        claims="赔偿交易损失三万二千元",
+        amount=Decimal("32000"),
+        respondent_name=demo.FIRM_PARTY[1],
+        respondent_code=demo.party_id_number(demo.FIRM_PARTY[2]),
+        respondent_sector=RespondentSector.SECURITIES_FIRM,
+        ordinary_investor=True,
+        files=[evidence],
+    )
+    applications.accept(
+        User.objects.get(username="org1_admin"), application, User.objects.get(username="org1_mediator1")
+    )

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0001_initial'),
-        ('investor', '0008_merge_mediation_and_lists'),
+        ('investor', '0010_mediation_has_two_sources'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
