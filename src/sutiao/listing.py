@@ -169,6 +169,26 @@ def search_index_operation(table: str):
     return migrations.RunPython(forward, backward)
 
 
+def around_table_rebuild(table: str, *operations) -> list:
+    """`operations` that alter `table`, for a migration: SQLite alters a table by rebuilding it, which drops the
+    search index's triggers, so the index is dropped before and made again (from the rows) after."""
+    from django.db import migrations
+
+    def make(create: bool):
+        def run(apps, schema_editor):
+            sql = search_index_sql if create else search_index_drop_sql
+            for statement in sql(schema_editor.connection.vendor, table):
+                schema_editor.execute(statement)
+
+        return run
+
+    return [
+        migrations.RunPython(make(False), make(True)),
+        *operations,
+        migrations.RunPython(make(True), make(False)),
+    ]
+
+
 # --- paging ---
 
 

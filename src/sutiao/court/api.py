@@ -136,6 +136,7 @@ def _out(case) -> dict:
         "number": case.number,
         "court": case.court.name,
         "stage": case.stage,
+        "simple_procedure": case.simple_procedure,
         "dispute_type": case.dispute_type,
         "amount": case.amount,
         "state": case.state,

@@ -2,17 +2,19 @@
 
 from django.db import migrations, models
 
+from sutiao.listing import around_table_rebuild
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('court', '0008_merge_issue10_and_lists'),
+        ("court", "0008_merge_issue10_and_lists"),
     ]
 
-    operations = [
+    operations = around_table_rebuild(
+        "court_case",
         migrations.AddField(
-            model_name='case',
-            name='simple_procedure',
-            field=models.BooleanField(default=False, verbose_name='适用简易程序'),
+            model_name="case",
+            name="simple_procedure",
+            field=models.BooleanField(default=False, verbose_name="适用简易程序"),
         ),
-    ]
+    )
