@@ -14,6 +14,7 @@ common_urlpatterns = [
     path("accounts/on-my-behalf/", views.acts_on_my_behalf, name="acts-on-my-behalf"),
     path("accounts/firm-staff/", views.firm_staff, name="firm-staff"),
     path("accounts/powers/", views.powers, name="powers"),
+    path("accounts/my-data/", views.my_data, name="my-data"),
     path("notifications/", include("sutiao.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -128,3 +128,12 @@ def powers(request):
         if submit(request, form, grant, _("已登记授权委托")) is not None:
             return redirect("powers")
     return render(request, "accounts/powers.html", {"form": form, "powers": parties.powers_of(request.user)})
+
+
+@login_required
+def my_data(request):
+    """A party downloads a copy of their personal data on this platform (个人信息保护法 Art. 45), as JSON."""
+    copy = parties.data_copy(request.user)
+    response = JsonResponse(copy, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="my-data-{settings.PLATFORM}.json"'
+    return response

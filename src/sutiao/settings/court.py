@@ -21,3 +21,5 @@ CSRF_COOKIE_NAME = "sutiao_court_csrf"
 SUTIAO_FIELD_KEY = env_secret("SUTIAO_FIELD_KEY", "ZGV2LW9ubHktY291cnQtZmllbGQta2V5LW5vdHByb2Q=")
 SUTIAO_SMS_LOG = VAR_DIR / "sms-court.log"
 PARTY_HOME_URL = "/my/cases/"
+# What a party's copy of their data holds about their cases on this platform (accounts.parties.data_copy).
+SUTIAO_PARTY_DATA_COPY = "sutiao.court.actions.personal_data.party_copy"

@@ -23,3 +23,5 @@ SUTIAO_FIELD_KEY = env_secret("SUTIAO_FIELD_KEY", "ZGV2LW9ubHktZmllbGQta2V5LW5vd
 SUTIAO_IMPORT_JOB_RETENTION_DAYS = int(os.environ.get("SUTIAO_IMPORT_JOB_RETENTION_DAYS", "30"))
 SUTIAO_SMS_LOG = VAR_DIR / "sms-investor.log"
 PARTY_HOME_URL = "/mediations/"
+# What a party's copy of their data holds about their cases on this platform (accounts.parties.data_copy).
+SUTIAO_PARTY_DATA_COPY = "sutiao.investor.actions.personal_data.party_copy"
