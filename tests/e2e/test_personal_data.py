@@ -7,6 +7,7 @@ The APIs show them masked."""
 import datetime as dt
 
 import psycopg
+from psycopg import sql
 from live import wait_for
 from test_delegation_flow import ORG1, court_case, investor_delegation
 
@@ -37,9 +38,10 @@ def _raw_hits(platform, secrets) -> list[str]:
         assert len(columns) > 50
         for table, column in columns:
             for secret in secrets:
-                found = conn.execute(
-                    f'SELECT count(*) FROM "{table}" WHERE position(%s in "{column}"::text) > 0', [secret]
-                ).fetchone()[0]
+                query = sql.SQL("SELECT count(*) FROM {} WHERE position(%s in {}::text) > 0").format(
+                    sql.Identifier(table), sql.Identifier(column)
+                )
+                found = conn.execute(query, [secret]).fetchone()[0]
                 if found:
                     hits.append(f"{table}.{column}: {secret}")
     return hits

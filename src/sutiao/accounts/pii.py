@@ -30,7 +30,7 @@ def _fernet() -> MultiFernet:
 
 
 def _digest_key() -> bytes:
-    key = getattr(settings, "SUTIAO_DIGEST_KEY", "") or settings.SUTIAO_FIELD_KEY.split(",")[-1].strip()
+    key = settings.SUTIAO_DIGEST_KEY or settings.SUTIAO_FIELD_KEY.split(",")[-1].strip()
     return hashlib.sha256(b"sutiao-id-digest:" + key.encode()).digest()
 
 
