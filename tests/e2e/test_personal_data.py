@@ -7,8 +7,8 @@ The APIs show them masked."""
 import datetime as dt
 
 import psycopg
-from psycopg import sql
 from live import wait_for
+from psycopg import sql
 from test_delegation_flow import ORG1, court_case, investor_delegation
 
 from sutiao.kernel.identifiers import mask, resident_id_check_digit
