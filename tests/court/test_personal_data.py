@@ -186,3 +186,12 @@ def test_a_party_downloads_a_copy_of_their_data_audited(case, staff, client):
 
     client.force_login(staff)  # staff have no copy of «their» party data to ask for
     assert client.get(reverse("my-data")).status_code == 403
+
+
+def test_operators_see_the_stored_messages_masked(case, staff, organisation, own_key, operator_client):
+    delegation_actions.delegate_case(staff, case, organisation)
+    message = OutboxMessage.objects.get(type="DELEGATE")
+    answer = operator_client.get(reverse("admin:docking_outboxmessage_change", args=[message.pk]))
+    page = answer.content.decode()
+    assert answer.status_code == 200 and mask("phone", PHONE) in page and mask("id_number", NUMBER) in page
+    assert PHONE not in page and NUMBER not in page and ADDRESS not in page

@@ -112,3 +112,13 @@ def test_a_party_downloads_a_copy_of_their_data_audited(delegation, client, admi
     assert AuditRecord.objects.filter(action="party.data_copy").count() == 1
     client.force_login(admin_a)
     assert client.get(reverse("my-data")).status_code == 403
+
+
+def test_operators_see_the_parties_masked(delegation, operator_client):
+    answer = operator_client.get(reverse("admin:investor_delegation_change", args=[delegation.pk]))
+    page = answer.content.decode()
+    assert answer.status_code == 200 and mask("phone", PHONE) in page and mask("id_number", NUMBER) in page
+    assert PHONE not in page and NUMBER not in page and ADDRESS not in page
+    message = InboxMessage.objects.get(type="DELEGATE")
+    page = operator_client.get(reverse("admin:docking_inboxmessage_change", args=[message.pk])).content.decode()
+    assert mask("phone", PHONE) in page and PHONE not in page and NUMBER not in page

@@ -173,3 +173,8 @@ def mask(field: str, value: str) -> str:
     """The one masking of a party's personal data (lists, pages, exports, API): `field` is one of
     PERSONAL_FIELDS."""
     return _MASKS[field](value or "")
+
+
+def mask_parties(parties: list[dict]) -> list[dict]:
+    """Parties as a message or a copy carries them (dicts), each personal field masked."""
+    return [{**p, **{f: mask(f, p[f]) for f in PERSONAL_FIELDS if p.get(f)}} for p in parties]
