@@ -4,30 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0001_initial"),
+        ('accounts', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="user",
-            name="role",
-            field=models.CharField(
-                choices=[
-                    ("filing_staff", "立案工作人员"),
-                    ("judge", "法官"),
-                    ("court_admin", "法院管理员"),
-                    ("org_admin", "调解组织管理员"),
-                    ("mediator", "调解员"),
-                    ("bureau_staff", "投资者保护局工作人员"),
-                    ("supervisor", "派出机构/会管单位工作人员"),
-                    ("operator", "平台运维人员"),
-                    ("party", "当事人"),
-                    ("agent", "代理人"),
-                ],
-                default="operator",
-                max_length=32,
-                verbose_name="角色",
-            ),
+            model_name='user',
+            name='role',
+            field=models.CharField(choices=[('filing_staff', '立案工作人员'), ('judge', '法官'), ('court_admin', '法院管理员'), ('org_admin', '调解组织管理员'), ('mediator', '调解员'), ('bureau_staff', '投资者保护局工作人员'), ('supervisor', '派出机构/会管单位工作人员'), ('operator', '平台运维人员'), ('party', '当事人'), ('agent', '代理人')], default='operator', max_length=32, verbose_name='角色'),
         ),
     ]

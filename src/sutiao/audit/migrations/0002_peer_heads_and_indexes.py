@@ -5,72 +5,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("audit", "0001_initial"),
-        ("docking", "0001_initial"),
+        ('audit', '0001_initial'),
+        ('docking', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PeerHead",
+            name='PeerHead',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("seq", models.PositiveBigIntegerField(verbose_name="序号")),
-                ("hash", models.CharField(max_length=64, verbose_name="哈希")),
-                ("at", models.DateTimeField(verbose_name="链头时间")),
-                ("received_at", models.DateTimeField(verbose_name="收到时间")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('seq', models.PositiveBigIntegerField(verbose_name='序号')),
+                ('hash', models.CharField(max_length=64, verbose_name='哈希')),
+                ('at', models.DateTimeField(verbose_name='链头时间')),
+                ('received_at', models.DateTimeField(verbose_name='收到时间')),
             ],
             options={
-                "verbose_name": "对方平台链头",
-                "verbose_name_plural": "对方平台链头",
+                'verbose_name': '对方平台链头',
+                'verbose_name_plural': '对方平台链头',
             },
         ),
         migrations.RemoveIndex(
-            model_name="auditrecord",
-            name="audit_object",
+            model_name='auditrecord',
+            name='audit_object',
         ),
         migrations.AlterField(
-            model_name="auditrecord",
-            name="case",
-            field=models.CharField(blank=True, max_length=64, verbose_name="案件"),
+            model_name='auditrecord',
+            name='case',
+            field=models.CharField(blank=True, max_length=64, verbose_name='案件'),
         ),
         migrations.AddIndex(
-            model_name="auditrecord",
-            index=models.Index(fields=["case", "seq"], name="audit_case"),
+            model_name='auditrecord',
+            index=models.Index(fields=['case', 'seq'], name='audit_case'),
         ),
         migrations.AddIndex(
-            model_name="auditrecord",
-            index=models.Index(fields=["object_id", "object_type"], name="audit_object"),
+            model_name='auditrecord',
+            index=models.Index(fields=['object_id', 'object_type'], name='audit_object'),
         ),
         migrations.AddIndex(
-            model_name="auditrecord",
-            index=models.Index(fields=["actor"], name="audit_actor"),
+            model_name='auditrecord',
+            index=models.Index(fields=['actor'], name='audit_actor'),
         ),
         migrations.AddIndex(
-            model_name="auditrecord",
-            index=models.Index(fields=["action"], name="audit_action", opclasses=["varchar_pattern_ops"]),
+            model_name='auditrecord',
+            index=models.Index(fields=['action'], name='audit_action', opclasses=['varchar_pattern_ops']),
         ),
         migrations.AddIndex(
-            model_name="auditrecord",
-            index=models.Index(fields=["request_id"], name="audit_request"),
+            model_name='auditrecord',
+            index=models.Index(fields=['request_id'], name='audit_request'),
         ),
         migrations.AddIndex(
-            model_name="auditrecord",
-            index=models.Index(fields=["at"], name="audit_at"),
+            model_name='auditrecord',
+            index=models.Index(fields=['at'], name='audit_at'),
         ),
         migrations.AddIndex(
-            model_name="auditrecord",
-            index=models.Index(fields=["role"], name="audit_role"),
+            model_name='auditrecord',
+            index=models.Index(fields=['role'], name='audit_role'),
         ),
         migrations.AddField(
-            model_name="peerhead",
-            name="peer",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, to="docking.peer", verbose_name="对接平台"
-            ),
+            model_name='peerhead',
+            name='peer',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='docking.peer', verbose_name='对接平台'),
         ),
         migrations.AddIndex(
-            model_name="peerhead",
-            index=models.Index(fields=["peer", "id"], name="audit_peer_head"),
+            model_name='peerhead',
+            index=models.Index(fields=['peer', 'id'], name='audit_peer_head'),
         ),
     ]

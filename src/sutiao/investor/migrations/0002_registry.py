@@ -7,385 +7,179 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0001_initial"),
-        ("docking", "0001_initial"),
-        ("investor", "0001_initial"),
+        ('accounts', '0001_initial'),
+        ('docking', '0001_initial'),
+        ('investor', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="MediationOrg",
+            name='MediationOrg',
             fields=[
-                (
-                    "institution",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        primary_key=True,
-                        related_name="registry",
-                        serialize=False,
-                        to="accounts.institution",
-                        verbose_name="机构",
-                    ),
-                ),
-                ("uscc", models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("industry", "证券期货行业调解组织"),
-                            ("commercial", "商事调解组织"),
-                            ("people", "人民调解委员会"),
-                            ("other", "其他调解组织"),
-                        ],
-                        max_length=16,
-                        verbose_name="组织类型",
-                    ),
-                ),
-                ("address", models.CharField(blank=True, max_length=300, verbose_name="住所")),
-                (
-                    "scope",
-                    models.JSONField(default=list, help_text="省级行政区名称，或“全国”", verbose_name="服务地域"),
-                ),
-                ("dispute_types", models.JSONField(default=list, verbose_name="受理纠纷类型")),
-                ("capacity", models.PositiveIntegerField(verbose_name="可同时办理案件数")),
-                ("contact_name", models.CharField(blank=True, max_length=100, verbose_name="联系人")),
-                ("contact_phone", models.CharField(blank=True, max_length=40, verbose_name="联系电话")),
-                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("active", "正常"), ("suspended", "暂停"), ("withdrawn", "已退出/离任")],
-                        default="active",
-                        max_length=16,
-                        verbose_name="状态",
-                    ),
-                ),
-                ("status_reason", models.CharField(blank=True, max_length=500, verbose_name="状态说明")),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ('institution', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='registry', serialize=False, to='accounts.institution', verbose_name='机构')),
+                ('uscc', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
+                ('kind', models.CharField(choices=[('industry', '证券期货行业调解组织'), ('commercial', '商事调解组织'), ('people', '人民调解委员会'), ('other', '其他调解组织')], max_length=16, verbose_name='组织类型')),
+                ('address', models.CharField(blank=True, max_length=300, verbose_name='住所')),
+                ('scope', models.JSONField(default=list, help_text='省级行政区名称，或“全国”', verbose_name='服务地域')),
+                ('dispute_types', models.JSONField(default=list, verbose_name='受理纠纷类型')),
+                ('capacity', models.PositiveIntegerField(verbose_name='可同时办理案件数')),
+                ('contact_name', models.CharField(blank=True, max_length=100, verbose_name='联系人')),
+                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
+                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
+                ('status', models.CharField(choices=[('active', '正常'), ('suspended', '暂停'), ('withdrawn', '已退出/离任')], default='active', max_length=16, verbose_name='状态')),
+                ('status_reason', models.CharField(blank=True, max_length=500, verbose_name='状态说明')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
             ],
             options={
-                "verbose_name": "调解组织信息",
-                "verbose_name_plural": "调解组织信息",
-                "ordering": ["institution__name"],
+                'verbose_name': '调解组织信息',
+                'verbose_name_plural': '调解组织信息',
+                'ordering': ['institution__name'],
             },
         ),
         migrations.CreateModel(
-            name="CourtDirectory",
+            name='CourtDirectory',
             fields=[
-                ("id", models.UUIDField(editable=False, primary_key=True, serialize=False)),
-                ("name", models.CharField(max_length=200, verbose_name="法院")),
-                (
-                    "peer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, to="docking.peer", verbose_name="法院平台"
-                    ),
-                ),
+                ('id', models.UUIDField(editable=False, primary_key=True, serialize=False)),
+                ('name', models.CharField(max_length=200, verbose_name='法院')),
+                ('peer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='docking.peer', verbose_name='法院平台')),
             ],
             options={
-                "verbose_name": "法院名录",
-                "verbose_name_plural": "法院名录",
-                "ordering": ["name"],
+                'verbose_name': '法院名录',
+                'verbose_name_plural': '法院名录',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="ImportJob",
+            name='ImportJob',
             fields=[
-                (
-                    "id",
-                    models.UUIDField(
-                        default=sutiao.kernel.ids.new_id, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                (
-                    "subject_kind",
-                    models.CharField(
-                        choices=[("organisation", "调解组织"), ("mediator", "调解员")],
-                        max_length=16,
-                        verbose_name="导入内容",
-                    ),
-                ),
-                ("file_name", models.CharField(max_length=255, verbose_name="文件名")),
-                ("content", models.BinaryField()),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("queued", "排队中"),
-                            ("running", "导入中"),
-                            ("failed", "未导入（有错误）"),
-                            ("done", "已导入"),
-                        ],
-                        default="queued",
-                        max_length=16,
-                        verbose_name="状态",
-                    ),
-                ),
-                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="总行数")),
-                ("done_rows", models.PositiveIntegerField(default=0, verbose_name="已检查行数")),
-                ("imported", models.PositiveIntegerField(default=0, verbose_name="已导入条数")),
-                ("errors", models.JSONField(default=list, verbose_name="错误")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
-                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="accounts.institution",
-                        verbose_name="调解组织",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name="上传人"
-                    ),
-                ),
+                ('id', models.UUIDField(default=sutiao.kernel.ids.new_id, editable=False, primary_key=True, serialize=False)),
+                ('subject_kind', models.CharField(choices=[('organisation', '调解组织'), ('mediator', '调解员')], max_length=16, verbose_name='导入内容')),
+                ('file_name', models.CharField(max_length=255, verbose_name='文件名')),
+                ('content', models.BinaryField()),
+                ('state', models.CharField(choices=[('queued', '排队中'), ('running', '导入中'), ('failed', '未导入（有错误）'), ('done', '已导入')], default='queued', max_length=16, verbose_name='状态')),
+                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='总行数')),
+                ('done_rows', models.PositiveIntegerField(default=0, verbose_name='已检查行数')),
+                ('imported', models.PositiveIntegerField(default=0, verbose_name='已导入条数')),
+                ('errors', models.JSONField(default=list, verbose_name='错误')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
+                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.institution', verbose_name='调解组织')),
+                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
             ],
             options={
-                "verbose_name": "导入任务",
-                "verbose_name_plural": "导入任务",
-                "ordering": ["-created_at"],
+                'verbose_name': '导入任务',
+                'verbose_name_plural': '导入任务',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Mediator",
+            name='Mediator',
             fields=[
-                (
-                    "id",
-                    models.UUIDField(
-                        default=sutiao.kernel.ids.new_id, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, verbose_name="姓名")),
-                ("id_number_encrypted", models.TextField(editable=False)),
-                ("id_number_digest", models.CharField(editable=False, max_length=64, unique=True)),
-                ("id_number_masked", models.CharField(max_length=18, verbose_name="公民身份号码")),
-                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机号")),
-                ("specialties", models.JSONField(default=list, verbose_name="擅长纠纷类型")),
-                ("qualifications", models.JSONField(default=list, verbose_name="资质")),
-                (
-                    "training_hours",
-                    models.DecimalField(decimal_places=1, default=0, max_digits=7, verbose_name="培训学时"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("active", "正常"), ("suspended", "暂停"), ("withdrawn", "已退出/离任")],
-                        default="active",
-                        max_length=16,
-                        verbose_name="状态",
-                    ),
-                ),
-                ("status_reason", models.CharField(blank=True, max_length=500, verbose_name="状态说明")),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="registered_mediators",
-                        to="accounts.institution",
-                        verbose_name="所属调解组织",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="mediator_record",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="登录账号",
-                    ),
-                ),
+                ('id', models.UUIDField(default=sutiao.kernel.ids.new_id, editable=False, primary_key=True, serialize=False)),
+                ('name', models.CharField(max_length=100, verbose_name='姓名')),
+                ('id_number_encrypted', models.TextField(editable=False)),
+                ('id_number_digest', models.CharField(editable=False, max_length=64, unique=True)),
+                ('id_number_masked', models.CharField(max_length=18, verbose_name='公民身份号码')),
+                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机号')),
+                ('specialties', models.JSONField(default=list, verbose_name='擅长纠纷类型')),
+                ('qualifications', models.JSONField(default=list, verbose_name='资质')),
+                ('training_hours', models.DecimalField(decimal_places=1, default=0, max_digits=7, verbose_name='培训学时')),
+                ('status', models.CharField(choices=[('active', '正常'), ('suspended', '暂停'), ('withdrawn', '已退出/离任')], default='active', max_length=16, verbose_name='状态')),
+                ('status_reason', models.CharField(blank=True, max_length=500, verbose_name='状态说明')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registered_mediators', to='accounts.institution', verbose_name='所属调解组织')),
+                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='mediator_record', to=settings.AUTH_USER_MODEL, verbose_name='登录账号')),
             ],
             options={
-                "verbose_name": "调解员信息",
-                "verbose_name_plural": "调解员信息",
-                "ordering": ["organisation__name", "name"],
+                'verbose_name': '调解员信息',
+                'verbose_name_plural': '调解员信息',
+                'ordering': ['organisation__name', 'name'],
             },
         ),
         migrations.AddField(
-            model_name="delegation",
-            name="requested_mediator",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="investor.mediator",
-                verbose_name="当事人选定的调解员",
-            ),
+            model_name='delegation',
+            name='requested_mediator',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='investor.mediator', verbose_name='当事人选定的调解员'),
         ),
         migrations.CreateModel(
-            name="RegistryChange",
+            name='RegistryChange',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "subject_kind",
-                    models.CharField(
-                        choices=[("organisation", "调解组织"), ("mediator", "调解员")],
-                        max_length=16,
-                        verbose_name="对象",
-                    ),
-                ),
-                ("subject_id", models.UUIDField(verbose_name="对象标识")),
-                ("version", models.PositiveIntegerField(verbose_name="版本")),
-                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
-                ("actor", models.CharField(max_length=200, verbose_name="操作人")),
-                ("summary", models.CharField(max_length=200, verbose_name="事项")),
-                ("changes", models.JSONField(default=dict, verbose_name="变更内容")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('subject_kind', models.CharField(choices=[('organisation', '调解组织'), ('mediator', '调解员')], max_length=16, verbose_name='对象')),
+                ('subject_id', models.UUIDField(verbose_name='对象标识')),
+                ('version', models.PositiveIntegerField(verbose_name='版本')),
+                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
+                ('actor', models.CharField(max_length=200, verbose_name='操作人')),
+                ('summary', models.CharField(max_length=200, verbose_name='事项')),
+                ('changes', models.JSONField(default=dict, verbose_name='变更内容')),
             ],
             options={
-                "verbose_name": "信息变更记录",
-                "verbose_name_plural": "信息变更记录",
-                "ordering": ["subject_id", "version"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("subject_kind", "subject_id", "version"), name="registry_change_version"
-                    )
-                ],
+                'verbose_name': '信息变更记录',
+                'verbose_name_plural': '信息变更记录',
+                'ordering': ['subject_id', 'version'],
+                'constraints': [models.UniqueConstraint(fields=('subject_kind', 'subject_id', 'version'), name='registry_change_version')],
             },
         ),
         migrations.CreateModel(
-            name="UpdateCampaign",
+            name='UpdateCampaign',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(max_length=200, verbose_name="名称")),
-                ("due", models.DateField(verbose_name="截止日期")),
-                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="发起时间")),
-                (
-                    "started_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name="发起人"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='名称')),
+                ('due', models.DateField(verbose_name='截止日期')),
+                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='发起时间')),
+                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
             ],
             options={
-                "verbose_name": "信息更新工作",
-                "verbose_name_plural": "信息更新工作",
-                "ordering": ["-started_at"],
+                'verbose_name': '信息更新工作',
+                'verbose_name_plural': '信息更新工作',
+                'ordering': ['-started_at'],
             },
         ),
         migrations.CreateModel(
-            name="RosterProposal",
+            name='RosterProposal',
             fields=[
-                (
-                    "id",
-                    models.UUIDField(
-                        default=sutiao.kernel.ids.new_id, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                (
-                    "subject_kind",
-                    models.CharField(
-                        choices=[("organisation", "调解组织"), ("mediator", "调解员")],
-                        max_length=16,
-                        verbose_name="对象",
-                    ),
-                ),
-                ("court_id", models.UUIDField(blank=True, null=True, verbose_name="法院标识")),
-                ("court_name", models.CharField(max_length=200, verbose_name="法院")),
-                ("proposed_at", models.DateTimeField(verbose_name="推送时间")),
-                ("note", models.CharField(blank=True, max_length=2000, verbose_name="推送说明")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("pending", "待法院确认"),
-                            ("confirmed", "已纳入名册"),
-                            ("rejected", "法院未予确认"),
-                            ("ended", "已移出名册"),
-                        ],
-                        default="pending",
-                        max_length=16,
-                        verbose_name="状态",
-                    ),
-                ),
-                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="确认/拒绝时间")),
-                ("decided_by", models.CharField(blank=True, max_length=200, verbose_name="确认人")),
-                ("reason", models.CharField(blank=True, max_length=2000, verbose_name="理由")),
-                ("valid_from", models.DateField(blank=True, null=True, verbose_name="有效期自")),
-                ("valid_until", models.DateField(blank=True, null=True, verbose_name="有效期至")),
-                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="移出时间")),
-                ("ended_reason", models.CharField(blank=True, max_length=500, verbose_name="移出原因")),
-                (
-                    "mediator",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="proposals",
-                        to="investor.mediator",
-                        verbose_name="调解员",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="roster_proposals",
-                        to="accounts.institution",
-                        verbose_name="调解组织",
-                    ),
-                ),
-                (
-                    "peer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, to="docking.peer", verbose_name="法院平台"
-                    ),
-                ),
-                (
-                    "proposed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name="推送人"
-                    ),
-                ),
+                ('id', models.UUIDField(default=sutiao.kernel.ids.new_id, editable=False, primary_key=True, serialize=False)),
+                ('subject_kind', models.CharField(choices=[('organisation', '调解组织'), ('mediator', '调解员')], max_length=16, verbose_name='对象')),
+                ('court_id', models.UUIDField(blank=True, null=True, verbose_name='法院标识')),
+                ('court_name', models.CharField(max_length=200, verbose_name='法院')),
+                ('proposed_at', models.DateTimeField(verbose_name='推送时间')),
+                ('note', models.CharField(blank=True, max_length=2000, verbose_name='推送说明')),
+                ('state', models.CharField(choices=[('pending', '待法院确认'), ('confirmed', '已纳入名册'), ('rejected', '法院未予确认'), ('ended', '已移出名册')], default='pending', max_length=16, verbose_name='状态')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='确认/拒绝时间')),
+                ('decided_by', models.CharField(blank=True, max_length=200, verbose_name='确认人')),
+                ('reason', models.CharField(blank=True, max_length=2000, verbose_name='理由')),
+                ('valid_from', models.DateField(blank=True, null=True, verbose_name='有效期自')),
+                ('valid_until', models.DateField(blank=True, null=True, verbose_name='有效期至')),
+                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='移出时间')),
+                ('ended_reason', models.CharField(blank=True, max_length=500, verbose_name='移出原因')),
+                ('mediator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='investor.mediator', verbose_name='调解员')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roster_proposals', to='accounts.institution', verbose_name='调解组织')),
+                ('peer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='docking.peer', verbose_name='法院平台')),
+                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='推送人')),
             ],
             options={
-                "verbose_name": "特邀名册推送",
-                "verbose_name_plural": "特邀名册推送",
-                "ordering": ["-proposed_at"],
-                "indexes": [models.Index(fields=["organisation", "state"], name="roster_proposal_org_state")],
+                'verbose_name': '特邀名册推送',
+                'verbose_name_plural': '特邀名册推送',
+                'ordering': ['-proposed_at'],
+                'indexes': [models.Index(fields=['organisation', 'state'], name='roster_proposal_org_state')],
             },
         ),
         migrations.CreateModel(
-            name="CampaignConfirmation",
+            name='CampaignConfirmation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("confirmed_at", models.DateTimeField(auto_now_add=True, verbose_name="确认时间")),
-                (
-                    "confirmed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name="确认人"
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, to="accounts.institution", verbose_name="调解组织"
-                    ),
-                ),
-                (
-                    "campaign",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="confirmations",
-                        to="investor.updatecampaign",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('confirmed_at', models.DateTimeField(auto_now_add=True, verbose_name='确认时间')),
+                ('confirmed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='确认人')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='accounts.institution', verbose_name='调解组织')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='confirmations', to='investor.updatecampaign')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("campaign", "organisation"), name="campaign_confirmed_once")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('campaign', 'organisation'), name='campaign_confirmed_once')],
             },
         ),
     ]
