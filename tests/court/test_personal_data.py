@@ -170,6 +170,7 @@ def test_a_party_downloads_a_copy_of_their_data_audited(case, staff, client):
         password="sutiao-demo-2026",
     )
     client.force_login(account.user)
+    assert reverse("my-data") in client.get(reverse("party-cases")).content.decode()  # offered on every page
     answer = client.get(reverse("my-data"))
     assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
     copy = json.loads(answer.content)

@@ -1,7 +1,7 @@
 """Personal data at rest, on either platform: identity numbers, phones, addresses and the docking's stored
 messages are encrypted (Fernet, keys from the environment, 个人信息保护法 Art. 28, 51), identity numbers found
 again by a keyed digest, everything shown masked (`sutiao.kernel.identifiers.mask`) unless the viewer's role
-needs the clear value, which is then a sensitive read the action audits (e.g. `court.selectors.parties_shown`).
+needs the clear value, which is then a sensitive read the action audits (`court.actions.personal_data`).
 
 SUTIAO_FIELD_KEY holds one key or several separated by commas, newest first: values are written with the
 newest and read with any, so a key is rotated by putting a new one in front and running `rotate_field_keys`,
@@ -21,12 +21,12 @@ from django.db import migrations, models
 
 
 @functools.cache
-def _keys(setting: str) -> MultiFernet:
-    return MultiFernet([Fernet(k.strip().encode()) for k in setting.split(",") if k.strip()])
+def _keys(setting: str) -> list[Fernet]:
+    return [Fernet(k.strip().encode()) for k in setting.split(",") if k.strip()]
 
 
 def _fernet() -> MultiFernet:
-    return _keys(settings.SUTIAO_FIELD_KEY)
+    return MultiFernet(_keys(settings.SUTIAO_FIELD_KEY))
 
 
 def _digest_key() -> bytes:
@@ -55,9 +55,8 @@ def encrypt(number: str) -> str:
 def rotated(encrypted: str) -> str | None:
     """`encrypted` written again with the newest key, or None when it already is (so rotation is idempotent)."""
     token = base64.urlsafe_b64decode(encrypted.encode())
-    newest = _fernet()._fernets[0]
     try:
-        newest.decrypt(token)
+        _keys(settings.SUTIAO_FIELD_KEY)[0].decrypt(token)
         return None
     except InvalidToken:
         return base64.urlsafe_b64encode(_fernet().rotate(token)).decode()
