@@ -27,6 +27,8 @@ from sutiao.court.selectors import party_cases
 from sutiao.docking.models import OutboxMessage
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
 from sutiao.kernel.identifiers import mask, resident_id_check_digit
+from sutiao.notifications.delivery import deliver_due, purge_addresses
+from sutiao.notifications.models import Notification
 
 NUMBER = "11010519850617271" + resident_id_check_digit("11010519850617271")
 PHONE, ADDRESS = "13912345671", "北京市朝阳区建国路八十八号院七号楼"
@@ -196,3 +198,20 @@ def test_operators_see_the_stored_messages_masked(case, staff, organisation, own
     page = answer.content.decode()
     assert answer.status_code == 200 and mask("phone", PHONE) in page and mask("id_number", NUMBER) in page
     assert PHONE not in page and NUMBER not in page and ADDRESS not in page
+
+
+def test_retention_erases_the_address_a_notification_went_to(case, settings, tmp_path):
+    settings.SUTIAO_SMS_LOG = tmp_path / "sms.log"
+    settings.SUTIAO_SMS_BACKEND = "sutiao.notifications.sms.LogFileSmsBackend"
+    deliver_due()  # the consent request sent by SMS to the party's phone when consent was asked
+    sent = Notification.objects.get(channel="sms")
+    assert decrypt(sent.address_encrypted) == PHONE
+    days = settings.SUTIAO_RETENTION_DAYS["notification_addresses"]
+    assert purge_addresses(now=timezone.now() + dt.timedelta(days=days - 1)) == 0
+    assert purge_addresses(now=timezone.now() + dt.timedelta(days=days + 1)) == 1
+    sent.refresh_from_db()
+    assert sent.address_encrypted == "" and sent.address_masked == mask("phone", PHONE)
+    assert AuditRecord.objects.get(action="notifications.erase_addresses").after == {
+        "notifications": 1,
+        "retention_days": days,
+    }

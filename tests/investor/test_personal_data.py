@@ -3,9 +3,12 @@ mediation's parties' phones encrypted at rest, masked on the delegation's page e
 (audited), erased by the retention job once the delegation is long closed, and a party's own copy."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -122,3 +125,15 @@ def test_operators_see_the_parties_masked(delegation, operator_client):
     message = InboxMessage.objects.get(type="DELEGATE")
     page = operator_client.get(reverse("admin:docking_inboxmessage_change", args=[message.pk])).content.decode()
     assert mask("phone", PHONE) in page and PHONE not in page and NUMBER not in page
+
+
+def test_rotation_reaches_the_received_copy_and_the_stored_messages(delegation, settings):
+    old, new = settings.SUTIAO_FIELD_KEY, Fernet.generate_key().decode()
+    settings.SUTIAO_FIELD_KEY = f"{new},{old}"
+    out = io.StringIO()
+    call_command("rotate_field_keys", stdout=out)
+    assert "investor.Delegation: 1/1 行" in out.getvalue()
+    settings.SUTIAO_FIELD_KEY, settings.SUTIAO_DIGEST_KEY = new, old
+    assert Delegation.objects.get().parties[0]["id_number"] == NUMBER
+    assert InboxMessage.objects.get(type="DELEGATE").payload["parties"][0]["phone"] == PHONE
+    assert MediationParty.objects.get(name="李四").phone == PHONE
