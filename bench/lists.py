@@ -72,6 +72,7 @@ def generate(n: int) -> dict:
 
     from sutiao import demo
     from sutiao.accounts.models import User
+    from sutiao.accounts.pii import encrypt
     from sutiao.court.models import Organisation
     from sutiao.docking.models import Peer
     from sutiao.kernel.ids import new_id
@@ -158,8 +159,9 @@ def generate(n: int) -> dict:
                     columns["search_grams"],
                 ]  # fmt: skip
             )
-            parties.append([case_id, "applicant", "natural_person", name, id_number, "", ""])
-            parties.append([case_id, "respondent", "legal_person", company, uscc, "", ""])
+            # Stored as the platform stores them: encrypted (docs/personal-data.md).
+            parties.append([case_id, "applicant", "natural_person", name, encrypt(id_number), "", ""])
+            parties.append([case_id, "respondent", "legal_person", company, encrypt(uscc), "", ""])
             if rnd.random() < 200 / n or len(samples["ids"]) < 50:
                 samples["names"].append(name)
                 samples["numbers"].append(number)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from sutiao.kernel.enums import PartyKind
 from sutiao.kernel.ids import new_id
 
+from .pii import Ciphertext
+
 
 class InstitutionKind(models.TextChoices):
     SUPREME_COURT = "supreme_court", _("最高人民法院")
@@ -158,10 +160,10 @@ class PartyProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="party_profile")
     kind = models.CharField(_("类型"), max_length=24, choices=PartyKind.choices())
     name = models.CharField(_("姓名/名称"), max_length=200)
-    id_number_encrypted = models.TextField(editable=False)
+    id_number_encrypted = Ciphertext(editable=False)
     id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("证件号码/统一社会信用代码"), max_length=18)
-    mobile_encrypted = models.TextField(editable=False)
+    mobile_encrypted = Ciphertext(editable=False)
     mobile_digest = models.CharField(max_length=64, unique=True, editable=False)
     mobile_masked = models.CharField(_("手机号"), max_length=11)
     verified_at = models.DateTimeField(_("实名核验时间"), null=True, blank=True)

@@ -9,9 +9,11 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from sutiao.audit.log import record
@@ -19,7 +21,7 @@ from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
 from sutiao.kernel.enums import PartyKind
 from sutiao.kernel.errors import DomainError
-from sutiao.kernel.identifiers import mask_id_number
+from sutiao.kernel.identifiers import mask, mask_id_number
 
 from . import pii
 from .models import ActOnBehalf, AgentScope, FirmStaff, PartyProfile, PowerOfAttorney, Role, User
@@ -36,7 +38,7 @@ def normalised_mobile(mobile: str) -> str:
 
 
 def mask_mobile(mobile: str) -> str:
-    return mobile[:3] + "****" + mobile[-4:]
+    return mask("phone", mobile)
 
 
 # --- who acts for whom ----------------------------------------------------------------------------------
@@ -331,3 +333,27 @@ def agent_by_username(username: str) -> User:
     if agent is None:
         raise DomainError(gettext("没有这个代理人账户（请代理人先在本平台开设代理人账户）"), field="agent")
     return agent
+
+
+@transaction.atomic
+def data_copy(actor: User) -> dict:
+    """A party's copy of their personal data on this platform (个人信息保护法 Art. 45): the account's own data
+    and what the platform's cases hold about them (settings.SUTIAO_PARTY_DATA_COPY), in clear, to the account's
+    holder only (not to staff or agents acting for them); audited."""
+    profile = PartyProfile.objects.filter(user=actor).first()
+    if profile is None:
+        raise PermissionDenied(gettext("仅当事人本人可下载本人的个人信息"))
+    record(actor, "party.data_copy", profile)
+    return {
+        "platform": settings.PLATFORM_NAME,
+        "generated_at": timezone.now().isoformat(),
+        "account": {
+            "kind": str(profile.get_kind_display()),
+            "name": profile.name,
+            "id_number": pii.decrypt(profile.id_number_encrypted),
+            "mobile": pii.decrypt(profile.mobile_encrypted),
+            "verified_at": profile.verified_at.isoformat() if profile.verified_at else None,
+            "created_at": profile.created_at.isoformat(),
+        },
+        "cases": import_string(settings.SUTIAO_PARTY_DATA_COPY)(profile),
+    }

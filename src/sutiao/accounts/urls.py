@@ -34,6 +34,7 @@ common_urlpatterns = [
     path("accounts/powers/", views.powers, name="powers"),
     path("accounts/api-tokens/", views.api_tokens, name="api-tokens"),
     path("accounts/powers/<int:power_id>/document/", views.power_document, name="power-document"),
+    path("accounts/my-data/", views.my_data, name="my-data"),
     path("notifications/", include("sutiao.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -295,3 +295,12 @@ def power_document(request, power_id):
     return download_response(
         request, power.document, permitted=lambda user, _f: parties.power_document_readable(user, power)
     )
+
+
+@login_required
+def my_data(request):
+    """A party downloads a copy of their personal data on this platform (个人信息保护法 Art. 45), as JSON."""
+    copy = parties.data_copy(request.user)
+    response = JsonResponse(copy, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="my-data-{settings.PLATFORM}.json"'
+    return response

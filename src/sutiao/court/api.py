@@ -15,6 +15,7 @@ from pydantic import Field
 from sutiao.accounts.api import make_api, responses
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, MediationOutcome, PartyKind, PartyRole
+from sutiao.kernel.identifiers import mask
 from sutiao.kernel.workflow import CourtProposalState, CourtState
 from sutiao.listing import MAX_PAGE_SIZE, PAGE_SIZE
 from sutiao.translation import translated_factor
@@ -98,6 +99,8 @@ class PartyOut(Schema):
     role: str
     kind: str
     name: str
+    id_number_masked: str = Field(description="证件号码（脱敏），如 110********1234")
+    phone_masked: str = Field(description="联系电话（脱敏），如 138****0002")
 
 
 class CaseOut(Schema):
@@ -149,7 +152,17 @@ def _out(case) -> dict:
         "chosen_mediator_id": case.chosen_mediator_id,
         "joint_choice_due": deadlines.joint_choice.due if deadlines.joint_choice else None,
         "appointment_due": deadlines.appointment.due if deadlines.appointment else None,
-        "parties": [{"id": p.pk, "role": p.role, "kind": p.kind, "name": p.name} for p in case.parties.all()],
+        "parties": [
+            {
+                "id": p.pk,
+                "role": p.role,
+                "kind": p.kind,
+                "name": p.name,
+                "id_number_masked": mask("id_number", p.id_number),
+                "phone_masked": mask("phone", p.phone),
+            }
+            for p in case.parties.all()
+        ],
         "delegations": [
             {
                 **{f: getattr(d, f) for f in DelegationOut.model_fields if f not in ("organisation", "outcome")},

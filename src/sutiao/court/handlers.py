@@ -8,7 +8,7 @@ from sutiao.workdays.selectors import provides_provisional_deadlines
 from sutiao.workdays.services import year_loaded
 
 from . import inbound, selectors
-from .actions import delegation
+from .actions import delegation, personal_data
 
 hooks.handles(MessageType.ROSTER_PROPOSED)(inbound.on_roster_proposed)
 hooks.handles(MessageType.ROSTER_CHANGED)(inbound.on_roster_changed)
@@ -26,4 +26,5 @@ hooks.lists_courts(selectors.court_cards)
 hooks.reports_case_states(selectors.delegation_states)
 provides_provisional_deadlines("court")(selectors.provisional_answer_deadlines)
 periodic("flag_overdue_answers")(delegation.flag_overdue_answers)
+periodic("purge_personal_data", every="SUTIAO_RETENTION_SECONDS")(personal_data.purge_personal_data)
 year_loaded.connect(delegation.recompute_deadlines, dispatch_uid="court-recompute-deadlines")

@@ -9,7 +9,7 @@ from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
-from sutiao.accounts.pii import id_number_digest
+from sutiao.accounts.pii import EncryptedText, id_number_digest
 from sutiao.docking.models import Peer
 from sutiao.kernel.enums import (
     CaseStage,
@@ -362,11 +362,13 @@ class Party(models.Model):
     role = models.CharField(_("诉讼地位"), max_length=16, choices=PartyRole.choices())
     kind = models.CharField(_("类型"), max_length=24, choices=PartyKind.choices())
     name = models.CharField(_("姓名/名称"), max_length=200)
-    id_number = models.CharField(_("证件号码/统一社会信用代码"), max_length=40, blank=True)
+    # Identity number, phone and address are encrypted at rest and shown masked (sutiao.accounts.pii,
+    # docs/personal-data.md); the retention job erases them once the case has been closed long enough.
+    id_number = EncryptedText(_("证件号码/统一社会信用代码"), max_length=40, blank=True)
     # The keyed digest of id_number (sutiao.accounts.pii): how a party's account finds their cases (issue 10).
     id_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
-    address = models.CharField(_("地址"), max_length=300, blank=True)
+    phone = EncryptedText(_("联系电话"), max_length=40, blank=True)
+    address = EncryptedText(_("地址"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("当事人")

@@ -32,6 +32,7 @@ from sutiao.translation import refusal
 from . import permissions, selectors
 from .actions import cases as case_actions
 from .actions import delegation as delegation_actions
+from .actions import personal_data
 from .actions import roster as roster_actions
 from .forms import (
     CaseFilterForm,
@@ -149,7 +150,10 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
         {
             "case": case,
             "delegation": delegation,
-            "party_rows": [(p, case.role_label(p.role), latest.get(p.pk)) for p in case.parties.all()],
+            "party_rows": [
+                (s, case.role_label(s.party.role), latest.get(s.party.pk))
+                for s in personal_data.show_parties(user, case)
+            ],
             "missing_consent": selectors.missing_consent(case),
             "can_ask_consent": may_ask and CourtEvent.ASK_CONSENT in allowed,
             "can_record_consent": may_ask and case.state in case_actions.CONSENT_STATES,

@@ -1,4 +1,8 @@
+import json
+
 from django.contrib import admin, messages
+
+from sutiao.kernel.identifiers import mask_parties
 
 from . import relay
 from .models import DeliveryBatch, InboxMessage, OutboxMessage, OutboxStatus, Peer, PeerKey
@@ -15,8 +19,23 @@ class PeerAdmin(admin.ModelAdmin):
     inlines = [PeerKeyInline]
 
 
+class MaskedPayload:
+    """The stored message as operators see it: the parties' identity numbers, phones and addresses masked
+    (docs/personal-data.md); the clear payload is for the handlers only."""
+
+    exclude = ["payload"]
+    readonly_fields = ["masked_payload"]
+
+    @admin.display(description="内容（个人信息已脱敏）")
+    def masked_payload(self, obj) -> str:
+        payload = dict(obj.payload)
+        if isinstance(payload.get("parties"), list):
+            payload["parties"] = mask_parties(payload["parties"])
+        return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
 @admin.register(OutboxMessage)
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(MaskedPayload, admin.ModelAdmin):
     list_display = ["id", "type", "peer", "case", "seq", "status", "attempts", "next_attempt_at", "last_error"]
     list_filter = ["status", "type", "peer"]
     search_fields = ["id", "case"]
@@ -32,7 +51,7 @@ class OutboxAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboxMessage)
-class InboxAdmin(admin.ModelAdmin):
+class InboxAdmin(MaskedPayload, admin.ModelAdmin):
     list_display = ["id", "type", "peer", "case", "seq", "status", "received_at", "applied_at", "error"]
     list_filter = ["status", "type", "peer"]
     search_fields = ["id", "case"]

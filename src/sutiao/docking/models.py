@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from sutiao.accounts.pii import EncryptedJSON
+
 
 def insecure_url(url: str) -> str:
     """Why docking at `url` is refused here, or "": outside development (SUTIAO_DEV=1), only over https, so the
@@ -71,7 +73,9 @@ class OutboxMessage(models.Model):
     seq = models.PositiveIntegerField("案件内序号")
     occurred_at = models.DateTimeField("发生时间")
     causation = models.UUIDField("起因消息", null=True, blank=True)
-    payload = models.JSONField("内容")
+    # Encrypted as a whole at rest (sutiao.accounts.pii): a delegation carries the parties' identity numbers
+    # and phones; the signed message on the wire and its digest are made from the clear content.
+    payload = EncryptedJSON("内容")
     digest = models.CharField(
         "内容摘要", max_length=64, help_text="SHA-256 of the canonical message, as the receiver computes it"
     )
@@ -150,7 +154,9 @@ class InboxMessage(models.Model):
     seq = models.PositiveIntegerField("案件内序号")
     occurred_at = models.DateTimeField("发生时间")
     causation = models.UUIDField("起因消息", null=True, blank=True)
-    payload = models.JSONField("内容")
+    # Encrypted as a whole at rest (sutiao.accounts.pii): a delegation carries the parties' identity numbers
+    # and phones; the signed message on the wire and its digest are made from the clear content.
+    payload = EncryptedJSON("内容")
     digest = models.CharField("内容摘要", max_length=200)
     status = models.CharField("状态", max_length=16, choices=InboxStatus.choices)
     received_at = models.DateTimeField("接收时间", default=timezone.now)

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from sutiao.kernel.identifiers import mask_parties
+
 from .actions.directory import save_court_entry
 from .models import CourtDirectory, Delegation, DelegationEvent
 
@@ -19,6 +21,13 @@ class DelegationAdmin(admin.ModelAdmin):
     list_filter = ["state", "kind", "organisation"]
     search_fields = ["court_case_number", "court_name"]
     inlines = [EventInline]
+    # Operators see the parties masked (docs/personal-data.md).
+    exclude = ["parties"]
+    readonly_fields = ["masked_parties"]
+
+    @admin.display(description=_("当事人"))
+    def masked_parties(self, obj) -> str:
+        return "；".join(" ".join(v for v in p.values() if v) for p in mask_parties(obj.parties or []))
 
     def has_change_permission(self, request, obj=None):
         return False

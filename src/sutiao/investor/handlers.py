@@ -8,7 +8,7 @@ from sutiao.workdays.selectors import provides_provisional_deadlines
 from sutiao.workdays.services import year_loaded
 
 from . import inbound, selectors
-from .actions import mediation
+from .actions import mediation, personal_data
 from .excel import runner
 
 hooks.handles(MessageType.DELEGATE)(inbound.on_delegate)
@@ -24,3 +24,4 @@ periodic("fail_interrupted_imports", every="SUTIAO_DEADLINE_SCAN_SECONDS")(runne
 periodic("purge_import_jobs", every="SUTIAO_DEADLINE_SCAN_SECONDS")(runner.purge_old_jobs)
 year_loaded.connect(inbound.on_year_loaded, dispatch_uid="investor-recompute-deadlines")
 periodic("remind_mediation_deadlines", every="SUTIAO_DEADLINE_SCAN_SECONDS")(mediation.remind_deadlines)
+periodic("purge_personal_data", every="SUTIAO_RETENTION_SECONDS")(personal_data.purge_personal_data)

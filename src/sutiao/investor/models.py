@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
+from sutiao.accounts.pii import Ciphertext, EncryptedJSON
 from sutiao.docking.models import Peer
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import DelegationKind, DisputeType, MediationOutcome
@@ -96,7 +97,7 @@ class Mediator(models.Model):
         related_name="mediator_record",
     )
     name = models.CharField(_("姓名"), max_length=100)
-    id_number_encrypted = models.TextField(editable=False)
+    id_number_encrypted = Ciphertext(editable=False)
     id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("公民身份号码"), max_length=18)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
@@ -334,7 +335,10 @@ class Delegation(models.Model):
     facts = models.TextField(_("事实与理由"), blank=True)
     amount = models.DecimalField(_("标的额（元）"), max_digits=16, decimal_places=2)
     claims = models.JSONField(_("请求事项"))
-    parties = models.JSONField(_("当事人"))
+    # The court's parties as the docking brought them, identity numbers and phones included: encrypted as a
+    # whole (sutiao.accounts.pii), erased by the retention job (parties_erased_at) once the case is long closed.
+    parties = EncryptedJSON(_("当事人"))
+    parties_erased_at = models.DateTimeField(_("当事人个人信息删除时间"), null=True, blank=True, editable=False)
     consent = models.JSONField(_("调解意见"))
     delegated_at = models.DateTimeField(_("委派时间"))
     received_at = models.DateTimeField(_("收到时间"))

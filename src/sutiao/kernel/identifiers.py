@@ -148,3 +148,33 @@ def mask_id_number(number: str) -> str:
     if len(number) < 8:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    """A phone shown as 138****0002: the carrier prefix and the last 4 digits, as courts print them."""
+    phone = phone.strip()
+    if len(phone) < 8:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_address(address: str) -> str:
+    """An address shown down to its first 6 characters (province and city, usually), the rest starred."""
+    address = address.strip()
+    return address[:6] + "****" if len(address) > 6 else "*" * len(address)
+
+
+# A party's personal fields and how each is shown to one whose role does not need the clear value.
+_MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
+PERSONAL_FIELDS = tuple(_MASKS)
+
+
+def mask(field: str, value: str) -> str:
+    """The one masking of a party's personal data (lists, pages, exports, API): `field` is one of
+    PERSONAL_FIELDS."""
+    return _MASKS[field](value or "")
+
+
+def mask_parties(parties: list[dict]) -> list[dict]:
+    """Parties as a message or a copy carries them (dicts), each personal field masked."""
+    return [{**p, **{f: mask(f, p[f]) for f in PERSONAL_FIELDS if p.get(f)}} for p in parties]

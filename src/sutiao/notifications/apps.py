@@ -9,7 +9,8 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from sutiao.jobs.schedule import periodic
 
-        from .delivery import deliver_due
+        from .delivery import deliver_due, purge_addresses
 
         # Like the docking relay: every round of the worker, again at once while there is more to send.
         periodic("deliver_notifications", every=None)(deliver_due)
+        periodic("purge_notification_addresses", every="SUTIAO_RETENTION_SECONDS")(purge_addresses)

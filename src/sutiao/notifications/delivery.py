@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sutiao.accounts import pii
+from sutiao.audit.log import SYSTEM, record
 
 from .models import Channel, Notification, State
 from .sms import send_sms
@@ -69,3 +70,21 @@ def deliver_due() -> int:
                 state=State.DELIVERED, delivered_at=timezone.now(), next_attempt_at=None, last_error=""
             )
     return tried
+
+
+def purge_addresses(now: dt.datetime | None = None) -> int:
+    """Erase the phone or email address of notifications sent (or given up on) longer ago than its retention
+    period (settings.SUTIAO_RETENTION_DAYS["notification_addresses"]; 个人信息保护法 Art. 19): the message and
+    its masked address stay. A periodic job, audited; returns how many."""
+    days = settings.SUTIAO_RETENTION_DAYS["notification_addresses"]
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    done = Q(state__in=[State.DELIVERED, State.READ]) | Q(state=State.FAILED, attempts__gte=MAX_ATTEMPTS)
+    with transaction.atomic():
+        erased = (
+            Notification.objects.filter(done, created_at__lt=cutoff)
+            .exclude(address_encrypted="")
+            .update(address_encrypted="")
+        )
+        if erased:
+            record(SYSTEM, "notifications.erase_addresses", after={"notifications": erased, "retention_days": days})
+    return erased

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sutiao.accounts.pii import Ciphertext
+
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("站内消息")
@@ -30,7 +32,7 @@ class Notification(models.Model):
     )
     # Email address or mobile number for the email and SMS channels, encrypted (sutiao.accounts.pii): a mobile
     # number is personal information; only its masked form is shown.
-    address_encrypted = models.TextField(blank=True)
+    address_encrypted = Ciphertext(blank=True)
     address_masked = models.CharField(_("发送地址"), max_length=254, blank=True)
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     kind = models.CharField(_("类别"), max_length=40)

@@ -266,6 +266,20 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SUTIAO_TASK_POLL_SECONDS = float(os.environ.get("SUTIAO_TASK_POLL_SECONDS", "1"))
 SUTIAO_WORKER_POLL_SECONDS = float(os.environ.get("SUTIAO_WORKER_POLL_SECONDS", "0.5"))
 SUTIAO_DEADLINE_SCAN_SECONDS = float(os.environ.get("SUTIAO_DEADLINE_SCAN_SECONDS", "60"))
+# The key of identity numbers' keyed digests (sutiao.accounts.pii); empty: the oldest key of SUTIAO_FIELD_KEY.
+# Set it to that key before dropping it from SUTIAO_FIELD_KEY after a rotation (docs/personal-data.md).
+SUTIAO_DIGEST_KEY = os.environ.get("SUTIAO_DIGEST_KEY", "")
+# Retention of parties' personal data, per record kind, in days (个人信息保护法 Art. 19, 47; docs/personal-data.md):
+# - case_parties: identity numbers, phones and addresses of a case's parties (the court's party rows, the investor
+#   side's copy, the docking's stored messages of the case), counted from the case's closing. Three years: the
+#   limitation period for a civil claim (民法典 Art. 188) within which the case may come back.
+# - notification_addresses: the phone or email a notification was sent to, counted from its sending.
+SUTIAO_RETENTION_DAYS = {
+    "case_parties": int(os.environ.get("SUTIAO_RETENTION_CASE_PARTIES_DAYS", "1095")),
+    "notification_addresses": int(os.environ.get("SUTIAO_RETENTION_NOTIFICATION_ADDRESSES_DAYS", "180")),
+}
+# How often the purge job runs.
+SUTIAO_RETENTION_SECONDS = float(os.environ.get("SUTIAO_RETENTION_SECONDS", "86400"))
 # The catch-up feed serves only messages older than this, so a slow transaction cannot slip behind a cursor.
 SUTIAO_FEED_SETTLE_SECONDS = float(os.environ.get("SUTIAO_FEED_SETTLE_SECONDS", "5"))
 SUTIAO_FEED_PULL_SECONDS = float(os.environ.get("SUTIAO_FEED_PULL_SECONDS", "30"))

@@ -25,3 +25,5 @@ PARTY_HOME_URL = "/my/cases/"
 # What an API token may be scoped to (sutiao.accounts.tokens): the first path segment of each REST API operation,
 # with its label on the token page (a test checks it matches the API).
 SUTIAO_API_RESOURCES = {"cases": "案件", "organisations": "可委派的调解组织", "roster": "特邀调解名册"}
+# What a party's copy of their data holds about their cases on this platform (accounts.parties.data_copy).
+SUTIAO_PARTY_DATA_COPY = "sutiao.court.actions.personal_data.party_copy"

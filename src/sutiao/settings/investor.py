@@ -31,3 +31,5 @@ SUTIAO_API_RESOURCES = {
     "mediators": "本组织调解员",
     "registry": "调解组织与调解员信息、名册推送",
 }
+# What a party's copy of their data holds about their cases on this platform (accounts.parties.data_copy).
+SUTIAO_PARTY_DATA_COPY = "sutiao.investor.actions.personal_data.party_copy"

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sutiao.accounts.pii import EncryptedText
 from sutiao.kernel.enums import PartyKind, PartyRole
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.mediation import RecusalDecision, TerminationGround
@@ -84,7 +85,7 @@ class MediationParty(models.Model):
     role = models.CharField(_("诉讼地位"), max_length=16, choices=PartyRole.choices())
     kind = models.CharField(_("类型"), max_length=24, choices=PartyKind.choices())
     name = models.CharField(_("姓名/名称"), max_length=200)
-    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    phone = EncryptedText(_("联系电话"), max_length=40, blank=True)
     id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     user = models.ForeignKey(
         _USER, verbose_name=_("账号"), null=True, blank=True, on_delete=models.PROTECT, related_name="mediation_parties"

@@ -19,6 +19,7 @@ from sutiao.translation import refusal
 
 from .. import permissions, selectors
 from ..actions import delegations as actions
+from ..actions import personal_data
 from ..forms.delegations import AssignForm, DeclineForm, DelegationFilterForm
 from ..forms.registry import AdoptionAnswerForm
 
@@ -101,6 +102,7 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
         "investor/delegation_detail.html",
         {
             "d": delegation,
+            "parties": personal_data.show_parties(request.user, delegation),
             "can_answer": is_admin and InvestorEvent.ACCEPT in allowed,
             "can_assign": is_admin and InvestorEvent.ASSIGN_MEDIATOR in allowed,
             "has_workspace": hasattr(delegation, "mediation") and (is_admin or is_mediator),
