@@ -10,7 +10,7 @@ export SUTIAO_DEV := 1
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
-.PHONY: up test lint bench bench-uploads chaos browser-deps system-deps clean rules-doc
+.PHONY: up test lint bench bench-uploads bench-parties chaos browser-deps system-deps clean rules-doc
 
 # Debian's libmagic, which python-magic loads to decide an upload's type by its content (sutiao.documents).
 system-deps:
@@ -61,6 +61,12 @@ bench: $(STAMP)
 bench-uploads: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/uploads.py $(BENCH_ARGS)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} SUTIAO_DEV=1 $(BIN)/python bench/uploads.py $(BENCH_ARGS)
+
+# 200 simulated parties posting messages and small files to mediation workspaces for 60 s (Locust, loopback),
+# on SQLite then PostgreSQL (issue 10).
+bench-parties: $(STAMP)
+	$(BIN)/pip install -q -e ".[dev,bench]"
+	SUTIAO_DEV=1 $(BIN)/python bench/parties.py $(BENCH_ARGS)
 
 # The full chaos run (issue 3): 10,000 cases, at least 20 SIGKILLs of each process, on SQLite then PostgreSQL.
 chaos: $(STAMP)

@@ -140,6 +140,31 @@ def receipts() -> dict:
     return {"receipts": len(messages), "seconds": time.perf_counter() - started}
 
 
+def mediations(n: int) -> dict:
+    """(bench/parties.py) The first demo organisation accepts every delegation received, its first mediator is
+    assigned (the mediation opens, through the actions), and each of the 2n parties gets an account with a
+    password, linked to its party row (written straight: the benchmark starts when the parties act)."""
+    from sutiao.accounts.models import Role, User
+    from sutiao.investor.actions.delegations import accept_delegation, assign_mediator
+    from sutiao.investor.mediation.models import MediationParty
+    from sutiao.investor.models import Delegation
+
+    admin = User.objects.get(username="org1_admin")
+    mediator = User.objects.get(username="org1_mediator1")
+    parties = []
+    for delegation in Delegation.objects.filter(organisation_id=admin.institution_id).order_by("received_at")[:n]:
+        accept_delegation(admin, delegation)
+        assign_mediator(admin, delegation, mediator)
+        for row in MediationParty.objects.filter(mediation__delegation=delegation).order_by("id"):
+            user = User(username=f"bench_party_{row.pk}", role=Role.PARTY, full_name=row.name)
+            user.set_password(BENCH_PASSWORD)
+            user.save()
+            MediationParty.objects.filter(pk=row.pk).update(user=user, linked_at=timezone.now())
+            parties.append({"username": user.username, "workspace": f"/delegations/{delegation.pk}/mediation/"})
+    return {"parties": parties}
+
+
+BENCH_PASSWORD = "bench-party-password"  # noqa: S105 (throw-away accounts of a temporary database)
 AUDIT_ROUNDS = 3
 
 
@@ -196,6 +221,7 @@ if __name__ == "__main__":
         "apply": apply,
         "receipts": receipts,
         "audit_cost": audit_cost,
+        "mediations": mediations,
     }
     result = actions[action](*[int(a) if a.isdigit() else a for a in args])
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
