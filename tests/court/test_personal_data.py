@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sutiao.accounts import parties as party_accounts
-from sutiao.accounts.models import ApiToken, PartyProfile
+from sutiao.accounts.models import PartyProfile
 from sutiao.accounts.pii import decrypt, id_number_digest
 from sutiao.audit.models import AuditRecord
 from sutiao.court.actions import cases
@@ -29,6 +29,7 @@ from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind
 from sutiao.kernel.identifiers import mask, resident_id_check_digit
 from sutiao.notifications.delivery import deliver_due, purge_addresses
 from sutiao.notifications.models import Notification
+from token_setup import api_token
 
 NUMBER = "11010519850617271" + resident_id_check_digit("11010519850617271")
 PHONE, ADDRESS = "13912345671", "北京市朝阳区建国路八十八号院七号楼"
@@ -92,7 +93,7 @@ def test_the_case_page_masks_for_a_judge_and_shows_the_filing_staff_audited(case
 
 
 def test_the_api_shows_the_parties_masked(case, staff, client):
-    _, token = ApiToken.issue(staff, "测试")
+    token = api_token(staff, "cases:read", name="测试")
     answer = client.get(f"/api/v1/cases/{case.pk}", headers={"authorization": f"Bearer {token}"})
     assert answer.status_code == 200, answer.content
     party = next(p for p in answer.json()["parties"] if p["name"] == "钱多多")
