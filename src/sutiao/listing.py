@@ -72,16 +72,20 @@ def search_columns(texts, id_numbers=()) -> dict:
 
 
 def store_search_columns(model, columns_by_pk: dict) -> None:
-    """Write rows' search columns (`search_columns` of each, by primary key) as one UPDATE per row sent
-    together (executemany: pipelined on PostgreSQL). Django's bulk_update builds one CASE over every row of
-    the batch, which cost a bulk delegation of 3,000 cases more than all its other writes (bench/docking.py)."""
+    """Write rows' search columns (`search_columns` of each, by primary key), with any other columns the caller
+    changes in the same pass (e.g. a bulk action's new state: one new row version, not two), as one UPDATE per
+    row sent together (executemany: pipelined on PostgreSQL). Django's bulk_update builds one CASE over every row
+    of the batch, which cost a bulk delegation of 3,000 cases more than all its other writes (bench/docking.py).
+    Every row must name the same columns."""
     if not columns_by_pk:
         return
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    sql = f"UPDATE {table} SET search_text = %s, search_grams = %s WHERE {pk} = %s"  # noqa: S608 (names from model meta)
+    ops, meta = connection.ops, model._meta
+    names = list(next(iter(columns_by_pk.values())))
+    fields = [meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} WHERE {ops.quote_name(meta.pk.column)} = %s"  # noqa: S608 (names from model meta)
     rows = [
-        (c["search_text"], c["search_grams"], model._meta.pk.get_db_prep_value(key, connection))
+        (*(f.get_db_prep_value(c[f.name], connection) for f in fields), meta.pk.get_db_prep_value(key, connection))
         for key, c in columns_by_pk.items()
     ]
     with connection.cursor() as cursor:

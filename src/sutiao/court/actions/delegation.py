@@ -167,18 +167,18 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         ],
         batch_size=1000,
     )
-    by_next_state: dict[str, list] = {}
     before = {}
     for case in cases:
         before[case.pk] = case.state
         transition(case, CourtEvent.DELEGATE)
-        by_next_state.setdefault(case.state, []).append(case.pk)
-    for state, ids in by_next_state.items():
-        Case.objects.filter(pk__in=ids).update(state=state)
-    # The organisation makes the case findable by its name: the columns from the cases in hand (a second
-    # read of thousands of cases cost more than the delegation's other writes, bench/docking.py).
+    # The new state, and the organisation that makes the case findable by its name, in one pass over the cases
+    # in hand (reading thousands of cases again cost more than the delegation's other writes, bench/docking.py).
     store_search_columns(
-        Case, {c.pk: case_search_columns(c, [*c.delegations.all(), d]) for c, d in zip(cases, delegations, strict=True)}
+        Case,
+        {
+            c.pk: {"state": c.state, **case_search_columns(c, [*c.delegations.all(), d])}
+            for c, d in zip(cases, delegations, strict=True)
+        },
     )
     outbox.send_many(
         organisation.peer,
