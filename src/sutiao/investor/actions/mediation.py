@@ -418,6 +418,25 @@ def remind_deadlines() -> int:
 # --- L8 and sessions ---
 
 
+def _tell_court_of_session(mediation: Mediation, session, step, invited: list, attended: list, at) -> None:
+    """A delegated case's court hears that a session was scheduled or held, and who came: never what was said.
+    Nothing of a direct application goes to a court."""
+    if mediation.direct:
+        return
+    d = mediation.delegation
+    payload = MediationSessionPayload(
+        delegation_id=d.id,
+        session_id=session.pk,
+        step=step,
+        starts_at=session.starts_at,
+        mode=session.mode,
+        invited=invited,
+        attended=attended,
+        at=at,
+    )
+    outbox.send(d.peer, MessageType.MEDIATION_SESSION, d.case, payload)
+
+
 @transaction.atomic
 def schedule_session(
     actor: User, mediation: Mediation, starts_at: dt.datetime, mode: str, place: str, parties, channel: str
@@ -447,22 +466,7 @@ def schedule_session(
         case=mediation.case_ref,
         after={"starts_at": starts_at, "mode": mode, "invited": names},
     )
-    if not mediation.direct:
-        d = mediation.delegation
-        outbox.send(
-            d.peer,
-            MessageType.MEDIATION_SESSION,
-            d.case,
-            MediationSessionPayload(
-                delegation_id=d.id,
-                session_id=session.pk,
-                step=SessionStep.SCHEDULED,
-                starts_at=starts_at,
-                mode=mode,
-                invited=names,
-                at=now,
-            ),
-        )
+    _tell_court_of_session(mediation, session, SessionStep.SCHEDULED, names, [], now)
     _timeline(
         mediation,
         actor.display_name,
@@ -544,23 +548,9 @@ def record_session_held(actor: User, session: Session, attended_ids, summary: st
     session.save(update_fields=["held_at", "summary"])
     names = [p.party.name for p in attended]
     record(actor, "mediation.session_held", session, case=mediation.case_ref, after={"attended": names})
-    if not mediation.direct:
-        d = mediation.delegation
-        outbox.send(
-            d.peer,
-            MessageType.MEDIATION_SESSION,
-            d.case,
-            MediationSessionPayload(
-                delegation_id=d.id,
-                session_id=session.pk,
-                step=SessionStep.HELD,
-                starts_at=session.starts_at,
-                mode=session.mode,
-                invited=[p.party.name for p in participants],
-                attended=names,
-                at=session.held_at,
-            ),
-        )
+    _tell_court_of_session(
+        mediation, session, SessionStep.HELD, [p.party.name for p in participants], names, session.held_at
+    )
     _timeline(mediation, actor.display_name, gettext("调解已举行，出席：%(names)s") % {"names": "、".join(names)})
     return session
 
