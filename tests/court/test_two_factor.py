@@ -42,6 +42,9 @@ def test_a_staff_member_enrols_an_authenticator_at_the_first_sign_in(client, cou
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7=]+)<', page).group(1)
     wrong = client.post("/accounts/two-factor/", {"token": "000000", "next": "/cases/"})
     assert "动态口令不正确" in wrong.content.decode()
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # kept: each failure makes the next try wait longer
+    device.throttle_reset()  # as if the wait had passed
     done = client.post("/accounts/two-factor/", {"token": _code(device), "next": "/cases/"})
     codes = re.findall(r"<li class=\"col\">([a-z0-9]+)</li>", done.content.decode())
     assert len(codes) == 10 and done["Cache-Control"] == "no-store"
@@ -57,12 +60,17 @@ def test_an_enrolled_staff_member_signs_in_with_a_code_or_a_recovery_code_used_o
     _sign_in(client, "clerk")
     assert client.get("/").status_code == 302  # the password alone reaches no page
     assert client.post("/accounts/two-factor/", {"token": "123456"}).status_code == 200
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # a wrong code counts (and slows the next try down)
+    device.throttle_reset()
     assert client.post("/accounts/two-factor/", {"token": _code(device)}).status_code == 302
     assert client.get("/cases/").status_code == 200
     client.logout()
     _sign_in(client, "clerk")
     replayed = client.post("/accounts/two-factor/", {"token": _code(device)})  # the same code again: refused
     assert replayed.status_code == 200 and "不正确" in replayed.content.decode()
+    device.refresh_from_db()
+    device.throttle_reset()
     # Recovery codes (renewed by the signed-in staff member) stand in for the phone, each once.
     client.post("/accounts/two-factor/", {"token": _code(device, ahead=1)})
     renewed = client.post("/accounts/two-factor/recovery-codes/")

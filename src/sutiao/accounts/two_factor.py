@@ -6,7 +6,6 @@ an authenticator enrols at their first sign-in. Parties and agents sign in with 
 from django.db import transaction
 from django.utils.translation import gettext
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -36,31 +35,38 @@ def pending_authenticator(user: User) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, confirmed=False, name=AUTHENTICATOR)
 
 
-@transaction.atomic
 def confirm_authenticator(request, device: TOTPDevice, token: str) -> list[str]:
     """The first code from the new authenticator confirms it; the session counts as signed in with two factors
-    and the user gets their recovery codes (returned once)."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=request.user, confirmed=False)
+    and the user gets their recovery codes (returned once). A wrong code is refused outside any transaction:
+    django-otp's count of failures (which slows guessing down) must be kept, not rolled back."""
+    device = TOTPDevice.objects.get(pk=device.pk, user=request.user, confirmed=False)
     if not device.verify_token((token or "").strip()):
         raise DomainError(gettext("动态口令不正确，请核对手机时间后输入验证器中当前显示的 6 位数字"), field="token")
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    codes = _new_recovery_codes(request.user)
-    otp_login(request, device)
-    record(request.user, "account.two_factor_enrolled", request.user)
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(request.user)
+        otp_login(request, device)
+        record(request.user, "account.two_factor_enrolled", request.user)
     return codes
 
 
-@transaction.atomic
 def verify(request, token: str) -> None:
-    """A code from the authenticator or a recovery code (used up) completes the sign-in."""
-    device = match_token(request.user, (token or "").replace(" ", ""))
+    """A code from the authenticator or a recovery code (used up) completes the sign-in. As above, a wrong
+    code is refused outside any transaction, so that the failure counts."""
+    token = (token or "").replace(" ", "")
+    # Six digits are the authenticator's, anything else a recovery code: only that kind of device is asked, so a
+    # code of one kind never counts as a failure (and a longer wait) against the other.
+    kind = TOTPDevice if len(token) == 6 and token.isdigit() else StaticDevice
+    devices = kind.objects.filter(user=request.user, confirmed=True)
+    device = next((d for d in devices if d.verify_token(token)), None)
     if device is None:
         raise DomainError(gettext("动态口令或恢复码不正确；连续错误后需等待片刻再试"), field="token")
-    otp_login(request, device)
-    if isinstance(device, StaticDevice):
-        left = device.token_set.count()
-        record(request.user, "account.recovery_code_used", request.user, after={"left": left})
+    with transaction.atomic():
+        otp_login(request, device)
+        if isinstance(device, StaticDevice):
+            left = device.token_set.count()
+            record(request.user, "account.recovery_code_used", request.user, after={"left": left})
 
 
 @transaction.atomic
