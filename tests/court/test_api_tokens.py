@@ -122,6 +122,7 @@ def test_the_token_page_shows_a_new_token_once_and_never_again(client, staff, ad
     assert secret not in again.content.decode() and "办案系统对接" in again.content.decode()
     refused = client.post(url, {"name": "x", "days": "90"})
     assert "请至少选择一项权限" in refused.content.decode()
+    assert client.post(url, {"revoke": "not-a-number"}).status_code == 404
     client.post(url, {"revoke": row.pk})
     row.refresh_from_db()
     assert row.revoked_at is not None and row.revoked_by == str(admin)

@@ -167,7 +167,10 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None, scopes=tokens.scope_choices(), users=users)
     issued = None
     if request.method == "POST" and ("rotate" in request.POST or "revoke" in request.POST):
-        token = get_object_or_404(tokens.manageable(actor), pk=request.POST.get("rotate") or request.POST.get("revoke"))
+        chosen = request.POST.get("rotate") or request.POST.get("revoke") or ""
+        if not chosen.isdigit():
+            raise Http404
+        token = get_object_or_404(tokens.manageable(actor), pk=chosen)
         if "revoke" in request.POST:
             tokens.revoke_token(actor, token)
             messages.success(request, _("令牌已吊销，立即失效"))
