@@ -23,7 +23,7 @@ CHUNK = 5000
 def prepare(n: int) -> dict:
     """N consented cases of the demo court, written in bulk (not measured: the benchmark starts at delegation)."""
     from sutiao.accounts.models import User
-    from sutiao.court.models import Case, Claim, Consent, Party
+    from sutiao.court.models import Case, ChoiceBy, Claim, Consent, Party
     from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
     from sutiao.kernel.ids import new_id
     from sutiao.kernel.workflow import CourtState
@@ -42,6 +42,9 @@ def prepare(n: int) -> dict:
                         dispute_type=DisputeType.MISREPRESENTATION,
                         amount="52037.00",
                         state=CourtState.CONSENTED,
+                        # The parties asked the court to appoint (L3), so it may delegate at once.
+                        chosen_by=ChoiceBy.COURT,
+                        chosen_at=now,
                         registered_by=staff,
                     )
                     for i in range(min(CHUNK, n - start))

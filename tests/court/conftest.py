@@ -125,8 +125,14 @@ def consented_case(staff, new_case):
 
 
 @pytest.fixture
-def delegated(staff, consented_case, organisation, own_key):
-    return delegation_actions.delegate_case(staff, consented_case, organisation)
+def appointable_case(staff, consented_case):
+    """A consented case whose parties asked the court to appoint (L3), so it may be delegated at once."""
+    return cases.record_appointment_request(staff, consented_case)
+
+
+@pytest.fixture
+def delegated(staff, appointable_case, organisation, own_key):
+    return delegation_actions.delegate_case(staff, appointable_case, organisation)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """English as the second locale of the court platform: Chinese by default, English by Accept-Language or by
 the language switcher (POST /i18n/setlang/); and a complete English catalogue."""
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -13,9 +12,11 @@ import sutiao
 from sutiao.court.actions import cases
 from sutiao.court.models import Delegation
 from sutiao.kernel import enums, mediation, workflow
+from sutiao.kernel.calendar import PeriodRule, china_today
 from sutiao.kernel.rules import ANSWER_PERIODS
 from sutiao.kernel.workflow import DelegationState
 from sutiao.translation import LABELS
+from sutiao.workdays.selectors import calendar
 
 PO = Path(sutiao.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -113,12 +114,12 @@ def test_home_is_chinese_by_default_and_english_on_request(client, staff, consen
     assert "登记调解申请" not in english and "各方同意调解" not in english
 
 
-def test_the_language_switcher_sets_english_for_the_next_pages(client, staff, consented_case):
+def test_the_language_switcher_sets_english_for_the_next_pages(client, staff, appointable_case):
     client.force_login(staff)
     switched = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert switched.status_code == 302
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    page = client.get(f"/cases/{consented_case.pk}/").content.decode()
+    page = client.get(f"/cases/{appointable_case.pk}/").content.decode()
     assert "Parties and their answers on mediation" in page
     assert "All parties agree to mediation; awaiting delegation" in page
     assert "Pre-filing delegated mediation" in page  # the delegate form's heading: the kernel label, translated
@@ -126,22 +127,23 @@ def test_the_language_switcher_sets_english_for_the_next_pages(client, staff, co
     assert 'data-testid="case-state" data-state="consented"' in page
 
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert "当事人与调解意见" in client.get(f"/cases/{consented_case.pk}/").content.decode()
+    assert "当事人与调解意见" in client.get(f"/cases/{appointable_case.pk}/").content.decode()
 
 
 def test_a_delegated_case_in_english_shows_the_answer_deadline(client, staff, delegated):
     Delegation.objects.filter(pk=delegated.pk).update(
         state=DelegationState.RECEIVED,
         received_at=timezone.now(),
-        answer_due=timezone.localdate() + dt.timedelta(days=3),
+        # Three working days ahead: the badge counts the rule's own unit (issue 15 §5), weekends not counted.
+        answer_due=calendar().add_working_days(china_today(), PeriodRule("test", 3, True, "")).due,
     )
     client.force_login(staff)
     page = client.get(f"/cases/{delegated.case_id}/", **EN).content.decode()
-    assert "Answer deadline" in page and "3 days left" in page
+    assert "Answer deadline" in page and "3 working days left" in page
     assert "Received by the mediation platform, awaiting answer" in page
     assert "answer deadline" in page.lower()
     chinese = client.get(f"/cases/{delegated.case_id}/").content.decode()
-    assert "答复期限" in chinese and "剩 3 天" in chinese and "调解平台已接收，待答复" in chinese
+    assert "答复期限" in chinese and "剩 3 个工作日" in chinese and "调解平台已接收，待答复" in chinese
 
 
 def test_refusals_are_in_english_for_english_users(client, staff, new_case, organisation):

@@ -135,16 +135,17 @@ def test_roles_filing_staff_act_on_cases_judges_read_admins_keep_the_roster(
     assert 'data-testid="confirm-form"' in client.get("/roster/").content.decode()
 
 
-def test_audit_every_delegation_of_a_batch_has_its_record(staff, consented_case, new_case, organisation):
+def test_audit_every_delegation_of_a_batch_has_its_record(staff, appointable_case, new_case, organisation):
     second = new_case()
     cases.ask_consent(staff, second)
     for party in second.parties.all():
         cases.record_consent(
             staff, second, party, consented=True, method=ConsentMethod.ONLINE, answered_at=timezone.now()
         )
-    delegation_actions.delegate_cases(staff, [consented_case.pk, second.pk], organisation)
+    cases.record_appointment_request(staff, second)  # L3: the parties asked the court to appoint
+    delegation_actions.delegate_cases(staff, [appointable_case.pk, second.pk], organisation)
     records = AuditRecord.objects.filter(action="delegation.delegate")
-    assert sorted(r.case for r in records) == sorted([str(consented_case.pk), str(second.pk)])
+    assert sorted(r.case for r in records) == sorted([str(appointable_case.pk), str(second.pk)])
     assert all(
         r.before == {"state": CourtState.CONSENTED} and r.after["state"] == CourtState.DELEGATED for r in records
     )

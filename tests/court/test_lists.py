@@ -79,44 +79,44 @@ def test_search_finds_cases_by_any_part_of_a_party_name_or_case_number(staff, re
         _found(staff, q="张")
 
 
-def test_search_follows_delegation_to_organisation_and_mediator(staff, consented_case, organisation, own_key):
+def test_search_follows_delegation_to_organisation_and_mediator(staff, appointable_case, organisation, own_key):
     from sutiao.court.actions import delegation as delegation_actions
     from sutiao.court.search import index_cases
 
     assert _found(staff, q="法律服务") == set()
-    delegation_actions.delegate_case(staff, consented_case, organisation)
-    assert _found(staff, q="法律服务") == {consented_case.pk}
+    delegation_actions.delegate_case(staff, appointable_case, organisation)
+    assert _found(staff, q="法律服务") == {appointable_case.pk}
     # The bulk delegation computes the columns from the cases in hand: the same as reading the case again.
-    columns = Case.objects.filter(pk=consented_case.pk).values("search_text", "search_grams")
+    columns = Case.objects.filter(pk=appointable_case.pk).values("search_text", "search_grams")
     in_hand = columns.get()
-    index_cases([consented_case.pk])
+    index_cases([appointable_case.pk])
     assert columns.get() == in_hand
     # As court.inbound.on_mediator_assigned stores the mediator the organisation assigned.
-    Delegation.objects.filter(case=consented_case).update(mediator_name="周调解")
-    index_cases([consented_case.pk])
-    assert _found(staff, q="调解") == {consented_case.pk} and _found(staff, q="周调") == {consented_case.pk}
-    assert _found(staff, organisation=organisation.pk) == {consented_case.pk}
+    Delegation.objects.filter(case=appointable_case).update(mediator_name="周调解")
+    index_cases([appointable_case.pk])
+    assert _found(staff, q="调解") == {appointable_case.pk} and _found(staff, q="周调") == {appointable_case.pk}
+    assert _found(staff, organisation=organisation.pk) == {appointable_case.pk}
 
 
-def test_filters_by_state_stage_type_dates_and_deadline(staff, register, consented_case, organisation, own_key):
+def test_filters_by_state_stage_type_dates_and_deadline(staff, register, appointable_case, organisation, own_key):
     from sutiao.court.actions import delegation as delegation_actions
 
     applied = register("王五", dispute_type=DisputeType.BROKERAGE_CONTRACT)
     litigation = register("赵六", stage=CaseStage.IN_LITIGATION, number="（2026）京0105民初1号")
     assert _found(staff, state=CourtState.APPLIED) == {applied.pk, litigation.pk}
-    assert _found(staff, queue="staff") == {applied.pk, litigation.pk, consented_case.pk}
+    assert _found(staff, queue="staff") == {applied.pk, litigation.pk, appointable_case.pk}
     assert _found(staff, stage=CaseStage.IN_LITIGATION) == {litigation.pk}
     assert _found(staff, dispute_type=DisputeType.BROKERAGE_CONTRACT) == {applied.pk}
     Case.objects.filter(pk=applied.pk).update(registered_at=timezone.now() - dt.timedelta(days=40))
     today = timezone.localdate()
     assert applied.pk not in _found(staff, registered_from=today - dt.timedelta(days=30))
     assert _found(staff, registered_to=today - dt.timedelta(days=30)) == {applied.pk}
-    delegation = delegation_actions.delegate_case(staff, consented_case, organisation)
+    delegation = delegation_actions.delegate_case(staff, appointable_case, organisation)
     Delegation.objects.filter(pk=delegation.pk).update(state=DelegationState.RECEIVED, answer_due=today)
-    assert _found(staff, due_within=3) == {consented_case.pk}
+    assert _found(staff, due_within=3) == {appointable_case.pk}
     assert _found(staff, overdue=True) == set()
     Delegation.objects.filter(pk=delegation.pk).update(answer_due=today - dt.timedelta(days=1))
-    assert _found(staff, overdue=True) == {consented_case.pk} and _found(staff, due_within=3) == set()
+    assert _found(staff, overdue=True) == {appointable_case.pk} and _found(staff, due_within=3) == set()
 
 
 def _walk(fetch):

@@ -92,7 +92,7 @@ def _consented(staff, case):
         cases.record_consent(
             staff, case, party, consented=True, method=ConsentMethod.PHONE, answered_at=timezone.now(), note=""
         )
-    case.refresh_from_db()
+    case = cases.record_appointment_request(staff, case)  # L3: the parties asked the court to appoint
     return case
 
 

@@ -139,17 +139,17 @@ def test_suspension_takes_the_organisation_and_its_mediators_off_every_roster(
     assert org.active is False and org.capacity == 40
 
 
-def test_delegation_only_to_the_roster(staff, consented_case, organisation, investor):
+def test_delegation_only_to_the_roster(staff, appointable_case, organisation, investor):
     outsider = Organisation.objects.create(id=new_id(), peer=investor.peer, name="未入册调解中心", capacity=10)
     with pytest.raises(DomainError) as refused:
-        delegation_actions.delegate_case(staff, consented_case, outsider)
+        delegation_actions.delegate_case(staff, appointable_case, outsider)
     assert "不在本院特邀调解名册中" in refused.value.message
     entry = RosterEntry.objects.get(organisation=organisation)
     entry.valid_until = timezone.localdate() - dt.timedelta(days=1)
     entry.save()
     with pytest.raises(DomainError):  # out of date
-        delegation_actions.delegate_case(staff, consented_case, organisation)
-    assert Case.objects.get(pk=consented_case.pk).state == CourtState.CONSENTED
+        delegation_actions.delegate_case(staff, appointable_case, organisation)
+    assert Case.objects.get(pk=appointable_case.pk).state == CourtState.CONSENTED
     assert not Delegation.objects.exists()
 
 
@@ -228,17 +228,17 @@ def test_recommendations_rank_the_roster_with_their_reasons(staff, consented_cas
     assert bottom["dispute_type"] == Decimal("0.0") and bottom["territory"] == Decimal("0.0")
 
 
-def test_a_delegation_refused_for_good_goes_back_to_staff(staff, consented_case, organisation):
+def test_a_delegation_refused_for_good_goes_back_to_staff(staff, appointable_case, organisation):
     from sutiao.docking import relay
     from sutiao.docking.refusals import DeliveryFailed
 
-    delegation = delegation_actions.delegate_case(staff, consented_case, organisation)
+    delegation = delegation_actions.delegate_case(staff, appointable_case, organisation)
     message = OutboxMessage.objects.get(type=MessageType.DELEGATE)
     refusal = DeliveryFailed("organisation_unavailable 调解组织目前暂停", "organisation_unavailable", final=True)
     relay._record([message], [refusal], None)
     delegation.refresh_from_db()
     assert delegation.state == DelegationState.DECLINED and "调解平台拒收" in delegation.decline_reason
-    assert Case.objects.get(pk=consented_case.pk).state == CourtState.RETURNED
+    assert Case.objects.get(pk=appointable_case.pk).state == CourtState.RETURNED
 
 
 def test_roster_page_confirms_and_rejects_with_errors_kept(client, push, admin, court):
@@ -262,16 +262,18 @@ def test_roster_page_confirms_and_rejects_with_errors_kept(client, push, admin, 
     assert RosterEntry.objects.get(organisation_id=first.org_id).valid_until == dt.date(2029, 11, 30)
 
 
-def test_pages_show_the_choice_deadlines_and_the_ranking(client, staff, consented_case, organisation):
+def test_pages_show_the_choice_deadlines_and_the_ranking(client, staff, appointable_case, organisation):
     client.force_login(staff)
     home = client.get("/").content.decode()
     assert "指定调解组织期限" in home
-    page = client.get(f"/cases/{consented_case.pk}/").content.decode()
+    page = client.get(f"/cases/{appointable_case.pk}/").content.decode()
     assert 'data-testid="joint-choice-due"' in page and "《人民法院在线调解规则》第十条第二款" in page
     assert 'data-testid="recommendation"' in page and "纠纷类型匹配" in page
-    chosen = client.post(f"/cases/{consented_case.pk}/joint-choice/", {"organisation": organisation.pk, "mediator": ""})
+    chosen = client.post(
+        f"/cases/{appointable_case.pk}/joint-choice/", {"organisation": organisation.pk, "mediator": ""}
+    )
     assert chosen.status_code == 302
-    page = client.get(f"/cases/{consented_case.pk}/").content.decode()
+    page = client.get(f"/cases/{appointable_case.pk}/").content.decode()
     assert "当事人共同选择" in page and 'data-testid="chosen"' in page
 
 
@@ -359,18 +361,18 @@ def test_the_court_removes_an_organisation_with_its_mediators_and_tells_the_plat
         selectors.roster_entry_for(staff, entry.pk)
 
 
-def test_a_delegation_parked_for_any_other_reason_stays_with_the_operator(staff, consented_case, organisation):
+def test_a_delegation_parked_for_any_other_reason_stays_with_the_operator(staff, appointable_case, organisation):
     """Out of attempts (the platform unreachable): the message may still arrive when retried, so the case is
     not taken back — a re-delegation would otherwise wait behind it on the other platform."""
     from sutiao.docking import relay
     from sutiao.docking.models import OutboxStatus
     from sutiao.docking.refusals import DeliveryFailed
 
-    delegation = delegation_actions.delegate_case(staff, consented_case, organisation)
+    delegation = delegation_actions.delegate_case(staff, appointable_case, organisation)
     message = OutboxMessage.objects.get(type=MessageType.DELEGATE)
     message.attempts = 99
     relay._record([message], [DeliveryFailed("网络错误：ConnectionError")], None)
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.PARKED
     delegation.refresh_from_db()
     assert delegation.state == DelegationState.SENT
-    assert Case.objects.get(pk=consented_case.pk).state == CourtState.DELEGATED
+    assert Case.objects.get(pk=appointable_case.pk).state == CourtState.DELEGATED

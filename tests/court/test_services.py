@@ -147,16 +147,16 @@ def test_failed_pre_filing_case_is_filed(staff, delegated, answer, result):
     assert case.closed_at is not None
 
 
-def test_many_cases_are_delegated_all_or_none(staff, new_case, consented_case, organisation):
+def test_many_cases_are_delegated_all_or_none(staff, new_case, appointable_case, organisation):
     def consent_all(case):
         cases.ask_consent(staff, case)
         for party in case.parties.all():
             cases.record_consent(
                 staff, case, party, consented=True, method=ConsentMethod.ONLINE, answered_at=timezone.now()
             )
-        return case
+        return cases.record_appointment_request(staff, case)  # L3: the parties asked the court to appoint
 
-    ready = [consented_case, consent_all(new_case()), consent_all(new_case())]
+    ready = [appointable_case, consent_all(new_case()), consent_all(new_case())]
     unasked = new_case()
     with pytest.raises(DomainError) as refused:
         delegation_actions.delegate_cases(staff, [c.pk for c in [*ready, unasked]], organisation)

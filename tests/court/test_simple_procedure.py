@@ -40,6 +40,7 @@ def test_L6_an_entrusted_simple_procedure_case_carries_its_seven_day_period(staf
         cases.record_consent(
             staff, case, party, consented=True, method=ConsentMethod.PHONE, answered_at=timezone.now() - dt.timedelta(1)
         )
+    cases.record_appointment_request(staff, case)  # L3: the parties asked the court to appoint
     delegation_actions.delegate_case(staff, case, organisation)
     message = OutboxMessage.objects.get(type=MessageType.DELEGATE, case=case.id)  # stored payloads are encrypted
     payload = MESSAGE_ADAPTER.validate_python(envelope_of(message)).payload

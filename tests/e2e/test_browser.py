@@ -105,8 +105,17 @@ def test_delegation_clicked_through_both_platforms(live, browser):
         form.get_by_role("button", name="记录").click()
         court.wait_for_selector(f"text=记录{party}同意调解")
     assert court.get_by_test_id("case-state").get_attribute("data-state") == CourtState.CONSENTED
+    # L3: the parties' 2 working days to choose jointly run; the court may not appoint unless they ask it to.
+    assert "本院不能指定" in court.get_by_test_id("joint-choice-running").inner_text()
+    assert court.get_by_test_id("delegate-form").count() == 0
+    court.get_by_role("button", name="当事人同意由人民法院指定").click()
     delegate = court.get_by_test_id("delegate-form")
-    delegate.locator("select").select_option(label="中证资本市场法律服务中心")
+    # The roster in the ranking's order, numbered, the first preselected (issue 15 §5).
+    options = delegate.locator("select option").all_inner_texts()
+    assert options[1].startswith("1. ")
+    assert delegate.locator("select").input_value() != ""
+    chosen = delegate.locator("select option", has_text="中证资本市场法律服务中心").get_attribute("value")
+    delegate.locator("select").select_option(chosen)
     delegate.get_by_role("button", name="委派调解").click()
     assert court.get_by_test_id("case-state").get_attribute("data-state") == CourtState.DELEGATED
 
@@ -123,6 +132,7 @@ def test_delegation_clicked_through_both_platforms(live, browser):
     mediator = login(browser, live.investor.url, "org1_mediator1")
     mediator.goto(delegation_url)
     mediator.get_by_test_id("open-workspace").click()
+    mediator.wait_for_url(re.compile(r"/mediation/$"))  # is_visible below does not wait for the page
     # The mediator's workspace fits a phone: no sideways scrolling at 375 px.
     mediator.set_viewport_size({"width": 375, "height": 812})
     assert mediator.get_by_test_id("countdown").is_visible()

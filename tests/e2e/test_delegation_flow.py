@@ -33,7 +33,8 @@ def register_consented_case(court_api, investor_name="李四"):
             {"party": party["name"], "consented": True, "method": "online", "answered_at": now},
         )
     assert case["state"] == CourtState.CONSENTED
-    return case
+    # The parties asked the court to appoint (L3: otherwise it waits for their 2 working days to choose).
+    return court_api.post(f"/cases/{case['id']}/appointment-request", {})
 
 
 def court_case(live, case_id):

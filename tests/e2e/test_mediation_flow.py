@@ -126,6 +126,7 @@ def _delegated_case(
                 f"/cases/{case['id']}/consents",
                 {"party": party["name"], "consented": True, "method": "online", "answered_at": now},
             )
+    court.post(f"/cases/{case['id']}/appointment-request", {})  # L3: the parties asked the court to appoint
     case = court.post(f"/cases/{case['id']}/delegate", {"organisation_id": ORG1})
     delegation_id = case["delegations"][0]["id"]
     admin = live.api("org1_admin")

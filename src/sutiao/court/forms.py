@@ -102,9 +102,33 @@ class DelegateForm(forms.Form):
 
     organisation = forms.ModelChoiceField(label=_("调解组织"), queryset=None, empty_label=_("请选择调解组织"))
 
-    def __init__(self, *args, court_id, **kwargs):
+    def __init__(self, *args, court_id, ranking=(), declined=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = roster_organisations(court_id)
+        field = self.fields["organisation"]
+        field.queryset = roster_organisations(court_id)
+        if ranking or declined:
+            field.choices = ranked_choices(field, ranking, declined)
+
+
+def ranked_choices(field, ranking, declined) -> list:
+    """The roster in the ranking's order (issue 15 §5), numbered; organisations that declined this case last
+    and marked. The queryset still decides what is valid: the order is only how it is offered."""
+    position = {r.org_id: r.rank for r in ranking}
+    declined = {str(pk) for pk in declined}
+    organisations = sorted(
+        field.queryset, key=lambda o: (str(o.pk) in declined, position.get(str(o.pk), len(position) + 1), o.name)
+    )
+    choices = [("", field.empty_label)]
+    for o in organisations:
+        key = str(o.pk)
+        if key in declined:
+            label = gettext("%(name)s（已对本案不予接受）") % {"name": o.name}
+        elif key in position:
+            label = gettext("%(rank)s. %(name)s") % {"rank": position[key], "name": o.name}
+        else:
+            label = o.name
+        choices.append((o.pk, label))
+    return choices
 
 
 class JointChoiceForm(DelegateForm):

@@ -140,9 +140,20 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
     may_ask = permissions.allows(permissions.ensure_may_ask_consent, user, case)
     may_delegate = permissions.allows(permissions.ensure_may_delegate, user, case)
     latest = selectors.latest_consents(case)
-    can_delegate = may_delegate and CourtEvent.DELEGATE in allowed
+    # L3: before the parties' joint-choice period ends the court appoints only if every party asked it to.
+    joint_choice_running = selectors.joint_choice_running(case)
+    can_delegate = may_delegate and CourtEvent.DELEGATE in allowed and not joint_choice_running
     recommendations = selectors.recommendations(case) if can_delegate else []
+    declined = selectors.declined_organisations(case)
     choosing = case.state in case_actions.CHOOSING_STATES
+    can = {
+        "can_ask_consent": may_ask and CourtEvent.ASK_CONSENT in allowed,
+        "can_record_consent": may_ask and case.state in case_actions.CONSENT_STATES,
+        "can_choose": may_ask and choosing,
+        "can_delegate": can_delegate,
+        "can_recall": may_delegate and CourtEvent.RECALL in allowed,
+        "can_send_back": may_delegate and back in allowed,
+    }
     delegation = case.current_delegation
     return render(
         request,
@@ -155,18 +166,20 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
                 for s in personal_data.show_parties(user, case)
             ],
             "missing_consent": selectors.missing_consent(case),
-            "can_ask_consent": may_ask and CourtEvent.ASK_CONSENT in allowed,
-            "can_record_consent": may_ask and case.state in case_actions.CONSENT_STATES,
-            "can_delegate": can_delegate,
-            "can_recall": may_delegate and CourtEvent.RECALL in allowed,
-            "can_send_back": may_delegate and back in allowed,
+            **can,
             "back_label": _("转立案") if back == CourtEvent.FILE_CASE else _("恢复审理"),
             "consent_form": consent_form
             or ConsentForm(case=case, initial={"answered_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
             "delegate_form": delegate_form
-            or DelegateForm(court_id=case.court_id, initial=_suggested(case, recommendations)),
+            or DelegateForm(
+                court_id=case.court_id,
+                ranking=recommendations,
+                declined=declined,
+                initial=_suggested(case, recommendations, declined),
+            ),
+            "joint_choice_running": joint_choice_running,
+            "declined": {str(pk) for pk in declined},
             "reason_form": reason_form or ReasonForm(),
-            "can_choose": may_ask and choosing,
             "can_request_appointment": may_ask and choosing and not case.court_appoints,
             "show_choice": bool(case.consented_at) or choosing,
             "choice_form": choice_form or JointChoiceForm(court_id=case.court_id),
@@ -180,6 +193,7 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
                 delegation and case.chosen_mediator_id and case.chosen_organisation_id == delegation.organisation_id
             ),
             "trail": trail_for_case(case.pk, trail_page(request)),
+            "has_actions": any(can.values()),
         },
     )
 
@@ -201,11 +215,14 @@ def _badge(case) -> str:
     return "secondary"
 
 
-def _suggested(case, recommendations) -> dict:
-    """The parties' joint choice if they made one (LEGAL-RULES L3), else nothing: staff choose, advised."""
+def _suggested(case, recommendations, declined) -> dict:
+    """The parties' joint choice if they made one (LEGAL-RULES L3), else the ranking's first that has not
+    declined this case: preselected, staff may pick any other (issue 15 §5)."""
     if case.chosen_organisation_id:
         return {"organisation": case.chosen_organisation_id}
-    return {}
+    declined = {str(pk) for pk in declined}
+    first = next((r for r in recommendations if r.org_id not in declined), None)
+    return {"organisation": first.org_id} if first else {}
 
 
 def _act(request, case_id, action, success: str, form_name=None, form=None):

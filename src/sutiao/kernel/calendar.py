@@ -148,6 +148,14 @@ class WorkdayCalendar:
             day += dt.timedelta(days=1)
         return Deadline(rule=rule, start=start, due=day, provisional=provisional)
 
+    def working_days_left(self, today: dt.date, due: dt.date) -> int:
+        """Working days from `today` to `due` (today not counted, `due` counted); negative once `due` has
+        passed, counting the working days since. A working-day period is shown in its own unit: "剩 2 个工作日"
+        over a weekend is what the rule says, "剩 4 天" is not (issue 15 §5)."""
+        first, last, sign = (today, due, 1) if due >= today else (due, today, -1)
+        days = (first + dt.timedelta(days=i) for i in range(1, (last - first).days + 1))
+        return sign * sum(self.is_workday(day)[0] for day in days)
+
     def deadline(self, start: dt.date, rule: PeriodRule) -> Deadline:
         return self.add_working_days(start, rule) if rule.working_days else self.add_calendar_days(start, rule)
 

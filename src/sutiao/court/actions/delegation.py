@@ -26,7 +26,7 @@ from sutiao.workdays.services import recompute_answer_deadlines
 from .. import permissions
 from ..models import Case, CaseEvent, ChoiceBy, Delegation, Organisation
 from ..search import case_search_columns
-from ..selectors import latest_consents, missing_consent, organisation_on_roster
+from ..selectors import joint_choice_running, latest_consents, missing_consent, organisation_on_roster
 from .common import case_event, transition
 
 
@@ -120,6 +120,8 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
             field="organisation",
         )
     problems = []
+    now = timezone.now()
+    cal = calendar()
     for case in cases:
         missing = missing_consent(case)
         if missing:
@@ -131,6 +133,18 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         elif CourtEvent.DELEGATE not in COURT.allowed_events(case.state):
             state = gettext(case.state_label)
             problems.append((case.number, gettext("案件当前状态（%(state)s）不能委派/委托") % {"state": state}))
+        elif running := joint_choice_running(case, now, cal):
+            # L3: before the parties' 2 working days end, the court appoints only if every party asked it to.
+            problems.append(
+                (
+                    case.number,
+                    gettext(
+                        "当事人共同选择调解组织的期限至%(due)s届满；届满前，除各方当事人同意由人民法院指定外，"
+                        "本院不能指定调解组织（《人民法院在线调解规则》第十条）"
+                    )
+                    % {"due": cn_date(running.due)},
+                )
+            )
         elif _parties_chose_another(case, organisation):
             problems.append(
                 (
@@ -159,7 +173,6 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
             gettext("%(count)s 件案件不能委派/委托，均未委派/委托：%(listed)s")
             % {"count": len(problems), "listed": listed}
         )
-    now = timezone.now()
     delegations = Delegation.objects.bulk_create(
         [
             Delegation(case=c, organisation=organisation, kind=c.delegation_kind, sent_by=actor, sent_at=now)

@@ -97,15 +97,19 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
     allowed = set(INVESTOR.allowed_events(delegation.state))
     is_admin = permissions.administers(request.user, delegation.organisation_id)
     is_mediator = delegation.mediator_id == request.user.pk
+    can = {
+        "can_answer": is_admin and InvestorEvent.ACCEPT in allowed,
+        "can_assign": is_admin and InvestorEvent.ASSIGN_MEDIATOR in allowed,
+        "has_workspace": hasattr(delegation, "mediation") and (is_admin or is_mediator),
+    }
     return render(
         request,
         "investor/delegation_detail.html",
         {
             "d": delegation,
             "parties": personal_data.show_parties(request.user, delegation),
-            "can_answer": is_admin and InvestorEvent.ACCEPT in allowed,
-            "can_assign": is_admin and InvestorEvent.ASSIGN_MEDIATOR in allowed,
-            "has_workspace": hasattr(delegation, "mediation") and (is_admin or is_mediator),
+            **can,
+            "has_actions": any(can.values()),
             "decline_form": decline_form or DeclineForm(),
             "assign_form": assign_form or _assign_form(delegation),
             "trail": trail_for_case(delegation.case, trail_page(request), object_ids=[delegation.pk]),

@@ -44,9 +44,34 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { attach(document); });
+  // Phones: each cell of a table is named by its column's header (site.css stacks the rows as cards).
+  function labelCells(root) {
+    root.querySelectorAll("table").forEach(function (table) {
+      const heads = table.tHead ? Array.from(table.tHead.rows[0].cells).map(function (th) { return th.textContent.trim(); }) : [];
+      if (!heads.length) return;
+      Array.from(table.tBodies).forEach(function (body) {
+        Array.from(body.rows).forEach(function (row) {
+          Array.from(row.cells).forEach(function (cell, i) {
+            if (!cell.hasAttribute("data-label") && heads[i] && cell.colSpan === 1) cell.dataset.label = heads[i];
+          });
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    attach(document);
+    labelCells(document);
+    // <button data-toggle-menu="id">: folds and unfolds the header's menu on a phone.
+    document.querySelectorAll("[data-toggle-menu]").forEach(function (btn) {
+      btn.addEventListener("click", function () {
+        const open = document.getElementById(btn.dataset.toggleMenu).classList.toggle("show");
+        btn.setAttribute("aria-expanded", String(open));
+      });
+    });
+  });
   // Content htmx swaps in gets the same treatment.
   document.addEventListener("htmx:load", function (event) {
-    if (event.detail.elt !== document.body) attach(event.detail.elt);
+    if (event.detail.elt !== document.body) { attach(event.detail.elt); labelCells(event.detail.elt); }
   });
 })();

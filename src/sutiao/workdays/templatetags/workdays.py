@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext, ngettext
 
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.calendar import cn_date as format_cn_date
 from sutiao.kernel.enums import DisputeType
-from sutiao.workdays.selectors import answer_period, holiday_arrangement_status
+from sutiao.workdays.selectors import answer_period, calendar, holiday_arrangement_status
 
 register = template.Library()
 
@@ -45,81 +46,90 @@ def yuan(value):
     return gettext("%(amount)s 元") % {"amount": f"{Decimal(value):,.2f}"}
 
 
-def _period(rule) -> str:
-    """The rule's period as kernel.rules describes it (5个工作日（citation）), in the user's language."""
+def _length(rule) -> str:
     if rule.working_days:
-        length = ngettext("%(n)s个工作日", "%(n)s个工作日", rule.length) % {"n": rule.length}
-    else:
-        length = ngettext("%(n)s日", "%(n)s日", rule.length) % {"n": rule.length}
-    return gettext("收到之日起%(length)s（%(citation)s）") % {"length": length, "citation": gettext(rule.citation)}
+        return ngettext("%(n)s个工作日", "%(n)s个工作日", rule.length) % {"n": rule.length}
+    return ngettext("%(n)s日", "%(n)s日", rule.length) % {"n": rule.length}
 
 
-@register.simple_tag
-def answer_deadline_badge(due, provisional=False, answered=False):
-    """The answer deadline (L4) with days left; overdue stands out; provisional is said aloud."""
-    if due and answered:
-        return format_html('{} <span class="badge text-bg-light">{}</span>', cn_date(due), gettext("已答复"))
-    if not due:
-        return format_html('<span class="badge text-bg-secondary">{}</span>', gettext("待送达后起算"))
-    rule = answer_period()
-    left = (due - timezone.localdate()).days
-    if left < 0:
-        css, text = "text-bg-danger", ngettext("已逾期 %(n)s 天", "已逾期 %(n)s 天", -left) % {"n": -left}
-    elif left == 0:
-        css, text = "text-bg-warning", gettext("今日到期")
-    else:
-        css = "text-bg-warning" if left <= 2 else "text-bg-info"
-        text = ngettext("剩 %(n)s 天", "剩 %(n)s 天", left) % {"n": left}
-    note = gettext("（暂定：该年度节假日安排尚未录入，录入后自动重算）") if provisional else ""
-    return format_html(
-        '<span class="deadline" title="{}"><strong>{}</strong> <span class="badge {}">{}</span>{}</span>',
-        gettext("答复期限：%(period)s%(note)s") % {"period": _period(rule), "note": note},
-        cn_date(due),
-        css,
-        text,
-        format_html(' <span class="badge text-bg-dark" data-provisional="1">{}</span>', gettext("暂定"))
-        if provisional
-        else "",
-    )
-
-
-@register.simple_tag
-def period_badge(deadline, label, done=False):
-    """Any period's last day (a kernel Deadline) with days left, its length and source on hover; red once
-    missed, unless what it waited for was done."""
-    if deadline is None:
-        return ""
-    rule = deadline.rule
-    length = (
-        ngettext("%(n)s个工作日", "%(n)s个工作日", rule.length)
+def _left(rule, due, today) -> tuple[str, str]:
+    """The badge's class and text, counted in the rule's own unit (working days for a working-day period)."""
+    left = calendar().working_days_left(today, due) if rule.working_days else (due - today).days
+    if due < today:
+        text = (
+            ngettext("已逾期 %(n)s 个工作日", "已逾期 %(n)s 个工作日", -left)
+            if rule.working_days
+            else ngettext("已逾期 %(n)s 天", "已逾期 %(n)s 天", -left)
+        )
+        return "text-bg-danger", text % {"n": -left}
+    if due == today:
+        return "text-bg-warning", gettext("今日到期")
+    text = (
+        ngettext("剩 %(n)s 个工作日", "剩 %(n)s 个工作日", left)
         if rule.working_days
-        else ngettext("%(n)s日", "%(n)s日", rule.length)
-    ) % {"n": rule.length}
-    title = gettext("%(label)s：%(length)s（%(citation)s）") % {
+        else ngettext("剩 %(n)s 天", "剩 %(n)s 天", left)
+    )
+    return ("text-bg-warning" if left <= 1 else "text-bg-info"), text % {"n": left}
+
+
+def _deadline(rule, label, due, provisional, done, source):
+    """A deadline as users read it: its last day; while the step is not done, what is left in the rule's
+    unit (red once missed) and "暂定" if provisional; and the rule's length and legal source in the page
+    itself, not only on hover (phones have no hover; issue 15 §5). Once done, the badge goes."""
+    if not due:
+        return format_html('<span class="badge text-bg-secondary">{}</span>', gettext("待接收后起算"))
+    described = gettext("%(label)s：%(length)s（%(citation)s）") % {
         "label": label,
-        "length": length,
+        "length": _length(rule),
         "citation": gettext(rule.citation),
     }
-    left = (deadline.due - timezone.localdate()).days
     if done:
-        css, text = "text-bg-light", gettext("已完成")
-    elif left < 0:
-        css, text = "text-bg-danger", ngettext("已逾期 %(n)s 天", "已逾期 %(n)s 天", -left) % {"n": -left}
-    elif left == 0:
-        css, text = "text-bg-warning", gettext("今日到期")
+        status = format_html(' <span class="text-muted small" data-done="1">{}</span>', gettext("（已完成）"))
     else:
-        css = "text-bg-warning" if left <= 1 else "text-bg-info"
-        text = ngettext("剩 %(n)s 天", "剩 %(n)s 天", left) % {"n": left}
+        css, text = _left(rule, due, china_today())
+        status = format_html(' <span class="badge {}">{}</span>', css, text)
+        if provisional:
+            status += format_html(
+                ' <span class="badge text-bg-dark" data-provisional="1" title="{}">{}</span>',
+                gettext("该年度节假日安排尚未录入，录入后自动重算"),
+                gettext("暂定"),
+            )
     return format_html(
-        '<span class="deadline" title="{}"><strong>{}</strong> <span class="badge {}">{}</span>{}</span>',
-        title,
-        cn_date(deadline.due),
-        css,
-        text,
-        format_html(' <span class="badge text-bg-dark" data-provisional="1">{}</span>', gettext("暂定"))
-        if deadline.provisional
-        else "",
+        '<span class="deadline"><strong>{}</strong>{}{}</span>',
+        cn_date(due),
+        status,
+        format_html('<span class="d-block small text-muted deadline-source">{}</span>', described) if source else "",
     )
+
+
+@register.simple_tag
+def answer_deadline_badge(due, provisional=False, answered=False, source=True):
+    """The organisation's answer deadline (L4): the configured period from receipt."""
+    return _deadline(answer_period(), gettext("答复期限（自收到之日起）"), due, provisional, answered, source)
+
+
+@register.simple_tag
+def deadline_badge(rule, label, due, provisional=False, done=False, source=True):
+    """A deadline of `rule` whose last day is `due` (e.g. a direct application's review, L19)."""
+    return _deadline(rule, label, due, provisional, done, source)
+
+
+@register.simple_tag
+def period_badge(deadline, label, done=False, source=True):
+    """Any period (a kernel Deadline) running from its own start."""
+    if deadline is None:
+        return ""
+    return _deadline(deadline.rule, label, deadline.due, deadline.provisional, done, source)
+
+
+@register.simple_tag
+def answer_period_source():
+    """The answer period and its source once, under a list whose rows show only dates and what is left."""
+    rule = answer_period()
+    return gettext("答复期限：收到之日起%(length)s（%(citation)s）") % {
+        "length": _length(rule),
+        "citation": gettext(rule.citation),
+    }
 
 
 @register.filter

@@ -10,7 +10,14 @@ from django.utils import timezone
 from sutiao import demo
 from sutiao.accounts.models import User
 from sutiao.accounts.parties import register_party
-from sutiao.court.actions.cases import ClaimInput, PartyInput, ask_consent, record_consent, register_case
+from sutiao.court.actions.cases import (
+    ClaimInput,
+    PartyInput,
+    ask_consent,
+    record_appointment_request,
+    record_consent,
+    register_case,
+)
 from sutiao.court.actions.delegation import delegate_case
 from sutiao.court.models import Case, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
 from sutiao.docking.models import Peer
@@ -200,6 +207,8 @@ class Command(BaseCommand):
                 answered_at=now - dt.timedelta(hours=2),
                 note="电话录音 0001",
             )
+        # The parties asked the court to appoint (Art. 10 ¶2), so staff may delegate at once (L3).
+        record_appointment_request(staff, ready, now - dt.timedelta(hours=1))
         delegated = register(
             "李四", "某某药业股份有限公司", DisputeType.MISREPRESENTATION, "125000.00", "赔偿投资差额损失"
         )
@@ -213,5 +222,6 @@ class Command(BaseCommand):
                 method=ConsentMethod.ONLINE,
                 answered_at=now - dt.timedelta(hours=1),
             )
+        record_appointment_request(staff, delegated)
         delegate_case(staff, delegated, Organisation.objects.get(pk=demo.ORGANISATIONS[0][0]))
         self.stdout.write("court: demo organisations and cases ready")
