@@ -46,9 +46,12 @@ test: $(STAMP) browser-deps
 	[ $$court_rc = 0 ] && [ $$investor_rc = 0 ]
 	$(BIN)/pytest tests/e2e -q
 
+# pip-audit over the installed dependencies: fails on a known vulnerability, skips (with a message, exit 0) where
+# no vulnerability database can be reached (tools/audit_dependencies.py).
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/lint-imports
+	$(BIN)/python tools/audit_dependencies.py
 
 # docs/rules.md from the rules register, the code and the tests (tests/unit/test_rules_register.py checks it).
 rules-doc: $(STAMP)
