@@ -107,6 +107,16 @@ def ensure_may_use_registry_files(user: User) -> None:
         raise PermissionDenied(gettext("仅投资者保护局、派出机构/会管单位及调解组织管理员可导入或导出名录信息"))
 
 
+def ensure_may_apply(user: User) -> None:
+    """A direct application is made by the investor in person: a natural person's own party account."""
+    from sutiao.accounts.models import PartyProfile
+    from sutiao.kernel.enums import PartyKind
+
+    profile = PartyProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    if _role(user) != Role.PARTY or profile is None or profile.kind != PartyKind.NATURAL_PERSON:
+        raise PermissionDenied(gettext("仅投资者本人的当事人账户可申请调解"))
+
+
 def ensure_org_admin(user: User, delegation: Delegation) -> None:
     """An organisation's staff act only on their own organisation's delegations."""
     if not administers(user, delegation.organisation_id):
