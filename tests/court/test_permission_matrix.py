@@ -247,3 +247,5 @@ def test_the_matrix_declares_only_what_exists(db, client):
     walked = {t.key for t in targets}
     assert set(access.ENDPOINTS) - walked == set()
     assert all(key in access.RULES for key in {(e.kind, e.action) for e in access.ENDPOINTS.values()})
+    forgetful = {k: v for k, v in access.ENDPOINTS.items() if k not in ("case-recall", "GET /api/v1/roster")}
+    assert collect(forgetful, openapi)[1] == ["GET /api/v1/roster", "/cases/<uuid:case_id>/recall/ (case-recall)"]

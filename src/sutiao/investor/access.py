@@ -58,7 +58,9 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("registry", "index"): everyone(OWN, SIGNED_IN),  # sends each to their own page
     ("registry", "overview"): {Actor.BUREAU: ALL},  # the Bureau's overview and information updates
     ("registry", "supervision"): SUPERVISORS,
-    ("organisation", "list"): everyone(OWN, SIGNED_IN),  # as far as one may see (none for most)
+    # As far as one may see: the Bureau every organisation, a supervisor its own, an administrator theirs; none
+    # for anyone else.
+    ("organisation", "list"): {**everyone(OWN, SIGNED_IN), Actor.BUREAU: ALL},
     ("organisation", "read"): KEEPERS,
     ("organisation", "create"): {Actor.BUREAU: ALL},
     ("organisation", "edit"): KEEPERS,
@@ -68,7 +70,7 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("mediator", "read"): KEEPERS,
     ("mediator", "edit"): KEEPERS,
     ("mediator", "push"): SUPERVISORS,
-    ("proposal", "list"): everyone(OWN, SIGNED_IN),
+    ("proposal", "list"): {**everyone(OWN, SIGNED_IN), Actor.BUREAU: ALL},
     ("court", "list"): everyone(ALL, SIGNED_IN),  # the directory of courts (public facts)
     # A lower court's request to take over a higher court's entry: the organisation's administrator answers, or
     # the mediator in person (L23).
