@@ -53,9 +53,11 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python tools/audit_dependencies.py
 
-# docs/rules.md from the rules register, the code and the tests (tests/unit/test_rules_register.py checks it).
+# docs/rules.md from the rules register, the code and the tests (tests/unit/test_rules_register.py checks it);
+# docs/permission-matrix.md from the platforms' permission matrices (tests/unit/test_permission_matrix_doc.py).
 rules-doc: $(STAMP)
 	$(BIN)/python -m sutiao.rules_doc
+	$(BIN)/python -m sutiao.access_doc
 
 bench: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/docking.py $(BENCH_ARGS)

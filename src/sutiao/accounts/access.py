@@ -79,7 +79,6 @@ COMMON_RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("public", "read"): everyone(),
     # Sign-in pages, language choice, password reset: anyone (a signed-in user may be sent on).
     ("sign_in", "use"): everyone(),
-    ("own_account", "read"): everyone(actors=SIGNED_IN),
     # The second factor is a staff member's (parties, who sign in with a password or an SMS code, are sent on).
     ("second_factor", "use"): everyone(actors=SIGNED_IN),
     ("second_factor", "recovery_codes"): everyone(actors=STAFF),

@@ -2,7 +2,9 @@
 organisation), a supervising body (a CSRC regional office or affiliated unit: the organisations registered
 under it), an organisation's administrator (its own organisation and its delegations) and the mediator
 assigned to a case (notice §4(3)(4)(5)). Actions call the `ensure_*` checks; selectors and pages read the
-same scopes, so what a user may see and what they may change cannot drift apart."""
+same scopes, so what a user may see and what they may change cannot drift apart. Who may do what at all is
+declared once, in the permission matrix (`access.py`), which a generated test walks against every page and API
+operation; the scopes here say how far an actor's reach goes."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
@@ -98,8 +100,13 @@ def ensure_supervises(user: User, organisation: Institution) -> None:
 
 
 def may_use_registry_files(user: User) -> bool:
-    """Excel import and export of the registry: the Bureau, supervising bodies and organisations' administrators."""
-    return _role(user) in (Role.BUREAU_STAFF, Role.SUPERVISOR, Role.ORG_ADMIN)
+    """Excel import and export of the registry: the Bureau, supervising bodies and organisations' administrators
+    (the permission matrix, `access.RULES`)."""
+    from sutiao.accounts.access import actor_of
+
+    from .access import RULES
+
+    return user.is_authenticated and actor_of(user) in RULES[("registry_files", "use")]
 
 
 def ensure_may_use_registry_files(user: User) -> None:
