@@ -255,7 +255,7 @@ class Walk:
     rules: dict
     actors: list[ActorClient]
     variants: dict  # tuple(sorted params) -> [Variant]
-    forms: dict  # endpoint key -> POST form data
+    forms: dict  # endpoint key -> POST form data, or a function of the URL's values giving it
     markers: list  # (text, tokens): private text of an object, which only its owners may be shown
     openapi: dict
     queries: dict = field(default_factory=dict)  # endpoint key -> query string a GET needs to mean anything
@@ -280,7 +280,9 @@ class Walk:
         if method == "GET" and target.key in self.queries:
             path += "?" + self.queries[target.key]
         body = body_for(target, self.openapi, method) if method != "GET" else None
-        outcome = request(who, target, path, method, self.forms.get(target.key), body)
+        form = self.forms.get(target.key)
+        form = form(variant.values) if callable(form) else form
+        outcome = request(who, target, path, method, form, body)
         self.requests += 1
         where = f"{method} {path} [{target.key}] as {who.actor} ({variant.label or 'no object'})"
         if outcome.status >= 500:

@@ -224,6 +224,23 @@ def world(db, make_peer, own_key):
         "case-joint-choice": {"organisation": str(org_a.pk)},
         "party-choose": {"organisation": str(org_a.pk)},
         "party-consent": {"consented": "true"},
+        # The roster's forms carry the push's or entry's id in their prefix.
+        "roster-confirm": lambda v: {
+            f"{v['proposal_id']}-valid_from": timezone.localdate().isoformat(),
+            f"{v['proposal_id']}-valid_until": (timezone.localdate() + dt.timedelta(days=365)).isoformat(),
+        },
+        "roster-reject": lambda v: {f"r{v['proposal_id']}-reason": "权限矩阵测试"},
+        "roster-remove": lambda v: {f"x{v['entry_id']}-reason": "权限矩阵测试"},
+        "roster-request-adoption": lambda v: {
+            f"a{v['entry_id']}-valid_from": timezone.localdate().isoformat(),
+            f"a{v['entry_id']}-valid_until": (timezone.localdate() + dt.timedelta(days=365)).isoformat(),
+        },
+        "case-consent": lambda v: {
+            "party": str(case_a.parties.first().pk if v["case_id"] == case_a.pk else case_b.parties.first().pk),
+            "consented": "True",
+            "method": ConsentMethod.PHONE,
+            "answered_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
     }
     return actors, variants, markers, forms
 
