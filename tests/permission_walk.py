@@ -194,6 +194,26 @@ def body_for(target: Target, openapi: dict, method: str) -> dict | None:
     return example(content["schema"], openapi.get("components", {}).get("schemas", {}))
 
 
+PRIVATE_NOTICE = "权限矩阵测试：仅本人可见的站内消息"
+
+
+def private_notification(user, token: str) -> tuple[dict, tuple]:
+    """An in-app notification of `user` (whose actor holds `token`): the variants of the notification URLs, and a
+    marker only that user may be shown."""
+    from sutiao.notifications.models import Channel, Notification, State
+
+    notice = Notification.objects.create(
+        recipient=user,
+        channel=Channel.IN_APP,
+        kind="test",
+        subject=PRIVATE_NOTICE,
+        body=PRIVATE_NOTICE,
+        state=State.DELIVERED,
+    )
+    variant = Variant({"notification_id": notice.pk}, {token}, label="someone's notification")
+    return {("notification_id",): [variant]}, (PRIVATE_NOTICE, frozenset({token}))
+
+
 def peer_signer(key):
     """Headers signing a request as the peer does (sutiao.docking.signing), for GET and POST alike."""
     from sutiao.docking.signing import FEED_COMPONENTS, REQUEST_COMPONENTS, sign

@@ -10,7 +10,7 @@ from court_roster_setup import put_on_roster_bypassing_actions
 from django.test import Client
 from django.utils import timezone
 
-from permission_walk import ActorClient, Variant, Walk, collect, peer_signer
+from permission_walk import ActorClient, Variant, Walk, collect, peer_signer, private_notification
 from sutiao.accounts import parties
 from sutiao.accounts.access import Actor
 from sutiao.accounts.models import AgentScope, Institution, InstitutionKind, Role, User
@@ -168,7 +168,7 @@ def world(db, make_peer, own_key):
         Actor.JUDGE: {"court:A"},
         Actor.COURT_ADMIN: {"court:A"},
         Actor.SPC_ADMIN: {"court:SPC"},
-        Actor.INVESTOR: {"party:investor"},
+        Actor.INVESTOR: {"party:investor", "user:investor"},
         Actor.AGENT: {"party:investor"},
         Actor.FIRM: {"party:firm"},
     }
@@ -200,6 +200,9 @@ def world(db, make_peer, own_key):
         ("court_id",): [Variant({"court_id": court_a.pk}, label="court A")],
     }
     markers = [(case_a.number, a), (case_b.number, b), ("王五", b), ("另一证券股份有限公司", b)]
+    notification_variants, notice = private_notification(investor.user, "user:investor")
+    variants |= notification_variants
+    markers.append(notice)
     actors = []
     for actor in Actor:
         client = Client(raise_request_exception=False)

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from investor_registry_setup import id_number_for, registered_org, uscc_for
 
-from permission_walk import ActorClient, Variant, Walk, collect, peer_signer
+from permission_walk import ActorClient, Variant, Walk, collect, peer_signer, private_notification
 from sutiao.accounts import parties
 from sutiao.accounts.access import Actor
 from sutiao.accounts.models import AgentScope, Institution, InstitutionKind, Role, User
@@ -130,7 +130,7 @@ def world(db, make_peer, own_key, receive):
         Actor.AFFILIATED_UNIT: {"sup:U"},
         Actor.ORG_ADMIN: {"org:A"},
         Actor.MEDIATOR: {"mediator:A"},
-        Actor.INVESTOR: {"party:investor"},
+        Actor.INVESTOR: {"party:investor", "user:investor"},
         Actor.AGENT: {"party:investor"},
         Actor.FIRM: {"party:firm"},
     }
@@ -175,6 +175,9 @@ def world(db, make_peer, own_key, receive):
         ("乙某调解员", {"org:B", "sup:U"}),
         ("王五某", {"org:B", "sup:U"}),
     ]
+    notification_variants, notice = private_notification(investor, "user:investor")
+    variants |= notification_variants
+    markers.append(notice)
     actors = []
     for actor in Actor:
         client = Client(raise_request_exception=False)
