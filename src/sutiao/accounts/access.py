@@ -2,8 +2,9 @@
 
 Each platform declares, in its own `access.py`, one table: for every kind of object and every action on it,
 which actors may act and how far their reach goes (`RULES`); and for every page and API operation, which
-(kind, action) it is (`ENDPOINTS`). The permission functions (`<platform>/permissions.py`) read the roles from
-that table; a generated test (`tests/*/test_permission_matrix.py`) walks every URL of the URL configuration and
+(kind, action) it is (`ENDPOINTS`). The court's permission functions read their roles from that table (the
+investor platform's its registry-files check; its other checks are scopes, held against the table by the walk);
+a generated test (`tests/*/test_permission_matrix.py`) walks every URL of the URL configuration and
 every operation of the OpenAPI documents with every actor, on objects inside and outside its reach, and checks
 the answer against the table — a page or operation the table does not declare fails that test.
 
