@@ -46,13 +46,18 @@ test: $(STAMP) browser-deps
 	[ $$court_rc = 0 ] && [ $$investor_rc = 0 ]
 	$(BIN)/pytest tests/e2e -q
 
+# pip-audit over the installed dependencies: fails on a known vulnerability, skips (with a message, exit 0) where
+# no vulnerability database can be reached (tools/audit_dependencies.py).
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/lint-imports
+	$(BIN)/python tools/audit_dependencies.py
 
-# docs/rules.md from the rules register, the code and the tests (tests/unit/test_rules_register.py checks it).
+# docs/rules.md from the rules register, the code and the tests (tests/unit/test_rules_register.py checks it);
+# docs/permission-matrix.md from the platforms' permission matrices (tests/unit/test_permission_matrix_doc.py).
 rules-doc: $(STAMP)
 	$(BIN)/python -m sutiao.rules_doc
+	$(BIN)/python -m sutiao.access_doc
 
 bench: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/docking.py $(BENCH_ARGS)

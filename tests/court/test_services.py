@@ -181,3 +181,19 @@ def test_L21_no_automatic_withdrawal_on_a_provisional_deadline(delegated):
     assert delegation_actions.flag_overdue_answers(dt.datetime(2027, 1, 20, tzinfo=CHINA)) == 0
     delegated.refresh_from_db()
     assert delegated.state == DelegationState.RECEIVED
+
+
+def test_recalling_a_case_never_delegated_is_refused_not_a_server_error(staff, consented_case, client):
+    """Found by the permission matrix walk (issue 14): a recall of a case with no delegation raised AttributeError
+    (500 from the API) instead of a refusal."""
+    from token_setup import api_token
+
+    with pytest.raises(DomainError):
+        delegation_actions.recall_delegation(staff, consented_case, "测试")
+    response = client.post(
+        f"/api/v1/cases/{consented_case.pk}/recall",
+        {"reason": "测试"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {api_token(staff)}"},
+    )
+    assert response.status_code == 400 and response.json()["error"] == "refused"

@@ -299,3 +299,13 @@ def test_the_mediation_workspace_of_an_application_is_closed_to_outsiders(
         client.force_login(outsider)
         assert client.get(workspace).status_code == 404
         assert client.post(workspace + "message/", {"message-text": "x"}).status_code == 404
+
+
+def test_the_application_form_is_the_investors_alone(investor, firm, admin_a, client):
+    """Found by the permission matrix walk (issue 14): the form was shown to every signed-in user (staff, a firm),
+    though only an investor's own account may apply. Now it is refused as the action refuses."""
+    for outsider in (admin_a, firm):
+        client.force_login(outsider)
+        assert client.get("/applications/new/").status_code == 403
+    client.force_login(investor)
+    assert client.get("/applications/new/").status_code == 200

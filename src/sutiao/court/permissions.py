@@ -5,14 +5,16 @@ Roles (accounts.Role): filing staff (立案庭) register applications, ask the p
 decide what is judicial (judicial confirmation and rulings come in a later issue: until then they read);
 court admins keep the court's invited roster (confirm, reject, remove, ask to take over a higher court's entry); the
 Supreme People's Court's admins confirm the jointly recognised roster (notice 四（四）). Everyone works only
-on their own court's cases and roster."""
+on their own court's cases and roster. Which actor may do what is declared once, in the permission matrix
+(`access.RULES`); the checks here read it and add the reach (own court, the jointly recognised roster)."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 
-from sutiao.accounts.models import InstitutionKind, Role, User
+from sutiao.accounts.access import actor_of
+from sutiao.accounts.models import InstitutionKind, User
 
-COURT_ROLES = frozenset({Role.FILING_STAFF, Role.JUDGE, Role.COURT_ADMIN})
+from . import access
 
 
 def allows(right, *args) -> bool:
@@ -24,8 +26,13 @@ def allows(right, *args) -> bool:
     return True
 
 
+def _may(user: User, kind: str, action: str) -> bool:
+    """The matrix lets this user's actor do `action` to `kind` at all (its reach is checked by the caller)."""
+    return user.is_authenticated and access.RULES[(kind, action)].get(actor_of(user)) is not None
+
+
 def _of_a_court(user: User) -> bool:
-    return user.is_authenticated and user.role in COURT_ROLES and user.institution_id is not None
+    return _may(user, "case", "read") and user.institution_id is not None
 
 
 def ensure_may_read(user: User, case=None) -> None:
@@ -36,38 +43,38 @@ def ensure_may_read(user: User, case=None) -> None:
         raise PermissionDenied(gettext("无权处理其他法院的案件"))
 
 
-def _filing_staff(user: User, case=None) -> None:
+def _filing_staff(user: User, action: str, case=None) -> None:
     ensure_may_read(user, case)
-    if user.role != Role.FILING_STAFF:
+    if not _may(user, "case", action):
         raise PermissionDenied(gettext("仅立案工作人员可进行此操作"))
 
 
 def ensure_may_register(user: User) -> None:
     """Filing staff register an application for mediation."""
-    _filing_staff(user)
+    _filing_staff(user, "register")
 
 
 def ensure_may_ask_consent(user: User, case) -> None:
     """Filing staff ask the parties and record their answers and choices (LEGAL-RULES L1, L3)."""
-    _filing_staff(user, case)
+    _filing_staff(user, "ask_consent", case)
 
 
 def ensure_may_delegate(user: User, case=None) -> None:
     """Filing staff delegate (委派) or entrust (委托), recall, and send a case back to filing or trial."""
-    _filing_staff(user, case)
+    _filing_staff(user, "delegate", case)
 
 
-def _court_admin(user: User) -> None:
+def _court_admin(user: User, action: str) -> None:
     if not _of_a_court(user):
         raise PermissionDenied(gettext("仅法院工作人员可确认特邀调解名册"))
-    if user.role != Role.COURT_ADMIN:
+    if not _may(user, "roster", action):
         raise PermissionDenied(gettext("仅法院管理员可管理特邀调解名册"))
 
 
 def ensure_may_decide_roster(user: User, court_id) -> None:
     """A court's admins confirm, reject and remove its roster's entries; the jointly recognised roster
     (`court_id` None) is the Supreme People's Court's to decide (notice 四（四）)."""
-    _court_admin(user)
+    _court_admin(user, "decide")
     if court_id is None:
         if user.institution.kind != InstitutionKind.SUPREME_COURT:
             raise PermissionDenied(gettext("共同认定名册由最高人民法院确认"))
@@ -78,7 +85,7 @@ def ensure_may_decide_roster(user: User, court_id) -> None:
 def ensure_may_adopt(user: User) -> None:
     """A court's admins ask to take over a higher court's roster entry as their court's own; the organisation or
     mediator consents (在线调解规则 Art. 27 ¶2; LEGAL-RULES L23)."""
-    _court_admin(user)
+    _court_admin(user, "adopt")
 
 
 def decides_jointly_recognised(user: User) -> bool:

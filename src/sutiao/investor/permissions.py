@@ -2,7 +2,9 @@
 organisation), a supervising body (a CSRC regional office or affiliated unit: the organisations registered
 under it), an organisation's administrator (its own organisation and its delegations) and the mediator
 assigned to a case (notice §4(3)(4)(5)). Actions call the `ensure_*` checks; selectors and pages read the
-same scopes, so what a user may see and what they may change cannot drift apart."""
+same scopes, so what a user may see and what they may change cannot drift apart. Who may do what at all is
+declared once, in the permission matrix (`access.py`), which a generated test walks against every page and API
+operation; the scopes here say how far an actor's reach goes."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
@@ -98,13 +100,28 @@ def ensure_supervises(user: User, organisation: Institution) -> None:
 
 
 def may_use_registry_files(user: User) -> bool:
-    """Excel import and export of the registry: the Bureau, supervising bodies and organisations' administrators."""
-    return _role(user) in (Role.BUREAU_STAFF, Role.SUPERVISOR, Role.ORG_ADMIN)
+    """Excel import and export of the registry: the Bureau, supervising bodies and organisations' administrators
+    (the permission matrix, `access.RULES`)."""
+    from sutiao.accounts.access import actor_of
+
+    from .access import RULES
+
+    return user.is_authenticated and actor_of(user) in RULES[("registry_files", "use")]
 
 
 def ensure_may_use_registry_files(user: User) -> None:
     if not may_use_registry_files(user):
         raise PermissionDenied(gettext("仅投资者保护局、派出机构/会管单位及调解组织管理员可导入或导出名录信息"))
+
+
+def ensure_may_apply(user: User) -> None:
+    """A direct application is made by the investor in person: a natural person's own party account."""
+    from sutiao.accounts.models import PartyProfile
+    from sutiao.kernel.enums import PartyKind
+
+    profile = PartyProfile.objects.filter(user=user).first() if user.is_authenticated else None
+    if _role(user) != Role.PARTY or profile is None or profile.kind != PartyKind.NATURAL_PERSON:
+        raise PermissionDenied(gettext("仅投资者本人的当事人账户可申请调解"))
 
 
 def ensure_org_admin(user: User, delegation: Delegation) -> None:

@@ -228,6 +228,8 @@ def recall_delegation(actor: User, case: Case, reason: str) -> Delegation:
     if not reason.strip():
         raise DomainError(gettext("请填写撤回理由"), field="reason")
     delegation = case.current_delegation
+    if delegation is None:  # never delegated (or already recalled): nothing to recall, not a server error
+        raise DomainError(gettext("本案当前没有可撤回的委派或委托"))
     before = {"state": case.state, "delegation_state": delegation.state}
     case.save(update_fields=transition(case, CourtEvent.RECALL))
     transition(delegation, DelegationEvent.RECALL, DELEGATION)

@@ -5,7 +5,6 @@ the audit record and the notices to those concerned. Once the respondent agreed,
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -84,9 +83,8 @@ def _tell_respondent(application: DirectApplication, subject: str, text: str) ->
 
 def _applicant_profile(actor: User) -> PartyProfile:
     """L8-style real-name check before the application: a natural person's own party account, verified."""
-    profile = PartyProfile.objects.filter(user=actor).first() if actor.is_authenticated else None
-    if actor.role != Role.PARTY or profile is None or profile.kind != PartyKind.NATURAL_PERSON:
-        raise PermissionDenied(gettext("仅投资者本人的当事人账户可申请调解"))
+    permissions.ensure_may_apply(actor)
+    profile = PartyProfile.objects.get(user=actor)
     if profile.verified_at is None:
         raise DomainError(gettext("请先完成实名核验再申请调解"))
     return profile

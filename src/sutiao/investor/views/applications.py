@@ -19,6 +19,7 @@ from sutiao.kernel.workflow import ApplicationState
 from sutiao.listing import next_url
 from sutiao.translation import refusal
 
+from .. import permissions
 from ..actions import applications as actions
 from ..direct import selectors
 from ..direct.models import ApplicationEvidence
@@ -43,6 +44,8 @@ def application_list(request):
 
 @login_required
 def apply(request):
+    # The form is the applicant's only: anyone else is refused before it is shown, as the action would refuse.
+    permissions.ensure_may_apply(request.user)
     profile = PartyProfile.objects.filter(user=request.user).first()
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and request.POST.get("verify"):

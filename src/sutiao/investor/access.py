@@ -1,0 +1,159 @@
+"""The investor platform's permission matrix (issue 14): who may do what to which kind of object, and which page
+or API operation is which (kind, action). The generated test (tests/investor/test_permission_matrix.py) walks
+every URL and every REST operation against it; `permissions.py` holds the reach (the scopes below).
+
+Reach OWN: an organisation's administrator — their organisation, its delegations, applications and mediators;
+a mediator — the cases assigned to them (and the adoption requests about them); a regional office or
+affiliated unit — the organisations registered under it and their mediators; a party (or whoever acts for
+them) — the cases in which they are a party. The Bureau reaches every organisation (ALL)."""
+
+from sutiao.accounts.access import (
+    BOTH,
+    COMMON_ENDPOINTS,
+    COMMON_RULES,
+    POST,
+    SIGNED_IN,
+    Actor,
+    Endpoint,
+    Reach,
+    everyone,
+)
+
+OWN, ALL = Reach.OWN, Reach.ALL
+SUPERVISORS = {Actor.REGIONAL_OFFICE: OWN, Actor.AFFILIATED_UNIT: OWN}
+OVERSEERS = {Actor.BUREAU: ALL, **SUPERVISORS}
+KEEPERS = {**OVERSEERS, Actor.ORG_ADMIN: OWN}  # may keep an organisation's record (permissions.may_edit)
+ORGANISATION_STAFF = {Actor.ORG_ADMIN: OWN, Actor.MEDIATOR: OWN}
+PARTY_SIDE = {Actor.INVESTOR: OWN, Actor.FIRM: OWN, Actor.AGENT: OWN}
+
+RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
+    **COMMON_RULES,
+    ("sign_up", "use"): everyone(),
+    # The home page: an organisation's work queue; the Bureau, supervisors and parties are sent on to theirs.
+    ("work", "home"): {**ORGANISATION_STAFF, Actor.BUREAU: ALL, **SUPERVISORS, **PARTY_SIDE},
+    # Delegations from the courts: the organisation's administrator, and the mediator assigned (§4(5)).
+    ("delegation", "read"): ORGANISATION_STAFF,
+    ("delegation", "list"): everyone(OWN, SIGNED_IN),  # as far as one may see (none but for the organisation)
+    ("delegation", "answer"): {Actor.ORG_ADMIN: OWN},  # accept, decline, assign a mediator
+    ("delegation", "result"): {Actor.MEDIATOR: OWN},  # record the result (API)
+    # The mediators of one's own institution (API; none but for an organisation's staff).
+    ("mediator", "assignable"): everyone(OWN, SIGNED_IN),
+    # The mediation workspace: the mediator works it, the administrator reads it and decides recusals, a party
+    # reads what is addressed to them and acts for their own party (issue 10).
+    # An agent works a mediation once linked to it as a party's representative; a power of attorney alone
+    # does not open the workspace (mediation.selectors.workspace_for).
+    ("mediation", "read"): {**ORGANISATION_STAFF, Actor.INVESTOR: OWN, Actor.FIRM: OWN},
+    ("mediation", "act"): {**ORGANISATION_STAFF, Actor.INVESTOR: OWN, Actor.FIRM: OWN},
+    ("mediation", "list_as_party"): everyone(OWN, SIGNED_IN),  # one's own (staff find none)
+    ("mediation", "join"): {Actor.INVESTOR: OWN, Actor.FIRM: OWN},  # the holder of a party account
+    # Direct applications (not through a court): the organisation decides; the respondent firm answers once the
+    # organisation has accepted.
+    # answers. An investor applies in person (a natural person's own verified account).
+    ("application", "apply"): {Actor.INVESTOR: OWN},
+    ("application", "list"): everyone(OWN, SIGNED_IN),
+    ("application", "read"): {**ORGANISATION_STAFF, Actor.INVESTOR: OWN, Actor.FIRM: OWN},
+    ("application", "decide"): {Actor.ORG_ADMIN: OWN},
+    ("application", "respond"): {Actor.FIRM: OWN},
+    # The registry (§4(3)(4)).
+    ("registry", "index"): everyone(OWN, SIGNED_IN),  # sends each to their own page
+    ("registry", "overview"): {Actor.BUREAU: ALL},  # the Bureau's overview and information updates
+    ("registry", "supervision"): SUPERVISORS,
+    # As far as one may see: the Bureau every organisation, a supervisor its own, an administrator theirs; none
+    # for anyone else.
+    ("organisation", "list"): {**everyone(OWN, SIGNED_IN), Actor.BUREAU: ALL},
+    ("organisation", "read"): KEEPERS,
+    ("organisation", "create"): {Actor.BUREAU: ALL},
+    ("organisation", "edit"): KEEPERS,
+    ("organisation", "status"): OVERSEERS,
+    ("organisation", "confirm"): KEEPERS,
+    ("organisation", "push"): {Actor.BUREAU: ALL},
+    ("mediator", "read"): KEEPERS,
+    ("mediator", "edit"): KEEPERS,
+    ("mediator", "push"): SUPERVISORS,
+    ("proposal", "list"): {**everyone(OWN, SIGNED_IN), Actor.BUREAU: ALL},
+    ("court", "list"): everyone(ALL, SIGNED_IN),  # the directory of courts (public facts)
+    # A lower court's request to take over a higher court's entry: the organisation's administrator answers, or
+    # the mediator in person (L23).
+    ("adoption", "answer"): {Actor.ORG_ADMIN: OWN, Actor.MEDIATOR: OWN},
+    # Excel import and export of the registry.
+    ("registry_files", "use"): KEEPERS,
+    ("registry_files", "export_organisations"): OVERSEERS,
+    # Figures: the Bureau every organisation's, a supervisor its own, an organisation its own, a mediator theirs.
+    ("report", "read"): {Actor.BUREAU: ALL, **SUPERVISORS, **ORGANISATION_STAFF},
+}
+
+ENDPOINTS: dict[str, Endpoint] = {
+    **COMMON_ENDPOINTS,
+    "reports-dashboard": Endpoint("report", "read"),
+    "reports-cases": Endpoint("report", "read"),
+    "party-sign-up": Endpoint("sign_up", "use", BOTH),
+    "home": Endpoint("work", "home"),
+    "delegation-list": Endpoint("delegation", "read"),
+    "delegation-detail": Endpoint("delegation", "read"),
+    "delegation-accept": Endpoint("delegation", "answer", POST),
+    "delegation-decline": Endpoint("delegation", "answer", POST),
+    "delegation-assign": Endpoint("delegation", "answer", POST),
+    "mediation-workspace": Endpoint("mediation", "read"),
+    "mediation-act": Endpoint("mediation", "act", POST),
+    "mediation-evidence": Endpoint("mediation", "read"),
+    "mediation-mine": Endpoint("mediation", "list_as_party"),
+    "mediation-join": Endpoint("mediation", "join", POST),
+    "application-list": Endpoint("application", "list"),
+    "application-new": Endpoint("application", "apply", BOTH),
+    "application-detail": Endpoint("application", "read"),
+    "application-accept": Endpoint("application", "decide", POST),
+    "application-decline": Endpoint("application", "decide", POST),
+    "application-respond": Endpoint("application", "respond", POST),
+    "application-evidence": Endpoint("application", "read"),
+    "application-mediation": Endpoint("mediation", "read"),
+    "application-mediation-act": Endpoint("mediation", "act", POST),
+    "registry-index": Endpoint("registry", "index"),
+    "registry-overview": Endpoint("registry", "overview"),
+    "registry-campaign-start": Endpoint("registry", "overview", POST),
+    "registry-supervision": Endpoint("registry", "supervision"),
+    "registry-proposals": Endpoint("proposal", "list"),
+    "registry-adoption-answer": Endpoint("adoption", "answer", POST),
+    "registry-organisations": Endpoint("organisation", "list"),
+    "registry-organisation-create": Endpoint("organisation", "create", BOTH),
+    "registry-organisation": Endpoint("organisation", "read"),
+    "registry-organisation-edit": Endpoint("organisation", "edit", BOTH),
+    "registry-organisation-status": Endpoint("organisation", "status", BOTH),
+    "registry-organisation-confirm": Endpoint("organisation", "confirm", POST),
+    "registry-organisation-push": Endpoint("organisation", "push", BOTH),
+    "registry-mediators": Endpoint("mediator", "read"),
+    "registry-mediator-create": Endpoint("mediator", "edit", BOTH),
+    "registry-mediator": Endpoint("mediator", "read"),
+    "registry-mediator-edit": Endpoint("mediator", "edit", BOTH),
+    "registry-mediator-status": Endpoint("mediator", "edit", BOTH),
+    "registry-mediator-push": Endpoint("mediator", "push", BOTH),
+    "import-upload": Endpoint("registry_files", "use", BOTH),
+    "import-template": Endpoint("registry_files", "use"),
+    "import-job": Endpoint("registry_files", "use"),
+    "import-progress": Endpoint("registry_files", "use"),
+    "export-organisations": Endpoint("registry_files", "export_organisations"),
+    "export-mediators": Endpoint("mediator", "read"),
+    # The REST API (an organisation's case-management system, with a user's token): "METHOD /path".
+    "GET /api/v1/delegations": Endpoint("delegation", "list"),
+    "GET /api/v1/delegations/{delegation_id}": Endpoint("delegation", "read"),
+    "POST /api/v1/delegations/{delegation_id}/accept": Endpoint("delegation", "answer", POST),
+    "POST /api/v1/delegations/{delegation_id}/decline": Endpoint("delegation", "answer", POST),
+    "POST /api/v1/delegations/{delegation_id}/assign": Endpoint("delegation", "answer", POST),
+    "POST /api/v1/delegations/{delegation_id}/result": Endpoint("delegation", "result", POST),
+    "GET /api/v1/mediators": Endpoint("mediator", "assignable"),
+    "GET /api/v1/registry/organisations": Endpoint("organisation", "list"),
+    "POST /api/v1/registry/organisations": Endpoint("organisation", "create", POST),
+    "GET /api/v1/registry/organisations/{organisation_id}": Endpoint("organisation", "read"),
+    "PUT /api/v1/registry/organisations/{organisation_id}": Endpoint("organisation", "edit", ("PUT",)),
+    "POST /api/v1/registry/organisations/{organisation_id}/status": Endpoint("organisation", "status", POST),
+    "GET /api/v1/registry/organisations/{organisation_id}/mediators": Endpoint("mediator", "read"),
+    "POST /api/v1/registry/organisations/{organisation_id}/mediators": Endpoint("mediator", "edit", POST),
+    "POST /api/v1/registry/mediators/{mediator_id}/status": Endpoint("mediator", "edit", POST),
+    "GET /api/v1/registry/courts": Endpoint("court", "list"),
+    "POST /api/v1/registry/proposals": Endpoint("organisation", "push", POST),
+    "GET /api/v1/registry/adoption-requests": Endpoint("proposal", "list"),
+    "POST /api/v1/registry/adoption-requests/{proposal_id}/consent": Endpoint("adoption", "answer", POST),
+    "POST /api/v1/registry/adoption-requests/{proposal_id}/refuse": Endpoint("adoption", "answer", POST),
+    "GET /api/v1/registry/proposals": Endpoint("proposal", "list"),
+    "GET /api/v1/openapi.json": Endpoint("public", "read"),
+    "GET /api/v1/docs": Endpoint("public", "read"),
+}
