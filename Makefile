@@ -10,7 +10,7 @@ export SUTIAO_DEV := 1
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
-.PHONY: up test lint bench bench-uploads bench-parties chaos browser-deps system-deps clean rules-doc
+.PHONY: up test lint bench bench-lists bench-uploads bench-parties chaos browser-deps system-deps clean rules-doc
 
 # Debian's libmagic, which python-magic loads to decide an upload's type by its content (sutiao.documents).
 system-deps:
@@ -61,6 +61,13 @@ rules-doc: $(STAMP)
 
 bench: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/docking.py $(BENCH_ARGS)
+	SUTIAO_DEV=1 $(BIN)/python bench/lists.py $(BENCH_LISTS_ARGS)
+
+# Lists at scale (issue 15, P3): 1,000,000 cases and 2,000,000 parties, SQLite then PostgreSQL; a clerk's six
+# requests, one at a time and from 20 clients. BENCH_LISTS_ARGS="--cases 20000" for a quick look.
+BENCH_LISTS_ARGS ?= --cases 1000000
+bench-lists: $(STAMP)
+	SUTIAO_DEV=1 $(BIN)/python bench/lists.py $(BENCH_LISTS_ARGS)
 
 # Accepting and serving uploads (sutiao.documents) in one process, SQLite then PostgreSQL.
 bench-uploads: $(STAMP)

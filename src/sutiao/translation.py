@@ -111,6 +111,7 @@ LABELS = [
     gettext_noop("统一社会信用代码第%(position)s位“%(char)s”不是合法字符（只用数字和除I、O、Z、S、V以外的大写字母）"),
     gettext_noop("统一社会信用代码第3至8位应为登记管理机关的行政区划码（6位数字），实际为%(division)s"),
     gettext_noop("统一社会信用代码校验位错误：第18位应为%(expected)s，实际为%(actual)s"),
+    gettext_noop("联系电话格式不正确：请填写11位手机号码，或带区号的固定电话（如010-12345678）"),
     gettext_noop("请填写公民身份号码"),
     gettext_noop("请填写18位公民身份号码"),
     gettext_noop("公民身份号码应为18位，实际为%(length)s位"),

@@ -17,6 +17,7 @@ from sutiao.court.models import Case, Delegation, Organisation
 from sutiao.kernel.calendar import WorkdayCalendar
 from sutiao.kernel.enums import ConsentMethod
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.identifiers import validate_phone
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.workflow import CourtState, DelegationState
 
@@ -144,3 +145,58 @@ def test_a_deadline_shows_its_source_in_the_page_and_loses_its_badge_once_done(c
     answer = done[done.index('data-testid="answer-due"') :]
     answer = answer[: answer.index("</dd>")]
     assert 'data-done="1"' in answer and "badge" not in answer
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("138 0013 8000", "13800138000"),
+        ("+86 13800138000", "13800138000"),
+        ("１３８００１３８０００", "13800138000"),  # full-width digits from a Chinese input method
+        ("010-66668888", "010-66668888"),
+        ("(0755)83669999-102", "075583669999-102"),
+    ],
+)
+def test_a_phone_is_a_mobile_or_a_landline_with_its_area_code(typed, kept):
+    assert validate_phone(typed) == kept
+
+
+@pytest.mark.parametrize("typed", ["12345", "1380013800", "23800138000", "66668888", "010-123"])
+def test_a_wrong_phone_is_refused_in_plain_chinese(typed):
+    with pytest.raises(DomainError, match="联系电话格式不正确"):
+        validate_phone(typed)
+
+
+def test_registration_shows_every_fault_in_one_pass(client, staff):
+    """Issue 15 §3: the case's own fields, each party's number and phone, and the claims are all checked and
+    shown together (before, a fault in the case's fields hid the parties' and claims' faults)."""
+    client.force_login(staff)
+    page = client.post(
+        "/cases/new/",
+        {
+            "stage": "pre_filing",
+            "dispute_type": "misrepresentation",
+            "amount": "-5",
+            "party-TOTAL_FORMS": "2",
+            "party-INITIAL_FORMS": "0",
+            "party-MIN_NUM_FORMS": "2",
+            "party-MAX_NUM_FORMS": "50",
+            "party-0-role": "applicant",
+            "party-0-kind": "natural_person",
+            "party-0-name": "李四",
+            "party-0-id_number": "110105194912310029",
+            "party-0-phone": "12345",
+            "party-1-role": "respondent",
+            "party-1-kind": "legal_person",
+            "party-1-name": "某某药业股份有限公司",
+            "party-1-phone": "010-66668888",
+            "claim-TOTAL_FORMS": "0",
+            "claim-INITIAL_FORMS": "0",
+            "claim-MIN_NUM_FORMS": "1",
+            "claim-MAX_NUM_FORMS": "50",
+        },
+    ).content.decode()
+    assert "联系电话格式不正确" in page  # the applicant's phone
+    assert "校验位" in page  # the applicant's identity number
+    assert "请至少填写一项请求事项" in page  # the claims
+    assert not Case.objects.exists()

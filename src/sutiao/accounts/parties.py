@@ -5,7 +5,6 @@ A user acts for a party as the party themself (their own PartyProfile), as a fir
 (`FirmStaff`, every scope), or as an agent within a power of attorney still in force (`PowerOfAttorney`)."""
 
 import datetime as dt
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -21,13 +20,11 @@ from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
 from sutiao.kernel.enums import PartyKind
 from sutiao.kernel.errors import DomainError
-from sutiao.kernel.identifiers import mask, mask_id_number
+from sutiao.kernel.identifiers import MOBILE, mask, mask_id_number
 
 from . import pii
 from .models import ActOnBehalf, AgentScope, FirmStaff, PartyProfile, PowerOfAttorney, Role, User
 from .verification import Claimed, Registered, normalised_id, verifier
-
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def normalised_mobile(mobile: str) -> str:

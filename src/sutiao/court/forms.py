@@ -11,7 +11,7 @@ from sutiao.kernel.workflow import CourtState
 from sutiao.listing import normalise
 from sutiao.translation import refusal, translated_choices
 
-from .actions.cases import party_identifier
+from .actions.cases import party_identifier, party_phone
 from .selectors import roster_mediators, roster_organisations
 
 
@@ -35,14 +35,19 @@ class PartyForm(forms.Form):
     address = forms.CharField(label=_("地址"), max_length=300, required=False)
 
     def clean(self):
-        """The number checked as registration checks it (actions.cases.party_identifier), so that every
-        party's fault shows at once, on its own row."""
+        """The number and the phone checked as registration checks them (actions.cases.party_identifier,
+        party_phone), so that every party's fault shows at once, on its own row."""
         data = super().clean()
         if data.get("kind") and data.get("id_number"):
             try:
                 data["id_number"] = party_identifier(PartyKind(data["kind"]), data["id_number"])
             except DomainError as e:
                 self.add_error("id_number", refusal(e))
+        if data.get("phone"):
+            try:
+                data["phone"] = party_phone(data["phone"])
+            except DomainError as e:
+                self.add_error("phone", refusal(e))
         return data
 
 

@@ -108,7 +108,8 @@ def case_new(request):
         data, prefix="party", initial=None if data else [{"role": PartyRole.APPLICANT}, {"role": PartyRole.RESPONDENT}]
     )
     claims = ClaimFormSet(data, prefix="claim")
-    if data is not None and form.is_valid() and parties.is_valid() and claims.is_valid():
+    # Every form checked, not the first only: all of a registration's faults show in one pass (issue 15 §3).
+    if data is not None and all([form.is_valid(), parties.is_valid(), claims.is_valid()]):
         try:
             case = case_actions.register_case(
                 request.user,

@@ -7,6 +7,7 @@ translate it (sutiao.translation.refusal) while the kernel stays free of Django.
 """
 
 import datetime as dt
+import re
 import unicodedata
 
 from .calendar import CHINA
@@ -77,6 +78,28 @@ def validate_uscc(code: str) -> str:
     if normalised[17] != expected:
         raise InvalidIdentifier(USCC_CHECK, {"expected": expected, "actual": normalised[17]})
     return normalised
+
+
+# --- phone numbers ---------------------------------------------------------------------------------------
+
+# A mainland mobile number: 11 digits, 1 then 3–9 (the numbering plan of the Ministry of Industry and IT).
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# A landline: the area code (0 and 2–3 digits), 7–8 digits, an extension after a dash.
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+PHONE_INVALID = "联系电话格式不正确：请填写11位手机号码，或带区号的固定电话（如010-12345678）"
+
+
+def validate_phone(phone: str) -> str:
+    """A mainland phone number normalised (full-width digits folded, spaces and brackets dropped, a leading +86
+    or 0086 dropped from a mobile), or InvalidIdentifier. A party may give a mobile or, a firm usually, a
+    landline; both reach the parties' notices (SMS goes only to mobiles, `accounts.parties`)."""
+    compact = _compact(phone).replace("(", "").replace(")", "").replace("（", "").replace("）", "")
+    for prefix in ("+86", "0086"):
+        if compact.startswith(prefix) and MOBILE.match(compact[len(prefix) :].lstrip("-")):
+            compact = compact[len(prefix) :].lstrip("-")
+    if MOBILE.match(compact) or _LANDLINE.match(compact):
+        return compact
+    raise InvalidIdentifier(PHONE_INVALID)
 
 
 # --- 公民身份号码 (GB 11643-1999) ---------------------------------------------------------------------
