@@ -309,3 +309,40 @@ def test_the_application_form_is_the_investors_alone(investor, firm, admin_a, cl
         assert client.get("/applications/new/").status_code == 403
     client.force_login(investor)
     assert client.get("/applications/new/").status_code == 200
+
+
+def test_the_applicant_withdraws_before_the_mediation_starts_and_everyone_involved_is_told(
+    investor, other_investor, firm, org_a, admin_a, mediator_a, client
+):
+    # While the organisation reviews: through the page, with a reason.
+    reviewing = _submit(investor, org_a)
+    client.force_login(investor)
+    page = client.get(f"/applications/{reviewing.pk}/").content.decode()
+    assert 'data-testid="withdraw-form"' in page
+    client.post(f"/applications/{reviewing.pk}/withdraw/", {"reason": "已与证券公司自行和解"})
+    reviewing.refresh_from_db()
+    assert reviewing.state == ApplicationState.WITHDRAWN
+    told = Notification.objects.get(recipient=admin_a, subject="调解申请已撤回", channel="in_app")
+    assert "已与证券公司自行和解" in told.body
+    assert AuditRecord.objects.filter(action="application.withdraw", object_id=str(reviewing.pk)).exists()
+    assert 'data-testid="withdraw-form"' not in client.get(f"/applications/{reviewing.pk}/").content.decode()
+
+    # After the organisation took it on, the invited respondent and the named mediator are told as well.
+    invited = _submit(investor, org_a)
+    actions.accept(admin_a, invited, mediator_a)
+    with pytest.raises(PermissionDenied):
+        actions.withdraw(other_investor, invited)  # only the applicant
+    actions.withdraw(investor, invited)
+    invited.refresh_from_db()
+    assert invited.state == ApplicationState.WITHDRAWN
+    for who in (firm, mediator_a):
+        assert Notification.objects.filter(recipient=who, subject="调解申请已撤回").exists()
+
+    # Once the mediation runs, withdrawing is a ground for ending it (L7), not this action.
+    running = _submit(investor, org_a)
+    actions.accept(admin_a, running, mediator_a)
+    actions.respond(firm, running, True)
+    with pytest.raises(DomainError, match="调解已开始"):
+        actions.withdraw(investor, running)
+    running.refresh_from_db()
+    assert running.state == ApplicationState.MEDIATING

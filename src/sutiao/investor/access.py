@@ -54,6 +54,7 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("application", "read"): {**ORGANISATION_STAFF, Actor.INVESTOR: OWN, Actor.FIRM: OWN},
     ("application", "decide"): {Actor.ORG_ADMIN: OWN},
     ("application", "respond"): {Actor.FIRM: OWN},
+    ("application", "withdraw"): {Actor.INVESTOR: OWN},
     # The registry (§4(3)(4)).
     ("registry", "index"): everyone(OWN, SIGNED_IN),  # sends each to their own page
     ("registry", "overview"): {Actor.BUREAU: ALL},  # the Bureau's overview and information updates
@@ -104,6 +105,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "application-accept": Endpoint("application", "decide", POST),
     "application-decline": Endpoint("application", "decide", POST),
     "application-respond": Endpoint("application", "respond", POST),
+    "application-withdraw": Endpoint("application", "withdraw", POST),
     "application-evidence": Endpoint("application", "read"),
     "application-mediation": Endpoint("mediation", "read"),
     "application-mediation-act": Endpoint("mediation", "act", POST),

@@ -33,6 +33,7 @@ urlpatterns = [
     path("applications/<uuid:application_id>/accept/", applications.accept, name="application-accept"),
     path("applications/<uuid:application_id>/decline/", applications.decline, name="application-decline"),
     path("applications/<uuid:application_id>/respond/", applications.respond, name="application-respond"),
+    path("applications/<uuid:application_id>/withdraw/", applications.withdraw, name="application-withdraw"),
     path(
         "applications/<uuid:application_id>/evidence/<int:evidence_id>/",
         applications.evidence_file,

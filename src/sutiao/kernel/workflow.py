@@ -382,6 +382,10 @@ APPLICATION_TRANSITIONS: dict[tuple[ApplicationState, ApplicationEvent], Applica
     (_A.MEDIATING, _AE.SUCCEED): _A.SUCCEEDED,
     (_A.MEDIATING, _AE.FAIL): _A.FAILED,
     (_A.MEDIATING, _AE.WITHDRAW): _A.WITHDRAWN,
+    # Before the mediation starts the applicant may simply withdraw (申请人撤回申请); once it runs, a withdrawal is
+    # a ground for ending the mediation (《人民法院在线调解规则》Art. 25; LEGAL-RULES L7), recorded through it.
+    (_A.SUBMITTED, _AE.WITHDRAW): _A.WITHDRAWN,
+    (_A.AWAITING_RESPONDENT, _AE.WITHDRAW): _A.WITHDRAWN,
 }
 APPLICATION = Machine("application", APPLICATION_TRANSITIONS)
 APPLICATION_OPEN = (_A.SUBMITTED, _A.AWAITING_RESPONDENT, _A.MEDIATING)

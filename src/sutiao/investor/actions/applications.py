@@ -5,6 +5,7 @@ the audit record and the notices to those concerned. Once the respondent agreed,
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,7 +21,7 @@ from sutiao.kernel.direct import L19_CITATION, RespondentSector, competent_court
 from sutiao.kernel.enums import DisputeType, MediationOutcome, PartyKind, PartyRole
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import InvalidIdentifier, validate_uscc
-from sutiao.kernel.workflow import APPLICATION, ApplicationEvent
+from sutiao.kernel.workflow import APPLICATION, ApplicationEvent, ApplicationState
 from sutiao.notifications.service import notify
 
 from .. import permissions
@@ -254,6 +255,40 @@ def assign(actor: User, application: DirectApplication, mediator: User, change_r
         after={"mediator": mediator.pk, "change_reason": change_reason},
     )
     add_event(application, actor.display_name, gettext("指派调解员：%(name)s") % {"name": mediator.display_name})
+
+
+@transaction.atomic
+def withdraw(actor: User, application: DirectApplication, reason: str = "") -> DirectApplication:
+    """The applicant withdraws the application before the mediation starts (while the organisation reviews it,
+    or the respondent has not answered yet); the organisation, and the respondent if it was invited, are told.
+    Once the mediation runs, withdrawing ends it through the mediation (L7)."""
+    application = _locked(application)
+    if application.applicant_id != actor.pk:
+        raise PermissionDenied(gettext("只有申请人本人可以撤回调解申请"))
+    if application.state == ApplicationState.MEDIATING or ApplicationEvent.WITHDRAW not in APPLICATION.allowed_events(
+        application.state
+    ):
+        raise DomainError(gettext("调解已开始或申请已结束，不能撤回申请；调解开始后可在调解工作台申请终结调解"))
+    reason = reason.strip()
+    invited = application.state == ApplicationState.AWAITING_RESPONDENT
+    before = _move(application, ApplicationEvent.WITHDRAW)
+    application.save(update_fields=["state"])  # the reason is kept in the timeline and the audit record
+    record(
+        actor,
+        "application.withdraw",
+        application,
+        case=application.pk,
+        before={"state": before},
+        after={"state": application.state, "reason": reason},
+    )
+    text = gettext("申请人撤回调解申请") + (gettext("：%(reason)s") % {"reason": reason[:400]} if reason else "")
+    add_event(application, application.applicant_name, text)
+    _tell_organisation(application, gettext("调解申请已撤回"), text)
+    if application.mediator_id:
+        _tell(application.mediator, gettext("调解申请已撤回"), text, application)
+    if invited:
+        _tell_respondent(application, gettext("调解申请已撤回"), text)
+    return application
 
 
 @transaction.atomic

@@ -75,6 +75,12 @@ class DeclineForm(_Styled):
     reason = forms.CharField(label=_("不予受理的理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class WithdrawForm(_Styled):
+    reason = forms.CharField(
+        label=_("撤回理由（可不填）"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
 class RespondForm(_Styled):
     agreed = forms.TypedChoiceField(
         label=_("是否同意调解"),

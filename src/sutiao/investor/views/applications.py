@@ -24,7 +24,7 @@ from ..actions import applications as actions
 from ..direct import selectors
 from ..direct.models import ApplicationEvidence
 from ..direct.rules import review_rule
-from ..forms.applications import AcceptForm, ApplicationForm, DeclineForm, RespondForm
+from ..forms.applications import AcceptForm, ApplicationForm, DeclineForm, RespondForm, WithdrawForm
 
 
 @login_required
@@ -94,6 +94,8 @@ def application_detail(request, application_id, **bound):
         forms["decline"] = bound.get("decline") or DeclineForm()
     if viewer.respondent and application.state == ApplicationState.AWAITING_RESPONDENT:
         forms["respond"] = bound.get("respond") or RespondForm()
+    if viewer.applicant and application.state in (ApplicationState.SUBMITTED, ApplicationState.AWAITING_RESPONDENT):
+        forms["withdraw"] = bound.get("withdraw") or WithdrawForm()
     return render(
         request,
         "investor/application_detail.html",
@@ -144,6 +146,21 @@ def decline(request, application_id):
         form,
         lambda: actions.decline(request.user, application, form.cleaned_data["reason"]),
         _("已不予受理，申请人将收到理由"),
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, application_id):
+    application, _viewer = selectors.application_for(request.user, application_id)
+    form = WithdrawForm(request.POST)
+    return _on_form(
+        request,
+        application,
+        "withdraw",
+        form,
+        lambda: actions.withdraw(request.user, application, form.cleaned_data["reason"]),
+        _("已撤回调解申请"),
     )
 
 
