@@ -4,6 +4,7 @@ investor's request is recorded and mediation goes ahead), the mediation run as f
 applicant told where to sue when it fails. Each permission: another investor sees nothing, an organisation only
 the applications made to it, the respondent only once the application was taken on; nothing goes to a court."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from investor_registry_setup import id_number_for
 
 from documents_checks import PDF_BYTES
 from sutiao.accounts import parties
-from sutiao.accounts.models import PartyProfile
+from sutiao.accounts.models import PartyProfile, Role, User
 from sutiao.audit.models import AuditRecord
 from sutiao.docking.models import OutboxMessage
 from sutiao.documents.storage import documents_storage
@@ -346,3 +347,28 @@ def test_the_applicant_withdraws_before_the_mediation_starts_and_everyone_involv
         actions.withdraw(investor, running)
     running.refresh_from_db()
     assert running.state == ApplicationState.MEDIATING
+
+
+def test_an_overdue_review_is_flagged_once_to_the_organisation_its_supervisor_and_the_applicant(
+    investor, org_a, admin_a, mediator_a, regional_office
+):
+    supervisor = User.objects.create_user(
+        "bj_office", password="x-long-password", role=Role.SUPERVISOR, institution=regional_office
+    )
+    application = _submit(investor, org_a)
+    due = application.review_due
+    assert actions.flag_overdue_reviews(today=due) == 0  # the last day itself is still in time
+    assert actions.flag_overdue_reviews(today=due + dt.timedelta(days=1)) == 1
+    application.refresh_from_db()
+    assert application.review_overdue_at is not None and application.state == ApplicationState.SUBMITTED
+    assert Notification.objects.filter(recipient=admin_a, subject="调解申请审查逾期").exists()
+    told = Notification.objects.get(recipient=investor, subject="调解申请审查逾期", channel="in_app")
+    assert "撤回申请" in told.body
+    assert org_a.parent == regional_office
+    assert Notification.objects.filter(recipient=supervisor, subject="所指导的调解组织审查逾期").exists()
+    assert AuditRecord.objects.filter(action="application.review_overdue", object_id=str(application.pk)).count() == 1
+    # Once only; and the organisation may still decide.
+    assert actions.flag_overdue_reviews(today=due + dt.timedelta(days=5)) == 0
+    actions.accept(admin_a, application, mediator_a)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.AWAITING_RESPONDENT

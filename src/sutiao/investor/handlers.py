@@ -8,7 +8,7 @@ from sutiao.workdays.selectors import provides_provisional_deadlines
 from sutiao.workdays.services import year_loaded
 
 from . import inbound, selectors
-from .actions import mediation, personal_data
+from .actions import applications, mediation, personal_data
 from .excel import runner
 
 hooks.handles(MessageType.DELEGATE)(inbound.on_delegate)
@@ -22,6 +22,7 @@ provides_provisional_deadlines("investor")(selectors.provisional_answer_deadline
 periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")(inbound.pull_court_directory)
 periodic("fail_interrupted_imports", every="SUTIAO_DEADLINE_SCAN_SECONDS")(runner.fail_interrupted)
 periodic("purge_import_jobs", every="SUTIAO_DEADLINE_SCAN_SECONDS")(runner.purge_old_jobs)
+periodic("flag_overdue_reviews", every="SUTIAO_DEADLINE_SCAN_SECONDS")(applications.flag_overdue_reviews)
 year_loaded.connect(inbound.on_year_loaded, dispatch_uid="investor-recompute-deadlines")
 periodic("remind_mediation_deadlines", every="SUTIAO_DEADLINE_SCAN_SECONDS")(mediation.remind_deadlines)
 periodic("purge_personal_data", every="SUTIAO_RETENTION_SECONDS")(personal_data.purge_personal_data)

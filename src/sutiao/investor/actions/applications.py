@@ -13,10 +13,10 @@ from django.utils.translation import gettext
 from sutiao.accounts import parties
 from sutiao.accounts.models import AgentScope, Institution, InstitutionKind, PartyProfile, Role, User
 from sutiao.accounts.pii import id_number_digest
-from sutiao.audit.log import record
+from sutiao.audit.log import SYSTEM, record
 from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
-from sutiao.kernel.calendar import china_today
+from sutiao.kernel.calendar import china_today, cn_date
 from sutiao.kernel.direct import L19_CITATION, RespondentSector, competent_court_guidance, respondent_may_refuse
 from sutiao.kernel.enums import DisputeType, MediationOutcome, PartyKind, PartyRole
 from sutiao.kernel.errors import DomainError
@@ -255,6 +255,45 @@ def assign(actor: User, application: DirectApplication, mediator: User, change_r
         after={"mediator": mediator.pk, "change_reason": change_reason},
     )
     add_event(application, actor.display_name, gettext("指派调解员：%(name)s") % {"name": mediator.display_name})
+
+
+@transaction.atomic
+def flag_overdue_reviews(today=None) -> int:
+    """A periodic job: an application whose review deadline (SUTIAO_DIRECT_REVIEW_DAYS working days) has passed
+    with no decision is flagged once — on its timeline and in the audit log — to the organisation's
+    administrators, to the regional office or affiliated unit that supervises it, and to the applicant, who may
+    keep waiting or withdraw and go elsewhere. Nothing is decided for anyone: a late review is still a review
+    (and a provisional deadline, L21, decides nothing irreversible either)."""
+    today = today or china_today()
+    now = timezone.now()
+    flagged = 0
+    waiting = (
+        DirectApplication.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("organisation", "organisation__parent", "applicant")
+        .filter(state=ApplicationState.SUBMITTED, review_overdue_at__isnull=True, review_due__lt=today)
+        .order_by("review_due")[:500]
+    )
+    for application in waiting:
+        application.review_overdue_at = now
+        application.save(update_fields=["review_overdue_at"])
+        due = cn_date(application.review_due) + (gettext("（暂定）") if application.review_due_provisional else "")
+        text = gettext("审查期限（%(due)s）已届满，调解组织尚未决定是否受理") % {"due": due}
+        add_event(application, SYSTEM, text)
+        record(SYSTEM, "application.review_overdue", application, case=application.pk, after={"review_due": due})
+        _tell_organisation(application, gettext("调解申请审查逾期"), text)
+        supervisor = application.organisation.parent
+        if supervisor is not None:
+            subject, named = gettext("所指导的调解组织审查逾期"), f"{application.organisation.name}：{text}"
+            for staff in User.objects.filter(institution=supervisor, is_active=True):
+                _tell(staff, subject, named, application)
+        _tell(
+            application.applicant,
+            gettext("调解申请审查逾期"),
+            text + gettext("。您可以继续等待，也可以撤回申请后向其他调解组织申请或向人民法院起诉。"),
+            application,
+        )
+        flagged += 1
+    return flagged
 
 
 @transaction.atomic

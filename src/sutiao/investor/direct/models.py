@@ -39,6 +39,8 @@ class DirectApplication(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"))
     review_due = models.DateField(_("审查期限"))
     review_due_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    # When the scan found the review deadline passed with no decision, and told everyone concerned (once).
+    review_overdue_at = models.DateTimeField(_("审查逾期提示时间"), null=True, blank=True)
     answered_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
     answered_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decline_reason = models.TextField(_("不予受理的理由"), blank=True)
@@ -70,6 +72,12 @@ class DirectApplication(models.Model):
             models.Index(fields=["organisation", "-submitted_at", "id"], name="application_org"),
             models.Index(fields=["applicant", "-submitted_at", "id"], name="application_applicant"),
             models.Index(fields=["respondent_digest", "-submitted_at", "id"], name="application_respondent"),
+            # The overdue-review scan: applications still waiting for review, by deadline.
+            models.Index(
+                fields=["review_due"],
+                name="application_review_waiting",
+                condition=models.Q(state="submitted", review_overdue_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
