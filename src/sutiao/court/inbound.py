@@ -136,6 +136,25 @@ def on_delegate_parked(messages: list[OutboxMessage]) -> None:
         )
 
 
+def on_correction_parked(messages: list[OutboxMessage]) -> None:
+    """The investor platform refused a correction for good: the delegation had ended there (a result recorded,
+    or recalled) before the correction arrived. The case's story says so, so staff know the organisation's
+    record keeps the data as it was (issue 15)."""
+    for message in messages:
+        case = Case.objects.select_for_update().filter(pk=message.case).first()
+        if case is None:
+            continue
+        text = f"更正未被调解组织采纳：{message.last_error}"[:500]
+        case_event(case, SYSTEM, text)
+        record(
+            message.peer.name,
+            "case.correction_refused",
+            case,
+            case=case,
+            after={"revision": message.payload.get("revision_id"), "reason": message.last_error[:2000]},
+        )
+
+
 @transaction.atomic
 def on_delegation_answer(items) -> None:
     """DELEGATION_ANSWER: the organisation accepted, or did not accept (不予接受) with its reasons (L4)."""

@@ -20,6 +20,8 @@ from sutiao.kernel.enums import CaseStage, DelegationKind, PartyRole
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import (
     COURT,
+    COURT_CORRECTABLE,
+    COURT_CORRECTION_SENT,
     COURT_PROPOSAL,
     CourtEvent,
     CourtProposalEvent,
@@ -40,8 +42,10 @@ from .forms import (
     ClaimFormSet,
     ConfirmProposalForm,
     ConsentForm,
+    CorrectionForm,
     DelegateForm,
     JointChoiceForm,
+    PartyEditFormSet,
     PartyFormSet,
     ReasonForm,
 )
@@ -139,6 +143,7 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
     back = back_to_court_event(CaseStage(case.stage))
     may_ask = permissions.allows(permissions.ensure_may_ask_consent, user, case)
     may_delegate = permissions.allows(permissions.ensure_may_delegate, user, case)
+    may_correct = permissions.allows(permissions.ensure_may_correct, user, case)
     latest = selectors.latest_consents(case)
     can_delegate = may_delegate and CourtEvent.DELEGATE in allowed
     recommendations = selectors.recommendations(case) if can_delegate else []
@@ -180,6 +185,9 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
                 delegation and case.chosen_mediator_id and case.chosen_organisation_id == delegation.organisation_id
             ),
             "trail": trail_for_case(case.pk, trail_page(request)),
+            "can_correct": may_correct and case.state in COURT_CORRECTABLE,
+            "can_void": may_correct and CourtEvent.VOID in allowed,
+            "revisions": personal_data.show_revisions(user, case),
         },
     )
 
@@ -331,6 +339,100 @@ def recall(request, case_id):
 @require_POST
 def send_back(request, case_id):
     return _act(request, case_id, lambda c: case_actions.send_back_to_court(request.user, c), _("案件已转回法院程序"))
+
+
+@login_required
+def case_correct(request, case_id):
+    """Correct a case's registration data (issue 15): the registration's forms filled with what is registered,
+    every error shown in one pass, a reason required; the case page then shows the revision."""
+    case = selectors.case_for(request.user, case_id)
+    permissions.ensure_may_correct(request.user, case)
+    if case.state not in COURT_CORRECTABLE:
+        messages.error(request, _("案件当前状态不能更正登记信息"))
+        return redirect("case-detail", case.pk)
+    data = request.POST if request.method == "POST" else None
+    parties_fixed = case.state != CourtState.APPLIED
+    form = CorrectionForm(data, initial={"dispute_type": case.dispute_type, "amount": case.amount, "facts": case.facts})
+    parties = PartyEditFormSet(
+        data,
+        prefix="party",
+        initial=None
+        if data
+        else [
+            {f: getattr(p, f) for f in ("id", "role", "kind", "name", "id_number", "phone", "address")}
+            for p in case.parties.all()
+        ],
+    )
+    claims = ClaimFormSet(
+        data,
+        prefix="claim",
+        initial=None if data else [{"text": c.text, "amount": c.amount} for c in case.claims.all()],
+    )
+    if data is not None:
+        # Every form checked, so that all their errors show at once.
+        valid = [form.is_valid(), parties.is_valid(), claims.is_valid()]
+        if all(valid):
+            try:
+                case_actions.correct_case(
+                    request.user,
+                    case,
+                    reason=form.cleaned_data["reason"],
+                    dispute_type=form.cleaned_data["dispute_type"],
+                    amount=form.cleaned_data["amount"],
+                    facts=form.cleaned_data["facts"],
+                    parties=[
+                        case_actions.PartyEdit(**{k: v for k, v in p.items() if k != "DELETE"})
+                        for p in parties.cleaned_data
+                        if p and not p.get("DELETE")
+                    ],
+                    claims=[case_actions.ClaimInput(**c) for c in claims.cleaned_data if c],
+                )
+            except DomainError as e:
+                show_refusal(form, e)
+            else:
+                sent = case.state in COURT_CORRECTION_SENT
+                messages.success(request, _("已更正登记信息，并已通知调解组织") if sent else _("已更正登记信息"))
+                return redirect("case-detail", case.pk)
+    return render(
+        request,
+        "court/case_correct.html",
+        {
+            "case": case,
+            "form": form,
+            "parties": parties,
+            "claims": claims,
+            "parties_fixed": parties_fixed,
+            "will_send": case.state in COURT_CORRECTION_SENT,
+        },
+    )
+
+
+@login_required
+def case_void(request, case_id):
+    """Void a case registered by mistake (issue 15): irreversible, so this page names the consequence and asks
+    for the reason before anything happens."""
+    case = selectors.case_for(request.user, case_id)
+    permissions.ensure_may_correct(request.user, case)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    form.fields["reason"].label = _("作废理由")
+    if request.method == "POST" and submit(
+        request, form, lambda: case_actions.void_case(request.user, case, form.cleaned_data["reason"]), _("案件已作废")
+    ):
+        return redirect("case-detail", case.pk)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": _("作废案件 %(number)s") % {"number": case.number},
+            "consequence": _(
+                "作废后案件不再办理，不能恢复，也不能再征求意见、委派或委托；案件与作废理由仍保留在记录中。"
+                "如需重新办理，须重新登记。"
+            ),
+            "form": form,
+            "action_label": _("确认作废"),
+            "back_url": reverse("case-detail", args=[case.pk]),
+        },
+    )
 
 
 # --- the invited roster (特邀调解名册) ---

@@ -40,6 +40,8 @@ class MessageType(StrEnum):
     MEDIATION_PERIOD = "MEDIATION_PERIOD"
     MEDIATION_SESSION = "MEDIATION_SESSION"
     MEDIATOR_RECUSAL = "MEDIATOR_RECUSAL"
+    # The court corrected the registration data of a case delegated to the organisation (issue 15).
+    CASE_CORRECTED = "CASE_CORRECTED"
 
 
 class Side(StrEnum):
@@ -245,6 +247,33 @@ class DelegationWithdrawnPayload(Strict):
     withdrawn_at: AwareDatetime
 
 
+class Change(Strict):
+    """One corrected field, before → after, as the court's revision keeps it: `field` names a party's personal
+    field (id_number, phone, address) so that the receiver masks it as it masks the parties."""
+
+    what: ShortText
+    field: Literal["", "id_number", "phone", "address"] = ""
+    before: Annotated[str, Field(max_length=50000)] = ""
+    after: Annotated[str, Field(max_length=50000)] = ""
+
+
+class CaseCorrectedPayload(Strict):
+    """The court corrected a delegated case's registration data (issue 15): what changed and why, and the
+    parties, claims and consents as they now stand (consents are by party name, and a name may be what was
+    corrected). The receiver replaces its copy; the number of parties does not change once they were asked."""
+
+    delegation_id: UUID
+    revision_id: Annotated[int, Field(ge=1)]
+    corrected_at: AwareDatetime
+    corrected_by: ShortText
+    reason: Text
+    changes: Annotated[list[Change], Field(min_length=1, max_length=1000)]
+    dispute_type: DisputeType
+    facts: Annotated[str, Field(max_length=20000)] = ""
+    amount: Money
+    claims: Annotated[list[Claim], Field(min_length=1, max_length=200)]
+    parties: Annotated[list[Party], Field(min_length=2, max_length=500)]
+    consent: Annotated[list[Consent], Field(min_length=2, max_length=500)]
 
 
 class OrganisationCard(Strict):
@@ -498,6 +527,12 @@ class MediatorRecusalMessage(EnvelopeBase):
     payload: MediatorRecusalPayload
 
 
+class CaseCorrectedMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT})
+    type: Literal[MessageType.CASE_CORRECTED]
+    payload: CaseCorrectedPayload
+
+
 class AuditHeadMessage(EnvelopeBase):
     # Each platform sends its own head to the other.
     senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT, Side.INVESTOR})
@@ -521,6 +556,7 @@ MESSAGE_CLASSES = [
     MediationPeriodMessage,
     MediationSessionMessage,
     MediatorRecusalMessage,
+    CaseCorrectedMessage,
 ]
 
 
@@ -557,7 +593,8 @@ Message = Annotated[
     | AuditHeadMessage
     | MediationPeriodMessage
     | MediationSessionMessage
-    | MediatorRecusalMessage,
+    | MediatorRecusalMessage
+    | CaseCorrectedMessage,
     Field(discriminator="type"),
 ]
 MESSAGE_ADAPTER = TypeAdapter(Message)

@@ -13,6 +13,7 @@ from .excel import runner
 
 hooks.handles(MessageType.DELEGATE)(inbound.on_delegate)
 hooks.handles(MessageType.DELEGATION_WITHDRAWN)(inbound.on_delegation_withdrawn)
+hooks.handles(MessageType.CASE_CORRECTED)(inbound.on_case_corrected)
 hooks.handles(MessageType.ROSTER_DECISION)(inbound.on_roster_decision)
 hooks.handles(MessageType.ROSTER_REMOVED)(inbound.on_roster_removed)
 hooks.handles(MessageType.ROSTER_ADOPTION_REQUESTED)(inbound.on_roster_adoption_requested)

@@ -103,6 +103,7 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
         {
             "d": delegation,
             "parties": personal_data.show_parties(request.user, delegation),
+            "corrections": personal_data.show_corrections(request.user, delegation),
             "can_answer": is_admin and InvestorEvent.ACCEPT in allowed,
             "can_assign": is_admin and InvestorEvent.ASSIGN_MEDIATOR in allowed,
             "has_workspace": hasattr(delegation, "mediation") and (is_admin or is_mediator),
