@@ -94,9 +94,7 @@ def test_the_same_correction_twice_is_kept_once(receive, org_a, court_peer, post
     assert DelegationCorrection.objects.filter(delegation=delegation).count() == 1
 
 
-def test_the_mediations_parties_follow(
-    receive, org_a, admin_a, mediator_a, court_peer, post_message, make_envelope
-):
+def test_the_mediations_parties_follow(receive, org_a, admin_a, mediator_a, court_peer, post_message, make_envelope):
     delegation = receive(org_a)
     actions.accept_delegation(admin_a, delegation)
     actions.assign_mediator(admin_a, delegation, mediator_a)
@@ -130,3 +128,29 @@ def test_a_correction_may_not_add_a_party(receive, org_a, court_peer, post_messa
         post_message, make_envelope, court_peer, delegation, correction(delegation, parties=[*NEW_PARTIES, third])
     )
     assert response.status_code == 422 and response.json()["error"] == "parties_changed"
+
+
+def test_declining_asks_first_and_names_the_consequence(receive, org_a, admin_a, client):
+    """Issue 15 §4: not accepting is irreversible, so a page names the consequence before anything happens."""
+    delegation = receive(org_a)
+    client.force_login(admin_a)
+    url = reverse("delegation-decline", args=[delegation.pk])
+    asked = client.post(url, {"reason": "本中心暂无专业调解员"}).content.decode()
+    assert 'data-testid="confirm-page"' in asked and "退回北京市朝阳区人民法院" in asked and "不能撤销" in asked
+    assert Delegation.objects.get(pk=delegation.pk).state == InvestorState.RECEIVED
+    assert client.post(url, {"reason": "本中心暂无专业调解员", "confirmed": "1"}).status_code == 302
+    assert Delegation.objects.get(pk=delegation.pk).state == InvestorState.DECLINED
+
+
+def test_recording_a_result_asks_first(receive, org_a, admin_a, mediator_a, client):
+    delegation = receive(org_a)
+    actions.accept_delegation(admin_a, delegation)
+    actions.assign_mediator(admin_a, delegation, mediator_a)
+    client.force_login(mediator_a)
+    url = f"/delegations/{delegation.pk}/mediation/end/"
+    data = {"end-outcome": "succeeded", "end-terms": "被申请人赔偿申请人八万元。"}
+    asked = client.post(url, data).content.decode()
+    assert 'data-testid="confirm-page"' in asked and "回传法院" in asked
+    assert Delegation.objects.get(pk=delegation.pk).state == InvestorState.MEDIATING
+    assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
+    assert Delegation.objects.get(pk=delegation.pk).state == InvestorState.SUCCEEDED

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
 from sutiao.audit.selectors import trail_for_case, trail_page
+from sutiao.confirm import confirmation, confirmed
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, DelegationKind, PartyRole
@@ -325,6 +326,20 @@ def recall(request, case_id):
     if not form.is_valid():
         messages.error(request, _("请填写撤回理由"))
         return case_detail(request, case_id, reason_form=form)
+    if not confirmed(request):
+        case = selectors.case_for(request.user, case_id)
+        permissions.ensure_may_delegate(request.user, case)
+        delegation = case.current_delegation
+        return confirmation(
+            request,
+            title=_("撤回 %(number)s 的委派/委托") % {"number": case.number},
+            consequence=_(
+                "撤回后，%(organisation)s不再办理本案，调解平台将收到撤回通知；撤回不能取消，如需调解须重新委派/委托。"
+            )
+            % {"organisation": delegation.organisation.name if delegation else ""},
+            action_label=_("确认撤回"),
+            back_url=reverse("case-detail", args=[case.pk]),
+        )
     return _act(
         request,
         case_id,
@@ -338,6 +353,22 @@ def recall(request, case_id):
 @login_required
 @require_POST
 def send_back(request, case_id):
+    if not confirmed(request):
+        case = selectors.case_for(request.user, case_id)
+        permissions.ensure_may_delegate(request.user, case)
+        filing = back_to_court_event(CaseStage(case.stage)) == CourtEvent.FILE_CASE
+        return confirmation(
+            request,
+            title=(_("转立案：%(number)s") if filing else _("恢复审理：%(number)s")) % {"number": case.number},
+            consequence=_(
+                "案件将连同登记的当事人、请求事项和调解记录转入本院立案程序，由立案庭登记立案；调解程序结束，"
+                "不能再委派，也不能撤销。"
+            )
+            if filing
+            else _("案件将恢复审理；委托调解程序结束，不能再委托，也不能撤销。"),
+            action_label=_("确认转立案") if filing else _("确认恢复审理"),
+            back_url=reverse("case-detail", args=[case.pk]),
+        )
     return _act(request, case_id, lambda c: case_actions.send_back_to_court(request.user, c), _("案件已转回法院程序"))
 
 
@@ -533,6 +564,19 @@ def remove_entry(request, entry_id):
     _staff(request)
     entry = selectors.roster_entry_for(request.user, entry_id)
     form = ReasonForm(request.POST, prefix=f"x{entry.pk}")
+    if form.is_valid() and not confirmed(request):
+        permissions.ensure_may_decide_roster(request.user, entry.court_id)  # no second look for who may not act
+        return confirmation(
+            request,
+            title=_("移出名册：%(subject)s") % {"subject": entry},
+            consequence=_(
+                "移出后，%(subject)s不在本院特邀调解名册中，本院不能再向其委派/委托案件，调解平台将收到通知；"
+                "移出不能撤销，须重新推送并经确认才能再次纳入。"
+            )
+            % {"subject": entry},
+            action_label=_("确认移出"),
+            back_url=reverse("roster"),
+        )
     if form.is_valid():
         try:
             roster_actions.remove_entry(request.user, entry, form.cleaned_data["reason"])

@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
 from sutiao.audit.selectors import trail_for_case, trail_page
+from sutiao.confirm import confirmation, confirmed
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.enums import AdoptionConsentBy
 from sutiao.kernel.errors import DomainError
@@ -138,6 +140,19 @@ def accept(request, delegation_id):
 def decline(request, delegation_id):
     delegation = selectors.delegation_for(request.user, delegation_id)
     form = DeclineForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        permissions.ensure_org_admin(request.user, delegation)  # no second look for who may not act
+        return confirmation(
+            request,
+            title=_("不予接受：%(number)s") % {"number": delegation.court_case_number},
+            consequence=_(
+                "不予接受后，本案退回%(court)s，由法院另行委派/委托或转立案；法院将收到您写明的理由。"
+                "此决定不能撤销，本组织不能再接受这次委派/委托。"
+            )
+            % {"court": delegation.court_name},
+            action_label=_("确认不予接受"),
+            back_url=reverse("delegation-detail", args=[delegation.pk]),
+        )
     return _on_form(
         request,
         delegation,
