@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from sutiao.audit.models import AuditRecord
 from sutiao.court import selectors
@@ -16,7 +17,7 @@ from sutiao.court.models import Case, CaseRevision, RevisionKind
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.outbox import envelope_of
 from sutiao.docking.schemas import MESSAGE_ADAPTER, MessageType
-from sutiao.kernel.enums import DisputeType, PartyKind, PartyRole
+from sutiao.kernel.enums import DisputeType, MediationOutcome, PartyKind, PartyRole
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import CourtState
 
@@ -270,3 +271,50 @@ def test_void_page_names_the_consequence_before_voiding(client, staff, new_case)
     assert case.state == CourtState.VOIDED
     listing = client.get(reverse("case-list"), {"state": "voided"}).content.decode()
     assert case.number in listing
+
+
+# --- a result corrected within the window arrives (issue 15 §4) ---
+
+
+def _result_correction(delegated, **overrides):
+    return {
+        "correction_id": 1,
+        "corrected_at": timezone.now(),
+        "corrected_by": "中证资本市场法律服务中心 张调解1",
+        "reason": "调解协议金额笔误",
+        "changes": [{"what": "调解协议内容", "before": "赔偿八万元", "after": "赔偿六万元"}],
+        "outcome": "succeeded",
+        "terms": "赔偿六万元",
+        **overrides,
+    }
+
+
+def test_a_corrected_result_replaces_the_record_and_is_told(delegated, answer, result, from_investor):
+    answer(delegated)
+    result(delegated, MediationOutcome.SUCCEEDED, terms="赔偿八万元")
+    from_investor(MessageType.RESULT_CORRECTED, delegated, **_result_correction(delegated))
+    delegated.refresh_from_db()
+    assert delegated.terms == "赔偿六万元"
+    story = list(delegated.case.events.values_list("text", flat=True))
+    assert any("更正调解结果（调解协议内容）：调解协议金额笔误" in t for t in story)
+    assert AuditRecord.objects.filter(action="delegation.result_corrected").exists()
+
+
+def test_a_corrected_result_is_refused_once_the_court_acted(
+    staff, delegated, answer, result, investor, post_message, make_envelope
+):
+    answer(delegated)
+    result(delegated, MediationOutcome.FAILED, reason="被申请人不同意赔偿方案")
+    cases.send_back_to_court(staff, delegated.case)
+    body = {
+        "delegation_id": str(delegated.pk),
+        **_result_correction(delegated, outcome="failed", terms="", result_reason="被申请人不同意"),
+        "corrected_at": timezone.now().isoformat(),
+    }
+    message = make_envelope(
+        MessageType.RESULT_CORRECTED, delegated.case_id, 3, body, "investor-platform", "court-platform"
+    )
+    response = post_message(message, investor.key)
+    assert response.status_code == 422 and response.json()["error"] == "case_moved_on"
+    delegated.refresh_from_db()
+    assert delegated.outcome_reason == "被申请人不同意赔偿方案"

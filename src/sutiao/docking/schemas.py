@@ -42,6 +42,8 @@ class MessageType(StrEnum):
     MEDIATOR_RECUSAL = "MEDIATOR_RECUSAL"
     # The court corrected the registration data of a case delegated to the organisation (issue 15).
     CASE_CORRECTED = "CASE_CORRECTED"
+    # The mediator corrected a result recorded by mistake, within the window (issue 15 §4).
+    RESULT_CORRECTED = "RESULT_CORRECTED"
 
 
 class Side(StrEnum):
@@ -274,6 +276,23 @@ class CaseCorrectedPayload(Strict):
     claims: Annotated[list[Claim], Field(min_length=1, max_length=200)]
     parties: Annotated[list[Party], Field(min_length=2, max_length=500)]
     consent: Annotated[list[Consent], Field(min_length=2, max_length=500)]
+
+
+class ResultCorrectedPayload(Strict):
+    """A result recorded by mistake, corrected by the mediator within settings.SUTIAO_RESULT_CORRECTION_HOURS
+    (issue 15 §4): the result as it now stands (the outcome is not changed), what changed and why."""
+
+    delegation_id: UUID
+    correction_id: Annotated[int, Field(ge=1)]
+    corrected_at: AwareDatetime
+    corrected_by: ShortText
+    reason: Text
+    changes: Annotated[list[Change], Field(min_length=1, max_length=1000)]
+    outcome: MediationOutcome
+    terms: Annotated[str, Field(max_length=50000)] = ""
+    result_reason: Annotated[str, Field(max_length=5000)] = ""
+    ground: TerminationGround | None = None
+    failure_record: FailureRecord | None = None
 
 
 class OrganisationCard(Strict):
@@ -533,6 +552,12 @@ class CaseCorrectedMessage(EnvelopeBase):
     payload: CaseCorrectedPayload
 
 
+class ResultCorrectedMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.RESULT_CORRECTED]
+    payload: ResultCorrectedPayload
+
+
 class AuditHeadMessage(EnvelopeBase):
     # Each platform sends its own head to the other.
     senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT, Side.INVESTOR})
@@ -557,6 +582,7 @@ MESSAGE_CLASSES = [
     MediationSessionMessage,
     MediatorRecusalMessage,
     CaseCorrectedMessage,
+    ResultCorrectedMessage,
 ]
 
 
@@ -594,7 +620,8 @@ Message = Annotated[
     | MediationPeriodMessage
     | MediationSessionMessage
     | MediatorRecusalMessage
-    | CaseCorrectedMessage,
+    | CaseCorrectedMessage
+    | ResultCorrectedMessage,
     Field(discriminator="type"),
 ]
 MESSAGE_ADAPTER = TypeAdapter(Message)

@@ -39,6 +39,7 @@ from .models import (
     MediationOrg,
     Mediator,
     RegistryStatus,
+    ResultCorrection,
     RosterProposal,
 )
 from .registry.history import next_version
@@ -265,6 +266,34 @@ def on_case_corrected(items) -> None:
                     for c in changes
                 ],
             },
+        )
+
+
+def on_result_correction_parked(messages) -> None:
+    """The court refused a result correction for good (it had already acted on the result): the correction stays
+    on our record, marked refused, and the delegation's page says so (issue 15 §4)."""
+    for message in messages:
+        correction = (
+            ResultCorrection.objects.select_for_update()
+            .select_related("delegation")
+            .filter(pk=message.payload.get("correction_id"))
+            .first()
+        )
+        if correction is None:
+            continue
+        correction.refused = message.last_error[:2000] or "法院未采纳"
+        correction.save(update_fields=["refused"])
+        add_event(
+            correction.delegation,
+            correction.delegation.court_name,
+            f"法院未采纳调解结果的更正：{correction.refused}"[:500],
+        )
+        record(
+            message.peer.name,
+            "delegation.result_correction_refused",
+            correction.delegation,
+            case=correction.delegation.case,
+            after={"correction": correction.pk, "reason": correction.refused},
         )
 
 

@@ -23,6 +23,7 @@ from .. import permissions, selectors
 from ..actions import delegations as actions
 from ..actions import personal_data
 from ..forms.delegations import AssignForm, DeclineForm, DelegationFilterForm
+from ..forms.mediation import ResultCorrectionForm
 from ..forms.registry import AdoptionAnswerForm
 
 
@@ -93,9 +94,14 @@ def _assign_form(delegation, data=None):
     )
 
 
+def _result_form(delegation, data=None):
+    return ResultCorrectionForm(data, mediation=delegation.mediation, delegation=delegation, prefix="fix")
+
+
 @login_required
-def delegation_detail(request, delegation_id, decline_form=None, assign_form=None):
+def delegation_detail(request, delegation_id, decline_form=None, assign_form=None, result_form=None):
     delegation = selectors.delegation_for(request.user, delegation_id)
+    may_correct = hasattr(delegation, "mediation") and actions.may_correct_result(request.user, delegation)
     allowed = set(INVESTOR.allowed_events(delegation.state))
     is_admin = permissions.administers(request.user, delegation.organisation_id)
     is_mediator = delegation.mediator_id == request.user.pk
@@ -106,6 +112,9 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
             "d": delegation,
             "parties": personal_data.show_parties(request.user, delegation),
             "corrections": personal_data.show_corrections(request.user, delegation),
+            "result_corrections": delegation.result_corrections.select_related("actor"),
+            "result_form": (result_form or _result_form(delegation)) if may_correct else None,
+            "correction_ends": actions.correction_window_ends(delegation),
             "can_answer": is_admin and InvestorEvent.ACCEPT in allowed,
             "can_assign": is_admin and InvestorEvent.ASSIGN_MEDIATOR in allowed,
             "has_workspace": hasattr(delegation, "mediation") and (is_admin or is_mediator),
@@ -180,4 +189,25 @@ def assign(request, delegation_id):
             choice_declined_reason=form.cleaned_data.get("choice_declined_reason", ""),
         ),
         _("已指派调解员"),
+    )
+
+
+@login_required
+@require_POST
+def correct_result(request, delegation_id):
+    """A result recorded by mistake, corrected by its mediator within the window (issue 15 §4)."""
+    delegation = selectors.delegation_for(request.user, delegation_id)
+    permissions.ensure_assigned_mediator(request.user, delegation)
+    if not hasattr(delegation, "mediation"):
+        raise PermissionDenied(_("本案没有调解记录"))
+    form = _result_form(delegation, request.POST)
+    return _on_form(
+        request,
+        delegation,
+        "result_form",
+        form,
+        lambda: actions.correct_result(
+            request.user, delegation, correction_reason=form.cleaned_data["correction_reason"], **form.result()
+        ),
+        _("已更正调解结果，法院将收到更正"),
     )
