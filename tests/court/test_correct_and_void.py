@@ -318,3 +318,23 @@ def test_a_corrected_result_is_refused_once_the_court_acted(
     assert response.status_code == 422 and response.json()["error"] == "case_moved_on"
     delegated.refresh_from_db()
     assert delegated.outcome_reason == "被申请人不同意赔偿方案"
+
+
+def test_retention_erases_the_personal_values_of_corrections_too(staff, delegated, settings):
+    """Once the case has been closed longer than the retention period, the corrections' personal values go with
+    the parties' — in the revision and in the stored CASE_CORRECTED message (docs/personal-data.md)."""
+    import datetime as dt
+
+    from sutiao.court.actions.personal_data import purge_personal_data
+
+    case = delegated.case
+    revision = correct(staff, case, parties=edits(case, 李四={"phone": "13800000002", "name": "李思"}))
+    days = settings.SUTIAO_RETENTION_DAYS["case_parties"]
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - dt.timedelta(days=days + 1))
+    assert purge_personal_data() == 1
+    revision.refresh_from_db()
+    phone = next(c for c in revision.changes if c["field"] == "phone")
+    assert phone["before"] == phone["after"] == ""
+    assert any(c["after"] == "李思" for c in revision.changes)  # names stay with the file
+    [message] = OutboxMessage.objects.filter(type=MessageType.CASE_CORRECTED, case=case.pk)
+    assert "13800000002" not in str(message.payload)

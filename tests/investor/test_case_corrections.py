@@ -154,3 +154,24 @@ def test_recording_a_result_asks_first(receive, org_a, admin_a, mediator_a, clie
     assert Delegation.objects.get(pk=delegation.pk).state == InvestorState.MEDIATING
     assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
     assert Delegation.objects.get(pk=delegation.pk).state == InvestorState.SUCCEEDED
+
+
+def test_retention_erases_the_personal_values_of_corrections(
+    receive, org_a, court_peer, post_message, make_envelope, settings
+):
+    import datetime as dt
+
+    from sutiao.docking.models import InboxMessage
+    from sutiao.investor.actions.personal_data import purge_personal_data
+    from sutiao.investor.models import DelegationEvent
+
+    delegation = receive(org_a)
+    send(post_message, make_envelope, court_peer, delegation, correction(delegation))
+    Delegation.objects.filter(pk=delegation.pk).update(state=InvestorState.DECLINED)  # closed long ago
+    days = settings.SUTIAO_RETENTION_DAYS["case_parties"]
+    DelegationEvent.objects.filter(delegation=delegation).update(at=timezone.now() - dt.timedelta(days=days + 1))
+    assert purge_personal_data() == 1
+    [row] = DelegationCorrection.objects.filter(delegation=delegation)
+    phone = next(c for c in row.changes if c["field"] == "phone")
+    assert phone["before"] == phone["after"] == ""
+    assert all("13900000009" not in str(m.payload) for m in InboxMessage.objects.filter(case=delegation.case))

@@ -444,6 +444,9 @@ def case_void(request, case_id):
     for the reason before anything happens."""
     case = selectors.case_for(request.user, case_id)
     permissions.ensure_may_correct(request.user, case)
+    if CourtEvent.VOID not in COURT.allowed_events(case.state):
+        messages.error(request, _("已委派/委托或已结案的案件不能作废"))
+        return redirect("case-detail", case.pk)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     form.fields["reason"].label = _("作废理由")
     if request.method == "POST" and submit(

@@ -215,7 +215,8 @@ def on_case_corrected(items) -> None:
     for message, payload in items:
         delegation = Delegation.objects.select_for_update().filter(pk=payload.delegation_id).first()
         if delegation is None:
-            raise Rejected("unknown_delegation", f"本平台没有标识为 {payload.delegation_id} 的委派")
+            # The case's messages are applied in order: a delegation unknown here was refused, for good.
+            raise Rejected("unknown_delegation", f"本平台没有标识为 {payload.delegation_id} 的委派", final=True)
         if delegation.peer_id != message.peer_id:  # only the court platform that delegated corrects it
             raise wrong_peer(f"委派 {payload.delegation_id}", message.peer)
         if delegation.corrections.filter(revision_id=payload.revision_id).exists():
