@@ -73,3 +73,33 @@ def test_a_correction_after_delegation_reaches_the_organisation(live):
     )
     assert refused.status_code in (400, 409, 422), refused.text
     assert "不能更正" in refused.json()["message"]
+
+
+def test_a_result_corrected_within_the_window_reaches_the_court(live):
+    from test_mediation_flow import Web
+
+    court = live.api("court_filing")
+    case = register_consented_case(court, investor_name="韩结果")
+    case = court.post(f"/cases/{case['id']}/delegate", {"organisation_id": ORG1})
+    delegation_id = case["delegations"][0]["id"]
+    admin = live.api("org1_admin")
+    wait_for(lambda: investor_delegation(admin, delegation_id), what="the delegation on the investor side")
+    admin.post(f"/delegations/{delegation_id}/accept")
+    mediator = next(m for m in admin.get("/mediators") if m["name"] == "张调解1")
+    admin.post(f"/delegations/{delegation_id}/assign", {"mediator_id": mediator["id"]})
+    live.api("org1_mediator1").post(
+        f"/delegations/{delegation_id}/result", {"outcome": "succeeded", "terms": "被申请人赔偿申请人九万元。"}
+    )
+    wait_for(lambda: court_case(live, case["id"])["state"] == CourtState.SUCCEEDED, what="the result at the court")
+
+    Web(live.investor.url, "org1_mediator1").act(
+        f"/delegations/{delegation_id}/correct-result/",
+        {"fix-terms": "被申请人赔偿申请人七万元。", "fix-correction_reason": "协议金额笔误"},
+    )
+    done = wait_for(
+        lambda: (c := court_case(live, case["id"]))["delegations"][0]["terms"] == "被申请人赔偿申请人七万元。" and c,
+        what="the corrected terms at the court",
+    )
+    assert done["state"] == CourtState.SUCCEEDED
+    story = " ".join(line["text"] for line in court.get(f"/cases/{case['id']}/story"))
+    assert "更正调解结果（调解协议内容）：协议金额笔误" in story
