@@ -338,3 +338,14 @@ def test_retention_erases_the_personal_values_of_corrections_too(staff, delegate
     assert any(c["after"] == "李思" for c in revision.changes)  # names stay with the file
     [message] = OutboxMessage.objects.filter(type=MessageType.CASE_CORRECTED, case=case.pk)
     assert "13800000002" not in str(message.payload)
+
+
+def test_two_parties_may_swap_names(staff, new_case):
+    """Applicant and respondent registered the wrong way round: one correction swaps them."""
+    case = new_case()
+    swapped = edits(case, 李四={"name": "某某药业股份有限公司"}, 某某药业股份有限公司={"name": "李四"})
+    correct(staff, case, parties=swapped)
+    assert dict(case.parties.values_list("role", "name")) == {
+        PartyRole.APPLICANT: "某某药业股份有限公司",
+        PartyRole.RESPONDENT: "李四",
+    }

@@ -476,6 +476,10 @@ def correct_case(
     case.save(update_fields=["dispute_type", "amount", "facts"])
     kept = {e.id for e in edits if e.id is not None}
     Party.objects.filter(case=case).exclude(pk__in=kept).delete()
+    # Names are unique within a case: renamed parties step aside first, so that two may swap names.
+    renamed = [e.id for e in edits if e.id is not None and e.name != old_parties[e.id].name]
+    for pk in renamed:
+        Party.objects.filter(pk=pk).update(name=f"#{pk}")
     for edit in edits:
         values = {f: getattr(edit, f) for f, _label, _show in _PARTY_FIELDS}
         if edit.id is None:
