@@ -177,6 +177,7 @@ LABELS = [
     gettext_noop("中国投资者网证券期货纠纷在线调解平台"),
     # CourtState (issue 9): withdrawal, and the labels that name 委派 or 委托 by the case's stage
     gettext_noop("当事人撤回，已结案"),
+    gettext_noop("已作废（登记错误）"),
     gettext_noop("各方同意调解，待委派"),
     gettext_noop("各方同意调解，待委托"),
     gettext_noop("已委派，待调解组织答复"),

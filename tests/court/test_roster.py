@@ -344,9 +344,12 @@ def test_the_court_removes_an_organisation_with_its_mediators_and_tells_the_plat
     client.force_login(staff)  # filing staff see the roster but may not remove (court admins keep it)
     assert client.post(f"/roster/entries/{entry.pk}/remove/", {f"x{entry.pk}-reason": "投诉"}).status_code == 403
     client.force_login(admin)
-    response = client.post(
-        f"/roster/entries/{entry.pk}/remove/", {f"x{entry.pk}-reason": "经审查，当事人投诉其强迫调解属实"}
-    )
+    reason = {f"x{entry.pk}-reason": "经审查，当事人投诉其强迫调解属实"}
+    # Irreversible: a second look names the consequence, and nothing is removed until it is confirmed (issue 15 §4).
+    asked = client.post(f"/roster/entries/{entry.pk}/remove/", reason)
+    assert asked.status_code == 200 and "不能再向其委派" in asked.content.decode()
+    assert selectors.organisation_on_roster(court.pk, org_push.org_id)
+    response = client.post(f"/roster/entries/{entry.pk}/remove/", {**reason, "confirmed": "1"})
     assert response.status_code == 302
     assert not selectors.organisation_on_roster(court.pk, org_push.org_id)
     assert not selectors.mediator_on_roster(court.pk, mediator_id)

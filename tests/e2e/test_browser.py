@@ -142,6 +142,9 @@ def test_delegation_clicked_through_both_platforms(live, browser):
     mediator.select_option("#id_end-outcome", "succeeded")
     mediator.fill("#id_end-terms", "被申请人于十五日内向申请人支付赔偿款人民币六万元。")
     mediator.get_by_test_id("end-mediation").click()
+    # Recording a result is irreversible: a second look names the consequence first (issue 15 §4).
+    assert "回传法院" in mediator.get_by_test_id("consequence").inner_text()
+    mediator.get_by_test_id("confirm").click()
     assert mediator.get_by_test_id("delegation-state").get_attribute("data-state") == "succeeded"
 
     court.goto(case_url)

@@ -70,7 +70,7 @@ def test_a_direct_application_from_submission_to_success(live):
         own = re.search(r'name="party" value="(\d+)"', page).group(1)
         party.act(ws + "confirm/", {"record": record, "party": own})
     assert "可补偿五千元" not in investor.get(ws)  # the firm's caucus with the mediator
-    mediator.act(ws + "end/", {"end-outcome": "succeeded", "end-terms": "被申请人补偿申请人八千元"})
+    mediator.act(ws + "end/", {"end-outcome": "succeeded", "end-terms": "被申请人补偿申请人八千元", "confirmed": "1"})
     page = investor.get(path)
     assert _state(page) == "succeeded" and "被申请人补偿申请人八千元" in page
 

@@ -286,7 +286,9 @@ def test_a_delegated_case_mediated_to_success_the_court_seeing_each_step_and_no_
     mediator.get(ws, expect=404)  # the replaced mediator no longer sees the case
 
     terms = "被申请人于2026年12月31日前向申请人支付赔偿款人民币六万元。"
-    Web(live.investor.url, "org1_mediator2").act(ws + "end/", {"end-outcome": "succeeded", "end-terms": terms})
+    Web(live.investor.url, "org1_mediator2").act(
+        ws + "end/", {"end-outcome": "succeeded", "end-terms": terms, "confirmed": "1"}
+    )
     done = wait_for(lambda: (c := court_case(live, case["id"]))["state"] == CourtState.SUCCEEDED and c, what="success")
     assert done["delegations"][0]["terms"] == terms
     story = _story(live, case["id"])
@@ -318,7 +320,7 @@ def test_a_failed_mediation_reaches_the_court_with_its_failure_record_and_is_fil
             _values(page, "session-parties"), ("要求赔偿十二万五千元", "认为损失系市场风险所致"), strict=True
         )
     }
-    refused = mediator.post(ws + "end/", {"end-outcome": "failed", "end-ground": "irreconcilable"})
+    refused = mediator.post(ws + "end/", {"end-outcome": "failed", "end-ground": "irreconcilable", "confirmed": "1"})
     assert refused.status_code == 200 and "无争议事实" in _errors(refused.text)
     mediator.act(
         ws + "end/",
@@ -329,6 +331,7 @@ def test_a_failed_mediation_reaches_the_court_with_its_failure_record_and_is_fil
             "end-disputed_points": "损失数额与因果关系",
             "end-cost_raising_conduct": "被申请人两次无故缺席调解",
             **positions,
+            "confirmed": "1",
         },
     )
     failed = wait_for(lambda: (c := court_case(live, case["id"]))["state"] == CourtState.FAILED and c, what="failure")

@@ -118,7 +118,9 @@ def test_pages_for_the_admin_and_the_mediator(receive, org_a, admin_a, mediator_
     assert "调解工作台" in client.get(f"/delegations/{delegation.pk}/").content.decode()
     workspace = f"/delegations/{delegation.pk}/mediation/"
     assert "提交调解结果" in client.get(workspace).content.decode()
-    failed = client.post(workspace + "end/", {"end-outcome": "failed", "end-ground": "irreconcilable"})
+    failed = client.post(
+        workspace + "end/", {"end-outcome": "failed", "end-ground": "irreconcilable", "confirmed": "1"}
+    )
     assert "调解不成须记录无争议事实、争议焦点和各方当事人的意见" in failed.content.decode()
     rows = [p.pk for p in delegation.mediation.parties.all()]
     client.post(
@@ -129,6 +131,7 @@ def test_pages_for_the_admin_and_the_mediator(receive, org_a, admin_a, mediator_
             "end-undisputed_facts": "无",
             "end-disputed_points": "损失数额",
             **{f"end-position_{pk}": "意见" for pk in rows},
+            "confirmed": "1",
         },
     )
     delegation.refresh_from_db()

@@ -49,7 +49,7 @@ def test_refusals_from_services_follow_the_language(client, receive, org_a, admi
     client.post(f"/delegations/{delegation.pk}/assign/", {"mediator": mediator_a.pk})
     client.force_login(mediator_a)
     workspace = f"/delegations/{delegation.pk}/mediation/end/"
-    failed = {"end-outcome": "failed", "end-ground": "irreconcilable"}
+    failed = {"end-outcome": "failed", "end-ground": "irreconcilable", "confirmed": "1"}
     english = client.post(workspace, failed, **EN)
     assert "A failed mediation must record the undisputed facts" in english.content.decode()
     chinese = client.post(workspace, failed)

@@ -53,6 +53,23 @@ class CaseIn(Schema):
     claims: list[ClaimIn] = Field(min_length=1, max_length=200)
 
 
+class PartyCorrectionIn(PartyIn):
+    id: int | None = Field(None, description="所更正的当事人（案件详情中的 id）；为空表示增加当事人（仅限征求意见前）")
+
+
+class CorrectionIn(Schema):
+    """The case's registration data as it should stand, and why (the number and stage are not corrected)."""
+
+    reason: str = Field(min_length=1, max_length=2000, description="更正理由（必填，记入更正记录）")
+    dispute_type: DisputeType
+    amount: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    facts: str = Field("", max_length=20000)
+    parties: list[PartyCorrectionIn] = Field(
+        min_length=2, max_length=500, description="全部当事人；征求意见后只能更正信息，不能增删"
+    )
+    claims: list[ClaimIn] = Field(min_length=1, max_length=200)
+
+
 class ConsentIn(Schema):
     party: str = Field(min_length=1, description="当事人姓名/名称")
     consented: bool
@@ -296,6 +313,38 @@ def recall(request, case_id: UUID, data: ReasonIn):
 @api.post("/cases/{case_id}/back-to-court", response=responses(200, CaseOut), summary="转立案或恢复审理")
 def back_to_court(request, case_id: UUID):
     case_actions.send_back_to_court(request.auth, _case(request, case_id))
+    return _out(_case(request, case_id))
+
+
+@api.post(
+    "/cases/{case_id}/correct",
+    response=responses(200, CaseOut),
+    summary="更正登记信息",
+    description="更正当事人、请求事项、标的额等登记信息，须写明理由；已委派/委托的案件，更正经对接发送给调解组织。"
+    "已有调解结果或已结案、作废的案件不能更正。",
+)
+def correct_case(request, case_id: UUID, data: CorrectionIn):
+    case_actions.correct_case(
+        request.auth,
+        _case(request, case_id),
+        reason=data.reason,
+        dispute_type=data.dispute_type,
+        amount=data.amount,
+        facts=data.facts,
+        parties=[case_actions.PartyEdit(**p.model_dump()) for p in data.parties],
+        claims=[case_actions.ClaimInput(**c.model_dump()) for c in data.claims],
+    )
+    return _out(_case(request, case_id))
+
+
+@api.post(
+    "/cases/{case_id}/void",
+    response=responses(200, CaseOut),
+    summary="作废（登记错误）",
+    description="作废登记错误的案件，须写明理由；仅限尚未委派/委托的案件，作废后不能恢复。",
+)
+def void_case(request, case_id: UUID, data: ReasonIn):
+    case_actions.void_case(request.auth, _case(request, case_id), data.reason)
     return _out(_case(request, case_id))
 
 

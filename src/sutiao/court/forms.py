@@ -79,6 +79,38 @@ ClaimFormSet = formset_factory(
 )
 
 
+class CorrectionForm(forms.Form):
+    """What a correction changes of the case itself, and why (actions.cases.correct_case); the parties and
+    claims come in the registration's formsets."""
+
+    dispute_type = CaseForm.base_fields["dispute_type"]
+    amount = CaseForm.base_fields["amount"]
+    facts = CaseForm.base_fields["facts"]
+    reason = forms.CharField(
+        label=_("更正理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("必填，记入更正记录"),
+    )
+
+
+class PartyEditForm(PartyForm):
+    # The registered party a row corrects; empty for a party added (only before the parties were asked).
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+PartyEditFormSet = formset_factory(
+    PartyEditForm,
+    formset=PartyFormSetBase,
+    extra=0,
+    min_num=2,
+    validate_min=True,
+    max_num=50,
+    validate_max=True,
+    can_delete=True,
+)
+
+
 class ConsentForm(forms.Form):
     party = forms.TypedChoiceField(label=_("当事人"), coerce=int)
     consented = forms.TypedChoiceField(

@@ -24,8 +24,10 @@ from sutiao.kernel.workflow import (
     CourtEvent,
     CourtProposalEvent,
     CourtProposalState,
+    CourtState,
     DelegationEvent,
     DelegationState,
+    court_state_label,
 )
 from sutiao.workdays.selectors import answer_deadline, calendar
 
@@ -133,6 +135,25 @@ def on_delegate_parked(messages: list[OutboxMessage]) -> None:
             case=case,
             before=before,
             after={"state": case.state, "delegation_state": delegation.state, "reason": reason},
+        )
+
+
+def on_correction_parked(messages: list[OutboxMessage]) -> None:
+    """The investor platform refused a correction for good: the delegation had ended there (a result recorded,
+    or recalled) before the correction arrived. The case's story says so, so staff know the organisation's
+    record keeps the data as it was (issue 15)."""
+    for message in messages:
+        case = Case.objects.select_for_update().filter(pk=message.case).first()
+        if case is None:
+            continue
+        text = f"更正未被调解组织采纳：{message.last_error}"[:500]
+        case_event(case, SYSTEM, text)
+        record(
+            message.peer.name,
+            "case.correction_refused",
+            case,
+            case=case,
+            after={"revision": message.payload.get("revision_id"), "reason": message.last_error[:2000]},
         )
 
 
@@ -249,6 +270,42 @@ def on_mediation_result(items) -> None:
             case=case,
             before=before,
             after={"state": case.state, "delegation_state": delegation.state, "outcome": payload.outcome},
+        )
+
+
+# A result may be corrected while the court has not acted on it: after filing or resuming the trial, the record the
+# court acted on stays as it was (issue 15 §4).
+_RESULT_CORRECTABLE = frozenset({CourtState.SUCCEEDED, CourtState.FAILED, CourtState.WITHDRAWN})
+
+
+@transaction.atomic
+def on_result_corrected(items) -> None:
+    """RESULT_CORRECTED: the mediator corrected a result recorded by mistake, within the window (issue 15 §4):
+    the delegation's record of the result follows and the case's story says who corrected what and why. Refused
+    for good once the court has acted on the result (filed the case, resumed the trial) or the outcome differs."""
+    for message, payload in items:
+        delegation = _delegation_for_update(payload.delegation_id, message.peer)
+        case = Case.objects.select_for_update().get(pk=delegation.case_id)
+        if case.state not in _RESULT_CORRECTABLE or delegation.state != DelegationState.CONCLUDED:
+            raise Rejected(
+                "case_moved_on",
+                f"法院已据调解结果办理（{court_state_label(case.state, case.stage)}），不能更正调解结果",
+                final=True,
+            )
+        if payload.outcome != delegation.outcome:
+            raise Rejected("outcome_changed", "更正不能改变调解结果", final=True)
+        delegation.terms, delegation.outcome_reason = payload.terms, payload.result_reason
+        delegation.termination_ground = payload.ground or ""
+        delegation.failure_record = payload.failure_record.model_dump(mode="json") if payload.failure_record else {}
+        delegation.save(update_fields=["terms", "outcome_reason", "termination_ground", "failure_record"])
+        whats = "、".join(c.what for c in payload.changes)
+        case_event(case, payload.corrected_by, f"调解组织更正调解结果（{whats}）：{payload.reason}"[:500])
+        record(
+            message.peer.name,
+            "delegation.result_corrected",
+            delegation,
+            case=case,
+            after={"reason": payload.reason, "changes": [c.model_dump(mode="json") for c in payload.changes]},
         )
 
 

@@ -9,7 +9,7 @@ from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
-from sutiao.accounts.pii import EncryptedText, id_number_digest
+from sutiao.accounts.pii import EncryptedJSON, EncryptedText, id_number_digest
 from sutiao.docking.models import Peer
 from sutiao.kernel.enums import (
     CaseStage,
@@ -510,3 +510,30 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.text}"
+
+
+class RevisionKind(models.TextChoices):
+    CORRECTED = "corrected", _("更正登记信息")
+    VOIDED = "voided", _("作废")
+
+
+class CaseRevision(models.Model):
+    """One correction of a case's registration data, or its voiding (issue 15): who, when, why, and each field
+    before → after. `changes` is a list of {"what", "field", "before", "after"} (`field` names a party's
+    personal field, so the page masks it as it masks the party); it holds identity numbers, phones and
+    addresses, so it is encrypted at rest like the parties (sutiao.accounts.pii) and erased with them."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(_("类型"), max_length=16, choices=RevisionKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.CharField(_("理由"), max_length=2000)
+    changes = EncryptedJSON(_("变更内容"), default=list)
+    # The delegation the correction was sent to (CASE_CORRECTED), if one was with an organisation.
+    sent_to = models.ForeignKey(
+        Delegation, verbose_name=_("已通知的委派/委托"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("案件更正记录")
+        ordering = ["at", "id"]

@@ -59,6 +59,12 @@ def ensure_may_ask_consent(user: User, case) -> None:
     _filing_staff(user, "ask_consent", case)
 
 
+def ensure_may_correct(user: User, case) -> None:
+    """Filing staff of the case's court correct its registration data and void a case registered by mistake
+    (issue 15): they registered it."""
+    _filing_staff(user, case)
+
+
 def ensure_may_delegate(user: User, case=None) -> None:
     """Filing staff delegate (委派) or entrust (委托), recall, and send a case back to filing or trial."""
     _filing_staff(user, "delegate", case)

@@ -14,12 +14,15 @@ from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
 from sutiao.audit.selectors import trail_for_case, trail_page
+from sutiao.confirm import confirmation, confirmed
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import CaseStage, DelegationKind, PartyRole
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import (
     COURT,
+    COURT_CORRECTABLE,
+    COURT_CORRECTION_SENT,
     COURT_PROPOSAL,
     CourtEvent,
     CourtProposalEvent,
@@ -40,8 +43,10 @@ from .forms import (
     ClaimFormSet,
     ConfirmProposalForm,
     ConsentForm,
+    CorrectionForm,
     DelegateForm,
     JointChoiceForm,
+    PartyEditFormSet,
     PartyFormSet,
     ReasonForm,
 )
@@ -140,6 +145,7 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
     back = back_to_court_event(CaseStage(case.stage))
     may_ask = permissions.allows(permissions.ensure_may_ask_consent, user, case)
     may_delegate = permissions.allows(permissions.ensure_may_delegate, user, case)
+    may_correct = permissions.allows(permissions.ensure_may_correct, user, case)
     latest = selectors.latest_consents(case)
     # L3: before the parties' joint-choice period ends the court appoints only if every party asked it to.
     joint_choice_running = selectors.joint_choice_running(case)
@@ -154,6 +160,8 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
         "can_delegate": can_delegate,
         "can_recall": may_delegate and CourtEvent.RECALL in allowed,
         "can_send_back": may_delegate and back in allowed,
+        "can_correct": may_correct and case.state in COURT_CORRECTABLE,
+        "can_void": may_correct and CourtEvent.VOID in allowed,
     }
     delegation = case.current_delegation
     return render(
@@ -194,6 +202,7 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
                 delegation and case.chosen_mediator_id and case.chosen_organisation_id == delegation.organisation_id
             ),
             "trail": trail_for_case(case.pk, trail_page(request)),
+            "revisions": personal_data.show_revisions(user, case),
             "has_actions": any(can.values()),
         },
     )
@@ -335,6 +344,20 @@ def recall(request, case_id):
     if not form.is_valid():
         messages.error(request, _("请填写撤回理由"))
         return case_detail(request, case_id, reason_form=form)
+    if not confirmed(request):
+        case = selectors.case_for(request.user, case_id)
+        permissions.ensure_may_delegate(request.user, case)
+        delegation = case.current_delegation
+        return confirmation(
+            request,
+            title=_("撤回 %(number)s 的委派/委托") % {"number": case.number},
+            consequence=_(
+                "撤回后，%(organisation)s不再办理本案，调解平台将收到撤回通知；撤回不能取消，如需调解须重新委派/委托。"
+            )
+            % {"organisation": delegation.organisation.name if delegation else ""},
+            action_label=_("确认撤回"),
+            back_url=reverse("case-detail", args=[case.pk]),
+        )
     return _act(
         request,
         case_id,
@@ -348,7 +371,120 @@ def recall(request, case_id):
 @login_required
 @require_POST
 def send_back(request, case_id):
+    if not confirmed(request):
+        case = selectors.case_for(request.user, case_id)
+        permissions.ensure_may_delegate(request.user, case)
+        filing = back_to_court_event(CaseStage(case.stage)) == CourtEvent.FILE_CASE
+        return confirmation(
+            request,
+            title=(_("转立案：%(number)s") if filing else _("恢复审理：%(number)s")) % {"number": case.number},
+            consequence=_(
+                "案件将连同登记的当事人、请求事项和调解记录转入本院立案程序，由立案庭登记立案；调解程序结束，"
+                "不能再委派，也不能撤销。"
+            )
+            if filing
+            else _("案件将恢复审理；委托调解程序结束，不能再委托，也不能撤销。"),
+            action_label=_("确认转立案") if filing else _("确认恢复审理"),
+            back_url=reverse("case-detail", args=[case.pk]),
+        )
     return _act(request, case_id, lambda c: case_actions.send_back_to_court(request.user, c), _("案件已转回法院程序"))
+
+
+@login_required
+def case_correct(request, case_id):
+    """Correct a case's registration data (issue 15): the registration's forms filled with what is registered,
+    every error shown in one pass, a reason required; the case page then shows the revision."""
+    case = selectors.case_for(request.user, case_id)
+    permissions.ensure_may_correct(request.user, case)
+    if case.state not in COURT_CORRECTABLE:
+        messages.error(request, _("案件当前状态不能更正登记信息"))
+        return redirect("case-detail", case.pk)
+    data = request.POST if request.method == "POST" else None
+    parties_fixed = case.state != CourtState.APPLIED
+    form = CorrectionForm(data, initial={"dispute_type": case.dispute_type, "amount": case.amount, "facts": case.facts})
+    parties = PartyEditFormSet(
+        data,
+        prefix="party",
+        initial=None
+        if data
+        else [
+            {f: getattr(p, f) for f in ("id", "role", "kind", "name", "id_number", "phone", "address")}
+            for p in case.parties.all()
+        ],
+    )
+    claims = ClaimFormSet(
+        data,
+        prefix="claim",
+        initial=None if data else [{"text": c.text, "amount": c.amount} for c in case.claims.all()],
+    )
+    if data is not None:
+        # Every form checked, so that all their errors show at once.
+        valid = [form.is_valid(), parties.is_valid(), claims.is_valid()]
+        if all(valid):
+            try:
+                case_actions.correct_case(
+                    request.user,
+                    case,
+                    reason=form.cleaned_data["reason"],
+                    dispute_type=form.cleaned_data["dispute_type"],
+                    amount=form.cleaned_data["amount"],
+                    facts=form.cleaned_data["facts"],
+                    parties=[
+                        case_actions.PartyEdit(**{k: v for k, v in p.items() if k != "DELETE"})
+                        for p in parties.cleaned_data
+                        if p and not p.get("DELETE")
+                    ],
+                    claims=[case_actions.ClaimInput(**c) for c in claims.cleaned_data if c],
+                )
+            except DomainError as e:
+                show_refusal(form, e)
+            else:
+                sent = case.state in COURT_CORRECTION_SENT
+                messages.success(request, _("已更正登记信息，并已通知调解组织") if sent else _("已更正登记信息"))
+                return redirect("case-detail", case.pk)
+    return render(
+        request,
+        "court/case_correct.html",
+        {
+            "case": case,
+            "form": form,
+            "parties": parties,
+            "claims": claims,
+            "parties_fixed": parties_fixed,
+            "will_send": case.state in COURT_CORRECTION_SENT,
+        },
+    )
+
+
+@login_required
+def case_void(request, case_id):
+    """Void a case registered by mistake (issue 15): irreversible, so this page names the consequence and asks
+    for the reason before anything happens."""
+    case = selectors.case_for(request.user, case_id)
+    permissions.ensure_may_correct(request.user, case)
+    if CourtEvent.VOID not in COURT.allowed_events(case.state):
+        messages.error(request, _("已委派/委托或已结案的案件不能作废"))
+        return redirect("case-detail", case.pk)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    form.fields["reason"].label = _("作废理由")
+    if request.method == "POST" and submit(
+        request, form, lambda: case_actions.void_case(request.user, case, form.cleaned_data["reason"]), _("案件已作废")
+    ):
+        return redirect("case-detail", case.pk)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": _("作废案件 %(number)s") % {"number": case.number},
+            "consequence": _(
+                "作废后案件不再办理，不能恢复，也不能再征求意见、委派或委托；案件与作废理由仍保留在记录中。"
+                "如需重新办理，须重新登记。"
+            ),
+            "form": form,
+            "action_label": _("确认作废"),
+            "back_url": reverse("case-detail", args=[case.pk]),
+        },
+    )
 
 
 # --- the invited roster (特邀调解名册) ---
@@ -449,6 +585,19 @@ def remove_entry(request, entry_id):
     _staff(request)
     entry = selectors.roster_entry_for(request.user, entry_id)
     form = ReasonForm(request.POST, prefix=f"x{entry.pk}")
+    if form.is_valid() and not confirmed(request):
+        permissions.ensure_may_decide_roster(request.user, entry.court_id)  # no second look for who may not act
+        return confirmation(
+            request,
+            title=_("移出名册：%(subject)s") % {"subject": entry},
+            consequence=_(
+                "移出后，%(subject)s不在本院特邀调解名册中，本院不能再向其委派/委托案件，调解平台将收到通知；"
+                "移出不能撤销，须重新推送并经确认才能再次纳入。"
+            )
+            % {"subject": entry},
+            action_label=_("确认移出"),
+            back_url=reverse("roster"),
+        )
     if form.is_valid():
         try:
             roster_actions.remove_entry(request.user, entry, form.cleaned_data["reason"])

@@ -14,10 +14,23 @@ def erase_parties(case_ids) -> int:
     for model in (OutboxMessage, InboxMessage):
         rows = []
         for row in model.objects.filter(case__in=list(case_ids)).only("pk", "payload"):
-            parties = row.payload.get("parties") if isinstance(row.payload, dict) else None
-            if parties and any(p.get(f) for p in parties for f in PERSONAL_FIELDS):
+            payload = row.payload if isinstance(row.payload, dict) else {}
+            parties, changes = payload.get("parties") or [], payload.get("changes") or []
+            # A correction's changes (CASE_CORRECTED) name the personal field they hold: blanked like the parties.
+            personal = [c for c in changes if isinstance(c, dict) and c.get("field") in PERSONAL_FIELDS]
+            if any(p.get(f) for p in parties for f in PERSONAL_FIELDS) or any(
+                c.get("before") or c.get("after") for c in personal
+            ):
                 erased = [{**p, **{f: "" for f in PERSONAL_FIELDS if f in p}} for p in parties]
-                row.payload = {**row.payload, "parties": erased}
+                blanked = [
+                    {**c, "before": "", "after": ""} if isinstance(c, dict) and c.get("field") in PERSONAL_FIELDS else c
+                    for c in changes
+                ]
+                row.payload = {
+                    **payload,
+                    **({"parties": erased} if parties else {}),
+                    **({"changes": blanked} if changes else {}),
+                }
                 rows.append(row)
         model.objects.bulk_update(rows, ["payload"], batch_size=500)
         changed += len(rows)

@@ -40,6 +40,10 @@ class MessageType(StrEnum):
     MEDIATION_PERIOD = "MEDIATION_PERIOD"
     MEDIATION_SESSION = "MEDIATION_SESSION"
     MEDIATOR_RECUSAL = "MEDIATOR_RECUSAL"
+    # The court corrected the registration data of a case delegated to the organisation (issue 15).
+    CASE_CORRECTED = "CASE_CORRECTED"
+    # The mediator corrected a result recorded by mistake, within the window (issue 15 §4).
+    RESULT_CORRECTED = "RESULT_CORRECTED"
 
 
 class Side(StrEnum):
@@ -245,6 +249,50 @@ class DelegationWithdrawnPayload(Strict):
     withdrawn_at: AwareDatetime
 
 
+class Change(Strict):
+    """One corrected field, before → after, as the court's revision keeps it: `field` names a party's personal
+    field (id_number, phone, address) so that the receiver masks it as it masks the parties."""
+
+    what: ShortText
+    field: Literal["", "id_number", "phone", "address"] = ""
+    before: Annotated[str, Field(max_length=50000)] = ""
+    after: Annotated[str, Field(max_length=50000)] = ""
+
+
+class CaseCorrectedPayload(Strict):
+    """The court corrected a delegated case's registration data (issue 15): what changed and why, and the
+    parties, claims and consents as they now stand (consents are by party name, and a name may be what was
+    corrected). The receiver replaces its copy; the number of parties does not change once they were asked."""
+
+    delegation_id: UUID
+    revision_id: Annotated[int, Field(ge=1)]
+    corrected_at: AwareDatetime
+    corrected_by: ShortText
+    reason: Text
+    changes: Annotated[list[Change], Field(min_length=1, max_length=1000)]
+    dispute_type: DisputeType
+    facts: Annotated[str, Field(max_length=20000)] = ""
+    amount: Money
+    claims: Annotated[list[Claim], Field(min_length=1, max_length=200)]
+    parties: Annotated[list[Party], Field(min_length=2, max_length=500)]
+    consent: Annotated[list[Consent], Field(min_length=2, max_length=500)]
+
+
+class ResultCorrectedPayload(Strict):
+    """A result recorded by mistake, corrected by the mediator within settings.SUTIAO_RESULT_CORRECTION_HOURS
+    (issue 15 §4): the result as it now stands (the outcome is not changed), what changed and why."""
+
+    delegation_id: UUID
+    correction_id: Annotated[int, Field(ge=1)]
+    corrected_at: AwareDatetime
+    corrected_by: ShortText
+    reason: Text
+    changes: Annotated[list[Change], Field(min_length=1, max_length=1000)]
+    outcome: MediationOutcome
+    terms: Annotated[str, Field(max_length=50000)] = ""
+    result_reason: Annotated[str, Field(max_length=5000)] = ""
+    ground: TerminationGround | None = None
+    failure_record: FailureRecord | None = None
 
 
 class OrganisationCard(Strict):
@@ -498,6 +546,18 @@ class MediatorRecusalMessage(EnvelopeBase):
     payload: MediatorRecusalPayload
 
 
+class CaseCorrectedMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT})
+    type: Literal[MessageType.CASE_CORRECTED]
+    payload: CaseCorrectedPayload
+
+
+class ResultCorrectedMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.RESULT_CORRECTED]
+    payload: ResultCorrectedPayload
+
+
 class AuditHeadMessage(EnvelopeBase):
     # Each platform sends its own head to the other.
     senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT, Side.INVESTOR})
@@ -521,6 +581,8 @@ MESSAGE_CLASSES = [
     MediationPeriodMessage,
     MediationSessionMessage,
     MediatorRecusalMessage,
+    CaseCorrectedMessage,
+    ResultCorrectedMessage,
 ]
 
 
@@ -557,7 +619,9 @@ Message = Annotated[
     | AuditHeadMessage
     | MediationPeriodMessage
     | MediationSessionMessage
-    | MediatorRecusalMessage,
+    | MediatorRecusalMessage
+    | CaseCorrectedMessage
+    | ResultCorrectedMessage,
     Field(discriminator="type"),
 ]
 MESSAGE_ADAPTER = TypeAdapter(Message)

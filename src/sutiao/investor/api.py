@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from uuid import UUID
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from ninja import Query, Schema
@@ -12,6 +13,7 @@ from pydantic import Field
 
 from sutiao.accounts.api import make_api, responses
 from sutiao.kernel.enums import DisputeType, MediationOutcome
+from sutiao.kernel.identifiers import mask
 from sutiao.kernel.mediation import TerminationGround
 from sutiao.kernel.workflow import InvestorState
 from sutiao.listing import MAX_PAGE_SIZE, PAGE_SIZE
@@ -21,6 +23,19 @@ from .actions import delegations as actions
 from .models import Delegation
 
 api = make_api("中国投资者网证券期货纠纷在线调解平台 API", "investor-api")
+
+
+class ChangeOut(Schema):
+    what: str
+    before: str = Field(description="更正前（当事人个人信息脱敏）")
+    after: str = Field(description="更正后（当事人个人信息脱敏）")
+
+
+class CorrectionOut(Schema):
+    corrected_by: str
+    corrected_at: dt.datetime
+    reason: str
+    changes: list[ChangeOut]
 
 
 class DelegationOut(Schema):
@@ -45,6 +60,7 @@ class DelegationOut(Schema):
     terms: str
     outcome_reason: str
     recall_reason: str
+    corrections: list[CorrectionOut] = Field(description="法院在委派后对登记信息的更正")
 
 
 class ReasonIn(Schema):
@@ -75,8 +91,24 @@ class MediatorOut(Schema):
 
 def _out(d: Delegation) -> dict:
     return {
-        **{f: getattr(d, f) for f in DelegationOut.model_fields if f not in ("state_label", "outcome")},
+        **{f: getattr(d, f) for f in DelegationOut.model_fields if f not in ("state_label", "outcome", "corrections")},
         "state_label": gettext(d.get_state_display()),
+        "corrections": [
+            {
+                "corrected_by": c.corrected_by,
+                "corrected_at": c.corrected_at,
+                "reason": c.reason,
+                "changes": [
+                    {
+                        "what": x["what"],
+                        "before": mask(x["field"], x["before"]) if x["field"] else x["before"],
+                        "after": mask(x["field"], x["after"]) if x["field"] else x["after"],
+                    }
+                    for x in c.changes
+                ],
+            }
+            for c in d.corrections.all()
+        ],
         "outcome": d.outcome or None,
     }
 
@@ -118,6 +150,7 @@ def list_delegations(request, filters: Query[DelegationFilters]):
     result = selectors.delegation_list(
         request.auth, {k: v for k, v in data.items() if v not in ("", None, False)}, filters.cursor, filters.limit
     )
+    prefetch_related_objects(result.items, "corrections")
     return {"items": [_out(d) for d in result.items], "next": result.next}
 
 

@@ -13,10 +13,12 @@ from .excel import runner
 
 hooks.handles(MessageType.DELEGATE)(inbound.on_delegate)
 hooks.handles(MessageType.DELEGATION_WITHDRAWN)(inbound.on_delegation_withdrawn)
+hooks.handles(MessageType.CASE_CORRECTED)(inbound.on_case_corrected)
 hooks.handles(MessageType.ROSTER_DECISION)(inbound.on_roster_decision)
 hooks.handles(MessageType.ROSTER_REMOVED)(inbound.on_roster_removed)
 hooks.handles(MessageType.ROSTER_ADOPTION_REQUESTED)(inbound.on_roster_adoption_requested)
 hooks.on_parked(MessageType.ROSTER_PROPOSED)(inbound.on_roster_proposed_parked)
+hooks.on_parked(MessageType.RESULT_CORRECTED)(inbound.on_result_correction_parked)
 hooks.reports_case_states(selectors.delegation_states)
 provides_provisional_deadlines("investor")(selectors.provisional_answer_deadlines)
 periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")(inbound.pull_court_directory)

@@ -16,8 +16,10 @@ from sutiao.docking.models import Peer
 from sutiao.docking.refusals import Rejected, wrong_peer
 from sutiao.docking.schemas import CourtCard, CourtList
 from sutiao.kernel.calendar import china_today, cn_date
+from sutiao.kernel.identifiers import mask
 from sutiao.kernel.workflow import (
     INVESTOR,
+    INVESTOR_CORRECTABLE,
     INVESTOR_PROPOSAL,
     InvestorEvent,
     InvestorProposalEvent,
@@ -27,11 +29,22 @@ from sutiao.workdays.selectors import answer_deadline
 from sutiao.workdays.services import recompute_answer_deadlines
 
 from .actions.delegations import add_event, transition
+from .actions.mediation import correct_mediation_parties
 from .actions.roster import end_proposals
-from .models import CourtDirectory, Delegation, DelegationEvent, MediationOrg, Mediator, RegistryStatus, RosterProposal
+from .models import (
+    CourtDirectory,
+    Delegation,
+    DelegationCorrection,
+    DelegationEvent,
+    MediationOrg,
+    Mediator,
+    RegistryStatus,
+    ResultCorrection,
+    RosterProposal,
+)
 from .registry.history import next_version
 from .registry.records import locked_mediator, locked_org
-from .search import delegation_search_columns
+from .search import delegation_search_columns, index_delegations
 
 # --- delegations (notice §4(5)) ---
 
@@ -191,6 +204,97 @@ def on_delegation_withdrawn(items) -> None:
             case=delegation.case,
             before={"state": before},
             after={"state": delegation.state, "reason": payload.reason},
+        )
+
+
+@transaction.atomic
+def on_case_corrected(items) -> None:
+    """The court corrected the registration data of a case it delegated to us (issue 15): our copy of the
+    parties, claims, consents and amount is replaced, the delegation found by the corrected names, the mediation's
+    parties follow, and the delegation's page shows the correction (who at the court, when, what, why)."""
+    for message, payload in items:
+        delegation = Delegation.objects.select_for_update().filter(pk=payload.delegation_id).first()
+        if delegation is None:
+            # The case's messages are applied in order: a delegation unknown here was refused, for good.
+            raise Rejected("unknown_delegation", f"本平台没有标识为 {payload.delegation_id} 的委派", final=True)
+        if delegation.peer_id != message.peer_id:  # only the court platform that delegated corrects it
+            raise wrong_peer(f"委派 {payload.delegation_id}", message.peer)
+        if delegation.corrections.filter(revision_id=payload.revision_id).exists():
+            continue
+        if delegation.state not in INVESTOR_CORRECTABLE:
+            raise Rejected(
+                "delegation_ended",
+                f"{delegation.get_kind_display()}已结束（{delegation.get_state_display()}），未按更正修改",
+                final=True,
+            )
+        if len(payload.parties) != len(delegation.parties or []):
+            raise Rejected("parties_changed", "已征求意见的案件不能增加或删除当事人", final=True)
+        delegation.dispute_type, delegation.facts, delegation.amount = (
+            payload.dispute_type,
+            payload.facts,
+            payload.amount,
+        )
+        delegation.claims = [c.model_dump(mode="json") for c in payload.claims]
+        delegation.parties = [p.model_dump(mode="json") for p in payload.parties]
+        delegation.consent = [c.model_dump(mode="json") for c in payload.consent]
+        delegation.save(update_fields=["dispute_type", "facts", "amount", "claims", "parties", "consent"])
+        index_delegations([delegation.pk])
+        correct_mediation_parties(delegation)
+        changes = [c.model_dump(mode="json") for c in payload.changes]
+        DelegationCorrection.objects.create(
+            delegation=delegation,
+            revision_id=payload.revision_id,
+            corrected_by=payload.corrected_by,
+            corrected_at=payload.corrected_at,
+            reason=payload.reason,
+            changes=changes,
+        )
+        whats = "、".join(dict.fromkeys(c["what"] for c in changes))
+        add_event(delegation, payload.corrected_by, f"法院更正案件信息（{whats}）：{payload.reason}"[:500])
+        record(
+            message.peer.name,
+            "delegation.corrected",
+            delegation,
+            case=delegation.case,
+            after={
+                "revision": payload.revision_id,
+                "reason": payload.reason,
+                # The trail is not encrypted: personal values masked.
+                "changes": [
+                    {**c, "before": mask(c["field"], c["before"]), "after": mask(c["field"], c["after"])}
+                    if c["field"]
+                    else c
+                    for c in changes
+                ],
+            },
+        )
+
+
+def on_result_correction_parked(messages) -> None:
+    """The court refused a result correction for good (it had already acted on the result): the correction stays
+    on our record, marked refused, and the delegation's page says so (issue 15 §4)."""
+    for message in messages:
+        correction = (
+            ResultCorrection.objects.select_for_update()
+            .select_related("delegation")
+            .filter(pk=message.payload.get("correction_id"))
+            .first()
+        )
+        if correction is None:
+            continue
+        correction.refused = message.last_error[:2000] or "法院未采纳"
+        correction.save(update_fields=["refused"])
+        add_event(
+            correction.delegation,
+            correction.delegation.court_name,
+            f"法院未采纳调解结果的更正：{correction.refused}"[:500],
+        )
+        record(
+            message.peer.name,
+            "delegation.result_correction_refused",
+            correction.delegation,
+            case=correction.delegation.case,
+            after={"correction": correction.pk, "reason": correction.refused},
         )
 
 

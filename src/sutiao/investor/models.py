@@ -426,6 +426,42 @@ class DelegationEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.text}"
 
 
+class DelegationCorrection(models.Model):
+    """The court corrected the case's registration data after delegating it (CASE_CORRECTED, issue 15): who at
+    the court, when, why, and each field before → after. The changes hold the parties' personal values, so they
+    are encrypted like `Delegation.parties` and erased with them; the page masks them as it masks the parties."""
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="corrections")
+    revision_id = models.PositiveIntegerField(_("法院更正记录编号"))
+    corrected_by = models.CharField(_("更正人"), max_length=200)
+    corrected_at = models.DateTimeField(_("更正时间"))
+    received_at = models.DateTimeField(_("收到时间"), auto_now_add=True)
+    reason = models.TextField(_("更正理由"))
+    changes = EncryptedJSON(_("变更内容"), default=list)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("法院更正记录")
+        ordering = ["corrected_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["delegation", "revision_id"], name="delegation_correction_once")]
+
+
+class ResultCorrection(models.Model):
+    """A result recorded by mistake, corrected by the mediator within the window (issue 15 §4): who, when, why,
+    each field before → after; sent to the court (RESULT_CORRECTED). `refused` is the court's answer when it had
+    already acted on the result."""
+
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="result_corrections")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.PROTECT)
+    at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+    reason = models.TextField(_("更正理由"))
+    changes = models.JSONField(_("变更内容"), default=list)
+    refused = models.TextField(_("法院未采纳的原因"), blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("调解结果更正记录")
+        ordering = ["at", "id"]
+
+
 # The mediation's models live with its workspace; importing them here registers them with the investor app.
 from .direct import models as _direct_models  # noqa: E402, F401
 from .mediation import models as _mediation_models  # noqa: E402, F401

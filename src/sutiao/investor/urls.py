@@ -16,6 +16,7 @@ urlpatterns = [
     path("delegations/<uuid:delegation_id>/accept/", views.accept, name="delegation-accept"),
     path("delegations/<uuid:delegation_id>/decline/", views.decline, name="delegation-decline"),
     path("delegations/<uuid:delegation_id>/assign/", views.assign, name="delegation-assign"),
+    path("delegations/<uuid:delegation_id>/correct-result/", views.correct_result, name="delegation-correct-result"),
     path("delegations/<uuid:delegation_id>/mediation/", mediation.workspace, name="mediation-workspace"),
     path("delegations/<uuid:delegation_id>/mediation/<slug:op>/", mediation.act, name="mediation-act"),
     path(

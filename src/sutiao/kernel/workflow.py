@@ -29,6 +29,9 @@ class CourtState(LabelledEnum):
     FILED = "filed", "已立案"
     TRIAL_RESUMED = "trial_resumed", "已恢复审理"
     WITHDRAWN = "withdrawn", "当事人撤回，已结案"
+    # Registered by mistake (a duplicate, the wrong court, a typing slip): voided with a reason before anything
+    # went to an organisation. Terminal; the case stays on record, marked void (issue 15).
+    VOIDED = "voided", "已作废（登记错误）"
 
 
 class CourtEvent(StrEnum):
@@ -44,6 +47,7 @@ class CourtEvent(StrEnum):
     FILE_CASE = "file_case"
     RESUME_TRIAL = "resume_trial"
     WITHDRAWN = "withdrawn"
+    VOID = "void"
 
 
 _C, _E = CourtState, CourtEvent
@@ -51,6 +55,7 @@ _C, _E = CourtState, CourtEvent
 # case goes back to court: a pre-filing case is filed, a case in litigation resumes trial (notice §4(5);
 # 《人民法院在线调解规则》Art. 21; LEGAL-RULES L17).
 _BACK_TO_COURT_FROM = (_C.AWAITING_CONSENT, _C.CONSENTED, _C.RETURNED, _C.FAILED)
+_VOIDABLE = (_C.APPLIED, _C.AWAITING_CONSENT, _C.CONSENTED)
 COURT_TRANSITIONS: dict[tuple[CourtState, CourtEvent], CourtState] = {
     (_C.APPLIED, _E.ASK_CONSENT): _C.AWAITING_CONSENT,
     (_C.AWAITING_CONSENT, _E.ALL_CONSENTED): _C.CONSENTED,
@@ -68,6 +73,9 @@ COURT_TRANSITIONS: dict[tuple[CourtState, CourtEvent], CourtState] = {
     (_C.MEDIATING, _E.WITHDRAWN): _C.WITHDRAWN,
     **{(s, _E.FILE_CASE): _C.FILED for s in _BACK_TO_COURT_FROM},
     **{(s, _E.RESUME_TRIAL): _C.TRIAL_RESUMED for s in _BACK_TO_COURT_FROM},
+    # Only while nothing has gone to an organisation: once a delegation was sent, the organisation holds a copy
+    # and the case ends through the court's procedure (recall, then filing or trial), not by voiding (issue 15).
+    **{(s, _E.VOID): _C.VOIDED for s in _VOIDABLE},
 }
 
 
@@ -107,6 +115,14 @@ INVESTOR_TRANSITIONS: dict[tuple[InvestorState, InvestorEvent], InvestorState] =
 }
 
 
+# Where the organisation takes in the court's correction of a delegated case (CASE_CORRECTED, issue 15): while
+# it holds the case (received, accepted, being mediated). Not once a result is recorded (succeeded, failed,
+# withdrawn): the agreement or the failure record names the parties and claims as they were mediated, and the
+# court hears of the result anyway; nor once it declined the case or the court recalled it. A correction that
+# arrives too late is refused for good, and the court's case page says so.
+INVESTOR_CORRECTABLE = frozenset({InvestorState.RECEIVED, InvestorState.ACCEPTED, InvestorState.MEDIATING})
+
+
 @dataclass(frozen=True)
 class Machine:
     name: str
@@ -142,8 +158,28 @@ def back_to_court_event(stage: CaseStage) -> CourtEvent:
 # Cases that need nothing more from the court: filed, back in trial, withdrawn, or settled (judicial
 # confirmation and the 调解书 follow in a later issue); each has its closed_at set when it gets there.
 COURT_CLOSED_STATES = frozenset(
-    {CourtState.FILED, CourtState.TRIAL_RESUMED, CourtState.SUCCEEDED, CourtState.WITHDRAWN}
+    {CourtState.FILED, CourtState.TRIAL_RESUMED, CourtState.SUCCEEDED, CourtState.WITHDRAWN, CourtState.VOIDED}
 )
+
+# Where staff may correct a case's registration data (issue 15): any state before the case ends. While nothing
+# has gone to an organisation (applied, asking consent, consented, or back from a delegation that ended) the
+# correction stays on the court platform; while a delegation is with an organisation (sent, received, accepted
+# and being mediated) the correction is sent to it (CASE_CORRECTED) so both platforms hold the same parties and
+# claims. Not once a result is recorded (succeeded, failed): the agreement or the failure record names the
+# parties and claims as they were mediated, and a later change would make the record and the file disagree;
+# nor once the case is filed, back in trial, withdrawn or void: it is the trial's (or nobody's) to change.
+COURT_CORRECTABLE = frozenset(
+    {
+        CourtState.APPLIED,
+        CourtState.AWAITING_CONSENT,
+        CourtState.CONSENTED,
+        CourtState.RETURNED,
+        CourtState.DELEGATED,
+        CourtState.MEDIATING,
+    }
+)
+# …of which those where a delegation is with an organisation: the correction travels to it.
+COURT_CORRECTION_SENT = frozenset({CourtState.DELEGATED, CourtState.MEDIATING})
 
 # Labels that name the act: 委派 before filing, 委托 in litigation (notice 四（五）; 《人民法院在线调解规则》Art. 24).
 _ENTRUSTMENT_LABELS = {

@@ -278,6 +278,13 @@ SUTIAO_RETENTION_DAYS = {
     "case_parties": int(os.environ.get("SUTIAO_RETENTION_CASE_PARTIES_DAYS", "1095")),
     "notification_addresses": int(os.environ.get("SUTIAO_RETENTION_NOTIFICATION_ADDRESSES_DAYS", "180")),
 }
+# How long after recording a mediation's result its mediator may still correct what was recorded by mistake (a
+# slip in the agreed terms, the ground, the failure record), the correction recorded and sent to the court
+# (issue 15 §4): one day — long enough to catch a slip found on rereading the record or pointed out by a party the
+# same day, short enough that what the parties and the court read stays settled before the court acts on it. The
+# outcome itself (succeeded, failed, withdrawn) is what the parties did and is not corrected here; and the court
+# refuses a correction once it has acted on the result (filed the case, or resumed the trial).
+SUTIAO_RESULT_CORRECTION_HOURS = float(os.environ.get("SUTIAO_RESULT_CORRECTION_HOURS", "24"))
 # How often the purge job runs.
 SUTIAO_RETENTION_SECONDS = float(os.environ.get("SUTIAO_RETENTION_SECONDS", "86400"))
 # The catch-up feed serves only messages older than this, so a slow transaction cannot slip behind a cursor.

@@ -14,11 +14,31 @@ from sutiao.accounts.models import User
 from sutiao.audit.log import SYSTEM, record
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
 from sutiao.kernel.errors import DomainError
-from sutiao.kernel.identifiers import validate_phone, validate_resident_id, validate_uscc
-from sutiao.kernel.workflow import CourtEvent, CourtState, back_to_court_event
+from sutiao.kernel.identifiers import mask, validate_phone, validate_resident_id, validate_uscc
+from sutiao.kernel.workflow import (
+    COURT,
+    COURT_CORRECTABLE,
+    COURT_CORRECTION_SENT,
+    CourtEvent,
+    CourtState,
+    back_to_court_event,
+    court_state_label,
+)
 
 from .. import permissions
-from ..models import Case, CaseNumberCounter, ChoiceBy, Claim, Consent, Mediator, Organisation, Party, party_digest
+from ..models import (
+    Case,
+    CaseNumberCounter,
+    CaseRevision,
+    ChoiceBy,
+    Claim,
+    Consent,
+    Mediator,
+    Organisation,
+    Party,
+    RevisionKind,
+    party_digest,
+)
 from ..search import index_cases
 from ..selectors import latest_consents, mediator_on_roster, missing_consent, organisation_on_roster
 from .common import case_event, transition
@@ -95,6 +115,26 @@ def _checked_identifier(party: PartyInput) -> PartyInput:
     )
 
 
+def _checked_registration(amount: Decimal, parties: list, claims: list[ClaimInput]) -> list:
+    """What registration and correction both check: the amount, an applicant and a respondent, the parties'
+    names (present, distinct) and numbers (GB 11643, GB 32100), at least one claim. Returns the parties with
+    names trimmed and numbers normalised."""
+    if amount < 0:
+        raise DomainError(gettext("标的额不能为负数"), field="amount")
+    if not any(p.role == PartyRole.APPLICANT for p in parties) or not any(
+        p.role == PartyRole.RESPONDENT for p in parties
+    ):
+        raise DomainError(gettext("至少需要一名申请人和一名被申请人"), field="parties")
+    names = [p.name.strip() for p in parties]
+    if any(not n for n in names):
+        raise DomainError(gettext("当事人姓名/名称不能为空"), field="parties")
+    if len(set(names)) != len(names):
+        raise DomainError(gettext("同一案件中当事人姓名/名称不能重复"), field="parties")
+    if not claims or any(not c.text.strip() for c in claims):
+        raise DomainError(gettext("至少需要一项请求事项，且请求事项不能为空"), field="claims")
+    return [dataclasses.replace(_checked_identifier(p), name=p.name.strip()) for p in parties]
+
+
 @transaction.atomic
 def register_case(
     actor: User,
@@ -111,20 +151,8 @@ def register_case(
     """Filing staff register a party's application for mediation (typed in, or through the API)."""
     permissions.ensure_may_register(actor)
     court = actor.institution
-    if amount < 0:
-        raise DomainError(gettext("标的额不能为负数"), field="amount")
-    if not any(p.role == PartyRole.APPLICANT for p in parties) or not any(
-        p.role == PartyRole.RESPONDENT for p in parties
-    ):
-        raise DomainError(gettext("至少需要一名申请人和一名被申请人"), field="parties")
-    names = [p.name.strip() for p in parties]
-    if any(not n for n in names):
-        raise DomainError(gettext("当事人姓名/名称不能为空"), field="parties")
-    if len(set(names)) != len(names):
-        raise DomainError(gettext("同一案件中当事人姓名/名称不能重复"), field="parties")
-    parties = [_checked_identifier(p) for p in parties]
-    if not claims or any(not c.text.strip() for c in claims):
-        raise DomainError(gettext("至少需要一项请求事项，且请求事项不能为空"), field="claims")
+    parties = _checked_registration(amount, parties, claims)
+    names = [p.name for p in parties]
     if simple_procedure and stage != CaseStage.IN_LITIGATION:
         # Simple procedure is how a filed case is heard; before filing there is none (L6: 7 days only for 委托).
         raise DomainError(gettext("诉前调解案件尚未立案，不适用简易程序"), field="simple_procedure")
@@ -340,4 +368,197 @@ def send_back_to_court(actor: User, case: Case) -> Case:
     case.save(update_fields=transition(case, event))
     case_event(case, actor, "转立案" if event == CourtEvent.FILE_CASE else "恢复审理")
     record(actor, "case.send_back_to_court", case, case=case, before={"state": before}, after={"state": case.state})
+    return case
+
+
+# --- correcting and voiding (issue 15) ---
+
+
+@dataclass(frozen=True)
+class PartyEdit(PartyInput):
+    """A party as the correction form gives it back: `id` is the registered party it corrects, None a party
+    added (only before the parties were asked, see correct_case)."""
+
+    id: int | None = None
+
+
+def _money(value) -> str:
+    return "" if value is None else f"{Decimal(value):,.2f}"
+
+
+_PARTY_FIELDS = (
+    ("role", "诉讼地位", lambda v: PartyRole(v).label),
+    ("kind", "类型", lambda v: PartyKind(v).label),
+    ("name", "姓名/名称", str),
+    ("id_number", "证件号码", str),
+    ("phone", "联系电话", str),
+    ("address", "地址", str),
+)
+
+
+def _change(what: str, before, after, field: str = "") -> dict:
+    """One line of a revision: `field` names a party's personal field (kernel.identifiers.PERSONAL_FIELDS), so
+    that it is masked wherever the parties are."""
+    return {"what": what, "field": field, "before": str(before), "after": str(after)}
+
+
+def _party_text(p) -> str:
+    return f"{PartyRole(p.role).label} {p.name}（{PartyKind(p.kind).label}）"
+
+
+def _claims_text(claims) -> str:
+    return "；".join(c.text.strip() + (f"（{_money(c.amount)}元）" if c.amount is not None else "") for c in claims)
+
+
+def _changes(case: Case, old_parties: dict, edits: list[PartyEdit], claims, **fields) -> list[dict]:
+    changes = []
+    if fields["dispute_type"] != case.dispute_type:
+        changes.append(
+            _change("纠纷类型", DisputeType(case.dispute_type).label, DisputeType(fields["dispute_type"]).label)
+        )
+    if Decimal(fields["amount"]) != case.amount:
+        changes.append(_change("标的额（元）", _money(case.amount), _money(fields["amount"])))
+    if fields["facts"].strip() != case.facts.strip():
+        changes.append(_change("事实与理由", case.facts, fields["facts"].strip()))
+    for edit in edits:
+        if edit.id is None:
+            changes.append(_change("增加当事人", "", _party_text(edit)))
+            continue
+        old = old_parties[edit.id]
+        for name, label, show in _PARTY_FIELDS:
+            before, after = getattr(old, name), getattr(edit, name)
+            if (before or "") != (after or ""):
+                personal = name if name in ("id_number", "phone", "address") else ""
+                what = f"当事人{old.name}：{label}"
+                changes.append(_change(what, show(before) if before else "", show(after) if after else "", personal))
+    kept = {e.id for e in edits}
+    changes += [_change("删除当事人", _party_text(p), "") for pk, p in old_parties.items() if pk not in kept]
+    old_claims = list(case.claims.all())
+    if [(c.text.strip(), c.amount) for c in old_claims] != [(c.text.strip(), c.amount) for c in claims]:
+        changes.append(_change("请求事项", _claims_text(old_claims), _claims_text(claims)))
+    return changes
+
+
+def _audit_changes(changes: list[dict]) -> list[dict]:
+    """The changes as the audit record keeps them: the audit trail is not encrypted, so personal fields masked."""
+    return [
+        {**c, "before": mask(c["field"], c["before"]), "after": mask(c["field"], c["after"])} if c["field"] else c
+        for c in changes
+    ]
+
+
+@transaction.atomic
+def correct_case(
+    actor: User,
+    case: Case,
+    *,
+    reason: str,
+    dispute_type: DisputeType,
+    amount: Decimal,
+    parties: list[PartyEdit],
+    claims: list[ClaimInput],
+    facts: str = "",
+) -> CaseRevision:
+    """Filing staff correct a case's registration data (parties, claims, amount, dispute type, facts) with a
+    reason; the revision keeps each field before → after (issue 15). The case's number and stage are not
+    corrected: a case registered under the wrong stage or number is voided and registered again.
+
+    Who the parties are is settled once they are asked for their consent (LEGAL-RULES L1: the consent is each
+    party's own): from then on a party's particulars may be corrected, but parties are not added or removed.
+    While a delegation is with an organisation the correction is sent to it (CASE_CORRECTED) so that both
+    platforms hold the same parties and claims; which states allow a correction is COURT_CORRECTABLE."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    permissions.ensure_may_correct(actor, case)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(gettext("请填写更正理由"), field="reason")
+    if case.state not in COURT_CORRECTABLE:
+        raise DomainError(gettext("案件当前状态（%(state)s）不能更正登记信息") % {"state": gettext(case.state_label)})
+    edits = _checked_registration(amount, parties, claims)
+    old_parties = {p.pk: p for p in case.parties.all()}
+    unknown = [e.id for e in edits if e.id is not None and e.id not in old_parties]
+    if unknown:
+        raise DomainError(gettext("该当事人不属于本案"), field="parties")
+    if case.state != CourtState.APPLIED and (
+        any(e.id is None for e in edits) or {e.id for e in edits} != set(old_parties)
+    ):
+        raise DomainError(
+            gettext("已征求当事人调解意见，不能再增加或删除当事人，只能更正当事人的信息；如登记有误，请作废后重新登记"),
+            field="parties",
+        )
+    changes = _changes(case, old_parties, edits, claims, dispute_type=dispute_type, amount=amount, facts=facts)
+    if not changes:
+        raise DomainError(gettext("没有需要更正的内容"))
+    case.dispute_type, case.amount, case.facts = dispute_type, amount, facts.strip()
+    case.save(update_fields=["dispute_type", "amount", "facts"])
+    kept = {e.id for e in edits if e.id is not None}
+    Party.objects.filter(case=case).exclude(pk__in=kept).delete()
+    # Names are unique within a case: renamed parties step aside first, so that two may swap names.
+    renamed = [e.id for e in edits if e.id is not None and e.name != old_parties[e.id].name]
+    for pk in renamed:
+        Party.objects.filter(pk=pk).update(name=f"#{pk}")
+    for edit in edits:
+        values = {f: getattr(edit, f) for f, _label, _show in _PARTY_FIELDS}
+        if edit.id is None:
+            Party.objects.create(case=case, **values, id_digest=party_digest(edit.id_number))
+        else:
+            party = old_parties[edit.id]
+            for f, v in values.items():
+                setattr(party, f, v)
+            party.id_digest = party_digest(edit.id_number)
+            party.save()
+    if any(c["what"] == "请求事项" for c in changes):
+        case.claims.all().delete()
+        Claim.objects.bulk_create([Claim(case=case, text=c.text.strip(), amount=c.amount) for c in claims])
+    index_cases([case.pk])
+    revision = CaseRevision.objects.create(
+        case=case, kind=RevisionKind.CORRECTED, actor=actor, reason=reason, changes=changes
+    )
+    if case.state in COURT_CORRECTION_SENT:
+        from .delegation import send_correction  # delegation.py builds the delegation's payload
+
+        revision.sent_to = send_correction(actor, case, revision)
+        revision.save(update_fields=["sent_to"])
+    case_event(case, actor, f"更正登记信息（{'、'.join(dict.fromkeys(c['what'] for c in changes))}）：{reason}"[:500])
+    record(
+        actor,
+        "case.correct",
+        case,
+        case=case,
+        before={"state": case.state},
+        after={
+            "reason": reason,
+            "changes": _audit_changes(changes),
+            "sent_to": str(revision.sent_to_id or ""),
+        },
+    )
+    return revision
+
+
+@transaction.atomic
+def void_case(actor: User, case: Case, reason: str) -> Case:
+    """A case registered by mistake (a duplicate, the wrong court, a typing slip) is voided with a reason,
+    only while nothing has gone to an organisation (the court machine's VOID, issue 15). Irreversible: the case
+    stays on record, void; consent links still open stop working as the case is no longer asking."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    permissions.ensure_may_correct(actor, case)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(gettext("请填写作废理由"), field="reason")
+    if CourtEvent.VOID not in COURT.allowed_events(case.state):
+        raise DomainError(
+            gettext("案件当前状态（%(state)s）不能作废：已委派/委托的案件须撤回后转立案或恢复审理")
+            % {"state": gettext(case.state_label)}
+        )
+    before = case.state
+    case.save(update_fields=transition(case, CourtEvent.VOID))
+    CaseRevision.objects.create(
+        case=case,
+        kind=RevisionKind.VOIDED,
+        actor=actor,
+        reason=reason,
+        changes=[_change("状态", court_state_label(before, case.stage), case.state_label)],
+    )
+    case_event(case, actor, f"作废（登记错误）：{reason}"[:500])
+    record(actor, "case.void", case, case=case, before={"state": before}, after={"state": case.state, "reason": reason})
     return case

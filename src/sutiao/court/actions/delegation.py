@@ -11,9 +11,15 @@ from django.utils.translation import gettext
 from sutiao.accounts.models import User
 from sutiao.audit.log import SYSTEM, Entry, record, record_many
 from sutiao.docking import outbox
+from sutiao.docking.schemas import (
+    CaseCorrectedPayload,
+    Change,
+    DelegatePayload,
+    DelegationWithdrawnPayload,
+    MessageType,
+)
 from sutiao.docking.schemas import Claim as ClaimSchema
 from sutiao.docking.schemas import Consent as ConsentSchema
-from sutiao.docking.schemas import DelegatePayload, DelegationWithdrawnPayload, MessageType
 from sutiao.docking.schemas import Party as PartySchema
 from sutiao.kernel.calendar import china_date, cn_date
 from sutiao.kernel.enums import DelegationKind
@@ -24,7 +30,7 @@ from sutiao.workdays.selectors import answer_deadline, calendar
 from sutiao.workdays.services import recompute_answer_deadlines
 
 from .. import permissions
-from ..models import Case, CaseEvent, ChoiceBy, Delegation, Organisation
+from ..models import Case, CaseEvent, CaseRevision, ChoiceBy, Delegation, Organisation
 from ..search import case_search_columns
 from ..selectors import joint_choice_running, latest_consents, missing_consent, organisation_on_roster
 from .common import case_event, transition
@@ -306,3 +312,31 @@ def flag_overdue_answers(now: dt.datetime | None = None) -> int:
 def recompute_deadlines(**_signal_kwargs) -> None:
     """A year's holiday arrangement was loaded: provisional answer deadlines are computed again (L21)."""
     recompute_answer_deadlines(Delegation.objects.all())
+
+
+def send_correction(actor: User, case: Case, revision: CaseRevision) -> Delegation:
+    """Tell the organisation holding the case's delegation that the court corrected its registration data
+    (CASE_CORRECTED, issue 15): what changed and why, and the parties, claims and consents as they now stand,
+    built as the delegation itself was. Runs in the correcting action's transaction (the case locked)."""
+    delegation = Delegation.objects.select_related("organisation__peer").get(pk=case.current_delegation.pk)
+    current = _payload_for(case, delegation)
+    outbox.send(
+        delegation.organisation.peer,
+        MessageType.CASE_CORRECTED,
+        case.id,
+        CaseCorrectedPayload(
+            delegation_id=delegation.id,
+            revision_id=revision.pk,
+            corrected_at=revision.at,
+            corrected_by=f"{case.court.name} {actor.display_name}"[:200],
+            reason=revision.reason,
+            changes=[Change(**c) for c in revision.changes],
+            dispute_type=case.dispute_type,
+            facts=case.facts,
+            amount=case.amount,
+            claims=current.claims,
+            parties=current.parties,
+            consent=current.consent,
+        ),
+    )
+    return delegation

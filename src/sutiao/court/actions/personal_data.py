@@ -14,7 +14,7 @@ from sutiao.docking.retention import erase_parties
 from sutiao.kernel.identifiers import PERSONAL_FIELDS, mask
 
 from .. import permissions
-from ..models import Case, Consent, Party
+from ..models import Case, CaseRevision, Consent, Party
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,23 @@ def show_parties(actor, case: Case) -> list[ShownParty]:
     ]
 
 
+def show_revisions(actor, case: Case) -> list:
+    """The case's corrections and voiding, each change's personal values clear or masked as `show_parties`
+    shows the parties to `actor` (whose clear view of the parties is audited there)."""
+    clear = needs_clear(actor, case)
+
+    def shown(change: dict) -> dict:
+        if clear or not change.get("field"):
+            return change
+        return {
+            **change,
+            "before": mask(change["field"], change["before"]),
+            "after": mask(change["field"], change["after"]),
+        }
+
+    return [(r, [shown(c) for c in r.changes]) for r in case.revisions.select_related("actor")]
+
+
 def purge_personal_data(now: dt.datetime | None = None, batch: int = 200) -> int:
     """Erase the identity numbers, phones and addresses of the parties of cases closed longer than the
     retention period (settings.SUTIAO_RETENTION_DAYS["case_parties"]; 个人信息保护法 Art. 19, 47), in the party
@@ -62,11 +79,23 @@ def purge_personal_data(now: dt.datetime | None = None, batch: int = 200) -> int
             if not case_ids:
                 return done
             Party.objects.filter(case_id__in=case_ids).update(id_number="", phone="", address="")
+            _erase_revisions(case_ids)
             messages = erase_parties(case_ids)
             cases = Case.objects.filter(pk__in=case_ids)
             after = {"retention_days": days, "docking_messages": messages}
             record_many(SYSTEM, [Entry("case.parties.erase_personal_data", c, c, None, after) for c in cases])
             done += len(case_ids)
+
+
+def _erase_revisions(case_ids) -> None:
+    """The corrections' personal values go with the parties' (the names and the rest stay with the file)."""
+    rows = []
+    for revision in CaseRevision.objects.filter(case_id__in=case_ids):
+        changes = [{**c, "before": "", "after": ""} if c.get("field") else c for c in revision.changes]
+        if changes != revision.changes:
+            revision.changes = changes
+            rows.append(revision)
+    CaseRevision.objects.bulk_update(rows, ["changes"])
 
 
 def party_copy(profile) -> list[dict]:

@@ -2,6 +2,9 @@
 court (notice §4(5)): one function per action, one transaction each: permission, the state machine's
 transition, the case's timeline, the audit record and the docking message to the court."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -10,23 +13,27 @@ from sutiao.accounts.models import Role, User
 from sutiao.audit.log import record
 from sutiao.docking import outbox
 from sutiao.docking.schemas import (
+    Change,
     DelegationAnswerPayload,
     MediationResultPayload,
     MediatorAssignedPayload,
     MessageType,
+    ResultCorrectedPayload,
 )
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.mediation import TerminationGround
-from sutiao.kernel.workflow import INVESTOR, InvestorEvent
+from sutiao.kernel.workflow import INVESTOR, InvestorEvent, InvestorState
 
 from .. import permissions
 from ..mediation.models import Mediation
 from ..mediation.notify import tell_parties
-from ..models import Delegation, DelegationEvent, Mediator, RegistryStatus
+from ..models import Delegation, DelegationEvent, Mediator, RegistryStatus, ResultCorrection
 from ..search import index_delegations
 from . import mediation
 
+# A result recorded: what a correction within the window may change (correct_result).
+RESULT_STATES = frozenset({InvestorState.SUCCEEDED, InvestorState.FAILED, InvestorState.WITHDRAWN})
 OUTCOME_EVENTS = {
     MediationOutcome.SUCCEEDED: InvestorEvent.SUCCEED,
     MediationOutcome.FAILED: InvestorEvent.FAIL,
@@ -243,3 +250,136 @@ def record_result(
     if mediation_row is not None:
         tell_parties(mediation_row, mediation_row.parties.all(), gettext("调解结果"), MediationOutcome(outcome).label)
     return delegation
+
+
+# A result's record as the correction compares it: label, and how to read it from (terms, reason, ground, failure).
+_RESULT_FIELDS = (
+    ("调解协议内容", lambda r: r["terms"]),
+    ("调解不成/撤回原因", lambda r: r["reason"]),
+    ("终结事由", lambda r: TerminationGround(r["ground"]).label if r["ground"] else ""),
+    *(
+        (label, lambda r, key=key: (r["failure"] or {}).get(key, ""))
+        for key, label in (
+            ("undisputed_facts", "无争议事实"),
+            ("disputed_points", "争议焦点"),
+            ("cost_raising_conduct", "导致其他当事人诉讼成本增加的行为"),
+            ("notes", "需要提示法院的其他情况"),
+        )
+    ),
+)
+
+
+def correction_window_ends(delegation: Delegation):
+    """When the mediator may no longer correct the recorded result (settings.SUTIAO_RESULT_CORRECTION_HOURS);
+    None when there is no result to correct."""
+    if delegation.state not in RESULT_STATES or delegation.concluded_at is None:
+        return None
+    return delegation.concluded_at + dt.timedelta(hours=settings.SUTIAO_RESULT_CORRECTION_HOURS)
+
+
+def may_correct_result(user: User, delegation: Delegation, now=None) -> bool:
+    ends = correction_window_ends(delegation)
+    return (
+        ends is not None
+        and (now or timezone.now()) <= ends
+        and user.is_authenticated
+        and delegation.mediator_id == user.pk
+    )
+
+
+@transaction.atomic
+def correct_result(
+    actor: User,
+    delegation: Delegation,
+    *,
+    correction_reason: str,
+    terms: str = "",
+    reason: str = "",
+    ground: TerminationGround | None = None,
+    failure_record: dict | None = None,
+) -> ResultCorrection:
+    """The mediator corrects a result recorded by mistake, within settings.SUTIAO_RESULT_CORRECTION_HOURS of
+    recording it (issue 15 §4): the terms, the reason, the ground or the failure record, checked as when the result
+    was recorded (L7, L17), with a reason; the correction is recorded, the parties told, and the court sent the
+    result as it now stands (RESULT_CORRECTED). The outcome itself is not changed here: it is what the parties
+    did (signed an agreement, or not), and the court may already have acted on it."""
+    delegation = _locked(delegation)
+    permissions.ensure_assigned_mediator(actor, delegation)
+    correction_reason = correction_reason.strip()
+    if not correction_reason:
+        raise DomainError(gettext("请填写更正理由"), field="correction_reason")
+    ends = correction_window_ends(delegation)
+    if ends is None:
+        raise DomainError(gettext("尚未记录调解结果"))
+    if timezone.now() > ends:
+        raise DomainError(
+            gettext("调解结果记录已超过 %(hours)s 小时，不能更正；如有错误，请与法院联系")
+            % {"hours": f"{settings.SUTIAO_RESULT_CORRECTION_HOURS:g}"}
+        )
+    mediation_row = Mediation.objects.select_for_update().filter(delegation=delegation).first()
+    outcome = MediationOutcome(delegation.outcome)
+    terms, reason, ground, failure = mediation.ending(mediation_row, outcome, terms, reason, ground, failure_record)
+    old = {
+        "terms": delegation.terms,
+        "reason": delegation.outcome_reason,
+        "ground": mediation_row.ground if mediation_row else "",
+        "failure": mediation_row.failure_record if mediation_row else {},
+    }
+    new = {"terms": terms, "reason": reason, "ground": ground or "", "failure": failure.model_dump() if failure else {}}
+    changes = [
+        {"what": label, "field": "", "before": str(read(old)), "after": str(read(new))}
+        for label, read in _RESULT_FIELDS
+        if str(read(old)) != str(read(new))
+    ]
+    positions_before, positions_after = (old["failure"] or {}).get("positions", {}), new["failure"].get("positions", {})
+    changes += [
+        {
+            "what": f"{name}的意见",
+            "field": "",
+            "before": positions_before.get(name, ""),
+            "after": positions_after.get(name, ""),
+        }
+        for name in dict.fromkeys([*positions_before, *positions_after])
+        if positions_before.get(name, "") != positions_after.get(name, "")
+    ]
+    if not changes:
+        raise DomainError(gettext("没有需要更正的内容"))
+    delegation.terms, delegation.outcome_reason = terms, reason
+    delegation.save(update_fields=["terms", "outcome_reason"])
+    if mediation_row is not None:
+        mediation_row.ground = ground or ""
+        mediation_row.failure_record = new["failure"]
+        mediation_row.save(update_fields=["ground", "failure_record"])
+    correction = ResultCorrection.objects.create(
+        delegation=delegation, actor=actor, reason=correction_reason, changes=changes
+    )
+    outbox.send(
+        delegation.peer,
+        MessageType.RESULT_CORRECTED,
+        delegation.case,
+        ResultCorrectedPayload(
+            delegation_id=delegation.id,
+            correction_id=correction.pk,
+            corrected_at=correction.at,
+            corrected_by=f"{delegation.organisation.name} {actor.display_name}"[:200],
+            reason=correction_reason,
+            changes=[Change(**c) for c in changes],
+            outcome=outcome,
+            terms=terms,
+            result_reason=reason,
+            ground=ground,
+            failure_record=failure,
+        ),
+    )
+    whats = "、".join(c["what"] for c in changes)
+    add_event(delegation, actor.display_name, f"更正调解结果（{whats}）：{correction_reason}"[:500])
+    record(
+        actor,
+        "delegation.correct_result",
+        delegation,
+        case=delegation.case,
+        after={"reason": correction_reason, "changes": changes},
+    )
+    if mediation_row is not None:
+        tell_parties(mediation_row, mediation_row.parties.all(), gettext("调解结果已更正"), correction_reason)
+    return correction

@@ -161,6 +161,28 @@ def open_mediation(actor: User, delegation: Delegation) -> Mediation:
     return mediation
 
 
+def correct_mediation_parties(delegation: Delegation) -> None:
+    """The court corrected the parties of a delegation being mediated (CASE_CORRECTED, issue 15): the
+    mediation's parties follow, in the order they were taken from the delegation (the court neither adds nor
+    removes parties once they were asked). A party whose identity number changed loses the account linked by
+    the old number; the account of the right person links again by the new one."""
+    mediation = getattr(delegation, "mediation", None)
+    if mediation is None:
+        return
+    for row, p in zip(mediation.parties.order_by("id"), delegation.parties, strict=False):
+        digest = id_number_digest(p["id_number"]) if p.get("id_number") else ""
+        if digest != row.id_number_digest:
+            row.user, row.linked_at = None, None
+        row.role, row.kind, row.name, row.phone, row.id_number_digest = (
+            p["role"],
+            p["kind"],
+            p["name"],
+            p.get("phone", ""),
+            digest,
+        )
+        row.save()
+
+
 def open_direct_mediation(actor: User, application, parties: list[MediationParty]) -> Mediation:
     """Called inside the transaction in which the respondent agreed to a direct application (or could not refuse
     it, L19): the period the platform sets for direct applications runs from that day. Nothing goes to a court."""

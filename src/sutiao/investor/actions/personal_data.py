@@ -17,7 +17,7 @@ from sutiao.kernel.identifiers import PERSONAL_FIELDS, mask
 
 from .. import permissions
 from ..mediation.models import MediationParty
-from ..models import OPEN_STATES, Delegation
+from ..models import OPEN_STATES, Delegation, DelegationCorrection
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,23 @@ def show_parties(actor, delegation: Delegation) -> list[ShownParty]:
     ]
 
 
+def show_corrections(actor, delegation: Delegation) -> list:
+    """The court's corrections of the case, each change's personal values clear or masked as `show_parties`
+    shows the parties to `actor` (whose clear view is audited there)."""
+    clear = permissions.is_case_mediator(actor, delegation)
+
+    def shown(change: dict) -> dict:
+        if clear or not change.get("field"):
+            return change
+        return {
+            **change,
+            "before": mask(change["field"], change["before"]),
+            "after": mask(change["field"], change["after"]),
+        }
+
+    return [(c, [shown(x) for x in c.changes]) for c in delegation.corrections.all()]
+
+
 def purge_personal_data(now: dt.datetime | None = None, batch: int = 200) -> int:
     """Erase the parties' identity numbers, phones and addresses of delegations closed (no longer open; closed
     at their last event) longer than the retention period (settings.SUTIAO_RETENTION_DAYS["case_parties"];
@@ -85,6 +102,10 @@ def purge_personal_data(now: dt.datetime | None = None, batch: int = 200) -> int
                 d.parties_erased_at = erased_at
             Delegation.objects.bulk_update(delegations, ["parties", "parties_erased_at"])
             MediationParty.objects.filter(mediation__delegation__in=delegations).update(phone="")
+            corrections = list(DelegationCorrection.objects.filter(delegation__in=delegations))
+            for c in corrections:
+                c.changes = [{**x, "before": "", "after": ""} if x.get("field") else x for x in c.changes]
+            DelegationCorrection.objects.bulk_update(corrections, ["changes"])
             messages = erase_parties({d.case for d in delegations})
             after = {"retention_days": days, "docking_messages": messages}
             record_many(

@@ -185,3 +185,47 @@ class EndForm(forms.Form):
             "cost_raising_conduct": data["cost_raising_conduct"],
             "notes": data["notes"],
         }
+
+
+class ResultCorrectionForm(EndForm):
+    """A result recorded by mistake, corrected within the window (actions.delegations.correct_result): the record
+    as it should read, the outcome kept, and why."""
+
+    correction_reason = _text(_("更正理由"), max_length=2000)
+
+    def __init__(self, *args, mediation, delegation, **kwargs):
+        failure = mediation.failure_record or {}
+        positions = failure.get("positions", {})
+        initial = {
+            "terms": delegation.terms,
+            "reason": delegation.outcome_reason,
+            "ground": mediation.ground if delegation.outcome == MediationOutcome.FAILED else "",
+            **{k: failure.get(k, "") for k in ("undisputed_facts", "disputed_points", "cost_raising_conduct", "notes")},
+            **{f"position_{p.pk}": positions.get(p.name, "") for p in mediation.parties.all()},
+        }
+        super().__init__(*args, mediation=mediation, initial=initial, **kwargs)
+        del self.fields["outcome"]
+        self.outcome = delegation.outcome
+        if self.outcome != MediationOutcome.SUCCEEDED:
+            del self.fields["terms"]
+        if self.outcome != MediationOutcome.FAILED:
+            for name in [n for n in self.fields if n.startswith("position_")] + [
+                "ground",
+                "undisputed_facts",
+                "disputed_points",
+                "cost_raising_conduct",
+                "notes",
+            ]:
+                del self.fields[name]
+        if self.outcome == MediationOutcome.SUCCEEDED:
+            del self.fields["reason"]
+
+    def result(self) -> dict:
+        data = self.cleaned_data
+        failed = self.outcome == MediationOutcome.FAILED
+        return {
+            "terms": data.get("terms", ""),
+            "reason": data.get("reason", ""),
+            "ground": (data.get("ground") or None) if failed else None,
+            "failure_record": self.failure_record() if failed else None,
+        }

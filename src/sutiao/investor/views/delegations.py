@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutiao.accounts.models import Role
 from sutiao.audit.selectors import trail_for_case, trail_page
+from sutiao.confirm import confirmation, confirmed
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.enums import AdoptionConsentBy
 from sutiao.kernel.errors import DomainError
@@ -21,6 +23,7 @@ from .. import permissions, selectors
 from ..actions import delegations as actions
 from ..actions import personal_data
 from ..forms.delegations import AssignForm, DeclineForm, DelegationFilterForm
+from ..forms.mediation import ResultCorrectionForm
 from ..forms.registry import AdoptionAnswerForm
 
 
@@ -91,9 +94,14 @@ def _assign_form(delegation, data=None):
     )
 
 
+def _result_form(delegation, data=None):
+    return ResultCorrectionForm(data, mediation=delegation.mediation, delegation=delegation, prefix="fix")
+
+
 @login_required
-def delegation_detail(request, delegation_id, decline_form=None, assign_form=None):
+def delegation_detail(request, delegation_id, decline_form=None, assign_form=None, result_form=None):
     delegation = selectors.delegation_for(request.user, delegation_id)
+    may_correct = hasattr(delegation, "mediation") and actions.may_correct_result(request.user, delegation)
     allowed = set(INVESTOR.allowed_events(delegation.state))
     is_admin = permissions.administers(request.user, delegation.organisation_id)
     is_mediator = delegation.mediator_id == request.user.pk
@@ -109,7 +117,11 @@ def delegation_detail(request, delegation_id, decline_form=None, assign_form=Non
             "d": delegation,
             "parties": personal_data.show_parties(request.user, delegation),
             **can,
-            "has_actions": any(can.values()),
+            "has_actions": any(can.values()) or may_correct,
+            "corrections": personal_data.show_corrections(request.user, delegation),
+            "result_corrections": delegation.result_corrections.select_related("actor"),
+            "result_form": (result_form or _result_form(delegation)) if may_correct else None,
+            "correction_ends": actions.correction_window_ends(delegation),
             "decline_form": decline_form or DeclineForm(),
             "assign_form": assign_form or _assign_form(delegation),
             "trail": trail_for_case(delegation.case, trail_page(request), object_ids=[delegation.pk]),
@@ -141,6 +153,19 @@ def accept(request, delegation_id):
 def decline(request, delegation_id):
     delegation = selectors.delegation_for(request.user, delegation_id)
     form = DeclineForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        permissions.ensure_org_admin(request.user, delegation)  # no second look for who may not act
+        return confirmation(
+            request,
+            title=_("不予接受：%(number)s") % {"number": delegation.court_case_number},
+            consequence=_(
+                "不予接受后，本案退回%(court)s，由法院另行委派/委托或转立案；法院将收到您写明的理由。"
+                "此决定不能撤销，本组织不能再接受这次委派/委托。"
+            )
+            % {"court": delegation.court_name},
+            action_label=_("确认不予接受"),
+            back_url=reverse("delegation-detail", args=[delegation.pk]),
+        )
     return _on_form(
         request,
         delegation,
@@ -168,4 +193,25 @@ def assign(request, delegation_id):
             choice_declined_reason=form.cleaned_data.get("choice_declined_reason", ""),
         ),
         _("已指派调解员"),
+    )
+
+
+@login_required
+@require_POST
+def correct_result(request, delegation_id):
+    """A result recorded by mistake, corrected by its mediator within the window (issue 15 §4)."""
+    delegation = selectors.delegation_for(request.user, delegation_id)
+    permissions.ensure_assigned_mediator(request.user, delegation)
+    if not hasattr(delegation, "mediation"):
+        raise PermissionDenied(_("本案没有调解记录"))
+    form = _result_form(delegation, request.POST)
+    return _on_form(
+        request,
+        delegation,
+        "result_form",
+        form,
+        lambda: actions.correct_result(
+            request.user, delegation, correction_reason=form.cleaned_data["correction_reason"], **form.result()
+        ),
+        _("已更正调解结果，法院将收到更正"),
     )

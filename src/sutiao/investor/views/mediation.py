@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutiao.accounts import parties as party_accounts
+from sutiao.confirm import confirmation, confirmed
 from sutiao.documents.downloads import download_response
 from sutiao.forms_actions import submit
 from sutiao.kernel.calendar import china_today
+from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.mediation import FAILURE_GROUNDS
 from sutiao.listing import PAGE_SIZE, next_url, page
@@ -337,6 +339,19 @@ def act(request, delegation_id, op):
         )
     if op == "end":
         form = f.EndForm(post, mediation=m, prefix=op)
+        if form.is_valid() and not confirmed(request):
+            outcome = MediationOutcome(form.cleaned_data["outcome"])
+            return confirmation(
+                request,
+                title=_("记录调解结果：%(outcome)s") % {"outcome": _(outcome.label)},
+                consequence=(
+                    _("记录后调解结束，各方当事人将收到通知；此结果不能撤销。")
+                    if m.direct
+                    else _("记录后调解结束，结果将回传法院，各方当事人将收到通知；此结果不能撤销。")
+                ),
+                action_label=_("确认记录结果"),
+                back_url=_back(d).url,
+            )
         return _run(
             request,
             d,

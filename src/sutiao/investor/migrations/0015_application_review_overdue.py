@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_field_ciphertext"),
-        ("investor", "0012_encrypt_party_personal_data"),
+        ("investor", "0014_result_corrections"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
