@@ -33,6 +33,7 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("case", "register"): {Actor.FILING_STAFF: OWN},
     ("case", "ask_consent"): {Actor.FILING_STAFF: OWN},
     ("case", "delegate"): {Actor.FILING_STAFF: OWN},
+    ("case", "correct"): {Actor.FILING_STAFF: OWN},  # correct registration data, void (issue 15 §2)
     # A party (or whoever acts for them) sees their own cases and answers for their own party.
     ("case", "read_as_party"): PARTY_SIDE,
     # The list of one's own cases as a party: anyone signed in (staff find none there).
@@ -64,6 +65,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "case-delegate": Endpoint("case", "delegate", POST),
     "case-recall": Endpoint("case", "delegate", POST),
     "case-back-to-court": Endpoint("case", "delegate", POST),
+    "case-correct": Endpoint("case", "correct", BOTH),
+    "case-void": Endpoint("case", "correct", BOTH),
     "roster": Endpoint("roster", "read"),
     "roster-export": Endpoint("roster", "read"),
     "roster-remove": Endpoint("roster", "decide", POST),
@@ -89,6 +92,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "POST /api/v1/cases/{case_id}/delegate": Endpoint("case", "delegate", POST),
     "POST /api/v1/cases/{case_id}/recall": Endpoint("case", "delegate", POST),
     "POST /api/v1/cases/{case_id}/back-to-court": Endpoint("case", "delegate", POST),
+    "POST /api/v1/cases/{case_id}/correct": Endpoint("case", "correct", POST),
+    "POST /api/v1/cases/{case_id}/void": Endpoint("case", "correct", POST),
     "GET /api/v1/organisations": Endpoint("roster", "read"),
     "GET /api/v1/cases/{case_id}/recommendations": Endpoint("case", "read"),
     "POST /api/v1/cases/{case_id}/joint-choice": Endpoint("case", "ask_consent", POST),

@@ -62,7 +62,7 @@ def ensure_may_ask_consent(user: User, case) -> None:
 def ensure_may_correct(user: User, case) -> None:
     """Filing staff of the case's court correct its registration data and void a case registered by mistake
     (issue 15): they registered it."""
-    _filing_staff(user, case)
+    _filing_staff(user, "correct", case)
 
 
 def ensure_may_delegate(user: User, case=None) -> None:

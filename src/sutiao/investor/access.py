@@ -94,6 +94,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "delegation-accept": Endpoint("delegation", "answer", POST),
     "delegation-decline": Endpoint("delegation", "answer", POST),
     "delegation-assign": Endpoint("delegation", "answer", POST),
+    # The assigned mediator corrects a result recorded by mistake, within the window (issue 15 §4).
+    "delegation-correct-result": Endpoint("delegation", "result", POST),
     "mediation-workspace": Endpoint("mediation", "read"),
     "mediation-act": Endpoint("mediation", "act", POST),
     "mediation-evidence": Endpoint("mediation", "read"),
