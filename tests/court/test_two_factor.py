@@ -96,3 +96,72 @@ def test_the_api_and_the_docking_are_not_asked_for_the_code(client, court):
     _sign_in(client, "clerk")
     assert client.get("/api/v1/cases").status_code == 401  # a session is no API credential
     assert client.get("/docking/v1/openapi.json").status_code == 200
+
+
+# Passkeys (WebAuthn, django-otp-webauthn) beside the authenticator: the ceremonies themselves run in Chromium
+# with a virtual authenticator (tests/e2e/test_passkeys_browser.py); here, who may start them.
+BEGIN_REGISTRATION = "/accounts/two-factor/passkey/registration/begin/"
+BEGIN_AUTHENTICATION = "/accounts/two-factor/passkey/authentication/begin/"
+
+
+def _passkey(user, name="laptop"):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.create(
+        user=user, name=name, confirmed=True, credential_id=b"id-" + name.encode(), public_key=b"k", sign_count=0
+    )
+
+
+def test_a_passkey_is_added_only_after_signing_in_with_two_factors(client, court):
+    clerk = User.objects.create_user("clerk", password=PASSWORD, institution=court, role=Role.FILING_STAFF)
+    device = TOTPDevice.objects.create(user=clerk, name="phone", confirmed=True)
+    _sign_in(client, "clerk")
+    refused = client.post(BEGIN_REGISTRATION)  # the password alone adds no passkey
+    assert refused.status_code == 403 and refused.json()["code"] == "user_not_verified"
+    device.confirmed = False  # nor enrols a first factor of its holder's choosing: the authenticator first
+    device.save()
+    assert client.post(BEGIN_REGISTRATION).json()["code"] == "two_factor_first"
+    device.confirmed = True
+    device.save()
+    assert client.get("/accounts/two-factor/passkeys/").status_code == 302  # to the second step first
+    client.post("/accounts/two-factor/", {"token": _code(device)})
+    options = client.post(BEGIN_REGISTRATION).json()
+    assert options["rp"] == {"name": "人民法院调解平台", "id": "localhost"}
+    assert options["authenticatorSelection"]["residentKey"] == "preferred"  # no passwordless sign-in
+    page = client.get("/accounts/two-factor/passkeys/").content.decode()
+    assert 'src="/static/django_otp_webauthn/otp_webauthn_register.js"' in page
+    assert client.get("/static/django_otp_webauthn/otp_webauthn_register.js").status_code == 200
+    catalogue = client.get("/accounts/two-factor/passkey/jsi18n/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert '"Verifying...": "\\u6b63\\u5728\\u9a8c\\u8bc1' in catalogue.content.decode()  # 正在验证
+
+
+def test_parties_and_anonymous_visitors_get_no_passkey_ceremony(client, court):
+    assert client.post(BEGIN_AUTHENTICATION).status_code == 403  # no passwordless sign-in
+    User.objects.create_user("investor", password=PASSWORD, role=Role.PARTY)
+    _sign_in(client, "investor")
+    assert client.post(BEGIN_AUTHENTICATION).json()["code"] == "staff_only"
+    assert client.post(BEGIN_REGISTRATION).json()["code"] == "staff_only"
+
+
+def test_the_second_step_offers_a_registered_passkey(client, court):
+    clerk = User.objects.create_user("clerk", password=PASSWORD, institution=court, role=Role.FILING_STAFF)
+    TOTPDevice.objects.create(user=clerk, name="phone", confirmed=True)
+    _sign_in(client, "clerk")
+    assert 'data-testid="passkey-signin"' not in client.get("/accounts/two-factor/").content.decode()
+    _passkey(clerk)
+    page = client.get("/accounts/two-factor/").content.decode()
+    assert 'data-testid="passkey-signin"' in page and "otp_webauthn_auth.js" in page
+    options = client.post(BEGIN_AUTHENTICATION).json()
+    assert [c["id"] for c in options["allowCredentials"]] == ["aWQtbGFwdG9w"]  # this user's passkeys only
+
+
+def test_a_staff_member_removes_their_own_passkey_only(client, court):
+    clerk = User.objects.create_user("clerk", password=PASSWORD, institution=court, role=Role.FILING_STAFF)
+    other = User.objects.create_user("other", password=PASSWORD, institution=court, role=Role.JUDGE)
+    mine, theirs = _passkey(clerk), _passkey(other, "key")
+    client.force_login(clerk)
+    assert "laptop" in client.get("/accounts/two-factor/passkeys/").content.decode()
+    client.post("/accounts/two-factor/passkeys/", {"remove": theirs.pk})
+    client.post("/accounts/two-factor/passkeys/", {"remove": mine.pk})
+    assert list(other.webauthncredential_set.all()) == [theirs] and not clerk.webauthncredential_set.exists()
+    assert AuditRecord.objects.filter(action="account.passkey_removed", actor_id=str(clerk.pk)).count() == 1

@@ -1,13 +1,15 @@
 """Two-factor sign-in for every staff role (issue 14 §10; 等级保护 level 3): after the password, a code from an
-authenticator app (TOTP, RFC 6238, django-otp) or one of ten single-use recovery codes. A staff member without
-an authenticator enrols at their first sign-in. Parties and agents sign in with a password or an SMS code
-(sutiao.accounts.sms_signin) and are not asked for this."""
+authenticator app (TOTP, RFC 6238, django-otp), a passkey (WebAuthn, django-otp-webauthn; registered beside the
+authenticator once signed in with two factors, where the browser supports it) or one of ten single-use recovery
+codes. A staff member without an authenticator enrols at their first sign-in. Parties and agents sign in with a
+password or an SMS code (sutiao.accounts.sms_signin) and are not asked for this."""
 
 from django.db import transaction
 from django.utils.translation import gettext
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from sutiao.audit.log import record
 from sutiao.kernel.errors import DomainError
@@ -26,7 +28,44 @@ def needs_second_factor(user) -> bool:
 
 
 def has_authenticator(user: User) -> bool:
+    return has_totp(user) or has_passkey(user)
+
+
+def has_totp(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_passkey(user: User) -> bool:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
+def passkeys(user: User):
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at")
+
+
+def passkey_registered(user: User, credential: WebAuthnCredential) -> None:
+    """Called inside the registration's transaction (sutiao.accounts.passkeys)."""
+    record(user, "account.passkey_registered", credential, after=_passkey_fields(credential))
+
+
+def passkey_used(request, credential: WebAuthnCredential) -> None:
+    """A passkey completed the sign-in: the session counts as signed in with two factors."""
+    with transaction.atomic():
+        otp_login(request, credential)
+        record(request.user, "account.passkey_used", credential, after=_passkey_fields(credential))
+
+
+@transaction.atomic
+def remove_passkey(user: User, credential_id: int) -> None:
+    credential = WebAuthnCredential.objects.select_for_update().filter(user=user, pk=credential_id).first()
+    if credential is None:
+        raise DomainError(gettext("没有这个通行密钥"))
+    record(user, "account.passkey_removed", credential, before=_passkey_fields(credential))
+    credential.delete()
+
+
+def _passkey_fields(credential: WebAuthnCredential) -> dict:
+    return {"name": credential.name, "aaguid": credential.aaguid, "transports": credential.transports}
 
 
 def pending_authenticator(user: User) -> TOTPDevice:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -275,7 +276,38 @@ def second_factor(request):
             error = str(e)
         else:
             return redirect(_after_sign_in(request))
-    return render(request, "accounts/two_factor.html", {"error": error, "next": request.GET.get("next", "")})
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"error": error, "next": request.GET.get("next", ""), "passkey": two_factor.has_passkey(user)},
+    )
+
+
+@login_required
+def passkey_list(request):
+    """A staff member's passkeys (second factor beside the authenticator): add one where the browser can, remove
+    one. Needs a session signed in with two factors."""
+    user = request.user
+    if user.role not in two_factor.STAFF_ROLES:
+        raise Http404
+    if not user.is_verified():  # this page is under /accounts/two-factor/, which the middleware lets through
+        return redirect(reverse("two-factor") + "?next=" + request.path)
+    if request.method == "POST":
+        try:
+            two_factor.remove_passkey(user, _int(request.POST.get("remove")))
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("已删除该通行密钥"))
+        return redirect("passkeys")
+    return render(request, "accounts/passkeys.html", {"passkeys": two_factor.passkeys(user)})
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 @login_required
