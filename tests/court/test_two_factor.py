@@ -165,3 +165,73 @@ def test_a_staff_member_removes_their_own_passkey_only(client, court):
     client.post("/accounts/two-factor/passkeys/", {"remove": mine.pk})
     assert list(other.webauthncredential_set.all()) == [theirs] and not clerk.webauthncredential_set.exists()
     assert AuditRecord.objects.filter(action="account.passkey_removed", actor_id=str(clerk.pk)).count() == 1
+
+
+# A lost authenticator (issue 14 §10): the institution's administrator resets it, with a reason, audited.
+
+
+def _devices(user):
+    totp = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    _passkey(user, f"key-{user.username}")
+    from sutiao.accounts.two_factor import renew_recovery_codes
+
+    renew_recovery_codes(user)
+    return totp
+
+
+def test_a_court_admin_resets_the_second_factor_of_their_courts_staff(client, admin, staff):
+    device = _devices(staff)
+    staff_client = client.__class__()
+    _sign_in(staff_client, "filing", "x-long-password")
+    staff_client.post("/accounts/two-factor/", {"token": _code(device)})
+    assert staff_client.get("/cases/").status_code == 200
+    client.force_login(admin)
+    listed = client.get("/accounts/staff/second-factor/?q=filing").content.decode()
+    assert 'data-testid="reset-filing"' in listed
+    confirm = client.get(f"/accounts/staff/{staff.pk}/second-factor/reset/").content.decode()
+    assert "将删除其 1 个验证器、1 个通行密钥和 10 个未用的恢复码" in confirm  # the consequence, named
+    refused = client.post(f"/accounts/staff/{staff.pk}/second-factor/reset/", {"reason": ""})
+    assert refused.status_code == 200 and TOTPDevice.objects.filter(user=staff).exists()  # no reason, no reset
+    done = client.post(f"/accounts/staff/{staff.pk}/second-factor/reset/", {"reason": "手机遗失，已电话核实本人"})
+    assert done.status_code == 302
+    assert not TOTPDevice.objects.filter(user=staff).exists() and not staff.webauthncredential_set.exists()
+    assert not staff.staticdevice_set.exists()
+    entry = AuditRecord.objects.get(action="account.two_factor_reset")
+    assert entry.actor_id == str(admin.pk) and entry.object_id == str(staff.pk)
+    assert entry.after["reason"] == "手机遗失，已电话核实本人" and entry.before["recovery_codes"] == 10
+    # The staff member's open session no longer counts as signed in with two factors; they enrol again.
+    assert staff_client.get("/cases/")["Location"] == "/accounts/two-factor/?next=%2Fcases%2F"
+    assert 'data-testid="totp-qr"' in staff_client.get("/accounts/two-factor/").content.decode()
+
+
+def test_nobody_resets_a_second_factor_outside_their_reach(client, admin, staff, judge, other_admin, other_staff):
+    from django.core.exceptions import PermissionDenied
+
+    from sutiao.accounts import two_factor
+
+    _devices(other_staff)
+    client.force_login(admin)
+    assert 'data-testid="reset-other"' not in client.get("/accounts/staff/second-factor/?q=o").content.decode()
+    url = f"/accounts/staff/{other_staff.pk}/second-factor/reset/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"reason": "手机遗失，已电话核实本人"}).status_code == 404
+    with pytest.raises(PermissionDenied):  # nor through the action itself
+        two_factor.reset_second_factor(admin, other_staff, "手机遗失，已电话核实本人")
+    assert TOTPDevice.objects.filter(user=other_staff).exists()
+    # Staff who administer nothing reach neither page; nobody resets their own.
+    client.force_login(judge)
+    assert client.get("/accounts/staff/second-factor/").status_code == 404
+    assert client.get(f"/accounts/staff/{staff.pk}/second-factor/reset/").status_code == 404
+    assert not two_factor.may_reset(admin, admin) and not two_factor.may_reset(judge, staff)
+    assert two_factor.may_reset(other_admin, other_staff) and not two_factor.may_reset(other_admin, staff)
+    # The operator resets anyone, the court admins included.
+    operator = User.objects.create_user("op", password=PASSWORD, role=Role.OPERATOR)
+    assert two_factor.may_reset(operator, admin) and two_factor.may_reset(operator, other_staff)
+    assert not AuditRecord.objects.filter(action="account.two_factor_reset").exists()
+
+
+def test_the_reset_pages_need_two_factors(client, admin, staff):
+    TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    _sign_in(client, "admin", "x-long-password")
+    assert client.get("/accounts/staff/second-factor/").status_code == 302
+    assert client.post(f"/accounts/staff/{staff.pk}/second-factor/reset/", {"reason": "手机遗失"}).status_code == 302
