@@ -352,6 +352,12 @@ def second_factor_reset(request, user_id):
     )
 
 
+def csrf_failure(request, reason=""):
+    """A form refused for its anti-forgery token, in the platform's layout and language (settings
+    CSRF_FAILURE_VIEW); Django's own page is English and bare. The reason stays in the server's log."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def _int(value) -> int:
     try:
         return int(value)
