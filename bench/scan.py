@@ -82,13 +82,6 @@ def wapiti(wapiti_bin: str, platform, label: str, out: Path, seconds: int, cooki
         "-t",
         "20",
         "--no-bugreport",
-        # Out-of-band endpoints (wapiti's own servers by default) pointed at loopback: nothing leaves the machine.
-        "--endpoint",
-        "http://127.0.0.1:9/",
-        "--external-endpoint",
-        "http://127.0.0.1:9/",
-        "--internal-endpoint",
-        "http://127.0.0.1:9/",
         "-f",
         "json",
         "-o",
