@@ -26,6 +26,22 @@ def _raw_phones() -> list[str]:
     return list(Mediator.objects.annotate(raw=Cast("phone", TextField())).values_list("raw", flat=True))
 
 
+def _tables_holding(secret: str) -> list[str]:
+    """Every column of every table whose stored text contains `secret` (read raw, past the models)."""
+    hits = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            for column in connection.introspection.get_table_description(cursor, table):
+                name = connection.ops.quote_name(column.name)
+                cursor.execute(
+                    f"SELECT count(*) FROM {connection.ops.quote_name(table)} WHERE CAST({name} AS TEXT) LIKE %s",  # noqa: S608 (names from introspection)
+                    [f"%{secret}%"],
+                )
+                if cursor.fetchone()[0]:
+                    hits.append(f"{table}.{column.name}")
+    return hits
+
+
 def test_the_phone_is_ciphertext_at_rest_and_masked_in_history_and_audit(reg_admin, reg_mediator):
     assert Mediator.objects.get().phone == PHONE
     assert [PHONE not in raw and len(raw) > 80 for raw in _raw_phones()] == [True]
@@ -35,6 +51,8 @@ def test_the_phone_is_ciphertext_at_rest_and_masked_in_history_and_audit(reg_adm
     assert history[-1]["phone"] == ["138****0000", "138****0000"]
     stored = str(history) + str(list(AuditRecord.objects.values_list("before", "after")))
     assert PHONE not in stored and "13812340000" not in stored
+    assert _tables_holding("13812340000") == [] and _tables_holding(PHONE) == []
+    assert _tables_holding("郑调解")  # the reading does see stored text
 
 
 def test_the_organisations_admin_sees_the_phone_the_bureau_a_mask(client, reg_admin, reg_bureau, reg_mediator):
