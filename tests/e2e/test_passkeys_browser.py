@@ -68,6 +68,6 @@ def test_a_staff_member_registers_a_passkey_and_signs_in_with_it(live, browser):
     page.wait_for_url(base + "/cases/")
     assert page.get_by_test_id("whoami").is_visible()
 
-    actions = [a for (a,) in sql(court, "SELECT action FROM audit_auditrecord WHERE action LIKE 'account.passkey%'")]
+    actions = [a for (a,) in sql(court, "SELECT action FROM audit_auditrecord WHERE action LIKE ?", "account.passkey%")]
     assert actions.count("account.passkey_registered") == 1 and actions.count("account.passkey_used") == 1
     page.context.close()
