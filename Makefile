@@ -10,7 +10,7 @@ export SUTIAO_DEV := 1
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
-.PHONY: up test lint bench bench-lists bench-uploads bench-parties chaos browser-deps system-deps clean rules-doc
+.PHONY: up test lint bench bench-lists bench-uploads bench-parties chaos browser-deps system-deps clean rules-doc scan
 
 # Debian's libmagic, which python-magic loads to decide an upload's type by its content (sutiao.documents).
 system-deps:
@@ -85,6 +85,18 @@ chaos: $(STAMP)
 	CHAOS_CASES=10000 CHAOS_KILLS=20 $(BIN)/pytest tests/e2e/test_chaos.py -q -s -p no:cacheprovider
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} CHAOS_CASES=10000 CHAOS_KILLS=20 \
 	  $(BIN)/pytest tests/e2e/test_chaos.py -q -s -p no:cacheprovider
+
+# A scan of both running platforms with wapiti (issue 14), loopback only: demo data on free ports, the public
+# surface and a signed-in staff member's, reports under var/scan/. wapiti3 pins older Django-side packages
+# (asgiref, cryptography, httpx), so it gets a venv of its own, made for this target only.
+SCAN_VENV := var/scan-venv
+$(SCAN_VENV)/bin/wapiti:
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install -q --upgrade pip
+	PIP_CONSTRAINT= PIP_BUILD_CONSTRAINT= $(SCAN_VENV)/bin/pip install -q "wapiti3==3.2.3"
+
+scan: $(STAMP) $(SCAN_VENV)/bin/wapiti
+	WAPITI=$(CURDIR)/$(SCAN_VENV)/bin/wapiti SUTIAO_DEV=1 $(BIN)/python bench/scan.py
 
 clean:
 	rm -rf $(VENV) var test-artifacts

@@ -186,7 +186,8 @@ def test_editing_a_mediator_keeps_the_number_unless_a_new_one_is_typed(client, r
     reg_mediator.refresh_from_db()
     assert stored_id_number(reg_mediator) == number and reg_mediator.phone == "13911111111"
     page = _page(client.get(f"/registry/mediators/{reg_mediator.pk}/"))
-    assert "13800000000" in page and "13911111111" in page  # old → new in the history
+    assert "138****0000" in page and "139****1111" in page  # old → new in the history, masked (issue 14 §9)
+    assert "13800000000" not in page
     assert number not in page
 
 

@@ -22,8 +22,9 @@ def _production_env(tmp_path, **extra) -> dict:
         SUTIAO_SECRET_KEY=secrets.token_urlsafe(50),
         SUTIAO_FIELD_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(),
         SUTIAO_VAR_DIR=str(tmp_path),
-        **extra,
+        SUTIAO_BASE_URL="https://platform.example.cn",  # production is reached over https (passkeys need it)
     )
+    env.update(extra)
     return env
 
 
@@ -40,9 +41,22 @@ def _django(platform: str, env: dict, *args) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_production_settings_pass_djangos_deployment_checks(platform, tmp_path):
-    done = _django(platform, _production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    https = _production_env(tmp_path, SUTIAO_BASE_URL=f"https://{platform}.example.cn")
+    done = _django(platform, https, "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+    # Passkeys belong to the platform's https address; a plain-http one outside development fails the checks.
+    passkeys = _django(
+        platform,
+        https,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.OTP_WEBAUTHN_RP_ID, *s.OTP_WEBAUTHN_ALLOWED_ORIGINS)",
+    )
+    assert passkeys.stdout.split() == [f"{platform}.example.cn", f"https://{platform}.example.cn"]
+    plain = _django(platform, _production_env(tmp_path, SUTIAO_BASE_URL="http://10.1.1.1:8001"), "check")
+    assert plain.returncode != 0 and "otp_webauthn.E031" in plain.stderr
     shown = _django(
         platform,
         _production_env(tmp_path, SUTIAO_TRUSTED_PROXIES="10.0.0.1"),

@@ -88,3 +88,12 @@ class SignUpForm(forms.Form):
             field.widget.attrs.setdefault(
                 "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             )
+
+
+class SecondFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重置原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如“手机遗失，已电话核实本人”；记入审计日志"),
+    )

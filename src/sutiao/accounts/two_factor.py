@@ -1,13 +1,16 @@
 """Two-factor sign-in for every staff role (issue 14 §10; 等级保护 level 3): after the password, a code from an
-authenticator app (TOTP, RFC 6238, django-otp) or one of ten single-use recovery codes. A staff member without
-an authenticator enrols at their first sign-in. Parties and agents sign in with a password or an SMS code
-(sutiao.accounts.sms_signin) and are not asked for this."""
+authenticator app (TOTP, RFC 6238, django-otp), a passkey (WebAuthn, django-otp-webauthn; registered beside the
+authenticator once signed in with two factors, where the browser supports it) or one of ten single-use recovery
+codes. A staff member without an authenticator enrols at their first sign-in. Parties and agents sign in with a
+password or an SMS code (sutiao.accounts.sms_signin) and are not asked for this."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from sutiao.audit.log import record
 from sutiao.kernel.errors import DomainError
@@ -26,7 +29,44 @@ def needs_second_factor(user) -> bool:
 
 
 def has_authenticator(user: User) -> bool:
+    return has_totp(user) or has_passkey(user)
+
+
+def has_totp(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_passkey(user: User) -> bool:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
+def passkeys(user: User):
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at")
+
+
+def passkey_registered(user: User, credential: WebAuthnCredential) -> None:
+    """Called inside the registration's transaction (sutiao.accounts.passkeys)."""
+    record(user, "account.passkey_registered", credential, after=_passkey_fields(credential))
+
+
+def passkey_used(request, credential: WebAuthnCredential) -> None:
+    """A passkey completed the sign-in: the session counts as signed in with two factors."""
+    with transaction.atomic():
+        otp_login(request, credential)
+        record(request.user, "account.passkey_used", credential, after=_passkey_fields(credential))
+
+
+@transaction.atomic
+def remove_passkey(user: User, credential_id: int) -> None:
+    credential = WebAuthnCredential.objects.select_for_update().filter(user=user, pk=credential_id).first()
+    if credential is None:
+        raise DomainError(gettext("没有这个通行密钥"))
+    record(user, "account.passkey_removed", credential, before=_passkey_fields(credential))
+    credential.delete()
+
+
+def _passkey_fields(credential: WebAuthnCredential) -> dict:
+    return {"name": credential.name, "aaguid": credential.aaguid, "transports": credential.transports}
 
 
 def pending_authenticator(user: User) -> TOTPDevice:
@@ -82,3 +122,68 @@ def _new_recovery_codes(user: User) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
     return codes
+
+
+# --- a lost authenticator (issue 14 §10): reset by the institution's administrator ---
+
+# Who administers whose second factor: a court's administrator the staff of that court, an organisation's
+# administrator the staff of that organisation (its mediators); the Investor Protection Bureau every staff
+# account of the investor platform, and the platform's operator every staff account of the platform, so that
+# an administrator (or a bureau or supervisor's staff) who lost theirs is reset by someone else.
+INSTITUTION_ADMINS = frozenset({Role.COURT_ADMIN, Role.ORG_ADMIN})
+PLATFORM_WIDE = frozenset({Role.BUREAU_STAFF, Role.OPERATOR})
+
+
+def may_reset(actor: User, user: User) -> bool:
+    if not actor.is_authenticated or not actor.is_active or actor.pk == user.pk or user.role not in STAFF_ROLES:
+        return False
+    if actor.role == Role.OPERATOR or actor.is_superuser:
+        return True
+    if actor.role == Role.BUREAU_STAFF:
+        return user.role != Role.OPERATOR and not user.is_superuser
+    return (
+        actor.role in INSTITUTION_ADMINS
+        and actor.institution_id is not None
+        and actor.institution_id == user.institution_id
+        and user.role != Role.OPERATOR
+    )
+
+
+def resettable(actor: User):
+    """The staff accounts whose second factor `actor` may reset (selector for the list page)."""
+    users = User.objects.filter(role__in=STAFF_ROLES).exclude(pk=actor.pk).select_related("institution")
+    if actor.role == Role.OPERATOR or actor.is_superuser:
+        return users
+    if actor.role == Role.BUREAU_STAFF:
+        return users.exclude(role=Role.OPERATOR).exclude(is_superuser=True)
+    if actor.role in INSTITUTION_ADMINS and actor.institution_id is not None:
+        return users.filter(institution_id=actor.institution_id).exclude(role=Role.OPERATOR)
+    return users.none()
+
+
+def devices_of(user: User) -> dict:
+    """What a reset would remove, by kind."""
+    return {
+        "authenticators": TOTPDevice.objects.filter(user=user).count(),
+        "passkeys": WebAuthnCredential.objects.filter(user=user).count(),
+        "recovery_codes": StaticToken.objects.filter(device__user=user).count(),
+    }
+
+
+@transaction.atomic
+def reset_second_factor(actor: User, user: User, reason: str) -> dict:
+    """Remove every authenticator, passkey and recovery code of `user`: their sessions stop counting as signed in
+    with two factors (the device they were verified with is gone), and at their next sign-in they enrol a new
+    authenticator. For a staff member who lost their phone or security key; the reason is recorded."""
+    if not may_reset(actor, user):
+        raise PermissionDenied(gettext("只能重置本机构工作人员的第二重验证"))
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise DomainError(gettext("请写明重置原因（如“手机遗失，本人电话确认”）"), field="reason")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    removed = devices_of(user)
+    TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()  # with its tokens
+    record(actor, "account.two_factor_reset", user, before=removed, after={"reason": reason, "user": user.username})
+    return removed

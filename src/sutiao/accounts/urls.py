@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import passkeys, views
 
 common_urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -13,6 +13,13 @@ common_urlpatterns = [
     path("accounts/sms-login/", views.sms_login, name="sms-login"),
     path("accounts/two-factor/", views.second_factor, name="two-factor"),
     path("accounts/two-factor/recovery-codes/", views.recovery_codes, name="recovery-codes"),
+    path("accounts/two-factor/passkeys/", views.passkey_list, name="passkeys"),
+    # An administrator resetting a staff member's lost second factor: outside /accounts/two-factor/, so only a
+    # session signed in with two factors reaches it (SecondFactorMiddleware).
+    path("accounts/staff/second-factor/", views.second_factor_resets, name="second-factor-resets"),
+    path("accounts/staff/<int:user_id>/second-factor/reset/", views.second_factor_reset, name="second-factor-reset"),
+    # django-otp-webauthn's endpoints, under the namespace its scripts' configuration is reversed from.
+    path("accounts/two-factor/passkey/", include((passkeys.urlpatterns, "otp_webauthn"))),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "accounts/password-reset/sent/",

@@ -10,8 +10,10 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,10 +21,11 @@ from django.utils.translation import gettext as _
 from sutiao.documents.downloads import download_response
 from sutiao.forms_actions import show_refusal, submit
 from sutiao.kernel.errors import DomainError
+from sutiao.listing import next_url, page
 
 from . import parties, passwords, sms_signin, tokens, two_factor
 from .client_ip import client_ip
-from .forms import ApiTokenForm, LoginForm, PowerForm, SignUpForm, SmsLoginForm, StaffForm
+from .forms import ApiTokenForm, LoginForm, PowerForm, SecondFactorResetForm, SignUpForm, SmsLoginForm, StaffForm
 from .models import PowerOfAttorney, Role, User
 
 
@@ -275,7 +278,91 @@ def second_factor(request):
             error = str(e)
         else:
             return redirect(_after_sign_in(request))
-    return render(request, "accounts/two_factor.html", {"error": error, "next": request.GET.get("next", "")})
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"error": error, "next": request.GET.get("next", ""), "passkey": two_factor.has_passkey(user)},
+    )
+
+
+@login_required
+def passkey_list(request):
+    """A staff member's passkeys (second factor beside the authenticator): add one where the browser can, remove
+    one. Needs a session signed in with two factors."""
+    user = request.user
+    if user.role not in two_factor.STAFF_ROLES:
+        raise Http404
+    if not user.is_verified():  # this page is under /accounts/two-factor/, which the middleware lets through
+        return redirect(reverse("two-factor") + "?next=" + request.path)
+    if request.method == "POST":
+        try:
+            two_factor.remove_passkey(user, _int(request.POST.get("remove")))
+        except DomainError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("已删除该通行密钥"))
+        return redirect("passkeys")
+    return render(request, "accounts/passkeys.html", {"passkeys": two_factor.passkeys(user)})
+
+
+@login_required
+def second_factor_resets(request):
+    """The staff accounts whose second factor this administrator may reset (their institution's; the Bureau and
+    the operator: the platform's), searchable by user name or name, paged."""
+    actor = request.user
+    if actor.role not in two_factor.INSTITUTION_ADMINS | two_factor.PLATFORM_WIDE:
+        raise Http404
+    users = two_factor.resettable(actor)
+    query = (request.GET.get("q") or "").strip()
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(full_name__icontains=query))
+    try:
+        result = page(users, ("username", "id"), request.GET.get("cursor"))
+    except DomainError as e:
+        messages.error(request, str(e))
+        result = page(users, ("username", "id"))
+    return render(
+        request,
+        "accounts/second_factor_resets.html",
+        {"users": result.items, "q": query, "next_url": next_url(request, result)},
+    )
+
+
+@login_required
+def second_factor_reset(request, user_id):
+    """Confirm, with a reason, that a staff member's authenticators, passkeys and recovery codes are removed."""
+    actor = request.user
+    if actor.role not in two_factor.INSTITUTION_ADMINS | two_factor.PLATFORM_WIDE:
+        raise Http404
+    user = get_object_or_404(two_factor.resettable(actor), pk=user_id)
+    form = SecondFactorResetForm(request.POST or None)
+    if request.method == "POST":
+        done = submit(
+            request,
+            form,
+            lambda: two_factor.reset_second_factor(actor, user, form.cleaned_data["reason"]),
+            _("已重置 %(name)s 的第二重验证：其下次登录时须重新设置验证器") % {"name": user.display_name},
+        )
+        if done is not None:
+            return redirect("second-factor-resets")
+    return render(
+        request,
+        "accounts/second_factor_reset.html",
+        {"target": user, "devices": two_factor.devices_of(user), "form": form},
+    )
+
+
+def csrf_failure(request, reason=""):
+    """A form refused for its anti-forgery token, in the platform's layout and language (settings
+    CSRF_FAILURE_VIEW); Django's own page is English and bare. The reason stays in the server's log."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
-from sutiao.accounts.pii import Ciphertext, EncryptedJSON
+from sutiao.accounts.pii import Ciphertext, EncryptedJSON, EncryptedText
 from sutiao.docking.models import Peer
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import DelegationKind, DisputeType, MediationOutcome
@@ -100,7 +100,9 @@ class Mediator(models.Model):
     id_number_encrypted = Ciphertext(editable=False)
     id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("公民身份号码"), max_length=18)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # Encrypted at rest (issue 14 §9); shown in clear only to the organisation's own administrator
+    # (permissions.sees_mediator_phones), masked everywhere else, its history included.
+    phone = EncryptedText(_("手机号"), max_length=20, blank=True)
     specialties = models.JSONField(_("擅长纠纷类型"), default=list)
     qualifications = models.JSONField(_("资质"), default=list)
     training_hours = models.DecimalField(_("培训学时"), max_digits=7, decimal_places=1, default=0)

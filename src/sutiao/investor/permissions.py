@@ -40,6 +40,13 @@ def administers(user: User, organisation_id) -> bool:
     return _role(user) == Role.ORG_ADMIN and user.institution_id is not None and user.institution_id == organisation_id
 
 
+def sees_mediator_phones(user: User, organisation: Institution) -> bool:
+    """A mediator's mobile number in clear: for the administrator of the mediator's own organisation, who works
+    with them; everyone else who keeps or oversees the registry sees it masked (PIPL art. 6, minimum necessary;
+    issue 14 §9)."""
+    return administers(user, organisation.pk)
+
+
 # --- scopes: the organisations a user may see and keep ---
 
 

@@ -21,10 +21,11 @@ from pydantic import Field
 
 from sutiao.accounts.api import responses
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.identifiers import mask
 from sutiao.kernel.workflow import InvestorProposalState
 from sutiao.listing import MAX_PAGE_SIZE, PAGE_SIZE, page
 
-from . import selectors
+from . import permissions, selectors
 from .actions import registry, roster
 from .models import MediationOrg, Mediator, RegistryStatus, RosterProposal
 from .registry.data import MediatorData, OrgData
@@ -209,14 +210,15 @@ def _organisation_detail(org: MediationOrg) -> dict:
     return {**_organisation(org), "proposals": [_proposal(p) for p in proposals]}
 
 
-def _mediator(m: Mediator) -> dict:
+def _mediator(m: Mediator, viewer) -> dict:
     return {
         "id": m.pk,
         "organisation_id": m.organisation_id,
         "organisation_name": m.organisation.name,
         "name": m.name,
         "id_number_masked": m.id_number_masked,
-        "phone": m.phone,
+        # In clear for the organisation's own administrator only, masked for everyone else.
+        "phone": m.phone if permissions.sees_mediator_phones(viewer, m.organisation) else mask("phone", m.phone),
         "specialties": list(m.specialties),
         "qualifications": list(m.qualifications),
         "training_hours": m.training_hours,
@@ -318,7 +320,7 @@ def set_organisation_status(request, organisation_id: UUID, data: StatusIn):
 )
 def list_mediators(request, organisation_id: UUID):
     org = selectors.organisation_for(request.auth, organisation_id)
-    return [_mediator(m) for m in selectors.mediators_of(org).select_related("organisation")]
+    return [_mediator(m, request.auth) for m in selectors.mediators_of(org).select_related("organisation")]
 
 
 @router.post(
@@ -329,7 +331,7 @@ def list_mediators(request, organisation_id: UUID):
 def create_mediator(request, organisation_id: UUID, data: MediatorRecordIn):
     org = selectors.organisation_for(request.auth, organisation_id)
     mediator = registry.register_mediator(request.auth, org.institution, _mediator_data(data))
-    return Status(201, _mediator(selectors.mediator_for(request.auth, mediator.pk)))
+    return Status(201, _mediator(selectors.mediator_for(request.auth, mediator.pk), request.auth))
 
 
 @router.post(
@@ -340,7 +342,7 @@ def create_mediator(request, organisation_id: UUID, data: MediatorRecordIn):
 def set_mediator_status(request, mediator_id: UUID, data: StatusIn):
     mediator = selectors.mediator_for(request.auth, mediator_id)
     registry.set_mediator_status(request.auth, mediator, data.status, data.reason)
-    return _mediator(selectors.mediator_for(request.auth, mediator.pk))
+    return _mediator(selectors.mediator_for(request.auth, mediator.pk), request.auth)
 
 
 # --- courts and pushes (notice §4(4)) ---

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "csp",
     "ninja",
     "django_tasks",
@@ -149,6 +150,7 @@ AXES_RESET_ON_SUCCESS = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "sutiao.accounts.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -167,6 +169,25 @@ SECURE_HSTS_PRELOAD = HTTPS
 SUTIAO_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("SUTIAO_TRUSTED_PROXIES", "").split(",") if p.strip()]
 if SUTIAO_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor beside the authenticator app (issue 14 §10): never
+# instead of the password (no passwordless sign-in). The relying party is the platform's own host name; the
+# browser only offers a passkey to the origin it was registered on.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "sutiao.passkeys"
+
+
+def webauthn_for(base_url: str) -> tuple[str, list[str]]:
+    """(relying party id, allowed origins) for the platform at `base_url`; SUTIAO_WEBAUTHN_RP_ID overrides the id
+    (e.g. the parent domain when one passkey should serve several host names). Browsers refuse an IP address as
+    relying party id, so a development server on 127.0.0.1 offers passkeys under http://localhost:<port> (a
+    secure context too); its pages work under both names."""
+    parts = urlsplit(base_url)
+    host, port = parts.hostname or "localhost", f":{parts.port}" if parts.port else ""
+    if DEV and host in ("127.0.0.1", "::1"):
+        host = "localhost"
+    return os.environ.get("SUTIAO_WEBAUTHN_RP_ID") or host, [f"{parts.scheme}://{host}{port}"]
+
 
 # Content Security Policy (django-csp): scripts only from the platform's own static files (no inline script,
 # no eval, no CDN: courts and regulators run closed networks); pygal's SVG and Bootstrap need inline styles.

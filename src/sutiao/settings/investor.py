@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, VAR_DIR, database_for, env_secret, storages_for
+from .base import INSTALLED_APPS, VAR_DIR, database_for, env_secret, storages_for, webauthn_for
 
 PLATFORM = "investor"
 PLATFORM_ID = os.environ.get("SUTIAO_PLATFORM_ID", "investor-platform")
@@ -11,6 +11,8 @@ PLATFORM_NAME = "中国投资者网证券期货纠纷在线调解平台"
 OTP_TOTP_ISSUER = PLATFORM_NAME  # the name an authenticator app shows
 SECRET_KEY = env_secret("SUTIAO_SECRET_KEY", "dev-only-investor-secret-key-not-for-production-0123456789")
 BASE_URL = os.environ.get("SUTIAO_BASE_URL", "http://127.0.0.1:8002")
+OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS = webauthn_for(BASE_URL)
+OTP_WEBAUTHN_RP_NAME = PLATFORM_NAME
 DATABASES = {"default": database_for("investor")}
 STORAGES = storages_for("investor")
 INSTALLED_APPS = [*INSTALLED_APPS, "sutiao.investor"]

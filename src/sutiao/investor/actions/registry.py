@@ -14,6 +14,7 @@ from sutiao.accounts.pii import decrypt, id_number_digest
 from sutiao.audit.log import record
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.identifiers import mask
 from sutiao.kernel.workflow import InvestorProposalEvent
 
 from .. import permissions
@@ -172,10 +173,12 @@ def update_mediator(actor: User, mediator: Mediator, data: MediatorData) -> Medi
     data = clean_mediator(data)
     if Mediator.objects.filter(id_number_digest=id_number_digest(data.id_number)).exclude(pk=mediator.pk).exists():
         raise DomainError(gettext(NUMBER_REGISTERED), field="id_number")
-    before, digest_before = mediator_snapshot(mediator), mediator.id_number_digest
+    before, digest_before, phone_before = mediator_snapshot(mediator), mediator.id_number_digest, mediator.phone
     for name, value in mediator_fields(data).items():
         setattr(mediator, name, value)
     changes = diff(before, mediator_snapshot(mediator))
+    if mediator.phone != phone_before and "phone" not in changes:  # only the masked middle digits differ
+        changes["phone"] = [before["phone"], mask("phone", mediator.phone)]
     # A corrected number can keep its mask (only the middle digits differ): the history still says so.
     number_corrected = mediator.id_number_digest != digest_before
     if number_corrected and "id_number_masked" not in changes:
@@ -305,10 +308,17 @@ def export_organisations(actor: User) -> bytes:
 
 @transaction.atomic
 def export_mediators(actor: User, organisation: Institution) -> bytes:
-    """An organisation's mediators (identity numbers masked), in the import's layout; audited."""
+    """An organisation's mediators (identity numbers masked; phones too, but for the organisation's own
+    administrator), in the import's layout; audited."""
     permissions.ensure_may_use_registry_files(actor)
     permissions.ensure_can_edit(actor, organisation)
     mediators = Mediator.objects.filter(organisation=organisation).order_by("name")
-    content = workbook.export_workbook(SubjectKind.MEDIATOR, mediators)
-    record(actor, "registry.export.mediators", organisation, after={"rows": mediators.count()})
+    phones = permissions.sees_mediator_phones(actor, organisation)
+    content = workbook.export_workbook(SubjectKind.MEDIATOR, mediators, phones_in_clear=phones)
+    record(
+        actor,
+        "registry.export.mediators",
+        organisation,
+        after={"rows": mediators.count(), "phones": "clear" if phones else "masked"},
+    )
     return content

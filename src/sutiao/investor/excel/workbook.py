@@ -5,6 +5,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
+from sutiao.kernel.identifiers import mask
 from sutiao.kernel.regions import NATIONWIDE, PROVINCES
 from sutiao.kernel.spreadsheet import safe_cell
 
@@ -29,8 +30,9 @@ def template_workbook(kind: str) -> bytes:
     return _workbook(kind, [], _notes(kind))
 
 
-def export_workbook(kind: str, queryset) -> bytes:
-    """Organisations (MediationOrg) or mediators (Mediator) in the import's layout; identity numbers masked."""
+def export_workbook(kind: str, queryset, *, phones_in_clear: bool = False) -> bytes:
+    """Organisations (MediationOrg) or mediators (Mediator) in the import's layout; identity numbers masked,
+    mediators' phones too unless `phones_in_clear` (permissions.sees_mediator_phones)."""
     if kind == SubjectKind.ORGANISATION:
         kinds, types = org_kind_labels(), dispute_type_labels()
         rows = [
@@ -58,7 +60,7 @@ def export_workbook(kind: str, queryset) -> bytes:
             [
                 m.name,
                 m.id_number_masked,
-                m.phone,
+                m.phone if phones_in_clear else mask("phone", m.phone),
                 "、".join(label_of(types, t) for t in m.specialties),
                 "、".join(label_of(quals, q) for q in m.qualifications),
                 float(m.training_hours),

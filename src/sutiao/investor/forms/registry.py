@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Role, User
 from sutiao.kernel.enums import DisputeType
+from sutiao.kernel.identifiers import mask
 from sutiao.kernel.regions import NATIONWIDE, PROVINCES
 from sutiao.kernel.workflow import InvestorProposalState
 from sutiao.translation import translated_choices
@@ -134,8 +135,17 @@ class MediatorForm(BootstrapForm):
         label=_("登录账号（可选）"), queryset=User.objects.none(), required=False, empty_label=_("不关联")
     )
 
-    def __init__(self, *args, organisation_id=None, editing: Mediator | None = None, **kwargs):
+    def __init__(
+        self, *args, organisation_id=None, editing: Mediator | None = None, phone_shown: bool = True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.editing, self.phone_shown = editing, phone_shown
+        if editing is not None and not phone_shown:
+            # Who sees the phone masked (permissions.sees_mediator_phones) replaces it or leaves it as it is.
+            self.initial["phone"] = ""
+            self.fields["phone"].help_text = _("当前：%(masked)s。留空则不变更") % {
+                "masked": mask("phone", editing.phone) or "—"
+            }
         if editing is not None:
             # The number is never shown decrypted: left blank, it stays as registered.
             self.fields["id_number"].required = False
@@ -167,7 +177,7 @@ class MediatorForm(BootstrapForm):
             specialties=list(d["specialties"]),
             qualifications=list(d["qualifications"]),
             training_hours=d["training_hours"],
-            phone=d["phone"],
+            phone=d["phone"] or (self.editing.phone if self.editing is not None and not self.phone_shown else ""),
         )
 
 

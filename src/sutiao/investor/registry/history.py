@@ -4,6 +4,7 @@ court's decision is a version too, with no field changed."""
 from django.utils.translation import gettext_noop
 
 from sutiao.accounts.models import User
+from sutiao.kernel.identifiers import mask
 
 from ..models import MediationOrg, Mediator, RegistryChange, SubjectKind
 
@@ -58,7 +59,7 @@ def mediator_snapshot(m: Mediator) -> dict:
     return {
         "name": m.name,
         "id_number_masked": m.id_number_masked,
-        "phone": m.phone,
+        "phone": mask("phone", m.phone),  # the history and the audit log keep no phone in clear
         "specialties": list(m.specialties),
         "qualifications": list(m.qualifications),
         "training_hours": str(m.training_hours),

@@ -14,6 +14,7 @@ from sutiao.accounts.models import Role
 from sutiao.forms_actions import submit
 from sutiao.kernel.enums import AdoptionConsentBy
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.identifiers import mask
 from sutiao.kernel.workflow import InvestorProposalState
 from sutiao.listing import next_url, page
 from sutiao.translation import refusal
@@ -278,6 +279,9 @@ def mediator_detail(request, mediator_id):
             "versions": selectors.history(SubjectKind.MEDIATOR, mediator.pk),
             "can_edit": permissions.may_edit(user, mediator.organisation),
             "can_push": permissions.supervises(user, mediator.organisation),
+            "phone": mediator.phone
+            if permissions.sees_mediator_phones(user, mediator.organisation)
+            else mask("phone", mediator.phone),
         },
     )
 
@@ -287,7 +291,12 @@ def mediator_edit(request, mediator_id):
     user = request.user
     mediator = selectors.mediator_for(user, mediator_id)
     permissions.ensure_can_edit(user, mediator.organisation)
-    form = MediatorForm(request.POST or None, initial=MediatorForm.initial_for(mediator), editing=mediator)
+    form = MediatorForm(
+        request.POST or None,
+        initial=MediatorForm.initial_for(mediator),
+        editing=mediator,
+        phone_shown=permissions.sees_mediator_phones(user, mediator.organisation),
+    )
     if request.method == "POST":
         # Left blank, the number stays as registered (the action keeps it; it is never shown).
         saved = submit(

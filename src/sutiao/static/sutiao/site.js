@@ -70,6 +70,8 @@
       });
     });
   });
+  // A passkey just registered (django-otp-webauthn's script, accounts/passkeys.html): show it in the list.
+  document.addEventListener("otp_webauthn.register_complete", function () { window.location.reload(); });
   // Content htmx swaps in gets the same treatment.
   document.addEventListener("htmx:load", function (event) {
     if (event.detail.elt !== document.body) { attach(event.detail.elt); labelCells(event.detail.elt); }
