@@ -83,6 +83,18 @@ COMMON_RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # The second factor is a staff member's (parties, who sign in with a password or an SMS code, are sent on).
     ("second_factor", "use"): everyone(actors=SIGNED_IN),
     ("second_factor", "recovery_codes"): everyone(actors=STAFF),
+    # Passkeys (WebAuthn) beside the authenticator app: a staff member's own (accounts.passkeys).
+    ("second_factor", "passkeys"): everyone(Reach.OWN, actors=STAFF),
+    ("second_factor", "passkey_sign_in"): everyone(actors=STAFF),
+    # A lost second factor reset by the institution's administrator, the Bureau (investor platform) or the
+    # operator (accounts.two_factor.may_reset).
+    ("second_factor", "reset"): {
+        Actor.COURT_ADMIN: Reach.OWN,
+        Actor.SPC_ADMIN: Reach.OWN,
+        Actor.ORG_ADMIN: Reach.OWN,
+        Actor.BUREAU: Reach.ALL,
+        Actor.OPERATOR: Reach.ALL,
+    },
     # What others did on one's behalf (a list of one's own: empty but for parties); a party's copy of their data.
     ("party_account", "read"): everyone(Reach.OWN, actors=SIGNED_IN),
     ("party_account", "my_data"): {Actor.INVESTOR: Reach.OWN, Actor.FIRM: Reach.OWN},
@@ -109,6 +121,14 @@ COMMON_ENDPOINTS: dict[str, Endpoint] = {
     "sms-login": Endpoint("sign_in", "use", BOTH),
     "two-factor": Endpoint("second_factor", "use", BOTH),
     "recovery-codes": Endpoint("second_factor", "recovery_codes", BOTH),
+    "passkeys": Endpoint("second_factor", "passkeys", BOTH),
+    "otp_webauthn:credential-registration-begin": Endpoint("second_factor", "passkeys", POST),
+    "otp_webauthn:credential-registration-complete": Endpoint("second_factor", "passkeys", POST),
+    "otp_webauthn:credential-authentication-begin": Endpoint("second_factor", "passkey_sign_in", POST),
+    "otp_webauthn:credential-authentication-complete": Endpoint("second_factor", "passkey_sign_in", POST),
+    "otp_webauthn:js-i18n-catalog": Endpoint("public", "read"),
+    "second-factor-resets": Endpoint("second_factor", "reset"),
+    "second-factor-reset": Endpoint("second_factor", "reset", BOTH),
     "password-reset": Endpoint("sign_in", "use", BOTH),
     "password-reset-sent": Endpoint("sign_in", "use"),
     "password_reset_confirm": Endpoint("sign_in", "use"),
