@@ -153,3 +153,14 @@ def staff_sign_in_with_both_factors(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def language_reset_after_each_test():
+    """A request in English leaves English active in the test's thread (LocaleMiddleware activates, nothing
+    deactivates between requests of one thread); the next test would read English messages where it expects
+    the platform's Chinese. Each request re-activates its own language, so only tests need this."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
