@@ -161,6 +161,8 @@ def language_reset_after_each_test():
     deactivates between requests of one thread); the next test would read English messages where it expects
     the platform's Chinese. Each request re-activates its own language, so only tests need this."""
     yield
+    from django.conf import settings
     from django.utils import translation
 
-    translation.deactivate()
+    if settings.configured:  # not in the live tests (tests/e2e), whose platforms run in their own processes
+        translation.deactivate()
