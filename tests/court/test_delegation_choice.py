@@ -200,3 +200,25 @@ def test_registration_shows_every_fault_in_one_pass(client, staff):
     assert "校验位" in page  # the applicant's identity number
     assert "请至少填写一项请求事项" in page  # the claims
     assert not Case.objects.exists()
+
+
+def test_the_work_queue_costs_the_same_queries_for_more_rows(client, staff, new_case):
+    """No query per row (one calendar for every deadline shown): the work queue with six cases waiting for an
+    organisation asks the database as often as with two."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+
+    def queries_for_the_queue() -> int:
+        client.get("/")  # sessions and the calendar warmed once
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        _consented(staff, new_case(), timezone.now())
+    two = queries_for_the_queue()
+    for _ in range(4):
+        _consented(staff, new_case(), timezone.now())
+    assert queries_for_the_queue() == two

@@ -208,12 +208,12 @@ class ChoiceDeadlines:
     missed_appointment: bool
 
 
-def choice_deadlines(case: Case, now: dt.datetime | None = None) -> ChoiceDeadlines:
+def choice_deadlines(case: Case, now: dt.datetime | None = None, cal=None) -> ChoiceDeadlines:
     """《人民法院在线调解规则》Art. 10 (LEGAL-RULES L3): the parties choose jointly within 2 working days of agreeing
     to mediation (the last party's answer); the court appoints within 3 working days of their request that it
     appoint. Neither runs from registration."""
     now = now or timezone.now()
-    cal = calendar()
+    cal = cal or calendar()  # a list passes one calendar for all its rows
     joint = period_from(case.consented_at, JOINT_CHOICE_PERIOD, cal) if case.consented_at else None
     requested = case.chosen_by == ChoiceBy.COURT and case.chosen_at is not None
     appointment = period_from(case.chosen_at, APPOINTMENT_PERIOD, cal) if requested else None

@@ -31,6 +31,7 @@ from sutiao.kernel.workflow import (
 )
 from sutiao.listing import next_url
 from sutiao.translation import refusal
+from sutiao.workdays.selectors import calendar
 
 from . import permissions, selectors
 from .actions import cases as case_actions
@@ -63,6 +64,7 @@ def home(request):
     _staff(request)
     # Each section pages on by its own cursor (?staff=…, ?answer=…, ?mediating=…), the others stay put.
     queue = selectors.work_queue(request.user, {k: request.GET.get(k) for k in ("staff", "answer", "mediating")})
+    cal = calendar()  # one for every row's deadline, not a query per row
     return render(
         request,
         "court/home.html",
@@ -71,7 +73,7 @@ def home(request):
             "waiting_staff": [
                 (
                     c,
-                    selectors.choice_deadlines(c) if c.state == CourtState.CONSENTED else None,
+                    selectors.choice_deadlines(c, cal=cal) if c.state == CourtState.CONSENTED else None,
                     c.state == CourtState.RETURNED,
                 )
                 for c in queue["staff"].items

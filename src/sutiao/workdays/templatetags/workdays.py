@@ -52,9 +52,20 @@ def _length(rule) -> str:
     return ngettext("%(n)s日", "%(n)s日", rule.length) % {"n": rule.length}
 
 
-def _left(rule, due, today) -> tuple[str, str]:
+def _calendar(context):
+    """One calendar per request: a list shows a deadline per row, and each would otherwise ask the database for
+    the calendar's version (a query per row)."""
+    request = context.get("request")
+    if request is None:
+        return calendar()
+    if not hasattr(request, "_workday_calendar"):
+        request._workday_calendar = calendar()
+    return request._workday_calendar
+
+
+def _left(cal, rule, due, today) -> tuple[str, str]:
     """The badge's class and text, counted in the rule's own unit (working days for a working-day period)."""
-    left = calendar().working_days_left(today, due) if rule.working_days else (due - today).days
+    left = cal.working_days_left(today, due) if rule.working_days else (due - today).days
     if due < today:
         text = (
             ngettext("已逾期 %(n)s 个工作日", "已逾期 %(n)s 个工作日", -left)
@@ -72,7 +83,7 @@ def _left(rule, due, today) -> tuple[str, str]:
     return ("text-bg-warning" if left <= 1 else "text-bg-info"), text % {"n": left}
 
 
-def _deadline(rule, label, due, provisional, done, source):
+def _deadline(context, rule, label, due, provisional, done, source):
     """A deadline as users read it: its last day; while the step is not done, what is left in the rule's
     unit (red once missed) and "暂定" if provisional; and the rule's length and legal source in the page
     itself, not only on hover (phones have no hover; issue 15 §5). Once done, the badge goes."""
@@ -86,7 +97,7 @@ def _deadline(rule, label, due, provisional, done, source):
     if done:
         status = format_html(' <span class="text-muted small" data-done="1">{}</span>', gettext("（已完成）"))
     else:
-        css, text = _left(rule, due, china_today())
+        css, text = _left(_calendar(context), rule, due, china_today())
         status = format_html(' <span class="badge {}">{}</span>', css, text)
         if provisional:
             status += format_html(
@@ -102,24 +113,25 @@ def _deadline(rule, label, due, provisional, done, source):
     )
 
 
-@register.simple_tag
-def answer_deadline_badge(due, provisional=False, answered=False, source=True):
+@register.simple_tag(takes_context=True)
+def answer_deadline_badge(context, due, provisional=False, answered=False, source=True):
     """The organisation's answer deadline (L4): the configured period from receipt."""
-    return _deadline(answer_period(), gettext("答复期限（自收到之日起）"), due, provisional, answered, source)
+    label = gettext("答复期限（自收到之日起）")
+    return _deadline(context, answer_period(), label, due, provisional, answered, source)
 
 
-@register.simple_tag
-def deadline_badge(rule, label, due, provisional=False, done=False, source=True):
+@register.simple_tag(takes_context=True)
+def deadline_badge(context, rule, label, due, provisional=False, done=False, source=True):
     """A deadline of `rule` whose last day is `due` (e.g. a direct application's review, L19)."""
-    return _deadline(rule, label, due, provisional, done, source)
+    return _deadline(context, rule, label, due, provisional, done, source)
 
 
-@register.simple_tag
-def period_badge(deadline, label, done=False, source=True):
+@register.simple_tag(takes_context=True)
+def period_badge(context, deadline, label, done=False, source=True):
     """Any period (a kernel Deadline) running from its own start."""
     if deadline is None:
         return ""
-    return _deadline(deadline.rule, label, deadline.due, deadline.provisional, done, source)
+    return _deadline(context, deadline.rule, label, deadline.due, deadline.provisional, done, source)
 
 
 @register.simple_tag
