@@ -105,6 +105,9 @@ class WorkdayCalendar:
         self._overrides = dict(overrides or {})
         self._loaded_years = set(loaded_years)
         self._package_years: dict[int, bool] = {}
+        # Each day's answer, kept: chinese-calendar checks its argument on every call (about 20 µs), and a list of
+        # overdue deadlines counts hundreds of days per row (`working_days_left`).
+        self._days: dict[dt.date, tuple[bool, bool]] = {}
 
     def knows(self, year: int) -> bool:
         if year in self._loaded_years:
@@ -115,6 +118,11 @@ class WorkdayCalendar:
 
     def is_workday(self, day: dt.date) -> tuple[bool, bool]:
         """(working day?, provisional?)"""
+        if day not in self._days:
+            self._days[day] = self._decide(day)
+        return self._days[day]
+
+    def _decide(self, day: dt.date) -> tuple[bool, bool]:
         if day in self._overrides:
             return self._overrides[day], False
         if self.knows(day.year) and day.year not in self._loaded_years:
