@@ -444,14 +444,10 @@ class PartyChoice(models.Model):
         ordering = ["chosen_at", "id"]
 
 
-_ANSWERABLE = sorted(DELEGATION_ANSWERABLE)
-
-
 class DelegationQuerySet(models.QuerySet):
     def answerable(self):
-        """Waiting for the organisation's answer (LEGAL-RULES L4). The states in a fixed order, the order of the
-        partial index behind the work queue (SQLite uses a partial index only for the same terms)."""
-        return self.filter(state__in=_ANSWERABLE)
+        """Waiting for the organisation's answer (LEGAL-RULES L4)."""
+        return self.filter(state__in=DELEGATION_ANSWERABLE)
 
     def open(self):
         """Not over: waiting for an answer or accepted and mediating; what counts as an organisation's load."""
@@ -499,7 +495,9 @@ class Delegation(models.Model):
             # index order, not sorted from every row in the state (at 1,000,000 cases that sort was most of the
             # work queue's 460 ms, bench/lists.py).
             models.Index(
-                fields=["sent_at", "id"], condition=models.Q(state__in=_ANSWERABLE), name="court_delegation_answer"
+                fields=["sent_at", "id"],
+                condition=models.Q(state__in=DELEGATION_ANSWERABLE),
+                name="court_delegation_answer",
             ),
             models.Index(
                 fields=["sent_at", "id"],

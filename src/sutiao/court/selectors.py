@@ -227,15 +227,18 @@ def choice_deadlines(case: Case, now: dt.datetime | None = None, cal=None) -> Ch
     )
 
 
-def joint_choice_running(case: Case, now: dt.datetime | None = None, cal=None) -> Deadline | None:
+def joint_choice_running(
+    case: Case, now: dt.datetime | None = None, cal=None, deadlines: ChoiceDeadlines | None = None
+) -> Deadline | None:
     """L3 (《人民法院在线调解规则》Art. 10): the parties have 2 working days from consenting to choose jointly, and
     until that period ends the court may not appoint an organisation itself — unless every party asked it to
     (同意由人民法院指定, `ChoiceBy.COURT`). The running period if the court must wait, else None. A case sent back
     after a decline is chosen again at once (L4), so only a case not yet delegated waits."""
     if case.state != CourtState.CONSENTED or case.chosen_by or not case.consented_at:
         return None
-    joint = period_from(case.consented_at, JOINT_CHOICE_PERIOD, cal)
-    return None if joint.is_overdue(now or timezone.now()) else joint
+    now = now or timezone.now()
+    joint = (deadlines or choice_deadlines(case, now, cal)).joint_choice
+    return None if joint.is_overdue(now) else joint
 
 
 def declined_organisations(case: Case) -> set:
@@ -457,14 +460,15 @@ def roster_facts(court_id) -> list[OrgFacts]:
     ]
 
 
-def recommendations(case: Case) -> list[Recommendation]:
-    """The court's roster ranked for this case (notice §4(5); LEGAL-RULES L2): staff may pick any."""
+def recommendations(case: Case, declined: set | None = None) -> list[Recommendation]:
+    """The court's roster ranked for this case (notice §4(5); LEGAL-RULES L2): staff may pick any. `declined`:
+    `declined_organisations(case)` where the caller already has it."""
     province = province_of_court_code(case.court.short_code)
     ranked = rank(
         roster_facts(case.court_id), dispute_type=case.dispute_type, province=province.name if province else None
     )
     # An organisation that declined this case (不予接受) is ranked last, whatever its score (issue 15 §5).
-    declined = {str(pk) for pk in declined_organisations(case)}
+    declined = {str(pk) for pk in (declined_organisations(case) if declined is None else declined)}
     ordered = sorted(ranked, key=lambda r: (r.org_id in declined, r.rank))
     return [replace(r, rank=i) for i, r in enumerate(ordered, start=1)]
 

@@ -150,10 +150,11 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
     may_correct = permissions.allows(permissions.ensure_may_correct, user, case)
     latest = selectors.latest_consents(case)
     # L3: before the parties' joint-choice period ends the court appoints only if every party asked it to.
-    joint_choice_running = selectors.joint_choice_running(case)
+    deadlines = selectors.choice_deadlines(case)
+    joint_choice_running = selectors.joint_choice_running(case, deadlines=deadlines)
     can_delegate = may_delegate and CourtEvent.DELEGATE in allowed and not joint_choice_running
-    recommendations = selectors.recommendations(case) if can_delegate else []
     declined = selectors.declined_organisations(case)
+    recommendations = selectors.recommendations(case, declined) if can_delegate else []
     choosing = case.state in case_actions.CHOOSING_STATES
     can = {
         "can_ask_consent": may_ask and CourtEvent.ASK_CONSENT in allowed,
@@ -194,7 +195,7 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
             "can_request_appointment": may_ask and choosing and not case.court_appoints,
             "show_choice": bool(case.consented_at) or choosing,
             "choice_form": choice_form or JointChoiceForm(court_id=case.court_id),
-            "deadlines": selectors.choice_deadlines(case),
+            "deadlines": deadlines,
             "recommendations": recommendations,
             "waiting_for": _waiting_for(case),
             "badge": _badge(case),

@@ -237,10 +237,12 @@ DELEGATION_TRANSITIONS: dict[tuple[DelegationState, DelegationEvent], Delegation
     (_D.ACCEPTED, _DE.CONCLUDED): _D.CONCLUDED,
 }
 DELEGATION = Machine("delegation", DELEGATION_TRANSITIONS)
-# Waiting for the organisation's answer (accept or decline).
-DELEGATION_ANSWERABLE = frozenset(s for (s, e) in DELEGATION_TRANSITIONS if e == _DE.ACCEPTED)
+# Waiting for the organisation's answer (accept or decline). Sorted tuples, not sets: a query's `IN (…)` must
+# list the states in one fixed order, the order of the partial indexes behind the work queue (SQLite uses a
+# partial index only for the very same terms).
+DELEGATION_ANSWERABLE = tuple(sorted({s for (s, e) in DELEGATION_TRANSITIONS if e == _DE.ACCEPTED}))
 # Not yet over: the organisation holds it, or may still take it (what counts as its load).
-DELEGATION_OPEN = frozenset(s for (s, e) in DELEGATION_TRANSITIONS if e == _DE.RECALL)
+DELEGATION_OPEN = tuple(sorted({s for (s, e) in DELEGATION_TRANSITIONS if e == _DE.RECALL}))
 
 
 class CourtProposalState(LabelledEnum):
