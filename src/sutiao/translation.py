@@ -220,4 +220,42 @@ LABELS = [
     # RecusalDecision
     gettext_noop("更换调解员"),
     gettext_noop("驳回申请，原调解员继续调解"),
+    # CourtLevel (judicial confirmation, L11–L13)
+    gettext_noop("基层人民法院"),
+    gettext_noop("中级人民法院"),
+    # VenueGround (judicial confirmation, L11–L13)
+    gettext_noop("作出邀请的人民法院"),
+    gettext_noop("当事人住所地"),
+    gettext_noop("标的物所在地"),
+    gettext_noop("调解组织所在地"),
+    gettext_noop("发行人住所地"),
+    # NonAcceptanceGround (judicial confirmation, L11–L13)
+    gettext_noop("不属于人民法院受理范围"),
+    gettext_noop("不属于本院管辖"),
+    gettext_noop("申请确认婚姻关系、亲子关系、收养关系等身份关系"),
+    gettext_noop("涉及适用其他特别程序、公示催告程序、破产程序审理"),
+    gettext_noop("调解协议内容涉及物权、知识产权确权"),
+    gettext_noop("超过调解协议生效之日起三十日的申请期间"),
+    # RejectionGround (judicial confirmation, L11–L13)
+    gettext_noop("违反法律强制性规定"),
+    gettext_noop("损害国家利益、社会公共利益、他人合法权益"),
+    gettext_noop("违背公序良俗"),
+    gettext_noop("违反自愿原则"),
+    gettext_noop("内容不明确"),
+    gettext_noop("其他不能进行司法确认的情形"),
+    # RulingOutcome (judicial confirmation, L11–L13)
+    gettext_noop("裁定调解协议有效"),
+    gettext_noop("裁定驳回申请"),
+    # ConfirmationState (judicial confirmation, L11–L13)
+    gettext_noop("已收到申请，待决定是否受理"),
+    gettext_noop("已受理，审查中"),
+    gettext_noop("裁定不予受理"),
+    gettext_noop("裁定调解协议有效"),
+    gettext_noop("裁定驳回申请"),
+    gettext_noop("准许撤回申请"),
+    # what_follows (L13)
+    gettext_noop("一方当事人拒绝履行或者未全部履行的，对方当事人可以向人民法院申请执行。"),
+    gettext_noop("通过调解方式变更原调解协议；"),
+    gettext_noop("达成新的调解协议；"),
+    gettext_noop("向人民法院提起诉讼。"),
 ]

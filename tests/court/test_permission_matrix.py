@@ -7,16 +7,20 @@ from decimal import Decimal
 
 import pytest
 from court_roster_setup import put_on_roster_bypassing_actions
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from documents_checks import PDF_BYTES, sandbox  # noqa: F401 (a fixture)
 from permission_walk import ActorClient, Variant, Walk, collect, peer_signer, private_notification
 from sutiao.accounts import parties
 from sutiao.accounts.access import Actor
 from sutiao.accounts.models import AgentScope, Institution, InstitutionKind, Role, User
 from sutiao.court import access
-from sutiao.court.actions import cases
+from sutiao.court.actions import cases, confirmation
+from sutiao.court.confirmation.models import CourtArea
 from sutiao.court.models import Organisation, RosterProposal, SubjectKind
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import ConsentMethod, DisputeType, PartyKind, PartyRole
 from sutiao.kernel.identifiers import uscc_check_character
 from sutiao.kernel.ids import new_id
@@ -102,8 +106,27 @@ def _pending(court, organisation):
     )
 
 
+def _confirmation(staff, judge, court, organisation_name, applicant, respondent):
+    """An application for judicial confirmation, accepted and with the judge's request for more material."""
+    CourtArea.objects.create(court=court, prefix="110105")
+    application = confirmation.receive_application(
+        staff,
+        agreement=SimpleUploadedFile("协议.pdf", PDF_BYTES, content_type="application/pdf"),
+        agreement_effective_on=china_today(),
+        dispute_type=DisputeType.BROKERAGE_CONTRACT,
+        organisation_name=organisation_name,
+        applicants=[
+            confirmation.ApplicantInput(PartyRole.APPLICANT, PartyKind.NATURAL_PERSON, *applicant, "110105"),
+            confirmation.ApplicantInput(PartyRole.RESPONDENT, PartyKind.LEGAL_PERSON, *respondent, "110105"),
+        ],
+    )
+    application = confirmation.accept(staff, application, judge)
+    request = confirmation.request_material(judge, application, "补充证明", china_today() + dt.timedelta(days=5))
+    return application, request
+
+
 @pytest.fixture
-def world(db, make_peer, own_key):
+def world(db, make_peer, own_key, sandbox):  # noqa: F811
     """Two basic courts A and B (A under high court H), the Supreme People's Court, a consented case in A and in
     B, roster entries and pending pushes of each, and one user of every actor (A's side where they have one)."""
     peer = make_peer("investor-platform")
@@ -161,6 +184,18 @@ def world(db, make_peer, own_key):
     case_a = _case(staff_a, ("李四", INVESTOR_ID), ("某某证券股份有限公司", FIRM_CODE))
     case_b = _case(staff_b, ("王五", OTHER_INVESTOR_ID), ("另一证券股份有限公司", OTHER_FIRM_CODE))
     applicant_a, respondent_a = (case_a.parties.get(role=r) for r in (PartyRole.APPLICANT, PartyRole.RESPONDENT))
+    judge_b = _user("judge_b", Role.JUDGE, court_b)
+    confirmation_a, material_a = _confirmation(
+        staff_a, users[Actor.JUDGE], court_a, "甲方调解中心", ("李四", INVESTOR_ID), ("某某证券股份有限公司", FIRM_CODE)
+    )
+    confirmation_b, material_b = _confirmation(
+        staff_b,
+        judge_b,
+        court_b,
+        "乙方调解中心",
+        ("王五", OTHER_INVESTOR_ID),
+        ("另一证券股份有限公司", OTHER_FIRM_CODE),
+    )
     a, b = frozenset({"court:A", "party:investor", "party:firm"}), frozenset({"court:B"})
     as_party = {"read_as_party": {"party:investor", "party:firm"}, "answer_as_party": {"party:investor", "party:firm"}}
     tokens = {
@@ -198,8 +233,25 @@ def world(db, make_peer, own_key):
             Variant({"proposal_id": _pending(None, org_h).pk}, {"court:SPC"}, label="jointly recognised push"),
         ],
         ("court_id",): [Variant({"court_id": court_a.pk}, label="court A")],
+        ("application_id",): [
+            Variant({"application_id": confirmation_a.pk}, {"court:A"}, label="A's confirmation"),
+            Variant({"application_id": confirmation_b.pk}, b, label="B's confirmation"),
+        ],
+        ("application_id", "request_id"): [
+            Variant(
+                {"application_id": confirmation_a.pk, "request_id": material_a.pk}, {"court:A"}, label="A's request"
+            ),
+            Variant({"application_id": confirmation_b.pk, "request_id": material_b.pk}, b, label="B's request"),
+        ],
     }
-    markers = [(case_a.number, a), (case_b.number, b), ("王五", b), ("另一证券股份有限公司", b)]
+    markers = [
+        (case_a.number, a),
+        (case_b.number, b),
+        ("王五", b),
+        ("另一证券股份有限公司", b),
+        ("乙方调解中心", b),
+        (confirmation_b.number, b),
+    ]
     notification_variants, notice = private_notification(investor.user, "user:investor")
     variants |= notification_variants
     markers.append(notice)

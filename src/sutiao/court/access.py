@@ -26,7 +26,7 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     **COMMON_RULES,
     # The home page: court staff see their court's work queue; a party is sent on to their own cases.
     ("work", "home"): {**everyone(OWN, COURT_STAFF), **PARTY_SIDE},
-    # Every member of a court's staff reads its cases (judicial confirmation and rulings come later).
+    # Every member of a court's staff reads its cases.
     ("case", "read"): everyone(OWN, COURT_STAFF),
     # Filing staff register, ask the parties and record their answers and choices (LEGAL-RULES L1, L3), and
     # delegate, recall or send a case back.
@@ -41,6 +41,14 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("case", "answer_as_party"): PARTY_SIDE,
     # The SMS link names its case and party by a token; it sends the holder on to sign in.
     ("consent_link", "open"): everyone(),
+    # Judicial confirmation (issue 11 §4; L11–L14): every member of a court's staff reads its applications; filing
+    # staff register those brought to the court and decide whether to accept; the judge named reviews and rules
+    # (only that judge: `permissions.ensure_may_review_confirmation`).
+    ("confirmation", "read"): everyone(OWN, COURT_STAFF),
+    ("confirmation", "receive"): {Actor.FILING_STAFF: OWN},
+    ("confirmation", "review"): {Actor.JUDGE: OWN},
+    # A withdrawal (解释 Art. 357) is recorded by filing staff before the court accepts, by the judge after.
+    ("confirmation", "withdraw"): {Actor.FILING_STAFF: OWN, Actor.JUDGE: OWN},
     ("roster", "read"): everyone(OWN, COURT_STAFF),
     # A court's admins decide its roster; the Supreme People's Court's decide the jointly recognised one.
     ("roster", "decide"): {Actor.COURT_ADMIN: OWN, Actor.SPC_ADMIN: OWN},
@@ -67,6 +75,17 @@ ENDPOINTS: dict[str, Endpoint] = {
     "case-back-to-court": Endpoint("case", "delegate", POST),
     "case-correct": Endpoint("case", "correct", BOTH),
     "case-void": Endpoint("case", "correct", BOTH),
+    "confirmation-list": Endpoint("confirmation", "read"),
+    "confirmation-new": Endpoint("confirmation", "receive", BOTH),
+    "confirmation-detail": Endpoint("confirmation", "read"),
+    "confirmation-agreement": Endpoint("confirmation", "read"),
+    "confirmation-accept": Endpoint("confirmation", "receive", POST),
+    "confirmation-not-accept": Endpoint("confirmation", "receive", POST),
+    "confirmation-material": Endpoint("confirmation", "review", POST),
+    "confirmation-material-answered": Endpoint("confirmation", "review", POST),
+    "confirmation-extend": Endpoint("confirmation", "review", POST),
+    "confirmation-rule": Endpoint("confirmation", "review", POST),
+    "confirmation-withdraw": Endpoint("confirmation", "withdraw", POST),
     "roster": Endpoint("roster", "read"),
     "roster-export": Endpoint("roster", "read"),
     "roster-remove": Endpoint("roster", "decide", POST),

@@ -550,3 +550,7 @@ class CaseRevision(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("案件更正记录")
         ordering = ["at", "id"]
+
+
+# Judicial confirmation keeps its models with its pages; importing them here registers them with the court app.
+from .confirmation import models as _confirmation_models  # noqa: E402, F401

@@ -2,7 +2,8 @@
 Actions call them first; pages call `allows` to show only the buttons the user's role permits.
 
 Roles (accounts.Role): filing staff (立案庭) register applications, ask the parties' consent and delegate; judges
-decide what is judicial (judicial confirmation and rulings come in a later issue: until then they read);
+review and rule on the applications for judicial confirmation the court names them to (filing staff register
+and accept those);
 court admins keep the court's invited roster (confirm, reject, remove, ask to take over a higher court's entry); the
 Supreme People's Court's admins confirm the jointly recognised roster (notice 四（四）). Everyone works only
 on their own court's cases and roster. Which actor may do what is declared once, in the permission matrix
@@ -97,3 +98,43 @@ def ensure_may_adopt(user: User) -> None:
 def decides_jointly_recognised(user: User) -> bool:
     """The Supreme People's Court's admins decide the jointly recognised roster."""
     return allows(ensure_may_decide_roster, user, None)
+
+
+# --- judicial confirmation (issue 11 §4) ---
+
+
+def ensure_may_read_confirmation(user: User, application=None) -> None:
+    """A court's staff read its applications for judicial confirmation."""
+    if not (_of_a_court(user) and _may(user, "confirmation", "read")):
+        raise PermissionDenied(gettext("仅法院工作人员可进行此操作"))
+    if application is not None and application.court_id != user.institution_id:
+        raise PermissionDenied(gettext("无权处理其他法院的司法确认申请"))
+
+
+def ensure_may_receive_confirmation(user: User, application=None) -> None:
+    """Filing staff register an application brought to the court (解释 Art. 353: written or oral) and decide
+    whether the court accepts it (受理 or 不予受理, 2011 provisions Art. 4), naming the judge who reviews it."""
+    ensure_may_read_confirmation(user, application)
+    if not _may(user, "confirmation", "receive"):
+        raise PermissionDenied(gettext("仅立案工作人员可登记和受理司法确认申请"))
+
+
+def ensure_may_review_confirmation(user: User, application) -> None:
+    """The judge the court named reviews the application and rules on it (2011 provisions Art. 6: 指定一名审判
+    人员): another judge of the same court may read it, not decide it."""
+    ensure_may_read_confirmation(user, application)
+    if not _may(user, "confirmation", "review"):
+        raise PermissionDenied(gettext("仅审查法官可进行此操作"))
+    if application.judge_id != user.pk:
+        raise PermissionDenied(gettext("本申请由%(judge)s审查") % {"judge": application.judge or gettext("指定的法官")})
+
+
+def ensure_may_withdraw_confirmation(user: User, application) -> None:
+    """Before the court accepts, filing staff record a withdrawal; after, the reviewing judge (解释 Art. 357)."""
+    ensure_may_read_confirmation(user, application)
+    if not _may(user, "confirmation", "withdraw"):
+        raise PermissionDenied(gettext("仅立案工作人员或审查法官可记录撤回申请"))
+    if application.judge_id is None:
+        ensure_may_receive_confirmation(user, application)
+    else:
+        ensure_may_review_confirmation(user, application)

@@ -4,6 +4,7 @@ from sutiao.accounts.urls import common_urlpatterns
 
 from . import party_views, views
 from .api import api
+from .confirmation import views as confirmation_views
 
 urlpatterns = [
     *common_urlpatterns,
@@ -21,6 +22,27 @@ urlpatterns = [
     path("cases/<uuid:case_id>/back-to-court/", views.send_back, name="case-back-to-court"),
     path("cases/<uuid:case_id>/correct/", views.case_correct, name="case-correct"),
     path("cases/<uuid:case_id>/void/", views.case_void, name="case-void"),
+    path("confirmations/", confirmation_views.application_list, name="confirmation-list"),
+    path("confirmations/new/", confirmation_views.application_new, name="confirmation-new"),
+    path("confirmations/<uuid:application_id>/", confirmation_views.application_detail, name="confirmation-detail"),
+    path("confirmations/<uuid:application_id>/agreement/", confirmation_views.agreement, name="confirmation-agreement"),
+    path("confirmations/<uuid:application_id>/accept/", confirmation_views.accept, name="confirmation-accept"),
+    path(
+        "confirmations/<uuid:application_id>/not-accept/", confirmation_views.not_accept, name="confirmation-not-accept"
+    ),
+    path(
+        "confirmations/<uuid:application_id>/material/",
+        confirmation_views.request_material,
+        name="confirmation-material",
+    ),
+    path(
+        "confirmations/<uuid:application_id>/material/<int:request_id>/answered/",
+        confirmation_views.material_answered,
+        name="confirmation-material-answered",
+    ),
+    path("confirmations/<uuid:application_id>/extend/", confirmation_views.extend, name="confirmation-extend"),
+    path("confirmations/<uuid:application_id>/rule/", confirmation_views.rule, name="confirmation-rule"),
+    path("confirmations/<uuid:application_id>/withdraw/", confirmation_views.withdraw, name="confirmation-withdraw"),
     path("roster/", views.roster, name="roster"),
     path("roster/export.xlsx", views.roster_export, name="roster-export"),
     path("roster/entries/<int:entry_id>/remove/", views.remove_entry, name="roster-remove"),

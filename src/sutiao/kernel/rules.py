@@ -12,6 +12,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .calendar import PeriodRule, WorkdayCalendar, add_years, statutory_holidays
+from .confirmation import (
+    ACCEPTANCE_PERIOD,
+    APPLICATION_PERIOD,
+    CONFIRMATION_FEE_CITATION,
+    HALF_FEE_CITATION,
+    OBJECTION_PERIOD,
+    OUTSIDER_OBJECTION_CITATION,
+    REVIEW_EXTENSION,
+    REVIEW_PERIOD,
+    RULING_CITATION,
+    SPECIAL_PROCEDURE_PERIOD,
+    competent_venues,
+    confirmation_fee,
+    objection_deadline,
+    review_deadlines,
+    what_follows,
+)
 from .direct import L19_CITATION, respondent_may_refuse
 from .enums import AdoptionConsentBy
 from .mediation import (
@@ -145,6 +162,49 @@ RULES: dict[str, Rule] = {
             names=("RecusalDecision", "refusing_every_replacement_ends"),
         ),
         Rule(
+            "L11",
+            "Judicial confirmation: a joint application within 30 days of the agreement taking effect, to the "
+            "delegating court, else to the basic court of a party's domicile, the subject matter or the "
+            "organisation's seat — an intermediate court where the dispute belongs to one (misrepresentation: "
+            "the issuer's seat)",
+            f"{APPLICATION_PERIOD.citation}；《最高人民法院关于审理证券市场虚假陈述侵权民事赔偿案件的若干规定》第三条",
+            competent_venues,
+            value=APPLICATION_PERIOD,
+            names=("APPLICATION_PERIOD", "may_apply", "competent_venues", "court_is_competent", "competent_venue"),
+        ),
+        Rule(
+            "L12",
+            "The court decides within 3 days whether to accept, rules within 15 days of accepting (+10 with the "
+            "president's approval, once), within the special procedure's 30 days",
+            f"{ACCEPTANCE_PERIOD.citation}；{REVIEW_PERIOD.citation}；{SPECIAL_PROCEDURE_PERIOD.citation}",
+            review_deadlines,
+            value=(ACCEPTANCE_PERIOD, REVIEW_PERIOD, REVIEW_EXTENSION, SPECIAL_PROCEDURE_PERIOD),
+            names=("acceptance_deadline", "review_deadlines", "approve_extension"),
+        ),
+        Rule(
+            "L13",
+            "The ruling: valid → enforceable; rejected → change the agreement, reach a new one, or sue",
+            RULING_CITATION,
+            what_follows,
+            names=("what_follows", "RulingOutcome", "RejectionGround"),
+        ),
+        Rule(
+            "L14",
+            "An objection to the ruling within 15 days of receiving it; an interested outsider within 6 months",
+            OUTSIDER_OBJECTION_CITATION,
+            objection_deadline,
+            value=OBJECTION_PERIOD,
+            names=("objection_deadline", "outsider_objection_last_day", "OBJECTION_PERIOD"),
+        ),
+        Rule(
+            "L18",
+            "Judicial confirmation pays no fee (shown on each application); a case closed by a 调解书 or withdrawn "
+            "pays half (half_fee, shown once the court issues 调解书)",
+            f"{CONFIRMATION_FEE_CITATION}；{HALF_FEE_CITATION}",
+            confirmation_fee,
+            names=("confirmation_fee", "half_fee"),
+        ),
+        Rule(
             "L17",
             "Failed pre-filing mediation: the case is filed; failed in-litigation mediation: trial resumes",
             f"{cite_notice('四', '五')}；《人民法院在线调解规则》第二十一条",
@@ -194,13 +254,8 @@ RULES: dict[str, Rule] = {
 # moves to RULES with its tests.
 NOT_IMPLEMENTED: dict[str, str] = {
     "L10": "Online agreement, electronic signatures and e-seal; effective when every party has signed",
-    "L11": "Judicial confirmation: joint application within 30 days, to the competent court",
-    "L12": "Judicial confirmation: accept within 3 days, decide within 15 (+10) days",
-    "L13": "Confirmation ruling: valid → enforceable; rejected → change, new agreement or suit",
-    "L14": "Objection to a confirmation ruling within 15 days (third parties 6 months)",
     "L15": "调解书 takes effect when both parties sign for receipt",
     "L16": "Electronic service only with consent; effective on arrival; proof kept",
-    "L18": "Court fees: no fee for judicial confirmation; half for mediation or withdrawal",
     "L20": "Misrepresentation loss calculation",
 }
 

@@ -427,3 +427,38 @@ APPLICATION_TRANSITIONS: dict[tuple[ApplicationState, ApplicationEvent], Applica
 }
 APPLICATION = Machine("application", APPLICATION_TRANSITIONS)
 APPLICATION_OPEN = (_A.SUBMITTED, _A.AWAITING_RESPONDENT, _A.MEDIATING)
+
+
+# --- court platform: an application for judicial confirmation of a mediation agreement (issue 11 §4) ---
+
+
+class ConfirmationState(LabelledEnum):
+    RECEIVED = "received", "已收到申请，待决定是否受理"
+    ACCEPTED = "accepted", "已受理，审查中"
+    NOT_ACCEPTED = "not_accepted", "裁定不予受理"
+    CONFIRMED = "confirmed", "裁定调解协议有效"
+    REJECTED = "rejected", "裁定驳回申请"
+    WITHDRAWN = "withdrawn", "准许撤回申请"
+
+
+class ConfirmationEvent(StrEnum):
+    ACCEPT = "accept"  # 受理 (2011 provisions Art. 4)
+    NOT_ACCEPT = "not_accept"  # 裁定不予受理 (解释 Art. 355 ¶1)
+    CONFIRM = "confirm"  # 裁定调解协议有效 (民事诉讼法 Art. 206)
+    REJECT = "reject"  # 裁定驳回申请 (Art. 206; 解释 Art. 355 ¶2, 358)
+    # Before the ruling the parties may withdraw, and a party who does not supply what was asked for in time may
+    # be treated as having withdrawn (解释 Art. 357).
+    WITHDRAW = "withdraw"
+
+
+_C, _CE = ConfirmationState, ConfirmationEvent
+CONFIRMATION_TRANSITIONS: dict[tuple[ConfirmationState, ConfirmationEvent], ConfirmationState] = {
+    (_C.RECEIVED, _CE.ACCEPT): _C.ACCEPTED,
+    (_C.RECEIVED, _CE.NOT_ACCEPT): _C.NOT_ACCEPTED,
+    (_C.ACCEPTED, _CE.CONFIRM): _C.CONFIRMED,
+    (_C.ACCEPTED, _CE.REJECT): _C.REJECTED,
+    (_C.RECEIVED, _CE.WITHDRAW): _C.WITHDRAWN,
+    (_C.ACCEPTED, _CE.WITHDRAW): _C.WITHDRAWN,
+}
+CONFIRMATION = Machine("confirmation", CONFIRMATION_TRANSITIONS)
+CONFIRMATION_OPEN = (_C.ACCEPTED, _C.RECEIVED)

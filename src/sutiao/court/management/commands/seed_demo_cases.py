@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from sutiao import demo
 from sutiao.accounts.models import User
 from sutiao.accounts.parties import register_party
+from sutiao.court.actions import confirmation
 from sutiao.court.actions.cases import (
     ClaimInput,
     PartyInput,
@@ -19,6 +21,7 @@ from sutiao.court.actions.cases import (
     register_case,
 )
 from sutiao.court.actions.delegation import delegate_case
+from sutiao.court.confirmation.models import CourtArea
 from sutiao.court.models import Case, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
 from sutiao.docking.models import Peer
 from sutiao.kernel.calendar import china_today
@@ -57,6 +60,55 @@ def _seed_party_accounts() -> None:
                 username=username,
                 password=demo.PASSWORD,
             )
+
+
+# Which places each demo court serves for judicial confirmation (L11; configuration an operator keeps in the
+# admin): the two district courts their districts, the intermediate court the designated one for securities
+# misrepresentation in Beijing (in reality 北京金融法院, which the demo does not have).
+COURT_AREAS = [
+    (demo.CHAOYANG, "110105", [], "北京市朝阳区"),
+    (demo.XICHENG, "110102", [], "北京市西城区"),
+    (demo.BEIJING_4TH_INTERMEDIATE, "11", [DisputeType.MISREPRESENTATION.value], "演示：北京市证券虚假陈述纠纷"),
+]
+# A minimal PDF standing for an agreement signed on paper and brought to the court.
+DEMO_AGREEMENT = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def _seed_court_areas() -> None:
+    for court_id, prefix, types, note in COURT_AREAS:
+        CourtArea.objects.get_or_create(
+            court_id=court_id, prefix=prefix, defaults={"dispute_types": types, "note": note}
+        )
+
+
+def _seed_confirmation(staff) -> None:
+    """An application for judicial confirmation brought to 朝阳 by two parties who live there, awaiting the court's
+    decision to accept it (issue 11 §4)."""
+    confirmation.receive_application(
+        staff,
+        agreement=ContentFile(DEMO_AGREEMENT, name="调解协议（纸质签署扫描件）.pdf"),
+        agreement_effective_on=china_today() - dt.timedelta(days=3),
+        dispute_type=DisputeType.BROKERAGE_CONTRACT,
+        organisation_name="北京证券期货纠纷调解中心",
+        organisation_seat="110102",
+        amount=Decimal("8000.00"),
+        applicants=[
+            confirmation.ApplicantInput(
+                PartyRole.APPLICANT,
+                PartyKind.NATURAL_PERSON,
+                "周五",
+                demo.party_id_number("11010519900101001"),
+                "110105",
+            ),
+            confirmation.ApplicantInput(
+                PartyRole.RESPONDENT,
+                PartyKind.LEGAL_PERSON,
+                "某某证券股份有限公司",
+                demo.party_id_number(demo.FIRM_PARTY[2]),
+                "110105",
+            ),
+        ],
+    )
 
 
 def _seed_roster_bypassing_actions(peer) -> None:
@@ -171,6 +223,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, organisations_only=False, **options):
         demo.ensure_development()
+        _seed_court_areas()
         peer = Peer.objects.get(name="investor-platform")
         if not RosterEntry.objects.exists():
             _seed_roster_bypassing_actions(peer)
@@ -224,4 +277,5 @@ class Command(BaseCommand):
             )
         record_appointment_request(staff, delegated)
         delegate_case(staff, delegated, Organisation.objects.get(pk=demo.ORGANISATIONS[0][0]))
+        _seed_confirmation(staff)
         self.stdout.write("court: demo organisations and cases ready")
