@@ -80,7 +80,8 @@ ORGANISATIONS = [
 
 COURT_USERS = [
     # username, full name, role, court. Each court role has its own rights (court.permissions): filing staff
-    # register, ask consent and delegate; judges review applications for judicial confirmation; court admins keep the roster.
+    # register, ask consent and delegate; judges review applications for judicial confirmation; court admins keep
+    # the roster.
     ("court_filing", "王立案", "filing_staff", CHAOYANG),
     ("court_judge", "李法官", "judge", CHAOYANG),
     ("court_admin", "赵管理", "court_admin", CHAOYANG),

@@ -42,6 +42,12 @@ def _uscc():
     return "91110000MA0000000" + uscc_check_character("91110000MA0000000")
 
 
+def _resident_id(first17: str) -> str:
+    from sutiao.kernel.identifiers import resident_id_check_digit
+
+    return first17 + resident_id_check_digit(first17)
+
+
 def _pdf():
     return SimpleUploadedFile("调解协议.pdf", PDF_BYTES, content_type="application/pdf")
 
@@ -303,3 +309,39 @@ def test_a_form_missing_its_applicants_says_so_in_plain_chinese(client, staff, a
     )
     html = response.content.decode()
     assert response.status_code == 200 and "请至少填写两名申请人" in html and "这个字段是必填项" in html
+
+
+def test_an_applicant_follows_their_own_application_and_no_one_elses(client, received, judge):
+    from sutiao.accounts import parties
+
+    applicant = parties.register_party(
+        "测试",
+        kind=PartyKind.NATURAL_PERSON,
+        name="张三",
+        id_number=INVESTOR_ID,
+        mobile="13800138000",
+        username="zhangsan",
+        password="sutiao-demo-2026",
+    ).user
+    stranger = parties.register_party(
+        "测试",
+        kind=PartyKind.NATURAL_PERSON,
+        name="王五",
+        id_number=_resident_id("11010519800101001"),
+        mobile="13800138001",
+        username="wangwu",
+        password="sutiao-demo-2026",
+    ).user
+    client.force_login(applicant)
+    listing = client.get(reverse("party-confirmations")).content.decode()
+    assert reverse("party-confirmation", args=[received.pk]) in listing
+    page = client.get(reverse("party-confirmation", args=[received.pk])).content.decode()
+    assert "中证资本市场法律服务中心" in page and INVESTOR_ID not in page
+    client.force_login(stranger)
+    assert (
+        reverse("party-confirmation", args=[received.pk])
+        not in client.get(reverse("party-confirmations")).content.decode()
+    )
+    assert client.get(reverse("party-confirmation", args=[received.pk])).status_code == 404
+    # Staff pages stay closed to a party.
+    assert client.get(reverse("confirmation-detail", args=[received.pk])).status_code in (403, 404)

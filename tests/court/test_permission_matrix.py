@@ -234,7 +234,12 @@ def world(db, make_peer, own_key, sandbox):  # noqa: F811
         ],
         ("court_id",): [Variant({"court_id": court_a.pk}, label="court A")],
         ("application_id",): [
-            Variant({"application_id": confirmation_a.pk}, {"court:A"}, label="A's confirmation"),
+            Variant(
+                {"application_id": confirmation_a.pk},
+                {"court:A"},
+                by_action={"read_as_party": {"party:investor", "party:firm"}},
+                label="A's confirmation",
+            ),
             Variant({"application_id": confirmation_b.pk}, b, label="B's confirmation"),
         ],
         ("application_id", "request_id"): [

@@ -49,6 +49,9 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("confirmation", "review"): {Actor.JUDGE: OWN},
     # A withdrawal (解释 Art. 357) is recorded by filing staff before the court accepts, by the judge after.
     ("confirmation", "withdraw"): {Actor.FILING_STAFF: OWN, Actor.JUDGE: OWN},
+    # An applicant (or whoever acts for one) follows their own applications: the list is anyone's (staff find none).
+    ("confirmation", "list_as_party"): everyone(OWN, SIGNED_IN),
+    ("confirmation", "read_as_party"): PARTY_SIDE,
     ("roster", "read"): everyone(OWN, COURT_STAFF),
     # A court's admins decide its roster; the Supreme People's Court's decide the jointly recognised one.
     ("roster", "decide"): {Actor.COURT_ADMIN: OWN, Actor.SPC_ADMIN: OWN},
@@ -86,6 +89,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "confirmation-extend": Endpoint("confirmation", "review", POST),
     "confirmation-rule": Endpoint("confirmation", "review", POST),
     "confirmation-withdraw": Endpoint("confirmation", "withdraw", POST),
+    "party-confirmations": Endpoint("confirmation", "list_as_party"),
+    "party-confirmation": Endpoint("confirmation", "read_as_party"),
     "roster": Endpoint("roster", "read"),
     "roster-export": Endpoint("roster", "read"),
     "roster-remove": Endpoint("roster", "decide", POST),

@@ -43,6 +43,12 @@ urlpatterns = [
     path("confirmations/<uuid:application_id>/extend/", confirmation_views.extend, name="confirmation-extend"),
     path("confirmations/<uuid:application_id>/rule/", confirmation_views.rule, name="confirmation-rule"),
     path("confirmations/<uuid:application_id>/withdraw/", confirmation_views.withdraw, name="confirmation-withdraw"),
+    path("my/confirmations/", confirmation_views.party_applications, name="party-confirmations"),
+    path(
+        "my/confirmations/<uuid:application_id>/",
+        confirmation_views.party_application,
+        name="party-confirmation",
+    ),
     path("roster/", views.roster, name="roster"),
     path("roster/export.xlsx", views.roster_export, name="roster-export"),
     path("roster/entries/<int:entry_id>/remove/", views.remove_entry, name="roster-remove"),

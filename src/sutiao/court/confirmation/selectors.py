@@ -27,7 +27,7 @@ from sutiao.listing import Page, page, search
 from sutiao.workdays.selectors import calendar
 
 from ..permissions import ensure_may_read_confirmation
-from .models import ConfirmationApplication, MaterialRequest
+from .models import ConfirmationApplication, ConfirmationParty, MaterialRequest
 
 # Newest first, the id making the key unique (indexes court_confirm_received / _state / _judge).
 ORDER = ("-received_at", "-id")
@@ -48,7 +48,7 @@ def application_for(user, application_id) -> ConfirmationApplication:
         .first()
     )
     if application is None:
-        raise Http404("没有这个司法确认申请")
+        raise Http404(gettext("没有这个司法确认申请"))
     return application
 
 
@@ -112,3 +112,29 @@ def ruling_notes(application: ConfirmationApplication) -> RulingNotes | None:
         fee=gettext("不收取费用：%(fee)s 元（%(citation)s）")
         % {"fee": confirmation_fee(), "citation": CONFIRMATION_FEE_CITATION},
     )
+
+
+def party_applications(user):
+    """The applications in which the user is (or acts for) an applicant: found by the applicants' identity digests,
+    as a party's cases are (accounts.parties.digests_for). Newest first."""
+    from sutiao.accounts.parties import digests_for
+
+    digests = digests_for(user)
+    if not digests:
+        return ConfirmationApplication.objects.none()
+    mine = ConfirmationParty.objects.filter(id_digest__in=digests).values("application_id")
+    return ConfirmationApplication.objects.filter(pk__in=mine).select_related("court").order_by(*ORDER)
+
+
+def party_application(user, application_id) -> ConfirmationApplication:
+    """One of the user's own applications; any other is answered as if it did not exist."""
+    application = (
+        party_applications(user)
+        .select_related("agreement")
+        .prefetch_related("parties", "steps", "material_requests")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise Http404(gettext("没有这个司法确认申请"))
+    return application

@@ -15,7 +15,7 @@ from sutiao.forms_actions import show_refusal
 from sutiao.kernel.confirmation import NonAcceptanceGround, RejectionGround, RulingOutcome
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import CONFIRMATION, ConfirmationEvent
-from sutiao.listing import next_url
+from sutiao.listing import next_url, page
 from sutiao.translation import refusal
 from sutiao.workdays.selectors import calendar
 
@@ -294,4 +294,34 @@ def withdraw(request, application_id):
         lambda a, d: actions.withdraw(request.user, a, d["reasons"], d["deemed"]),
         _("已记录撤回"),
         ask,
+    )
+
+
+# --- the applicants' own view (a party, a firm's staff, an agent within a power of attorney) ---
+
+
+@login_required
+def party_applications(request):
+    applications = selectors.party_applications(request.user)
+    try:
+        result = page(applications, selectors.ORDER, request.GET.get("cursor"), 20)
+    except DomainError as e:  # a cursor tampered with or from another list: the first page, and why
+        messages.error(request, refusal(e))
+        result = page(applications, selectors.ORDER, None, 20)
+    return render(
+        request, "court/confirmation/party_list.html", {"page": result, "next_url": next_url(request, result)}
+    )
+
+
+@login_required
+def party_application(request, application_id):
+    application = selectors.party_application(request.user, application_id)
+    return render(
+        request,
+        "court/confirmation/party_detail.html",
+        {
+            "application": application,
+            "periods": selectors.periods(application),
+            "notes": selectors.ruling_notes(application),
+        },
     )
