@@ -24,6 +24,7 @@ import hmac
 import logging
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -149,6 +150,7 @@ class CertificateAuthorityError(Exception):
 # characters); cryptography checks 64 UTF-8 bytes, which cuts a Chinese name at 21 characters. The RFC's bound is
 # checked here instead (Subject refuses a longer name).
 NAME_MAX_CHARACTERS = 64
+warnings.filterwarnings("ignore", message="Attribute's length must be >= 1 and <= 64", category=UserWarning)
 
 
 def _name(*attributes: tuple) -> x509.Name:

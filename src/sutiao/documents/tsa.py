@@ -11,17 +11,20 @@ import os
 import tempfile
 from pathlib import Path
 
+from asn1crypto import cms, core, tsp
 from asn1crypto import keys as asn1_keys
-from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from pyhanko.sign import general
+from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from .ca import KEY_SIZE, PlatformCA, authority
 
@@ -39,18 +42,43 @@ def timestamper() -> TimeStamper:
     return local_timestamper()
 
 
-def local_timestamper() -> DummyTimeStamper:
+def local_timestamper() -> "LocalTimeStamper":
     ca = authority()
     if not isinstance(ca, PlatformCA):
         raise ImproperlyConfigured("the local timestamp authority needs the platform CA; set SUTIAO_TSA_URL")
     return _local_timestamper(str(ca.directory))
 
 
+class LocalTimeStamper(DummyTimeStamper):
+    """pyHanko's in-process timestamp authority (RFC 3161 tokens signed with RSA PKCS#1 v1.5, SHA-256), holding
+    its key loaded: pyHanko's own parses it again for every token, the dearest step of a timestamp."""
+
+    def __init__(self, key: rsa.RSAPrivateKey, **kwargs):
+        super().__init__(**kwargs)
+        self._key = key
+
+    def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt):
+        md_spec = get_pyca_cryptography_hash(md_algorithm)
+        digest = hashes.Hash(md_spec)
+        digest.update(tst_info_data)
+        signed_attrs = cms.CMSAttributes(
+            [
+                simple_cms_attribute("content_type", "tst_info"),
+                simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+                simple_cms_attribute("signing_certificate", general.as_signing_certificate(self.tsa_cert)),
+                simple_cms_attribute("message_digest", digest.finalize()),
+            ]
+        )
+        signature = self._key.sign(signed_attrs.dump(), padding.PKCS1v15(), get_pyca_cryptography_hash(md_algorithm))
+        return signature, signed_attrs
+
+
 @functools.lru_cache(maxsize=4)
-def _local_timestamper(directory: str) -> DummyTimeStamper:
+def _local_timestamper(directory: str) -> LocalTimeStamper:
     ca = authority()
     certificate, key = _tsa_files(ca, Path(directory))
-    return DummyTimeStamper(
+    return LocalTimeStamper(
+        key,
         tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
         tsa_key=asn1_keys.PrivateKeyInfo.load(
             key.private_bytes(
