@@ -252,7 +252,7 @@ def test_issuing_and_revoking_are_audited_and_a_new_identity_supersedes_the_old(
     )
     chen.refresh_from_db()
     assert chen.revocation_reason == RevocationReason.SUPERSEDED and chen.revoked_at is not None
-    assert list(SigningIdentity.objects.of_holder(user=chen.user).in_force()) == [again]
+    assert list(SigningIdentity.objects.of_holder(user=chen.user).unrevoked()) == [again]
     assert RevokedCertificate.objects.filter(serial=chen.serial).exists()
     revoked = AuditRecord.objects.get(action=SignatureAudit.IDENTITY_REVOKED, object_id=str(chen.pk))
     assert revoked.after["reason"] == "superseded"

@@ -1,4 +1,4 @@
-"""The certificate authority behind electronic signatures (电子签名法 Art. 13, 16; LEGAL-RULES L10): who
+"""The certificate authority behind electronic signatures (电子签名法 Art. 13, 16; 在线调解规则 Art. 19-20): who
 certifies that a signing key belongs to a natural person, a legal person, a mediation organisation's e-seal or a
 court's seal, who revokes that, and which roots a verifier trusts.
 

@@ -35,7 +35,7 @@ def issue_identity(actor, *, subject: Subject, user=None, institution=None, case
     with transaction.atomic():
         previous = list(
             SigningIdentity.objects.of_holder(user=user, institution=institution)
-            .in_force()
+            .unrevoked()
             .filter(kind=subject.kind)
             .select_for_update()
         )

@@ -61,7 +61,7 @@ class SignatureAudit(StrEnum):
 
 
 class SigningIdentityQuerySet(models.QuerySet):
-    def in_force(self):
+    def unrevoked(self):
         return self.filter(revoked_at__isnull=True)
 
     def of_holder(self, *, user=None, institution=None):

@@ -1,5 +1,5 @@
-"""Signing a PDF and verifying its signatures (电子签名法 Art. 13-14; LEGAL-RULES L10: the parties and the mediator
-sign the agreement, the organisation adds its e-seal last).
+"""Signing a PDF and verifying its signatures (电子签名法 Art. 13-14; 在线调解规则 Art. 19-20: the parties and the
+mediator sign the agreement, the organisation adds its e-seal last).
 
 `sign` adds one PAdES signature as an incremental update, so one PDF is signed in turn by every signer and each
 earlier signature stays intact: a B-T signature (CMS with an RFC 3161 signature timestamp, tsa.py) made B-LT by a
