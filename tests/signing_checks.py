@@ -512,3 +512,44 @@ def test_an_unsigned_or_unreadable_file(db, platform_ca):
     assert not report.signed and not report.valid and report.summary == "文件没有电子签名"
     with pytest.raises(DomainError, match="PDF"):
         verify(b"not a pdf at all")
+
+
+def test_the_local_timestamp_authority_is_certified_for_timestamping_only(signers, platform_ca):
+    from sutiao.documents import tsa
+
+    stamper = tsa.local_timestamper()
+    certificate = x509.load_der_x509_certificate(stamper.tsa_cert.dump())
+    usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    assert usage.critical and list(usage.value) == [x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]
+    certificate.verify_directly_issued_by(platform_ca.issuing)
+
+
+def test_a_long_chinese_name_fits_as_rfc_5280_counts_it(signers):
+    """64 characters, not 64 UTF-8 bytes (21 Chinese characters), bound CN and O."""
+    long_name = "某某某某某某证券投资咨询有限公司北京市朝阳区建国门外大街证券营业部"
+    assert len(long_name) > 21 and len(long_name.encode()) > 64
+    firm = issue_identity(
+        signers["clerk"],
+        subject=Subject(SubjectKind.LEGAL_PERSON, long_name, "91110000100000001X"),
+        user=User.objects.create_user("long_firm", password="x-long-password"),
+    )
+    signed = sign(agreement_pdf(), firm, field="respondent", reason="同意", location="北京")
+    (signature,) = verify(signed).signatures
+    assert signature.signer_name == long_name == signature.signer_organisation and signature.ok
+    with pytest.raises(ValueError):
+        Subject(SubjectKind.LEGAL_PERSON, "公" * 65, "91110000100000001X")
+
+
+def test_verification_uses_no_network(signers, monkeypatch):
+    """Everything a verdict needs is in the file and in the platform's database: a socket opened during
+    verification fails the test."""
+    import socket
+
+    signed = sign_all(agreement_pdf(), signers)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"verification opened a connection: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert verify(signed).valid
