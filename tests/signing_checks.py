@@ -33,7 +33,7 @@ from sutiao.documents.ca import (
 )
 from sutiao.documents.identities import issue_identity, revoke_identity
 from sutiao.documents.models import RevokedCertificate, SignatureAudit, SigningIdentity
-from sutiao.documents.signing import sign, verify
+from sutiao.documents.signing import sign, signature_field_spec, verify
 from sutiao.kernel.errors import DomainError
 
 AMOUNT = b"AMOUNT 125000.00"
@@ -553,3 +553,31 @@ def test_verification_uses_no_network(signers, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert verify(signed).valid
+
+
+def test_an_empty_signature_field_the_document_already_has_is_signed_in_place(signers):
+    """A rendered agreement may carry visible, empty signature boxes for each signer (documents.pdf)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
+
+    def with_boxes(seal_locked: bool) -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(agreement_pdf()), strict=False)
+        fields.append_signature_field(writer, signature_field_spec("applicant", box=(72, 100, 252, 160)))
+        fields.append_signature_field(writer, signature_field_spec("seal", box=(320, 100, 500, 160), seal=seal_locked))
+        output = io.BytesIO()
+        writer.write(output)
+        return output.getvalue()
+
+    # A seal box rendered without its lock would be locked only when sealing, which changes a field under the
+    # earlier signatures: refused, as a mistake of the renderer.
+    signed = sign(with_boxes(False), signers["chen"], field="applicant", reason="同意", location="北京")
+    with pytest.raises(ValueError, match="no lock"):
+        sign(signed, signers["seal"], field="seal", reason="确认", location="北京", seal=True)
+
+    signed = sign(with_boxes(True), signers["chen"], field="applicant", reason="同意", location="北京")
+    sealed = sign(signed, signers["seal"], field="seal", reason="确认", location="北京", seal=True)
+    report = verify(sealed)
+    assert [s.field for s in report.signatures] == ["applicant", "seal"], report
+    assert report.valid and report.sealed, report
+    with pytest.raises(DomainError, match="电子印章"):
+        sign(sealed, signers["firm_rep"], field="respondent", reason="同意", location="北京")

@@ -177,14 +177,9 @@ def sign(
         # The level the seal's lock sets (and what pyHanko would otherwise warn it falls back to).
         docmdp_permissions=fields.MDPPerm.NO_CHANGES if seal else fields.MDPPerm.FILL_FORMS,
     )
-    spec = fields.SigFieldSpec(field)
-    if seal:
-        spec = fields.SigFieldSpec(
-            field,
-            field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL),
-            doc_mdp_update_value=fields.MDPPerm.NO_CHANGES,
-        )
+    spec = signature_field_spec(field, seal=seal)  # used when the document has no empty field of that name
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    _check_existing_field(writer, field, seal=seal)
     output = io.BytesIO()
     try:
         signers.PdfSigner(metadata, signer=signer, timestamper=timestamper(), new_field_spec=spec).sign_pdf(
@@ -196,6 +191,30 @@ def sign(
             raise DomainError(_("签名失败：签名证书已被认证机构吊销，不能再用于签名")) from e
         raise DomainError(_("签名失败：签名证书未通过验证（可能已吊销或不受信任），请联系平台管理员")) from e
     return output.getvalue()
+
+
+def signature_field_spec(name: str, *, box: tuple[int, int, int, int] | None = None, page: int = 0, seal=False):
+    """The spec of a signature field named `name` (`box`: x1, y1, x2, y2 in points on page `page`, or invisible)
+    for a renderer that draws empty signature boxes (pyHanko's fields.append_signature_field). A seal's box must
+    be made with seal=True: its lock is part of the field from the start, since adding it when the seal signs
+    would change a field under the earlier signatures, which their validation reports as an alteration."""
+    if not seal:
+        return fields.SigFieldSpec(name, box=box, on_page=page)
+    return fields.SigFieldSpec(
+        name,
+        box=box,
+        on_page=page,
+        field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL),
+        doc_mdp_update_value=fields.MDPPerm.NO_CHANGES,
+    )
+
+
+def _check_existing_field(writer: IncrementalPdfFileWriter, name: str, *, seal: bool) -> None:
+    for field_name, _value, reference in fields.enumerate_sig_fields(writer, filled_status=False):
+        if field_name == name and seal and "/Lock" not in reference.get_object():
+            raise ValueError(
+                f"the empty field {name} has no lock: render a seal's box with signature_field_spec(seal=True)"
+            )
 
 
 def _caused_by(error: BaseException, kind: type) -> bool:
