@@ -10,13 +10,20 @@ export SUTIAO_DEV := 1
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
-.PHONY: up test lint bench bench-lists bench-uploads bench-parties chaos browser-deps system-deps clean rules-doc scan
+.PHONY: up test lint bench bench-lists bench-uploads bench-parties bench-signing chaos browser-deps system-deps signature-deps clean rules-doc scan
 
 # Debian's libmagic, which python-magic loads to decide an upload's type by its content (sutiao.documents).
-system-deps:
+system-deps: signature-deps
 	@if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1'; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1 >/dev/null; \
 	  else echo "libmagic1 missing and not root: install it (apt-get install libmagic1)" >&2; exit 1; fi; fi
+
+# poppler's pdfsig, the independent verifier of our PDF signatures in the tests (sutiao.documents.signing), and
+# NSS's certutil, which makes the test's trust store for it (Debian's poppler-utils, libnss3-tools).
+signature-deps:
+	@if ! command -v pdfsig >/dev/null || ! command -v certutil >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils libnss3-tools >/dev/null; \
+	  else echo "pdfsig/certutil missing and not root: the signature tests will be skipped (apt-get install poppler-utils libnss3-tools)"; fi; fi
 
 $(STAMP): pyproject.toml constraints.txt | system-deps
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +38,12 @@ up: $(STAMP)
 # Debian's Chromium for the browser tests (Playwright drives it through executable_path; no download).
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei poppler-utils >/dev/null; \
 	  else echo "Chromium missing and not root: browser tests will be skipped"; fi; fi
 
 # The two platforms' suites share nothing (own settings, own test databases), so they run side by side on the
 # machine's two cores; each one's output is shown whole when both are done. Then both platforms live (e2e).
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps signature-deps
 	@mkdir -p var/test-logs; \
 	$(BIN)/pytest tests/unit tests/court --ds=sutiao.settings.court -q > var/test-logs/court.log 2>&1 & court=$$!; \
 	$(BIN)/pytest tests/investor --ds=sutiao.settings.investor -q > var/test-logs/investor.log 2>&1 & investor=$$!; \
@@ -62,6 +69,12 @@ rules-doc: $(STAMP)
 bench: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/docking.py $(BENCH_ARGS)
 	SUTIAO_DEV=1 $(BIN)/python bench/lists.py $(BENCH_LISTS_ARGS)
+	SUTIAO_DEV=1 $(BIN)/python bench/signing.py $(BENCH_SIGNING_ARGS)
+
+# Signing (issue 11): 1,000 agreements signed by three signers with timestamps and verified, against a bare SHA-256
+# of the same PDFs. BENCH_SIGNING_ARGS="--agreements 50" for a quick look.
+bench-signing: $(STAMP)
+	SUTIAO_DEV=1 $(BIN)/python bench/signing.py $(BENCH_SIGNING_ARGS)
 
 # Lists at scale (issue 15, P3): 1,000,000 cases and 2,000,000 parties, SQLite then PostgreSQL; a clerk's six
 # requests, one at a time and from 20 clients. BENCH_LISTS_ARGS="--cases 20000" for a quick look.

@@ -345,3 +345,20 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("SUTIAO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("SUTIAO_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("SUTIAO_EMAIL_FROM", "noreply@sutiao.invalid")
+
+# --- electronic signatures (sutiao.documents: ca, tsa, signing; docs/signatures.md) ---
+# The certificate authority: a dotted path to a class implementing sutiao.documents.ca.CertificateAuthority with a
+# from_settings() constructor. The default is the platform's own CA, whose keys are the files in SUTIAO_CA_KEY_DIR
+# (in development: generated once under var/ca/<platform>/); a deployment whose signatures must be reliable
+# electronic signatures (电子签名法 Art. 13, 16) names its licensed CA's implementation instead.
+SUTIAO_CERTIFICATE_AUTHORITY = os.environ.get("SUTIAO_CERTIFICATE_AUTHORITY", "sutiao.documents.ca.PlatformCA")
+SUTIAO_CA_KEY_DIR = os.environ.get("SUTIAO_CA_KEY_DIR", "")
+# Where the platform CA's CRLs are published (the CRL distribution point written into its certificates):
+# <url>/issuing.crl and <url>/root.crl; default <SUTIAO_BASE_URL>/ca.
+SUTIAO_CA_CRL_URL = os.environ.get("SUTIAO_CA_CRL_URL", "")
+# Roots trusted besides the CA's own: PEM files, comma-separated (the peer platform's CA, another licensed CA).
+SUTIAO_SIGNATURE_TRUST_ROOTS = [p for p in os.environ.get("SUTIAO_SIGNATURE_TRUST_ROOTS", "").split(",") if p]
+# The RFC 3161 timestamp authority: its URL in deployment; empty in development, where a timestamp authority in
+# the process signs with a certificate of the platform CA (sutiao.documents.tsa).
+SUTIAO_TSA_URL = os.environ.get("SUTIAO_TSA_URL", "")
+SUTIAO_TSA_TIMEOUT = float(os.environ.get("SUTIAO_TSA_TIMEOUT", "10"))
