@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .agreement import L10_CITATION, takes_effect
 from .calendar import PeriodRule, WorkdayCalendar, add_years, statutory_holidays
 from .direct import L19_CITATION, respondent_may_refuse
 from .enums import AdoptionConsentBy
@@ -145,6 +146,14 @@ RULES: dict[str, Rule] = {
             names=("RecusalDecision", "refusing_every_replacement_ends"),
         ),
         Rule(
+            "L10",
+            "The agreement made online takes effect when every party has signed it; its terms are then performed "
+            "voluntarily, each party confirming performance (the signatures themselves: documents.signing)",
+            L10_CITATION,
+            takes_effect,
+            names=("takes_effect", "withdrawal_allowed", "term_status", "TAKE_EFFECT"),
+        ),
+        Rule(
             "L17",
             "Failed pre-filing mediation: the case is filed; failed in-litigation mediation: trial resumes",
             f"{cite_notice('四', '五')}；《人民法院在线调解规则》第二十一条",
@@ -193,7 +202,6 @@ RULES: dict[str, Rule] = {
 # The rules nobody may believe are enforced yet: code that cites one of these ids fails a test until the rule
 # moves to RULES with its tests.
 NOT_IMPLEMENTED: dict[str, str] = {
-    "L10": "Online agreement, electronic signatures and e-seal; effective when every party has signed",
     "L11": "Judicial confirmation: joint application within 30 days, to the competent court",
     "L12": "Judicial confirmation: accept within 3 days, decide within 15 (+10) days",
     "L13": "Confirmation ruling: valid → enforceable; rejected → change, new agreement or suit",
