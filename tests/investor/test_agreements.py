@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from documents_checks import sandbox  # noqa: F401 (the fixture)
 
+from documents_checks import sandbox  # noqa: F401 (the fixture)
 from sutiao.accounts import parties
 from sutiao.accounts.models import ActOnBehalf, AgentScope, Role, User
 from sutiao.accounts.pii import id_number_digest

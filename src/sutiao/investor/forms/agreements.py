@@ -15,7 +15,12 @@ _D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ClausesForm(forms.Form):
-    clauses = forms.CharField(label=_("协议条款"), max_length=20000, widget=forms.Textarea(attrs={"rows": 14}))
+    clauses = forms.CharField(
+        label=_("协议条款"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        error_messages={"required": _("请填写协议条款")},
+    )
     note = forms.CharField(label=_("修改说明"), required=False, max_length=500)
 
 
@@ -24,8 +29,15 @@ class TermForm(forms.Form):
     obligee = forms.TypedChoiceField(label=_("权利人"), coerce=int, empty_value=None, required=False)
     kind = forms.ChoiceField(label=_("履行方式"), choices=[("", "—"), *TermKind.choices()], required=False)
     description = forms.CharField(label=_("履行内容"), required=False, max_length=500)
-    amount = forms.DecimalField(label=_("金额（元）"), required=False, max_digits=20)
-    due = forms.DateField(label=_("履行期限"), required=False, widget=_D)
+    amount = forms.DecimalField(
+        label=_("金额（元）"),
+        required=False,
+        max_digits=20,
+        error_messages={"invalid": _("金额请填写数字，如 125000.00")},
+    )
+    due = forms.DateField(
+        label=_("履行期限"), required=False, widget=_D, error_messages={"invalid": _("请按“年-月-日”填写日期")}
+    )
 
     def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
