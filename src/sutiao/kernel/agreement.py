@@ -17,6 +17,8 @@ from .enums import DisputeType, LabelledEnum, PartyRole
 
 L10_CITATION = "《人民法院在线调解规则》第十九条、第二十条"
 
+# At most this many terms in one agreement (the terms table of one PDF stays readable).
+MAX_TERMS = 50
 # Amounts are yuan with two decimals (DESIGN.md §9), at most what the case's amount column holds.
 MAX_AMOUNT = Decimal("99999999999999.99")
 _CENT = Decimal("0.01")
@@ -78,9 +80,7 @@ def format_yuan(amount: Decimal) -> str:
     return f"{yuan(amount):,.2f}"
 
 
-def term_problems(
-    clauses: str, terms: Sequence[Term], parties: Iterable, today: dt.date, max_terms: int = 50
-) -> list[Problem]:
+def term_problems(clauses: str, terms: Sequence[Term], parties: Iterable, today: dt.date) -> list[Problem]:
     """Every problem of an agreement version at once (the editor shows them all in one pass): the clauses are
     written; each term names an obligor and an obligee who are different parties of this case, says what is owed,
     a payment has an amount above zero in yuan and cents, any amount is above zero, and the due date is not before
@@ -89,8 +89,8 @@ def term_problems(
     problems: list[Problem] = []
     if not clauses.strip():
         problems.append(Problem(None, "clauses", "请填写协议条款"))
-    if len(terms) > max_terms:
-        problems.append(Problem(None, "terms", f"履行条款不能超过{max_terms}项"))
+    if len(terms) > MAX_TERMS:
+        problems.append(Problem(None, "terms", "履行条款不能超过50项"))
     for i, term in enumerate(terms):
 
         def add(field: str, message: str, i=i) -> None:

@@ -69,7 +69,7 @@ class AgreementProblems(DomainError):
         self.problems = problems
         first = problems[0]
         super().__init__(
-            first.message if len(problems) == 1 else gettext("协议有%(n)s处需要修改") % {"n": len(problems)},
+            gettext(first.message) if len(problems) == 1 else gettext("协议有%(n)s处需要修改") % {"n": len(problems)},
             field=first.field if first.index is None else "terms",
         )
 
@@ -180,15 +180,16 @@ def _check(clauses: str, terms: list[TermInput], parties: dict[int, MediationPar
 
 def render_version(mediation: Mediation, version: AgreementVersion, terms: list[AgreementTerm]) -> bytes:
     """The version as the parties read and sign it (sutiao.documents.pdf): the same version always gives the same
-    bytes (its own creation time and id), so its SHA-256 can be recomputed."""
+    bytes (its own creation time and id), so its SHA-256 can be recomputed. The document is Chinese whatever the
+    language of the page it was made from: a translated heading would change the bytes."""
     source = mediation.source
     parties = list(mediation.parties.all())
     names = {p.pk: p.name for p in parties}
-    blocks: list = [pdf.Heading(gettext("当事人"))]
+    blocks: list = [pdf.Heading("当事人")]
     blocks += [pdf.Para(f"{PartyRole(p.role).label}：{p.name}") for p in parties]
-    blocks += [pdf.Heading(gettext("协议条款")), pdf.Para(version.clauses)]
+    blocks += [pdf.Heading("协议条款"), pdf.Para(version.clauses)]
     if terms:
-        blocks.append(pdf.Heading(gettext("履行条款")))
+        blocks.append(pdf.Heading("履行条款"))
         blocks.append(
             pdf.TermsTable(
                 ("序号", "义务人", "权利人", "履行内容", "金额（元）", "履行期限"),
@@ -274,7 +275,7 @@ def draft_agreement(actor: User, mediation: Mediation) -> Agreement:
         raise DomainError(gettext("本案已有调解协议，请在其上修改"))
     draft = draft_from_case(_case_facts(mediation), china_today())
     agreement = Agreement.objects.create(mediation=mediation, created_by=actor, created_at=timezone.now())
-    version = _new_version(actor, agreement, mediation, draft.clauses, list(draft.terms), gettext("按模板起草"))
+    version = _new_version(actor, agreement, mediation, draft.clauses, list(draft.terms), "按模板起草")
     record(
         actor,
         "agreement.draft",

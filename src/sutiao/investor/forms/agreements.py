@@ -3,10 +3,12 @@ problem — a field Django cannot read and what the kernel refuses (kernel.agree
 one pass, each on its own field."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.kernel.agreement import TermKind, term_problems
 from sutiao.kernel.calendar import china_today
+from sutiao.translation import translated_choices
 
 from ..actions.agreements import TermInput
 from ..agreements.models import PerformanceStep
@@ -27,7 +29,9 @@ class ClausesForm(forms.Form):
 class TermForm(forms.Form):
     obligor = forms.TypedChoiceField(label=_("义务人"), coerce=int, empty_value=None, required=False)
     obligee = forms.TypedChoiceField(label=_("权利人"), coerce=int, empty_value=None, required=False)
-    kind = forms.ChoiceField(label=_("履行方式"), choices=[("", "—"), *TermKind.choices()], required=False)
+    kind = forms.ChoiceField(
+        label=_("履行方式"), choices=[("", "—"), *translated_choices(TermKind.choices())], required=False
+    )
     description = forms.CharField(label=_("履行内容"), required=False, max_length=500)
     amount = forms.DecimalField(
         label=_("金额（元）"),
@@ -107,11 +111,11 @@ class Editor:
             if p.index is None:
                 if p.field == "clauses" and self.form.errors.get("clauses"):
                     continue
-                self.form.add_error(p.field if p.field in self.form.fields else None, p.message)
+                self.form.add_error(p.field if p.field in self.form.fields else None, gettext(p.message))
             else:
                 form = kept[p.index]
                 if not form.errors.get(p.field):
-                    form.add_error(p.field, p.message)
+                    form.add_error(p.field, gettext(p.message))
             ok = False
         return ok
 
@@ -120,9 +124,9 @@ class Editor:
         kept = self.kept()
         for p in problems:
             if p.index is None or p.index >= len(kept):
-                self.form.add_error(p.field if p.field in self.form.fields else None, p.message)
+                self.form.add_error(p.field if p.field in self.form.fields else None, gettext(p.message))
             else:
-                kept[p.index].add_error(p.field, p.message)
+                kept[p.index].add_error(p.field, gettext(p.message))
 
     def inputs(self) -> list[TermInput]:
         return [f.term() for f in self.kept()]
