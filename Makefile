@@ -12,11 +12,17 @@ export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
 .PHONY: up test lint bench bench-lists bench-uploads bench-parties bench-signing chaos browser-deps system-deps signature-deps clean rules-doc scan
 
-# Debian's libmagic, which python-magic loads to decide an upload's type by its content (sutiao.documents).
+# Debian's libmagic, which python-magic loads to decide an upload's type by its content (sutiao.documents);
+# the CJK font the agreement PDFs embed, and poppler's tools their tests read them with.
 system-deps: signature-deps
 	@if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libmagic\.so\.1'; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1 >/dev/null; \
 	  else echo "libmagic1 missing and not root: install it (apt-get install libmagic1)" >&2; exit 1; fi; fi
+	@# The agreement PDFs embed a CJK font (sutiao.documents.pdf; without it they fall back to a font that is not
+	@# embedded) and their tests read them back with poppler's pdftotext and pdffonts.
+	@if [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || [ ! -x /usr/bin/pdftotext ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei poppler-utils >/dev/null; \
+	  else echo "fonts-wqy-zenhei or poppler-utils missing and not root: PDFs fall back to STSong-Light, their tests skip" >&2; fi; fi
 
 # poppler's pdfsig, the independent verifier of our PDF signatures in the tests (sutiao.documents.signing), and
 # NSS's certutil, which makes the test's trust store for it (Debian's poppler-utils, libnss3-tools).

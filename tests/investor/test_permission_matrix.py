@@ -6,12 +6,14 @@ import pytest
 from django.test import Client
 from investor_registry_setup import id_number_for, registered_org, uscc_for
 
+from documents_checks import sandbox  # noqa: F401 (the fixture)
 from permission_walk import ActorClient, Variant, Walk, collect, peer_signer, private_notification
 from sutiao.accounts import parties
 from sutiao.accounts.access import Actor
 from sutiao.accounts.models import AgentScope, Institution, InstitutionKind, Role, User
 from sutiao.accounts.pii import encrypt, id_number_digest
 from sutiao.investor import access
+from sutiao.investor.actions import agreements as agreement_actions
 from sutiao.investor.actions import applications as application_actions
 from sutiao.investor.actions import delegations as delegation_actions
 from sutiao.investor.actions import mediation as mediation_actions
@@ -73,7 +75,7 @@ def _apply(user, organisation, respondent, code):
 
 
 @pytest.fixture
-def world(db, make_peer, own_key, receive):
+def world(db, make_peer, own_key, receive, sandbox):  # noqa: F811
     """The Bureau; organisation A under a regional office and B under an affiliated unit; a delegation to each
     (A's accepted, its mediator assigned, both parties' accounts linked); a direct application to each; one user
     of every actor (A's side where they have one)."""
@@ -105,6 +107,7 @@ def world(db, make_peer, own_key, receive):
     for user, number in ((investor, INVESTOR_ID), (firm, FIRM_CODE)):
         mediation_actions.link_party_account(user, id_number_digest(number))
     delegation_b = receive(org_b, court_case_number=CASE_B)
+    agreement_a = agreement_actions.draft_agreement(mediator_a, delegation_a.mediation)
     application_a = _apply(investor, org_a, "某某证券股份有限公司", FIRM_CODE)
     application_b = _apply(other, org_b, "另一证券股份有限公司", OTHER_FIRM_CODE)
 
@@ -149,6 +152,33 @@ def world(db, make_peer, own_key, receive):
                 label="message in A's mediation",
             ),
             Variant({"delegation_id": delegation_b.pk, "op": "message"}, {"org:B"}, label="message in B's"),
+        ],
+        # The agreement of A's mediation (issue 11): the mediator drafts; the parties and the agent (all scopes) read;
+        # B's delegation has no mediation, so nothing to find there.
+        ("mediation_id",): [
+            Variant({"mediation_id": delegation_a.pk}, case_a, label="A's agreement"),
+            Variant({"mediation_id": delegation_b.pk}, {"org:B"}, label="B's (no mediation)"),
+        ],
+        ("mediation_id", "op"): [
+            Variant(
+                {"mediation_id": delegation_a.pk, "op": "draft"},
+                case_a,
+                by_action={"act": {"mediator:A"}},
+                label="drafting A's agreement",
+            ),
+            Variant({"mediation_id": delegation_b.pk, "op": "draft"}, {"org:B"}, label="drafting in B's"),
+        ],
+        ("mediation_id", "version_id"): [
+            Variant(
+                {"mediation_id": delegation_a.pk, "version_id": agreement_a.current_id},
+                case_a,
+                label="the PDF of A's agreement",
+            ),
+            Variant(
+                {"mediation_id": delegation_b.pk, "version_id": agreement_a.current_id},
+                {"org:B"},
+                label="A's PDF asked through B's case",
+            ),
         ],
         ("application_id",): [
             Variant(

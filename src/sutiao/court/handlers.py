@@ -20,6 +20,7 @@ hooks.handles(MessageType.ROSTER_ADOPTION_ANSWER)(inbound.on_roster_adoption_ans
 hooks.handles(MessageType.MEDIATION_PERIOD)(inbound.on_mediation_period)
 hooks.handles(MessageType.MEDIATION_SESSION)(inbound.on_mediation_session)
 hooks.handles(MessageType.MEDIATOR_RECUSAL)(inbound.on_mediator_recusal)
+hooks.handles(MessageType.AGREEMENT_STATUS)(inbound.on_agreement_status)
 hooks.on_delivered(MessageType.DELEGATE)(inbound.on_delegate_delivered)
 hooks.on_parked(MessageType.DELEGATE)(inbound.on_delegate_parked)
 hooks.on_parked(MessageType.CASE_CORRECTED)(inbound.on_correction_parked)

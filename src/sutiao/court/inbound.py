@@ -14,7 +14,14 @@ from sutiao.accounts.models import Institution
 from sutiao.audit.log import SYSTEM, Entry, record, record_many
 from sutiao.docking.models import OutboxMessage
 from sutiao.docking.refusals import Rejected, wrong_peer
-from sutiao.docking.schemas import MediatorCard, OrganisationCard, PeriodStep, RecusalStep, SessionStep
+from sutiao.docking.schemas import (
+    AgreementStep,
+    MediatorCard,
+    OrganisationCard,
+    PeriodStep,
+    RecusalStep,
+    SessionStep,
+)
 from sutiao.kernel.calendar import cn_date
 from sutiao.kernel.enums import DelegationKind, MediationOutcome
 from sutiao.kernel.mediation import RecusalDecision, TerminationGround
@@ -384,6 +391,49 @@ def on_mediator_recusal(items) -> None:
             delegation,
             case=delegation.case_id,
             after={"step": payload.step, "kind": payload.kind, "decision": payload.decision},
+        )
+
+
+_TERM_STATUS = {
+    "pending": "待履行",
+    "reported": "义务人已报告履行，待权利人确认",
+    "performed": "已履行",
+    "overdue": "逾期未履行",
+}
+_AGREEMENT_STEPS = {
+    AgreementStep.EFFECTIVE: "调解协议（第{v}版）经各方当事人签署生效",
+    AgreementStep.PERFORMANCE: "调解协议履行情况更新",
+    AgreementStep.OVERDUE: "调解协议有履行条款逾期未履行",
+}
+
+
+@transaction.atomic
+def on_agreement_status(items) -> None:
+    """AGREEMENT_STATUS: the agreement of a delegated case took effect (L10), and how each term is performed
+    (《人民法院在线调解规则》Art. 19 ¶2, 20): the case's story shows each term's status. The signed PDF is named by
+    its hash; it does not travel in the message."""
+    for message, payload in items:
+        delegation = _delegation_for_update(payload.delegation_id, message.peer)
+        lines = [
+            f"{t.position}. {t.obligor}→{t.obligee}：{t.description or ('给付' if t.kind == 'payment' else '履行')}"
+            + (f" {t.amount:,.2f}元" if t.amount is not None else "")
+            + f"，{cn_date(t.due)}前 · {_TERM_STATUS[t.status]}"
+            for t in payload.terms
+        ]
+        text = _AGREEMENT_STEPS[payload.step].format(v=payload.version) + ("：" + "；".join(lines) if lines else "")
+        case_event(delegation.case, delegation.organisation.name, text[:500])
+        record(
+            message.peer.name,
+            "delegation.agreement_status",
+            delegation,
+            case=delegation.case_id,
+            after={
+                "step": payload.step,
+                "agreement": str(payload.agreement_id),
+                "version": payload.version,
+                "sha256": payload.sha256,
+                "terms": {str(t.position): t.status for t in payload.terms},
+            },
         )
 
 

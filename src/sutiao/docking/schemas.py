@@ -44,6 +44,8 @@ class MessageType(StrEnum):
     CASE_CORRECTED = "CASE_CORRECTED"
     # The mediator corrected a result recorded by mistake, within the window (issue 15 §4).
     RESULT_CORRECTED = "RESULT_CORRECTED"
+    # The agreement of a delegated case took effect, and how each of its terms is performed (issue 11 §3).
+    AGREEMENT_STATUS = "AGREEMENT_STATUS"
 
 
 class Side(StrEnum):
@@ -200,6 +202,37 @@ class MediationPeriodPayload(Strict):
     due: dt.date | None = None
     provisional: bool = False
     reason: Annotated[str, Field(max_length=2000)] = ""
+    at: AwareDatetime
+
+
+class AgreementStep(StrEnum):
+    EFFECTIVE = "effective"  # every party signed (L10)
+    PERFORMANCE = "performance"  # a party reported, confirmed or disputed performance, or a report stood undisputed
+    OVERDUE = "overdue"  # a term's due date passed unperformed
+
+
+class AgreementTermStatus(Strict):
+    position: Annotated[int, Field(ge=1, le=50)]
+    obligor: ShortText
+    obligee: ShortText
+    kind: Literal["payment", "performance"]
+    description: Annotated[str, Field(max_length=500)] = ""
+    amount: Money | None = None
+    due: dt.date
+    status: Literal["pending", "reported", "performed", "overdue"]
+
+
+class AgreementStatusPayload(Strict):
+    """L10: the agreement of a delegated case in force, and the performance of each term (voluntary performance,
+    《人民法院在线调解规则》Art. 19 ¶2, 20), for the court to follow. The PDF does not travel in a message: `sha256`
+    names the version the parties signed."""
+
+    delegation_id: UUID
+    agreement_id: UUID
+    version: Annotated[int, Field(ge=1)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    step: AgreementStep
+    terms: Annotated[list[AgreementTermStatus], Field(max_length=50)] = []
     at: AwareDatetime
 
 
@@ -558,6 +591,12 @@ class ResultCorrectedMessage(EnvelopeBase):
     payload: ResultCorrectedPayload
 
 
+class AgreementStatusMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.AGREEMENT_STATUS]
+    payload: AgreementStatusPayload
+
+
 class AuditHeadMessage(EnvelopeBase):
     # Each platform sends its own head to the other.
     senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT, Side.INVESTOR})
@@ -583,6 +622,7 @@ MESSAGE_CLASSES = [
     MediatorRecusalMessage,
     CaseCorrectedMessage,
     ResultCorrectedMessage,
+    AgreementStatusMessage,
 ]
 
 
@@ -621,7 +661,8 @@ Message = Annotated[
     | MediationSessionMessage
     | MediatorRecusalMessage
     | CaseCorrectedMessage
-    | ResultCorrectedMessage,
+    | ResultCorrectedMessage
+    | AgreementStatusMessage,
     Field(discriminator="type"),
 ]
 MESSAGE_ADAPTER = TypeAdapter(Message)

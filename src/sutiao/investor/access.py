@@ -46,6 +46,11 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("mediation", "act"): {**ORGANISATION_STAFF, Actor.INVESTOR: OWN, Actor.FIRM: OWN},
     ("mediation", "list_as_party"): everyone(OWN, SIGNED_IN),  # one's own (staff find none)
     ("mediation", "join"): {Actor.INVESTOR: OWN, Actor.FIRM: OWN},  # the holder of a party account
+    # The mediation agreement (issue 11; L10): the case's mediator drafts, revises, freezes and withdraws it; the
+    # organisation's administrator reads it; the parties read it and say how its terms were performed, and so
+    # does an agent acting for a party within its power of attorney (agreements.selectors.viewer_for).
+    ("agreement", "read"): {**ORGANISATION_STAFF, **PARTY_SIDE},
+    ("agreement", "act"): {Actor.MEDIATOR: OWN, **PARTY_SIDE},
     # Direct applications (not through a court): the organisation decides; the respondent firm answers once the
     # organisation has accepted.
     # answers. An investor applies in person (a natural person's own verified account).
@@ -101,6 +106,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "mediation-evidence": Endpoint("mediation", "read"),
     "mediation-mine": Endpoint("mediation", "list_as_party"),
     "mediation-join": Endpoint("mediation", "join", POST),
+    "agreement": Endpoint("agreement", "read"),
+    "agreement-pdf": Endpoint("agreement", "read"),
+    "agreement-act": Endpoint("agreement", "act", POST),
     "application-list": Endpoint("application", "list"),
     "application-new": Endpoint("application", "apply", BOTH),
     "application-detail": Endpoint("application", "read"),

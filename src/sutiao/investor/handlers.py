@@ -8,7 +8,7 @@ from sutiao.workdays.selectors import provides_provisional_deadlines
 from sutiao.workdays.services import year_loaded
 
 from . import inbound, selectors
-from .actions import applications, mediation, personal_data
+from .actions import agreements, applications, mediation, personal_data
 from .excel import runner
 
 hooks.handles(MessageType.DELEGATE)(inbound.on_delegate)
@@ -27,4 +27,5 @@ periodic("purge_import_jobs", every="SUTIAO_DEADLINE_SCAN_SECONDS")(runner.purge
 periodic("flag_overdue_reviews", every="SUTIAO_DEADLINE_SCAN_SECONDS")(applications.flag_overdue_reviews)
 year_loaded.connect(inbound.on_year_loaded, dispatch_uid="investor-recompute-deadlines")
 periodic("remind_mediation_deadlines", every="SUTIAO_DEADLINE_SCAN_SECONDS")(mediation.remind_deadlines)
+periodic("remind_agreement_performance", every="SUTIAO_DEADLINE_SCAN_SECONDS")(agreements.remind_performance)
 periodic("purge_personal_data", every="SUTIAO_RETENTION_SECONDS")(personal_data.purge_personal_data)

@@ -28,6 +28,7 @@ from sutiao.kernel.workflow import (
 from sutiao.workdays.selectors import answer_deadline
 from sutiao.workdays.services import recompute_answer_deadlines
 
+from .actions.agreements import void_open_agreements
 from .actions.delegations import add_event, transition
 from .actions.mediation import correct_mediation_parties
 from .actions.roster import end_proposals
@@ -196,6 +197,9 @@ def on_delegation_withdrawn(items) -> None:
         transition(delegation, InvestorEvent.RECALL)
         delegation.recall_reason = payload.reason
         delegation.save(update_fields=["state", "recall_reason"])
+        mediation_row = getattr(delegation, "mediation", None)
+        if mediation_row is not None:  # a draft or an agreement awaiting signatures ends with the delegation
+            void_open_agreements(message.peer.name, mediation_row, f"法院撤回：{payload.reason}"[:500])
         add_event(delegation, delegation.court_name, f"法院撤回{delegation.get_kind_display()}：{payload.reason}")
         record(
             message.peer.name,

@@ -465,5 +465,6 @@ class ResultCorrection(models.Model):
 
 
 # The mediation's models live with its workspace; importing them here registers them with the investor app.
+from .agreements import models as _agreement_models  # noqa: E402, F401
 from .direct import models as _direct_models  # noqa: E402, F401
 from .mediation import models as _mediation_models  # noqa: E402, F401

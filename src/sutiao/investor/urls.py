@@ -4,7 +4,7 @@ from sutiao.accounts import views as account_views
 from sutiao.accounts.urls import common_urlpatterns
 
 from .api import api
-from .views import applications, mediation
+from .views import agreements, applications, mediation
 from .views import delegations as views
 
 urlpatterns = [
@@ -25,6 +25,14 @@ urlpatterns = [
         name="mediation-evidence",
     ),
     path("mediations/", mediation.my_mediations, name="mediation-mine"),
+    # The mediation's agreement (issue 11): one address for a delegated case and a direct application alike.
+    path("mediations/<uuid:mediation_id>/agreement/", agreements.agreement_page, name="agreement"),
+    path(
+        "mediations/<uuid:mediation_id>/agreement/versions/<uuid:version_id>/pdf/",
+        agreements.version_pdf,
+        name="agreement-pdf",
+    ),
+    path("mediations/<uuid:mediation_id>/agreement/<slug:op>/", agreements.act, name="agreement-act"),
     path("mediations/join/", mediation.join, name="mediation-join"),
     # Parties open their own accounts on this platform (issue 10 item 1); the court's are opened by its staff.
     path("accounts/sign-up/", account_views.sign_up, name="party-sign-up"),

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .agreement import L10_CITATION, takes_effect
 from .calendar import PeriodRule, WorkdayCalendar, add_years, statutory_holidays
 from .confirmation import (
     ACCEPTANCE_PERIOD,
@@ -205,6 +206,14 @@ RULES: dict[str, Rule] = {
             names=("confirmation_fee", "half_fee"),
         ),
         Rule(
+            "L10",
+            "The agreement made online takes effect when every party has signed it; its terms are then performed "
+            "voluntarily, each party confirming performance (the signatures themselves: documents.signing)",
+            L10_CITATION,
+            takes_effect,
+            names=("takes_effect", "withdrawal_allowed", "term_status", "TAKE_EFFECT"),
+        ),
+        Rule(
             "L17",
             "Failed pre-filing mediation: the case is filed; failed in-litigation mediation: trial resumes",
             f"{cite_notice('四', '五')}；《人民法院在线调解规则》第二十一条",
@@ -253,7 +262,6 @@ RULES: dict[str, Rule] = {
 # The rules nobody may believe are enforced yet: code that cites one of these ids fails a test until the rule
 # moves to RULES with its tests.
 NOT_IMPLEMENTED: dict[str, str] = {
-    "L10": "Online agreement, electronic signatures and e-seal; effective when every party has signed",
     "L15": "调解书 takes effect when both parties sign for receipt",
     "L16": "Electronic service only with consent; effective on arrival; proof kept",
     "L20": "Misrepresentation loss calculation",

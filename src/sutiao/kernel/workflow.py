@@ -462,3 +462,37 @@ CONFIRMATION_TRANSITIONS: dict[tuple[ConfirmationState, ConfirmationEvent], Conf
 }
 CONFIRMATION = Machine("confirmation", CONFIRMATION_TRANSITIONS)
 CONFIRMATION_OPEN = (_C.ACCEPTED, _C.RECEIVED)
+# --- investor platform: the mediation agreement (调解协议; issue 11; LEGAL-RULES L10) ---
+
+
+class AgreementState(LabelledEnum):
+    DRAFT = "draft", "草拟中"
+    # Frozen by the mediator's 定稿，提交签署: no version may change; the parties and the mediator sign this text.
+    SIGNING = "signing", "已定稿，待签署"
+    # Every party signed (L10, kernel.agreement.takes_effect): performance follows.
+    EFFECTIVE = "effective", "已生效"
+    # Discarded by the mediator, or the mediation ended without it (failed, withdrawn, recalled).
+    VOID = "void", "已作废"
+
+
+class AgreementEvent(StrEnum):
+    REVISE = "revise"  # a new version of the draft
+    SUBMIT = "submit"  # 定稿，提交签署: the current version is frozen and rendered
+    WITHDRAW = "withdraw"  # back to drafting, only while nobody has signed (kernel.agreement.withdrawal_allowed)
+    TAKE_EFFECT = "take_effect"  # every party has signed (L10)
+    VOID = "void"
+
+
+_AG, _AGE = AgreementState, AgreementEvent
+AGREEMENT_TRANSITIONS: dict[tuple[AgreementState, AgreementEvent], AgreementState] = {
+    (_AG.DRAFT, _AGE.REVISE): _AG.DRAFT,
+    (_AG.DRAFT, _AGE.SUBMIT): _AG.SIGNING,
+    (_AG.SIGNING, _AGE.WITHDRAW): _AG.DRAFT,
+    (_AG.SIGNING, _AGE.TAKE_EFFECT): _AG.EFFECTIVE,
+    # An agreement in force is not voided here: what follows it (performance, judicial confirmation, a new
+    # agreement after a rejected confirmation) is the law's, not the mediator's.
+    **{(s, _AGE.VOID): _AG.VOID for s in (_AG.DRAFT, _AG.SIGNING)},
+}
+AGREEMENT = Machine("agreement", AGREEMENT_TRANSITIONS)
+# At most one agreement of a mediation is in one of these states; a void one leaves room for a new draft.
+AGREEMENT_LIVE = (_AG.DRAFT, _AG.SIGNING, _AG.EFFECTIVE)

@@ -956,3 +956,8 @@ def close(mediation: Mediation, outcome, ground, failure, at: dt.datetime) -> No
     mediation.failure_record = failure.model_dump(mode="json") if failure else {}
     mediation.ended_at = at
     mediation.save(update_fields=["state", "ground", "failure_record", "ended_at"])
+    if outcome != MediationOutcome.SUCCEEDED:
+        # Ended without an agreement: a draft or an agreement awaiting signatures goes with it (L10).
+        from .agreements import void_open_agreements
+
+        void_open_agreements(SYSTEM, mediation, MediationOutcome(outcome).label)

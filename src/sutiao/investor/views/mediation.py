@@ -25,6 +25,7 @@ from sutiao.translation import refusal
 from ..actions import applications as application_actions
 from ..actions import delegations as delegation_actions
 from ..actions import mediation as actions
+from ..agreements.selectors import current_agreement
 from ..forms import mediation as f
 from ..mediation import period, selectors
 
@@ -109,6 +110,7 @@ def workspace(request, delegation_id, bound=None):
             "act_url": "application-mediation-act" if m.direct else "mediation-act",
             "period_source": period.rule(m).citation,
             "failure_grounds": sorted(FAILURE_GROUNDS),
+            "agreement": current_agreement(m),
         },
     )
 

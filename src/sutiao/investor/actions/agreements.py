@@ -1,0 +1,674 @@
+"""The mediation agreement (调解协议; issue 11 §1, §3; LEGAL-RULES L10, 《人民法院在线调解规则》Art. 19–20): the
+mediator drafts it from the dispute type's template, revises it version by version, freezes it for signing
+(定稿，提交签署) or takes it back while nobody has signed; it takes effect when every party has signed; each
+party (or its agent) then says how each term was performed, and the obligor is reminded before the due date.
+One function per action, one transaction each: permission, the agreement machine's transition, the case's
+timeline, the audit record, and for a delegated case the court's message (AGREEMENT_STATUS) once the agreement
+is in force."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from sutiao.accounts import parties as party_accounts
+from sutiao.accounts.models import AgentScope, User
+from sutiao.audit.log import SYSTEM, record
+from sutiao.docking import outbox
+from sutiao.docking.schemas import AgreementStatusPayload, AgreementStep, AgreementTermStatus, MessageType
+from sutiao.documents import pdf
+from sutiao.documents.actions import accept_upload
+from sutiao.documents.models import FileKind
+from sutiao.kernel.agreement import (
+    CaseFacts,
+    CaseParty,
+    Problem,
+    Term,
+    TermKind,
+    TermStatus,
+    draft_from_case,
+    format_yuan,
+    reminder_due,
+    takes_effect,
+    term_problems,
+    term_status,
+    withdrawal_allowed,
+    yuan,
+)
+from sutiao.kernel.calendar import china_today, cn_date
+from sutiao.kernel.enums import DisputeType, PartyRole
+from sutiao.kernel.errors import DomainError
+from sutiao.kernel.workflow import (
+    AGREEMENT,
+    AGREEMENT_LIVE,
+    MEDIATION_OPEN,
+    AgreementEvent,
+    AgreementState,
+    InvestorState,
+    MediationState,
+)
+
+from .. import permissions
+from ..agreements.models import Agreement, AgreementTerm, AgreementVersion, PerformanceConfirmation, PerformanceStep
+from ..mediation.models import Mediation, MediationParty
+from ..mediation.notify import tell_parties
+from . import applications, delegations
+
+
+class AgreementProblems(DomainError):
+    """Every problem of a version at once (kernel.agreement.term_problems), for the editor to show each where it
+    belongs; the message is the first, for callers that show one line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        first = problems[0]
+        super().__init__(
+            gettext(first.message) if len(problems) == 1 else gettext("协议有%(n)s处需要修改") % {"n": len(problems)},
+            field=first.field if first.index is None else "terms",
+        )
+
+
+@dataclass(frozen=True)
+class TermInput:
+    """A term as the mediator wrote it: the parties are this mediation's MediationParty ids."""
+
+    obligor: int | None
+    obligee: int | None
+    kind: str
+    description: str
+    amount: Decimal | None
+    due: dt.date | None
+
+
+# --- helpers ---
+
+
+def _locked_mediation(mediation: Mediation) -> Mediation:
+    return (
+        Mediation.objects.select_for_update(of=("self",))
+        .select_related(
+            "delegation",
+            "delegation__peer",
+            "delegation__organisation",
+            "delegation__mediator",
+            "application",
+            "application__organisation",
+            "application__mediator",
+        )
+        .get(pk=mediation.pk)
+    )
+
+
+def _locked(agreement: Agreement) -> tuple[Agreement, Mediation]:
+    mediation = _locked_mediation(agreement.mediation)
+    agreement = Agreement.objects.select_for_update(of=("self",)).select_related("current").get(pk=agreement.pk)
+    return agreement, mediation
+
+
+def _move(agreement: Agreement, event: AgreementEvent) -> str:
+    before = agreement.state
+    agreement.state = AGREEMENT.next_state(agreement.state, event)
+    return before
+
+
+def _timeline(mediation: Mediation, actor, text: str) -> None:
+    if mediation.direct:
+        applications.add_event(mediation.application, actor, text)
+    else:
+        delegations.add_event(mediation.delegation, actor, text)
+
+
+def agreement_url(mediation: Mediation) -> str:
+    return reverse("agreement", args=[mediation.pk])
+
+
+def _ensure_drafting_allowed(mediation: Mediation) -> None:
+    """An agreement is made while the mediation runs, or right after the mediator recorded its success (the
+    result's free-text terms then become the agreement's); never once it failed or was withdrawn."""
+    recalled = not mediation.direct and mediation.delegation.state == InvestorState.RECALLED
+    if mediation.state not in (*MEDIATION_OPEN, MediationState.SUCCEEDED) or recalled:
+        raise DomainError(gettext("调解已终结，不能再制作调解协议"))
+
+
+def _parties(mediation: Mediation) -> dict[int, MediationParty]:
+    return {p.pk: p for p in mediation.parties.all()}
+
+
+def _claims(mediation: Mediation) -> tuple[tuple[str, Decimal | None], ...]:
+    source = mediation.source
+    if mediation.direct:
+        return ((source.claims, source.amount),)
+    return tuple((c["text"], yuan(c["amount"]) if c.get("amount") not in (None, "") else None) for c in source.claims)
+
+
+def _case_facts(mediation: Mediation) -> CaseFacts:
+    source = mediation.source
+    return CaseFacts(
+        number=mediation.number,
+        dispute_type=DisputeType(source.dispute_type),
+        parties=tuple(CaseParty(p.pk, PartyRole(p.role), p.name) for p in mediation.parties.all()),
+        claims=_claims(mediation),
+        amount=source.amount,
+        organisation=source.organisation.name,
+        mediator=source.mediator.display_name if source.mediator_id else "",
+    )
+
+
+def _check(clauses: str, terms: list[TermInput], parties: dict[int, MediationParty]) -> list[Term]:
+    kernel_terms = [
+        Term(
+            t.obligor,
+            t.obligee,
+            TermKind(t.kind) if t.kind in TermKind.__members__.values() else t.kind,
+            t.description.strip(),
+            t.amount,
+            t.due,
+        )
+        for t in terms
+    ]
+    problems = term_problems(clauses, kernel_terms, set(parties), china_today())
+    if problems:
+        raise AgreementProblems(problems)
+    return kernel_terms
+
+
+def render_version(mediation: Mediation, version: AgreementVersion, terms: list[AgreementTerm]) -> bytes:
+    """The version as the parties read and sign it (sutiao.documents.pdf): the same version always gives the same
+    bytes (its own creation time and id), so its SHA-256 can be recomputed. The document is Chinese whatever the
+    language of the page it was made from: a translated heading would change the bytes."""
+    source = mediation.source
+    parties = list(mediation.parties.all())
+    names = {p.pk: p.name for p in parties}
+    blocks: list = [pdf.Heading("当事人")]
+    blocks += [pdf.Para(f"{PartyRole(p.role).label}：{p.name}") for p in parties]
+    blocks += [pdf.Heading("协议条款"), pdf.Para(version.clauses)]
+    if terms:
+        blocks.append(pdf.Heading("履行条款"))
+        blocks.append(
+            pdf.TermsTable(
+                ("序号", "义务人", "权利人", "履行内容", "金额（元）", "履行期限"),
+                tuple(
+                    (
+                        str(t.position),
+                        names[t.obligor_id],
+                        names[t.obligee_id],
+                        t.description or TermKind(t.kind).label,
+                        format_yuan(t.amount) if t.amount is not None else "—",
+                        f"{cn_date(t.due)}前",
+                    )
+                    for t in terms
+                ),
+                widths=(0.07, 0.2, 0.15, 0.28, 0.15, 0.15),
+            )
+        )
+    signers = [pdf.Signer(PartyRole(p.role).label, p.name) for p in parties]
+    signers.append(pdf.Signer("调解员", source.mediator.display_name if source.mediator_id else ""))
+    signers.append(pdf.Signer("调解组织（电子印章）", source.organisation.name))
+    return pdf.render(
+        pdf.Document(
+            title="调解协议书",
+            blocks=tuple(blocks),
+            footer=f"{mediation.number} · 调解协议 第{version.number}版",
+            created=version.created_at,
+            document_id=str(version.pk),
+            signers=tuple(signers),
+            author=source.organisation.name,
+        )
+    )
+
+
+def _new_version(
+    actor: User, agreement: Agreement, mediation: Mediation, clauses: str, terms: list[Term], note: str
+) -> AgreementVersion:
+    number = (agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = AgreementVersion(
+        agreement=agreement,
+        number=number,
+        clauses=clauses.strip(),
+        note=note.strip()[:500],
+        created_by=actor,
+        created_at=timezone.now().replace(microsecond=0),
+    )
+    rows = [
+        AgreementTerm(
+            version=version,
+            position=i,
+            obligor_id=t.obligor,
+            obligee_id=t.obligee,
+            kind=t.kind,
+            description=t.description.strip(),
+            amount=t.amount,
+            due=t.due,
+        )
+        for i, t in enumerate(terms, 1)
+    ]
+    data = render_version(mediation, version, rows)
+    name = f"调解协议-{mediation.number}-第{number}版.pdf"
+    stored = accept_upload(
+        ContentFile(data, name=name), uploaded_by=actor, kind=FileKind.DOCUMENT, label=name, case=mediation.case_ref
+    )
+    version.pdf, version.sha256 = stored, stored.sha256
+    version.save()
+    AgreementTerm.objects.bulk_create(rows)
+    agreement.current = version
+    agreement.save(update_fields=["current"])
+    return version
+
+
+# --- drafting ---
+
+
+@transaction.atomic
+def draft_agreement(actor: User, mediation: Mediation) -> Agreement:
+    """The mediator starts the agreement from the template of the case's dispute type, filled from the case (its
+    parties, claims and amounts, kernel.agreement.draft_from_case): version 1, a draft for the mediator to edit."""
+    mediation = _locked_mediation(mediation)
+    permissions.ensure_case_mediator(actor, mediation.source)
+    _ensure_drafting_allowed(mediation)
+    if mediation.agreements.filter(state__in=AGREEMENT_LIVE).exists():
+        raise DomainError(gettext("本案已有调解协议，请在其上修改"))
+    draft = draft_from_case(_case_facts(mediation), china_today())
+    agreement = Agreement.objects.create(mediation=mediation, created_by=actor, created_at=timezone.now())
+    version = _new_version(actor, agreement, mediation, draft.clauses, list(draft.terms), "按模板起草")
+    record(
+        actor,
+        "agreement.draft",
+        agreement,
+        case=mediation.case_ref,
+        after={"version": version.number, "sha256": version.sha256, "terms": len(draft.terms)},
+    )
+    _timeline(mediation, actor.display_name, gettext("起草调解协议（第1版）"))
+    return agreement
+
+
+@transaction.atomic
+def revise_agreement(actor: User, agreement: Agreement, clauses: str, terms: list[TermInput], note: str = ""):
+    """A new version of the draft: the clauses and the terms as the mediator now wrote them, every problem
+    reported at once (AgreementProblems). Refused once the agreement is frozen for signing."""
+    agreement, mediation = _locked(agreement)
+    permissions.ensure_case_mediator(actor, mediation.source)
+    _ensure_drafting_allowed(mediation)
+    if agreement.state != AgreementState.DRAFT:
+        raise DomainError(gettext("调解协议已定稿提交签署，不能再修改；如需修改，请先撤回"))
+    before = _move(agreement, AgreementEvent.REVISE)
+    checked = _check(clauses, terms, _parties(mediation))
+    version = _new_version(actor, agreement, mediation, clauses, checked, note)
+    record(
+        actor,
+        "agreement.revise",
+        agreement,
+        case=mediation.case_ref,
+        before={"state": before, "version": version.number - 1},
+        after={"version": version.number, "sha256": version.sha256, "terms": len(checked), "note": version.note},
+    )
+    _timeline(mediation, actor.display_name, gettext("修改调解协议（第%(v)s版）") % {"v": version.number})
+    return version
+
+
+@transaction.atomic
+def submit_for_signing(actor: User, agreement: Agreement) -> Agreement:
+    """定稿，提交签署: the current version is frozen (no edits after) and its PDF, already rendered with its hash,
+    is what every party and the mediator sign (L10). The current version is checked again first: a draft from the
+    template whose due dates have since passed is not frozen."""
+    agreement, mediation = _locked(agreement)
+    permissions.ensure_case_mediator(actor, mediation.source)
+    _ensure_drafting_allowed(mediation)
+    version = agreement.current
+    terms = list(version.terms.all())
+    _check(
+        version.clauses,
+        [TermInput(t.obligor_id, t.obligee_id, t.kind, t.description, t.amount, t.due) for t in terms],
+        _parties(mediation),
+    )
+    before = _move(agreement, AgreementEvent.SUBMIT)
+    now = timezone.now()
+    version.frozen_at = now
+    version.save(update_fields=["frozen_at"])
+    agreement.submitted_at = now
+    agreement.save(update_fields=["state", "submitted_at"])
+    record(
+        actor,
+        "agreement.submit",
+        agreement,
+        case=mediation.case_ref,
+        before={"state": before},
+        after={"state": agreement.state, "version": version.number, "sha256": version.sha256},
+    )
+    _timeline(mediation, actor.display_name, gettext("调解协议定稿（第%(v)s版），提交各方签署") % {"v": version.number})
+    tell_parties(
+        mediation,
+        mediation.parties.all(),
+        gettext("调解协议待签署"),
+        gettext("调解协议已定稿，请阅读后签署"),
+        agreement_url(mediation),
+    )
+    return agreement
+
+
+@transaction.atomic
+def withdraw_from_signing(actor: User, agreement: Agreement, reason: str) -> Agreement:
+    """The mediator takes the agreement back to change it, only while nobody has signed (a signature signs one
+    text); the next change is a new version."""
+    agreement, mediation = _locked(agreement)
+    permissions.ensure_case_mediator(actor, mediation.source)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(gettext("请写明撤回修改的原因"), field="reason")
+    if agreement.state == AgreementState.SIGNING and not withdrawal_allowed(set(agreement.signed_party_ids)):
+        raise DomainError(gettext("已有当事人签署，不能撤回修改；如需变更，请作废后重新起草"))
+    before = _move(agreement, AgreementEvent.WITHDRAW)
+    agreement.submitted_at = None
+    agreement.save(update_fields=["state", "submitted_at"])
+    record(
+        actor,
+        "agreement.withdraw",
+        agreement,
+        case=mediation.case_ref,
+        before={"state": before},
+        after={"state": agreement.state, "reason": reason[:500]},
+    )
+    _timeline(mediation, actor.display_name, gettext("撤回调解协议修改：%(r)s") % {"r": reason[:300]})
+    tell_parties(
+        mediation, mediation.parties.all(), gettext("调解协议已撤回修改"), reason[:300], agreement_url(mediation)
+    )
+    return agreement
+
+
+@transaction.atomic
+def void_agreement(actor: User, agreement: Agreement, reason: str) -> Agreement:
+    """The mediator discards an agreement not yet in force (e.g. a party signed and the others will not), so a
+    new one can be drafted."""
+    agreement, mediation = _locked(agreement)
+    permissions.ensure_case_mediator(actor, mediation.source)
+    if not reason.strip():
+        raise DomainError(gettext("请写明作废的原因"), field="reason")
+    _void(actor, agreement, mediation, reason.strip())
+    return agreement
+
+
+def _void(actor, agreement: Agreement, mediation: Mediation, reason: str) -> None:
+    before = _move(agreement, AgreementEvent.VOID)
+    agreement.voided_at, agreement.void_reason = timezone.now(), reason[:500]
+    agreement.save(update_fields=["state", "voided_at", "void_reason"])
+    record(
+        actor,
+        "agreement.void",
+        agreement,
+        case=mediation.case_ref,
+        before={"state": before},
+        after={"state": agreement.state, "reason": reason[:500]},
+    )
+    _timeline(mediation, getattr(actor, "display_name", actor), gettext("调解协议作废：%(r)s") % {"r": reason[:300]})
+
+
+def void_open_agreements(actor, mediation: Mediation, reason: str) -> None:
+    """The mediation ended without an agreement in force (failed, withdrawn, recalled): a draft or an agreement
+    awaiting signatures is void. Called inside the action that ends the mediation."""
+    for agreement in Agreement.objects.select_for_update().filter(
+        mediation=mediation, state__in=(AgreementState.DRAFT, AgreementState.SIGNING)
+    ):
+        _void(actor, agreement, mediation, reason)
+
+
+# --- L10: in force once every party signed ---
+
+
+@transaction.atomic
+def signature_recorded(agreement: Agreement, party: MediationParty | None, at: dt.datetime) -> Agreement:
+    """What the signing flow calls, inside its own transaction, once it has recorded and verified a signature on
+    the frozen version's PDF: `party` for a party's signature (None for the mediator's or the organisation's seal).
+    When every party has signed, the agreement takes effect (L10, kernel.agreement.takes_effect; 《人民法院在线调解
+    规则》第十九条第二款), the parties are told, and the court of a delegated case hears of it (AGREEMENT_STATUS)."""
+    agreement, mediation = _locked(agreement)
+    if agreement.state != AgreementState.SIGNING:
+        raise DomainError(gettext("调解协议不在待签署状态"))
+    if party is not None:
+        if party.mediation_id != mediation.pk:
+            raise DomainError(gettext("当事人不属于本案"))
+        agreement.signed_party_ids = sorted({*agreement.signed_party_ids, party.pk})
+    agreement.first_signed_at = agreement.first_signed_at or at
+    fields = ["signed_party_ids", "first_signed_at"]
+    if takes_effect(set(agreement.signed_party_ids), set(_parties(mediation))):
+        before = _move(agreement, AgreementEvent.TAKE_EFFECT)
+        agreement.effective_at = at
+        fields += ["state", "effective_at"]
+        record(
+            SYSTEM,
+            "agreement.effective",
+            agreement,
+            case=mediation.case_ref,
+            before={"state": before},
+            after={"state": agreement.state, "version": agreement.current.number, "sha256": agreement.current.sha256},
+        )
+        _timeline(
+            mediation,
+            SYSTEM,
+            gettext("各方当事人均已签署，调解协议（第%(v)s版）生效") % {"v": agreement.current.number},
+        )
+        tell_parties(
+            mediation,
+            mediation.parties.all(),
+            gettext("调解协议已生效"),
+            gettext("调解协议已生效，请按约定主动履行"),
+            agreement_url(mediation),
+        )
+        agreement.save(update_fields=fields)
+        _send_status(agreement, mediation, AgreementStep.EFFECTIVE)
+        return agreement
+    agreement.save(update_fields=fields)
+    return agreement
+
+
+# --- voluntary performance ---
+
+
+def status_of(term: AgreementTerm, today: dt.date | None = None) -> TermStatus:
+    return term_status(
+        term.due,
+        today or china_today(),
+        confirmed_on=china_today(term.performed_at) if term.performed_at else None,
+        reported_on=china_today(term.reported_at) if term.reported_at else None,
+    )
+
+
+def _send_status(agreement: Agreement, mediation: Mediation, step: AgreementStep) -> None:
+    """The court that delegated the case follows the agreement and its performance (issue 11 §3); a direct
+    application has no court to tell."""
+    if mediation.direct:
+        return
+    d = mediation.delegation
+    version = agreement.current
+    names = {p.pk: p.name for p in mediation.parties.all()}
+    outbox.send(
+        d.peer,
+        MessageType.AGREEMENT_STATUS,
+        d.case,
+        AgreementStatusPayload(
+            delegation_id=d.id,
+            agreement_id=agreement.pk,
+            version=version.number,
+            sha256=version.sha256,
+            step=step,
+            terms=[
+                AgreementTermStatus(
+                    position=t.position,
+                    obligor=names[t.obligor_id][:200],
+                    obligee=names[t.obligee_id][:200],
+                    kind=t.kind,
+                    description=t.description,
+                    amount=t.amount,
+                    due=t.due,
+                    status=status_of(t).value,
+                )
+                for t in version.terms.order_by("position")
+            ],
+            at=timezone.now(),
+        ),
+    )
+
+
+def _acting(actor: User, party: MediationParty):
+    """Who says something for `party`: the party's own linked account, or an agent (or a firm's staff) acting
+    within the «sign» scope (确认笔录、签署协议) for that party's account. Returns the party-accounts `Acting` for
+    someone acting for the party (the party sees the act), else None."""
+    if party.user_id is not None and party.user_id == actor.pk:
+        return None
+    refused = PermissionDenied(gettext("仅该当事人本人或其授权代理人可确认履行情况"))
+    if party.user_id is None or not party.id_number_digest:
+        raise refused
+    try:
+        acting = party_accounts.acting_for(actor, party.id_number_digest, AgentScope.SIGN)
+    except PermissionDenied:
+        raise refused from None
+    if acting.as_self or acting.party.user_id != party.user_id:
+        raise refused
+    return acting
+
+
+_STEP_TEXT = {
+    PerformanceStep.REPORTED: "报告已履行",
+    PerformanceStep.CONFIRMED: "确认已收到/已履行",
+    PerformanceStep.DISPUTED: "对履行提出异议",
+}
+
+
+@transaction.atomic
+def confirm_performance(
+    actor: User, term: AgreementTerm, party: MediationParty, step: str, note: str = ""
+) -> PerformanceConfirmation:
+    """A party (or its agent) says how a term of the agreement in force was performed: the obligor reports it
+    performed; the obligee confirms receipt or performance, or disputes the obligor's report (which clears it).
+    A term is performed once the obligee confirms, or once a report stands undisputed (kernel.agreement.
+    term_status). Each statement is kept; the court of a delegated case hears the new status."""
+    term = AgreementTerm.objects.select_related("version__agreement__mediation").get(pk=term.pk)
+    agreement, mediation = _locked(term.version.agreement)
+    term = AgreementTerm.objects.select_for_update().get(pk=term.pk)
+    acting = _acting(actor, party)
+    if party.mediation_id != mediation.pk:
+        raise PermissionDenied(gettext("仅该当事人本人或其授权代理人可确认履行情况"))
+    if agreement.state != AgreementState.EFFECTIVE or agreement.current_id != term.version_id:
+        raise DomainError(gettext("调解协议尚未生效，不能确认履行情况"))
+    step = PerformanceStep(step)
+    if step == PerformanceStep.REPORTED and party.pk != term.obligor_id:
+        raise DomainError(gettext("仅该条款的义务人可报告已履行"), field="step")
+    if step in (PerformanceStep.CONFIRMED, PerformanceStep.DISPUTED) and party.pk != term.obligee_id:
+        raise DomainError(gettext("仅该条款的权利人可确认或提出异议"), field="step")
+    if term.performed_at is not None:
+        raise DomainError(gettext("该条款已履行完毕"))
+    if step == PerformanceStep.REPORTED and term.reported_at is not None:
+        raise DomainError(gettext("已报告履行，待权利人确认"))
+    if step == PerformanceStep.DISPUTED and term.reported_at is None:
+        raise DomainError(gettext("义务人尚未报告履行，无需提出异议"))
+    note = note.strip()
+    if step == PerformanceStep.DISPUTED and not note:
+        raise DomainError(gettext("请写明异议的理由"), field="note")
+    now = timezone.now()
+    if step == PerformanceStep.REPORTED:
+        term.reported_at = now
+    elif step == PerformanceStep.CONFIRMED:
+        term.performed_at = now
+    else:
+        term.reported_at = None
+    term.save(update_fields=["reported_at", "performed_at"])
+    confirmation = PerformanceConfirmation.objects.create(
+        term=term, party=party, step=step, note=note[:500], at=now, by=actor
+    )
+    seq = record(
+        actor,
+        "agreement.performance",
+        confirmation,
+        case=mediation.case_ref,
+        after={"term": term.position, "party": party.name, "step": step.value, "status": status_of(term).value},
+    )
+    text = gettext("%(party)s就第%(n)s项履行条款%(what)s") % {
+        "party": party.name,
+        "n": term.position,
+        "what": _STEP_TEXT[step],
+    }
+    if acting is not None:
+        party_accounts.record_act(acting, actor, "agreement.performance", f"{mediation.number}：{text}", seq)
+    _timeline(mediation, party.name, text + (f"：{note[:200]}" if note else ""))
+    other = term.obligee if step == PerformanceStep.REPORTED else term.obligor
+    tell_parties(mediation, [other], gettext("履行情况"), text, agreement_url(mediation))
+    _send_status(agreement, mediation, AgreementStep.PERFORMANCE)
+    return confirmation
+
+
+@transaction.atomic
+def remind_performance() -> int:
+    """The periodic scan of unperformed terms of agreements in force (a job): a report left undisputed for
+    UNDISPUTED_DAYS counts as performance; the obligor is reminded once, shortly before the due date; a term
+    whose due date passed unperformed is noted once as overdue, to both parties and the court. Returns how many
+    terms it acted on."""
+    today = china_today()
+    acted = 0
+    terms = (
+        AgreementTerm.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("version__agreement", "obligor", "obligee")
+        .filter(
+            performed_at__isnull=True,
+            version__agreement__state=AgreementState.EFFECTIVE,
+            due__lte=today + dt.timedelta(days=30),
+        )
+        .order_by("due", "id")
+    )
+    changed: dict = {}
+    for term in terms:
+        agreement = term.version.agreement
+        if agreement.current_id != term.version_id:
+            continue
+        mediation = Mediation.objects.select_related("delegation__peer", "application").get(pk=agreement.mediation_id)
+        status = status_of(term, today)
+        now = timezone.now()
+        if status == TermStatus.PERFORMED:  # a report the obligee did not dispute in time
+            term.performed_at, term.performed_undisputed = now, True
+            term.save(update_fields=["performed_at", "performed_undisputed"])
+            record(
+                SYSTEM, "agreement.performed_undisputed", term, case=mediation.case_ref, after={"term": term.position}
+            )
+            _timeline(
+                mediation,
+                SYSTEM,
+                gettext("第%(n)s项履行条款：义务人报告履行后权利人未提出异议，视为已履行") % {"n": term.position},
+            )
+            changed.setdefault(agreement.pk, (agreement, mediation, AgreementStep.PERFORMANCE))
+        elif reminder_due(term.due, today, status, term.reminded_at is not None):
+            term.reminded_at = now
+            term.save(update_fields=["reminded_at"])
+            text = gettext("第%(n)s项履行条款应于%(due)s前履行：%(what)s") % {
+                "n": term.position,
+                "due": cn_date(term.due),
+                "what": _describe(term),
+            }
+            record(SYSTEM, "agreement.reminded", term, case=mediation.case_ref, after={"term": term.position})
+            tell_parties(mediation, [term.obligor], gettext("履行期限提醒"), text, agreement_url(mediation))
+        elif status == TermStatus.OVERDUE and term.overdue_noted_at is None:
+            term.overdue_noted_at = now
+            term.save(update_fields=["overdue_noted_at"])
+            text = gettext("第%(n)s项履行条款已逾期未履行（应于%(due)s前履行）") % {
+                "n": term.position,
+                "due": cn_date(term.due),
+            }
+            record(SYSTEM, "agreement.overdue", term, case=mediation.case_ref, after={"term": term.position})
+            _timeline(mediation, SYSTEM, text)
+            tell_parties(mediation, [term.obligor, term.obligee], gettext("履行逾期"), text, agreement_url(mediation))
+            changed[agreement.pk] = (agreement, mediation, AgreementStep.OVERDUE)
+        else:
+            continue
+        acted += 1
+    for agreement, mediation, step in changed.values():
+        _send_status(agreement, mediation, step)
+    return acted
+
+
+def _describe(term: AgreementTerm) -> str:
+    what = term.description or TermKind(term.kind).label
+    if term.amount is not None:
+        what += gettext("（%(amount)s元）") % {"amount": format_yuan(term.amount)}
+    return what

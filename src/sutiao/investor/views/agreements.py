@@ -1,0 +1,194 @@
+"""The agreement page of a mediation (issue 11 §1, §3): the mediator's editor (the clauses and the terms, every
+problem shown at once), the version history with each version's PDF, the parties' view of the current draft or
+the agreement in force, and each term's performance with the buttons of the party it concerns. Every form posts
+to `act`, which runs one action of investor/actions/agreements.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sutiao.confirm import confirmation, confirmed
+from sutiao.documents.downloads import download_response
+from sutiao.kernel.agreement import format_yuan
+from sutiao.kernel.errors import DomainError
+from sutiao.kernel.workflow import AgreementState
+from sutiao.listing import next_url, page
+from sutiao.translation import refusal
+
+from ..actions import agreements as actions
+from ..agreements import selectors
+from ..agreements.models import AgreementTerm, PerformanceStep
+from ..forms import agreements as f
+
+
+def _versions(request, mediation):
+    try:
+        return page(selectors.versions_of(mediation), ("-created_at", "-id"), request.GET.get("versions"), size=20)
+    except DomainError as e:
+        messages.error(request, refusal(e))
+        return page(selectors.versions_of(mediation), ("-created_at", "-id"), size=20)
+
+
+def _editor(mediation, agreement, data=None):
+    version = agreement.current
+    return f.Editor(
+        data,
+        parties=selectors.parties_of(mediation),
+        clauses=version.clauses,
+        terms=list(selectors.terms_of(version)),
+    )
+
+
+@login_required
+def agreement_page(request, mediation_id, editor=None):
+    mediation, viewer = selectors.viewer_for(request.user, mediation_id)
+    agreement = selectors.current_agreement(mediation)
+    version = agreement.current if agreement else None
+    terms = list(selectors.terms_of(version)) if version else []
+    confirmations: dict = {}
+    for c in selectors.confirmations_of(version) if version else []:
+        confirmations.setdefault(c.term_id, []).append(c)
+    own = {p.pk for p in viewer.parties}
+    in_force = agreement is not None and agreement.state == AgreementState.EFFECTIVE
+    rows = [
+        {
+            "term": t,
+            "amount": format_yuan(t.amount) if t.amount is not None else "—",
+            "status": actions.status_of(t) if in_force else None,
+            "confirmations": confirmations.get(t.pk, []),
+            "may_report": in_force and t.obligor_id in own and t.performed_at is None and t.reported_at is None,
+            "may_confirm": in_force and t.obligee_id in own and t.performed_at is None,
+            "may_dispute": in_force and t.obligee_id in own and t.performed_at is None and t.reported_at is not None,
+        }
+        for t in terms
+    ]
+    history = _versions(request, mediation)
+    editing = viewer.mediator and agreement is not None and agreement.state == AgreementState.DRAFT
+    return render(
+        request,
+        "investor/agreement.html",
+        {
+            "m": mediation,
+            "d": mediation.source,
+            "viewer": viewer,
+            "agreement": agreement,
+            "version": version,
+            "rows": rows,
+            "in_force": in_force,
+            "editor": editor or (_editor(mediation, agreement) if editing else None),
+            "versions": history.items,
+            "versions_next": next_url(request, history, "versions"),
+            "may_draft": viewer.mediator and (agreement is None or agreement.state == AgreementState.VOID),
+            "may_withdraw": viewer.mediator
+            and agreement is not None
+            and agreement.state == AgreementState.SIGNING
+            and not agreement.signed_party_ids,
+            "may_void": viewer.mediator
+            and agreement is not None
+            and agreement.state in (AgreementState.DRAFT, AgreementState.SIGNING),
+            "workspace_url": "application-mediation" if mediation.direct else "mediation-workspace",
+        },
+    )
+
+
+def _back(mediation):
+    return redirect("agreement", mediation.pk)
+
+
+def _button(request, mediation, action, success):
+    try:
+        action()
+    except DomainError as e:
+        messages.error(request, refusal(e))
+    else:
+        messages.success(request, success)
+    return _back(mediation)
+
+
+def _own_party(viewer, party_id):
+    for p in viewer.parties:
+        if str(p.pk) == str(party_id):
+            return p
+    raise PermissionDenied(_("仅该当事人本人或其授权代理人可确认履行情况"))
+
+
+@login_required
+@require_POST
+def act(request, mediation_id, op):
+    mediation, viewer = selectors.viewer_for(request.user, mediation_id)
+    user, post = request.user, request.POST
+    agreement = selectors.current_agreement(mediation)
+    if op == "draft":
+        return _button(request, mediation, lambda: actions.draft_agreement(user, mediation), _("已按模板起草调解协议"))
+    if agreement is None:
+        raise Http404(_("尚未制作调解协议"))
+    if op == "revise":
+        editor = _editor(mediation, agreement, post)
+        if editor.check():
+            try:
+                actions.revise_agreement(
+                    user,
+                    agreement,
+                    editor.form.cleaned_data["clauses"],
+                    editor.inputs(),
+                    editor.form.cleaned_data["note"],
+                )
+            except actions.AgreementProblems as e:
+                editor.show_problems(e.problems)
+            except DomainError as e:
+                editor.form.add_error(None, refusal(e))
+            else:
+                messages.success(request, _("已保存为新版本"))
+                return _back(mediation)
+        messages.error(request, _("请检查填写的内容"))
+        return agreement_page(request, mediation_id, editor=editor)
+    if op == "submit":
+        if not confirmed(request):
+            return confirmation(
+                request,
+                title=_("定稿，提交签署"),
+                consequence=_("定稿后本版本不能再修改，各方当事人将收到签署通知；在任何一方签署前可撤回修改。"),
+                action_label=_("确认定稿"),
+                back_url=_back(mediation).url,
+            )
+        return _button(request, mediation, lambda: actions.submit_for_signing(user, agreement), _("已定稿，待各方签署"))
+    if op in ("withdraw", "void"):
+        reason = post.get("reason", "")
+        action = actions.withdraw_from_signing if op == "withdraw" else actions.void_agreement
+        done = _("已撤回修改") if op == "withdraw" else _("调解协议已作废")
+        return _button(request, mediation, lambda: action(user, agreement, reason), done)
+    if op == "perform":
+        term = get_object_or_404(AgreementTerm.objects.filter(version=agreement.current_id), pk=post.get("term"))
+        party = _own_party(viewer, post.get("party"))
+        form = f.PerformanceForm(post)
+        if not form.is_valid():
+            messages.error(request, _("请检查填写的内容"))
+            return _back(mediation)
+        step = PerformanceStep(form.cleaned_data["step"])
+        return _button(
+            request,
+            mediation,
+            lambda: actions.confirm_performance(user, term, party, step, form.cleaned_data["note"]),
+            _("已记录：%(step)s") % {"step": step.label},
+        )
+    raise PermissionDenied(_("不支持的操作"))
+
+
+@login_required
+def version_pdf(request, mediation_id, version_id):
+    """A version's PDF, to the mediation's mediator, the organisation's administrator, its parties and whoever acts
+    for them (selectors.viewer_for); checked against its hash, audited and streamed by sutiao.documents."""
+    mediation, _viewer = selectors.viewer_for(request.user, mediation_id)
+    version = selectors.version_in(mediation, version_id)
+    if version is None:
+        raise Http404(_("文件不存在，或您无权下载此文件"))
+    return download_response(
+        request,
+        version.pdf,
+        permitted=lambda user, stored: stored.pk == version.pdf_id,
+        case=mediation.case_ref,
+    )
