@@ -178,6 +178,8 @@ def generate(n: int) -> dict:
             _insert(connection, vendor, "court_case", case_cols, cases)
             _insert(connection, vendor, "court_party", party_cols, parties)
             _insert(connection, vendor, "court_delegation", delegation_cols, delegations)
+    # Table statistics, as a running platform has them: PostgreSQL's autovacuum, SQLite's by the worker's daily
+    # job (sutiao.jobs.maintenance.analyse_database).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     samples["seconds"] = round(time.monotonic() - began, 1)

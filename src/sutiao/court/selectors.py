@@ -113,7 +113,7 @@ def work_queue(user, cursors: dict | None = None, size: int = 20) -> dict[str, P
         "staff": segments([mine.filter(state=s) for s in NEEDS_STAFF], STAFF_ORDER, cursors.get("staff"), size),
         "answer": page(delegations.answerable(), DELEGATION_ORDER, cursors.get("answer"), size),
         "mediating": page(
-            delegations.filter(case__state=CourtState.MEDIATING, state=DelegationState.ACCEPTED),
+            delegations.mediating().filter(case__state=CourtState.MEDIATING),
             DELEGATION_ORDER,
             cursors.get("mediating"),
             size,

@@ -308,6 +308,8 @@ SUTIAO_RETENTION_DAYS = {
 SUTIAO_RESULT_CORRECTION_HOURS = float(os.environ.get("SUTIAO_RESULT_CORRECTION_HOURS", "24"))
 # How often the purge job runs.
 SUTIAO_RETENTION_SECONDS = float(os.environ.get("SUTIAO_RETENTION_SECONDS", "86400"))
+# How often the worker refreshes SQLite's table statistics for its query planner (sutiao.jobs.maintenance).
+SUTIAO_ANALYSE_SECONDS = float(os.environ.get("SUTIAO_ANALYSE_SECONDS", "86400"))
 # The catch-up feed serves only messages older than this, so a slow transaction cannot slip behind a cursor.
 SUTIAO_FEED_SETTLE_SECONDS = float(os.environ.get("SUTIAO_FEED_SETTLE_SECONDS", "5"))
 SUTIAO_FEED_PULL_SECONDS = float(os.environ.get("SUTIAO_FEED_PULL_SECONDS", "30"))
