@@ -5,8 +5,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connections, models
-from django.db.models.expressions import RawSQL
 from django.db.models import ExpressionWrapper, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
