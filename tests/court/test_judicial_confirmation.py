@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents_checks import PDF_BYTES, sandbox  # noqa: F401 (a fixture)
+from signing_checks import ca_files, platform_ca  # noqa: F401 (fixtures)
 from sutiao.accounts.models import Role, User
 from sutiao.audit.models import AuditRecord
 from sutiao.court.actions import confirmation as actions
@@ -198,7 +199,7 @@ def test_l12_an_approval_dated_before_acceptance_is_refused(accepted, judge):
         actions.approve_extension(judge, accepted, "院长甲", china_today() - dt.timedelta(days=3), "理由")
 
 
-def test_l13_a_valid_ruling_waits_for_requested_material(accepted, judge):
+def test_l13_a_valid_ruling_waits_for_requested_material(accepted, judge, platform_ca):  # noqa: F811
     request = actions.request_material(judge, accepted, "调解组织主持调解的证明", china_today() + dt.timedelta(days=5))
     with pytest.raises(DomainError, match="补充的材料未记录答复"):
         actions.rule(judge, actions_fresh(accepted), RulingOutcome.VALID, "符合法律规定")
@@ -207,7 +208,7 @@ def test_l13_a_valid_ruling_waits_for_requested_material(accepted, judge):
     assert ruled.state == ConfirmationState.CONFIRMED and ruled.decided_by == judge
 
 
-def test_l13_a_rejection_names_its_ground(accepted, judge):
+def test_l13_a_rejection_names_its_ground(accepted, judge, platform_ca):  # noqa: F811
     with pytest.raises(DomainError, match="驳回情形"):
         actions.rule(judge, accepted, RulingOutcome.REJECTED, "内容不明确")
     ruled = actions.rule(
@@ -256,7 +257,7 @@ def test_identity_numbers_clear_for_filing_staff_masked_for_the_court_admin(clie
     assert AuditRecord.objects.filter(action="confirmation.parties.view_personal_data").count() == 1
 
 
-def test_the_pages_register_accept_and_rule(client, staff, judge, area, sandbox):  # noqa: F811
+def test_the_pages_register_accept_and_rule(client, staff, judge, area, sandbox, platform_ca):  # noqa: F811
     client.force_login(staff)
     form = client.get(reverse("confirmation-new"))
     assert form.status_code == 200
@@ -345,3 +346,41 @@ def test_an_applicant_follows_their_own_application_and_no_one_elses(client, rec
     assert client.get(reverse("party-confirmation", args=[received.pk])).status_code == 404
     # Staff pages stay closed to a party.
     assert client.get(reverse("confirmation-detail", args=[received.pk])).status_code in (403, 404)
+
+
+def test_l13_the_ruling_is_a_pdf_sealed_by_the_court_that_the_parties_can_read(
+    client,
+    accepted,
+    judge,
+    platform_ca,  # noqa: F811
+):
+    import shutil
+    import subprocess
+
+    from sutiao.accounts import parties
+    from sutiao.documents.signing import verify
+    from sutiao.documents.storage import open_verified
+
+    ruled = actions.rule(judge, accepted, RulingOutcome.VALID, "调解协议系双方自愿达成，内容不违反法律规定。")
+    with open_verified(ruled.ruling) as f:
+        pdf = f.read()
+    checked = verify(pdf)
+    assert checked.valid and checked.sealed
+    assert [s.signer_name for s in checked.signatures] == ["北京市朝阳区人民法院"]
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        assert "民事裁定书" in text.replace(" ", "") and "调解协议有效" in text.replace(" ", "")
+    applicant = parties.register_party(
+        "测试",
+        kind=PartyKind.NATURAL_PERSON,
+        name="张三",
+        id_number=INVESTOR_ID,
+        mobile="13800138000",
+        username="zhangsan",
+        password="sutiao-demo-2026",
+    ).user
+    client.force_login(applicant)
+    page = client.get(reverse("party-confirmation", args=[ruled.pk])).content.decode()
+    assert 'data-testid="ruling-check"' in page and "签名后未被改动" in page
+    download = client.get(reverse("party-confirmation-ruling", args=[ruled.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf

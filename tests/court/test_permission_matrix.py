@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from documents_checks import PDF_BYTES, sandbox  # noqa: F401 (a fixture)
+from signing_checks import ca_files, platform_ca  # noqa: F401 (fixtures)
 from permission_walk import ActorClient, Variant, Walk, collect, peer_signer, private_notification
 from sutiao.accounts import parties
 from sutiao.accounts.access import Actor
@@ -107,7 +108,8 @@ def _pending(court, organisation):
 
 
 def _confirmation(staff, judge, court, organisation_name, applicant, respondent):
-    """An application for judicial confirmation, accepted and with the judge's request for more material."""
+    """An application for judicial confirmation, accepted, with the judge's request for more material, and ruled
+    on (its sealed ruling is a download)."""
     CourtArea.objects.create(court=court, prefix="110105")
     application = confirmation.receive_application(
         staff,
@@ -122,11 +124,12 @@ def _confirmation(staff, judge, court, organisation_name, applicant, respondent)
     )
     application = confirmation.accept(staff, application, judge)
     request = confirmation.request_material(judge, application, "补充证明", china_today() + dt.timedelta(days=5))
+    application = confirmation.rule(judge, application, "rejected", "内容不明确", "unclear")
     return application, request
 
 
 @pytest.fixture
-def world(db, make_peer, own_key, sandbox):  # noqa: F811
+def world(db, make_peer, own_key, sandbox, platform_ca):  # noqa: F811
     """Two basic courts A and B (A under high court H), the Supreme People's Court, a consented case in A and in
     B, roster entries and pending pushes of each, and one user of every actor (A's side where they have one)."""
     peer = make_peer("investor-platform")

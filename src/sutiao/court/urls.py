@@ -26,6 +26,7 @@ urlpatterns = [
     path("confirmations/new/", confirmation_views.application_new, name="confirmation-new"),
     path("confirmations/<uuid:application_id>/", confirmation_views.application_detail, name="confirmation-detail"),
     path("confirmations/<uuid:application_id>/agreement/", confirmation_views.agreement, name="confirmation-agreement"),
+    path("confirmations/<uuid:application_id>/ruling/", confirmation_views.ruling, name="confirmation-ruling"),
     path("confirmations/<uuid:application_id>/accept/", confirmation_views.accept, name="confirmation-accept"),
     path(
         "confirmations/<uuid:application_id>/not-accept/", confirmation_views.not_accept, name="confirmation-not-accept"
@@ -48,6 +49,11 @@ urlpatterns = [
         "my/confirmations/<uuid:application_id>/",
         confirmation_views.party_application,
         name="party-confirmation",
+    ),
+    path(
+        "my/confirmations/<uuid:application_id>/ruling/",
+        confirmation_views.party_ruling,
+        name="party-confirmation-ruling",
     ),
     path("roster/", views.roster, name="roster"),
     path("roster/export.xlsx", views.roster_export, name="roster-export"),

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,6 +20,8 @@ from sutiao.accounts.pii import id_number_digest
 from sutiao.audit.log import record
 from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
+from sutiao.documents.pdf import render
+from sutiao.documents.signing import sign
 from sutiao.kernel.calendar import china_today, cn_date
 from sutiao.kernel.confirmation import (
     APPLICATION_PERIOD,
@@ -49,6 +52,7 @@ from ..confirmation.models import (
     CourtArea,
     MaterialRequest,
 )
+from ..confirmation.ruling import SEAL_FIELD, court_seal, ruling_document
 from ..models import Case, CaseNumberCounter
 from .cases import party_identifier, party_phone
 from .common import transition
@@ -360,7 +364,6 @@ def approve_extension(
     return application
 
 
-@transaction.atomic
 def rule(
     actor: User,
     application: ConfirmationApplication,
@@ -369,7 +372,15 @@ def rule(
     rejection_ground: RejectionGround | None = None,
 ) -> ConfirmationApplication:
     """The ruling (民事诉讼法 Art. 206; L13): the agreement is valid (enforceable), or the application is rejected on
-    a ground of 解释 Art. 358 (or Art. 355 ¶2), with reasons. No fee is charged (L18)."""
+    a ground of 解释 Art. 358 (or Art. 355 ¶2), with reasons; no fee is charged (L18). The ruling is issued as a
+    PDF sealed with the court's e-seal, in the same transaction as the decision."""
+    permissions.ensure_may_review_confirmation(actor, application)
+    seal = court_seal(application.court, actor)  # issued outside the transaction the first time
+    return _rule(actor, application, outcome, reasons, rejection_ground, seal)
+
+
+@transaction.atomic
+def _rule(actor, application, outcome, reasons, rejection_ground, seal) -> ConfirmationApplication:
     application = _locked(application)
     permissions.ensure_may_review_confirmation(actor, application)
     outcome = RulingOutcome(outcome)
@@ -385,14 +396,35 @@ def rule(
     application.outcome, application.reasons = outcome, reasons.strip()
     application.rejection_ground = RejectionGround(rejection_ground) if outcome == RulingOutcome.REJECTED else ""
     _decide(application, actor)
-    application.save(update_fields=[*fields, "outcome", "reasons", "rejection_ground", "decided_at", "decided_by"])
+    pdf = sign(
+        render(ruling_document(application, application.decided_at)),
+        seal,
+        field=SEAL_FIELD,
+        reason="民事裁定书",
+        location=application.court.name,
+        seal=True,
+    )
+    application.ruling = accept_upload(
+        ContentFile(pdf, name=f"{application.number}民事裁定书.pdf"),
+        uploaded_by=actor,
+        kind=FileKind.DOCUMENT,
+        label=gettext("民事裁定书"),
+        case=application.case,
+    )
+    application.save(
+        update_fields=[*fields, "outcome", "reasons", "rejection_ground", "decided_at", "decided_by", "ruling"]
+    )
     _story(application, actor, outcome.label)
     record(
         actor,
         "confirmation.rule",
         application,
         case=application.case,
-        after={"outcome": outcome.value, "rejection_ground": application.rejection_ground},
+        after={
+            "outcome": outcome.value,
+            "rejection_ground": application.rejection_ground,
+            "ruling_sha256": application.ruling.sha256,
+        },
     )
     return application
 

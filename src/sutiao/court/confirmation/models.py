@@ -101,6 +101,10 @@ class ConfirmationApplication(models.Model):
     decided_by = models.ForeignKey(
         _USER, verbose_name=_("作出人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The ruling as the court's sealed PDF (confirmation.ruling), made when the judge rules.
+    ruling = models.ForeignKey(
+        StoredFile, verbose_name=_("裁定书"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # What the list finds it by (sutiao.listing): the number, the parties, the organisation.
     search_text = models.TextField(blank=True, default="", editable=False)
     search_grams = models.TextField(blank=True, default="", editable=False)

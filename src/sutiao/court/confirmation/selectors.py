@@ -138,3 +138,19 @@ def party_application(user, application_id) -> ConfirmationApplication:
     if application is None:
         raise Http404(gettext("没有这个司法确认申请"))
     return application
+
+
+def ruling_verification(application: ConfirmationApplication):
+    """The sealed ruling checked as a reader of the PDF would check it (documents.signing.verify, offline): its
+    seal, its timestamp, and that nothing changed after sealing. None before the ruling; a stored file whose bytes
+    no longer match their hash is reported as altered."""
+    from sutiao.documents.signing import DocumentVerification, verify
+    from sutiao.documents.storage import TamperedFile, open_verified
+
+    if application.ruling_id is None:
+        return None
+    try:
+        with open_verified(application.ruling) as pdf:
+            return verify(pdf.read())
+    except TamperedFile:
+        return DocumentVerification((), True)

@@ -4,6 +4,7 @@ selectors, changes through actions (court.actions.confirmation)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -119,6 +120,7 @@ def application_detail(request, application_id, **forms):
             "parties": actions.show_applicants(user, application),
             "periods": selectors.periods(application, cal),
             "notes": selectors.ruling_notes(application),
+            "ruling_check": selectors.ruling_verification(application),
             "can_accept": may_receive and ConfirmationEvent.ACCEPT in allowed,
             "can_review": may_review and under_review,
             "can_extend": may_review and under_review and not application.extended,
@@ -131,6 +133,23 @@ def application_detail(request, application_id, **forms):
             "ruling_form": forms.get("ruling_form") or RulingForm(),
             "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         },
+    )
+
+
+@login_required
+def ruling(request, application_id):
+    application = selectors.application_for(request.user, application_id)
+    return _ruling_response(request, application)
+
+
+def _ruling_response(request, application):
+    if application.ruling_id is None:
+        raise Http404(_("尚未作出裁定"))
+    return download_response(
+        request,
+        application.ruling,
+        permitted=lambda user, stored: stored.pk == application.ruling_id,
+        case=application.case,
     )
 
 
@@ -323,5 +342,11 @@ def party_application(request, application_id):
             "application": application,
             "periods": selectors.periods(application),
             "notes": selectors.ruling_notes(application),
+            "ruling_check": selectors.ruling_verification(application),
         },
     )
+
+
+@login_required
+def party_ruling(request, application_id):
+    return _ruling_response(request, selectors.party_application(request.user, application_id))
