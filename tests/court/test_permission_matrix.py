@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from documents_checks import PDF_BYTES, sandbox  # noqa: F401 (a fixture)
-from signing_checks import ca_files, platform_ca  # noqa: F401 (fixtures)
 from permission_walk import ActorClient, Variant, Walk, collect, peer_signer, private_notification
+from signing_checks import ca_files, platform_ca  # noqa: F401 (fixtures)
 from sutiao.accounts import parties
 from sutiao.accounts.access import Actor
 from sutiao.accounts.models import AgentScope, Institution, InstitutionKind, Role, User
