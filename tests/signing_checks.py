@@ -581,3 +581,21 @@ def test_an_empty_signature_field_the_document_already_has_is_signed_in_place(si
     assert report.valid and report.sealed, report
     with pytest.raises(DomainError, match="电子印章"):
         sign(sealed, signers["firm_rep"], field="respondent", reason="同意", location="北京")
+
+
+def test_a_document_timestamp_added_by_an_archive_later_is_not_an_alteration(signers, platform_ca):
+    """PAdES B-LTA: an archive re-timestamps signed files before their algorithms weaken. The timestamp is
+    validation data after the seal, not a signer and not a change."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers as pyhanko_signers
+
+    from sutiao.documents import tsa
+
+    sealed = sign_all(agreement_pdf(), signers)
+    output = io.BytesIO()
+    pyhanko_signers.PdfTimeStamper(tsa.timestamper()).timestamp_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(sealed), strict=False), md_algorithm="sha256", output=output
+    )
+    report = verify(output.getvalue())
+    assert [s.field for s in report.signatures] == ["applicant", "respondent", "mediator", "seal"]
+    assert report.valid and not report.altered_after_signing, report

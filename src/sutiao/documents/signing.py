@@ -290,7 +290,8 @@ class DocumentVerification:
 def verify(pdf_bytes: bytes) -> DocumentVerification:
     """Every signature in `pdf_bytes`, validated offline against the trusted roots (ca.trusted_roots)."""
     reader = _reader(pdf_bytes)
-    signatures = reader.embedded_signatures
+    # Document timestamps (PAdES B-LTA, added by an archive later) are validation data, not signers.
+    signatures = [s for s in reader.embedded_signatures if s.sig_object_type == "/Sig"]
     if not signatures:
         return DocumentVerification((), False)
     ca = authority()
