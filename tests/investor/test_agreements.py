@@ -342,3 +342,61 @@ def test_failure_voids_an_agreement_awaiting_signatures(case, mediator_a):
     )
     agreement.refresh_from_db()
     assert agreement.state == AgreementState.VOID
+
+
+def test_a_direct_applications_agreement_is_made_the_same_way_and_tells_no_court(
+    sandbox,  # noqa: F811
+    org_a,
+    admin_a,
+    mediator_a,
+    client,
+):
+    """A party's direct application (no court): the brokerage-contract template filled from the application's
+    claims, signed into force, performed — and nothing goes to a court."""
+    from investor_registry_setup import id_number_for
+
+    from sutiao.investor.actions import applications
+    from sutiao.kernel.direct import RespondentSector
+
+    def party(username, name, kind, number, mobile):
+        profile = parties.register_party(
+            "test", kind=kind, name=name, id_number=number, mobile=mobile, username=username, password="x" * 12
+        )
+        parties.verify_identity(profile.user, profile, None)
+        return profile.user
+
+    investor = party("inv_wang", "王五", PartyKind.NATURAL_PERSON, id_number_for(501), "13800000001")
+    firm = party("firm_hs", "某某证券股份有限公司", PartyKind.LEGAL_PERSON, "91310000MA1FL0000N", "13800000003")
+    application = applications.submit(
+        investor,
+        org_a,
+        dispute_type="brokerage_contract",
+        facts="营业部员工未经授权代为交易，造成损失。",
+        claims="赔偿损失八万元",
+        amount="80000",
+        respondent_name="某某证券股份有限公司",
+        respondent_code="91310000MA1FL0000N",
+        respondent_sector=RespondentSector.SECURITIES_FIRM,
+        ordinary_investor=True,
+        files=(),
+    )
+    applications.accept(admin_a, application, mediator_a)
+    applications.respond(firm, application, True)
+    mediation = Mediation.objects.get(application=application)
+    applicant_row, respondent_row = mediation.parties.order_by("id")
+    agreement = actions.draft_agreement(mediator_a, mediation)
+    assert (
+        "证券经纪合同纠纷" in agreement.current.clauses and "赔偿损失八万元（80,000.00元）" in agreement.current.clauses
+    )
+    term = agreement.current.terms.get()
+    assert (term.obligor_id, term.obligee_id, term.amount) == (respondent_row.pk, applicant_row.pk, Decimal("80000.00"))
+    actions.submit_for_signing(mediator_a, agreement)
+    actions.signature_recorded(agreement, applicant_row, timezone.now())
+    actions.signature_recorded(agreement, respondent_row, timezone.now())
+    actions.confirm_performance(investor, term, applicant_row, PerformanceStep.CONFIRMED)
+    agreement.refresh_from_db()
+    assert agreement.state == AgreementState.EFFECTIVE
+    assert OutboxMessage.objects.count() == 0
+    client.force_login(investor)
+    page = client.get(f"/mediations/{mediation.pk}/agreement/").content.decode()
+    assert 'data-status="performed"' in page
