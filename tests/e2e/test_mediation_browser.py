@@ -102,3 +102,31 @@ def test_an_investor_on_a_phone_and_the_mediator_at_a_desk(live, browser, tmp_pa
     phone.screenshot(path=str(ARTIFACTS / "investor-record-confirmed-375.png"), full_page=True)
     desk.reload()
     assert "已确认笔录" in desk.content()
+
+    # Issue 11: the mediator drafts the agreement from the template and saves a revision with a second term; the
+    # investor reads the draft on the phone (nothing wider than the screen) and downloads its PDF.
+    desk.get_by_test_id("open-agreement").click()
+    desk.get_by_test_id("draft-agreement").click()
+    desk.get_by_test_id("current-version").wait_for()
+    rows = desk.get_by_test_id("term-form")
+    second = rows.nth(1)
+    second.locator("select[name$=obligor]").select_option(index=2)
+    second.locator("select[name$=obligee]").select_option(index=1)
+    second.locator("select[name$=kind]").select_option("performance")
+    second.locator("input[name$=description]").fill("在官网发布更正公告")
+    second.locator("input[name$=due]").fill((dt.date.today() + dt.timedelta(days=15)).isoformat())
+    desk.fill("#id_agreement-note", "增加更正公告")
+    desk.get_by_test_id("save-version").click()
+    desk.get_by_test_id("version").nth(1).wait_for()
+    assert "在官网发布更正公告" in desk.get_by_test_id("terms").inner_text()
+    desk.screenshot(path=str(ARTIFACTS / "mediator-agreement-desktop.png"), full_page=True)
+
+    phone.get_by_test_id("open-agreement").click()
+    phone.get_by_test_id("current-version").wait_for()
+    assert "在官网发布更正公告" in phone.get_by_test_id("terms").inner_text()
+    assert phone.get_by_test_id("editor-form").count() == 0
+    _fits_the_phone(phone)
+    phone.screenshot(path=str(ARTIFACTS / "investor-agreement-draft-375.png"), full_page=True)
+    with phone.expect_download() as download:
+        phone.get_by_test_id("current-pdf").click()
+    assert download.value.suggested_filename.endswith("第2版.pdf")

@@ -224,3 +224,14 @@ def test_a_party_confirms_performance_from_the_page(case, mediator_a):
     obligee.post(_url(mediation, "perform/"), {"term": term.pk, "party": row_a.pk, "step": "confirmed"})
     page = obligee.get(_url(mediation)).content.decode()
     assert 'data-status="performed"' in page and "已转账" in page
+
+
+def test_the_success_form_offers_the_agreements_terms(case, mediator_a):
+    """The free-text success path stays; its terms are offered from the agreement, named by version and hash."""
+    mediation, *_ = case
+    empty = _as(mediator_a).get(f"/delegations/{mediation.pk}/mediation/").content.decode()
+    assert "调解协议第1版" not in empty
+    agreement = actions.draft_agreement(mediator_a, mediation)
+    page = _as(mediator_a).get(f"/delegations/{mediation.pk}/mediation/").content.decode()
+    assert f"调解协议第1版（SHA-256：{agreement.current.sha256}）" in page
+    assert "某某药业股份有限公司 → 李四" in page and "125,000.00元" in page

@@ -22,7 +22,13 @@ from sutiao.documents.storage import open_verified
 from sutiao.investor.actions import agreements as actions
 from sutiao.investor.actions import delegations as delegation_actions
 from sutiao.investor.actions import mediation as mediation_actions
-from sutiao.investor.agreements.models import Agreement, AgreementVersion, FrozenVersion, PerformanceStep
+from sutiao.investor.agreements.models import (
+    Agreement,
+    AgreementTerm,
+    AgreementVersion,
+    FrozenVersion,
+    PerformanceStep,
+)
 from sutiao.investor.mediation.models import Mediation
 from sutiao.kernel.agreement import DEFAULT_DUE_DAYS, UNDISPUTED_DAYS, TermStatus
 from sutiao.kernel.calendar import china_today
@@ -71,6 +77,12 @@ def _terms(row_a, row_b, amount="80000.00", due=None):
         actions.TermInput(row_b.pk, row_a.pk, "payment", "赔偿投资差额损失", Decimal(amount), due),
         actions.TermInput(row_b.pk, row_a.pk, "performance", "在官网发布更正公告", None, due),
     ]
+
+
+def _move_due_bypassing_actions(terms, due):
+    """Time passes (or a draft grows old): the terms' due date moved straight in the database, which no action
+    may do once a version exists."""
+    AgreementTerm.objects.filter(pk__in=[t.pk for t in terms]).update(due=due)
 
 
 def _sent(message_type):
@@ -177,7 +189,7 @@ def test_a_draft_whose_due_date_passed_is_not_frozen(case, mediator_a):
     mediation, *_, row_a, row_b = case
     agreement = actions.draft_agreement(mediator_a, mediation)
     term = agreement.current.terms.get()
-    type(term).objects.filter(pk=term.pk).update(due=china_today() - dt.timedelta(days=1))
+    _move_due_bypassing_actions([term], china_today() - dt.timedelta(days=1))
     with pytest.raises(actions.AgreementProblems, match="履行期限不能早于今天"):
         actions.submit_for_signing(mediator_a, agreement)
 
@@ -228,7 +240,8 @@ def test_performance_confirmed_by_the_obligee_or_reported_and_left_undisputed(ca
 
     # The other term: reported, and the obligee says nothing for UNDISPUTED_DAYS — the scan settles it.
     actions.confirm_performance(party_b, act, row_b, PerformanceStep.REPORTED)
-    type(act).objects.filter(pk=act.pk).update(reported_at=timezone.now() - dt.timedelta(days=UNDISPUTED_DAYS + 1))
+    # Time passes: the report is older than the dispute window.
+    AgreementTerm.objects.filter(pk=act.pk).update(reported_at=timezone.now() - dt.timedelta(days=UNDISPUTED_DAYS + 1))
     assert actions.remind_performance() == 1
     act.refresh_from_db()
     assert act.performed_at is not None and act.performed_undisputed
@@ -266,14 +279,14 @@ def test_the_obligor_is_reminded_once_and_an_overdue_term_noted_once(case, media
     agreement = _effective(case, mediator_a)
     pay, act = agreement.current.terms.order_by("position")
     soon = china_today() + dt.timedelta(days=2)
-    type(pay).objects.filter(pk__in=[pay.pk, act.pk]).update(due=soon)
+    _move_due_bypassing_actions([pay, act], soon)
     before = Notification.objects.filter(recipient=party_b).count()
     assert actions.remind_performance() == 2
     assert actions.remind_performance() == 0  # once per term
     reminded = Notification.objects.filter(recipient=party_b).count() - before
     assert reminded >= 2 and not Notification.objects.filter(recipient=party_a, body__contains="应于").exists()
     # Past due and unperformed: overdue, noted once to both parties and the court.
-    type(pay).objects.filter(pk__in=[pay.pk, act.pk]).update(due=china_today() - dt.timedelta(days=1))
+    _move_due_bypassing_actions([pay, act], china_today() - dt.timedelta(days=1))
     assert actions.remind_performance() == 2
     assert actions.remind_performance() == 0
     last = _sent(MessageType.AGREEMENT_STATUS)[-1]
@@ -313,7 +326,7 @@ def test_a_void_agreement_leaves_room_for_a_new_one_but_two_live_never(case, med
     actions.void_agreement(mediator_a, first, "重新起草")
     second = actions.draft_agreement(mediator_a, mediation)
     assert second.pk != first.pk
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database itself refuses a second live one
         Agreement.objects.filter(pk=first.pk).update(state=AgreementState.DRAFT)
 
 
@@ -342,3 +355,61 @@ def test_failure_voids_an_agreement_awaiting_signatures(case, mediator_a):
     )
     agreement.refresh_from_db()
     assert agreement.state == AgreementState.VOID
+
+
+def test_a_direct_applications_agreement_is_made_the_same_way_and_tells_no_court(
+    sandbox,  # noqa: F811
+    org_a,
+    admin_a,
+    mediator_a,
+    client,
+):
+    """A party's direct application (no court): the brokerage-contract template filled from the application's
+    claims, signed into force, performed — and nothing goes to a court."""
+    from investor_registry_setup import id_number_for
+
+    from sutiao.investor.actions import applications
+    from sutiao.kernel.direct import RespondentSector
+
+    def party(username, name, kind, number, mobile):
+        profile = parties.register_party(
+            "test", kind=kind, name=name, id_number=number, mobile=mobile, username=username, password="x" * 12
+        )
+        parties.verify_identity(profile.user, profile, None)
+        return profile.user
+
+    investor = party("inv_wang", "王五", PartyKind.NATURAL_PERSON, id_number_for(501), "13800000001")
+    firm = party("firm_hs", "某某证券股份有限公司", PartyKind.LEGAL_PERSON, "91310000MA1FL0000N", "13800000003")
+    application = applications.submit(
+        investor,
+        org_a,
+        dispute_type="brokerage_contract",
+        facts="营业部员工未经授权代为交易，造成损失。",
+        claims="赔偿损失八万元",
+        amount="80000",
+        respondent_name="某某证券股份有限公司",
+        respondent_code="91310000MA1FL0000N",
+        respondent_sector=RespondentSector.SECURITIES_FIRM,
+        ordinary_investor=True,
+        files=(),
+    )
+    applications.accept(admin_a, application, mediator_a)
+    applications.respond(firm, application, True)
+    mediation = Mediation.objects.get(application=application)
+    applicant_row, respondent_row = mediation.parties.order_by("id")
+    agreement = actions.draft_agreement(mediator_a, mediation)
+    assert (
+        "证券经纪合同纠纷" in agreement.current.clauses and "赔偿损失八万元（80,000.00元）" in agreement.current.clauses
+    )
+    term = agreement.current.terms.get()
+    assert (term.obligor_id, term.obligee_id, term.amount) == (respondent_row.pk, applicant_row.pk, Decimal("80000.00"))
+    actions.submit_for_signing(mediator_a, agreement)
+    actions.signature_recorded(agreement, applicant_row, timezone.now())
+    actions.signature_recorded(agreement, respondent_row, timezone.now())
+    actions.confirm_performance(investor, term, applicant_row, PerformanceStep.CONFIRMED)
+    agreement.refresh_from_db()
+    assert agreement.state == AgreementState.EFFECTIVE
+    assert OutboxMessage.objects.count() == 0
+    client.force_login(investor)
+    page = client.get(f"/mediations/{mediation.pk}/agreement/").content.decode()
+    assert 'data-status="performed"' in page

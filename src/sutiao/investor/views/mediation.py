@@ -15,10 +15,12 @@ from sutiao.accounts import parties as party_accounts
 from sutiao.confirm import confirmation, confirmed
 from sutiao.documents.downloads import download_response
 from sutiao.forms_actions import submit
-from sutiao.kernel.calendar import china_today
+from sutiao.kernel.agreement import format_yuan
+from sutiao.kernel.calendar import china_today, cn_date
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.mediation import FAILURE_GROUNDS
+from sutiao.kernel.workflow import AgreementState
 from sutiao.listing import PAGE_SIZE, next_url, page
 from sutiao.translation import refusal
 
@@ -40,6 +42,23 @@ def _page(request, qs, keys, param="cursor", size=None):
         return page(qs, keys, size=size)
 
 
+def _agreed_terms(m) -> str:
+    """The success's terms, offered from the agreement when there is one (issue 11): its current version, named by
+    number and hash, so the result the court receives points at the agreement the parties sign."""
+    agreement = current_agreement(m)
+    if agreement is None or agreement.state == AgreementState.VOID:
+        return ""
+    v = agreement.current
+    lines = [_("调解协议第%(n)s版（SHA-256：%(sha)s）") % {"n": v.number, "sha": v.sha256}, v.clauses]
+    lines += [
+        f"{t.position}. {t.obligor.name} → {t.obligee.name}：{t.description or t.get_kind_display()}"
+        + (f" {format_yuan(t.amount)}元" if t.amount is not None else "")
+        + f"，{cn_date(t.due)}前"
+        for t in v.terms.select_related("obligor", "obligee")
+    ]
+    return "\n".join(lines)
+
+
 def _forms(d, m, viewer, bound: dict):
     """Every form the viewer may use, bound where a submission failed."""
 
@@ -57,7 +76,7 @@ def _forms(d, m, viewer, bound: dict):
             "message": pick("message", lambda: f.MessageForm(mediation=m, prefix="message")),
             "record": pick("record", lambda: f.RecordForm(prefix="record")),
             "disclose": pick("disclose", lambda: f.DiscloseForm(prefix="disclose")),
-            "end": pick("end", lambda: f.EndForm(mediation=m, prefix="end")),
+            "end": pick("end", lambda: f.EndForm(mediation=m, prefix="end", initial={"terms": _agreed_terms(m)})),
         }
     if (viewer.mediator or viewer.party) and m.is_open:
         out["evidence"] = pick(
