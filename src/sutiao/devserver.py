@@ -451,7 +451,7 @@ BANNER = f"""
   工作人员登录的第二步动态口令：演示账号共用密钥 {demo.OPERATOR_TOTP_BASE32}（加入身份验证器），
         或运行 sutiao court totp <用户名>（调解平台：sutiao investor totp <用户名>）查看当前口令
   当事人：investor_chen（投资者陈二，手机 13800000002）  securities_firm（某某证券股份有限公司）
-        当事人可在 /accounts/sms-login/ 用短信验证码登录，在“我的案件”中在线表示调解意见
+        当事人登录须密码加短信验证码（见下方短信日志），在“我的案件”中在线表示调解意见
 短信（开发环境不真正发送）：验证码和链接写入 {{var}}/sms-court.log 与 {{var}}/sms-investor.log
         （tail -f 查看）；邮件写入 {{var}}/mail
 日志：{{logs}}"""
