@@ -95,7 +95,8 @@ def test_the_agent_acts_as_the_party_and_the_party_sees_it(client, case, lawyer,
     sent = client.post(url(mediation, "party_message/"), {"party_message-text": "代理意见：请求分期支付"})
     assert sent.status_code == 302
     private = client.post(
-        url(mediation, "party_message/"), {"party_message-text": "仅告知调解员：可让步至七万", "party_message-private": "on"}
+        url(mediation, "party_message/"),
+        {"party_message-text": "仅告知调解员：可让步至七万", "party_message-private": "on"},
     )
     assert private.status_code == 302
     message, caucus = mediation.messages.order_by("id")
