@@ -109,6 +109,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "application-decline": Endpoint("application", "decide", POST),
     "application-respond": Endpoint("application", "respond", POST),
     "application-withdraw": Endpoint("application", "withdraw", POST),
+    # A respondent with no account: the organisation records its offline answer, or ends the procedure.
+    "application-respondent-answer": Endpoint("application", "decide", POST),
+    "application-unreached": Endpoint("application", "decide", POST),
     "application-evidence": Endpoint("application", "read"),
     "application-mediation": Endpoint("mediation", "read"),
     "application-mediation-act": Endpoint("mediation", "act", POST),

@@ -46,6 +46,24 @@ def mediation_period(days: int) -> PeriodRule:
     return PeriodRule("direct-mediation", days, False, DIRECT_MEDIATION_SOURCE)
 
 
+# A respondent with no account on the platform may never answer an invitation it never saw. The organisation then
+# has two ways forward: record the answer the respondent gave it off the platform (by phone, in writing, in
+# person), as a court records offline consent (L1: 在线调解规则 Art. 4 allows 线下 consent; the method is kept);
+# or, when it could not reach the respondent, end the procedure with a written account of its attempts —
+# 《人民法院在线调解规则》Art. 15 ¶2 (无法联系对方当事人的，调解员应当写明原因，终结在线调解程序…并告知当事人) and
+# Art. 25 (3) (无法联系到当事人); LEGAL-RULES L5, L7. Not before the L5 period for reaching the other party (3
+# working days from acceptance, Art. 15 ¶1) has passed, never automatically (L21: nothing irreversible on a
+# deadline alone), and the applicant is told where to go to court.
+UNREACHED_CITATION = "《人民法院在线调解规则》第十五条第二款、第二十五条第（三）项"
+OFFLINE_ANSWER_METHODS = ("phone", "written", "in_person")  # enums.ConsentMethod values, never «online»
+
+
+def may_end_unreached(today, notify_due, respondent_answered: bool) -> bool:
+    """L5/L7: the respondent has not answered and the period for reaching it has ended (exclusive of its last
+    day: on the due day itself the organisation may still reach it)."""
+    return not respondent_answered and today > notify_due
+
+
 def competent_court_guidance(dispute_type: DisputeType, respondent_code: str) -> str:
     """What the applicant is told when the mediation failed: where to sue and how. Built from the law on
     jurisdiction and the respondent's place of registration (positions 3–8 of its credit code name the
