@@ -18,8 +18,16 @@ class RespondentSector(LabelledEnum):
 
 
 # L19: 《证券法》第九十四条第一款 — 普通投资者与证券公司发生证券业务纠纷，普通投资者提出调解请求的，证券公司不得
-# 拒绝；《期货和衍生品法》第五十六条 — the same for an ordinary trader and a futures firm.
-L19_CITATION = "《中华人民共和国证券法》第九十四条第一款；《中华人民共和国期货和衍生品法》第五十六条"
+# 拒绝；《期货和衍生品法》第五十七条 — 普通交易者与期货经营机构发生期货业务纠纷并提出调解请求的，期货经营机构不得
+# 拒绝. (Art. 56 of that law, cited here before, is the burden of proof on the futures firm in a dispute with an
+# ordinary trader — the futures counterpart of 证券法 Art. 89 ¶2, not of Art. 94.) Neither law is in docs/law/.
+L19_CITATION = "《中华人民共和国证券法》第九十四条第一款；《中华人民共和国期货和衍生品法》第五十七条"
+L19_OUTSIDE_LAW = (
+    "Neither law is in docs/law/. 《证券法》(2019年修订) 第九十四条第一款 and 《期货和衍生品法》(2022年4月20日通过，"
+    "2022年8月1日施行) 第五十七条 are cited from the published texts (全国人民代表大会常务委员会公报); the "
+    "earlier citation of 期货和衍生品法 第五十六条 (the burden of proof, not mediation) was corrected. Check both "
+    "against the official texts before relying on them."
+)
 MAY_NOT_REFUSE = frozenset({RespondentSector.SECURITIES_FIRM, RespondentSector.FUTURES_FIRM})
 
 
