@@ -30,7 +30,15 @@ def run(kind: str, parties: int, seconds: float) -> None:
         try:
             investor.wait_ready()
             done = subprocess.run(
-                [sys.executable, str(LOAD), investor.url, str(tmp / "parties.json"), str(parties), str(seconds)],
+                [
+                    sys.executable,
+                    str(LOAD),
+                    investor.url,
+                    str(tmp / "parties.json"),
+                    str(parties),
+                    str(seconds),
+                    str(investor.var_dir / "sms-investor.log"),
+                ],
                 capture_output=True,
                 text=True,
                 timeout=seconds + 900,

@@ -159,11 +159,15 @@ def mediations(n: int) -> dict:
         accept_delegation(admin, delegation)
         assign_mediator(admin, delegation, mediator)
         for row in MediationParty.objects.filter(mediation__delegation=delegation).order_by("id"):
-            user = User(username=f"bench_party_{row.pk}", role=Role.PARTY, full_name=row.name)
+            # A mobile of their own: each sign-in's SMS code goes there (issue 14 §10; the development SMS log).
+            mobile = f"199{row.pk:08d}"
+            user = User(username=f"bench_party_{row.pk}", role=Role.PARTY, full_name=row.name, phone=mobile)
             user.set_password(BENCH_PASSWORD)
             user.save()
             MediationParty.objects.filter(pk=row.pk).update(user=user, linked_at=timezone.now())
-            parties.append({"username": user.username, "workspace": f"/delegations/{delegation.pk}/mediation/"})
+            parties.append(
+                {"username": user.username, "mobile": mobile, "workspace": f"/delegations/{delegation.pk}/mediation/"}
+            )
     return {"parties": parties}
 
 

@@ -132,8 +132,9 @@ def operator_client(client, db):
 @pytest.fixture(autouse=True)
 def staff_sign_in_with_both_factors(monkeypatch):
     """A test signing a staff member in (Client.force_login) means a full sign-in: password and the second
-    factor (sutiao.accounts.two_factor), as if the code had been typed. The second factor's own flow is tested
-    in tests/court/test_two_factor.py, with plain logins."""
+    factor (sutiao.accounts.two_factor), as if the code had been typed; a party or agent, password and SMS
+    code. The second factor's own flows are tested in tests/court/test_two_factor.py and
+    tests/court/test_party_sign_in.py, with plain logins."""
     from django.test import Client
 
     original = Client.force_login
@@ -143,9 +144,13 @@ def staff_sign_in_with_both_factors(monkeypatch):
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from sutiao.accounts.two_factor import STAFF_ROLES
+        from sutiao.accounts.two_factor import PARTY_FACTORS_KEY, PARTY_ROLES, STAFF_ROLES
 
-        if user.role in STAFF_ROLES:
+        if user.role in PARTY_ROLES:
+            session = self.session
+            session[PARTY_FACTORS_KEY] = {"user": user.pk, "factors": ["password", "sms"]}
+            session.save()
+        elif user.role in STAFF_ROLES:
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
             session = self.session

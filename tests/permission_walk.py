@@ -38,7 +38,13 @@ from sutiao.audit.models import AuditRecord
 
 REFUSED = {401, 403, 404}
 INVALID = {400, 405, 409, 410, 422}
-SIGN_IN = ("/accounts/login/", "/accounts/sms-login/", "/accounts/two-factor/", "/admin/login/")
+SIGN_IN = (
+    "/accounts/login/",
+    "/accounts/sms-login/",
+    "/accounts/sign-in/verify/",
+    "/accounts/two-factor/",
+    "/admin/login/",
+)
 API_ROOT = "api/v1/"
 # Signing in and out is everyone's, and where it sends one on is its own business: only server errors count.
 UNJUDGED = {"sign_in"}

@@ -136,9 +136,42 @@ def mediator_id(org_code: str, number: int) -> uuid.UUID:
 
 
 # Parties with accounts on the court platform (issue 10): an investor and a securities firm, both parties of the
-# demo case awaiting consent. The investor signs in by SMS code (var/sms-court.log) or password.
+# demo case awaiting consent. They sign in with the password plus the SMS code (var/sms-court.log).
 INVESTOR_PARTY = ("investor_chen", "陈二", "110105198001010012", "13800000002")
 FIRM_PARTY = ("securities_firm", "某某证券股份有限公司", "91110000MA01234567", "13900000003")
+# The investor's lawyer (role 代理人) on both platforms, with a power of attorney from 陈二 on each; on the
+# investor platform the demo delegated case in mediation (DELEGATED_IN_MEDIATION) is theirs to work for her.
+LAWYER = ("lawyer_zhao", "赵律师", "13700000004")
+POWER_OF_ATTORNEY_REF = "（2026）京律委字第0001号"
+# The court's demo case 陈二 v. 某某证券, consented and delegated to org1; `make up` then has org1 accept it and
+# its mediation hold a session, with messages and evidence (investor: seed_demo_mediation).
+DELEGATED_IN_MEDIATION = ("陈二", "某某证券股份有限公司", "48000.00", "赔偿营业部员工违规代客操作造成的损失")
+
+
+def seed_lawyer(password: str | None = None):
+    """The demo lawyer's account and 陈二's power of attorney for them (all scopes, a year), through the
+    actions; on the platform this runs on. Returns the lawyer."""
+    import datetime as dt
+
+    from sutiao.accounts import parties
+    from sutiao.accounts.models import AgentScope, PartyProfile, Role, User
+
+    username, name, mobile = LAWYER
+    lawyer = User.objects.filter(username=username).first()
+    if lawyer is None:
+        lawyer = User.objects.create_user(
+            username, password=password or PASSWORD, role=Role.AGENT, full_name=name, phone=mobile
+        )
+    investor = PartyProfile.objects.get(user__username=INVESTOR_PARTY[0]).user
+    if not parties.powers_of(investor).filter(agent=lawyer, revoked_at__isnull=True).exists():
+        parties.grant_power(
+            investor,
+            agent=lawyer,
+            scopes=list(AgentScope.values),
+            valid_until=dt.date.today() + dt.timedelta(days=365),
+            document_ref=POWER_OF_ATTORNEY_REF,
+        )
+    return lawyer
 
 
 def party_id_number(first: str) -> str:

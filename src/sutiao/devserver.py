@@ -406,13 +406,13 @@ def up(reset: bool = False, prepare: bool = True) -> int:
         return 0
     pid_file.write_text(str(os.getpid()))
     try:
-        return _run(court, investor, var_dir, signals)
+        return _run(court, investor, var_dir, signals, seed_mediation=prepare)
     finally:
         stop_all(court, investor)
         pid_file.unlink(missing_ok=True)
 
 
-def _run(court: Platform, investor: Platform, var_dir: Path, signals: _StopSignals) -> int:
+def _run(court: Platform, investor: Platform, var_dir: Path, signals: _StopSignals, seed_mediation=False) -> int:
     _ = _translation().gettext
     for p in (court, investor):
         p.start(var_dir / "logs")
@@ -425,6 +425,12 @@ def _run(court: Platform, investor: Platform, var_dir: Path, signals: _StopSigna
         if not ready and court.answers() and investor.answers():
             ready = True
             print(BANNER.format(court=court.url, investor=investor.url, var=var_dir, logs=var_dir / "logs"), flush=True)
+            if seed_mediation:
+                # The demo case in mediation: its delegation reaches the investor platform through the docking
+                # now that both run; the command waits for it, then works it through the actions (a signal
+                # meanwhile ends the command too, and its one transaction leaves nothing half done).
+                seeded = investor.manage("seed_demo_mediation", "--wait", "60", check=False)
+                print((seeded.stdout or "").strip(), flush=True)
         elif not ready and time.monotonic() > ready_by:
             print(_("两个平台未能在 60 秒内启动，正在停止；请查看日志。"), file=sys.stderr, flush=True)
             return 1
@@ -451,7 +457,9 @@ BANNER = f"""
   工作人员登录的第二步动态口令：演示账号共用密钥 {demo.OPERATOR_TOTP_BASE32}（加入身份验证器），
         或运行 sutiao court totp <用户名>（调解平台：sutiao investor totp <用户名>）查看当前口令
   当事人：investor_chen（投资者陈二，手机 13800000002）  securities_firm（某某证券股份有限公司）
-        当事人可在 /accounts/sms-login/ 用短信验证码登录，在“我的案件”中在线表示调解意见
+        当事人登录须密码加短信验证码（见下方短信日志），在“我的案件”中在线表示调解意见
+  代理人：lawyer_zhao（赵律师，手机 13700000004，陈二的授权委托代理人），在调解平台“我的调解案件”中
+        代陈二办理调解中的演示案件（陈二诉某某证券：已安排调解，有消息和证据）
 短信（开发环境不真正发送）：验证码和链接写入 {{var}}/sms-court.log 与 {{var}}/sms-investor.log
         （tail -f 查看）；邮件写入 {{var}}/mail
 日志：{{logs}}"""

@@ -163,6 +163,8 @@ def render() -> str:
     for rule_id in sorted(RULES, key=_order):
         rule = RULES[rule_id]
         out += ["", f"### {rule.id} — {rule.summary}", "", f"- Citation: {rule.citation}"]
+        if rule.outside_law:
+            out.append(f"- Cited from outside docs/law/: {rule.outside_law}")
         if rule.value is not None:
             out.append(f"- Value: {_describe(rule.value)}")
         out.append(f"- Decided by: `{_qualname(rule.applies)}`")

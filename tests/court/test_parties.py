@@ -124,7 +124,11 @@ def test_sms_sign_in_code_is_hashed_single_use_and_throttled(client, investor_ac
     wrong = client.post("/accounts/sms-login/", {"mobile": "13800138000", "code": wrong_code})
     assert "验证码错误或已失效" in wrong.content.decode()
     ok = client.post("/accounts/sms-login/", {"mobile": "13800138000", "code": code, "next": "/my/cases/"})
-    assert ok.status_code == 302 and ok["Location"] == "/my/cases/"
+    # the code is one factor: the password is asked next (issue 14 §10), then the page asked for
+    assert ok.status_code == 302 and ok["Location"] == "/accounts/sign-in/verify/?next=%2Fmy%2Fcases%2F"
+    assert client.get("/my/cases/")["Location"] == "/accounts/sign-in/verify/?next=%2Fmy%2Fcases%2F"
+    done = client.post(ok["Location"], {"password": "sutiao-demo-2026", "next": "/my/cases/"})
+    assert done["Location"] == "/my/cases/" and client.get("/my/cases/").status_code == 200
     client.logout()
     reused = client.post("/accounts/sms-login/", {"mobile": "13800138000", "code": code})
     assert "验证码错误或已失效" in reused.content.decode()
@@ -272,7 +276,9 @@ def test_an_agent_consents_within_the_power_of_attorney_and_the_party_sees_it(
 
 
 def test_firm_staff_act_for_the_firm_until_revoked(staff, party_case, firm_account):
-    member = parties.authorise_staff(firm_account.user, username="firm_clerk", full_name="钱专员", password="x" * 12)
+    member = parties.authorise_staff(
+        firm_account.user, username="firm_clerk", full_name="钱专员", password="x" * 12, mobile="13700137001"
+    )
     assert party_case.pk in set(
         Case.objects.filter(parties__id_digest__in=parties.digests_for(member.user)).values_list("pk", flat=True)
     )
@@ -395,8 +401,12 @@ def test_firm_admin_authorises_and_revokes_staff_on_the_page(client, firm_accoun
     assert 'data-testid="firm-staff-link"' in client.get("/accounts/on-my-behalf/").content.decode()
     short = client.post("/accounts/firm-staff/", {"username": "clerk1", "full_name": "孙专员", "password": "short"})
     assert "请检查填写的内容" in short.content.decode() or "至少" in short.content.decode()
-    client.post("/accounts/firm-staff/", {"username": "clerk1", "full_name": "孙专员", "password": "x" * 12})
+    client.post(
+        "/accounts/firm-staff/",
+        {"username": "clerk1", "full_name": "孙专员", "mobile": "13700137002", "password": "x" * 12},
+    )
     member = parties.staff_of(firm_account.user).get()
+    assert member.user.phone == "13700137002"  # where their sign-in's SMS code goes (issue 14 §10)
     assert member.user.role == Role.PARTY and parties.digests_for(member.user) == {firm_account.id_number_digest}
     client.post("/accounts/firm-staff/", {"revoke": member.pk})
     member.refresh_from_db()

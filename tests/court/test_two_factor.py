@@ -84,10 +84,11 @@ def test_an_enrolled_staff_member_signs_in_with_a_code_or_a_recovery_code_used_o
     assert AuditRecord.objects.filter(action="account.recovery_code_used", after__left=9).exists()
 
 
-def test_parties_sign_in_without_a_second_factor(client, db):
-    User.objects.create_user("investor", password=PASSWORD, role=Role.PARTY)
-    assert _sign_in(client, "investor")["Location"] == "/my/cases/"
-    assert client.get("/my/cases/").status_code == 200
+def test_parties_are_asked_an_sms_code_not_an_authenticator(client, db):
+    """Parties and agents prove password plus SMS code (tests/court/test_party_sign_in.py), not TOTP."""
+    User.objects.create_user("investor", password=PASSWORD, role=Role.PARTY, phone="13800000005")
+    assert _sign_in(client, "investor")["Location"] == "/accounts/sign-in/verify/?next=%2Fmy%2Fcases%2F"
+    assert client.get("/accounts/two-factor/")["Location"].startswith("/accounts/sign-in/verify/")
 
 
 def test_the_api_and_the_docking_are_not_asked_for_the_code(client, court):
@@ -137,8 +138,8 @@ def test_a_passkey_is_added_only_after_signing_in_with_two_factors(client, court
 
 def test_parties_and_anonymous_visitors_get_no_passkey_ceremony(client, court):
     assert client.post(BEGIN_AUTHENTICATION).status_code == 403  # no passwordless sign-in
-    User.objects.create_user("investor", password=PASSWORD, role=Role.PARTY)
-    _sign_in(client, "investor")
+    investor = User.objects.create_user("investor", password=PASSWORD, role=Role.PARTY)
+    client.force_login(investor)  # password and SMS code
     assert client.post(BEGIN_AUTHENTICATION).json()["code"] == "staff_only"
     assert client.post(BEGIN_REGISTRATION).json()["code"] == "staff_only"
 

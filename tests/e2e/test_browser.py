@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from live import second_factor
+from live import party_second_step, second_factor
 
 from sutiao import demo
 from sutiao.kernel.workflow import CourtState
@@ -64,6 +64,25 @@ def login(browser, base_url, username):
     page.fill("#id_token", second_factor(base_url, username))
     page.get_by_test_id("two-factor-submit").click()
     page.wait_for_url(base_url + "/")
+    return page
+
+
+def party_login(browser, base_url, username, viewport=None):
+    """A party or agent signs in: the password, then the SMS code the platform sent to their mobile (read from
+    its development SMS log; issue 14 §10)."""
+    context = browser.new_context(locale="zh-CN", **({"viewport": viewport} if viewport else {}))
+    page = context.new_page()
+    page.on("console", lambda m: CSP_REFUSED.append(m.text) if "Content Security Policy" in m.text else None)
+    page.set_default_timeout(20_000)
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "sutiao-demo-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/accounts/sign-in/verify/**")
+    assert "验证码已发送至" in page.content()
+    page.fill("#id_code", party_second_step(base_url, page.get_by_test_id("code-sent-to").inner_text()))
+    page.get_by_test_id("party-verify-submit").click()
+    page.wait_for_url(re.compile(re.escape(base_url) + r"/(mediations/|my/cases/)?$"))
     return page
 
 

@@ -2,10 +2,8 @@
 investor's application the organisation took on, reads that it may not refuse (L19), tries to anyway, and the
 page records the refusal as not allowed while the mediation starts. Screenshots in test-artifacts/."""
 
-import re
-
 import pytest
-from test_browser import ARTIFACTS, browser  # noqa: F401 (the fixture)
+from test_browser import ARTIFACTS, browser, party_login  # noqa: F401 (the fixture)
 
 from sutiao import demo
 
@@ -14,14 +12,7 @@ PHONE = {"width": 375, "height": 812}
 
 
 def _phone_login(browser, base_url, username):  # noqa: F811
-    page = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
-    page.set_default_timeout(20_000)
-    page.goto(base_url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", demo.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(base_url) + r"/(mediations/)?$"))
-    return page
+    return party_login(browser, base_url, username, viewport=PHONE)  # password plus SMS code
 
 
 def _fits(page) -> bool:

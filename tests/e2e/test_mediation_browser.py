@@ -26,7 +26,7 @@ def test_an_investor_on_a_phone_and_the_mediator_at_a_desk(live, browser, tmp_pa
     case, delegation_id = _delegated_case(live, NAME, ID_NUMBER, FIRM_CODE)
     ws = f"{live.investor.url}/delegations/{delegation_id}/mediation/"
 
-    # The investor signs up and signs in with the SMS code.
+    # The investor signs up and signs in with the SMS code, then sets a password.
     phone = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
     phone.set_default_timeout(20_000)
     phone.goto(live.investor.url + "/accounts/sms-login/")
@@ -45,6 +45,13 @@ def test_an_investor_on_a_phone_and_the_mediator_at_a_desk(live, browser, tmp_pa
     phone.fill("#id_code", _sms_code(live, MOBILE))
     _fits_the_phone(phone)
     phone.get_by_test_id("sms-login").click()
+    # The account was opened without a password: the code's session sets it; every later sign-in asks for both.
+    phone.wait_for_url(re.compile(r"/accounts/sign-in/verify/"))
+    phone.fill("#id_new_password1", "wu-jiu-own-password-2026")
+    phone.fill("#id_new_password2", "wu-jiu-own-password-2026")
+    _fits_the_phone(phone)
+    phone.screenshot(path=str(ARTIFACTS / "investor-set-password-375.png"), full_page=True)
+    phone.get_by_test_id("party-set-password").click()
     phone.wait_for_url(re.compile(r"/mediations/$"))
 
     # Joins the case: real-name verification against the party the organisation registered.

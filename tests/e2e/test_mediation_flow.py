@@ -9,7 +9,7 @@ import json
 import re
 
 import requests
-from live import second_factor, wait_for
+from live import party_second_step, second_factor, sms_code, wait_for
 from test_delegation_flow import ORG1, court_case, investor_delegation
 
 from sutiao import demo
@@ -17,6 +17,7 @@ from sutiao.kernel.workflow import CourtState
 
 PASSWORD = "sutiao-demo-2026"
 CAUCUS = "背对背：本公司最多可赔五万元，请勿告知申请人"
+VERIFY = "/accounts/sign-in/verify/"  # a party's or agent's other sign-in factor
 EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -32,7 +33,14 @@ class Web:
             landing = self.session.get(base + "/", allow_redirects=False, timeout=30)
             if landing.headers.get("Location", "").startswith("/accounts/two-factor/"):  # staff: the second step
                 response = self.post("/accounts/two-factor/", {"token": second_factor(base, username)})
+            elif landing.headers.get("Location", "").startswith(VERIFY):  # party or agent: the SMS code
+                response = self.post(VERIFY, {"code": party_second_step(base, self.get(VERIFY))})
             assert response.status_code == 302, response.text[:2000]
+            assert (
+                not self.session.get(base + "/", allow_redirects=False, timeout=30)
+                .headers.get("Location", "")
+                .startswith((VERIFY, "/accounts/two-factor/"))
+            ), "signed in with both factors"
 
     def get(self, path: str, expect: int = 200) -> str:
         response = self.session.get(self.base + path, timeout=30)
@@ -71,22 +79,18 @@ def _wait_story(live, case_id, text: str) -> str:
 
 def _sms_code(live, mobile: str) -> str:
     """The sign-in code the live investor server sent to `mobile`, read from its development SMS log."""
-    log = live.investor.var_dir / "sms-investor.log"
-
-    def code():
-        text = log.read_text(encoding="utf-8") if log.exists() else ""
-        return (re.findall(rf"{mobile} 您的登录验证码为 (\d{{6}})", text) or [None])[-1]
-
-    return wait_for(code, what=f"the sign-in code for {mobile} in the SMS log")
+    return sms_code(live.investor.url, mobile)
 
 
 def _joined_party(live, mobile: str) -> Web:
-    """A party signs in to their account on the investor platform with the code the server sent by SMS, and
-    joins their case: real-name verification against the mediation's registration links the account. (Signing
-    up first is clicked through in test_mediation_browser.py.)"""
+    """A party signs in to their account on the investor platform with the code the server sent by SMS and then
+    their password (issue 14 §10: both, in this order here; Web signs in the other way round), and joins their
+    case: real-name verification against the mediation's registration links the account. (Signing up first is
+    clicked through in test_mediation_browser.py.)"""
     party = Web(live.investor.url)
     assert party.post("/accounts/sms-login/", {"mobile": mobile, "send": "1"}).status_code == 200
     party.act("/accounts/sms-login/", {"mobile": mobile, "code": _sms_code(live, mobile)})
+    party.act(VERIFY, {"password": PASSWORD})
     party.act("/mediations/join/", {})
     assert "已关联" in party.get("/mediations/")
     return party

@@ -1,11 +1,11 @@
 """Issue 10 at 375 × 812 in Chromium: the demo investor opens the consent link from the SMS (the development SMS
-log), signs in with an SMS code read from the same log, reads the mediation notice and consents."""
+log), signs in with an SMS code read from the same log and her password, reads the mediation notice and consents."""
 
 import re
 
 import pytest
 from live import wait_for
-from test_browser import ARTIFACTS, browser  # noqa: F401 (the module's Chromium fixture)
+from test_browser import ARTIFACTS, browser, party_login  # noqa: F401 (the module's Chromium fixture)
 
 from sutiao import demo
 
@@ -38,6 +38,11 @@ def test_L1_investor_signs_in_by_sms_code_and_consents_on_a_phone(live, browser)
     page.fill("#id_code", code)
     page.screenshot(path=str(ARTIFACTS / "party-sms-login-375.png"), full_page=True)
     page.get_by_test_id("sms-login").click()
+    # The code is one factor; the password follows (issue 14 §10), and then the page the link opens.
+    page.wait_for_url(re.compile(r"/accounts/sign-in/verify/\?next="))
+    page.fill("#id_password", demo.PASSWORD)
+    page.screenshot(path=str(ARTIFACTS / "party-password-step-375.png"), full_page=True)
+    page.get_by_test_id("party-verify-password").click()
     page.wait_for_url(re.compile(r"/my/cases/[0-9a-f-]+/consent/\d+/$"))
     assert page.get_by_test_id("sham-warning").is_visible()
     assert page.get_by_test_id("roster-link").is_visible()
@@ -57,13 +62,8 @@ def test_L1_investor_signs_in_by_sms_code_and_consents_on_a_phone(live, browser)
 
     # The securities firm answers too, signed in by password from its case list; the case then waits for the
     # parties' choice exactly as when staff record both answers (LEGAL-RULES L1, L3).
-    firm = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 812}).new_page()
-    firm.set_default_timeout(20_000)
-    firm.goto(live.court.url + "/accounts/login/")
-    firm.fill("#id_username", demo.FIRM_PARTY[0])
-    firm.fill("#id_password", demo.PASSWORD)
-    firm.click("button[type=submit]")
-    firm.wait_for_url(live.court.url + "/my/cases/")
+    firm = party_login(browser, live.court.url, demo.FIRM_PARTY[0], viewport={"width": 375, "height": 812})
+    assert firm.url == live.court.url + "/my/cases/"
     # The firm may have other cases (other tests' parties): it opens this one from its list.
     firm.get_by_test_id("party-cases").locator(f'a[href="{case_path}"]').click()
     firm.locator("[data-testid^=answer-]").first.click()

@@ -123,9 +123,41 @@ def prepared(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("up") / "var"
     run = Up(var_dir, (free_port(), free_port()))
     run.wait_ready(timeout=280)
+    # The demo case in mediation is worked once its delegation arrived through the docking (seed_demo_mediation).
+    wait_for(lambda: DEMO_MEDIATION_READY in run.text(), timeout=120, what=f"the demo mediation:\n{run.text()}")
     run.signal_group(signal.SIGINT)
     run.assert_all_gone()
     return var_dir, run.ports
+
+
+DEMO_MEDIATION_READY = "investor: demo mediation ready"
+
+
+def test_make_up_shows_the_lawyer_a_demo_mediation_in_progress(prepared):
+    """Issue 10 §7: the demo lawyer, with 陈二's power of attorney, and the delegated demo case in mediation with
+    a session, messages (one of them the lawyer's for 陈二) and evidence, read from the investor platform's
+    database as `make up` left it."""
+    import sqlite3
+
+    var_dir, _ports = prepared
+    with sqlite3.connect(var_dir / "investor.sqlite3") as db:
+
+        def one(query, *params):
+            return db.execute(query, params).fetchone()[0]
+
+        lawyer = one("SELECT id FROM accounts_user WHERE username = 'lawyer_zhao' AND role = 'agent'")
+        assert one("SELECT count(*) FROM accounts_powerofattorney WHERE agent_id = ? AND revoked_at IS NULL", lawyer)
+        mediation = one(
+            "SELECT m.id FROM investor_mediation m JOIN investor_delegation d ON d.id = m.delegation_id"
+            " WHERE d.amount = 48000"
+        )
+        assert one("SELECT count(*) FROM investor_session WHERE mediation_id = ?", mediation) == 1
+        assert one("SELECT count(*) FROM investor_message WHERE mediation_id = ?", mediation) >= 4
+        by_lawyer = "SELECT author_label FROM investor_message WHERE mediation_id = ? AND author_id = ?"
+        assert one(by_lawyer, mediation, lawyer) == "代理人赵律师代陈二"
+        assert one("SELECT count(*) FROM investor_evidence WHERE mediation_id = ?", mediation) == 2
+        linked = "SELECT count(*) FROM investor_mediationparty WHERE mediation_id = ? AND user_id IS NOT NULL"
+        assert one(linked, mediation) == 2
 
 
 def test_sigint_to_the_group_stops_every_process(prepared):

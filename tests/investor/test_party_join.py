@@ -1,5 +1,6 @@
 """A party's own account on the investor platform, linked to their mediations (issue 10 items 1 and 4): the
-party signs up, signs in with an SMS code (the account has no password), passes real-name verification against
+party signs up, signs in with an SMS code and sets the password every later sign-in asks for beside the code
+(issue 14 §10), passes real-name verification against
 the mediation's registration and is linked to every mediation party with their identity number — in one
 transaction, audited; then sees only their own cases and only what is addressed to them."""
 
@@ -81,7 +82,12 @@ def test_sign_up_then_sms_sign_in_then_join_the_case(client, mediation, sms_log)
     client.post("/accounts/sms-login/", {"mobile": MOBILE, "send": "1"})
     code = re.findall(r"验证码为 (\d{6})", sms_log.read_text(encoding="utf-8"))[-1]
     signed_in = client.post("/accounts/sms-login/", {"mobile": MOBILE, "code": code})
-    assert signed_in.url == "/mediations/"
+    # the account has no password yet: the code's session sets it (then every sign-in asks for both)
+    assert signed_in.url == "/accounts/sign-in/verify/?next=%2Fmediations%2F"
+    assert client.get("/mediations/").url.startswith("/accounts/sign-in/verify/")
+    new = "li-si-own-password-2026"
+    done = client.post(signed_in.url, {"new_password1": new, "new_password2": new, "next": "/mediations/"})
+    assert done.url == "/mediations/"
     mine = client.get("/mediations/").content.decode()
     assert "暂无案件" in mine and "尚未实名核验" in mine
     assert client.get(f"/delegations/{mediation.pk}/mediation/").status_code == 404  # not linked yet
@@ -177,3 +183,23 @@ def test_a_joined_party_sees_only_their_own_cases_and_what_is_addressed_to_them(
     page = client.get(f"/delegations/{mine.pk}/mediation/").content.decode()
     assert "被申请人的底线" in page and "和解方案草稿" in page
     assert "88888" in client.get("/mediations/").content.decode()
+
+
+def test_on_the_investor_platform_the_password_is_followed_by_the_sms_code(client, db, sms_log):
+    """Issue 14 §10 on this platform too (the flow itself: tests/court/test_party_sign_in.py)."""
+    parties.register_party(
+        "测试",
+        kind=PartyKind.NATURAL_PERSON,
+        name="李四",
+        id_number=APPLICANT_ID,
+        mobile=MOBILE,
+        username="lisi",
+        password="li-si-own-password-2026",
+    )
+    answer = client.post("/accounts/login/", {"username": "lisi", "password": "li-si-own-password-2026"})
+    assert answer.url == "/accounts/sign-in/verify/?next=%2Fmediations%2F"
+    assert client.get("/mediations/").url.startswith("/accounts/sign-in/verify/")
+    assert "验证码已发送至 138****0001" in client.get(answer.url).content.decode()
+    code = re.findall(r"验证码为 (\d{6})", sms_log.read_text(encoding="utf-8"))[-1]
+    client.post(answer.url, {"code": code})
+    assert client.get("/mediations/").status_code == 200

@@ -119,6 +119,7 @@ COMMON_ENDPOINTS: dict[str, Endpoint] = {
     "login": Endpoint("sign_in", "use", BOTH),
     "logout": Endpoint("sign_in", "use", POST),
     "sms-login": Endpoint("sign_in", "use", BOTH),
+    "party-verify": Endpoint("sign_in", "use", BOTH),
     "two-factor": Endpoint("second_factor", "use", BOTH),
     "recovery-codes": Endpoint("second_factor", "recovery_codes", BOTH),
     "passkeys": Endpoint("second_factor", "passkeys", BOTH),

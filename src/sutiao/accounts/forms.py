@@ -30,6 +30,7 @@ class SmsLoginForm(forms.Form):
 class StaffForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     full_name = forms.CharField(label=_("姓名"), max_length=100)
+    mobile = forms.CharField(label=_("手机号（登录时接收短信验证码）"), max_length=20)
     password = forms.CharField(label=_("初始密码"), min_length=10, widget=forms.PasswordInput)
 
 
@@ -70,6 +71,7 @@ class ApiTokenForm(forms.Form):
         else:
             self.fields["user"].queryset = users
             self.fields["user"].empty_label = _("本人")
+
 
 class SignUpForm(forms.Form):
     kind = forms.ChoiceField(label=_("当事人类型"))

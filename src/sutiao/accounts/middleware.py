@@ -37,10 +37,14 @@ class RejectNulMiddleware:
 
 class SecondFactorMiddleware:
     """Staff pages need the second factor (sutiao.accounts.two_factor): a staff member signed in with a password
-    only is sent to enter their code (or enrol an authenticator) before anything else. The REST API (tokens),
-    the docking (signatures) and the operators' admin (its own OTP sign-in) are not pages of this kind."""
+    only is sent to enter their code (or enrol an authenticator) before anything else. A party or agent signed
+    in with only one of password and SMS code is sent to prove the other (issue 14 §10). The REST API (tokens,
+    issued to institutions' users only), the docking (signatures) and the operators' admin (its own OTP
+    sign-in, staff only) are not pages of this kind."""
 
     EXEMPT = ("/accounts/two-factor/", "/accounts/logout/", "/i18n/", "/static/", "/api/", "/docking/", "/admin/")
+    PARTY_STEP = "/accounts/sign-in/verify/"
+    PARTY_EXEMPT = (PARTY_STEP, "/accounts/logout/", "/i18n/", "/static/", "/api/", "/docking/", "/admin/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,6 +54,11 @@ class SecondFactorMiddleware:
 
         if two_factor.needs_second_factor(request.user) and not request.path.startswith(self.EXEMPT):
             target = "/accounts/two-factor/"
+            if request.method == "GET" and request.path != "/":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        if two_factor.party_factors_missing(request) and not request.path.startswith(self.PARTY_EXEMPT):
+            target = self.PARTY_STEP
             if request.method == "GET" and request.path != "/":
                 target += "?" + urlencode({"next": request.get_full_path()})
             return redirect(target)

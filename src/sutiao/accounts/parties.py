@@ -158,9 +158,10 @@ SELF_SIGN_UP = "当事人自行注册"
 
 
 def sign_up(*, kind: str, name: str, id_number: str, mobile: str) -> PartyProfile:
-    """A party opens their own account (the investor platform's sign-up page). It has no password: the person
-    signs in only with a code sent to the mobile they gave, so every sign-in proves that mobile; they are not
-    verified until real-name verification against a case (`verify_identity`) passes."""
+    """A party opens their own account (the investor platform's sign-up page). It has no password yet: the
+    person signs in first with a code sent to the mobile they gave and sets a password then (every later sign-in
+    asks for both: issue 14 §10); they are not verified until real-name verification against a case
+    (`verify_identity`) passes."""
     return register_party(
         SELF_SIGN_UP,
         kind=kind,
@@ -207,14 +208,18 @@ def _firm_admin(actor: User) -> PartyProfile:
 
 
 @transaction.atomic
-def authorise_staff(actor: User, *, username: str, full_name: str, password: str) -> FirmStaff:
-    """The firm's administrator opens an account for a member of staff who then acts for the firm."""
+def authorise_staff(actor: User, *, username: str, full_name: str, password: str, mobile: str) -> FirmStaff:
+    """The firm's administrator opens an account for a member of staff who then acts for the firm. Their mobile
+    receives the SMS code every sign-in asks for after the password (issue 14 §10)."""
     firm = _firm_admin(actor)
+    mobile = normalised_mobile(mobile)
     if User.objects.filter(username=username).exists():
         raise DomainError(gettext("用户名已被使用"), field="username")
     if not full_name.strip():
         raise DomainError(gettext("请填写工作人员姓名"), field="full_name")
-    user = User.objects.create_user(username=username, password=password, role=Role.PARTY, full_name=full_name)
+    user = User.objects.create_user(
+        username=username, password=password, role=Role.PARTY, full_name=full_name, phone=mobile
+    )
     staff = FirmStaff.objects.create(firm=firm, user=user, authorised_by=actor)
     record(actor, "party.authorise_staff", staff, after={"firm": firm.name, "staff": full_name})
     return staff

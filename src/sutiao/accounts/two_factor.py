@@ -1,8 +1,10 @@
 """Two-factor sign-in for every staff role (issue 14 §10; 等级保护 level 3): after the password, a code from an
 authenticator app (TOTP, RFC 6238, django-otp), a passkey (WebAuthn, django-otp-webauthn; registered beside the
 authenticator once signed in with two factors, where the browser supports it) or one of ten single-use recovery
-codes. A staff member without an authenticator enrols at their first sign-in. Parties and agents sign in with a
-password or an SMS code (sutiao.accounts.sms_signin) and are not asked for this."""
+codes. A staff member without an authenticator enrols at their first sign-in. Parties and agents (PARTY_ROLES)
+prove the password and an SMS code to their own mobile (sutiao.accounts.sms_signin), in either order: the
+session keeps which of the two it has proven (`party_factor_proven`), and SecondFactorMiddleware sends it to
+/accounts/sign-in/verify/ for the other before anything else."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,7 +20,8 @@ from sutiao.kernel.errors import DomainError
 from .models import Role, User
 
 # Everyone who works on a platform for an institution (or runs it): not the people a dispute concerns.
-STAFF_ROLES = frozenset(Role) - {Role.PARTY, Role.AGENT}
+PARTY_ROLES = frozenset({Role.PARTY, Role.AGENT})
+STAFF_ROLES = frozenset(Role) - PARTY_ROLES
 RECOVERY_CODES = 10
 AUTHENTICATOR = "authenticator"
 RECOVERY = "recovery"
@@ -26,6 +29,32 @@ RECOVERY = "recovery"
 
 def needs_second_factor(user) -> bool:
     return user.is_authenticated and user.role in STAFF_ROLES and not user.is_verified()
+
+
+# --- parties and agents: password plus SMS code ---
+
+PASSWORD, SMS = "password", "sms"
+PARTY_FACTORS_KEY = "sutiao_party_factors"
+
+
+def party_factor_proven(request, factor: str) -> None:
+    """Called right after the factor was checked (and after login(), which keeps an anonymous session's data
+    but starts afresh for another user): the session remembers it, for this user only."""
+    held = request.session.get(PARTY_FACTORS_KEY) or {}
+    factors = set(held.get("factors", [])) if held.get("user") == request.user.pk else set()
+    factors.add(factor)
+    request.session[PARTY_FACTORS_KEY] = {"user": request.user.pk, "factors": sorted(factors)}
+
+
+def party_factors_missing(request) -> list[str]:
+    """What a party's or agent's session still has to prove (empty for everyone else). A session signed in
+    any other way (none exists today) has proven nothing and is asked for both."""
+    user = request.user
+    if not user.is_authenticated or user.role not in PARTY_ROLES:
+        return []
+    held = request.session.get(PARTY_FACTORS_KEY) or {}
+    factors = set(held.get("factors", [])) if held.get("user") == user.pk else set()
+    return [f for f in (PASSWORD, SMS) if f not in factors]
 
 
 def has_authenticator(user: User) -> bool:

@@ -1,5 +1,5 @@
-"""URLs both platforms share: sign-in (password, or a party's SMS code), notifications, language, the
-operators' admin, the docking endpoint."""
+"""URLs both platforms share: sign-in (password; for a party, password plus SMS code in either order),
+notifications, language, the operators' admin, the docking endpoint."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -11,6 +11,8 @@ common_urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/sms-login/", views.sms_login, name="sms-login"),
+    # A party's or agent's other sign-in factor (SMS code after the password, or the password after a code).
+    path("accounts/sign-in/verify/", views.party_verify, name="party-verify"),
     path("accounts/two-factor/", views.second_factor, name="two-factor"),
     path("accounts/two-factor/recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("accounts/two-factor/passkeys/", views.passkey_list, name="passkeys"),

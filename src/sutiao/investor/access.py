@@ -40,10 +40,11 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("mediator", "assignable"): everyone(OWN, SIGNED_IN),
     # The mediation workspace: the mediator works it, the administrator reads it and decides recusals, a party
     # reads what is addressed to them and acts for their own party (issue 10).
-    # An agent works a mediation once linked to it as a party's representative; a power of attorney alone
-    # does not open the workspace (mediation.selectors.workspace_for).
-    ("mediation", "read"): {**ORGANISATION_STAFF, Actor.INVESTOR: OWN, Actor.FIRM: OWN},
-    ("mediation", "act"): {**ORGANISATION_STAFF, Actor.INVESTOR: OWN, Actor.FIRM: OWN},
+    # An agent (or a firm's staff) sees the party's view of a mediation whose party row the party's own account
+    # is linked to, within a power of attorney in force, and acts as the party within its scopes
+    # (permissions.represented_rows / acting_as); never the other side's caucus.
+    ("mediation", "read"): {**ORGANISATION_STAFF, **PARTY_SIDE},
+    ("mediation", "act"): {**ORGANISATION_STAFF, **PARTY_SIDE},
     ("mediation", "list_as_party"): everyone(OWN, SIGNED_IN),  # one's own (staff find none)
     ("mediation", "join"): {Actor.INVESTOR: OWN, Actor.FIRM: OWN},  # the holder of a party account
     # The mediation agreement (issue 11; L10): the case's mediator drafts, revises, freezes and withdraws it; the
@@ -116,6 +117,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "application-decline": Endpoint("application", "decide", POST),
     "application-respond": Endpoint("application", "respond", POST),
     "application-withdraw": Endpoint("application", "withdraw", POST),
+    # A respondent with no account: the organisation records its offline answer, or ends the procedure.
+    "application-respondent-answer": Endpoint("application", "decide", POST),
+    "application-unreached": Endpoint("application", "decide", POST),
     "application-evidence": Endpoint("application", "read"),
     "application-mediation": Endpoint("mediation", "read"),
     "application-mediation-act": Endpoint("mediation", "act", POST),

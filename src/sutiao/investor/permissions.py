@@ -9,7 +9,8 @@ operation; the scopes here say how far an actor's reach goes."""
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 
-from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.accounts import parties as party_accounts
+from sutiao.accounts.models import AgentScope, Institution, InstitutionKind, Role, User
 from sutiao.kernel.enums import AdoptionConsentBy
 from sutiao.kernel.rules import adoption_consent_by
 
@@ -190,3 +191,37 @@ def ensure_party(user: User, party) -> None:
     """A party acts only as their own party row of this mediation."""
     if not user.is_authenticated or party.user_id != user.pk:
         raise PermissionDenied(gettext("仅该当事人本人可进行此操作"))
+
+
+def represented_rows(user: User, rows) -> dict:
+    """The mediation's party rows `user` acts for without being the party (issue 10 §1): an agent within a power
+    of attorney in force, a firm's authorised staff — for a party whose own account is linked to the row (so
+    verified by real name against it, L8) and registered with the same identity number. {row pk: Acting}."""
+    if not user.is_authenticated or _role(user) not in (Role.PARTY, Role.AGENT):
+        return {}
+    acting = [a for a in party_accounts.represented(user) if not a.as_self]
+    found = {}
+    for row in rows:
+        if row.user_id is None or row.user_id == user.pk or not row.id_number_digest:
+            continue
+        for a in acting:
+            if a.party.user_id == row.user_id and a.party.id_number_digest == row.id_number_digest:
+                found[row.pk] = a
+    return found
+
+
+def acting_as(user: User, party, scope: str):
+    """How `user` acts as the mediation party `party` for a step within `scope` (an AgentScope): None for the
+    party's own account; the Acting of an agent or a firm's staff whose authority covers the step; otherwise
+    PermissionDenied, saying what is missing."""
+    if user.is_authenticated and party.user_id is not None and party.user_id == user.pk:
+        return None
+    acting = represented_rows(user, [party]).get(party.pk)
+    if acting is None:
+        raise PermissionDenied(gettext("仅该当事人本人或其授权代理人可进行此操作"))
+    if scope not in acting.scopes:
+        raise PermissionDenied(
+            gettext("您的授权委托不包括“%(scope)s”，请由当事人本人办理或扩大授权范围")
+            % {"scope": AgentScope(scope).label}
+        )
+    return acting

@@ -44,6 +44,12 @@ urlpatterns = [
     path("applications/<uuid:application_id>/respond/", applications.respond, name="application-respond"),
     path("applications/<uuid:application_id>/withdraw/", applications.withdraw, name="application-withdraw"),
     path(
+        "applications/<uuid:application_id>/respondent-answer/",
+        applications.record_respondent_answer,
+        name="application-respondent-answer",
+    ),
+    path("applications/<uuid:application_id>/unreached/", applications.end_unreached, name="application-unreached"),
+    path(
         "applications/<uuid:application_id>/evidence/<int:evidence_id>/",
         applications.evidence_file,
         name="application-evidence",

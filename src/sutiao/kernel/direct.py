@@ -18,8 +18,16 @@ class RespondentSector(LabelledEnum):
 
 
 # L19: 《证券法》第九十四条第一款 — 普通投资者与证券公司发生证券业务纠纷，普通投资者提出调解请求的，证券公司不得
-# 拒绝；《期货和衍生品法》第五十六条 — the same for an ordinary trader and a futures firm.
-L19_CITATION = "《中华人民共和国证券法》第九十四条第一款；《中华人民共和国期货和衍生品法》第五十六条"
+# 拒绝；《期货和衍生品法》第五十七条 — 普通交易者与期货经营机构发生期货业务纠纷并提出调解请求的，期货经营机构不得
+# 拒绝. (Art. 56 of that law, cited here before, is the burden of proof on the futures firm in a dispute with an
+# ordinary trader — the futures counterpart of 证券法 Art. 89 ¶2, not of Art. 94.) Neither law is in docs/law/.
+L19_CITATION = "《中华人民共和国证券法》第九十四条第一款；《中华人民共和国期货和衍生品法》第五十七条"
+L19_OUTSIDE_LAW = (
+    "Neither law is in docs/law/. 《证券法》(2019年修订) 第九十四条第一款 and 《期货和衍生品法》(2022年4月20日通过，"
+    "2022年8月1日施行) 第五十七条 are cited from the published texts (全国人民代表大会常务委员会公报); the "
+    "earlier citation of 期货和衍生品法 第五十六条 (the burden of proof, not mediation) was corrected. Check both "
+    "against the official texts before relying on them."
+)
 MAY_NOT_REFUSE = frozenset({RespondentSector.SECURITIES_FIRM, RespondentSector.FUTURES_FIRM})
 
 
@@ -44,6 +52,24 @@ def review_period(days: int) -> PeriodRule:
 
 def mediation_period(days: int) -> PeriodRule:
     return PeriodRule("direct-mediation", days, False, DIRECT_MEDIATION_SOURCE)
+
+
+# A respondent with no account on the platform may never answer an invitation it never saw. The organisation then
+# has two ways forward: record the answer the respondent gave it off the platform (by phone, in writing, in
+# person), as a court records offline consent (L1: 在线调解规则 Art. 4 allows 线下 consent; the method is kept);
+# or, when it could not reach the respondent, end the procedure with a written account of its attempts —
+# 《人民法院在线调解规则》Art. 15 ¶2 (无法联系对方当事人的，调解员应当写明原因，终结在线调解程序…并告知当事人) and
+# Art. 25 (3) (无法联系到当事人); LEGAL-RULES L5, L7. Not before the L5 period for reaching the other party (3
+# working days from acceptance, Art. 15 ¶1) has passed, never automatically (L21: nothing irreversible on a
+# deadline alone), and the applicant is told where to go to court.
+UNREACHED_CITATION = "《人民法院在线调解规则》第十五条第二款、第二十五条第（三）项"
+OFFLINE_ANSWER_METHODS = ("phone", "written", "in_person")  # enums.ConsentMethod values, never «online»
+
+
+def may_end_unreached(today, notify_due, respondent_answered: bool) -> bool:
+    """L5/L7: the respondent has not answered and the period for reaching it has ended (exclusive of its last
+    day: on the due day itself the organisation may still reach it)."""
+    return not respondent_answered and today > notify_due
 
 
 def competent_court_guidance(dispute_type: DisputeType, respondent_code: str) -> str:

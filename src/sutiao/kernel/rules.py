@@ -30,7 +30,7 @@ from .confirmation import (
     review_deadlines,
     what_follows,
 )
-from .direct import L19_CITATION, respondent_may_refuse
+from .direct import L19_CITATION, L19_OUTSIDE_LAW, respondent_may_refuse
 from .enums import AdoptionConsentBy
 from .mediation import (
     MEDIATION_PERIODS,
@@ -61,6 +61,9 @@ class Rule:
     applies: Callable  # the kernel function that decides it
     value: object = None  # the figure the code uses, where the rule has one
     names: tuple[str, ...] = field(default=())  # identifiers that carry the rule in src/, for docs/rules.md
+    # Where the cited text is not among the legal texts kept in docs/law/ (so nobody can check it from the
+    # repository): what is cited from outside, and from where. Shown in docs/rules.md.
+    outside_law: str = ""
 
 
 # L4: an organisation answers a delegation within 5 working days for securities and futures disputes
@@ -227,6 +230,7 @@ RULES: dict[str, Rule] = {
             L19_CITATION,
             respondent_may_refuse,
             names=("respondent_may_refuse", "refusal_attempted", "MAY_NOT_REFUSE"),
+            outside_law=L19_OUTSIDE_LAW,
         ),
         Rule(
             "L21",

@@ -394,6 +394,7 @@ class ApplicationState(LabelledEnum):
     DECLINED = "declined", "调解组织不予受理"
     AWAITING_RESPONDENT = "awaiting_respondent", "已受理，待被申请人答复"
     RESPONDENT_REFUSED = "respondent_refused", "被申请人拒绝调解"
+    RESPONDENT_UNREACHED = "respondent_unreached", "无法联系被申请人，调解程序终结"
     MEDIATING = "mediating", "调解中"
     SUCCEEDED = "succeeded", "调解成功"
     FAILED = "failed", "调解不成"
@@ -406,6 +407,8 @@ class ApplicationEvent(StrEnum):
     # The respondent agreed, or refused where it may not (L19): the mediation starts either way.
     START_MEDIATION = "start_mediation"
     RESPONDENT_REFUSED = "respondent_refused"  # only where the respondent may refuse (L19)
+    # The organisation could not reach the respondent, who never answered (kernel.direct.may_end_unreached).
+    RESPONDENT_UNREACHED = "respondent_unreached"
     SUCCEED = "succeed"
     FAIL = "fail"
     WITHDRAW = "withdraw"
@@ -417,6 +420,7 @@ APPLICATION_TRANSITIONS: dict[tuple[ApplicationState, ApplicationEvent], Applica
     (_A.SUBMITTED, _AE.DECLINE): _A.DECLINED,
     (_A.AWAITING_RESPONDENT, _AE.START_MEDIATION): _A.MEDIATING,
     (_A.AWAITING_RESPONDENT, _AE.RESPONDENT_REFUSED): _A.RESPONDENT_REFUSED,
+    (_A.AWAITING_RESPONDENT, _AE.RESPONDENT_UNREACHED): _A.RESPONDENT_UNREACHED,
     (_A.MEDIATING, _AE.SUCCEED): _A.SUCCEEDED,
     (_A.MEDIATING, _AE.FAIL): _A.FAILED,
     (_A.MEDIATING, _AE.WITHDRAW): _A.WITHDRAWN,

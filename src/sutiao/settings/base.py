@@ -334,6 +334,9 @@ SUTIAO_SMS_BACKEND = os.environ.get(
     "SUTIAO_SMS_BACKEND",
     "sutiao.notifications.sms.LogFileSmsBackend" if DEV else "sutiao.notifications.sms.UnconfiguredSmsBackend",
 )
+# Sign-in codes a mobile may be sent per minute and per hour, and an address per hour (sutiao.accounts.sms_signin).
+# The live tests, which sign the demo parties in many times a minute, raise them; the unit tests keep these.
+SUTIAO_SMS_THROTTLE = tuple(int(n) for n in os.environ.get("SUTIAO_SMS_THROTTLE", "1,5,20").split(","))
 # Real-name verification of a party (sutiao.accounts.verification; docs/parties.md): a dotted path.
 SUTIAO_IDENTITY_VERIFIER = os.environ.get(
     "SUTIAO_IDENTITY_VERIFIER", "sutiao.accounts.verification.DevelopmentVerifier" if DEV else ""

@@ -17,12 +17,22 @@ from sutiao.audit.log import SYSTEM, record
 from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
 from sutiao.kernel.calendar import china_today, cn_date
-from sutiao.kernel.direct import L19_CITATION, RespondentSector, competent_court_guidance, respondent_may_refuse
-from sutiao.kernel.enums import DisputeType, MediationOutcome, PartyKind, PartyRole
+from sutiao.kernel.direct import (
+    L19_CITATION,
+    OFFLINE_ANSWER_METHODS,
+    UNREACHED_CITATION,
+    RespondentSector,
+    competent_court_guidance,
+    may_end_unreached,
+    respondent_may_refuse,
+)
+from sutiao.kernel.enums import ConsentMethod, DisputeType, MediationOutcome, PartyKind, PartyRole
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import InvalidIdentifier, validate_uscc
+from sutiao.kernel.mediation import NOTIFY_PERIOD
 from sutiao.kernel.workflow import APPLICATION, ApplicationEvent, ApplicationState
 from sutiao.notifications.service import notify
+from sutiao.workdays.selectors import calendar
 
 from .. import permissions
 from ..direct.models import ApplicationEvent as TimelineLine
@@ -337,6 +347,55 @@ def respond(actor: User, application: DirectApplication, agreed: bool, reason: s
     such and the mediation starts all the same."""
     application = _locked(application)
     acting = parties.acting_for(actor, application.respondent_digest, AgentScope.CONSENT)
+    return _answered(
+        actor,
+        application,
+        agreed,
+        reason,
+        who=acting.party.name,
+        respondent=acting.party.user,
+        kind=acting.party.kind,
+        acting=acting,
+    )
+
+
+@transaction.atomic
+def record_respondent_answer(
+    actor: User, application: DirectApplication, agreed: bool, method: str, reason: str = "", note: str = ""
+) -> DirectApplication:
+    """The organisation's administrator records the answer a respondent with no account on this platform gave
+    it off the platform — by phone (recorded), in writing or in person — as a court records offline consent
+    (kernel.direct: UNREACHED_CITATION's note; L1). Who recorded it, how, and the note (the recording's or the
+    letter's reference) are kept on the timeline and in the audit record; L19 applies as to an answer online.
+    A respondent who has an account answers there itself."""
+    application = _locked(application)
+    permissions.ensure_org_admin(actor, application)
+    if application.state != ApplicationState.AWAITING_RESPONDENT:
+        raise DomainError(gettext("该申请当前不在等待被申请人答复"))
+    if method not in OFFLINE_ANSWER_METHODS:
+        raise DomainError(gettext("请选择被申请人答复的方式（电话、书面或当面）"), field="method")
+    if parties.users_for_digest(application.respondent_digest, AgentScope.CONSENT):
+        raise DomainError(gettext("被申请人已在本平台开设账户，请由其登录平台自行答复"))
+    note = note.strip()
+    if not note:
+        raise DomainError(gettext("请填写答复的凭据（如录音编号、书面回复的文号或笔录）"), field="note")
+    how = ConsentMethod(method).label
+    who = gettext("%(firm)s（调解组织%(name)s记录：%(how)s，%(note)s）") % {
+        "firm": application.respondent_name,
+        "name": actor.display_name,
+        "how": gettext(how),
+        "note": note[:200],
+    }
+    offline = {"method": method, "note": note}
+    return _answered(
+        actor, application, agreed, reason, who=who, respondent=None, kind=PartyKind.LEGAL_PERSON, offline=offline
+    )
+
+
+def _answered(actor, application, agreed, reason, *, who, respondent, kind, acting=None, offline=None):
+    """An answer to the invitation, given online by the respondent's side or recorded by the organisation: the
+    state, the timeline, the audit record, the applicant told; the mediation opens unless the respondent
+    refused where it may (L19)."""
     reason = reason.strip()
     may_refuse = respondent_may_refuse(application.applicant_ordinary, application.respondent_sector)
     if not agreed and not reason:
@@ -363,18 +422,14 @@ def respond(actor: User, application: DirectApplication, agreed: bool, reason: s
         action = "application.respondent_refuse"
     elif not agreed:
         action = "application.respondent_refusal_not_allowed"  # L19
-    seq = record(
-        actor,
-        action,
-        application,
-        case=application.pk,
-        before={"state": before},
-        after={"state": application.state, "reason": reason, "rule": "" if agreed or refused else "L19"},
-    )
-    parties.record_act(acting, actor, action, application.number, seq)
-    firm = acting.party.name
+    after = {"state": application.state, "reason": reason, "rule": "" if agreed or refused else "L19"}
+    if offline:
+        after["recorded_offline"] = offline
+    seq = record(actor, action, application, case=application.pk, before={"state": before}, after=after)
+    if acting is not None:
+        parties.record_act(acting, actor, action, application.number, seq)
     if refused:
-        add_event(application, firm, gettext("被申请人拒绝调解：%(reason)s") % {"reason": reason[:400]})
+        add_event(application, who, gettext("被申请人拒绝调解：%(reason)s") % {"reason": reason[:400]})
         _tell(
             application.applicant,
             gettext("被申请人拒绝调解"),
@@ -385,14 +440,14 @@ def respond(actor: User, application: DirectApplication, agreed: bool, reason: s
     if not agreed:
         add_event(
             application,
-            firm,
+            who,
             gettext(
                 "被申请人表示拒绝调解（%(reason)s）；依%(law)s，证券期货经营机构不得拒绝普通投资者提出的调解请求，调解继续进行"
             )
             % {"reason": reason[:200], "law": L19_CITATION},
         )
     else:
-        add_event(application, firm, gettext("被申请人同意调解"))
+        add_event(application, who, gettext("被申请人同意调解"))
     m = mediation.open_direct_mediation(
         actor,
         application,
@@ -407,15 +462,65 @@ def respond(actor: User, application: DirectApplication, agreed: bool, reason: s
             ),
             MediationParty(
                 role=PartyRole.RESPONDENT,
-                kind=acting.party.kind,
+                kind=kind,
                 name=application.respondent_name,
                 id_number_digest=application.respondent_digest,
-                user=acting.party.user,
-                linked_at=timezone.now(),
+                # Without an account (an answer recorded offline) the firm's account joins it later by its
+                # credit code (actions.mediation.join_mediations).
+                user=respondent,
+                linked_at=timezone.now() if respondent is not None else None,
             ),
         ],
     )
     tell_parties(m, m.parties.all(), gettext("调解开始"), gettext("调解已开始，请登录平台查看调解工作台"))
+    return application
+
+
+@transaction.atomic
+def end_unreached(actor: User, application: DirectApplication, reason: str) -> DirectApplication:
+    """The organisation could not reach a respondent that never answered: once the period for reaching the
+    other party has passed (L5: 3 working days from acceptance), its administrator ends the procedure, writing
+    down the attempts made (《人民法院在线调解规则》Art. 15 ¶2, Art. 25 (3); L7). Never automatic (L21). The
+    applicant is told, with where to go to court, and the respondent's side if anyone acts for it here."""
+    application = _locked(application)
+    permissions.ensure_org_admin(actor, application)
+    if application.state != ApplicationState.AWAITING_RESPONDENT:
+        raise DomainError(gettext("该申请当前不在等待被申请人答复"))
+    due = calendar().deadline(timezone.localdate(application.answered_at), NOTIFY_PERIOD).due
+    if not may_end_unreached(china_today(), due, application.respondent_answered_at is not None):
+        raise DomainError(
+            gettext("联系被申请人的期限（受理后三个工作日）至%(due)s届满，届满后仍无法联系的才能终结")
+            % {"due": cn_date(due)},
+            field="reason",
+        )
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(gettext("请写明联系被申请人的经过和无法联系的原因"), field="reason")
+    before = _move(application, ApplicationEvent.RESPONDENT_UNREACHED)
+    application.court_guidance = competent_court_guidance(application.dispute_type, application.respondent_code)
+    application.save(update_fields=["state", "court_guidance"])
+    record(
+        actor,
+        "application.respondent_unreached",
+        application,
+        case=application.pk,
+        before={"state": before},
+        after={"state": application.state, "reason": reason, "rule": "L7", "citation": UNREACHED_CITATION},
+    )
+    text = gettext("无法联系被申请人（%(reason)s），依%(law)s终结调解程序") % {
+        "reason": reason[:400],
+        "law": UNREACHED_CITATION,
+    }
+    add_event(application, actor.display_name, text)
+    _tell(
+        application.applicant,
+        gettext("无法联系被申请人，调解程序终结"),
+        text + gettext("。可向人民法院起诉，详见申请页面；也可在联系上被申请人后重新申请调解。"),
+        application,
+    )
+    if application.mediator_id:
+        _tell(application.mediator, gettext("无法联系被申请人，调解程序终结"), text, application)
+    _tell_respondent(application, gettext("调解程序终结"), text)
     return application
 
 

@@ -244,6 +244,31 @@ def join_mediations(user: User) -> int:
     return link_party_account(user, profile.id_number_digest)
 
 
+# --- acting as a party: the party's own account, or an agent / a firm's staff within their authority ---
+
+
+def _as_party(actor: User, party: MediationParty, scope: str):
+    """(Acting or None, the name shown on the timeline and in messages): the party's own name, or «代理人X代Y»
+    («X代Y» for a firm's staff), so the party and the mediator see who did it (issue 10 §1)."""
+    acting = permissions.acting_as(actor, party, scope)
+    return acting, _party_label(actor, party, acting)
+
+
+def _party_label(actor: User, party: MediationParty, acting) -> str:
+    if acting is None:
+        return party.name
+    names = {"actor": actor.display_name, "party": party.name}
+    if actor.role == Role.AGENT:
+        return gettext("代理人%(actor)s代%(party)s") % names
+    return gettext("%(actor)s代%(party)s") % names
+
+
+def _acted(acting, actor: User, action: str, mediation: Mediation, summary: str, seq: int) -> None:
+    """What an agent or staff member did, on the party's own «代为办理记录» list (with the audit record's seq)."""
+    if acting is not None:
+        party_accounts.record_act(acting, actor, action, f"{mediation.number}：{summary}", seq)
+
+
 # --- L5: telling the other party ---
 
 
@@ -366,22 +391,24 @@ def answer_extension(
     extended (《人民法院在线调解规则》Art. 24 ¶1 各方当事人同意延长; L6) and the court is told."""
     mediation = _locked(extension.mediation)
     extension = PeriodExtension.objects.select_for_update().get(pk=extension.pk)
-    permissions.ensure_party(actor, party)
+    acting, who = _as_party(actor, party, AgentScope.CONSENT)
     if party.mediation_id != mediation.pk or not extension.open:
         raise DomainError(gettext("该延长提议已不需要答复"))
     _open(mediation)
     if extension.consents.filter(party=party).exists():
         raise DomainError(gettext("您已答复过该延长提议"))
     ExtensionConsent.objects.create(extension=extension, party=party, consented=consented, at=timezone.now(), by=actor)
-    record(
+    seq = record(
         actor,
         "mediation.answer_extension",
         extension,
         case=mediation.case_ref,
-        after={"party": party.name, "consented": consented},
+        after={"party": party.name, "consented": consented, "by": who},
     )
     verb = gettext("同意") if consented else gettext("不同意")
-    _timeline(mediation, party.name, gettext("%(verb)s延长调解期限") % {"verb": verb})
+    done = gettext("%(verb)s延长调解期限") % {"verb": verb}
+    _timeline(mediation, who, done)
+    _acted(acting, actor, "mediation.answer_extension", mediation, done, seq)
     if not consented:
         extension.refused_at = timezone.now()
         extension.save(update_fields=["refused_at"])
@@ -591,29 +618,36 @@ def post_message(actor: User, mediation: Mediation, text: str, caucus_with: Medi
         raise DomainError(gettext("请填写消息内容"), field="text")
     if len(text) > 5000:
         raise DomainError(gettext("消息不能超过5000字"), field="text")
+    acting = None
     if permissions.is_case_mediator(actor, mediation.source):
         label = gettext("调解员%(name)s") % {"name": actor.display_name}
         if caucus_with is not None and caucus_with.mediation_id != mediation.pk:
             raise DomainError(gettext("当事人不属于本案"), field="caucus_with")
     else:
-        own = list(permissions.party_rows_of(actor, mediation))
+        # A party writes as their own party row; an agent (or a firm's staff) as the party they represent,
+        # within the «messages» scope — into that party's caucus, never another's.
+        rows = list(mediation.parties.all())
+        own = [p for p in rows if p.user_id == actor.pk] or [
+            p for p in rows if p.pk in permissions.represented_rows(actor, rows)
+        ]
         if not own:
             raise PermissionDenied(gettext("仅本案调解员和当事人可发送消息"))
         if caucus_with is not None and caucus_with.pk not in {p.pk for p in own}:
             raise PermissionDenied(gettext("仅本案调解员和当事人可发送消息"))
-        label = own[0].name
+        acting, label = _as_party(actor, caucus_with or own[0], AgentScope.MESSAGES)
     message = Message.objects.create(
         mediation=mediation, author=actor, author_label=label, caucus_with=caucus_with, text=text, at=timezone.now()
     )
     # The audit trail keeps that a message was sent and to whom, never its words (caucus content stays between
     # the mediator and that party).
-    record(
+    seq = record(
         actor,
         "mediation.message",
         message,
         case=mediation.case_ref,
-        after={"caucus_with": caucus_with.name if caucus_with else None},
+        after={"caucus_with": caucus_with.name if caucus_with else None, "by": label},
     )
+    _acted(acting, actor, "mediation.message", mediation, gettext("发送调解消息"), seq)
     to = [caucus_with] if caucus_with else mediation.parties.exclude(user=actor)
     tell_parties(mediation, to, gettext("调解消息"), gettext("您有一条新的调解消息"))
     return message
@@ -714,7 +748,7 @@ def upload_evidence(
             gettext("%(case)s：提交证据《%(title)s》") % {"case": d.court_case_number, "title": title},
             seq,
         )
-    who = on_behalf_of.name if on_behalf_of else actor.display_name
+    who = _party_label(actor, on_behalf_of, acting) if on_behalf_of else actor.display_name
     if audience == EvidenceAudience.ALL:
         # The timeline is read by the organisation's administrator too: only what every party may see.
         delegations.add_event(d, who, gettext("提交证据《%(title)s》") % {"title": title})
@@ -753,7 +787,7 @@ def write_record(actor: User, mediation: Mediation, text: str) -> MediationRecor
 def confirm_record(actor: User, rec: MediationRecord, party: MediationParty) -> RecordConfirmation:
     """A party confirms online the record as written (《人民法院在线调解规则》Art. 22 ¶2)."""
     mediation = _locked(rec.mediation)
-    permissions.ensure_party(actor, party)
+    acting, who = _as_party(actor, party, AgentScope.SIGN)
     if party.mediation_id != mediation.pk:
         raise DomainError(gettext("当事人不属于本案"))
     latest = mediation.records.order_by("-version").first()
@@ -762,14 +796,16 @@ def confirm_record(actor: User, rec: MediationRecord, party: MediationParty) -> 
     if rec.confirmations.filter(party=party).exists():
         raise DomainError(gettext("您已确认过该笔录"))
     confirmation = RecordConfirmation.objects.create(record=rec, party=party, at=timezone.now(), by=actor)
-    record(
+    seq = record(
         actor,
         "mediation.confirm_record",
         confirmation,
         case=mediation.case_ref,
-        after={"party": party.name, "version": rec.version},
+        after={"party": party.name, "version": rec.version, "by": who},
     )
-    _timeline(mediation, party.name, gettext("确认调解笔录（第%(v)s版）") % {"v": rec.version})
+    done = gettext("确认调解笔录（第%(v)s版）") % {"v": rec.version}
+    _timeline(mediation, who, done)
+    _acted(acting, actor, "mediation.confirm_record", mediation, done, seq)
     return confirmation
 
 
@@ -820,7 +856,7 @@ def request_recusal(actor: User, mediation: Mediation, party: MediationParty, ki
     after a replacement means refusing mediation (Art. 14; L9): the request is kept and the mediator ends the
     mediation on Art. 25 (4)."""
     mediation = _locked(mediation)
-    permissions.ensure_party(actor, party)
+    acting, who = _as_party(actor, party, AgentScope.CONSENT)
     _open(mediation)
     if party.mediation_id != mediation.pk:
         raise DomainError(gettext("当事人不属于本案"))
@@ -841,22 +877,23 @@ def request_recusal(actor: User, mediation: Mediation, party: MediationParty, ki
         at=timezone.now(),
         by=actor,
     )
-    record(
+    seq = record(
         actor,
         "mediation.request_recusal",
         request,
         case=mediation.case_ref,
-        after={"party": party.name, "kind": kind, "after_replacement": replaced_before},
+        after={"party": party.name, "kind": kind, "after_replacement": replaced_before, "by": who},
     )
     _send_recusal(mediation, request, RecusalStep.REQUESTED, d.mediator.display_name)
     text = gettext("%(party)s%(kind)s：%(reason)s") % {
-        "party": party.name,
+        "party": who,
         "kind": request.get_kind_display(),
         "reason": reason.strip()[:300],
     }
     if refusing_every_replacement_ends(replaced_before):
         text += gettext("（已更换过调解员仍不同意，视为拒绝调解）")
-    _timeline(mediation, party.name, text)
+    _timeline(mediation, who, text)
+    _acted(acting, actor, "mediation.request_recusal", mediation, request.get_kind_display(), seq)
     return request
 
 

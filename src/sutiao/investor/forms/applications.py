@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution, InstitutionKind
-from sutiao.kernel.direct import RespondentSector
-from sutiao.kernel.enums import DisputeType
+from sutiao.kernel.direct import OFFLINE_ANSWER_METHODS, RespondentSector
+from sutiao.kernel.enums import ConsentMethod, DisputeType
 from sutiao.translation import translated_choices
 
 from ..models import RegistryStatus
@@ -90,4 +90,29 @@ class RespondForm(_Styled):
     )
     reason = forms.CharField(
         label=_("拒绝的理由"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OfflineAnswerForm(_Styled):
+    """The respondent's answer given to the organisation off the platform (no account here)."""
+
+    agreed = forms.TypedChoiceField(
+        label=_("被申请人的答复"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("同意调解")), ("0", _("拒绝调解"))],
+        widget=forms.RadioSelect,
+    )
+    method = forms.ChoiceField(
+        label=_("答复方式"),
+        choices=[c for c in translated_choices(ConsentMethod.choices()) if c[0] in OFFLINE_ANSWER_METHODS],
+    )
+    note = forms.CharField(label=_("凭据（录音编号、书面回复文号或笔录）"), max_length=200)
+    reason = forms.CharField(
+        label=_("拒绝的理由"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class UnreachedForm(_Styled):
+    reason = forms.CharField(
+        label=_("联系被申请人的经过和无法联系的原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )

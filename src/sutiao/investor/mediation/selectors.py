@@ -1,12 +1,15 @@
 """Who sees what of a mediation, written once: the assigned mediator everything; the organisation's
 administrator everything but the caucus messages (背对背); a party what is addressed to every party and their
-own caucus with the mediator. Anyone else gets 404, as if the case did not exist."""
+own caucus with the mediator — and so does whoever acts for that party (an agent within a power of attorney in
+force, a firm's authorised staff: permissions.represented_rows), never the other side's caucus. Anyone else
+gets 404, as if the case did not exist."""
 
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
+from sutiao.accounts import parties as party_accounts
 from sutiao.accounts.models import Role
 
 from .. import permissions
@@ -19,7 +22,8 @@ from .models import Evidence, EvidenceAudience, Mediation, MediationParty, Messa
 class Viewer:
     mediator: bool
     admin: bool
-    parties: tuple  # the viewer's own party rows (a party account), else empty
+    parties: tuple  # the party rows the viewer sees and acts as: their own, or those they represent
+    acting: tuple = ()  # (row, Acting) for each row represented (an agent's, a firm staff member's), else empty
 
     @property
     def party(self) -> bool:
@@ -44,15 +48,15 @@ def workspace_for(user, delegation_id) -> tuple[Delegation | DirectApplication, 
     if mediation is None or not user.is_authenticated:
         raise Http404("没有这个调解案件")
     delegation = mediation.source
-    own = (
-        tuple(p for p in mediation.parties.all() if p.user_id == user.pk)
-        if user.role in (Role.PARTY, Role.AGENT)
-        else ()
-    )
+    rows = list(mediation.parties.all())
+    own = tuple(p for p in rows if p.user_id == user.pk) if user.role in (Role.PARTY, Role.AGENT) else ()
+    represented = permissions.represented_rows(user, rows)
+    acting = tuple((p, represented[p.pk]) for p in rows if p.pk in represented)
     viewer = Viewer(
         mediator=permissions.is_case_mediator(user, delegation),
         admin=permissions.administers(user, delegation.organisation_id),
-        parties=own,
+        parties=own + tuple(p for p, _ in acting),
+        acting=acting,
     )
     if not (viewer.mediator or viewer.admin or viewer.party):
         raise Http404("没有这个调解案件")
@@ -98,9 +102,14 @@ def sessions_for(viewer: Viewer, mediation: Mediation):
 
 
 def mediations_of_party(user):
-    """The mediations a party account is linked to (their own cases only)."""
+    """The mediations a party account is linked to (their own cases only), and those of the parties the user
+    represents (an agent, a firm's staff: the party's linked rows with the party's identity number)."""
+    mine = Q(parties__user=user)
+    for a in party_accounts.represented(user):
+        if not a.as_self:
+            mine |= Q(parties__user_id=a.party.user_id, parties__id_number_digest=a.party.id_number_digest)
     return (
-        Mediation.objects.filter(parties__user=user)
+        Mediation.objects.filter(mine)
         .select_related("delegation", "delegation__organisation", "application", "application__organisation")
         .distinct()
         .order_by("-accepted_on")

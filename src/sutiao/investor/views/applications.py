@@ -13,7 +13,7 @@ from sutiao.accounts import parties
 from sutiao.accounts.models import PartyProfile
 from sutiao.documents.downloads import download_response
 from sutiao.forms_actions import submit
-from sutiao.kernel.direct import L19_CITATION, respondent_may_refuse
+from sutiao.kernel.direct import L19_CITATION, UNREACHED_CITATION, respondent_may_refuse
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import ApplicationState
 from sutiao.listing import next_url
@@ -24,7 +24,15 @@ from ..actions import applications as actions
 from ..direct import selectors
 from ..direct.models import ApplicationEvidence
 from ..direct.rules import review_rule
-from ..forms.applications import AcceptForm, ApplicationForm, DeclineForm, RespondForm, WithdrawForm
+from ..forms.applications import (
+    AcceptForm,
+    ApplicationForm,
+    DeclineForm,
+    OfflineAnswerForm,
+    RespondForm,
+    UnreachedForm,
+    WithdrawForm,
+)
 
 
 @login_required
@@ -94,6 +102,11 @@ def application_detail(request, application_id, **bound):
         forms["decline"] = bound.get("decline") or DeclineForm()
     if viewer.respondent and application.state == ApplicationState.AWAITING_RESPONDENT:
         forms["respond"] = bound.get("respond") or RespondForm()
+    if viewer.admin and application.state == ApplicationState.AWAITING_RESPONDENT:
+        # A respondent with no account here: its answer given off the platform, or the end if it cannot be
+        # reached (kernel.direct: UNREACHED_CITATION).
+        forms["offline_answer"] = bound.get("offline_answer") or OfflineAnswerForm()
+        forms["unreached"] = bound.get("unreached") or UnreachedForm()
     if viewer.applicant and application.state in (ApplicationState.SUBMITTED, ApplicationState.AWAITING_RESPONDENT):
         forms["withdraw"] = bound.get("withdraw") or WithdrawForm()
     return render(
@@ -109,6 +122,7 @@ def application_detail(request, application_id, **bound):
             "may_refuse": respondent_may_refuse(application.applicant_ordinary, application.respondent_sector),
             "l19_citation": L19_CITATION,
             "mediation": getattr(application, "mediation", None),
+            "unreached_citation": UNREACHED_CITATION,
         },
     )
 
@@ -176,6 +190,36 @@ def respond(request, application_id):
         form,
         lambda: actions.respond(request.user, application, form.cleaned_data["agreed"], form.cleaned_data["reason"]),
         _("已答复"),
+    )
+
+
+@login_required
+@require_POST
+def record_respondent_answer(request, application_id):
+    application, _viewer = selectors.application_for(request.user, application_id)
+    form = OfflineAnswerForm(request.POST)
+
+    def action():
+        d = form.cleaned_data
+        return actions.record_respondent_answer(
+            request.user, application, d["agreed"], d["method"], d["reason"], d["note"]
+        )
+
+    return _on_form(request, application, "offline_answer", form, action, _("已记录被申请人的答复"))
+
+
+@login_required
+@require_POST
+def end_unreached(request, application_id):
+    application, _viewer = selectors.application_for(request.user, application_id)
+    form = UnreachedForm(request.POST)
+    return _on_form(
+        request,
+        application,
+        "unreached",
+        form,
+        lambda: actions.end_unreached(request.user, application, form.cleaned_data["reason"]),
+        _("已终结调解程序，申请人将收到通知"),
     )
 
 

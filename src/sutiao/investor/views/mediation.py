@@ -146,11 +146,11 @@ def _run(request, d, name, form, action, success):
 
 
 def _party(viewer, party_id):
-    """One of the viewer's own party rows (a party acts for their own party only)."""
+    """One of the viewer's party rows: their own, or one they represent (the action checks the authority)."""
     for p in viewer.parties:
         if str(p.pk) == str(party_id):
             return p
-    raise PermissionDenied(_("仅该当事人本人可进行此操作"))
+    raise PermissionDenied(_("仅该当事人本人或其授权代理人可进行此操作"))
 
 
 def _button(request, d, action, success):

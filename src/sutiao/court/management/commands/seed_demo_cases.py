@@ -210,6 +210,32 @@ def _seed_high_court_roster_bypassing_actions() -> None:
         )
 
 
+def _seed_delegated_for_mediation(staff, register, now) -> None:
+    """陈二 v. 某某证券 (demo.DELEGATED_IN_MEDIATION), consented by phone and delegated to org1: `make up` has
+    the investor platform work its mediation (seed_demo_mediation). No mobile on the case: the SMS log keeps
+    only the consent link of the case awaiting 陈二's answer."""
+    investor, firm, amount, claim = demo.DELEGATED_IN_MEDIATION
+    investor_id, firm_code = demo.party_id_number(demo.INVESTOR_PARTY[2]), demo.party_id_number(demo.FIRM_PARTY[2])
+    parties = [
+        PartyInput(PartyRole.APPLICANT, PartyKind.NATURAL_PERSON, investor, investor_id),
+        PartyInput(PartyRole.RESPONDENT, PartyKind.LEGAL_PERSON, firm, firm_code),
+    ]
+    case = register(investor, firm, DisputeType.BROKERAGE_CONTRACT, amount, claim, parties)
+    ask_consent(staff, case)
+    for party in case.parties.all():
+        record_consent(
+            staff,
+            case,
+            party,
+            consented=True,
+            method=ConsentMethod.PHONE,
+            answered_at=now - dt.timedelta(hours=3),
+            note="电话录音 0002",
+        )
+    record_appointment_request(staff, case, now - dt.timedelta(hours=2))
+    delegate_case(staff, case, Organisation.objects.get(pk=demo.ORGANISATIONS[0][0]))
+
+
 # The registry's kinds as its cards name them (investor.models.OrgKind).
 OrgKindLabels = {"industry": "证券期货行业调解组织", "people": "人民调解委员会", "commercial": "商事调解组织"}
 
@@ -231,16 +257,17 @@ class Command(BaseCommand):
         if organisations_only or Case.objects.exists():
             return
         _seed_party_accounts()
+        demo.seed_lawyer()
         staff = User.objects.get(username="court_filing")
         now = timezone.now()
 
-        def register(investor, firm, dispute, amount, claim):
+        def register(investor, firm, dispute, amount, claim, parties=None):
             return register_case(
                 staff,
                 stage=CaseStage.PRE_FILING,
                 dispute_type=dispute,
                 amount=Decimal(amount),
-                parties=_parties(investor, firm),
+                parties=parties or _parties(investor, firm),
                 claims=[ClaimInput(claim, Decimal(amount))],
                 facts="申请人因被申请人信息披露违法违规遭受投资损失，申请诉前调解。",
             )
@@ -278,4 +305,5 @@ class Command(BaseCommand):
         record_appointment_request(staff, delegated)
         delegate_case(staff, delegated, Organisation.objects.get(pk=demo.ORGANISATIONS[0][0]))
         _seed_confirmation(staff)
+        _seed_delegated_for_mediation(staff, register, now)
         self.stdout.write("court: demo organisations and cases ready")

@@ -141,6 +141,7 @@ def _seed_direct_application() -> None:
         )
     investor = profiles[PartyKind.NATURAL_PERSON].user
     verify_identity(investor, profiles[PartyKind.NATURAL_PERSON], None)
+    demo.seed_lawyer()  # 陈二's lawyer, with her power of attorney (seed_demo_mediation: the case they work)
     org_id = next(org_id for org_id, _name, code in demo.ORGANISATIONS if code == "org1")
     evidence = SimpleUploadedFile(
         "交易流水.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
