@@ -155,6 +155,7 @@ COMMON_ENDPOINTS: dict[str, Endpoint] = {
     "docking-operations-reconcile": Endpoint("operations", "run", POST),
     "docking-operations-resend": Endpoint("operations", "run", POST),
     "public-statistics": Endpoint("public", "read"),
+    "ca-crl": Endpoint("public", "read"),
 }
 # Every page of the operators' admin (django.contrib.admin, its own OTP sign-in) is one endpoint of the matrix,
 # but for its own sign-in and sign-out.
