@@ -271,6 +271,27 @@ def test_the_crl_is_signed_by_the_issuing_ca_and_lists_a_revoked_certificate(sig
     assert issuing_crl.get_revoked_certificate_by_serial_number(int(signers["chen"].serial)) is None
 
 
+def test_the_crl_is_served_where_the_certificates_say_and_lists_a_revoked_identity(signers, platform_ca, client):
+    """The CRL distribution point a certificate names answers the issuing CA's DER CRL, to anyone."""
+    revoke_identity(signers["clerk"], signers["mediator"], reason=RevocationReason.KEY_COMPROMISE)
+    certificate = x509.load_pem_x509_certificate(signers["chen"].certificate_pem.encode())
+    points = certificate.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    url = points[0].full_name[0].value
+    assert url == "http://ca.invalid/issuing.crl"
+    response = client.get("/ca/issuing.crl")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pkix-crl"
+    assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"]
+    served = x509.load_der_x509_crl(response.content)
+    assert served.is_signature_valid(platform_ca.issuing.public_key())
+    assert served.get_revoked_certificate_by_serial_number(int(signers["mediator"].serial)) is not None
+    assert served.get_revoked_certificate_by_serial_number(int(signers["chen"].serial)) is None
+    root = x509.load_der_x509_crl(client.get("/ca/root.crl").content)
+    assert root.is_signature_valid(platform_ca.root.public_key()) and len(root) == 0
+    assert client.get("/ca/other.crl").status_code == 404
+    assert client.post("/ca/issuing.crl").status_code == 405
+
+
 def test_outside_development_the_ca_needs_its_key_directory(settings, tmp_path):
     from django.core.exceptions import ImproperlyConfigured
 

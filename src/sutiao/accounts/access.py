@@ -150,12 +150,14 @@ COMMON_ENDPOINTS: dict[str, Endpoint] = {
     "docking-cases": Endpoint("docking", "exchange"),
     "docking-courts": Endpoint("docking", "exchange"),
     "docking-audit-heads": Endpoint("docking", "exchange"),
+    "docking-document": Endpoint("docking", "exchange"),
     "docking-openapi": Endpoint("docking", "contract"),
     "docking-operations": Endpoint("operations", "run"),
     "docking-operations-retry": Endpoint("operations", "run", POST),
     "docking-operations-reconcile": Endpoint("operations", "run", POST),
     "docking-operations-resend": Endpoint("operations", "run", POST),
     "public-statistics": Endpoint("public", "read"),
+    "ca-crl": Endpoint("public", "read"),
 }
 # Every page of the operators' admin (django.contrib.admin, its own OTP sign-in) is one endpoint of the matrix,
 # but for its own sign-in and sign-out.

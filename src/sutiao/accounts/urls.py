@@ -1,9 +1,11 @@
 """URLs both platforms share: sign-in (password; for a party, password plus SMS code in either order),
-notifications, language, the operators' admin, the docking endpoint."""
+notifications, language, the operators' admin, the docking endpoint, the platform CA's revocation lists."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from sutiao.documents import views as document_views
 
 from . import passkeys, views
 
@@ -48,4 +50,6 @@ common_urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("docking/", include("sutiao.docking.urls")),
+    # The platform CA's CRLs, where its certificates' distribution point says (sutiao.documents.ca).
+    path("ca/<str:which>.crl", document_views.crl, name="ca-crl"),
 ]

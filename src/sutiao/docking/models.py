@@ -217,3 +217,24 @@ class ReconciliationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.peer} {self.started_at:%Y-%m-%d %H:%M} 差异 {len(self.differences)}"
+
+
+class SharedDocument(models.Model):
+    """A stored file this platform sent a peer (a message named its SHA-256): that peer, and no other, may fetch
+    exactly these bytes over a signed read (issue 11 §4; documents do not travel inside JSON messages)."""
+
+    peer = models.ForeignKey(Peer, verbose_name="对接平台", on_delete=models.CASCADE, related_name="shared_documents")
+    stored_file = models.ForeignKey(
+        "documents.StoredFile", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
+    )
+    # The hash the peer asks by, copied from the file (which never changes): one indexed lookup per read.
+    sha256 = models.CharField("SHA-256", max_length=64)
+    shared_at = models.DateTimeField("共享时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已共享给对接平台的文件"
+        constraints = [models.UniqueConstraint(fields=["peer", "stored_file"], name="docking_shared_once")]
+        indexes = [models.Index(fields=["peer", "sha256"], name="docking_shared_by_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.sha256[:12]}"

@@ -147,6 +147,30 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/docking/v1/documents/{sha256}": {
+                "get": {
+                    "operationId": "getDocument",
+                    "summary": "取文件：按 SHA-256 取本平台向请求方共享的文件（签名；消息只写校验值，不带文件）",
+                    "parameters": [
+                        {
+                            "name": "sha256",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                            "description": "文件的 SHA-256（小写十六进制）",
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "文件内容（应答签名覆盖其 Content-Digest；接收方须核对 SHA-256）",
+                            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                        },
+                        **{code: {"description": text, "content": refusal} for code, text in READ_REFUSALS.items()},
+                        "404": {"description": "文件不存在，或未向请求方共享", "content": refusal},
+                        "503": {"description": "文件在存储中缺失或已被改动", "content": refusal},
+                    },
+                }
+            },
         },
         "components": {"schemas": components},
     }

@@ -9,7 +9,10 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from sutiao.documents.storage import TamperedFile, open_verified
+
 from . import hooks
+from .documents import shared_file
 from .feed import page_for
 from .inbox import burn_nonce, receive, receive_batch
 from .openapi import openapi_document
@@ -53,9 +56,9 @@ def _view(request) -> HttpMessage:
     return HttpMessage(method=request.method, url=request.build_absolute_uri(), headers=request.headers)
 
 
-def _signed_json(payload: bytes, status: int, request) -> HttpResponse:
+def _signed_json(payload: bytes, status: int, request, content_type: str = "application/json") -> HttpResponse:
     """The answer, signed and bound to the request it answers."""
-    response = HttpResponse(payload, status=status, content_type="application/json")
+    response = HttpResponse(payload, status=status, content_type=content_type)
     try:
         sign_answer(_SignableResponse(response), payload, _view(request))
     except ImproperlyConfigured:
@@ -122,6 +125,32 @@ def courts(request):
 def audit_heads(request):
     """The audit chain heads the asking peer sent us, for its `audit verify --peer`."""
     return _signed_read(request, hooks.received_heads)
+
+
+@require_GET
+def document(request, sha256: str):
+    """A document's bytes by their SHA-256, to the peer it was shared with (docking.documents.share): to any
+    other peer, and for a hash that names nothing, the same 404. The bytes are read back verified against the
+    stored hash (a file altered in storage is not sent) and the answer is signed over them (Content-Digest)."""
+    try:
+        verified = verify(_view(request), request.body, components=FEED_COMPONENTS)
+        peer = verified.peer_key.peer
+        burn_nonce(peer, verified.nonce)
+        stored = shared_file(peer, sha256)
+        if stored is None:
+            raise Refused("document_not_shared", "该文件不存在，或未向贵方平台共享", status=404)
+        try:
+            with open_verified(stored) as copy:
+                payload = copy.read()
+        except TamperedFile as e:
+            log.error("shared document %s for %s cannot be sent: %s", stored.pk, peer.name, e.message)
+            raise Refused("document_unavailable", "该文件在本平台的存储中缺失或已被改动，暂无法提供", status=503) from e
+    except Refused as refused:
+        return _refusal(refused, request)
+    response = _signed_json(payload, 200, request, content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET
