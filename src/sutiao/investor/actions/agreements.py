@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,6 +27,7 @@ from sutiao.documents import pdf
 from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
 from sutiao.kernel.agreement import (
+    REMINDER_DAYS_BEFORE_DUE,
     CaseFacts,
     CaseParty,
     Problem,
@@ -610,12 +612,17 @@ def remind_performance() -> int:
     acted = 0
     terms = (
         AgreementTerm.objects.select_for_update(of=("self",), skip_locked=True)
-        .select_related("version__agreement", "obligor", "obligee")
-        .filter(
-            performed_at__isnull=True,
-            version__agreement__state=AgreementState.EFFECTIVE,
-            due__lte=today + dt.timedelta(days=30),
+        .select_related(
+            "version__agreement__mediation__delegation__peer",
+            "version__agreement__mediation__application",
+            "obligor",
+            "obligee",
         )
+        .filter(performed_at__isnull=True, version__agreement__state=AgreementState.EFFECTIVE)
+        # Due soon or past (a reminder, an overdue note), or reported (an undisputed report to settle).
+        .filter(Q(due__lte=today + dt.timedelta(days=REMINDER_DAYS_BEFORE_DUE)) | Q(reported_at__isnull=False))
+        # Noted overdue and no report pending: nothing is left for the scan to do with it.
+        .exclude(overdue_noted_at__isnull=False, reported_at__isnull=True)
         .order_by("due", "id")
     )
     changed: dict = {}
@@ -623,7 +630,7 @@ def remind_performance() -> int:
         agreement = term.version.agreement
         if agreement.current_id != term.version_id:
             continue
-        mediation = Mediation.objects.select_related("delegation__peer", "application").get(pk=agreement.mediation_id)
+        mediation = agreement.mediation
         status = status_of(term, today)
         now = timezone.now()
         if status == TermStatus.PERFORMED:  # a report the obligee did not dispute in time
