@@ -26,17 +26,11 @@ class CaseForm(forms.Form):
     facts = forms.CharField(label=_("事实与理由"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class PartyForm(forms.Form):
-    role = forms.ChoiceField(label=_("诉讼地位"), choices=translated_choices(PartyRole.choices()))
-    kind = forms.ChoiceField(label=_("类型"), choices=translated_choices(PartyKind.choices()))
-    name = forms.CharField(label=_("姓名/名称"), max_length=200)
-    id_number = forms.CharField(label=_("证件号码"), max_length=40, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
-    address = forms.CharField(label=_("地址"), max_length=300, required=False)
+class PartyChecks(forms.Form):
+    """A party's `kind`, `id_number` and `phone`, checked as registration checks them (actions.cases.
+    party_identifier, party_phone), so that every party's fault shows at once, on its own row."""
 
     def clean(self):
-        """The number and the phone checked as registration checks them (actions.cases.party_identifier,
-        party_phone), so that every party's fault shows at once, on its own row."""
         data = super().clean()
         if data.get("kind") and data.get("id_number"):
             try:
@@ -49,6 +43,15 @@ class PartyForm(forms.Form):
             except DomainError as e:
                 self.add_error("phone", refusal(e))
         return data
+
+
+class PartyForm(PartyChecks):
+    role = forms.ChoiceField(label=_("诉讼地位"), choices=translated_choices(PartyRole.choices()))
+    kind = forms.ChoiceField(label=_("类型"), choices=translated_choices(PartyKind.choices()))
+    name = forms.CharField(label=_("姓名/名称"), max_length=200)
+    id_number = forms.CharField(label=_("证件号码"), max_length=40, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
+    address = forms.CharField(label=_("地址"), max_length=300, required=False)
 
 
 class ClaimForm(forms.Form):

@@ -10,11 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from sutiao.accounts.models import Role, User
 from sutiao.kernel.confirmation import NonAcceptanceGround, RejectionGround, RulingOutcome
 from sutiao.kernel.enums import DisputeType, PartyKind, PartyRole
-from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import ConfirmationState
-from sutiao.translation import refusal, translated_choices
+from sutiao.translation import translated_choices
 
-from ..actions.cases import party_identifier, party_phone
+from ..forms import PartyChecks
 from ..models import Case
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -71,7 +70,7 @@ class ReceiveForm(forms.Form):
         return case
 
 
-class ApplicantForm(forms.Form):
+class ApplicantForm(PartyChecks):
     role = forms.ChoiceField(label=_("地位"), choices=translated_choices(PartyRole.choices()))
     kind = forms.ChoiceField(label=_("类型"), choices=translated_choices(PartyKind.choices()))
     name = forms.CharField(label=_("姓名/名称"), max_length=200)
@@ -84,20 +83,6 @@ class ApplicantForm(forms.Form):
         if not value:
             raise forms.ValidationError(gettext("请填写住所地"))
         return value
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") and data.get("id_number"):
-            try:
-                data["id_number"] = party_identifier(PartyKind(data["kind"]), data["id_number"])
-            except DomainError as e:
-                self.add_error("id_number", refusal(e))
-        if data.get("phone"):
-            try:
-                data["phone"] = party_phone(data["phone"])
-            except DomainError as e:
-                self.add_error("phone", refusal(e))
-        return data
 
 
 class ApplicantFormSetBase(BaseFormSet):
