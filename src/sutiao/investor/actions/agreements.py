@@ -61,6 +61,7 @@ from ..agreements.models import Agreement, AgreementTerm, AgreementVersion, Perf
 from ..mediation.models import Mediation, MediationParty
 from ..mediation.notify import tell_parties
 from . import applications, delegations
+from .mediation import locked_mediation
 
 
 class AgreementProblems(DomainError):
@@ -91,24 +92,8 @@ class TermInput:
 # --- helpers ---
 
 
-def _locked_mediation(mediation: Mediation) -> Mediation:
-    return (
-        Mediation.objects.select_for_update(of=("self",))
-        .select_related(
-            "delegation",
-            "delegation__peer",
-            "delegation__organisation",
-            "delegation__mediator",
-            "application",
-            "application__organisation",
-            "application__mediator",
-        )
-        .get(pk=mediation.pk)
-    )
-
-
 def _locked(agreement: Agreement) -> tuple[Agreement, Mediation]:
-    mediation = _locked_mediation(agreement.mediation)
+    mediation = locked_mediation(agreement.mediation)
     agreement = Agreement.objects.select_for_update(of=("self",)).select_related("current").get(pk=agreement.pk)
     return agreement, mediation
 
@@ -270,7 +255,7 @@ def _new_version(
 def draft_agreement(actor: User, mediation: Mediation) -> Agreement:
     """The mediator starts the agreement from the template of the case's dispute type, filled from the case (its
     parties, claims and amounts, kernel.agreement.draft_from_case): version 1, a draft for the mediator to edit."""
-    mediation = _locked_mediation(mediation)
+    mediation = locked_mediation(mediation)
     permissions.ensure_case_mediator(actor, mediation.source)
     _ensure_drafting_allowed(mediation)
     if mediation.agreements.filter(state__in=AGREEMENT_LIVE).exists():

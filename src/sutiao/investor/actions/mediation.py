@@ -73,7 +73,8 @@ from ..models import Delegation
 from . import applications, delegations
 
 
-def _locked(mediation: Mediation) -> Mediation:
+def locked_mediation(mediation: Mediation) -> Mediation:
+    """The mediation, locked for this transaction, with what its actions read (for the agreement's actions too)."""
     return (
         Mediation.objects.select_for_update(of=("self",))
         .select_related(
@@ -277,7 +278,7 @@ def record_notification(
     actor: User, mediation: Mediation, party: MediationParty, channel: str, at: dt.datetime, result: str, note=""
 ) -> NotificationAttempt:
     """L5: one attempt to reach the other party (《人民法院在线调解规则》Art. 15), with channel, time and result."""
-    mediation = _locked(mediation)
+    mediation = locked_mediation(mediation)
     permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     if party.mediation_id != mediation.pk:
@@ -312,7 +313,7 @@ def record_notification(
 @transaction.atomic
 def start_appraisal(actor: User, mediation: Mediation, started_on: dt.date, note: str = "") -> Appraisal:
     """An appraisal stops the clock (《人民法院在线调解规则》Art. 26; L6)."""
-    mediation = _locked(mediation)
+    mediation = locked_mediation(mediation)
     permissions.ensure_case_mediator(actor, mediation.source)
     if started_on < mediation.accepted_on or started_on > china_today():
         raise DomainError(gettext("鉴定评估开始日期应在接受调解之后、不晚于今天"), field="started_on")
@@ -334,7 +335,7 @@ def start_appraisal(actor: User, mediation: Mediation, started_on: dt.date, note
 
 @transaction.atomic
 def end_appraisal(actor: User, mediation: Mediation, ended_on: dt.date) -> Appraisal:
-    mediation = _locked(mediation)
+    mediation = locked_mediation(mediation)
     permissions.ensure_case_mediator(actor, mediation.source)
     appraisal = mediation.appraisals.filter(ended_on__isnull=True).first()
     if appraisal is None or ended_on < appraisal.started_on or ended_on > china_today():
@@ -363,7 +364,7 @@ def end_appraisal(actor: User, mediation: Mediation, ended_on: dt.date) -> Appra
 @transaction.atomic
 def propose_extension(actor: User, mediation: Mediation, days: int, reason: str) -> PeriodExtension:
     """The mediator proposes extending the period; it takes effect only with every party's consent (L6)."""
-    mediation = _locked(mediation)
+    mediation = locked_mediation(mediation)
     permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     if mediation.extensions.filter(granted_at__isnull=True, refused_at__isnull=True).exists():
@@ -389,7 +390,7 @@ def answer_extension(
 ) -> PeriodExtension:
     """A party's own consent to (or refusal of) an extension; when every party consented, the period is
     extended (《人民法院在线调解规则》Art. 24 ¶1 各方当事人同意延长; L6) and the court is told."""
-    mediation = _locked(extension.mediation)
+    mediation = locked_mediation(extension.mediation)
     extension = PeriodExtension.objects.select_for_update().get(pk=extension.pk)
     acting, who = _as_party(actor, party, AgentScope.CONSENT)
     if party.mediation_id != mediation.pk or not extension.open:
@@ -490,7 +491,7 @@ def _tell_court_of_session(mediation: Mediation, session, step, invited: list, a
 def schedule_session(
     actor: User, mediation: Mediation, starts_at: dt.datetime, mode: str, place: str, parties, channel: str
 ) -> Session:
-    mediation = _locked(mediation)
+    mediation = locked_mediation(mediation)
     permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     parties = list(parties)
@@ -611,7 +612,7 @@ def record_session_held(actor: User, session: Session, attended_ids, summary: st
 def post_message(actor: User, mediation: Mediation, text: str, caucus_with: MediationParty | None = None) -> Message:
     """A message to every party, or a caucus (背对背) between the mediator and one party. A party writes to
     everyone or privately to the mediator (their own caucus); never into another party's caucus."""
-    mediation = _locked(mediation)
+    mediation = locked_mediation(mediation)
     _open(mediation)
     text = text.strip()
     if not text:
@@ -695,7 +696,7 @@ def upload_evidence(
     by content and refuses whatever it cannot accept). Every check runs before the file is read, so a refusal
     stores nothing. A party addresses it to every party or to the mediator only; the mediator to every party
     or, like a caucus, to one party. It is never sent to the court."""
-    mediation = _locked(mediation)
+    mediation = locked_mediation(mediation)
     _open(mediation)
     acting = _evidence_acting(actor, mediation, on_behalf_of)
     title = (title or "").strip()
@@ -764,7 +765,7 @@ def upload_evidence(
 
 @transaction.atomic
 def write_record(actor: User, mediation: Mediation, text: str) -> MediationRecord:
-    mediation = _locked(mediation)
+    mediation = locked_mediation(mediation)
     permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     if not text.strip():
@@ -786,7 +787,7 @@ def write_record(actor: User, mediation: Mediation, text: str) -> MediationRecor
 @transaction.atomic
 def confirm_record(actor: User, rec: MediationRecord, party: MediationParty) -> RecordConfirmation:
     """A party confirms online the record as written (《人民法院在线调解规则》Art. 22 ¶2)."""
-    mediation = _locked(rec.mediation)
+    mediation = locked_mediation(rec.mediation)
     acting, who = _as_party(actor, party, AgentScope.SIGN)
     if party.mediation_id != mediation.pk:
         raise DomainError(gettext("当事人不属于本案"))
@@ -815,7 +816,7 @@ def confirm_record(actor: User, rec: MediationRecord, party: MediationParty) -> 
 @transaction.atomic
 def disclose(actor: User, mediation: Mediation, text: str) -> Disclosure:
     """The mediator discloses a circumstance that may affect impartiality (《人民法院在线调解规则》Art. 13)."""
-    mediation = _locked(mediation)
+    mediation = locked_mediation(mediation)
     permissions.ensure_case_mediator(actor, mediation.source)
     _open(mediation)
     if not text.strip():
@@ -855,7 +856,7 @@ def request_recusal(actor: User, mediation: Mediation, party: MediationParty, ki
     """A party asks for the mediator's recusal or a change (《人民法院在线调解规则》Art. 13, 14). Asking again
     after a replacement means refusing mediation (Art. 14; L9): the request is kept and the mediator ends the
     mediation on Art. 25 (4)."""
-    mediation = _locked(mediation)
+    mediation = locked_mediation(mediation)
     acting, who = _as_party(actor, party, AgentScope.CONSENT)
     _open(mediation)
     if party.mediation_id != mediation.pk:
@@ -903,7 +904,7 @@ def decide_recusal(
 ) -> RecusalRequest:
     """The organisation's administrator decides: replace the mediator (the court hears MEDIATOR_ASSIGNED with
     the reason) or reject the request with reasons (L9)."""
-    mediation = _locked(request.mediation)
+    mediation = locked_mediation(request.mediation)
     request = RecusalRequest.objects.select_for_update().select_related("party").get(pk=request.pk)
     d = mediation.source
     permissions.ensure_org_admin(actor, d)
