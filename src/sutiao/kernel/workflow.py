@@ -465,7 +465,6 @@ CONFIRMATION_TRANSITIONS: dict[tuple[ConfirmationState, ConfirmationEvent], Conf
     (_C.ACCEPTED, _CE.WITHDRAW): _C.WITHDRAWN,
 }
 CONFIRMATION = Machine("confirmation", CONFIRMATION_TRANSITIONS)
-CONFIRMATION_OPEN = (_C.ACCEPTED, _C.RECEIVED)
 # --- investor platform: the mediation agreement (调解协议; issue 11; LEGAL-RULES L10) ---
 
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.kernel.calendar import Deadline, china_date
@@ -82,10 +81,6 @@ def periods(application: ConfirmationApplication, cal=None) -> Periods:
         if application.accepted_on
         else None,
     )
-
-
-def overdue(deadline: Deadline | None) -> bool:
-    return bool(deadline and deadline.is_overdue(timezone.now()))
 
 
 @dataclass(frozen=True)
