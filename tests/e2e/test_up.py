@@ -138,9 +138,12 @@ def test_make_up_shows_the_lawyer_a_demo_mediation_in_progress(prepared):
     a session, messages (one of them the lawyer's for 陈二) and evidence, read from the investor platform's
     database as `make up` left it."""
     import sqlite3
+    from contextlib import closing
 
     var_dir, _ports = prepared
-    with sqlite3.connect(var_dir / "investor.sqlite3") as db:
+    # Closed at once (a connection's own `with` only commits): left open, its -wal and -shm files would vanish
+    # whenever it is collected, under a later test that checks `make up` touched nothing in this directory.
+    with closing(sqlite3.connect(var_dir / "investor.sqlite3")) as db:
 
         def one(query, *params):
             return db.execute(query, params).fetchone()[0]
