@@ -18,9 +18,11 @@ from sutiao.investor.actions import applications as application_actions
 from sutiao.investor.actions import delegations as delegation_actions
 from sutiao.investor.actions import mediation as mediation_actions
 from sutiao.investor.models import Mediator
+from sutiao.investor.typical.models import TypicalCase
 from sutiao.kernel.direct import RespondentSector
 from sutiao.kernel.enums import PartyKind
 from sutiao.kernel.identifiers import mask_id_number
+from sutiao.kernel.workflow import TypicalCaseState
 from token_setup import api_token
 
 FIRM_CODE, OTHER_FIRM_CODE = "91310000MA1FL0000N", "91440300MA5F00001A"
@@ -111,6 +113,22 @@ def world(db, make_peer, own_key, receive, sandbox):  # noqa: F811
     application_a = _apply(investor, org_a, "某某证券股份有限公司", FIRM_CODE)
     application_b = _apply(other, org_b, "另一证券股份有限公司", OTHER_FIRM_CODE)
 
+    # A published typical case of A (issue 13 §7): its administrator, A's supervisor and the Bureau read and act
+    # on it; the public page shows it to everyone.
+    typical_a = TypicalCase.objects.create(
+        mediation=delegation_a.mediation,
+        organisation=org_a,
+        dispute_type="brokerage_contract",
+        state=TypicalCaseState.PUBLISHED,
+        title="权限矩阵测试典型案例",
+        original="原文",
+        original_significance="意义",
+        text="去标识化的案例",
+        significance="意义",
+        proposed_by=admin_a,
+        proposed_at=timezone.now(),
+        published_at=timezone.now(),
+    )
     users = {
         Actor.FILING_STAFF: _user("filing", Role.FILING_STAFF, _institution(InstitutionKind.BASIC_COURT, "某法院")),
         Actor.JUDGE: _user("judge", Role.JUDGE, _institution(InstitutionKind.BASIC_COURT, "某法院二")),
@@ -194,6 +212,12 @@ def world(db, make_peer, own_key, receive, sandbox):  # noqa: F811
             Variant({"organisation_id": org_a.pk}, {"org:A", "sup:R"}, label="organisation A"),
             Variant({"organisation_id": org_b.pk}, {"org:B", "sup:U"}, label="organisation B"),
         ],
+        ("typical_case_id",): [
+            Variant({"typical_case_id": typical_a.pk}, {"org:A", "sup:R"}, label="A's typical case")
+        ],
+        ("op", "typical_case_id"): [
+            Variant({"typical_case_id": typical_a.pk, "op": "withdraw"}, {"org:A", "sup:R"}, label="withdrawing it")
+        ],
         ("mediator_id",): [
             Variant({"mediator_id": record_a.pk}, {"org:A", "sup:R"}, label="A's mediator"),
             Variant({"mediator_id": record_b.pk}, {"org:B", "sup:U"}, label="B's mediator"),
@@ -233,6 +257,7 @@ def world(db, make_peer, own_key, receive, sandbox):  # noqa: F811
         "application-decline": {"reason": "权限矩阵测试"},
         "registry-organisation-confirm": {},
         "registry-campaign-start": {},
+        "typical-case-act": {"note": "权限矩阵测试"},
     }
     return actors, variants, markers, forms
 

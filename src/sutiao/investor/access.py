@@ -85,6 +85,13 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # Excel import and export of the registry.
     ("registry_files", "use"): KEEPERS,
     ("registry_files", "export_organisations"): OVERSEERS,
+    # Typical cases (issue 13 §7): an organisation's administrator proposes its closed cases and revises or
+    # withdraws them; the Bureau and the organisation's supervising body compare, correct and publish or return
+    # them (typical.selectors.typical_case_for); the published ones are public.
+    ("typical_case", "list"): {**everyone(OWN, SIGNED_IN), Actor.BUREAU: ALL},
+    ("typical_case", "propose"): {Actor.ORG_ADMIN: OWN},
+    ("typical_case", "read"): {Actor.ORG_ADMIN: OWN, **OVERSEERS},
+    ("typical_case", "act"): {Actor.ORG_ADMIN: OWN, **OVERSEERS},
     # Figures: the Bureau every organisation's, a supervisor its own, an organisation its own, a mediator theirs.
     ("report", "read"): {Actor.BUREAU: ALL, **SUPERVISORS, **ORGANISATION_STAFF},
 }
@@ -92,6 +99,12 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
 ENDPOINTS: dict[str, Endpoint] = {
     **COMMON_ENDPOINTS,
     "reports-dashboard": Endpoint("report", "read"),
+    "typical-cases": Endpoint("typical_case", "list"),
+    "typical-case-propose": Endpoint("typical_case", "propose", BOTH),
+    "typical-case": Endpoint("typical_case", "read"),
+    "typical-case-act": Endpoint("typical_case", "act", POST),
+    "public-typical-cases": Endpoint("public", "read"),
+    "public-typical-case": Endpoint("public", "read"),
     "reports-cases": Endpoint("report", "read"),
     "party-sign-up": Endpoint("sign_up", "use", BOTH),
     "home": Endpoint("work", "home"),

@@ -468,3 +468,4 @@ class ResultCorrection(models.Model):
 from .agreements import models as _agreement_models  # noqa: E402, F401
 from .direct import models as _direct_models  # noqa: E402, F401
 from .mediation import models as _mediation_models  # noqa: E402, F401
+from .typical import models as _typical_models  # noqa: E402, F401

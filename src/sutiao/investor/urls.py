@@ -4,7 +4,7 @@ from sutiao.accounts import views as account_views
 from sutiao.accounts.urls import common_urlpatterns
 
 from .api import api
-from .views import agreements, applications, mediation
+from .views import agreements, applications, mediation, typical_cases
 from .views import delegations as views
 
 urlpatterns = [
@@ -59,5 +59,12 @@ urlpatterns = [
     path("applications/<uuid:delegation_id>/mediation/<slug:op>/", mediation.act, name="application-mediation-act"),
     path("registry/", include("sutiao.investor.registry_urls")),
     path("imports/", include("sutiao.investor.import_urls")),
+    # Typical cases (issue 13 §7): proposed by an organisation, reviewed, published on a public page.
+    path("typical-cases/", typical_cases.typical_case_list, name="typical-cases"),
+    path("typical-cases/propose/<uuid:mediation_id>/", typical_cases.propose, name="typical-case-propose"),
+    path("typical-cases/<uuid:typical_case_id>/", typical_cases.typical_case, name="typical-case"),
+    path("typical-cases/<uuid:typical_case_id>/<slug:op>/", typical_cases.act, name="typical-case-act"),
+    path("public/typical-cases/", typical_cases.public_list, name="public-typical-cases"),
+    path("public/typical-cases/<uuid:typical_case_id>/", typical_cases.public_case, name="public-typical-case"),
     path("api/v1/", api.urls),
 ]

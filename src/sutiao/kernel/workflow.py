@@ -351,6 +351,35 @@ IMPORT_JOB = Machine("import-job", IMPORT_JOB_TRANSITIONS)
 IMPORT_ACTIVE = (ImportState.QUEUED, ImportState.RUNNING)
 
 
+# --- investor platform: a typical case (典型案例) proposed for publication (法办〔2021〕313号 五（四）) ---
+
+
+class TypicalCaseState(LabelledEnum):
+    PROPOSED = "proposed", "待审核"
+    RETURNED = "returned", "退回修改"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class TypicalCaseEvent(StrEnum):
+    RESUBMIT = "resubmit"  # the organisation revised a returned proposal
+    APPROVE = "approve"  # the reviewer compared original and de-identified text and publishes it
+    RETURN = "return"  # the reviewer sends it back with what to change
+    WITHDRAW = "withdraw"  # the organisation takes back its proposal, or the reviewer takes a case off the page
+
+
+_T, _TE = TypicalCaseState, TypicalCaseEvent
+TYPICAL_CASE_TRANSITIONS: dict[tuple[TypicalCaseState, TypicalCaseEvent], TypicalCaseState] = {
+    (_T.PROPOSED, _TE.APPROVE): _T.PUBLISHED,
+    (_T.PROPOSED, _TE.RETURN): _T.RETURNED,
+    (_T.RETURNED, _TE.RESUBMIT): _T.PROPOSED,
+    (_T.PROPOSED, _TE.WITHDRAW): _T.WITHDRAWN,
+    (_T.RETURNED, _TE.WITHDRAW): _T.WITHDRAWN,
+    (_T.PUBLISHED, _TE.WITHDRAW): _T.WITHDRAWN,
+}
+TYPICAL_CASE = Machine("typical-case", TYPICAL_CASE_TRANSITIONS)
+
+
 # --- investor platform: the mediation of an accepted delegation (issue 10; LEGAL-RULES L5–L9, L17) ---
 
 
