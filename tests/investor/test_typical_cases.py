@@ -2,6 +2,8 @@
 a reviewer compares the two texts side by side and publishes — refused while anything personal remains — and the
 public page shows it, searchable by dispute type and words, without any name, number or address of the case."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -225,3 +227,15 @@ def test_the_proposal_form_starts_from_the_case_and_shows_errors_in_chinese(admi
         f"/typical-cases/propose/{closed.pk}/", {"title": "经纪合同纠纷", "text": TEXT, "significance": SIGNIFICANCE}
     )
     assert done.status_code == 302 and TypicalCase.objects.get().state == TypicalCaseState.PROPOSED
+
+
+def test_retention_erases_the_original_and_keeps_what_was_published(admin_a, bureau_user, closed, settings):
+    from sutiao.investor.actions.personal_data import purge_personal_data
+
+    case = _propose(admin_a, closed)
+    actions.approve_typical_case(bureau_user, case, case.title, case.text, case.significance)
+    days = settings.SUTIAO_RETENTION_DAYS["case_parties"]
+    assert purge_personal_data(now=timezone.now() + dt.timedelta(days=days + 1)) == 1
+    case.refresh_from_db()
+    assert (case.original, case.original_significance) == ("", "")
+    assert case.state == TypicalCaseState.PUBLISHED and "背对背调解三次" in case.text

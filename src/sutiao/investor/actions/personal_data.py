@@ -18,6 +18,7 @@ from sutiao.kernel.identifiers import PERSONAL_FIELDS, mask
 from .. import permissions
 from ..mediation.models import MediationParty
 from ..models import OPEN_STATES, Delegation, DelegationCorrection
+from ..typical.models import TypicalCase
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,10 @@ def purge_personal_data(now: dt.datetime | None = None, batch: int = 200) -> int
                 d.parties_erased_at = erased_at
             Delegation.objects.bulk_update(delegations, ["parties", "parties_erased_at"])
             MediationParty.objects.filter(mediation__delegation__in=delegations).update(phone="")
+            # A typical case's original text names the parties; what was published was de-identified and stays.
+            TypicalCase.objects.filter(mediation__delegation__in=delegations).update(
+                original="", original_significance=""
+            )
             corrections = list(DelegationCorrection.objects.filter(delegation__in=delegations))
             for c in corrections:
                 c.changes = [{**x, "before": "", "after": ""} if x.get("field") else x for x in c.changes]
