@@ -10,7 +10,7 @@ export SUTIAO_DEV := 1
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
-.PHONY: up test lint bench bench-lists bench-uploads bench-parties bench-signing chaos browser-deps system-deps signature-deps clean rules-doc scan
+.PHONY: up test lint bench bench-reports bench-lists bench-uploads bench-parties bench-signing chaos browser-deps system-deps signature-deps clean rules-doc scan
 
 # Debian's libmagic, which python-magic loads to decide an upload's type by its content (sutiao.documents);
 # the CJK font the agreement PDFs embed, and poppler's tools their tests read them with.
@@ -76,11 +76,17 @@ bench: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/docking.py $(BENCH_ARGS)
 	SUTIAO_DEV=1 $(BIN)/python bench/lists.py $(BENCH_LISTS_ARGS)
 	SUTIAO_DEV=1 $(BIN)/python bench/signing.py $(BENCH_SIGNING_ARGS)
+	SUTIAO_DEV=1 $(BIN)/python bench/reports.py $(BENCH_REPORTS_ARGS)
 
 # Signing (issue 11): 1,000 agreements signed by three signers with timestamps and verified, against a bare SHA-256
 # of the same PDFs. BENCH_SIGNING_ARGS="--agreements 50" for a quick look.
 bench-signing: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/signing.py $(BENCH_SIGNING_ARGS)
+
+# Periodic reports and the dashboard (issue 13 §3): the quarterly report over 100,000 cases on SQLite and 1,000,000
+# on PostgreSQL, its PDF pages rendered into test-artifacts/. BENCH_REPORTS_ARGS="--sqlite 20000 --postgres 0".
+bench-reports: $(STAMP)
+	SUTIAO_DEV=1 $(BIN)/python bench/reports.py $(BENCH_REPORTS_ARGS)
 
 # Lists at scale (issue 15, P3): 1,000,000 cases and 2,000,000 parties, SQLite then PostgreSQL; a clerk's six
 # requests, one at a time and from 20 clients. BENCH_LISTS_ARGS="--cases 20000" for a quick look.

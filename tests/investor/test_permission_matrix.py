@@ -263,6 +263,7 @@ def world(db, make_peer, own_key, receive, sandbox):  # noqa: F811
 
 
 @pytest.mark.django_db
+@pytest.mark.timeout(900)  # every endpoint × every actor × each object: minutes on a loaded machine
 def test_every_url_and_operation_answers_as_the_matrix_says(world, client):
     actors, variants, markers, forms = world
     openapi = client.get("/api/v1/openapi.json").json()

@@ -59,12 +59,21 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("roster", "adopt"): {Actor.COURT_ADMIN: OWN, Actor.SPC_ADMIN: OWN},
     # Figures: a court's staff their own court's, the Supreme People's Court's every court's.
     ("report", "read"): {**everyone(OWN, COURT_STAFF), Actor.SPC_ADMIN: ALL},
+    # Periodic quality-and-efficiency reports (issue 13 §3): whoever has a dashboard asks for the report of their
+    # own figures and reads it; the platform-wide ones are read by whoever sees every case (reports.selectors).
+    ("report", "request"): {**everyone(OWN, COURT_STAFF), Actor.SPC_ADMIN: ALL},
 }
 
 ENDPOINTS: dict[str, Endpoint] = {
     **COMMON_ENDPOINTS,
     "reports-dashboard": Endpoint("report", "read"),
     "reports-cases": Endpoint("report", "read"),
+    "report-periodic-list": Endpoint("report", "read"),
+    "report-periodic-request": Endpoint("report", "request", POST),
+    "report-periodic": Endpoint("report", "read"),
+    "report-periodic-progress": Endpoint("report", "read"),
+    "report-periodic-retry": Endpoint("report", "request", POST),
+    "report-periodic-file": Endpoint("report", "read"),
     "home": Endpoint("work", "home"),
     "case-list": Endpoint("case", "read"),
     "case-new": Endpoint("case", "register", BOTH),

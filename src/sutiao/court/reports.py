@@ -73,6 +73,13 @@ class CourtFacts:
     def public_facts(self):
         return _facts()
 
+    def sees_everything(self, user: User) -> bool:
+        try:
+            permissions.ensure_may_read(user)
+        except PermissionDenied:
+            return False
+        return _sees_every_court(user)
+
     def reaches(self, user: User, dimension: str, key: str) -> bool:
         if dimension == "court":
             return _sees_every_court(user) or str(user.institution_id) == key

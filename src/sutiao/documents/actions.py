@@ -10,7 +10,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sutiao.audit.log import record
+from sutiao.audit.log import SYSTEM, record
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 
@@ -27,7 +27,8 @@ def _too_large() -> DomainError:
 
 
 def accept_upload(upload: File, *, uploaded_by, kind: FileKind, label: str = "", case=None) -> StoredFile:
-    """Store `upload` (an UploadedFile from request.FILES, or any django File) for `uploaded_by` and return its
+    """Store `upload` (an UploadedFile from request.FILES, or any django File) for `uploaded_by` (None: the
+    platform itself, e.g. a scheduled report) and return its
     row. The bytes are streamed into a temporary copy while counted and hashed, refused past
     SUTIAO_UPLOAD_MAX_BYTES, typed by their content (checks.content_type), and only then written to the
     documents storage under a generated key, with the row and its audit record in one transaction; `case` files
@@ -82,7 +83,7 @@ def accept_upload(upload: File, *, uploaded_by, kind: FileKind, label: str = "",
                     "size": size,
                     "sha256": stored.sha256,
                 }
-                record(uploaded_by, DocumentAudit.UPLOAD, stored, case=case, after=after)
+                record(uploaded_by or SYSTEM, DocumentAudit.UPLOAD, stored, case=case, after=after)
         except BaseException:
             storage.delete(key)
             raise

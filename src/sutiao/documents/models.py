@@ -18,6 +18,7 @@ class FileKind(models.TextChoices):
     EVIDENCE = "evidence", _("证据")
     POWER_OF_ATTORNEY = "power_of_attorney", _("授权委托书")
     DOCUMENT = "document", _("其他材料")
+    REPORT = "report", _("统计报告")
 
 
 class DocumentAudit(StrEnum):
@@ -37,8 +38,14 @@ class StoredFile(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     kind = models.CharField(_("种类"), max_length=32, choices=FileKind.choices)
     label = models.CharField(_("说明"), max_length=200, blank=True)
+    # Empty for what the platform made itself, for nobody (a scheduled quarterly report).
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 

@@ -20,6 +20,10 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -63,6 +67,16 @@ class TermsTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...] = ()  # fractions of the text width, one per column; equal when empty
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar or line chart drawn as vector graphics (reportlab.graphics): sharp at any zoom, its labels text."""
+
+    title: str
+    labels: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]  # (name, one value per label)
+    kind: str = "bar"  # or "line"
 
 
 @dataclass(frozen=True)
@@ -170,6 +184,44 @@ def _canvas_maker(document: Document, font: str, size: int = 9):
     return DocumentCanvas
 
 
+_SERIES_COLOURS = (colors.HexColor("#0d6efd"), colors.HexColor("#198754"), colors.HexColor("#dc3545"))
+
+
+def _chart(block: Chart, font: str, width: float) -> Drawing:
+    """The chart as a Drawing of the text width: title above, legend below, labels turned when they are many."""
+    height = 72 * mm
+    drawing = Drawing(width, height)
+    drawing.add(String(width / 2, height - 5 * mm, block.title, fontName=font, fontSize=10.5, textAnchor="middle"))
+    chart = VerticalBarChart() if block.kind == "bar" else HorizontalLineChart()
+    chart.x, chart.y = 14 * mm, 22 * mm
+    chart.width, chart.height = width - 20 * mm, height - 34 * mm
+    chart.data = [tuple(0.0 if v is None else float(v) for v in values) for _name, values in block.series] or [(0.0,)]
+    chart.categoryAxis.categoryNames = list(block.labels) or ["—"]
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = chart.valueAxis.labels.fontSize = 7.5
+    if len(block.labels) > 6:
+        chart.categoryAxis.labels.angle = 30
+        chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.valueAxis.valueMin = 0
+    for i in range(len(chart.data)):
+        colour = _SERIES_COLOURS[i % len(_SERIES_COLOURS)]
+        if block.kind == "bar":
+            chart.bars[i].fillColor = colour
+        else:
+            chart.lines[i].strokeColor = colour
+            chart.lines[i].strokeWidth = 1.5
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 14 * mm, 5 * mm
+    legend.fontName, legend.fontSize = font, 8
+    legend.alignment, legend.columnMaximum = "right", 1
+    legend.colorNamePairs = [
+        (_SERIES_COLOURS[i % len(_SERIES_COLOURS)], name) for i, (name, _v) in enumerate(block.series)
+    ]
+    drawing.add(legend)
+    return drawing
+
+
 def _text(s: str) -> str:
     return escape(s).replace("\n", "<br/>")
 
@@ -217,6 +269,8 @@ def render(document: Document, *, font_file=_DEFAULT) -> bytes:
                 )
             )
             story += [Spacer(1, 2 * mm), table, Spacer(1, 3 * mm)]
+        elif isinstance(block, Chart):
+            story += [Spacer(1, 2 * mm), _chart(block, font, doc.width), Spacer(1, 3 * mm)]
         else:
             raise TypeError(f"unknown block {block!r}")
     if document.signers:

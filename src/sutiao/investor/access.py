@@ -94,6 +94,9 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("typical_case", "act"): {Actor.ORG_ADMIN: OWN, **OVERSEERS},
     # Figures: the Bureau every organisation's, a supervisor its own, an organisation its own, a mediator theirs.
     ("report", "read"): {Actor.BUREAU: ALL, **SUPERVISORS, **ORGANISATION_STAFF},
+    # Periodic quality-and-efficiency reports (issue 13 §3): whoever has a dashboard asks for the report of their
+    # own figures and reads it; the platform-wide ones are read by whoever sees every case (reports.selectors).
+    ("report", "request"): {Actor.BUREAU: ALL, **SUPERVISORS, **ORGANISATION_STAFF},
 }
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -106,6 +109,12 @@ ENDPOINTS: dict[str, Endpoint] = {
     "public-typical-cases": Endpoint("public", "read"),
     "public-typical-case": Endpoint("public", "read"),
     "reports-cases": Endpoint("report", "read"),
+    "report-periodic-list": Endpoint("report", "read"),
+    "report-periodic-request": Endpoint("report", "request", POST),
+    "report-periodic": Endpoint("report", "read"),
+    "report-periodic-progress": Endpoint("report", "read"),
+    "report-periodic-retry": Endpoint("report", "request", POST),
+    "report-periodic-file": Endpoint("report", "read"),
     "party-sign-up": Endpoint("sign_up", "use", BOTH),
     "home": Endpoint("work", "home"),
     "delegation-list": Endpoint("delegation", "read"),

@@ -380,6 +380,38 @@ TYPICAL_CASE_TRANSITIONS: dict[tuple[TypicalCaseState, TypicalCaseEvent], Typica
 TYPICAL_CASE = Machine("typical-case", TYPICAL_CASE_TRANSITIONS)
 
 
+# --- both platforms: a periodic quality-and-efficiency report made in the background (issue 13 §3) ---
+
+
+class ReportPeriod(LabelledEnum):
+    QUARTER = "quarter", "季度"
+    YEAR = "year", "年度"
+
+
+class ReportState(LabelledEnum):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已生成"
+    FAILED = "failed", "生成失败"
+
+
+class ReportEvent(StrEnum):
+    START = "start"  # a worker claimed it
+    FINISH = "finish"  # the PDF and the workbook are stored
+    FAIL = "fail"  # an error, or a worker that stopped mid-way
+    RETRY = "retry"  # asked again after a failure
+
+
+REPORT_TRANSITIONS: dict[tuple[ReportState, ReportEvent], ReportState] = {
+    (ReportState.QUEUED, ReportEvent.START): ReportState.RUNNING,
+    (ReportState.RUNNING, ReportEvent.FINISH): ReportState.DONE,
+    (ReportState.RUNNING, ReportEvent.FAIL): ReportState.FAILED,
+    (ReportState.QUEUED, ReportEvent.FAIL): ReportState.FAILED,
+    (ReportState.FAILED, ReportEvent.RETRY): ReportState.QUEUED,
+}
+REPORT = Machine("report", REPORT_TRANSITIONS)
+
+
 # --- investor platform: the mediation of an accepted delegation (issue 10; LEGAL-RULES L5–L9, L17) ---
 
 

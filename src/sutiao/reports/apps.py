@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "sutiao.reports"
     verbose_name = _("统计与报表")
+
+    def ready(self):
+        # The same on both platforms: each makes its own platform-wide reports once a quarter or year has ended.
+        from sutiao.jobs.schedule import periodic
+
+        from . import periodic as reports
+
+        periodic("schedule_periodic_reports")(reports.schedule_due_reports)
+        periodic("fail_interrupted_reports")(reports.fail_interrupted)

@@ -43,6 +43,9 @@ class FactSource(Protocol):
     def public_facts(self) -> QuerySet:
         """Every fact row, for the public statistics page (figures only, no case is shown)."""
 
+    def sees_everything(self, user) -> bool:
+        """Whether `facts(user)` is every fact row: who reads the platform-wide periodic reports."""
+
     def reaches(self, user, dimension: str, key: str) -> bool:
         """Whether the user may see the figures of that organisation, mediator, office or court."""
 

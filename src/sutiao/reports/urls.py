@@ -6,4 +6,13 @@ urlpatterns = [
     path("reports/", views.dashboard, name="reports-dashboard"),
     path("reports/cases/", views.cases, name="reports-cases"),
     path("public/statistics/", views.public_statistics, name="public-statistics"),
+    # Quarterly and yearly quality-and-efficiency reports (issue 13 §3).
+    path("reports/periodic/", views.periodic_reports, name="report-periodic-list"),
+    path("reports/periodic/new/", views.request_periodic_report, name="report-periodic-request"),
+    path("reports/periodic/<uuid:report_id>/", views.periodic_report, name="report-periodic"),
+    path(
+        "reports/periodic/<uuid:report_id>/progress/", views.periodic_report_progress, name="report-periodic-progress"
+    ),
+    path("reports/periodic/<uuid:report_id>/retry/", views.retry_periodic_report, name="report-periodic-retry"),
+    path("reports/periodic/<uuid:report_id>/<slug:kind>/", views.periodic_report_file, name="report-periodic-file"),
 ]

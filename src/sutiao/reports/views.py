@@ -6,17 +6,24 @@ import uuid
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from sutiao.documents.downloads import download_response
 from sutiao.kernel.calendar import CHINA, china_today
+from sutiao.kernel.errors import DomainError
+from sutiao.kernel.workflow import ReportPeriod
+from sutiao.listing import next_url, page
+from sutiao.translation import refusal, translated_choices
 
-from . import charts, metrics
+from . import actions, charts, metrics, periodic, selectors
 from .facts import source
 
 PAGE = 50
@@ -213,3 +220,94 @@ def public_statistics(request):
     key = f"reports:public:{source().platform}:{request.LANGUAGE_CODE}"
     figures = cache.get_or_set(key, _public_figures, PUBLIC_CACHE_SECONDS)
     return render(request, "reports/public.html", {**figures, "metrics": metrics.METRICS})
+
+
+# --- periodic reports (issue 13 §3) ---
+
+
+class ReportRequestForm(forms.Form):
+    period = forms.ChoiceField(label=gettext_lazy("报告期类型"))
+    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2021, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=gettext_lazy("季度"), coerce=int, required=False, choices=[(q, f"Q{q}") for q in range(1, 5)]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = translated_choices(ReportPeriod.choices())
+        today = china_today()
+        self.initial.setdefault("period", ReportPeriod.QUARTER.value)
+        self.initial.setdefault("year", today.year)
+        self.initial.setdefault("quarter", (today.month - 1) // 3 + 1)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+    def starts_on(self) -> dt.date:
+        data = self.cleaned_data
+        if data["period"] == ReportPeriod.YEAR:
+            return dt.date(data["year"], 1, 1)
+        if not data.get("quarter"):
+            raise DomainError(_("请选择季度"), field="quarter")
+        return dt.date(data["year"], 3 * data["quarter"] - 2, 1)
+
+
+@login_required
+def periodic_reports(request, form=None):
+    source().facts(request.user)  # only those with a dashboard have reports
+    result = page(selectors.reports_for(request.user), ("-created_at", "-id"), request.GET.get("cursor"))
+    return render(
+        request,
+        "reports/periodic_list.html",
+        {"form": form or ReportRequestForm(), "rows": result.items, "next_url": next_url(request, result)},
+    )
+
+
+@login_required
+@require_POST
+def request_periodic_report(request):
+    form = ReportRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            report = actions.request_report(request.user, ReportPeriod(form.cleaned_data["period"]), form.starts_on())
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+        else:
+            return redirect("report-periodic", report.pk)
+    return periodic_reports(request, form=form)
+
+
+def _progress_context(report) -> dict:
+    return {"report": report, "title": periodic.title_of(report)}
+
+
+@login_required
+def periodic_report(request, report_id):
+    report = selectors.report_for(request.user, report_id)
+    return render(request, "reports/periodic_report.html", _progress_context(report))
+
+
+@login_required
+def periodic_report_progress(request, report_id):
+    """The progress panel alone, which the report's page polls (htmx) while the report is being made."""
+    report = selectors.report_for(request.user, report_id)
+    return render(request, "reports/_periodic_progress.html", _progress_context(report))
+
+
+@login_required
+@require_POST
+def retry_periodic_report(request, report_id):
+    report = selectors.report_for(request.user, report_id)
+    try:
+        actions.retry_report(request.user, report)
+    except DomainError as e:
+        messages.error(request, refusal(e))
+    return redirect("report-periodic", report.pk)
+
+
+@login_required
+def periodic_report_file(request, report_id, kind):
+    report = selectors.report_for(request.user, report_id)
+    stored = {"pdf": report.pdf, "xlsx": report.workbook}.get(kind)
+    if stored is None:
+        raise Http404(_("报告尚未生成"))
+    return download_response(request, stored, permitted=lambda user, f: selectors.may_read(user, report))

@@ -1,0 +1,311 @@
+"""Quarterly and yearly quality-and-efficiency reports (法办〔2021〕313号 五（二）「定期形成调解工作质效分析报告」;
+issue 13 §3), made in the background: the figures of `metrics` over the period's fact rows — the
+same definitions the dashboard uses, so the report's totals are the dashboard's for the same filter — written as a
+PDF (tables, and charts as vector graphics, Chinese text embedded) and as an Excel workbook, both stored through
+`sutiao.documents` and downloadable from the report's page, which shows the task's progress meanwhile.
+
+A scheduled job makes the platform-wide report of each quarter and year once it has ended; anyone with a
+dashboard may ask for the report of their own figures (`actions.request_report`)."""
+
+import datetime as dt
+import io
+import logging
+import re
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from sutiao.documents import pdf
+from sutiao.documents.actions import accept_upload
+from sutiao.documents.models import FileKind
+from sutiao.kernel.calendar import CHINA, china_today
+from sutiao.kernel.workflow import REPORT, ReportEvent, ReportPeriod, ReportState
+
+from . import metrics
+from .facts import source
+from .models import PeriodicReport
+
+log = logging.getLogger("sutiao.reports")
+
+STALE_AFTER = dt.timedelta(hours=1)
+TOP_ROWS = 30  # rows per dimension in the PDF; the workbook has them all
+
+
+# --- periods ---
+
+
+def period_start(period: ReportPeriod, day: dt.date) -> dt.date:
+    """The first day of the quarter or year `day` falls in."""
+    if period == ReportPeriod.YEAR:
+        return day.replace(month=1, day=1)
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def period_end(period: ReportPeriod, starts_on: dt.date) -> dt.date:
+    """The last day of the quarter or year starting on `starts_on`."""
+    if period == ReportPeriod.YEAR:
+        return starts_on.replace(month=12, day=31)
+    after = starts_on.month + 3
+    next_start = dt.date(starts_on.year + 1, 1, 1) if after > 12 else starts_on.replace(month=after)
+    return next_start - dt.timedelta(days=1)
+
+
+def last_ended(period: ReportPeriod, today: dt.date) -> dt.date:
+    """The first day of the last quarter or year that has ended by `today`."""
+    return period_start(period, period_start(period, today) - dt.timedelta(days=1))
+
+
+def title_of(report: PeriodicReport) -> str:
+    start = report.starts_on
+    name = (
+        f"{start.year}年" if report.period == ReportPeriod.YEAR else f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
+    )
+    return _("%(period)s证券期货纠纷调解质效报告") % {"period": name}
+
+
+# --- the figures ---
+
+
+@dataclass
+class Figures:
+    totals: dict
+    months: list[dict]
+    dimensions: list[tuple[str, str, list[dict]]]  # (key, label, rows)
+
+
+def window(facts: QuerySet, starts_on: dt.date, ends_on: dt.date) -> QuerySet:
+    """The fact rows received from `starts_on` to `ends_on` inclusive, China time (the dashboard's date filter)."""
+    start = dt.datetime.combine(starts_on, dt.time(0), tzinfo=CHINA)
+    end = dt.datetime.combine(ends_on + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA)
+    return facts.filter(r_received__gte=start, r_received__lt=end)
+
+
+def facts_of(report: PeriodicReport) -> QuerySet:
+    """The fact rows the report covers: every case of the platform for a scheduled report, the requester's own
+    reach otherwise; received within the period (China time), as the dashboard's date filter takes them."""
+    src = source()
+    facts = src.public_facts() if report.requested_by_id is None else src.facts(report.requested_by)
+    return window(facts, report.starts_on, report.ends_on)
+
+
+def _progress(report: PeriodicReport, percent: int, step: str) -> None:
+    # Outside any transaction: the page polling the report sees each step as it happens.
+    PeriodicReport.objects.filter(pk=report.pk).update(progress=percent, step=step[:100])
+
+
+def build(report: PeriodicReport) -> Figures:
+    facts = facts_of(report)
+    # Figures as of the day the report is made, as the dashboard shows them for the same dates: a delegation of
+    # the period still unanswered and overdue today is counted so (逾期未答复), whenever the period ended.
+    today = china_today()
+    _progress(report, 5, _("计算合计"))
+    totals = metrics.totals(facts, today)
+    _progress(report, 15, _("按月统计"))
+    months = metrics.by_period(facts, "month", today)
+    dimensions = []
+    dims = source().dimensions
+    for i, d in enumerate(dims):
+        _progress(report, 20 + 50 * i // len(dims), _("按%(group)s统计") % {"group": d.label})
+        dimensions.append((d.key, str(d.label), metrics.by_dimension(facts, d.key, today)))
+    return Figures(totals, months, dimensions)
+
+
+# --- the PDF and the workbook ---
+
+_HEADLINE = ("received", "accepted", "declined", "answered_late", "ended", "succeeded", "success_rate")
+_COLUMNS = ("received", "accepted", "declined", "succeeded", "failed", "success_rate", "days_to_result")
+
+
+def _shown(metric, value) -> str:
+    if value is None:
+        return "—"
+    return {"rate": f"{value}%", "days": _("%(n)s 日") % {"n": value}}.get(metric.kind, str(value))
+
+
+def render_pdf(report: PeriodicReport, figures: Figures) -> bytes:
+    m = metrics.METRICS
+    blocks: list = [
+        pdf.Para(
+            _("报告期：%(start)s至%(end)s（按收到委派/委托的日期，北京时间）。生成时间：%(now)s。")
+            % {
+                "start": f"{report.starts_on:%Y年%m月%d日}",
+                "end": f"{report.ends_on:%Y年%m月%d日}",
+                "now": f"{timezone.localtime(timezone.now(), CHINA):%Y年%m月%d日 %H:%M}",
+            }
+        ),
+        pdf.Heading(_("一、总体情况")),
+        pdf.TermsTable(
+            (_("指标"), _("数值")),
+            tuple((str(m[k].label), _shown(m[k], figures.totals[k])) for k in _HEADLINE),
+            widths=(0.6, 0.4),
+        ),
+    ]
+    labels = tuple(metrics.period_label(row["period"], "month") for row in figures.months)
+    blocks.append(
+        pdf.Chart(
+            _("各月收到与调解成功"),
+            labels,
+            tuple((str(m[k].label), tuple(row[k] for row in figures.months)) for k in ("received", "succeeded")),
+        )
+    )
+    blocks.append(
+        pdf.Chart(
+            _("各月调解成功率（%）"),
+            labels,
+            ((str(m["success_rate"].label), tuple(row["success_rate"] for row in figures.months)),),
+            kind="line",
+        )
+    )
+    numbers = "二三四五六七八九"
+    for i, (_key, label, rows) in enumerate(figures.dimensions):
+        blocks.append(pdf.Heading(_("%(n)s、按%(group)s") % {"n": numbers[i], "group": label}))
+        if len(rows) > TOP_ROWS:
+            blocks.append(pdf.Para(_("按收到数量列前 %(n)s 项，完整数据见 Excel 报表。") % {"n": TOP_ROWS}))
+        blocks.append(
+            pdf.TermsTable(
+                (label, *(str(m[k].label) for k in _COLUMNS)),
+                tuple(
+                    (row["name"] or _("（未指派）"), *(_shown(m[k], row[k]) for k in _COLUMNS))
+                    for row in rows[:TOP_ROWS]
+                ),
+                widths=(0.23, *(0.11,) * len(_COLUMNS)),
+            )
+        )
+    document = pdf.Document(
+        title=title_of(report),
+        blocks=tuple(blocks),
+        footer=title_of(report),
+        created=report.created_at,
+        document_id=str(report.pk),
+        author=_("诉调通"),
+    )
+    return pdf.render(document)
+
+
+def render_workbook(report: PeriodicReport, figures: Figures) -> bytes:
+    m = metrics.METRICS
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("总体情况")
+    sheet.append([title_of(report)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([_("报告期"), f"{report.starts_on:%Y-%m-%d}", f"{report.ends_on:%Y-%m-%d}"])
+    sheet.append([_("指标"), _("数值")])
+    for key, metric in m.items():
+        sheet.append([str(metric.label), _number(figures.totals[key])])
+    months = book.create_sheet(_("按月"))
+    months.append([_("月份"), *(str(x.label) for x in m.values())])
+    for row in figures.months:
+        months.append([metrics.period_label(row["period"], "month"), *(_number(row[k]) for k in m)])
+    for _key, label, rows in figures.dimensions:
+        sheet = book.create_sheet(_SHEET_UNSAFE.sub("、", label)[:31])
+        sheet.append([label, *(str(x.label) for x in m.values())])
+        for row in rows:
+            sheet.append([row["name"] or _("（未指派）"), *(_number(row[k]) for k in m)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# Excel refuses these in a sheet's name (派出机构/会管单位 → 派出机构、会管单位).
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _number(value):
+    return float(value) if value is not None and not isinstance(value, int) else value
+
+
+# --- the task ---
+
+
+def _move(report: PeriodicReport, event: ReportEvent, **fields) -> bool:
+    """The transition as one conditional UPDATE: of two workers claiming a report, one wins."""
+    target = REPORT.next_state(report.state, event)
+    done = PeriodicReport.objects.filter(pk=report.pk, state=report.state).update(state=target, **fields)
+    if done:
+        report.state = target
+        for name, value in fields.items():
+            setattr(report, name, value)
+    return bool(done)
+
+
+def generate(report: PeriodicReport) -> PeriodicReport:
+    """Make the report's figures, PDF and workbook and store them; on any error, fail it with the reason."""
+    if report.state != ReportState.QUEUED or not _move(report, ReportEvent.START, progress=1, step=_("开始")):
+        return report
+    try:
+        with translation.override("zh-hans"):
+            figures = build(report)
+            _progress(report, 75, _("生成 PDF"))
+            document = render_pdf(report, figures)
+            _progress(report, 90, _("生成 Excel"))
+            workbook = render_workbook(report, figures)
+            name = title_of(report)
+        with transaction.atomic():
+            uploader = report.requested_by
+            stored_pdf = accept_upload(
+                ContentFile(document, name=f"{name}.pdf"), uploaded_by=uploader, kind=FileKind.REPORT, label=name
+            )
+            stored_book = accept_upload(
+                ContentFile(workbook, name=f"{name}.xlsx"), uploaded_by=uploader, kind=FileKind.REPORT, label=name
+            )
+            _move(
+                report,
+                ReportEvent.FINISH,
+                progress=100,
+                step="",
+                pdf=stored_pdf,
+                workbook=stored_book,
+                totals={k: _number(v) for k, v in figures.totals.items()},
+                finished_at=timezone.now(),
+            )
+    except Exception as e:
+        log.exception("report %s failed", report.pk)
+        _move(report, ReportEvent.FAIL, error=str(e)[:500] or type(e).__name__, finished_at=timezone.now())
+    return report
+
+
+@task()
+def run_report(report_id: str) -> str:
+    """The background task of one report (sutiao.jobs.tasks), claimed by one worker."""
+    report = PeriodicReport.objects.select_related("requested_by").filter(pk=report_id).first()
+    return generate(report).state if report is not None else "gone"
+
+
+def schedule_due_reports(today: dt.date | None = None) -> int:
+    """The periodic job: the platform-wide report of the last ended quarter and year, each made once (the unique
+    constraint keeps a second worker from making it again). Returns how many were queued."""
+    today = today or china_today()
+    queued = 0
+    for period in ReportPeriod:
+        starts_on = last_ended(period, today)
+        with transaction.atomic():
+            report, created = PeriodicReport.objects.get_or_create(
+                period=period,
+                starts_on=starts_on,
+                requested_by=None,
+                defaults={"ends_on": period_end(period, starts_on)},
+            )
+            if created:
+                run_report.enqueue(str(report.pk))
+                queued += 1
+    return queued
+
+
+def fail_interrupted() -> int:
+    """A report left running by a stopped worker fails, so that whoever waits on it can ask again."""
+    with translation.override("zh-hans"):
+        return PeriodicReport.objects.filter(
+            state=ReportState.RUNNING, created_at__lt=timezone.now() - STALE_AFTER
+        ).update(
+            state=REPORT.next_state(ReportState.RUNNING, ReportEvent.FAIL),
+            error=_("后台任务中断，报告未生成，请重新申请。"),
+            finished_at=timezone.now(),
+        )

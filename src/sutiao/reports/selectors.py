@@ -1,0 +1,31 @@
+"""Who reads which periodic report: its requester; a scheduled (platform-wide) report, whoever sees every case's
+figures on this platform (the fact source's `sees_everything`). Anyone else gets 404, as if it did not exist."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .facts import source
+from .models import PeriodicReport
+
+
+def may_read(user, report: PeriodicReport) -> bool:
+    if not user.is_authenticated:
+        return False
+    if report.requested_by_id is None:
+        return source().sees_everything(user)
+    return report.requested_by_id == user.pk
+
+
+def reports_for(user) -> QuerySet:
+    """The reports a user may read, newest first (paged by the caller)."""
+    mine = Q(requested_by=user)
+    if source().sees_everything(user):
+        mine |= Q(requested_by__isnull=True)
+    return PeriodicReport.objects.filter(mine).select_related("pdf", "workbook")
+
+
+def report_for(user, report_id) -> PeriodicReport:
+    report = PeriodicReport.objects.select_related("pdf", "workbook", "requested_by").filter(pk=report_id).first()
+    if report is None or not may_read(user, report):
+        raise Http404("没有这份报告")
+    return report
