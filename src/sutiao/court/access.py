@@ -62,6 +62,10 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # Periodic quality-and-efficiency reports (issue 13 §3): whoever has a dashboard asks for the report of their
     # own figures and reads it; the platform-wide ones are read by whoever sees every case (reports.selectors).
     ("report", "request"): {**everyone(OWN, COURT_STAFF), Actor.SPC_ADMIN: ALL},
+    # Evaluation (issue 13 §4): whoever sees every case keeps the schemes, runs evaluations and commends; others with
+    # a dashboard read the rows within their reach (reports.selectors.evaluation_for).
+    ("evaluation", "read"): {**everyone(OWN, COURT_STAFF), Actor.SPC_ADMIN: ALL},
+    ("evaluation", "keep"): {Actor.SPC_ADMIN: ALL},
 }
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -74,6 +78,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     "report-periodic-progress": Endpoint("report", "read"),
     "report-periodic-retry": Endpoint("report", "request", POST),
     "report-periodic-file": Endpoint("report", "read"),
+    "evaluation-home": Endpoint("evaluation", "read"),
+    "evaluation-scheme-new": Endpoint("evaluation", "keep", POST),
+    "evaluation-run": Endpoint("evaluation", "keep", POST),
+    "evaluation": Endpoint("evaluation", "read"),
+    "evaluation-commend": Endpoint("evaluation", "keep", POST),
     "home": Endpoint("work", "home"),
     "case-list": Endpoint("case", "read"),
     "case-new": Endpoint("case", "register", BOTH),

@@ -80,6 +80,11 @@ class CourtFacts:
             return False
         return _sees_every_court(user)
 
+    def overseers(self, dimension: str, keys) -> dict[str, list]:
+        # The organisations and mediators are the investor platform's: the court platform has nobody above them
+        # to tell. Its flags stay on the evaluation page, for the court's own decisions on its roster.
+        return {}
+
     def reaches(self, user: User, dimension: str, key: str) -> bool:
         if dimension == "court":
             return _sees_every_court(user) or str(user.institution_id) == key

@@ -97,6 +97,10 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # Periodic quality-and-efficiency reports (issue 13 §3): whoever has a dashboard asks for the report of their
     # own figures and reads it; the platform-wide ones are read by whoever sees every case (reports.selectors).
     ("report", "request"): {Actor.BUREAU: ALL, **SUPERVISORS, **ORGANISATION_STAFF},
+    # Evaluation (issue 13 §4): whoever sees every case keeps the schemes, runs evaluations and commends; others with
+    # a dashboard read the rows within their reach (reports.selectors.evaluation_for).
+    ("evaluation", "read"): {Actor.BUREAU: ALL, **SUPERVISORS, **ORGANISATION_STAFF},
+    ("evaluation", "keep"): {Actor.BUREAU: ALL},
 }
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -115,6 +119,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     "report-periodic-progress": Endpoint("report", "read"),
     "report-periodic-retry": Endpoint("report", "request", POST),
     "report-periodic-file": Endpoint("report", "read"),
+    "evaluation-home": Endpoint("evaluation", "read"),
+    "evaluation-scheme-new": Endpoint("evaluation", "keep", POST),
+    "evaluation-run": Endpoint("evaluation", "keep", POST),
+    "evaluation": Endpoint("evaluation", "read"),
+    "evaluation-commend": Endpoint("evaluation", "keep", POST),
     "party-sign-up": Endpoint("sign_up", "use", BOTH),
     "home": Endpoint("work", "home"),
     "delegation-list": Endpoint("delegation", "read"),

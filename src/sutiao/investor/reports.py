@@ -80,6 +80,26 @@ class InvestorFacts:
     def sees_everything(self, user: User) -> bool:
         return permissions.is_bureau(user)
 
+    def overseers(self, dimension: str, keys) -> dict[str, list]:
+        """An organisation's supervising body (its regional office or affiliated unit); a mediator's organisation's
+        administrators."""
+        keys = [str(k) for k in keys]
+        if dimension == "organisation":
+            parents = dict(Institution.objects.filter(pk__in=keys).values_list("pk", "parent_id"))
+            staff = User.objects.filter(role=Role.SUPERVISOR, institution_id__in=set(parents.values()), is_active=True)
+            by_parent: dict = {}
+            for u in staff:
+                by_parent.setdefault(u.institution_id, []).append(u)
+            return {str(k): by_parent.get(parent, []) for k, parent in parents.items()}
+        if dimension == "mediator":
+            orgs = dict(User.objects.filter(pk__in=keys).values_list("pk", "institution_id"))
+            admins = User.objects.filter(role=Role.ORG_ADMIN, institution_id__in=set(orgs.values()), is_active=True)
+            by_org: dict = {}
+            for u in admins:
+                by_org.setdefault(u.institution_id, []).append(u)
+            return {str(k): by_org.get(org, []) for k, org in orgs.items()}
+        return {}
+
     def reaches(self, user: User, dimension: str, key: str) -> bool:
         if permissions.is_bureau(user):
             return True

@@ -6,16 +6,20 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sutiao.audit.log import record
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.evaluation import Weight, check_weights, evaluate
 from sutiao.kernel.workflow import REPORT, ReportEvent, ReportPeriod, ReportState
+from sutiao.notifications.models import Channel
+from sutiao.notifications.service import notify
 
-from . import periodic, selectors
+from . import metrics, periodic, selectors
 from .facts import source
-from .models import PeriodicReport
+from .models import Commendation, Evaluation, EvaluationScheme, PeriodicReport
 
 
 @transaction.atomic
@@ -58,3 +62,141 @@ def retry_report(actor, report: PeriodicReport) -> PeriodicReport:
     periodic.run_report.enqueue(str(report.pk))
     record(actor, "report.retried", report)
     return report
+
+
+# --- evaluation and commendation (issue 13 §4) ---
+
+
+def _ensure_keeper(actor) -> None:
+    if not source().sees_everything(actor):
+        raise PermissionDenied(_("仅可查看全部案件统计的机构（投资者保护局、最高人民法院）可进行绩效评估"))
+
+
+@transaction.atomic
+def create_scheme(
+    actor, *, name: str, subject: str, period: ReportPeriod, weights: list[Weight], min_cases: int, flag_below
+) -> EvaluationScheme:
+    """A new scoring scheme; the scheme it replaces (same subject) stays with the evaluations made with it."""
+    _ensure_keeper(actor)
+    kinds = {k: m.kind for k, m in metrics.METRICS.items()}
+    problems = check_weights(weights, kinds)
+    if problems:
+        raise DomainError("；".join(problems), field="weights")
+    EvaluationScheme.objects.filter(subject=subject, active=True).update(active=False)
+    scheme = EvaluationScheme.objects.create(
+        name=name.strip()[:100],
+        subject=subject,
+        period=ReportPeriod(period),
+        weights=[{"metric": w.metric, "weight": w.weight, "better": w.better} for w in weights],
+        min_cases=min_cases,
+        flag_below=flag_below,
+        created_by=actor,
+    )
+    record(actor, "evaluation.scheme_created", scheme, after={"name": scheme.name, "weights": scheme.weights})
+    return scheme
+
+
+def weights_of(scheme: EvaluationScheme) -> list[Weight]:
+    return [Weight(w["metric"], w["weight"], w["better"]) for w in scheme.weights]
+
+
+@transaction.atomic
+def run_evaluation(actor, scheme: EvaluationScheme, starts_on: dt.date) -> Evaluation:
+    """Score every organisation or mediator over the period (the same figures as the dashboard), keep the
+    ranking with each score's parts, and tell the supervisor of each one below the threshold, with its figures."""
+    _ensure_keeper(actor)
+    period = ReportPeriod(scheme.period)
+    if starts_on != periodic.period_start(period, starts_on):
+        raise DomainError(_("评估期应从季度或年度的第一天开始"), field="starts_on")
+    today = china_today()
+    if starts_on > today:
+        raise DomainError(_("该评估期尚未开始"), field="starts_on")
+    ends_on = min(periodic.period_end(period, starts_on), today)
+    facts = periodic.window(source().public_facts(), starts_on, ends_on)
+    rows = metrics.by_dimension(facts, scheme.subject, today)
+    kinds = {k: m.kind for k, m in metrics.METRICS.items()}
+    scored = evaluate(rows, weights_of(scheme), kinds, min_cases=scheme.min_cases, flag_below=scheme.flag_below)
+    evaluation = Evaluation.objects.create(
+        scheme=scheme,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        rows=[_stored(s) for s in scored],
+        flagged=sum(1 for s in scored if s.flagged),
+        created_by=actor,
+    )
+    flagged = [s for s in scored if s.flagged]
+    overseers = source().overseers(scheme.subject, [s.key for s in flagged]) if flagged else {}
+    link = reverse("evaluation", args=[evaluation.pk])
+    labels = _labels()
+    for s in flagged:
+        for user in overseers.get(s.key, []):
+            notify(
+                user,
+                "evaluation_flagged",
+                {
+                    "evaluation": evaluation,
+                    "scheme": scheme,
+                    "row": s,
+                    "parts": [{"label": labels[p.metric], **p.__dict__} for p in s.parts],
+                },
+                channels=(Channel.IN_APP, Channel.EMAIL),
+                link=link,
+            )
+    record(
+        actor,
+        "evaluation.run",
+        evaluation,
+        after={"scheme": str(scheme.pk), "starts_on": str(starts_on), "ranked": len(scored), "flagged": len(flagged)},
+    )
+    return evaluation
+
+
+def _labels() -> dict:
+    return {k: str(m.label) for k, m in metrics.METRICS.items()}
+
+
+def _stored(s) -> dict:
+    return {
+        "key": s.key,
+        "name": s.name,
+        "received": s.received,
+        "score": None if s.score is None else str(s.score),
+        "rank": s.rank,
+        "flagged": s.flagged,
+        "parts": [
+            {
+                "metric": p.metric,
+                "value": None if p.value is None else str(p.value),
+                "points": str(p.points),
+                "weight": p.weight,
+                "why": p.why,
+            }
+            for p in s.parts
+        ],
+    }
+
+
+@transaction.atomic
+def commend(actor, evaluation: Evaluation | None, *, subject: str, key: str, title: str, reason: str) -> Commendation:
+    """Record a commendation (表彰); from an evaluation, only of a subject it ranked."""
+    _ensure_keeper(actor)
+    if not title.strip() or not reason.strip():
+        raise DomainError(_("请填写表彰名称和理由"), field="title")
+    row = None
+    if evaluation is not None:
+        subject = evaluation.scheme.subject
+        row = next((r for r in evaluation.rows if r["key"] == key and r["rank"] is not None), None)
+        if row is None:
+            raise DomainError(_("该对象不在本次评估的排名中"), field="key")
+    name = row["name"] if row else key
+    commendation = Commendation.objects.create(
+        evaluation=evaluation,
+        subject=subject,
+        subject_key=key,
+        subject_name=name[:200],
+        title=title.strip()[:100],
+        reason=reason.strip()[:1000],
+        by=actor,
+    )
+    record(actor, "evaluation.commended", commendation, after={"subject": name, "title": commendation.title})
+    return commendation

@@ -44,7 +44,11 @@ class FactSource(Protocol):
         """Every fact row, for the public statistics page (figures only, no case is shown)."""
 
     def sees_everything(self, user) -> bool:
-        """Whether `facts(user)` is every fact row: who reads the platform-wide periodic reports."""
+        """Whether `facts(user)` is every fact row: who reads the platform-wide periodic reports, and who keeps
+        the evaluation schemes."""
+
+    def overseers(self, dimension: str, keys: Iterable[str]) -> dict[str, list]:
+        """The users told when an organisation or mediator falls below an evaluation's threshold, by key."""
 
     def reaches(self, user, dimension: str, key: str) -> bool:
         """Whether the user may see the figures of that organisation, mediator, office or court."""

@@ -164,6 +164,9 @@ _days(
 )
 
 COUNTS = [m for m in METRICS.values() if m.kind == "count"]
+# The counts an organisation or mediator would rather keep low (for evaluation, kernel.evaluation): the others,
+# and every rate, are better high; every duration is better short.
+LOWER_IS_BETTER = frozenset({"declined", "answered_late", "unanswered_overdue", "recalled", "failed", "withdrawn"})
 
 # Figures issue 13 asks for whose facts no platform records yet: shown as such, never estimated.
 NOT_YET_AVAILABLE = [

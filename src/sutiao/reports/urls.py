@@ -15,4 +15,10 @@ urlpatterns = [
     ),
     path("reports/periodic/<uuid:report_id>/retry/", views.retry_periodic_report, name="report-periodic-retry"),
     path("reports/periodic/<uuid:report_id>/<slug:kind>/", views.periodic_report_file, name="report-periodic-file"),
+    # Performance evaluation and commendation (issue 13 §4).
+    path("reports/evaluation/", views.evaluation_home, name="evaluation-home"),
+    path("reports/evaluation/schemes/new/", views.evaluation_scheme_new, name="evaluation-scheme-new"),
+    path("reports/evaluation/run/", views.evaluation_run, name="evaluation-run"),
+    path("reports/evaluation/<uuid:evaluation_id>/", views.evaluation, name="evaluation"),
+    path("reports/evaluation/<uuid:evaluation_id>/commend/", views.evaluation_commend, name="evaluation-commend"),
 ]

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,12 +19,14 @@ from django.views.decorators.http import require_POST
 from sutiao.documents.downloads import download_response
 from sutiao.kernel.calendar import CHINA, china_today
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.evaluation import HIGHER, LOWER, Weight
 from sutiao.kernel.workflow import ReportPeriod
 from sutiao.listing import next_url, page
 from sutiao.translation import refusal, translated_choices
 
 from . import actions, charts, metrics, periodic, selectors
 from .facts import source
+from .models import EvaluationScheme
 
 PAGE = 50
 PERIOD_CHOICES = [("month", gettext_lazy("按月")), ("quarter", gettext_lazy("按季度")), ("year", gettext_lazy("按年"))]
@@ -311,3 +313,177 @@ def periodic_report_file(request, report_id, kind):
     if stored is None:
         raise Http404(_("报告尚未生成"))
     return download_response(request, stored, permitted=lambda user, f: selectors.may_read(user, report))
+
+
+# --- evaluation and commendation (issue 13 §4) ---
+
+DEFAULT_WEIGHTS = {"success_rate": 40, "succeeded": 25, "answered_late": 15, "days_to_result": 20}
+
+
+class SchemeForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("方案名称"), max_length=100)
+    subject = forms.ChoiceField(label=gettext_lazy("评估对象"), choices=EvaluationScheme.SUBJECTS)
+    period = forms.ChoiceField(label=gettext_lazy("评估周期"))
+    min_cases = forms.IntegerField(label=gettext_lazy("参与排名的最少收案数"), min_value=1, max_value=10000, initial=5)
+    flag_below = forms.DecimalField(
+        label=gettext_lazy("提示分数线"), min_value=0, max_value=100, decimal_places=1, initial=60
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = translated_choices(ReportPeriod.choices())
+        for key, metric in metrics.METRICS.items():
+            self.fields[f"w_{key}"] = forms.IntegerField(
+                label=metric.label, min_value=0, max_value=100, initial=DEFAULT_WEIGHTS.get(key, 0), required=False
+            )
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+    def weights(self) -> list[Weight]:
+        out = []
+        for key, metric in metrics.METRICS.items():
+            weight = self.cleaned_data.get(f"w_{key}") or 0
+            if weight:
+                lower = metric.kind == "days" or key in metrics.LOWER_IS_BETTER
+                out.append(Weight(key, weight, LOWER if lower else HIGHER))
+        return out
+
+
+class RunForm(ReportRequestForm):
+    """Which scheme, over which quarter or year (the scheme's own period decides which)."""
+
+    scheme = forms.ModelChoiceField(label=gettext_lazy("评估方案"), queryset=EvaluationScheme.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["period"]
+        self.fields["scheme"].queryset = EvaluationScheme.objects.filter(active=True)
+        self.fields["scheme"].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scheme"):
+            data["period"] = data["scheme"].period
+        return data
+
+
+class CommendForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput)
+    title = forms.CharField(label=gettext_lazy("表彰名称"), max_length=100)
+    reason = forms.CharField(label=gettext_lazy("表彰理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "reason"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+
+
+def _ensure_keeper(request) -> None:
+    if not source().sees_everything(request.user):
+        raise PermissionDenied(_("仅可查看全部案件统计的机构可进行绩效评估"))
+
+
+@login_required
+def evaluation_home(request, scheme_form=None, run_form=None):
+    facts_source = source()
+    facts_source.facts(request.user)  # only those with a dashboard
+    keeper = facts_source.sees_everything(request.user)
+    result = page(selectors.evaluations(), ("-created_at", "-id"), request.GET.get("cursor"))
+    return render(
+        request,
+        "reports/evaluation_home.html",
+        {
+            "keeper": keeper,
+            "schemes": EvaluationScheme.objects.filter(active=True) if keeper else [],
+            "scheme_form": scheme_form or (SchemeForm() if keeper else None),
+            "run_form": run_form or (RunForm() if keeper else None),
+            "rows": result.items,
+            "next_url": next_url(request, result),
+            "labels": {k: m.label for k, m in metrics.METRICS.items()},
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluation_scheme_new(request):
+    _ensure_keeper(request)
+    form = SchemeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.create_scheme(
+                request.user,
+                name=data["name"],
+                subject=data["subject"],
+                period=ReportPeriod(data["period"]),
+                weights=form.weights(),
+                min_cases=data["min_cases"],
+                flag_below=data["flag_below"],
+            )
+        except DomainError as e:
+            form.add_error(None, refusal(e))
+        else:
+            messages.success(request, _("已启用新的评估方案"))
+            return redirect("evaluation-home")
+    return evaluation_home(request, scheme_form=form)
+
+
+@login_required
+@require_POST
+def evaluation_run(request):
+    _ensure_keeper(request)
+    form = RunForm(request.POST)
+    if form.is_valid():
+        try:
+            evaluation = actions.run_evaluation(request.user, form.cleaned_data["scheme"], form.starts_on())
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+        else:
+            return redirect("evaluation", evaluation.pk)
+    return evaluation_home(request, run_form=form)
+
+
+@login_required
+def evaluation(request, evaluation_id, commend_form=None):
+    found, rows = selectors.evaluation_for(request.user, evaluation_id)
+    keeper = source().sees_everything(request.user)
+    labels = {k: m.label for k, m in metrics.METRICS.items()}
+    for row in rows:
+        for part in row["parts"]:
+            part["label"] = labels.get(part["metric"], part["metric"])
+    return render(
+        request,
+        "reports/evaluation.html",
+        {
+            "evaluation": found,
+            "rows": rows,
+            "keeper": keeper,
+            "commendations": selectors.commendations_of(found),
+            "commend_form": commend_form or (CommendForm() if keeper else None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluation_commend(request, evaluation_id):
+    found, _rows = selectors.evaluation_for(request.user, evaluation_id)
+    form = CommendForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.commend(
+                request.user,
+                found,
+                subject=found.scheme.subject,
+                key=data["key"],
+                title=data["title"],
+                reason=data["reason"],
+            )
+        except DomainError as e:
+            form.add_error(None, refusal(e))
+        else:
+            messages.success(request, _("已记录表彰"))
+            return redirect("evaluation", found.pk)
+    return evaluation(request, evaluation_id, commend_form=form)
