@@ -115,7 +115,7 @@ def test_l10_mediator_first_parties_next_seal_last_in_force_at_the_last_partys_s
     case,
     mediator_a,
     sms_log,
-    platform_ca,
+    platform_ca,  # noqa: F811
     tmp_path,
     nss_trusting,  # noqa: F811
 ):
