@@ -386,3 +386,18 @@ def test_an_agreement_reached_offline_is_uploaded_by_the_organisation_and_confir
     agreement = Agreement.objects.get(pk=agreement.pk)
     assert agreement.state == AgreementState.EFFECTIVE and OutboxMessage.objects.count() == 0
     assert AuditRecord.objects.filter(action="agreement.paper_confirm").count() == 2
+
+
+def test_taken_back_unchanged_the_frozen_version_goes_to_paper_and_the_scan_goes_with_a_withdrawal(case, mediator_a):
+    mediation, agreement, *_ = case
+    agreement = _submitted(case, mediator_a)
+    actions.withdraw_from_signing(mediator_a, agreement, "改为纸质签署")
+    actions.upload_paper_agreement(mediator_a, agreement, _scan())  # the same, still frozen, version
+    agreement.refresh_from_db()
+    assert agreement.state == AgreementState.SIGNING and agreement.method == SigningMethod.PAPER
+    actions.withdraw_from_signing(mediator_a, agreement, "扫描件有误")
+    agreement.refresh_from_db()
+    assert agreement.paper_scan is None and agreement.method == SigningMethod.ONLINE
+    actions.submit_for_signing(mediator_a, agreement)
+    agreement.refresh_from_db()
+    assert agreement.state == AgreementState.SIGNING

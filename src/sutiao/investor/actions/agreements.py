@@ -28,7 +28,7 @@ from sutiao.docking import outbox
 from sutiao.docking.schemas import AgreementStatusPayload, AgreementStep, AgreementTermStatus, MessageType
 from sutiao.documents import checks, pdf
 from sutiao.documents.actions import accept_upload
-from sutiao.documents.ca import Subject, SubjectKind
+from sutiao.documents.ca import NAME_MAX_CHARACTERS, Subject, SubjectKind
 from sutiao.documents.identities import issue_identity
 from sutiao.documents.models import FileKind, SigningIdentity
 from sutiao.documents.signing import sign
@@ -359,8 +359,9 @@ def _freeze(agreement: Agreement, mediation: Mediation) -> str:
     )
     before = _move(agreement, AgreementEvent.SUBMIT)
     now = timezone.now()
-    version.frozen_at = now
-    version.save(update_fields=["frozen_at"])
+    if version.frozen_at is None:  # taken back from signing and submitted again unchanged: still frozen
+        version.frozen_at = now
+        version.save(update_fields=["frozen_at"])
     agreement.submitted_at = now
     return before
 
@@ -570,15 +571,17 @@ def _identity(user: User) -> SigningIdentity:
     mediator = Mediator.objects.filter(user=user).select_related("organisation").first()
     if profile is not None:
         kind = SubjectKind.LEGAL_PERSON if profile.is_firm else SubjectKind.NATURAL_PERSON
-        subject = Subject(
-            kind, profile.name, decrypt(profile.id_number_encrypted), profile.name if profile.is_firm else ""
-        )
+        name = profile.name[:NAME_MAX_CHARACTERS]
+        subject = Subject(kind, name, decrypt(profile.id_number_encrypted), name if profile.is_firm else "")
     elif mediator is not None:
         subject = Subject(
-            SubjectKind.NATURAL_PERSON, mediator.name, decrypt(mediator.id_number_encrypted), mediator.organisation.name
+            SubjectKind.NATURAL_PERSON,
+            mediator.name[:NAME_MAX_CHARACTERS],
+            decrypt(mediator.id_number_encrypted),
+            mediator.organisation.name[:NAME_MAX_CHARACTERS],
         )
     else:
-        subject = Subject(SubjectKind.NATURAL_PERSON, user.display_name[:64], f"user:{user.pk}")
+        subject = Subject(SubjectKind.NATURAL_PERSON, user.display_name[:NAME_MAX_CHARACTERS], f"user:{user.pk}")
     held = SigningIdentity.objects.of_holder(user=user).unrevoked().filter(kind=subject.kind).first()
     if held is not None and held.not_after > timezone.now():
         return held
@@ -598,9 +601,9 @@ def _seal_identity(actor: User, organisation) -> SigningIdentity:
     registry = MediationOrg.objects.filter(institution=organisation).first()
     subject = Subject(
         SubjectKind.ORGANISATION_SEAL,
-        f"{organisation.name}电子印章"[:64],
+        f"{organisation.name}电子印章"[:NAME_MAX_CHARACTERS],
         registry.uscc if registry else f"institution:{organisation.pk}",
-        organisation.name,
+        organisation.name[:NAME_MAX_CHARACTERS],
     )
     return issue_identity(actor, subject=subject, institution=organisation)
 
