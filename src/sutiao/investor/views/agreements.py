@@ -106,10 +106,10 @@ def _signing(agreement, viewer) -> dict:
         return {"may_upload_paper": (viewer.mediator or viewer.admin) and agreement.state == AgreementState.DRAFT}
     status = selectors.signing_status(agreement)
     reports = {r.field: r for r in status.verification.signatures} if status.verification else {}
-    by_field = {r.field: r for r in status.records if r.field}
+    recorded = {r.field for r in status.records if r.field}
     rows = [{"record": r, "report": reports.get(r.field)} for r in status.records]
     # A signature in the file that no record accounts for (added outside the platform) is shown too.
-    rows += [{"record": None, "report": rep} for name, rep in reports.items() if name not in by_field]
+    rows += [{"record": None, "report": rep} for name, rep in reports.items() if name not in recorded]
     open_for = []
     if agreement.state == AgreementState.SIGNING:
         done = set(agreement.signed_party_ids)
@@ -125,7 +125,6 @@ def _signing(agreement, viewer) -> dict:
         "signing": status,
         "signature_rows": rows,
         "sign_for": open_for,
-        "code_form": f.SigningCodeForm(),
         "may_upload_paper": (viewer.mediator or viewer.admin)
         and agreement.state == AgreementState.SIGNING
         and not status.records,
@@ -204,7 +203,7 @@ def act(request, mediation_id, op):
             return _send_code(request, mediation, agreement, party)
         form = f.SigningCodeForm(post)
         if not form.is_valid():
-            messages.error(request, refusal_of(form))
+            messages.error(request, _refusal_of(form))
             return _back(mediation)
         code = form.cleaned_data["code"].strip()
         if op == "sign":
@@ -217,7 +216,7 @@ def act(request, mediation_id, op):
     if op == "paper":
         form = f.PaperForm(post, request.FILES)
         if not form.is_valid():
-            messages.error(request, refusal_of(form))
+            messages.error(request, _refusal_of(form))
             return _back(mediation)
         return _button(
             request,
@@ -244,7 +243,7 @@ def act(request, mediation_id, op):
     raise PermissionDenied(_("不支持的操作"))
 
 
-def refusal_of(form) -> str:
+def _refusal_of(form) -> str:
     return next(iter(e for errors in form.errors.values() for e in errors))
 
 
