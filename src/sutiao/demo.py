@@ -103,6 +103,11 @@ INVESTOR_USERS = [
         for i in (1, 2)
     ],
 ]
+# The demo mediators' mobiles: a mediator confirms their signature on an agreement with a code sent there
+# (investor.actions.agreements.sign_agreement).
+MEDIATOR_MOBILES = {
+    f"{code}_mediator{i}": f"136{n:04d}{i:04d}" for n, (_id, _name, code) in enumerate(ORGANISATIONS, 1) for i in (1, 2)
+}
 
 # The courts whose demo roster holds the demo organisations (both sides seed the same confirmations).
 ROSTER_COURTS = [(CHAOYANG, "北京市朝阳区人民法院"), (XICHENG, "北京市西城区人民法院")]

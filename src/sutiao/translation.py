@@ -127,6 +127,11 @@ LABELS = [
     gettext_noop("金额以元为单位，最多两位小数"),
     gettext_noop("请填写履行期限"),
     gettext_noop("履行期限不能早于今天"),
+    # kernel.agreement.signing_refusal
+    gettext_noop("调解员已签署本协议"),
+    gettext_noop("当事人不属于本案"),
+    gettext_noop("调解员尚未签署，请待调解员签署后再签署"),
+    gettext_noop("该当事人已签署本协议"),
     # answer-period citations (kernel.rules)
     gettext_noop("法办〔2021〕313号 四（五）"),
     gettext_noop("《人民法院在线调解规则》第十二条"),

@@ -41,15 +41,16 @@ def second_factor(base_url: str, username: str) -> str:
 
 
 def sms_code(base_url: str, mobile: str) -> str:
-    """The latest sign-in code the live platform at `base_url` sent to `mobile` (a number, or as a page shows
-    it masked, 138****0002), read from its development SMS log (codes are sent within the request)."""
+    """The latest code the live platform at `base_url` sent to `mobile` (a number, or as a page shows it masked,
+    138****0002) — to sign in, or to confirm a signature —, read from its development SMS log (codes are sent
+    within the request)."""
     platform = PLATFORMS[base_url]
     log = platform.var_dir / f"sms-{platform.name}.log"
     pattern = re.escape(mobile).replace(re.escape("****"), r"\d{4}")
 
     def code():
         text = log.read_text(encoding="utf-8") if log.exists() else ""
-        return (re.findall(rf"{pattern} 您的登录验证码为 (\d{{6}})", text) or [None])[-1]
+        return (re.findall(rf"{pattern} [^\n]*?验证码为 (\d{{6}})", text) or [None])[-1]
 
     return wait_for(code, what=f"the sign-in code for {mobile} in {log}")
 

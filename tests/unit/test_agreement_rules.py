@@ -18,6 +18,8 @@ from sutiao.kernel.agreement import (
     draft_from_case,
     format_yuan,
     reminder_due,
+    seal_due,
+    signing_refusal,
     takes_effect,
     term_problems,
     term_status,
@@ -42,6 +44,18 @@ def _term(**changes) -> Term:
         "due": TODAY,
     }
     return Term(**(fields | changes))
+
+
+def test_l10_signing_order_mediator_first_then_each_party_once_and_the_seal_with_the_last():
+    """L10 (Art. 19 ¶1): the parties and the mediator sign, the organisation's e-seal last; the platform's order
+    puts the mediator first, so the seal can follow the last party's signature at once."""
+    assert signing_refusal(None, False, set(), {1, 2}) is None
+    assert signing_refusal(None, True, set(), {1, 2}) == "调解员已签署本协议"
+    assert signing_refusal(1, False, set(), {1, 2}).startswith("调解员尚未签署")
+    assert signing_refusal(1, True, set(), {1, 2}) is None
+    assert signing_refusal(1, True, {1}, {1, 2}) == "该当事人已签署本协议"
+    assert signing_refusal(3, True, set(), {1, 2}) == "当事人不属于本案"
+    assert not seal_due({1}, {1, 2}) and seal_due({1, 2}, {1, 2})
 
 
 def test_l10_takes_effect_when_every_party_has_signed():

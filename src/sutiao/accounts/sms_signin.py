@@ -45,7 +45,7 @@ def _throttle(digest: str, ip_address: str | None, now) -> None:
         raise DomainError(gettext("本网络获取验证码次数过多，请稍后再试"), field="mobile")
 
 
-def _issue(mobile: str, digest: str, ip_address: str | None, known: bool) -> None:
+def _issue(mobile: str, digest: str, ip_address: str | None, known: bool, purpose: str = "") -> None:
     now = timezone.now()
     _throttle(digest, ip_address, now)
     code = f"{secrets.randbelow(10**6):06d}"
@@ -57,7 +57,11 @@ def _issue(mobile: str, digest: str, ip_address: str | None, known: bool) -> Non
     )
     if known:
         # Sent now, in the request: the person is waiting for it (and the code must not sit in a queue in clear).
-        send_sms(mobile, gettext("您的登录验证码为 %(code)s，5分钟内有效。请勿告诉他人。") % {"code": code})
+        if purpose:
+            text = gettext("您正在%(purpose)s，验证码为 %(code)s，5分钟内有效。请勿告诉他人。")
+            send_sms(mobile, text % {"purpose": purpose, "code": code})
+        else:
+            send_sms(mobile, gettext("您的登录验证码为 %(code)s，5分钟内有效。请勿告诉他人。") % {"code": code})
 
 
 @transaction.atomic
@@ -87,13 +91,17 @@ def masked_mobile(user: User) -> str:
 
 
 @transaction.atomic
-def send_code_to(user: User, ip_address: str | None) -> str:
+def send_code_to(user: User, ip_address: str | None, purpose: str = "") -> str:
     """The sign-in's second step after the password: a code to the signed-in account's own mobile (the same
-    codes, lifetime, tries and throttles as `request_code`). Returns the masked mobile it went to."""
+    codes, lifetime, tries and throttles as `request_code`). Returns the masked mobile it went to. `purpose`
+    («签署调解协议（…）») is what a signed-in user confirms with the code (an agreement's signature, checked with
+    `check_user_code`): the message says so instead of «登录»."""
     mobile = signed_in_mobile(user)
     if not mobile:
+        if purpose:
+            raise DomainError(gettext("您的账户未登记手机号，无法发送验证码，请联系平台运维人员登记手机号"))
         raise DomainError(gettext("您的账户未登记手机号，无法发送验证码，请联系平台运维人员登记后再登录"))
-    _issue(mobile, mobile_digest(mobile), ip_address, known=True)
+    _issue(mobile, mobile_digest(mobile), ip_address, known=True, purpose=purpose)
     return mask_mobile(mobile)
 
 

@@ -51,7 +51,9 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # organisation's administrator reads it; the parties read it and say how its terms were performed, and so
     # does an agent acting for a party within its power of attorney (agreements.selectors.viewer_for).
     ("agreement", "read"): {**ORGANISATION_STAFF, **PARTY_SIDE},
-    ("agreement", "act"): {Actor.MEDIATOR: OWN, **PARTY_SIDE},
+    # The mediator (or, for an agreement signed on paper, the organisation's administrator) uploads the scan;
+    # signing is each signer's own (agreements.sign_agreement).
+    ("agreement", "act"): {**ORGANISATION_STAFF, **PARTY_SIDE},
     # Direct applications (not through a court): the organisation decides; the respondent firm answers once the
     # organisation has accepted.
     # answers. An investor applies in person (a natural person's own verified account).
@@ -141,6 +143,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "agreement": Endpoint("agreement", "read"),
     "agreement-pdf": Endpoint("agreement", "read"),
     "agreement-act": Endpoint("agreement", "act", POST),
+    "agreement-signed": Endpoint("agreement", "read"),
     "application-list": Endpoint("application", "list"),
     "application-new": Endpoint("application", "apply", BOTH),
     "application-detail": Endpoint("application", "read"),

@@ -32,6 +32,11 @@ urlpatterns = [
         agreements.version_pdf,
         name="agreement-pdf",
     ),
+    path(
+        "mediations/<uuid:mediation_id>/agreement/signed/<uuid:file_id>/",
+        agreements.signed_file,
+        name="agreement-signed",
+    ),
     path("mediations/<uuid:mediation_id>/agreement/<slug:op>/", agreements.act, name="agreement-act"),
     path("mediations/join/", mediation.join, name="mediation-join"),
     # Parties open their own accounts on this platform (issue 10 item 1); the court's are opened by its staff.

@@ -133,6 +133,29 @@ def takes_effect(signed_by: set, parties: set) -> bool:
     return bool(parties) and set(parties) <= set(signed_by)
 
 
+def signing_refusal(signer, mediator_signed: bool, signed_by: set, parties: set) -> str | None:
+    """Why `signer` (a party's key, or None for the mediator) may not sign now, or None. Art. 19 ¶1 asks for the
+    parties' and the mediator's signatures and the organisation's e-seal; it sets no order between the persons.
+    The platform's order: the mediator first — vouching that the frozen text is what was agreed before anyone is
+    bound by it —, then the parties in any order; the seal follows the last party's signature at once
+    (`seal_due`), so the agreement is complete, sealed, the moment it takes effect (L10). Each signs once."""
+    if signer is None:
+        return "调解员已签署本协议" if mediator_signed else None
+    if signer not in parties:
+        return "当事人不属于本案"
+    if not mediator_signed:
+        return "调解员尚未签署，请待调解员签署后再签署"
+    if signer in signed_by:
+        return "该当事人已签署本协议"
+    return None
+
+
+def seal_due(signed_by: set, parties: set) -> bool:
+    """The organisation's e-seal goes on last (Art. 19 ¶1), when the signatures that make the agreement take
+    effect are all there (`takes_effect`)."""
+    return takes_effect(signed_by, parties)
+
+
 def withdrawal_allowed(signed_by: set) -> bool:
     """The mediator may take an agreement back from signing to change it only while nobody has signed: once a
     party signed a text, changing it would make that signature sign something else."""

@@ -211,10 +211,11 @@ RULES: dict[str, Rule] = {
         Rule(
             "L10",
             "The agreement made online takes effect when every party has signed it; its terms are then performed "
-            "voluntarily, each party confirming performance (the signatures themselves: documents.signing)",
+            "voluntarily, each party confirming performance; the mediator signs first, the parties next, the "
+            "organisation's e-seal last, at once (the signatures themselves: documents.signing)",
             L10_CITATION,
             takes_effect,
-            names=("takes_effect", "withdrawal_allowed", "term_status", "TAKE_EFFECT"),
+            names=("takes_effect", "withdrawal_allowed", "signing_refusal", "seal_due", "term_status", "TAKE_EFFECT"),
         ),
         Rule(
             "L17",

@@ -7,6 +7,7 @@ timeline, the audit record, and for a delegated case the court's message (AGREEM
 is in force."""
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,13 +20,19 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.accounts import parties as party_accounts
-from sutiao.accounts.models import AgentScope, User
+from sutiao.accounts import sms_signin
+from sutiao.accounts.models import AgentScope, PartyProfile, Role, User
+from sutiao.accounts.pii import decrypt
 from sutiao.audit.log import SYSTEM, record
 from sutiao.docking import outbox
 from sutiao.docking.schemas import AgreementStatusPayload, AgreementStep, AgreementTermStatus, MessageType
-from sutiao.documents import pdf
+from sutiao.documents import checks, pdf
 from sutiao.documents.actions import accept_upload
-from sutiao.documents.models import FileKind
+from sutiao.documents.ca import NAME_MAX_CHARACTERS, Subject, SubjectKind
+from sutiao.documents.identities import issue_identity
+from sutiao.documents.models import FileKind, SigningIdentity
+from sutiao.documents.signing import sign
+from sutiao.documents.storage import TamperedFile, open_verified
 from sutiao.kernel.agreement import (
     REMINDER_DAYS_BEFORE_DUE,
     CaseFacts,
@@ -37,6 +44,8 @@ from sutiao.kernel.agreement import (
     draft_from_case,
     format_yuan,
     reminder_due,
+    seal_due,
+    signing_refusal,
     takes_effect,
     term_problems,
     term_status,
@@ -57,9 +66,20 @@ from sutiao.kernel.workflow import (
 )
 
 from .. import permissions
-from ..agreements.models import Agreement, AgreementTerm, AgreementVersion, PerformanceConfirmation, PerformanceStep
+from ..agreements import selectors
+from ..agreements.models import (
+    Agreement,
+    AgreementTerm,
+    AgreementVersion,
+    PerformanceConfirmation,
+    PerformanceStep,
+    SignatureKind,
+    SignatureRecord,
+    SigningMethod,
+)
 from ..mediation.models import Mediation, MediationParty
 from ..mediation.notify import tell_parties
+from ..models import MediationOrg, Mediator
 from . import applications, delegations
 from .mediation import locked_mediation
 
@@ -307,17 +327,7 @@ def submit_for_signing(actor: User, agreement: Agreement) -> Agreement:
     permissions.ensure_case_mediator(actor, mediation.source)
     _ensure_drafting_allowed(mediation)
     version = agreement.current
-    terms = list(version.terms.all())
-    _check(
-        version.clauses,
-        [TermInput(t.obligor_id, t.obligee_id, t.kind, t.description, t.amount, t.due) for t in terms],
-        _parties(mediation),
-    )
-    before = _move(agreement, AgreementEvent.SUBMIT)
-    now = timezone.now()
-    version.frozen_at = now
-    version.save(update_fields=["frozen_at"])
-    agreement.submitted_at = now
+    before = _freeze(agreement, mediation)
     agreement.save(update_fields=["state", "submitted_at"])
     record(
         actor,
@@ -338,6 +348,24 @@ def submit_for_signing(actor: User, agreement: Agreement) -> Agreement:
     return agreement
 
 
+def _freeze(agreement: Agreement, mediation: Mediation) -> str:
+    """The current version, checked again (a draft from the template whose due dates have since passed is not
+    frozen), frozen for signing; the agreement moves to signing (saved by the caller). Returns the state before."""
+    version = agreement.current
+    _check(
+        version.clauses,
+        [TermInput(t.obligor_id, t.obligee_id, t.kind, t.description, t.amount, t.due) for t in version.terms.all()],
+        _parties(mediation),
+    )
+    before = _move(agreement, AgreementEvent.SUBMIT)
+    now = timezone.now()
+    if version.frozen_at is None:  # taken back from signing and submitted again unchanged: still frozen
+        version.frozen_at = now
+        version.save(update_fields=["frozen_at"])
+    agreement.submitted_at = now
+    return before
+
+
 @transaction.atomic
 def withdraw_from_signing(actor: User, agreement: Agreement, reason: str) -> Agreement:
     """The mediator takes the agreement back to change it, only while nobody has signed (a signature signs one
@@ -350,8 +378,9 @@ def withdraw_from_signing(actor: User, agreement: Agreement, reason: str) -> Agr
     if agreement.state == AgreementState.SIGNING and not withdrawal_allowed(set(agreement.signed_party_ids)):
         raise DomainError(gettext("已有当事人签署，不能撤回修改；如需变更，请作废后重新起草"))
     before = _move(agreement, AgreementEvent.WITHDRAW)
-    agreement.submitted_at = None
-    agreement.save(update_fields=["state", "submitted_at"])
+    # A scan uploaded for the parties to confirm goes with it: the next version is signed afresh.
+    agreement.submitted_at, agreement.method, agreement.paper_scan = None, SigningMethod.ONLINE, None
+    agreement.save(update_fields=["state", "submitted_at", "method", "paper_scan"])
     record(
         actor,
         "agreement.withdraw",
@@ -452,6 +481,385 @@ def signature_recorded(agreement: Agreement, party: MediationParty | None, at: d
     return agreement
 
 
+# --- signing online, or on paper confirmed online (L10; issue 11 §2, §7) ---
+
+MEDIATOR_FIELD, SEAL_FIELD = "mediator", "seal"
+PAPER_TYPES = (checks.PDF, checks.JPEG, checks.PNG)
+
+
+def _signature_field(party: MediationParty | None) -> str:
+    return MEDIATOR_FIELD if party is None else f"party-{party.pk}"
+
+
+def _signer(actor: User, mediation: Mediation, party: MediationParty | None):
+    """Who may sign for whom: the case's mediator signs as the mediator (party None); for a party, its own
+    account or someone acting for it within the «sign» scope of a power of attorney (or a firm's staff). Nobody
+    signs for another. Returns the `Acting` of someone acting for the party, else None."""
+    if party is None:
+        permissions.ensure_case_mediator(actor, mediation.source)
+        return None
+    refusal = gettext("仅该当事人本人或其在授权范围内（签署协议）的代理人可以签署，任何人不能代他人签署")
+    if party.mediation_id != mediation.pk:
+        raise PermissionDenied(refusal)
+    return _acting(actor, party, refusal)
+
+
+def _signed(version: AgreementVersion) -> list[SignatureRecord]:
+    return list(version.signatures.order_by("at", "id"))
+
+
+def _ensure_may_sign(agreement: Agreement, mediation: Mediation, party: MediationParty | None) -> None:
+    """The agreement awaits signatures online and it is this signer's turn (kernel.agreement.signing_refusal)."""
+    if agreement.state != AgreementState.SIGNING:
+        raise DomainError(gettext("调解协议不在待签署状态"))
+    if agreement.method != SigningMethod.ONLINE:
+        raise DomainError(gettext("本协议已在纸上签署，请在线确认扫描件，无需电子签名"))
+    records = _signed(agreement.current)
+    problem = signing_refusal(
+        None if party is None else party.pk,
+        any(r.kind == SignatureKind.MEDIATOR for r in records),
+        set(agreement.signed_party_ids),
+        set(_parties(mediation)),
+    )
+    if problem:
+        raise DomainError(gettext(problem))
+
+
+def _ensure_may_confirm_paper(agreement: Agreement, party: MediationParty) -> None:
+    if agreement.state != AgreementState.SIGNING or agreement.paper_scan_id is None:
+        raise DomainError(gettext("没有待确认的纸质调解协议"))
+    if party.pk in agreement.signed_party_ids:
+        raise DomainError(gettext("该当事人已确认本协议"))
+
+
+def _code_checked(actor: User, code: str) -> None:
+    """The signer's SMS code (sutiao.accounts.sms_signin: the code sent to the signer's own mobile). Checked
+    outside the action's transaction, so that a wrong code counts against the tries even though it is refused."""
+    result = sms_signin.check_user_code(actor, code)
+    if result is sms_signin.Check.OK:
+        return
+    raise DomainError(
+        {
+            sms_signin.Check.WRONG: gettext("验证码不正确，请核对短信后重新输入"),
+            sms_signin.Check.EXPIRED: gettext("验证码已失效，请重新获取"),
+            sms_signin.Check.NONE: gettext("请先获取短信验证码"),
+        }[result],
+        field="code",
+    )
+
+
+def send_signing_code(actor: User, agreement: Agreement, party: MediationParty | None, ip_address) -> str:
+    """An SMS code to the signer's own mobile, for signing (or, for a paper agreement, confirming) for `party`
+    (None: the mediator's signature), once it is their turn. Returns the mobile masked."""
+    agreement = Agreement.objects.select_related("mediation", "current").get(pk=agreement.pk)
+    mediation = agreement.mediation
+    _signer(actor, mediation, party)
+    if agreement.paper_scan_id is not None and party is not None:
+        _ensure_may_confirm_paper(agreement, party)
+        purpose = gettext("确认纸质调解协议（%(number)s）") % {"number": mediation.number}
+    else:
+        _ensure_may_sign(agreement, mediation, party)
+        purpose = gettext("签署调解协议（%(number)s）") % {"number": mediation.number}
+    return sms_signin.send_code_to(actor, ip_address, purpose=purpose)
+
+
+def _identity(user: User) -> SigningIdentity:
+    """The signer's own certificate, issued by the CA on first use: a party's account in the name it was
+    verified under (a firm: the legal person's), a mediator in the roster's name, anyone else (an agent, a
+    firm's staff) in the account's name, identified by the account."""
+    profile = PartyProfile.objects.filter(user=user).first()
+    mediator = Mediator.objects.filter(user=user).select_related("organisation").first()
+    if profile is not None:
+        kind = SubjectKind.LEGAL_PERSON if profile.is_firm else SubjectKind.NATURAL_PERSON
+        name = profile.name[:NAME_MAX_CHARACTERS]
+        subject = Subject(kind, name, decrypt(profile.id_number_encrypted), name if profile.is_firm else "")
+    elif mediator is not None:
+        subject = Subject(
+            SubjectKind.NATURAL_PERSON,
+            mediator.name[:NAME_MAX_CHARACTERS],
+            decrypt(mediator.id_number_encrypted),
+            mediator.organisation.name[:NAME_MAX_CHARACTERS],
+        )
+    else:
+        subject = Subject(SubjectKind.NATURAL_PERSON, user.display_name[:NAME_MAX_CHARACTERS], f"user:{user.pk}")
+    held = SigningIdentity.objects.of_holder(user=user).unrevoked().filter(kind=subject.kind).first()
+    if held is not None and held.not_after > timezone.now():
+        return held
+    return issue_identity(user, subject=subject, user=user)
+
+
+def _seal_identity(actor: User, organisation) -> SigningIdentity:
+    """The organisation's e-seal (在线调解规则 Art. 19 ¶1), issued by the CA the first time it seals."""
+    held = (
+        SigningIdentity.objects.of_holder(institution=organisation)
+        .unrevoked()
+        .filter(kind=SubjectKind.ORGANISATION_SEAL)
+        .first()
+    )
+    if held is not None and held.not_after > timezone.now():
+        return held
+    registry = MediationOrg.objects.filter(institution=organisation).first()
+    subject = Subject(
+        SubjectKind.ORGANISATION_SEAL,
+        f"{organisation.name}电子印章"[:NAME_MAX_CHARACTERS],
+        registry.uscc if registry else f"institution:{organisation.pk}",
+        organisation.name[:NAME_MAX_CHARACTERS],
+    )
+    return issue_identity(actor, subject=subject, institution=organisation)
+
+
+def sign_agreement(actor: User, agreement: Agreement, party: MediationParty | None, code: str) -> SignatureRecord:
+    """签署: the mediator (party None), then each party — its own account, or an agent within the «sign» scope
+    of its power of attorney, whose signature says so — signs the frozen version's PDF, confirming with the SMS
+    code sent to their own mobile. Each signature is a PAdES B-LT signature with an RFC 3161 timestamp
+    (documents.signing.sign) appended as an incremental update to the previous signed bytes, and each signed
+    revision is kept with a SignatureRecord. When the last party signs, the organisation's e-seal is added at
+    once (seal=True: the document is locked) and the agreement takes effect (L10, signature_recorded). The
+    certificates are issued, the first time, before the action's transaction (a licensed CA answers over the
+    network); the code is checked before it too (a wrong one must count)."""
+    agreement = Agreement.objects.select_related("mediation", "current").get(pk=agreement.pk)
+    mediation = agreement.mediation
+    _signer(actor, mediation, party)
+    _ensure_may_sign(agreement, mediation, party)
+    _code_checked(actor, code)
+    identity = _identity(actor)
+    seal = None
+    if party is not None and seal_due({*agreement.signed_party_ids, party.pk}, set(_parties(mediation))):
+        seal = _seal_identity(actor, mediation.source.organisation)
+    return _sign(actor, agreement, party, identity, seal)
+
+
+def _read(stored) -> bytes:
+    try:
+        with open_verified(stored) as f:
+            return f.read()
+    except TamperedFile as e:
+        raise DomainError(gettext("待签署的文件已被改动或缺失，不能签署，请联系调解组织")) from e
+
+
+def _store_signed(actor, mediation, version, data: bytes, what: str):
+    name = f"调解协议-{mediation.number}-第{version.number}版-{what}.pdf"
+    return accept_upload(
+        ContentFile(data, name=name), uploaded_by=actor, kind=FileKind.DOCUMENT, label=name, case=mediation.case_ref
+    )
+
+
+def _signed_at(data: bytes, field: str) -> dt.datetime:
+    """The time the new signature's timestamp attests, once the whole signed file verified (documents.signing.
+    verify; the result is kept for the agreement page, agreements.selectors.verification)."""
+    report = selectors.verification(data)
+    mine = next((s for s in report.signatures if s.field == field), None)
+    if not report.valid or mine is None or mine.timestamp_time is None:
+        raise DomainError(gettext("签名未通过验证，未予保存，请稍后重试或联系平台管理员"))
+    return mine.timestamp_time
+
+
+@transaction.atomic
+def _sign(actor, agreement, party, identity, seal_identity) -> SignatureRecord:
+    agreement, mediation = _locked(agreement)
+    acting = _signer(actor, mediation, party)
+    _ensure_may_sign(agreement, mediation, party)
+    version = agreement.current
+    previous = version.signatures.order_by("-at", "-id").select_related("file").first()
+    before = previous.file if previous else version.pdf
+    data = _read(before)
+    organisation = mediation.source.organisation.name
+    field = _signature_field(party)
+    if party is None:
+        reason, kind, who = f"调解员{actor.display_name}签署调解协议", SignatureKind.MEDIATOR, actor.display_name
+    elif acting is None:
+        reason, kind, who = f"{party.name}签署调解协议", SignatureKind.PARTY, party.name
+    else:
+        title = "代理人" if actor.role == Role.AGENT else "授权工作人员"
+        reason, kind, who = f"{title}{actor.display_name}代{party.name}签署调解协议", SignatureKind.PARTY, party.name
+    signed = sign(data, identity, field=field, reason=reason, location=organisation)
+    at = _signed_at(signed, field)
+    row = SignatureRecord.objects.create(
+        agreement=agreement,
+        version=version,
+        kind=kind,
+        party=party,
+        signer=actor,
+        signer_name=actor.display_name[:200],
+        as_agent=acting is not None,
+        at=at,
+        field=field,
+        file=_store_signed(actor, mediation, version, signed, f"{who}已签署"[:80]),
+        sha256_before=before.sha256,
+        sha256_after=hashlib.sha256(signed).hexdigest(),
+        certificate_serial=identity.serial,
+    )
+    seq = record(
+        actor,
+        "agreement.sign",
+        row,
+        case=mediation.case_ref,
+        after={
+            "version": version.number,
+            "kind": kind.value,
+            "party": party.name if party else None,
+            "as_agent": row.as_agent,
+            "sha256_before": row.sha256_before,
+            "sha256_after": row.sha256_after,
+            "certificate_serial": row.certificate_serial,
+        },
+    )
+    _timeline(mediation, actor.display_name, reason)
+    if acting is not None:
+        party_accounts.record_act(acting, actor, "agreement.sign", f"{mediation.number}：{reason}", seq)
+    if party is None:
+        tell_parties(
+            mediation,
+            mediation.parties.all(),
+            gettext("调解协议待签署"),
+            gettext("调解员已签署调解协议，请您阅读后签署"),
+            agreement_url(mediation),
+        )
+        signature_recorded(agreement, None, at)
+        return row
+    if seal_identity is not None:  # the last party: the organisation's e-seal goes on before the effect
+        _seal(actor, agreement, mediation, version, signed, seal_identity)
+    signature_recorded(agreement, party, at)
+    return row
+
+
+def _seal(actor, agreement, mediation, version, data: bytes, identity) -> None:
+    organisation = mediation.source.organisation.name
+    sealed = sign(
+        data, identity, field=SEAL_FIELD, reason=f"{organisation}加盖电子印章", location=organisation, seal=True
+    )
+    at = _signed_at(sealed, SEAL_FIELD)
+    row = SignatureRecord.objects.create(
+        agreement=agreement,
+        version=version,
+        kind=SignatureKind.SEAL,
+        signer_name=identity.name,
+        at=at,
+        field=SEAL_FIELD,
+        file=_store_signed(actor, mediation, version, sealed, "已盖章"),
+        sha256_before=hashlib.sha256(data).hexdigest(),
+        sha256_after=hashlib.sha256(sealed).hexdigest(),
+        certificate_serial=identity.serial,
+    )
+    record(
+        SYSTEM,
+        "agreement.seal",
+        row,
+        case=mediation.case_ref,
+        after={"version": version.number, "sha256_after": row.sha256_after, "certificate_serial": identity.serial},
+    )
+    _timeline(mediation, SYSTEM, gettext("各方签署完毕，加盖%(org)s电子印章") % {"org": organisation})
+
+
+@transaction.atomic
+def upload_paper_agreement(actor: User, agreement: Agreement, upload, offline: bool = False) -> Agreement:
+    """The agreement signed on paper, scanned (PDF, JPG or PNG, typed by the documents upload path) and uploaded
+    by the case's mediator or the organisation's administrator: during an online mediation (纸质签署) or for a
+    mediation the organisation held offline (`offline`, issue 11 §7; 法办〔2021〕313号 四（五）). The current
+    version (the text as the mediator recorded it, its terms followed for performance) is frozen as for online
+    signing, and each party then confirms the scan online (confirm_paper_agreement). A scan may be replaced
+    while no party has confirmed."""
+    agreement, mediation = _locked(agreement)
+    source = mediation.source
+    if not (permissions.is_case_mediator(actor, source) or permissions.administers(actor, source.organisation_id)):
+        raise PermissionDenied(gettext("仅本案调解员或调解组织管理员可上传纸质调解协议"))
+    _ensure_drafting_allowed(mediation)
+    if agreement.state not in (AgreementState.DRAFT, AgreementState.SIGNING):
+        raise DomainError(gettext("调解协议不在可上传纸质协议的状态"))
+    if agreement.signed_party_ids or agreement.current.signatures.exists():
+        raise DomainError(gettext("已有人签署或确认本协议，不能再上传纸质协议"))
+    before = _freeze(agreement, mediation) if agreement.state == AgreementState.DRAFT else agreement.state
+    stored = accept_upload(
+        upload, uploaded_by=actor, kind=FileKind.DOCUMENT, label=gettext("纸质调解协议扫描件"), case=mediation.case_ref
+    )
+    if stored.content_type not in PAPER_TYPES:
+        raise DomainError(gettext("纸质调解协议扫描件须为 PDF、JPG 或 PNG 文件"), field="file")
+    agreement.method = SigningMethod.OFFLINE if offline else SigningMethod.PAPER
+    agreement.paper_scan = stored
+    agreement.save(update_fields=["state", "submitted_at", "method", "paper_scan"])
+    record(
+        actor,
+        "agreement.paper_upload",
+        agreement,
+        case=mediation.case_ref,
+        before={"state": before},
+        after={
+            "state": agreement.state,
+            "method": agreement.method,
+            "version": agreement.current.number,
+            "scan_sha256": stored.sha256,
+        },
+    )
+    label = SigningMethod(agreement.method).label
+    _timeline(
+        mediation,
+        actor.display_name,
+        gettext("上传调解协议（%(method)s，第%(v)s版），待各方当事人在线确认")
+        % {"method": gettext(label), "v": agreement.current.number},
+    )
+    tell_parties(
+        mediation,
+        mediation.parties.all(),
+        gettext("请确认纸质调解协议"),
+        gettext("调解组织上传了各方在纸上签署的调解协议，请核对扫描件后在线确认"),
+        agreement_url(mediation),
+    )
+    return agreement
+
+
+def confirm_paper_agreement(actor: User, agreement: Agreement, party: MediationParty, code: str) -> SignatureRecord:
+    """A party (or its agent within «sign») confirms online, with the SMS code sent to their own mobile, that the
+    uploaded scan is the agreement it signed on paper. When every party has confirmed, the agreement takes effect
+    as one signed online does (L10, signature_recorded)."""
+    agreement = Agreement.objects.select_related("mediation").get(pk=agreement.pk)
+    _signer(actor, agreement.mediation, party)
+    _ensure_may_confirm_paper(agreement, party)
+    _code_checked(actor, code)
+    return _confirm_paper(actor, agreement, party)
+
+
+@transaction.atomic
+def _confirm_paper(actor, agreement, party) -> SignatureRecord:
+    agreement, mediation = _locked(agreement)
+    acting = _signer(actor, mediation, party)
+    _ensure_may_confirm_paper(agreement, party)
+    scan = agreement.paper_scan
+    try:
+        open_verified(scan).close()
+    except TamperedFile as e:
+        raise DomainError(gettext("扫描件已被改动或缺失，不能确认，请联系调解组织")) from e
+    now = timezone.now()
+    row = SignatureRecord.objects.create(
+        agreement=agreement,
+        version=agreement.current,
+        kind=SignatureKind.PAPER,
+        party=party,
+        signer=actor,
+        signer_name=actor.display_name[:200],
+        as_agent=acting is not None,
+        at=now,
+        file=scan,
+        sha256_before=scan.sha256,
+        sha256_after=scan.sha256,
+    )
+    if acting is None:
+        text = gettext("%(party)s在线确认纸质调解协议") % {"party": party.name}
+    else:
+        text = gettext("%(agent)s代%(party)s在线确认纸质调解协议") % {"agent": actor.display_name, "party": party.name}
+    seq = record(
+        actor,
+        "agreement.paper_confirm",
+        row,
+        case=mediation.case_ref,
+        after={"party": party.name, "as_agent": row.as_agent, "scan_sha256": scan.sha256},
+    )
+    _timeline(mediation, actor.display_name, text)
+    if acting is not None:
+        party_accounts.record_act(acting, actor, "agreement.paper_confirm", f"{mediation.number}：{text}", seq)
+    signature_recorded(agreement, party, now)
+    return row
+
+
 # --- voluntary performance ---
 
 
@@ -500,13 +908,13 @@ def _send_status(agreement: Agreement, mediation: Mediation, step: AgreementStep
     )
 
 
-def _acting(actor: User, party: MediationParty):
+def _acting(actor: User, party: MediationParty, refusal: str = ""):
     """Who says something for `party`: the party's own linked account, or an agent (or a firm's staff) acting
     within the «sign» scope (确认笔录、签署协议) for that party's account. Returns the party-accounts `Acting` for
-    someone acting for the party (the party sees the act), else None."""
+    someone acting for the party (the party sees the act), else None; anyone else is refused with `refusal`."""
     if party.user_id is not None and party.user_id == actor.pk:
         return None
-    refused = PermissionDenied(gettext("仅该当事人本人或其授权代理人可确认履行情况"))
+    refused = PermissionDenied(refusal or gettext("仅该当事人本人或其授权代理人可确认履行情况"))
     if party.user_id is None or not party.id_number_digest:
         raise refused
     try:

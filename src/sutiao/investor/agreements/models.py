@@ -14,6 +14,15 @@ from sutiao.kernel.workflow import AGREEMENT_LIVE, AgreementState
 _USER = settings.AUTH_USER_MODEL
 
 
+class SigningMethod(models.TextChoices):
+    ONLINE = "online", _("在线电子签署")
+    # Signed on paper during an online mediation, scanned and uploaded (issue 11 §2).
+    PAPER = "paper", _("纸质签署（扫描件）")
+    # Reached in a mediation the organisation held offline, signed on paper and uploaded (issue 11 §7;
+    # 法办〔2021〕313号 四（五）“经调解组织线下调解成功的案件”).
+    OFFLINE = "offline", _("线下调解达成（扫描件）")
+
+
 class Agreement(models.Model):
     """One agreement of a mediation. At most one is live (draft, signing or in force) at a time; a void one leaves
     room for a new draft. `current` is the version being drafted, frozen for signing, or in force."""
@@ -34,6 +43,18 @@ class Agreement(models.Model):
     effective_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     void_reason = models.CharField(_("作废原因"), max_length=500, blank=True)
+    # Signed online (each signature a SignatureRecord on the frozen version's PDF), or on paper: the scan the
+    # mediator or the organisation uploaded, which each party then confirms online (在线调解规则 Art. 19 ¶1
+    # “在线制作或者上传调解协议”; 法办〔2021〕313号 四（五）).
+    method = models.CharField(_("签署方式"), max_length=16, choices=SigningMethod.choices, default=SigningMethod.ONLINE)
+    paper_scan = models.ForeignKey(
+        "documents.StoredFile",
+        verbose_name=_("纸质协议扫描件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("调解协议")
@@ -129,3 +150,56 @@ class PerformanceConfirmation(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("履行确认")
         ordering = ["term", "at", "id"]
+
+
+class SignatureKind(models.TextChoices):
+    MEDIATOR = "mediator", _("调解员签署")
+    PARTY = "party", _("当事人签署")
+    SEAL = "seal", _("调解组织电子印章")
+    # A party's online confirmation of an agreement signed on paper (the scan is the document).
+    PAPER = "paper", _("当事人确认纸质协议")
+
+
+class SignatureRecord(models.Model):
+    """One signature on a frozen version, in order: who signed (`signer`: the party's own account, its agent, the
+    mediator; none for the organisation's seal), for which party, as agent or not, when (the RFC 3161 timestamp's
+    time), the PDF's SHA-256 before and after (each signed revision is its own StoredFile, `file`, the previous
+    one's bytes with one incremental update) and the certificate's serial. A confirmation of a paper agreement
+    has no certificate: its `file` is the scan and both hashes are the scan's."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures")
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="signatures")
+    kind = models.CharField(_("签署类型"), max_length=16, choices=SignatureKind.choices)
+    party = models.ForeignKey(
+        "investor.MediationParty",
+        verbose_name=_("当事人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer = models.ForeignKey(
+        _USER, verbose_name=_("签署人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signer_name = models.CharField(_("签署人姓名/名称"), max_length=200)
+    as_agent = models.BooleanField(_("代理签署"), default=False)
+    at = models.DateTimeField(_("签署时间"))
+    field = models.CharField(_("签名域"), max_length=64, blank=True)
+    file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
+    sha256_before = models.CharField(_("签署前SHA-256"), max_length=64)
+    sha256_after = models.CharField(_("签署后SHA-256"), max_length=64)
+    certificate_serial = models.CharField(_("证书序列号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("签署记录")
+        ordering = ["version", "at", "id"]
+        constraints = [
+            # Each party signs (or confirms) a version once; the mediator and the seal once each.
+            models.UniqueConstraint(
+                fields=["version", "party"], condition=Q(party__isnull=False), name="signature_once_per_party"
+            ),
+            models.UniqueConstraint(
+                fields=["version", "kind"], condition=Q(party__isnull=True), name="signature_once_per_kind"
+            ),
+        ]

@@ -2,16 +2,20 @@
 mediation's parties (their linked accounts) and whoever acts for a party within a power of attorney covering
 documents or signing (an agent, a firm's staff). Anyone else gets 404, as if the case did not exist."""
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.http import Http404
 
 from sutiao.accounts import parties as party_accounts
 from sutiao.accounts.models import AgentScope, Role
+from sutiao.documents.signing import DocumentVerification, verify
+from sutiao.documents.storage import documents_storage
 
 from .. import permissions
 from ..mediation.models import Mediation, MediationParty
-from .models import Agreement, AgreementVersion, PerformanceConfirmation
+from .models import Agreement, AgreementVersion, PerformanceConfirmation, SignatureRecord
 
 READ_SCOPES = (AgentScope.DOCUMENTS, AgentScope.SIGN)
 
@@ -99,3 +103,68 @@ def version_in(mediation: Mediation, version_id) -> AgreementVersion | None:
 
 def parties_of(mediation: Mediation) -> list[MediationParty]:
     return list(mediation.parties.all())
+
+
+# --- signatures (issue 11 §2): what the agreement page shows of them ---
+
+# A verification is a function of the bytes (and of the CRLs, which change what it says of a certificate revoked
+# since, not whether a signature made before stands): kept by the file's SHA-256 for as long as the CA keeps a CRL.
+VERIFICATION_SECONDS = 3600
+
+
+def verification(data: bytes) -> DocumentVerification:
+    """documents.signing.verify of these bytes, cached by their SHA-256."""
+    key = f"sutiao:pdf-verification:{hashlib.sha256(data).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = verify(data)
+        cache.set(key, found, VERIFICATION_SECONDS)
+    return found
+
+
+def signatures_of(version: AgreementVersion) -> list[SignatureRecord]:
+    return list(version.signatures.select_related("party", "signer", "file").order_by("at", "id"))
+
+
+def signed_document(agreement: Agreement):
+    """The document the parties are bound by: the latest signed revision of the version in signing or in force
+    (sealed once the last party signed), or the uploaded scan of one signed on paper; None before anyone signed
+    online."""
+    if agreement.paper_scan_id is not None:
+        return agreement.paper_scan
+    latest = agreement.current.signatures.select_related("file").order_by("-at", "-id").first()
+    return latest.file if latest else None
+
+
+@dataclass(frozen=True)
+class SigningStatus:
+    """The signatures as the agreement page shows them: each SignatureRecord, the current signed document and
+    whether its stored bytes are still those recorded (`intact`), and, for a signed PDF, what `verify` says of
+    them (every signature: who, when by the timestamp, valid or not, whether it covers the whole file)."""
+
+    records: list
+    document: object  # StoredFile | None
+    intact: bool
+    verification: DocumentVerification | None
+
+    @property
+    def warning(self) -> bool:
+        """The red warning: the stored bytes changed, or a signature fails or was followed by an alteration."""
+        if self.document is None:
+            return False
+        return not self.intact or (self.verification is not None and not self.verification.valid)
+
+
+def signing_status(agreement: Agreement) -> SigningStatus:
+    records = signatures_of(agreement.current)
+    document = signed_document(agreement)
+    if document is None:
+        return SigningStatus(records, None, True, None)
+    try:
+        with documents_storage().open(document.storage_name, "rb") as f:
+            data = f.read()
+    except OSError:
+        return SigningStatus(records, document, False, None)
+    intact = hashlib.sha256(data).hexdigest() == document.sha256
+    checked = verification(data) if document.content_type == "application/pdf" and not agreement.paper_scan_id else None
+    return SigningStatus(records, document, intact, checked)

@@ -135,3 +135,22 @@ class Editor:
 class PerformanceForm(forms.Form):
     step = forms.ChoiceField(choices=PerformanceStep.choices)
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
+class SigningCodeForm(forms.Form):
+    """The SMS code a signer confirms a signature (or a paper agreement) with."""
+
+    code = forms.RegexField(
+        label=_("短信验证码"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"required": _("请输入短信验证码"), "invalid": _("验证码为6位数字")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class PaperForm(forms.Form):
+    """The scan of an agreement signed on paper."""
+
+    file = forms.FileField(label=_("扫描件（PDF、JPG或PNG）"), error_messages={"required": _("请选择扫描件")})
+    offline = forms.BooleanField(label=_("本协议系线下调解达成"), required=False)

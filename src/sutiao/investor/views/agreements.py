@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sutiao.accounts.client_ip import client_ip
 from sutiao.confirm import confirmation, confirmed
 from sutiao.documents.downloads import download_response
 from sutiao.kernel.agreement import format_yuan
@@ -21,7 +22,7 @@ from sutiao.translation import refusal
 
 from ..actions import agreements as actions
 from ..agreements import selectors
-from ..agreements.models import AgreementTerm, PerformanceStep
+from ..agreements.models import AgreementTerm, PerformanceStep, SignatureKind, SignatureRecord, SigningMethod
 from ..forms import agreements as f
 
 
@@ -68,6 +69,7 @@ def agreement_page(request, mediation_id, editor=None):
     ]
     history = _versions(request, mediation)
     editing = viewer.mediator and agreement is not None and agreement.state == AgreementState.DRAFT
+    signing = _signing(agreement, viewer) if agreement is not None else {}
     return render(
         request,
         "investor/agreement.html",
@@ -91,8 +93,42 @@ def agreement_page(request, mediation_id, editor=None):
             and agreement is not None
             and agreement.state in (AgreementState.DRAFT, AgreementState.SIGNING),
             "workspace_url": "application-mediation" if mediation.direct else "mediation-workspace",
+            **signing,
         },
     )
+
+
+def _signing(agreement, viewer) -> dict:
+    """The signatures of the version in signing or in force, each with what `verify` says of the current signed
+    bytes (agreements.selectors.signing_status; verified here, on the agreement's own page, never in a list), and
+    who the viewer may sign or confirm for now."""
+    if agreement.state not in (AgreementState.SIGNING, AgreementState.EFFECTIVE):
+        return {"may_upload_paper": (viewer.mediator or viewer.admin) and agreement.state == AgreementState.DRAFT}
+    status = selectors.signing_status(agreement)
+    reports = {r.field: r for r in status.verification.signatures} if status.verification else {}
+    recorded = {r.field for r in status.records if r.field}
+    rows = [{"record": r, "report": reports.get(r.field)} for r in status.records]
+    # A signature in the file that no record accounts for (added outside the platform) is shown too.
+    rows += [{"record": None, "report": rep} for name, rep in reports.items() if name not in recorded]
+    open_for = []
+    if agreement.state == AgreementState.SIGNING:
+        done = set(agreement.signed_party_ids)
+        if agreement.method == SigningMethod.ONLINE:
+            mediator_signed = any(r.kind == SignatureKind.MEDIATOR for r in status.records)
+            if viewer.mediator and not mediator_signed:
+                open_for.append((None, _("以调解员身份签署")))
+            if mediator_signed:
+                open_for += [(p, p.name) for p in viewer.parties if p.pk not in done]
+        else:
+            open_for += [(p, p.name) for p in viewer.parties if p.pk not in done]
+    return {
+        "signing": status,
+        "signature_rows": rows,
+        "sign_for": open_for,
+        "may_upload_paper": (viewer.mediator or viewer.admin)
+        and agreement.state == AgreementState.SIGNING
+        and not status.records,
+    }
 
 
 def _back(mediation):
@@ -161,6 +197,35 @@ def act(request, mediation_id, op):
         action = actions.withdraw_from_signing if op == "withdraw" else actions.void_agreement
         done = _("已撤回修改") if op == "withdraw" else _("调解协议已作废")
         return _button(request, mediation, lambda: action(user, agreement, reason), done)
+    if op in ("code", "sign", "confirm-paper"):
+        party = _signing_party(mediation, post.get("party"))
+        if op == "code":
+            return _send_code(request, mediation, agreement, party)
+        form = f.SigningCodeForm(post)
+        if not form.is_valid():
+            messages.error(request, _refusal_of(form))
+            return _back(mediation)
+        code = form.cleaned_data["code"].strip()
+        if op == "sign":
+            return _button(
+                request, mediation, lambda: actions.sign_agreement(user, agreement, party, code), _("已签署")
+            )
+        return _button(
+            request, mediation, lambda: actions.confirm_paper_agreement(user, agreement, party, code), _("已确认")
+        )
+    if op == "paper":
+        form = f.PaperForm(post, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _refusal_of(form))
+            return _back(mediation)
+        return _button(
+            request,
+            mediation,
+            lambda: actions.upload_paper_agreement(
+                user, agreement, form.cleaned_data["file"], offline=form.cleaned_data["offline"]
+            ),
+            _("已上传，待各方当事人在线确认"),
+        )
     if op == "perform":
         term = get_object_or_404(AgreementTerm.objects.filter(version=agreement.current_id), pk=post.get("term"))
         party = _own_party(viewer, post.get("party"))
@@ -176,6 +241,46 @@ def act(request, mediation_id, op):
             _("已记录：%(step)s") % {"step": step.label},
         )
     raise PermissionDenied(_("不支持的操作"))
+
+
+def _refusal_of(form) -> str:
+    return next(iter(e for errors in form.errors.values() for e in errors))
+
+
+def _signing_party(mediation, party_id):
+    """The party row a signature is for, or None for the mediator's own (no party given)."""
+    if not party_id:
+        return None
+    party = mediation.parties.filter(pk=party_id).first() if str(party_id).isdigit() else None
+    if party is None:
+        raise Http404(_("没有这个当事人"))
+    return party
+
+
+def _send_code(request, mediation, agreement, party):
+    try:
+        masked = actions.send_signing_code(request.user, agreement, party, client_ip(request))
+    except DomainError as e:
+        messages.error(request, refusal(e))
+    else:
+        messages.success(request, _("验证码已发送至 %(mobile)s，5分钟内有效") % {"mobile": masked})
+    return _back(mediation)
+
+
+@login_required
+def signed_file(request, mediation_id, file_id):
+    """A signed revision of the agreement, or the scan of one signed on paper, to whoever reads the agreement
+    (selectors.viewer_for); checked against its hash, audited and streamed by sutiao.documents."""
+    mediation, _viewer = selectors.viewer_for(request.user, mediation_id)
+    record = SignatureRecord.objects.filter(agreement__mediation=mediation, file_id=file_id).select_related("file")
+    found = record.first()
+    stored = found.file if found else None
+    if stored is None:
+        scan = mediation.agreements.filter(paper_scan_id=file_id).select_related("paper_scan").first()
+        stored = scan.paper_scan if scan else None
+    if stored is None:
+        raise Http404(_("文件不存在，或您无权下载此文件"))
+    return download_response(request, stored, permitted=lambda user, s: s.pk == stored.pk, case=mediation.case_ref)
 
 
 @login_required

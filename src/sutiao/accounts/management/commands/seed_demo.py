@@ -42,7 +42,13 @@ class Command(BaseCommand):
             )
         for username, full_name, role, institution in demo.COURT_USERS if court else demo.INVESTOR_USERS:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"full_name": full_name, "role": role, "institution_id": institution}
+                username=username,
+                defaults={
+                    "full_name": full_name,
+                    "role": role,
+                    "institution_id": institution,
+                    "phone": demo.MEDIATOR_MOBILES.get(username, ""),
+                },
             )
             if created:
                 user.set_password(demo.PASSWORD)
