@@ -37,8 +37,14 @@ class StoredFile(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     kind = models.CharField(_("种类"), max_length=32, choices=FileKind.choices)
     label = models.CharField(_("说明"), max_length=200, blank=True)
+    # None: received from the other platform through the docking (a document fetched by its hash).
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
