@@ -23,8 +23,8 @@ from sutiao.docking.schemas import (
     SessionStep,
 )
 from sutiao.kernel.calendar import cn_date
-from sutiao.kernel.errors import DomainError
 from sutiao.kernel.enums import DelegationKind, MediationOutcome
+from sutiao.kernel.errors import DomainError
 from sutiao.kernel.mediation import RecusalDecision, TerminationGround
 from sutiao.kernel.workflow import (
     COURT_PROPOSAL,

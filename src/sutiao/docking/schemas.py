@@ -525,7 +525,7 @@ class ConfirmationAppliedPayload(Strict):
     applied_at: AwareDatetime
 
 
-class ConfirmationStep(StrEnum):
+class DecisionStep(StrEnum):
     RECEIVED = "received"  # the agreement fetched and verified: the application is registered, acceptance due (L12)
     REFUSED = "refused"  # the court platform could not take it (the document's hash or signatures, or L11)
     ACCEPTED = "accepted"  # 受理, with its 民特 number
@@ -540,7 +540,7 @@ class ConfirmationDecidedPayload(Strict):
     label of the ground of non-acceptance or rejection; a ruling's PDF is fetched by its hash."""
 
     request_id: UUID
-    step: ConfirmationStep
+    step: DecisionStep
     number: Annotated[str, Field(max_length=80)] = ""
     ground: Annotated[str, Field(max_length=200)] = ""
     reasons: Annotated[str, Field(max_length=20000)] = ""
@@ -552,11 +552,11 @@ class ConfirmationDecidedPayload(Strict):
 
     @model_validator(mode="after")
     def step_is_complete(self):
-        if self.step == ConfirmationStep.RULED and (self.outcome is None or not self.ruling_sha256):
+        if self.step == DecisionStep.RULED and (self.outcome is None or not self.ruling_sha256):
             raise ValueError("a ruling carries its outcome and its PDF's hash")
-        if self.step == ConfirmationStep.ACCEPTED and not self.number:
+        if self.step == DecisionStep.ACCEPTED and not self.number:
             raise ValueError("an acceptance carries the case number")
-        if self.step == ConfirmationStep.MATERIAL_REQUESTED and (self.material_due is None or not self.reasons):
+        if self.step == DecisionStep.MATERIAL_REQUESTED and (self.material_due is None or not self.reasons):
             raise ValueError("a request for material says what and by when")
         return self
 

@@ -52,6 +52,10 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # does an agent acting for a party within its power of attorney (agreements.selectors.viewer_for).
     ("agreement", "read"): {**ORGANISATION_STAFF, **PARTY_SIDE},
     ("agreement", "act"): {Actor.MEDIATOR: OWN, **PARTY_SIDE},
+    # Judicial confirmation (issue 11 §4; L11): whoever reads the agreement reads the application, the court's
+    # decisions and its ruling; the parties, and agents within the «sign» scope, join the joint application.
+    ("confirmation", "read"): {**ORGANISATION_STAFF, **PARTY_SIDE},
+    ("confirmation", "apply"): PARTY_SIDE,
     # Direct applications (not through a court): the organisation decides; the respondent firm answers once the
     # organisation has accepted.
     # answers. An investor applies in person (a natural person's own verified account).
@@ -110,6 +114,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "agreement": Endpoint("agreement", "read"),
     "agreement-pdf": Endpoint("agreement", "read"),
     "agreement-act": Endpoint("agreement", "act", POST),
+    "confirmation": Endpoint("confirmation", "read"),
+    "confirmation-ruling": Endpoint("confirmation", "read"),
+    "confirmation-act": Endpoint("confirmation", "apply", POST),
     "application-list": Endpoint("application", "list"),
     "application-new": Endpoint("application", "apply", BOTH),
     "application-detail": Endpoint("application", "read"),

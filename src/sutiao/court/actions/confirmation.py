@@ -24,7 +24,7 @@ from sutiao.docking.documents import DocumentRefused, fetch_document, share
 from sutiao.docking.schemas import (
     ConfirmationAppliedPayload,
     ConfirmationDecidedPayload,
-    ConfirmationStep,
+    DecisionStep,
     MessageType,
 )
 from sutiao.documents import signing
@@ -351,7 +351,7 @@ def take_online_application(peer, payload: ConfirmationAppliedPayload, received_
     )
 
 
-def _decided(peer, request_id, step: ConfirmationStep, **fields) -> None:
+def _decided(peer, request_id, step: DecisionStep, **fields) -> None:
     outbox.send(
         peer,
         MessageType.CONFIRMATION_DECIDED,
@@ -360,7 +360,7 @@ def _decided(peer, request_id, step: ConfirmationStep, **fields) -> None:
     )
 
 
-def _tell(application: ConfirmationApplication, step: ConfirmationStep, **fields) -> None:
+def _tell(application: ConfirmationApplication, step: DecisionStep, **fields) -> None:
     """An online application's parties hear each decision on their platform (inside the deciding action)."""
     if application.channel == Channel.ONLINE:
         _decided(application.peer, application.request_id, step, **fields)
@@ -370,7 +370,7 @@ def _refuse(incoming: IncomingApplication, reason: str) -> None:
     incoming.done_at, incoming.refused_reason = timezone.now(), reason[:2000]
     incoming.save(update_fields=["done_at", "refused_reason", "attempts", "last_error"])
     record(incoming.peer.name, "confirmation.online_refused", incoming, after={"reason": incoming.refused_reason})
-    _decided(incoming.peer, incoming.pk, ConfirmationStep.REFUSED, reasons=incoming.refused_reason)
+    _decided(incoming.peer, incoming.pk, DecisionStep.REFUSED, reasons=incoming.refused_reason)
 
 
 @transaction.atomic
@@ -406,9 +406,7 @@ def register_online(incoming_id, data: bytes | None, error: DocumentRefused | No
     payload, facts, applicants = _online_facts(incoming)
     try:
         with transaction.atomic():
-            checked, venue = _checked(
-                incoming.court, received_at=incoming.received_at, applicants=applicants, **facts
-            )
+            checked, venue = _checked(incoming.court, received_at=incoming.received_at, applicants=applicants, **facts)
             stored = accept_upload(
                 ContentFile(data, name=f"调解协议-{payload.organisation_name}.pdf"),
                 uploaded_by=incoming.peer.name,
@@ -434,11 +432,15 @@ def register_online(incoming_id, data: bytes | None, error: DocumentRefused | No
         _refuse(incoming, refused.message)
         return incoming
     if verification is not None and verification.signed:
-        _story(application, incoming.peer.name, gettext("调解协议的电子签名经验证有效：%(s)s") % {"s": verification.summary})
+        _story(
+            application,
+            incoming.peer.name,
+            gettext("调解协议的电子签名经验证有效：%(s)s") % {"s": verification.summary},
+        )
     incoming.application, incoming.done_at, incoming.last_error = application, timezone.now(), ""
     incoming.save(update_fields=["application", "done_at", "attempts", "last_error"])
     due = acceptance_deadline(calendar(), china_today(application.received_at))
-    _tell(application, ConfirmationStep.RECEIVED, reasons=gettext("应于%(day)s前决定是否受理") % {"day": cn_date(due.due)})
+    _tell(application, DecisionStep.RECEIVED, reasons=gettext("应于%(day)s前决定是否受理") % {"day": cn_date(due.due)})
     return incoming
 
 
@@ -497,7 +499,7 @@ def accept(actor: User, application: ConfirmationApplication, judge: User) -> Co
     )
     _tell(
         application,
-        ConfirmationStep.ACCEPTED,
+        DecisionStep.ACCEPTED,
         number=application.number,
         reasons=gettext("应于%(day)s前作出裁定") % {"day": cn_date(due.due)},
     )
@@ -530,7 +532,7 @@ def not_accept(
     application.save(update_fields=[*fields, "not_accepted_ground", "reasons", "decided_at", "decided_by"])
     _story(application, actor, f"裁定不予受理：{ground.label}")
     record(actor, "confirmation.not_accept", application, case=application.case, after={"ground": ground.value})
-    _tell(application, ConfirmationStep.NOT_ACCEPTED, ground=ground.label, reasons=application.reasons)
+    _tell(application, DecisionStep.NOT_ACCEPTED, ground=ground.label, reasons=application.reasons)
     return application
 
 
@@ -549,7 +551,7 @@ def request_material(actor: User, application: ConfirmationApplication, what: st
     )
     _story(application, actor, f"要求当事人于{cn_date(due_on)}前补充：{request.what}")
     record(actor, "confirmation.request_material", application, case=application.case, after={"due_on": due_on})
-    _tell(application, ConfirmationStep.MATERIAL_REQUESTED, reasons=request.what, material_due=due_on)
+    _tell(application, DecisionStep.MATERIAL_REQUESTED, reasons=request.what, material_due=due_on)
     return request
 
 
@@ -675,7 +677,7 @@ def _rule(actor, application, outcome, reasons, rejection_ground, seal) -> Confi
         share(application.peer, application.ruling)
         _tell(
             application,
-            ConfirmationStep.RULED,
+            DecisionStep.RULED,
             number=application.number,
             outcome=outcome,
             ground=RejectionGround(application.rejection_ground).label if application.rejection_ground else "",
@@ -705,7 +707,7 @@ def withdraw(actor: User, application: ConfirmationApplication, reasons: str, de
     application.save(update_fields=[*fields, "reasons", "decided_at", "decided_by"])
     _story(application, actor, "按撤回申请处理" if deemed else "裁定准许撤回申请")
     record(actor, "confirmation.withdraw", application, case=application.case, after={"deemed": deemed})
-    _tell(application, ConfirmationStep.WITHDRAWN, reasons=application.reasons)
+    _tell(application, DecisionStep.WITHDRAWN, reasons=application.reasons)
     return application
 
 

@@ -210,5 +210,7 @@ class IncomingApplication(models.Model):
         verbose_name = verbose_name_plural = _("在线司法确认申请（待取件）")
         # The fetch job's scan: the ones not done, by when they are due.
         indexes = [
-            models.Index(fields=["next_attempt_at"], name="court_incoming_due", condition=models.Q(done_at__isnull=True))
+            models.Index(
+                fields=["next_attempt_at"], name="court_incoming_due", condition=models.Q(done_at__isnull=True)
+            )
         ]
