@@ -394,8 +394,12 @@ def register_online(incoming_id, data: bytes | None, error: DocumentRefused | No
             incoming.next_attempt_at = timezone.now() + dt.timedelta(seconds=wait)
             incoming.save(update_fields=["attempts", "last_error", "next_attempt_at"])
         return incoming
-    verification = signing.verify(data) if data.startswith(b"%PDF") else None
-    if verification is not None and verification.signed and not verification.valid:
+    try:
+        verification = signing.verify(data)
+    except DomainError as unreadable:  # not a PDF whose signatures can be read: nothing to register
+        _refuse(incoming, gettext("调解协议文件无法读取：%(why)s") % {"why": unreadable.message})
+        return incoming
+    if verification.signed and not verification.valid:
         problems = "；".join(p for s in verification.signatures for p in s.problems)
         _refuse(
             incoming,
@@ -431,7 +435,7 @@ def register_online(incoming_id, data: bytes | None, error: DocumentRefused | No
     except DomainError as refused:
         _refuse(incoming, refused.message)
         return incoming
-    if verification is not None and verification.signed:
+    if verification.signed:
         _story(
             application,
             incoming.peer.name,

@@ -43,11 +43,10 @@ class JoinForm(forms.Form):
         self.parties = {p.pk: p for p in parties}
         self.fields["party"].choices = [(p.pk, f"{p.get_role_display()} {p.name}") for p in parties]
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs.setdefault("class", css)
         if first and direct:
-            self.fields["court"].choices = [
-                (c.court_id, f"{c.name}（{c.venue.ground.label}）") for c in courts
-            ]
+            self.fields["court"].choices = [(c.court_id, f"{c.name}（{c.venue.ground.label}）") for c in courts]
         else:
             # The court is fixed: the delegating court, or the one the first party chose.
             for name in ("organisation_seat", "subject_matter", "issuer_seat", "court"):
