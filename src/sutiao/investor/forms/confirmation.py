@@ -11,7 +11,11 @@ _CODE = {"pattern": r"\d{2}|\d{4}|\d{6}", "inputmode": "numeric", "class": "form
 class JoinForm(forms.Form):
     FACTS = ("domicile", "organisation_seat", "subject_matter", "issuer_seat")
 
-    party = forms.TypedChoiceField(label=_("以哪一方当事人的名义申请"), coerce=int)
+    party = forms.TypedChoiceField(
+        label=_("以哪一方当事人的名义申请"),
+        coerce=int,
+        error_messages={"invalid_choice": _("您不能以该当事人的名义申请")},
+    )
     domicile = forms.RegexField(
         label=_("该当事人住所地（6位行政区划代码）"),
         regex=r"^\d{6}$",
