@@ -10,9 +10,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from investor_registry_setup import id_number_for
+from test_agreements import _effective, case  # noqa: F401 (a fixture)
 
 from documents_checks import sandbox  # noqa: F401 (the fixture)
-from investor_registry_setup import id_number_for
 from sutiao.accounts import parties
 from sutiao.accounts.models import ActOnBehalf, AgentScope, Role, User
 from sutiao.docking.models import OutboxMessage, SharedDocument
@@ -31,7 +32,6 @@ from sutiao.kernel.enums import PartyKind
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.ids import new_id
 from sutiao.kernel.workflow import RequestState
-from test_agreements import _effective, case  # noqa: F401 (a fixture)
 
 FIRM_CODE = "91310000MA1FL0000N"
 
