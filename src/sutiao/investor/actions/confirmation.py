@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from sutiao.accounts import parties as party_accounts
 from sutiao.accounts import pii
@@ -295,12 +295,12 @@ def _request_for_update(request_id, peer: Peer) -> ConfirmationRequest | None:
 
 
 _STEP_TEXT = {
-    DecisionStep.RECEIVED: "法院已收到司法确认申请",
-    DecisionStep.REFUSED: "法院平台未接收司法确认申请",
-    DecisionStep.ACCEPTED: "法院已受理司法确认申请",
-    DecisionStep.NOT_ACCEPTED: "法院裁定不予受理",
-    DecisionStep.MATERIAL_REQUESTED: "法院要求补充陈述或材料",
-    DecisionStep.WITHDRAWN: "法院准许撤回申请",
+    DecisionStep.RECEIVED: gettext_noop("法院已收到司法确认申请"),
+    DecisionStep.REFUSED: gettext_noop("法院平台未接收司法确认申请"),
+    DecisionStep.ACCEPTED: gettext_noop("法院已受理司法确认申请"),
+    DecisionStep.NOT_ACCEPTED: gettext_noop("法院裁定不予受理"),
+    DecisionStep.MATERIAL_REQUESTED: gettext_noop("法院要求补充陈述或材料"),
+    DecisionStep.WITHDRAWN: gettext_noop("法院准许撤回申请"),
 }
 
 
