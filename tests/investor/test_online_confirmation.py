@@ -189,9 +189,7 @@ def test_the_pages_offer_joining_and_show_the_court_and_the_window(case, mediato
     client.force_login(party_a)
     page = client.get(f"/mediations/{mediation.pk}/confirmation/").content.decode()
     assert 'data-testid="join-form"' in page and "申请期限" in page and "第二百零五条" in page
-    response = client.post(
-        f"/mediations/{mediation.pk}/confirmation/join/", {"party": row_a.pk, "domicile": "110105"}
-    )
+    response = client.post(f"/mediations/{mediation.pk}/confirmation/join/", {"party": row_a.pk, "domicile": "110105"})
     assert response.status_code == 302
     page = client.get(f"/mediations/{mediation.pk}/confirmation/").content.decode()
     assert 'data-state="joining"' in page and "李四" in page and 'data-testid="join-form"' not in page
