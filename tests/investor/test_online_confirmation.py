@@ -6,6 +6,7 @@ courts (the intermediate court of the issuer's seat for securities misrepresenta
 ruling come back and are shown."""
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,7 @@ from investor_registry_setup import id_number_for
 from test_agreements import _effective, case  # noqa: F401 (a fixture)
 
 from documents_checks import sandbox  # noqa: F401 (the fixture)
+from signing_checks import agreement_pdf, ca_files, platform_ca, signers  # noqa: F401 (fixtures)
 from sutiao.accounts import parties
 from sutiao.accounts.models import ActOnBehalf, AgentScope, Role, User
 from sutiao.docking.models import OutboxMessage, SharedDocument
@@ -199,3 +201,114 @@ def test_the_pages_offer_joining_and_show_the_court_and_the_window(case, mediato
     response = client.post(f"/mediations/{mediation.pk}/confirmation/join/", {"party": row_a.pk, "domicile": "110105"})
     assert response.status_code == 200 and "请检查填写的内容" in response.content.decode()
     assert ConfirmationRequest.objects.get().joins.count() == 1  # nobody joins for the other side
+
+
+@pytest.fixture
+def sent(case, mediator_a, sandbox):  # noqa: F811
+    """An application both parties joined, sent to the delegating court."""
+    mediation, party_a, party_b, row_a, row_b = case
+    agreement = _effective(case, mediator_a)
+    actions.join_confirmation(party_a, agreement, row_a, "110105")
+    return actions.join_confirmation(party_b, agreement, row_b, "110105")
+
+
+@pytest.fixture
+def from_court(court_peer, post_message, make_envelope, own_key):
+    """CONFIRMATION_DECIDED from the court platform through the real, signed endpoint."""
+    seqs: dict = {}
+
+    def send(request, **payload):
+        seqs[request.pk] = seqs.get(request.pk, 0) + 1
+        body = {"request_id": str(request.pk), "at": timezone.now().isoformat(), **payload}
+        message = make_envelope(
+            MessageType.CONFIRMATION_DECIDED, request.pk, seqs[request.pk], body, "court-platform", "investor-platform"
+        )
+        response = post_message(message, court_peer.key)
+        assert response.status_code == 200 and response.json()["status"] == "applied", response.content
+        request.refresh_from_db()
+        return request
+
+    return send
+
+
+def test_l12_l14_the_courts_decisions_and_its_sealed_ruling_are_kept_verified_and_shown(
+    sent,
+    case,  # noqa: F811
+    from_court,
+    court_peer,
+    signers,  # noqa: F811
+    client,
+):
+    from docking_documents_checks import signed_bytes
+    from peer_server import PeerServer
+    from sutiao.documents.signing import sign
+
+    request = from_court(sent, step="received", reasons="应于某日前决定是否受理")
+    assert request.state == RequestState.RECEIVED
+    request = from_court(request, step="accepted", number="(2026)京0105民特1号")
+    assert request.state == RequestState.ACCEPTED and request.number == "(2026)京0105民特1号"
+    sealed = sign(
+        agreement_pdf("民事裁定书"), signers["seal"], field="seal", reason="民事裁定书", location="北京", seal=True
+    )
+
+    request = from_court(
+        request,
+        step="ruled",
+        number=request.number,
+        outcome="valid",
+        reasons="协议有效",
+        ruling_sha256=hashlib.sha256(sealed).hexdigest(),
+        ruling_size=len(sealed),
+    )
+    assert request.state == RequestState.CONFIRMED and request.ruling is None
+    server = PeerServer().start()
+    try:
+        court_peer.peer.base_url = server.url
+        court_peer.peer.save()
+        server.answer = lambda received: signed_bytes(court_peer.key, received, sealed)
+        assert actions.fetch_rulings() == 1
+    finally:
+        server.stop()
+    request.refresh_from_db()
+    assert request.ruling.sha256 == hashlib.sha256(sealed).hexdigest() and request.ruling.uploaded_by is None
+    assert request.ruling_verified and request.ruling_received_at is not None
+    assert selectors.objection_window(request).rule.code == "L14"
+    mediation, party_a, *_ = case
+    client.force_login(party_a)
+    page = client.get(f"/mediations/{mediation.pk}/confirmation/").content.decode()
+    assert 'data-verified="1"' in page and 'data-testid="objection-window"' in page and "申请执行" in page
+    pdf = client.get(f"/mediations/{mediation.pk}/confirmation/{request.pk}/ruling/")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content) == sealed
+
+
+def test_l13_a_rejection_offers_the_three_ways_on(sent, case, from_court, client):  # noqa: F811
+    request = from_court(sent, step="received")
+    request = from_court(request, step="accepted", number="(2026)京0105民特2号")
+    request = from_court(
+        request,
+        step="ruled",
+        number=request.number,
+        outcome="rejected",
+        ground="内容不明确",
+        reasons="履行期限不明确",
+        ruling_sha256="b" * 64,
+        ruling_size=100,
+    )
+    assert request.state == RequestState.REJECTED
+    mediation, party_a, *_ = case
+    client.force_login(party_a)
+    page = client.get(f"/mediations/{mediation.pk}/confirmation/").content.decode()
+    assert 'data-testid="rejected-paths"' in page and "达成新的调解协议" in page and "提起诉讼" in page
+    assert "内容不明确" in page and "履行期限不明确" in page
+
+
+def test_l11_a_refusal_by_the_court_platform_is_shown_with_its_reason(sent):
+    from sutiao.investor import inbound
+
+    message = OutboxMessage.objects.get(type=MessageType.CONFIRMATION_APPLIED)
+    message.last_error = (
+        "confirmation_refused: 申请司法确认的期间（30日（《中华人民共和国民事诉讼法》第二百零五条））已届满"
+    )
+    inbound.on_confirmation_applied_parked([message])
+    sent.refresh_from_db()
+    assert sent.state == RequestState.REFUSED and "第二百零五条" in sent.reasons
