@@ -222,3 +222,20 @@ def test_l12_l13_decisions_and_the_sealed_ruling_go_back(
     assert ruling["outcome"] == "valid" and ruling["ruling_sha256"] == ruled.ruling.sha256
     # The ruling is shared with the parties' platform, which fetches it by that hash.
     assert SharedDocument.objects.filter(peer=investor.peer, sha256=ruled.ruling.sha256).exists()
+
+
+def test_l11_a_delegated_case_goes_back_to_the_delegating_court(apply, delegated, answer, scripted, investor, sandbox):  # noqa: F811
+    answer(delegated)
+    parties = [
+        {**p, "domicile": "310115", "joined_at": timezone.now().isoformat(), "via": "本人"}
+        for p in [
+            {"role": "applicant", "kind": "natural_person", "name": "张三", "id_number": INVESTOR_ID},
+            {"role": "respondent", "kind": "legal_person", "name": "某某证券股份有限公司", "id_number": _uscc()},
+        ]
+    ]
+    request_id, response = apply(PDF_BYTES, parties=parties, organisation_seat="", delegation_id=str(delegated.pk))
+    assert response.status_code == 200, response.content  # no area configured: the inviting court is competent
+    _serve(scripted, investor, PDF_BYTES)
+    actions.fetch_online_applications()
+    application = ConfirmationApplication.objects.get(request_id=request_id)
+    assert application.case_id == delegated.case_id and application.venue_ground == "inviting_court"

@@ -305,8 +305,9 @@ def _online_facts(incoming: IncomingApplication) -> tuple[ConfirmationAppliedPay
     payload = ConfirmationAppliedPayload.model_validate(incoming.payload)
     case = None
     if payload.delegation_id is not None:
-        delegation = Delegation.objects.select_related("case").filter(pk=payload.delegation_id).first()
-        if delegation is None or delegation.peer_id != incoming.peer_id:
+        delegation = Delegation.objects.select_related("case", "organisation").filter(pk=payload.delegation_id).first()
+        # Only the platform the case was delegated to speaks for it.
+        if delegation is None or delegation.organisation.peer_id != incoming.peer_id:
             raise DomainError(gettext("申请所称的委派案件不存在"))
         case = delegation.case
     facts = {
