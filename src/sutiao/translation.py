@@ -283,6 +283,16 @@ LABELS = [
     gettext_noop("裁定调解协议有效"),
     gettext_noop("裁定驳回申请"),
     gettext_noop("准许撤回申请"),
+    # RequestState (the parties' online application for judicial confirmation, issue 11 §4)
+    gettext_noop("当事人共同申请中"),
+    gettext_noop("已提交法院"),
+    gettext_noop("法院已收到申请，待决定是否受理"),
+    gettext_noop("法院平台未接收"),
+    gettext_noop("法院已受理，审查中"),
+    gettext_noop("法院裁定不予受理"),
+    gettext_noop("法院裁定调解协议有效"),
+    gettext_noop("法院裁定驳回申请"),
+    gettext_noop("已撤回申请"),
     # what_follows (L13)
     gettext_noop("一方当事人拒绝履行或者未全部履行的，对方当事人可以向人民法院申请执行。"),
     gettext_noop("通过调解方式变更原调解协议；"),

@@ -66,6 +66,7 @@ def kernel_labels() -> set[str]:
         confirmation.RejectionGround,
         confirmation.RulingOutcome,
         workflow.ConfirmationState,
+        workflow.RequestState,
         workflow.AgreementState,
         agreement.TermKind,
         agreement.TermStatus,

@@ -8,7 +8,7 @@ from sutiao.workdays.selectors import provides_provisional_deadlines
 from sutiao.workdays.services import year_loaded
 
 from . import inbound, selectors
-from .actions import delegation, personal_data
+from .actions import confirmation, delegation, personal_data
 
 hooks.handles(MessageType.ROSTER_PROPOSED)(inbound.on_roster_proposed)
 hooks.handles(MessageType.ROSTER_CHANGED)(inbound.on_roster_changed)
@@ -21,6 +21,7 @@ hooks.handles(MessageType.MEDIATION_PERIOD)(inbound.on_mediation_period)
 hooks.handles(MessageType.MEDIATION_SESSION)(inbound.on_mediation_session)
 hooks.handles(MessageType.MEDIATOR_RECUSAL)(inbound.on_mediator_recusal)
 hooks.handles(MessageType.AGREEMENT_STATUS)(inbound.on_agreement_status)
+hooks.handles(MessageType.CONFIRMATION_APPLIED)(inbound.on_confirmation_applied)
 hooks.on_delivered(MessageType.DELEGATE)(inbound.on_delegate_delivered)
 hooks.on_parked(MessageType.DELEGATE)(inbound.on_delegate_parked)
 hooks.on_parked(MessageType.CASE_CORRECTED)(inbound.on_correction_parked)
@@ -29,5 +30,6 @@ hooks.lists_courts(selectors.court_cards)
 hooks.reports_case_states(selectors.delegation_states)
 provides_provisional_deadlines("court")(selectors.provisional_answer_deadlines)
 periodic("flag_overdue_answers")(delegation.flag_overdue_answers)
+periodic("fetch_online_confirmations", every=None)(confirmation.fetch_online_applications)
 periodic("purge_personal_data", every="SUTIAO_RETENTION_SECONDS")(personal_data.purge_personal_data)
 year_loaded.connect(delegation.recompute_deadlines, dispatch_uid="court-recompute-deadlines")

@@ -24,6 +24,7 @@ from sutiao.docking.schemas import (
 )
 from sutiao.kernel.calendar import cn_date
 from sutiao.kernel.enums import DelegationKind, MediationOutcome
+from sutiao.kernel.errors import DomainError
 from sutiao.kernel.mediation import RecusalDecision, TerminationGround
 from sutiao.kernel.workflow import (
     COURT_PROPOSAL,
@@ -38,6 +39,7 @@ from sutiao.kernel.workflow import (
 )
 from sutiao.workdays.selectors import answer_deadline, calendar
 
+from .actions import confirmation
 from .actions.common import case_event, transition
 from .actions.roster import put_on_roster, roster_event
 from .models import Case, CaseEvent, Delegation, Mediator, Organisation, RosterEntry, RosterProposal, SubjectKind
@@ -435,6 +437,18 @@ def on_agreement_status(items) -> None:
                 "terms": {str(t.position): t.status for t in payload.terms},
             },
         )
+
+
+def on_confirmation_applied(items) -> None:
+    """CONFIRMATION_APPLIED: the parties' joint online application for judicial confirmation (L11). What the
+    message decides is checked here and refused for good, with its citation, when it fails (out of the 30 days,
+    a court not competent); the agreement itself is fetched by its hash afterwards, outside this transaction
+    (confirmation.fetch_online_applications): the inbox holds the case's cursor while a handler runs."""
+    for message, payload in items:
+        try:
+            confirmation.take_online_application(message.peer, payload, message.received_at)
+        except DomainError as refused:
+            raise Rejected("confirmation_refused", refused.message, final=True) from refused
 
 
 # --- the roster: the registry's cards, kept current (a card older than what we hold changes nothing) ---

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import COURT_KINDS, Institution, InstitutionKind
-from sutiao.docking.schemas import CourtCard
+from sutiao.docking.schemas import CourtAreaCard, CourtCard
 from sutiao.kernel.calendar import Deadline, china_date, china_today
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.ranking import OrgFacts, Recommendation, rank
@@ -386,10 +386,18 @@ def certificate_status(entry: RosterEntry) -> str:
 
 
 def court_cards() -> list[CourtCard]:
-    """Every court on this platform, as the investor platform's court directory reads it over the docking."""
+    """Every court on this platform, as the investor platform's court directory reads it over the docking, with the
+    places each serves for judicial confirmation (L11, CourtArea)."""
     return [
-        CourtCard(court_id=c.pk, name=c.name, kind=c.kind, parent_id=c.parent_id, active=c.active)
-        for c in Institution.objects.filter(kind__in=COURT_ORDER).order_by("name")
+        CourtCard(
+            court_id=c.pk,
+            name=c.name,
+            kind=c.kind,
+            parent_id=c.parent_id,
+            active=c.active,
+            areas=[CourtAreaCard(prefix=a.prefix, dispute_types=a.dispute_types) for a in c.areas.all()],
+        )
+        for c in Institution.objects.filter(kind__in=COURT_ORDER).prefetch_related("areas").order_by("name")
     ]
 
 

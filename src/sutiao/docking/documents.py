@@ -40,7 +40,12 @@ def shared_file(peer: Peer, sha256: str) -> StoredFile | None:
 
 
 class DocumentRefused(DomainError):
-    """A fetched document was not delivered, or not as asked: the message says why, in Chinese."""
+    """A fetched document was not delivered, or not as asked: the message says why, in Chinese. `final` when
+    asking again cannot help (the bytes are not the ones named, or too many); else the peer may be down for now."""
+
+    def __init__(self, message: str, final: bool = False):
+        super().__init__(message)
+        self.final = final
 
 
 def fetch_document(peer: Peer, sha256: str, *, max_bytes: int | None = None, timeout: float = 120) -> bytes:
@@ -66,12 +71,12 @@ def fetch_document(peer: Peer, sha256: str, *, max_bytes: int | None = None, tim
                 raise DocumentRefused(_("对方平台返回 HTTP %(status)s，未取得文件") % {"status": response.status_code})
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise DocumentRefused(_too_large(max_bytes))
+                raise DocumentRefused(_too_large(max_bytes), final=True)
             body, digest = bytearray(), hashlib.sha256()
             for chunk in response.iter_content(CHUNK):
                 body += chunk
                 if len(body) > max_bytes:
-                    raise DocumentRefused(_too_large(max_bytes))
+                    raise DocumentRefused(_too_large(max_bytes), final=True)
                 digest.update(chunk)
             body = bytes(body)
             _verify_answer(peer, response, request, body)
@@ -79,7 +84,8 @@ def fetch_document(peer: Peer, sha256: str, *, max_bytes: int | None = None, tim
         raise DocumentRefused(_("无法连接对方平台，未取得文件：%(error)s") % {"error": type(e).__name__}) from e
     if digest.hexdigest() != sha256:
         raise DocumentRefused(
-            _("对方平台发来的文件与所需的 SHA-256 校验值不符（实为 %(got)s），已拒收") % {"got": digest.hexdigest()}
+            _("对方平台发来的文件与所需的 SHA-256 校验值不符（实为 %(got)s），已拒收") % {"got": digest.hexdigest()},
+            final=True,
         )
     return body
 

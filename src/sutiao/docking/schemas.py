@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from sutiao.kernel.confirmation import RulingOutcome
 from sutiao.kernel.enums import (
     ConsentMethod,
     DelegationKind,
@@ -46,6 +47,10 @@ class MessageType(StrEnum):
     RESULT_CORRECTED = "RESULT_CORRECTED"
     # The agreement of a delegated case took effect, and how each of its terms is performed (issue 11 §3).
     AGREEMENT_STATUS = "AGREEMENT_STATUS"
+    # The parties jointly applied online for judicial confirmation of their agreement (issue 11 §4; L11), and
+    # what the court decided on it: received, refused, accepted or not, material asked for, ruled (L12–L14).
+    CONFIRMATION_APPLIED = "CONFIRMATION_APPLIED"
+    CONFIRMATION_DECIDED = "CONFIRMATION_DECIDED"
 
 
 class Side(StrEnum):
@@ -480,6 +485,82 @@ class AuditHeadPayload(Strict):
     at: AwareDatetime
 
 
+DivisionCode = Annotated[str, Field(pattern=r"^(\d{2}|\d{4}|\d{6})$")]
+
+
+class Applicant(Strict):
+    """A party who joined the joint application (民事诉讼法 Art. 205), as the court registers it: the identity
+    number travels as a delegation's parties' do (the payload is encrypted at rest on both sides); `domicile` is a
+    GB/T 2260 division code (L11: a party's domicile may make a court competent); `via` says who acted for it."""
+
+    role: PartyRole
+    kind: PartyKind
+    name: ShortText
+    id_number: Annotated[str, Field(min_length=1, max_length=40)]
+    phone: Annotated[str, Field(max_length=40)] = ""
+    domicile: DivisionCode
+    joined_at: AwareDatetime
+    via: ShortText
+
+
+class ConfirmationAppliedPayload(Strict):
+    """The parties' joint online application for judicial confirmation (L11) to the court `court_id`. The
+    agreement's PDF does not travel in the message: the court fetches it by `agreement_sha256` (docking.documents)
+    and checks the hash and the signatures. `delegation_id` names the court's own delegation when it invited the
+    mediation (then the court is that court). The envelope's case is the application's own id (`request_id`)."""
+
+    request_id: UUID
+    court_id: UUID
+    delegation_id: UUID | None = None
+    dispute_type: DisputeType
+    organisation_name: ShortText
+    organisation_seat: Annotated[str, Field(pattern=r"^(\d{2}|\d{4}|\d{6})?$")] = ""
+    subject_matter: Annotated[str, Field(pattern=r"^(\d{2}|\d{4}|\d{6})?$")] = ""
+    issuer_seat: Annotated[str, Field(pattern=r"^(\d{2}|\d{4}|\d{6})?$")] = ""
+    agreement_sha256: Sha256Hex
+    agreement_size: Annotated[int, Field(ge=1)]
+    agreement_effective_on: dt.date
+    amount: Money | None = None
+    parties: Annotated[list[Applicant], Field(min_length=2, max_length=500)]
+    applied_at: AwareDatetime
+
+
+class DecisionStep(StrEnum):
+    RECEIVED = "received"  # the agreement fetched and verified: the application is registered, acceptance due (L12)
+    REFUSED = "refused"  # the court platform could not take it (the document's hash or signatures, or L11)
+    ACCEPTED = "accepted"  # 受理, with its 民特 number
+    NOT_ACCEPTED = "not_accepted"  # 裁定不予受理 (解释 Art. 355 ¶1)
+    MATERIAL_REQUESTED = "material_requested"  # the judge asks for more (解释 Art. 356 ¶2)
+    RULED = "ruled"  # the ruling (L13), its sealed PDF named by `ruling_sha256`
+    WITHDRAWN = "withdrawn"  # 准许撤回 or treated as withdrawn (解释 Art. 357)
+
+
+class ConfirmationDecidedPayload(Strict):
+    """What the court decided on an online application, step by step. `reasons` are the court's; `ground` the
+    label of the ground of non-acceptance or rejection; a ruling's PDF is fetched by its hash."""
+
+    request_id: UUID
+    step: DecisionStep
+    number: Annotated[str, Field(max_length=80)] = ""
+    ground: Annotated[str, Field(max_length=200)] = ""
+    reasons: Annotated[str, Field(max_length=20000)] = ""
+    outcome: RulingOutcome | None = None
+    material_due: dt.date | None = None
+    ruling_sha256: Sha256Hex | None = None
+    ruling_size: Annotated[int, Field(ge=1)] | None = None
+    at: AwareDatetime
+
+    @model_validator(mode="after")
+    def step_is_complete(self):
+        if self.step == DecisionStep.RULED and (self.outcome is None or not self.ruling_sha256):
+            raise ValueError("a ruling carries its outcome and its PDF's hash")
+        if self.step == DecisionStep.ACCEPTED and not self.number:
+            raise ValueError("an acceptance carries the case number")
+        if self.step == DecisionStep.MATERIAL_REQUESTED and (self.material_due is None or not self.reasons):
+            raise ValueError("a request for material says what and by when")
+        return self
+
+
 class EnvelopeBase(Strict):
     # Which platforms send this message (the others receive it): the one declaration the start-up check
     # (checks.py) compares each platform's handlers with.
@@ -597,6 +678,18 @@ class AgreementStatusMessage(EnvelopeBase):
     payload: AgreementStatusPayload
 
 
+class ConfirmationAppliedMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.INVESTOR})
+    type: Literal[MessageType.CONFIRMATION_APPLIED]
+    payload: ConfirmationAppliedPayload
+
+
+class ConfirmationDecidedMessage(EnvelopeBase):
+    senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT})
+    type: Literal[MessageType.CONFIRMATION_DECIDED]
+    payload: ConfirmationDecidedPayload
+
+
 class AuditHeadMessage(EnvelopeBase):
     # Each platform sends its own head to the other.
     senders: ClassVar[frozenset[Side]] = frozenset({Side.COURT, Side.INVESTOR})
@@ -623,6 +716,8 @@ MESSAGE_CLASSES = [
     CaseCorrectedMessage,
     ResultCorrectedMessage,
     AgreementStatusMessage,
+    ConfirmationAppliedMessage,
+    ConfirmationDecidedMessage,
 ]
 
 
@@ -662,7 +757,9 @@ Message = Annotated[
     | MediatorRecusalMessage
     | CaseCorrectedMessage
     | ResultCorrectedMessage
-    | AgreementStatusMessage,
+    | AgreementStatusMessage
+    | ConfirmationAppliedMessage
+    | ConfirmationDecidedMessage,
     Field(discriminator="type"),
 ]
 MESSAGE_ADAPTER = TypeAdapter(Message)
@@ -711,15 +808,25 @@ class FeedPage(Strict):
     next: str
 
 
+class CourtAreaCard(Strict):
+    """A place a court serves for judicial confirmation (L11; the court platform's CourtArea): divisions whose
+    GB/T 2260 code starts with `prefix`, for `dispute_types` (empty: every type)."""
+
+    prefix: DivisionCode
+    dispute_types: Annotated[list[DisputeType], Field(max_length=40)] = []
+
+
 class CourtCard(Strict):
     """A court as the court platform lists it, for the investor platform's court directory: the courts the
-    Bureau can push organisations to (notice §4(4))."""
+    Bureau can push organisations to (notice §4(4)), and the places each serves for judicial confirmation, from
+    which the parties choose a competent court (L11)."""
 
     court_id: UUID
     name: ShortText
     kind: Literal["supreme_court", "high_court", "intermediate_court", "basic_court"]
     parent_id: UUID | None
     active: bool
+    areas: Annotated[list[CourtAreaCard], Field(max_length=1000)] = []
 
 
 class CourtList(Strict):

@@ -27,9 +27,10 @@ def _too_large() -> DomainError:
 
 
 def accept_upload(upload: File, *, uploaded_by, kind: FileKind, label: str = "", case=None) -> StoredFile:
-    """Store `upload` (an UploadedFile from request.FILES, or any django File) for `uploaded_by` (None: the
-    platform itself, e.g. a scheduled report) and return its
-    row. The bytes are streamed into a temporary copy while counted and hashed, refused past
+    """Store `upload` (an UploadedFile from request.FILES, or any django File) for `uploaded_by` and return its
+    row; `uploaded_by` is None for what the platform made itself (a scheduled report), a string (the peer
+    platform's name) for a document received through the docking. The bytes are streamed into a temporary copy
+    while counted and hashed, refused past
     SUTIAO_UPLOAD_MAX_BYTES, typed by their content (checks.content_type), and only then written to the
     documents storage under a generated key, with the row and its audit record in one transaction; `case` files
     the record in that case's trail. Any refusal (a DomainError, field "file") leaves no bytes and no row.
@@ -74,7 +75,7 @@ def accept_upload(upload: File, *, uploaded_by, kind: FileKind, label: str = "",
                     sha256=digest.hexdigest(),
                     kind=kind,
                     label=(label or "").strip()[:200],
-                    uploaded_by=uploaded_by,
+                    uploaded_by=None if isinstance(uploaded_by, str) else uploaded_by,
                 )
                 after = {
                     "name": name,

@@ -38,7 +38,8 @@ class StoredFile(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     kind = models.CharField(_("种类"), max_length=32, choices=FileKind.choices)
     label = models.CharField(_("说明"), max_length=200, blank=True)
-    # Empty for what the platform made itself, for nobody (a scheduled quarterly report).
+    # None: made by the platform itself (a scheduled report), or received from the other platform through the
+    # docking (a document fetched by its hash).
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -54,6 +54,10 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # The mediator (or, for an agreement signed on paper, the organisation's administrator) uploads the scan;
     # signing is each signer's own (agreements.sign_agreement).
     ("agreement", "act"): {**ORGANISATION_STAFF, **PARTY_SIDE},
+    # Judicial confirmation (issue 11 §4; L11): whoever reads the agreement reads the application, the court's
+    # decisions and its ruling; the parties, and agents within the «sign» scope, join the joint application.
+    ("confirmation", "read"): {**ORGANISATION_STAFF, **PARTY_SIDE},
+    ("confirmation", "apply"): PARTY_SIDE,
     # Direct applications (not through a court): the organisation decides; the respondent firm answers once the
     # organisation has accepted.
     # answers. An investor applies in person (a natural person's own verified account).
@@ -144,6 +148,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "agreement-pdf": Endpoint("agreement", "read"),
     "agreement-act": Endpoint("agreement", "act", POST),
     "agreement-signed": Endpoint("agreement", "read"),
+    "confirmation": Endpoint("confirmation", "read"),
+    "confirmation-ruling": Endpoint("confirmation", "read"),
+    "confirmation-act": Endpoint("confirmation", "apply", POST),
     "application-list": Endpoint("application", "list"),
     "application-new": Endpoint("application", "apply", BOTH),
     "application-detail": Endpoint("application", "read"),

@@ -8,7 +8,7 @@ from sutiao.workdays.selectors import provides_provisional_deadlines
 from sutiao.workdays.services import year_loaded
 
 from . import inbound, selectors
-from .actions import agreements, applications, mediation, personal_data
+from .actions import agreements, applications, confirmation, mediation, personal_data
 from .excel import runner
 
 hooks.handles(MessageType.DELEGATE)(inbound.on_delegate)
@@ -19,6 +19,8 @@ hooks.handles(MessageType.ROSTER_REMOVED)(inbound.on_roster_removed)
 hooks.handles(MessageType.ROSTER_ADOPTION_REQUESTED)(inbound.on_roster_adoption_requested)
 hooks.on_parked(MessageType.ROSTER_PROPOSED)(inbound.on_roster_proposed_parked)
 hooks.on_parked(MessageType.RESULT_CORRECTED)(inbound.on_result_correction_parked)
+hooks.handles(MessageType.CONFIRMATION_DECIDED)(inbound.on_confirmation_decided)
+hooks.on_parked(MessageType.CONFIRMATION_APPLIED)(inbound.on_confirmation_applied_parked)
 hooks.reports_case_states(selectors.delegation_states)
 provides_provisional_deadlines("investor")(selectors.provisional_answer_deadlines)
 periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")(inbound.pull_court_directory)
@@ -29,3 +31,4 @@ year_loaded.connect(inbound.on_year_loaded, dispatch_uid="investor-recompute-dea
 periodic("remind_mediation_deadlines", every="SUTIAO_DEADLINE_SCAN_SECONDS")(mediation.remind_deadlines)
 periodic("remind_agreement_performance", every="SUTIAO_DEADLINE_SCAN_SECONDS")(agreements.remind_performance)
 periodic("purge_personal_data", every="SUTIAO_RETENTION_SECONDS")(personal_data.purge_personal_data)
+periodic("fetch_confirmation_rulings", every=None)(confirmation.fetch_rulings)

@@ -16,6 +16,7 @@ from sutiao.docking.models import Peer
 from sutiao.docking.refusals import Rejected, wrong_peer
 from sutiao.docking.schemas import CourtCard, CourtList
 from sutiao.kernel.calendar import china_today, cn_date
+from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import mask
 from sutiao.kernel.workflow import (
     INVESTOR,
@@ -28,6 +29,7 @@ from sutiao.kernel.workflow import (
 from sutiao.workdays.selectors import answer_deadline
 from sutiao.workdays.services import recompute_answer_deadlines
 
+from .actions import confirmation
 from .actions.agreements import void_open_agreements
 from .actions.delegations import add_event, transition
 from .actions.mediation import correct_mediation_parties
@@ -461,7 +463,13 @@ def on_court_list(peer: Peer, courts: list[CourtCard]) -> None:
     listed, changed = set(), 0
     for card in courts:
         listed.add(card.court_id)
-        fields = {"name": card.name, "kind": card.kind, "parent_id": card.parent_id, "active": card.active}
+        fields = {
+            "name": card.name,
+            "kind": card.kind,
+            "parent_id": card.parent_id,
+            "active": card.active,
+            "areas": [a.model_dump(mode="json") for a in card.areas],
+        }
         court = known.get(card.court_id)
         if court is None:
             CourtDirectory.objects.create(id=card.court_id, peer=peer, synced_at=now, **fields)
@@ -494,3 +502,23 @@ def pull_court_directory() -> None:
 def on_year_loaded(**_signal_kwargs) -> None:
     """A year's holiday arrangement was loaded: provisional answer deadlines are computed again."""
     recompute_answer_deadlines(Delegation.objects.all())
+
+
+# --- judicial confirmation: what the court decided on the parties' online application (issue 11 §4) ---
+
+
+def on_confirmation_decided(items) -> None:
+    """CONFIRMATION_DECIDED: the court received, refused, accepted or did not accept the application, asked for
+    material, ruled (its sealed ruling then fetched by the ruling job) or allowed a withdrawal."""
+    for message, payload in items:
+        try:
+            confirmation.court_decided(message.peer, payload)
+        except DomainError as refused:
+            raise Rejected("confirmation_unknown", refused.message, final=True) from refused
+
+
+def on_confirmation_applied_parked(messages) -> None:
+    """The court platform refused the application for good (L11: out of the 30 days, or not that court's): the
+    parties see its reason and citation."""
+    for message in messages:
+        confirmation.application_refused(message)

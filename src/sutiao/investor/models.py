@@ -275,6 +275,9 @@ class CourtDirectory(models.Model):
     kind = models.CharField(_("法院层级"), max_length=32, blank=True)
     parent_id = models.UUIDField(_("上级法院标识"), null=True, blank=True)
     active = models.BooleanField(_("可推送"), default=True)
+    # The places the court serves for judicial confirmation, as the court platform configures them (L11):
+    # [{"prefix": "110105", "dispute_types": []}, ...], from which the parties choose a competent court.
+    areas = models.JSONField(_("司法确认管辖区域"), default=list, blank=True)
     synced_at = models.DateTimeField(_("名录同步时间"), null=True, blank=True)
 
     class Meta:
@@ -466,6 +469,7 @@ class ResultCorrection(models.Model):
 
 # The mediation's models live with its workspace; importing them here registers them with the investor app.
 from .agreements import models as _agreement_models  # noqa: E402, F401
+from .confirmation import models as _confirmation_models  # noqa: E402, F401
 from .direct import models as _direct_models  # noqa: E402, F401
 from .mediation import models as _mediation_models  # noqa: E402, F401
 from .typical import models as _typical_models  # noqa: E402, F401

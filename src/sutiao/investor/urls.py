@@ -4,7 +4,7 @@ from sutiao.accounts import views as account_views
 from sutiao.accounts.urls import common_urlpatterns
 
 from .api import api
-from .views import agreements, applications, mediation, typical_cases
+from .views import agreements, applications, confirmation, mediation, typical_cases
 from .views import delegations as views
 
 urlpatterns = [
@@ -38,6 +38,14 @@ urlpatterns = [
         name="agreement-signed",
     ),
     path("mediations/<uuid:mediation_id>/agreement/<slug:op>/", agreements.act, name="agreement-act"),
+    # The parties' joint application for judicial confirmation of the agreement in force (issue 11 §4).
+    path("mediations/<uuid:mediation_id>/confirmation/", confirmation.confirmation_page, name="confirmation"),
+    path(
+        "mediations/<uuid:mediation_id>/confirmation/<uuid:request_id>/ruling/",
+        confirmation.ruling_pdf,
+        name="confirmation-ruling",
+    ),
+    path("mediations/<uuid:mediation_id>/confirmation/<slug:op>/", confirmation.act, name="confirmation-act"),
     path("mediations/join/", mediation.join, name="mediation-join"),
     # Parties open their own accounts on this platform (issue 10 item 1); the court's are opened by its staff.
     path("accounts/sign-up/", account_views.sign_up, name="party-sign-up"),

@@ -526,6 +526,53 @@ CONFIRMATION_TRANSITIONS: dict[tuple[ConfirmationState, ConfirmationEvent], Conf
     (_C.ACCEPTED, _CE.WITHDRAW): _C.WITHDRAWN,
 }
 CONFIRMATION = Machine("confirmation", CONFIRMATION_TRANSITIONS)
+# --- investor platform: the parties' joint online application for judicial confirmation (issue 11 §4; L11) ---
+
+
+class RequestState(LabelledEnum):
+    JOINING = "joining", "当事人共同申请中"
+    SENT = "sent", "已提交法院"
+    RECEIVED = "received", "法院已收到申请，待决定是否受理"
+    # The court platform could not take it: the agreement's hash or signatures did not check, or L11 refused it.
+    REFUSED = "refused", "法院平台未接收"
+    ACCEPTED = "accepted", "法院已受理，审查中"
+    NOT_ACCEPTED = "not_accepted", "法院裁定不予受理"
+    CONFIRMED = "confirmed", "法院裁定调解协议有效"
+    REJECTED = "rejected", "法院裁定驳回申请"
+    WITHDRAWN = "withdrawn", "已撤回申请"
+
+
+class RequestEvent(StrEnum):
+    JOIN = "join"  # a party (or its agent) joins; the last one's join sends it
+    SEND = "send"
+    COURT_RECEIVED = "court_received"
+    COURT_REFUSED = "court_refused"
+    ACCEPT = "accept"
+    NOT_ACCEPT = "not_accept"
+    CONFIRM = "confirm"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
+
+
+_R, _RE = RequestState, RequestEvent
+REQUEST_TRANSITIONS: dict[tuple[RequestState, RequestEvent], RequestState] = {
+    (_R.JOINING, _RE.JOIN): _R.JOINING,
+    (_R.JOINING, _RE.SEND): _R.SENT,
+    (_R.SENT, _RE.COURT_RECEIVED): _R.RECEIVED,
+    (_R.SENT, _RE.COURT_REFUSED): _R.REFUSED,
+    (_R.RECEIVED, _RE.ACCEPT): _R.ACCEPTED,
+    (_R.RECEIVED, _RE.NOT_ACCEPT): _R.NOT_ACCEPTED,
+    (_R.ACCEPTED, _RE.CONFIRM): _R.CONFIRMED,
+    (_R.ACCEPTED, _RE.REJECT): _R.REJECTED,
+    (_R.RECEIVED, _RE.WITHDRAW): _R.WITHDRAWN,
+    (_R.ACCEPTED, _RE.WITHDRAW): _R.WITHDRAWN,
+}
+CONFIRMATION_REQUEST = Machine("confirmation_request", REQUEST_TRANSITIONS)
+# An agreement has at most one application in these states; after a refusal or non-acceptance the parties may apply
+# again (within the 30 days, L11), after a ruling they follow it (L13).
+REQUEST_LIVE = (_R.JOINING, _R.SENT, _R.RECEIVED, _R.ACCEPTED, _R.CONFIRMED, _R.REJECTED)
+
+
 # --- investor platform: the mediation agreement (调解协议; issue 11; LEGAL-RULES L10) ---
 
 

@@ -277,6 +277,16 @@ SUTIAO_MAX_BODY_BYTES = 2 * 1024 * 1024
 SUTIAO_RELAY_MAX_ATTEMPTS = int(os.environ.get("SUTIAO_RELAY_MAX_ATTEMPTS", "12"))
 SUTIAO_RELAY_BACKOFF_BASE = float(os.environ.get("SUTIAO_RELAY_BACKOFF_BASE", "1.0"))
 SUTIAO_RELAY_BACKOFF_CAP = float(os.environ.get("SUTIAO_RELAY_BACKOFF_CAP", "300"))
+# An online application for judicial confirmation whose agreement cannot be fetched from the parties' platform is
+# tried again with the relay's backoff, then refused with the reason (court.actions.confirmation.register_online).
+SUTIAO_CONFIRMATION_FETCH_ATTEMPTS = int(os.environ.get("SUTIAO_CONFIRMATION_FETCH_ATTEMPTS", "8"))
+# Judicial confirmation (L11): the dispute types, besides securities misrepresentation (which the kernel sends to the
+# issuer's seat, 虚假陈述规定 Art. 3), whose applications belong to intermediate courts — first-instance competence by
+# kind is each high court's to set. Comma-separated DisputeType values. Both platforms read it: the court decides
+# with it, the parties' platform offers the courts the court will take.
+SUTIAO_CONFIRMATION_INTERMEDIATE_TYPES = tuple(
+    t for t in os.environ.get("SUTIAO_CONFIRMATION_INTERMEDIATE_TYPES", "").split(",") if t
+)
 # A relay leases the messages it sends for longer than one batch may take (relay.BATCH_TIMEOUT), so a second
 # relay does not send them meanwhile; a relay killed holding a lease delays its messages by at most this much.
 SUTIAO_RELAY_LEASE_SECONDS = float(os.environ.get("SUTIAO_RELAY_LEASE_SECONDS", "90"))

@@ -29,9 +29,3 @@ PARTY_HOME_URL = "/my/cases/"
 SUTIAO_API_RESOURCES = {"cases": "案件", "organisations": "可委派的调解组织", "roster": "特邀调解名册"}
 # What a party's copy of their data holds about their cases on this platform (accounts.parties.data_copy).
 SUTIAO_PARTY_DATA_COPY = "sutiao.court.actions.personal_data.party_copy"
-# Judicial confirmation (L11): the dispute types, besides securities misrepresentation (which the kernel sends to the
-# issuer's seat, 虚假陈述规定 Art. 3), whose applications belong to intermediate courts here — first-instance
-# competence by kind is each high court's to set. Comma-separated DisputeType values.
-SUTIAO_CONFIRMATION_INTERMEDIATE_TYPES = tuple(
-    t for t in os.environ.get("SUTIAO_CONFIRMATION_INTERMEDIATE_TYPES", "").split(",") if t
-)

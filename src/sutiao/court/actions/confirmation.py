@@ -1,5 +1,6 @@
 """Judicial confirmation of a mediation agreement at the court (issue 11 §4): an application is received (brought
-to the court and registered by filing staff; online applications through the docking join here later), accepted
+to the court and registered by filing staff, or made jointly online on the parties' platform and fetched with its
+agreement through the docking, each decision then told back to that platform), accepted
 or not within 3 days, reviewed by the judge the court names within 15 days (+10 with the president's approval),
 and ruled on: the agreement is valid, or the application is rejected (LEGAL-RULES L11–L14, L18). Each function is
 one action: permission, kernel transition, story and audit record in one transaction."""
@@ -15,9 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from sutiao.accounts.models import InstitutionKind, Role, User
+from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.accounts.pii import id_number_digest
 from sutiao.audit.log import record
+from sutiao.docking import outbox
+from sutiao.docking.documents import DocumentRefused, fetch_document, share
+from sutiao.docking.schemas import (
+    ConfirmationAppliedPayload,
+    ConfirmationDecidedPayload,
+    DecisionStep,
+    MessageType,
+)
+from sutiao.documents import signing
 from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
 from sutiao.documents.pdf import render
@@ -31,6 +41,7 @@ from sutiao.kernel.confirmation import (
     RejectionGround,
     RulingOutcome,
     Venue,
+    acceptance_deadline,
     competent_venues,
     court_is_competent,
     may_apply,
@@ -50,10 +61,11 @@ from ..confirmation.models import (
     ConfirmationParty,
     ConfirmationStep,
     CourtArea,
+    IncomingApplication,
     MaterialRequest,
 )
 from ..confirmation.ruling import SEAL_FIELD, court_seal, ruling_document
-from ..models import Case, CaseNumberCounter
+from ..models import Case, CaseNumberCounter, Delegation
 from .cases import party_identifier, party_phone
 from .common import transition
 
@@ -111,31 +123,21 @@ def competent_venue(court, facts: CompetenceFacts) -> Venue:
     return venue
 
 
-@transaction.atomic
-def receive_application(
-    actor: User,
+def _checked(
+    court,
     *,
-    agreement: File,
+    received_at: dt.datetime,
     agreement_effective_on: dt.date,
     dispute_type: DisputeType,
-    organisation_name: str,
     applicants: list[ApplicantInput],
-    case: Case | None = None,
-    organisation_seat: str = "",
-    subject_matter: str = "",
-    issuer_seat: str = "",
-    amount: Decimal | None = None,
-    received_at: dt.datetime | None = None,
-) -> ConfirmationApplication:
-    """Filing staff register an application the parties brought to the court in writing or orally (解释
-    Art. 353), with the agreement. Refused: anything but a joint application of the agreement's two sides
-    (民事诉讼法 Art. 205: 双方当事人共同), an application after the 30 days (L11), one this court is not
-    competent for (L11, naming where to apply)."""
-    permissions.ensure_may_receive_confirmation(actor)
-    court = actor.institution
-    received_at = received_at or timezone.now()
-    if received_at > timezone.now() + dt.timedelta(minutes=5):
-        raise DomainError(gettext("收到申请的时间不能晚于现在"), field="received_at")
+    case: Case | None,
+    organisation_seat: str,
+    subject_matter: str,
+    issuer_seat: str,
+):
+    """What the court checks of any application, brought to it or made online, before registering it: a joint
+    application of the agreement's two sides (民事诉讼法 Art. 205: 双方当事人共同), within the 30 days (L11), to a
+    competent court (L11, naming where to apply). Returns the applicants with their checked numbers, and the venue."""
     if case is not None and case.court_id != court.pk:
         raise DomainError(gettext("只能关联本院委派的案件"), field="case")
     if agreement_effective_on > china_today(received_at):
@@ -173,11 +175,31 @@ def receive_application(
         organisation_seat=organisation_seat or None,
         issuer_seat=issuer_seat or None,
     )
-    venue = competent_venue(court, facts)
-    stored = accept_upload(agreement, uploaded_by=actor, kind=FileKind.DOCUMENT, label=gettext("调解协议"))
+    return checked, competent_venue(court, facts)
+
+
+def _register(
+    actor,
+    court,
+    *,
+    channel: Channel,
+    stored,
+    checked,
+    venue: Venue,
+    received_at: dt.datetime,
+    agreement_effective_on: dt.date,
+    dispute_type: DisputeType,
+    organisation_name: str,
+    case: Case | None,
+    organisation_seat: str,
+    subject_matter: str,
+    issuer_seat: str,
+    amount: Decimal | None,
+    **online,
+) -> ConfirmationApplication:
     application = ConfirmationApplication.objects.create(
         court=court,
-        channel=Channel.COUNTER,
+        channel=channel,
         case=case,
         dispute_type=dispute_type,
         organisation_name=organisation_name.strip(),
@@ -188,10 +210,11 @@ def receive_application(
         agreement_effective_on=agreement_effective_on,
         amount=amount,
         received_at=received_at,
-        received_by=actor,
+        received_by=actor if isinstance(actor, User) else None,
         venue_ground=venue.ground,
         venue_level=venue.level or "",
         venue_citation=venue.citation,
+        **online,
     )
     ConfirmationParty.objects.bulk_create(
         [
@@ -209,20 +232,240 @@ def receive_application(
         ]
     )
     _index(application)
-    _story(application, actor, f"收到司法确认申请（{Channel(Channel.COUNTER).label}；管辖依据：{venue.ground.label}）")
+    _story(application, actor, f"收到司法确认申请（{Channel(channel).label}；管辖依据：{venue.ground.label}）")
     record(
         actor,
         "confirmation.receive",
         application,
         case=case,
         after={
+            "channel": channel.value,
             "agreement_sha256": stored.sha256,
             "agreement_effective_on": agreement_effective_on,
-            "parties": names,
+            "parties": [a.name.strip() for a, _, _ in checked],
             "venue": venue.ground.value,
         },
     )
     return application
+
+
+@transaction.atomic
+def receive_application(
+    actor: User,
+    *,
+    agreement: File,
+    agreement_effective_on: dt.date,
+    dispute_type: DisputeType,
+    organisation_name: str,
+    applicants: list[ApplicantInput],
+    case: Case | None = None,
+    organisation_seat: str = "",
+    subject_matter: str = "",
+    issuer_seat: str = "",
+    amount: Decimal | None = None,
+    received_at: dt.datetime | None = None,
+) -> ConfirmationApplication:
+    """Filing staff register an application the parties brought to the court in writing or orally (解释
+    Art. 353), with the agreement. Refused: anything but a joint application of the agreement's two sides
+    (民事诉讼法 Art. 205: 双方当事人共同), an application after the 30 days (L11), one this court is not
+    competent for (L11, naming where to apply)."""
+    permissions.ensure_may_receive_confirmation(actor)
+    court = actor.institution
+    received_at = received_at or timezone.now()
+    if received_at > timezone.now() + dt.timedelta(minutes=5):
+        raise DomainError(gettext("收到申请的时间不能晚于现在"), field="received_at")
+    facts = {
+        "agreement_effective_on": agreement_effective_on,
+        "dispute_type": dispute_type,
+        "case": case,
+        "organisation_seat": organisation_seat,
+        "subject_matter": subject_matter,
+        "issuer_seat": issuer_seat,
+    }
+    checked, venue = _checked(court, received_at=received_at, applicants=applicants, **facts)
+    stored = accept_upload(agreement, uploaded_by=actor, kind=FileKind.DOCUMENT, label=gettext("调解协议"))
+    return _register(
+        actor,
+        court,
+        channel=Channel.COUNTER,
+        stored=stored,
+        checked=checked,
+        venue=venue,
+        received_at=received_at,
+        organisation_name=organisation_name,
+        amount=amount,
+        **facts,
+    )
+
+
+# --- applications made online on the parties' platform (CONFIRMATION_APPLIED) ---
+
+
+def _online_facts(incoming: IncomingApplication) -> tuple[ConfirmationAppliedPayload, dict, list[ApplicantInput]]:
+    payload = ConfirmationAppliedPayload.model_validate(incoming.payload)
+    case = None
+    if payload.delegation_id is not None:
+        delegation = Delegation.objects.select_related("case", "organisation").filter(pk=payload.delegation_id).first()
+        # Only the platform the case was delegated to speaks for it.
+        if delegation is None or delegation.organisation.peer_id != incoming.peer_id:
+            raise DomainError(gettext("申请所称的委派案件不存在"))
+        case = delegation.case
+    facts = {
+        "agreement_effective_on": payload.agreement_effective_on,
+        "dispute_type": payload.dispute_type,
+        "case": case,
+        "organisation_seat": payload.organisation_seat,
+        "subject_matter": payload.subject_matter,
+        "issuer_seat": payload.issuer_seat,
+    }
+    applicants = [ApplicantInput(p.role, p.kind, p.name, p.id_number, p.domicile, p.phone) for p in payload.parties]
+    return payload, facts, applicants
+
+
+@transaction.atomic
+def take_online_application(peer, payload: ConfirmationAppliedPayload, received_at: dt.datetime) -> None:
+    """The parties' joint online application arrived (the inbound handler calls this in the inbox's transaction):
+    what the message alone decides is checked now — the court, the parties, the 30 days (L11) and competence (L11)
+    — and a refusal (DomainError) goes back with its citation; the agreement is then fetched by the fetch job."""
+    court = Institution.objects.filter(pk=payload.court_id, kind__in=list(_LEVELS)).first()
+    if court is None or not court.active:
+        raise DomainError(gettext("申请的法院不在本平台，或不受理司法确认申请"))
+    incoming = IncomingApplication(
+        id=payload.request_id,
+        peer=peer,
+        court=court,
+        payload=payload.model_dump(mode="json"),
+        received_at=received_at,
+        next_attempt_at=received_at,
+    )
+    _payload, facts, applicants = _online_facts(incoming)
+    _checked(court, received_at=received_at, applicants=applicants, **facts)
+    if IncomingApplication.objects.filter(pk=incoming.pk).exists():
+        raise DomainError(gettext("该在线申请已经收到"))
+    incoming.save(force_insert=True)
+    record(
+        peer.name,
+        "confirmation.online_received",
+        incoming,
+        case=facts["case"].pk if facts["case"] else None,
+        after={"court": court.name, "agreement_sha256": payload.agreement_sha256},
+    )
+
+
+def _decided(peer, request_id, step: DecisionStep, **fields) -> None:
+    outbox.send(
+        peer,
+        MessageType.CONFIRMATION_DECIDED,
+        request_id,
+        ConfirmationDecidedPayload(request_id=request_id, step=step, at=timezone.now(), **fields),
+    )
+
+
+def _tell(application: ConfirmationApplication, step: DecisionStep, **fields) -> None:
+    """An online application's parties hear each decision on their platform (inside the deciding action)."""
+    if application.channel == Channel.ONLINE:
+        _decided(application.peer, application.request_id, step, **fields)
+
+
+def _refuse(incoming: IncomingApplication, reason: str) -> None:
+    incoming.done_at, incoming.refused_reason = timezone.now(), reason[:2000]
+    incoming.save(update_fields=["done_at", "refused_reason", "attempts", "last_error"])
+    record(incoming.peer.name, "confirmation.online_refused", incoming, after={"reason": incoming.refused_reason})
+    _decided(incoming.peer, incoming.pk, DecisionStep.REFUSED, reasons=incoming.refused_reason)
+
+
+@transaction.atomic
+def register_online(incoming_id, data: bytes | None, error: DocumentRefused | None = None) -> IncomingApplication:
+    """The fetch job's result for one online application, in one transaction: the agreement's bytes (their hash
+    already checked by docking.documents.fetch_document), or why they could not be had. A signed PDF whose
+    signatures do not verify (changed after signing, a signer the platform does not trust) is refused with the
+    reason, as is one whose bytes were not the ones named; a fetch that may succeed later is tried again with
+    growing waits, SUTIAO_CONFIRMATION_FETCH_ATTEMPTS times. A registered application is received now (L12: the
+    3 days to accept run from today) and the parties' platform hears so."""
+    incoming = IncomingApplication.objects.select_for_update().select_related("peer", "court").get(pk=incoming_id)
+    if incoming.done_at is not None:
+        return incoming
+    incoming.attempts += 1
+    if error is not None:
+        incoming.last_error = error.message[:1000]
+        if error.final or incoming.attempts >= settings.SUTIAO_CONFIRMATION_FETCH_ATTEMPTS:
+            _refuse(incoming, gettext("未能取得调解协议文件：%(why)s") % {"why": error.message})
+        else:
+            wait = min(settings.SUTIAO_RELAY_BACKOFF_CAP, settings.SUTIAO_RELAY_BACKOFF_BASE * 2**incoming.attempts)
+            incoming.next_attempt_at = timezone.now() + dt.timedelta(seconds=wait)
+            incoming.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+        return incoming
+    try:
+        verification = signing.verify(data)
+    except DomainError as unreadable:  # not a PDF whose signatures can be read: nothing to register
+        _refuse(incoming, gettext("调解协议文件无法读取：%(why)s") % {"why": unreadable.message})
+        return incoming
+    if verification.signed and not verification.valid:
+        problems = "；".join(p for s in verification.signatures for p in s.problems)
+        _refuse(
+            incoming,
+            gettext("调解协议的电子签名未通过验证（%(summary)s%(problems)s），本院不予接收")
+            % {"summary": verification.summary, "problems": f"：{problems}" if problems else ""},
+        )
+        return incoming
+    payload, facts, applicants = _online_facts(incoming)
+    try:
+        with transaction.atomic():
+            checked, venue = _checked(incoming.court, received_at=incoming.received_at, applicants=applicants, **facts)
+            stored = accept_upload(
+                ContentFile(data, name=f"调解协议-{payload.organisation_name}.pdf"),
+                uploaded_by=incoming.peer.name,
+                kind=FileKind.DOCUMENT,
+                label=gettext("调解协议"),
+                case=facts["case"],
+            )
+            application = _register(
+                incoming.peer.name,
+                incoming.court,
+                channel=Channel.ONLINE,
+                stored=stored,
+                checked=checked,
+                venue=venue,
+                received_at=timezone.now(),
+                organisation_name=payload.organisation_name,
+                amount=payload.amount,
+                peer=incoming.peer,
+                request_id=incoming.pk,
+                **facts,
+            )
+    except DomainError as refused:
+        _refuse(incoming, refused.message)
+        return incoming
+    if verification.signed:
+        _story(
+            application,
+            incoming.peer.name,
+            gettext("调解协议的电子签名经验证有效：%(s)s") % {"s": verification.summary},
+        )
+    incoming.application, incoming.done_at, incoming.last_error = application, timezone.now(), ""
+    incoming.save(update_fields=["application", "done_at", "attempts", "last_error"])
+    due = acceptance_deadline(calendar(), china_today(application.received_at))
+    _tell(application, DecisionStep.RECEIVED, reasons=gettext("应于%(day)s前决定是否受理") % {"day": cn_date(due.due)})
+    return incoming
+
+
+def fetch_online_applications() -> int:
+    """The fetch job (every worker round): each online application whose agreement is due to be fetched, fetched
+    outside any transaction (a fetch waits on the network), then registered or refused (register_online)."""
+    due = list(
+        IncomingApplication.objects.filter(done_at__isnull=True, next_attempt_at__lte=timezone.now())
+        .select_related("peer")
+        .order_by("next_attempt_at")[:20]
+    )
+    for incoming in due:
+        sha256, size = incoming.payload["agreement_sha256"], incoming.payload["agreement_size"]
+        try:
+            data = fetch_document(incoming.peer, sha256, max_bytes=min(size, settings.SUTIAO_UPLOAD_MAX_BYTES))
+        except DocumentRefused as error:
+            register_online(incoming.pk, None, error)
+            continue
+        register_online(incoming.pk, data)
+    return len(due)
 
 
 def _next_number(court) -> str:
@@ -259,6 +502,12 @@ def accept(actor: User, application: ConfirmationApplication, judge: User) -> Co
         case=application.case,
         after={"number": application.number, "judge": str(judge), "review_due": due.due},
     )
+    _tell(
+        application,
+        DecisionStep.ACCEPTED,
+        number=application.number,
+        reasons=gettext("应于%(day)s前作出裁定") % {"day": cn_date(due.due)},
+    )
     return application
 
 
@@ -288,6 +537,7 @@ def not_accept(
     application.save(update_fields=[*fields, "not_accepted_ground", "reasons", "decided_at", "decided_by"])
     _story(application, actor, f"裁定不予受理：{ground.label}")
     record(actor, "confirmation.not_accept", application, case=application.case, after={"ground": ground.value})
+    _tell(application, DecisionStep.NOT_ACCEPTED, ground=ground.label, reasons=application.reasons)
     return application
 
 
@@ -306,6 +556,7 @@ def request_material(actor: User, application: ConfirmationApplication, what: st
     )
     _story(application, actor, f"要求当事人于{cn_date(due_on)}前补充：{request.what}")
     record(actor, "confirmation.request_material", application, case=application.case, after={"due_on": due_on})
+    _tell(application, DecisionStep.MATERIAL_REQUESTED, reasons=request.what, material_due=due_on)
     return request
 
 
@@ -426,6 +677,19 @@ def _rule(actor, application, outcome, reasons, rejection_ground, seal) -> Confi
             "ruling_sha256": application.ruling.sha256,
         },
     )
+    if application.channel == Channel.ONLINE:
+        # The sealed ruling goes back by its hash: shared with the parties' platform, which fetches and verifies it.
+        share(application.peer, application.ruling)
+        _tell(
+            application,
+            DecisionStep.RULED,
+            number=application.number,
+            outcome=outcome,
+            ground=RejectionGround(application.rejection_ground).label if application.rejection_ground else "",
+            reasons=application.reasons,
+            ruling_sha256=application.ruling.sha256,
+            ruling_size=application.ruling.size,
+        )
     return application
 
 
@@ -448,6 +712,7 @@ def withdraw(actor: User, application: ConfirmationApplication, reasons: str, de
     application.save(update_fields=[*fields, "reasons", "decided_at", "decided_by"])
     _story(application, actor, "按撤回申请处理" if deemed else "裁定准许撤回申请")
     record(actor, "confirmation.withdraw", application, case=application.case, after={"deemed": deemed})
+    _tell(application, DecisionStep.WITHDRAWN, reasons=application.reasons)
     return application
 
 

@@ -8,7 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution
-from sutiao.accounts.pii import EncryptedText
+from sutiao.accounts.pii import EncryptedJSON, EncryptedText
+from sutiao.docking.models import Peer
 from sutiao.documents.models import StoredFile
 from sutiao.kernel.confirmation import (
     CourtLevel,
@@ -78,7 +79,15 @@ class ConfirmationApplication(models.Model):
     agreement_effective_on = models.DateField(_("调解协议生效日期"))
     amount = models.DecimalField(_("协议金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True)
     received_at = models.DateTimeField(_("收到申请时间"))
-    received_by = models.ForeignKey(_USER, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    # Filing staff for an application brought to the court; none for one the parties made online.
+    received_by = models.ForeignKey(
+        _USER, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # An online application: the platform it came from and its id there (the docking case of the court's answers).
+    peer = models.ForeignKey(
+        Peer, verbose_name=_("来源平台"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    request_id = models.UUIDField(_("在线申请标识"), null=True, blank=True, unique=True)
     # Why this court may hear it (L11), fixed when it was received.
     venue_ground = models.CharField(_("管辖依据"), max_length=24, choices=VenueGround.choices())
     venue_level = models.CharField(_("法院层级"), max_length=16, choices=CourtLevel.choices(), blank=True)
@@ -174,3 +183,34 @@ class MaterialRequest(models.Model):
 
     class Meta:
         ordering = ["requested_at", "id"]
+
+
+class IncomingApplication(models.Model):
+    """An online application as the docking brought it (CONFIRMATION_APPLIED), waiting for its agreement: the PDF is
+    fetched by its hash outside the inbox's transaction (a fetch may take long, and the inbox holds the case's
+    cursor), by a background job that retries while the other platform is unreachable, checks the hash and the
+    signatures, and registers the application (`application`) or refuses it (`refused_reason`), telling the
+    parties' platform either way. The payload carries the parties' identity numbers: encrypted as a whole."""
+
+    id = models.UUIDField(primary_key=True, editable=False)  # the application's id on the parties' platform
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="+")
+    court = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    payload = EncryptedJSON(_("申请内容"))
+    received_at = models.DateTimeField(_("收到时间"))
+    attempts = models.PositiveIntegerField(_("取件次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次取件时间"))
+    last_error = models.CharField(_("最近一次取件失败原因"), max_length=1000, blank=True)
+    done_at = models.DateTimeField(_("处理完毕时间"), null=True, blank=True)
+    application = models.OneToOneField(
+        ConfirmationApplication, null=True, blank=True, on_delete=models.PROTECT, related_name="incoming"
+    )
+    refused_reason = models.CharField(_("拒收理由"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("在线司法确认申请（待取件）")
+        # The fetch job's scan: the ones not done, by when they are due.
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="court_incoming_due", condition=models.Q(done_at__isnull=True)
+            )
+        ]

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('documents', '0003_platform_made_files'),
+        ('documents', '0004_report_files'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

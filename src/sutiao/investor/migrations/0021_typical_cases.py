@@ -13,7 +13,7 @@ from sutiao.listing import search_index_operation
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_field_ciphertext"),
-        ("investor", "0018_application_respondent_unreached"),
+        ("investor", "0020_confirmation_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
