@@ -22,6 +22,7 @@ from sutiao.accounts import parties as party_accounts
 from sutiao.accounts.models import AgentScope, User
 from sutiao.audit.log import SYSTEM, record
 from sutiao.docking import outbox
+from sutiao.docking.documents import share
 from sutiao.docking.schemas import AgreementStatusPayload, AgreementStep, AgreementTermStatus, MessageType
 from sutiao.documents import pdf
 from sutiao.documents.actions import accept_upload
@@ -471,6 +472,9 @@ def _send_status(agreement: Agreement, mediation: Mediation, step: AgreementStep
         return
     d = mediation.delegation
     version = agreement.current
+    if step == AgreementStep.EFFECTIVE:
+        # The court fetches the agreement in force by the hash this message names (a 调解书 is made from it, L15).
+        share(d.peer, version.pdf)
     names = {p.pk: p.name for p in mediation.parties.all()}
     outbox.send(
         d.peer,
