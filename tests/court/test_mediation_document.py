@@ -19,7 +19,8 @@ from documents_checks import sandbox  # noqa: F401 (a fixture)
 from signing_checks import ca_files, platform_ca  # noqa: F401 (fixtures)
 from sutiao.accounts import parties as party_accounts
 from sutiao.accounts.models import AgentScope, Role, User
-from sutiao.court.actions import cases, delegation as delegation_actions
+from sutiao.court.actions import cases
+from sutiao.court.actions import delegation as delegation_actions
 from sutiao.court.actions import mediation_document as document_actions
 from sutiao.court.actions import service as service_actions
 from sutiao.court.models import Case, MediationDocument
@@ -166,9 +167,8 @@ def _consent_all(staff, case, accounts):
         mobile="13800138000",
         note="电子送达确认书 1",
     )
-    serving_consent = serving.consent_online
     # The firm consents online itself (在线诉讼规则 Art. 30).
-    serving_consent(firm.user, firm, ["in_app"])
+    serving.consent_online(firm.user, firm, ["in_app"])
 
 
 def test_l15_issued_sealed_served_and_effective_when_both_signed_for_receipt(settled, staff, judge, accounts):

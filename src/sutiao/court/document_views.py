@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -179,8 +178,9 @@ def document_refusal(request, case_id):
 def document_file(request, case_id):
     case = selectors.case_for(request.user, case_id)
     document = selectors.mediation_document_of(case)
-    if document is None:
-        raise Http404(_("本案没有调解书"))
+    if document is None:  # the case exists and is the user's to read: say so on its page
+        messages.error(request, _("本案没有调解书"))
+        return redirect("case-detail", case.pk)
     return download_response(
         request, document.document, permitted=lambda user, stored: stored.pk == document.document_id, case=case
     )
