@@ -337,3 +337,41 @@ class Walk:
                 self.failures.append(f"LEAK: wrote ({outcome.wrote}) where the matrix refuses: {where}")
             elif target.api and not (refused(outcome) or outcome.status in INVALID):
                 self.failures.append(f"LEAK: answered {outcome.status} where the matrix refuses: {where}")
+
+
+PRIVATE_SERVICE = "专属送达文书"
+
+
+def private_service(user, token: str) -> tuple[dict, tuple]:
+    """A document served electronically on the party whose account is `user` (whoever acts for that party holds
+    `token`): the variants of the served-document URLs, and a marker only they may be shown."""
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from sutiao.documents.actions import accept_upload
+    from sutiao.documents.models import FileKind
+    from sutiao.notifications import serving
+
+    profile = user.party_profile
+    with transaction.atomic():
+        serving.record_consent(
+            user,
+            id_digest=profile.id_number_digest,
+            party_name=profile.name,
+            channels=["in_app"],
+            method="party_online",
+        )
+        stored = accept_upload(
+            ContentFile(b"%PDF-1.4\n%%EOF\n", name="送达.pdf"), uploaded_by=user, kind=FileKind.DOCUMENT
+        )
+        service = serving.serve_document(
+            user,
+            stored,
+            subject=profile,
+            title=PRIVATE_SERVICE,
+            id_digest=profile.id_number_digest,
+            party_name=profile.name,
+            sender="测试",
+        )
+    variant = Variant({"service_id": service.pk}, {token}, label="someone's served document")
+    return {("service_id",): [variant]}, (PRIVATE_SERVICE, frozenset({token}))

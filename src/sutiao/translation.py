@@ -298,4 +298,18 @@ LABELS = [
     gettext_noop("通过调解方式变更原调解协议；"),
     gettext_noop("达成新的调解协议；"),
     gettext_noop("向人民法院提起诉讼。"),
+    # CourtState and MediationDocumentState: the 调解书 (issue 11 §5, L15)
+    gettext_noop("已制作调解书，待双方当事人签收"),
+    gettext_noop("调解书已生效，已结案"),
+    gettext_noop("已送达，待双方当事人签收"),
+    gettext_noop("双方当事人已签收，调解书发生法律效力"),
+    gettext_noop("当事人拒绝签收，调解书未生效"),
+    # Electronic service (issue 11 §6, L16): channels, how consent was given, other means
+    gettext_noop("诉讼平台账号（站内信）"),
+    gettext_noop("手机短信"),
+    gettext_noop("电子邮箱"),
+    gettext_noop("当事人本人（或其代理人）在线确认"),
+    gettext_noop("书面电子送达确认书（工作人员登记）"),
+    gettext_noop("直接送达（当事人签收）"),
+    gettext_noop("邮寄送达"),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 import sutiao
 from sutiao.court.actions import cases
 from sutiao.court.models import Delegation
-from sutiao.kernel import agreement, confirmation, enums, mediation, workflow
+from sutiao.kernel import agreement, confirmation, enums, mediation, service, workflow
 from sutiao.kernel.calendar import PeriodRule, china_today
 from sutiao.kernel.rules import ANSWER_PERIODS
 from sutiao.kernel.workflow import DelegationState
@@ -70,6 +70,10 @@ def kernel_labels() -> set[str]:
         workflow.AgreementState,
         agreement.TermKind,
         agreement.TermStatus,
+        workflow.MediationDocumentState,
+        service.ServiceChannel,
+        service.ServiceConsentMethod,
+        service.OtherMeans,
     ]
     stage_labels = {workflow.court_state_label(s, stage) for s in workflow.CourtState for stage in enums.CaseStage}
     litigation_roles = {"原告", "被告"}

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from documents_checks import PDF_BYTES, sandbox  # noqa: F401 (a fixture)
-from permission_walk import ActorClient, Variant, Walk, collect, peer_signer, private_notification
+from permission_walk import ActorClient, Variant, Walk, collect, peer_signer, private_notification, private_service
 from signing_checks import ca_files, platform_ca  # noqa: F401 (fixtures)
 from sutiao.accounts import parties
 from sutiao.accounts.access import Actor
@@ -263,6 +263,9 @@ def world(db, make_peer, own_key, sandbox, platform_ca):  # noqa: F811
     notification_variants, notice = private_notification(investor.user, "user:investor")
     variants |= notification_variants
     markers.append(notice)
+    service_variants, served = private_service(investor.user, "party:investor")
+    variants |= service_variants
+    markers.append(served)
     actors = []
     for actor in Actor:
         client = Client(raise_request_exception=False)

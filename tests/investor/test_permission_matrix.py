@@ -7,7 +7,7 @@ from django.test import Client
 from investor_registry_setup import id_number_for, registered_org, uscc_for
 
 from documents_checks import sandbox  # noqa: F401 (the fixture)
-from permission_walk import ActorClient, Variant, Walk, collect, peer_signer, private_notification
+from permission_walk import ActorClient, Variant, Walk, collect, peer_signer, private_notification, private_service
 from sutiao.accounts import parties
 from sutiao.accounts.access import Actor
 from sutiao.accounts.models import AgentScope, Institution, InstitutionKind, Role, User
@@ -232,6 +232,9 @@ def world(db, make_peer, own_key, receive, sandbox):  # noqa: F811
     notification_variants, notice = private_notification(investor, "user:investor")
     variants |= notification_variants
     markers.append(notice)
+    service_variants, served = private_service(investor, "party:investor")
+    variants |= service_variants
+    markers.append(served)
     actors = []
     for actor in Actor:
         client = Client(raise_request_exception=False)

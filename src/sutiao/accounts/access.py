@@ -106,6 +106,10 @@ COMMON_RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # belong to none.
     ("api_token", "manage"): everyone(Reach.OWN, actors=tuple(a for a in STAFF if a != Actor.OPERATOR)),
     ("notification", "read"): everyone(Reach.OWN, actors=SIGNED_IN),
+    # Electronic service (L16): a document served on a party is opened by whoever acts for that party (the read
+    # receipt); consent is given online for the parties one acts for (a list of one's own: empty for staff).
+    ("served_document", "read"): everyone(Reach.OWN, actors=SIGNED_IN),
+    ("service_consent", "give"): everyone(Reach.OWN, actors=SIGNED_IN),
     # The docking endpoints answer only signed requests of a known peer; its OpenAPI document is public.
     ("docking", "exchange"): {Actor.PEER: Reach.ALL},
     ("docking", "contract"): everyone(),
@@ -144,6 +148,9 @@ COMMON_ENDPOINTS: dict[str, Endpoint] = {
     "notifications": Endpoint("notification", "read"),
     "notification-open": Endpoint("notification", "read", POST),
     "notifications-read-all": Endpoint("notification", "read", POST),
+    "served-document": Endpoint("served_document", "read"),
+    "served-document-file": Endpoint("served_document", "read"),
+    "service-consent": Endpoint("service_consent", "give", BOTH),
     "docking-messages": Endpoint("docking", "exchange", POST),
     "docking-batches": Endpoint("docking", "exchange", POST),
     "docking-feed": Endpoint("docking", "exchange"),

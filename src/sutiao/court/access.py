@@ -52,6 +52,14 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # An applicant (or whoever acts for one) follows their own applications: the list is anyone's (staff find none).
     ("confirmation", "list_as_party"): everyone(OWN, SIGNED_IN),
     ("confirmation", "read_as_party"): PARTY_SIDE,
+    # The 调解书 of an entrusted case (issue 11 §5; L15): filing staff name the judge who hears the case; that judge
+    # issues it and records a party's refusal (only that judge: `permissions.ensure_may_issue_document`); each
+    # party (or whoever acts for them within the «sign» scope) signs for receipt online, or refuses.
+    ("case", "assign_judge"): {Actor.FILING_STAFF: OWN},
+    ("mediation_document", "issue"): {Actor.JUDGE: OWN},
+    ("case", "sign_receipt_as_party"): PARTY_SIDE,
+    # Electronic service (L16): filing staff and judges record consent given in writing and service by other means.
+    ("service", "record"): {Actor.FILING_STAFF: OWN, Actor.JUDGE: OWN},
     ("roster", "read"): everyone(OWN, COURT_STAFF),
     # A court's admins decide its roster; the Supreme People's Court's decide the jointly recognised one.
     ("roster", "decide"): {Actor.COURT_ADMIN: OWN, Actor.SPC_ADMIN: OWN},
@@ -96,6 +104,15 @@ ENDPOINTS: dict[str, Endpoint] = {
     "case-back-to-court": Endpoint("case", "delegate", POST),
     "case-correct": Endpoint("case", "correct", BOTH),
     "case-void": Endpoint("case", "correct", BOTH),
+    "case-judge": Endpoint("case", "assign_judge", POST),
+    "case-document-issue": Endpoint("mediation_document", "issue", POST),
+    "case-document-refusal": Endpoint("mediation_document", "issue", POST),
+    "case-document": Endpoint("case", "read"),
+    "case-service-consent": Endpoint("service", "record", POST),
+    "case-service-other-means": Endpoint("service", "record", POST),
+    "confirmation-service-consent": Endpoint("service", "record", POST),
+    "confirmation-service-other-means": Endpoint("service", "record", POST),
+    "party-document-receipt": Endpoint("case", "sign_receipt_as_party", POST),
     "confirmation-list": Endpoint("confirmation", "read"),
     "confirmation-new": Endpoint("confirmation", "receive", BOTH),
     "confirmation-detail": Endpoint("confirmation", "read"),

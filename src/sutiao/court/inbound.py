@@ -424,6 +424,14 @@ def on_agreement_status(items) -> None:
         ]
         text = _AGREEMENT_STEPS[payload.step].format(v=payload.version) + ("：" + "；".join(lines) if lines else "")
         case_event(delegation.case, delegation.organisation.name, text[:500])
+        if payload.step == AgreementStep.EFFECTIVE:
+            # What a 调解书 is made from (L15): the version in force, by its hash, and its terms.
+            delegation.agreement_sha256, delegation.agreement_version = payload.sha256, payload.version
+            delegation.agreement_terms = [t.model_dump(mode="json") for t in payload.terms]
+            delegation.agreement_effective_at = payload.at
+            delegation.save(
+                update_fields=["agreement_sha256", "agreement_version", "agreement_terms", "agreement_effective_at"]
+            )
         record(
             message.peer.name,
             "delegation.agreement_status",

@@ -29,6 +29,7 @@ from sutiao.kernel.workflow import (
     CourtProposalState,
     CourtState,
     DelegationState,
+    MediationDocumentState,
     court_state_label,
 )
 
@@ -304,6 +305,15 @@ class Case(models.Model):
     )
     chosen_at = models.DateTimeField(_("选定时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案/转出时间"), null=True, blank=True)
+    # The judge who hears a case in litigation (承办法官): the one who issues its 调解书 (L15).
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办法官"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # What the case is found by (court.search.index_cases, sutiao.listing.search).
     search_text = models.TextField(blank=True, default="", editable=False)
     search_grams = models.TextField(blank=True, default="", editable=False)
@@ -499,6 +509,13 @@ class Delegation(models.Model):
     mediation_due = models.DateField(_("调解期限届满日"), null=True, blank=True)
     termination_ground = models.CharField(_("终结事由"), max_length=24, blank=True)
     failure_record = models.JSONField(_("调解不成记录"), default=dict, blank=True)
+    # The agreement in force (AGREEMENT_STATUS effective, L10): the version the parties signed, named by its PDF's
+    # SHA-256 (fetched from the organisation's platform by that hash), and its terms as the message gave them —
+    # what a 调解书 is made from (L15).
+    agreement_sha256 = models.CharField(_("调解协议 SHA-256"), max_length=64, blank=True)
+    agreement_version = models.PositiveIntegerField(_("调解协议版本"), null=True, blank=True)
+    agreement_terms = models.JSONField(_("调解协议条款"), default=list, blank=True)
+    agreement_effective_at = models.DateTimeField(_("调解协议生效时间"), null=True, blank=True)
 
     objects = DelegationQuerySet.as_manager()
 
@@ -567,6 +584,59 @@ class CaseRevision(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("案件更正记录")
         ordering = ["at", "id"]
+
+
+class MediationDocument(models.Model):
+    """The 调解书 of an entrusted case (issue 11 §5; 《民事诉讼法》Art. 100; LEGAL-RULES L15): made by the case's judge
+    from the agreement in force (fetched from the organisation's platform by its hash), sealed with the court's
+    e-seal and served on each party; in force once every party signed for receipt, never if one refused. The fee
+    shown is half the case fee (L18), fixed when it was issued."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="mediation_document")
+    delegation = models.ForeignKey(Delegation, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("状态"), max_length=16, choices=MediationDocumentState.choices(), default=MediationDocumentState.ISSUED
+    )
+    agreement = models.ForeignKey(
+        "documents.StoredFile", verbose_name=_("调解协议"), on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.ForeignKey(
+        "documents.StoredFile", verbose_name=_("调解书"), on_delete=models.PROTECT, related_name="+"
+    )
+    terms = models.TextField(_("调解结果"))
+    case_fee = models.DecimalField(_("案件受理费（元）"), max_digits=16, decimal_places=2)
+    fee_due = models.DecimalField(_("减半收取（元）"), max_digits=16, decimal_places=2)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审判员"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("制作时间"))
+    effective_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("调解书")
+
+    def __str__(self) -> str:
+        return f"{self.case.number} 民事调解书"
+
+
+class DocumentReceipt(models.Model):
+    """A party's answer to the 调解书 served on them: signed for receipt online (签收), or refused; by the party,
+    or by whoever acts for them within the «sign» scope (then ActOnBehalf tells the party)."""
+
+    document = models.ForeignKey(MediationDocument, on_delete=models.CASCADE, related_name="receipts")
+    party = models.ForeignKey(Party, verbose_name=_("当事人"), on_delete=models.PROTECT, related_name="+")
+    signed = models.BooleanField(_("签收"))
+    reason = models.CharField(_("拒绝签收的理由"), max_length=1000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("调解书签收")
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["document", "party"], name="document_receipt_once")]
 
 
 # Judicial confirmation keeps its models with its pages; importing them here registers them with the court app.

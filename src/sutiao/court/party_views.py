@@ -18,7 +18,7 @@ from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import CourtState
 from sutiao.translation import refusal
 
-from . import selectors
+from . import document_views, selectors
 from .actions import consent as consent_actions
 
 
@@ -84,6 +84,7 @@ def party_case(request, case_id, choice_form=None):
             "choosing": choosing and bool(own),
             "deadline": selectors.choice_deadlines(case).joint_choice if choosing else None,
             "choice_form": choice_form or ChoiceForm(court_id=case.court_id),
+            **document_views.party_document_context(request.user, case, [p for p in case.parties.all() if p.pk in own]),
         },
     )
 

@@ -138,3 +138,30 @@ def ensure_may_withdraw_confirmation(user: User, application) -> None:
         ensure_may_receive_confirmation(user, application)
     else:
         ensure_may_review_confirmation(user, application)
+
+
+# --- the 调解书 and electronic service (issue 11 §5–6; L15, L16) ---
+
+
+def ensure_may_assign_judge(user: User, case) -> None:
+    """Filing staff name the judge who hears a case in litigation (承办法官)."""
+    _filing_staff(user, "assign_judge", case)
+
+
+def ensure_may_issue_document(user: User, case) -> None:
+    """The judge who hears the case issues its 调解书 (《民事诉讼法》Art. 100 ¶2: 由审判人员署名) and records a party's
+    refusal to sign for it; another judge of the court may read it, not issue it."""
+    ensure_may_read(user, case)
+    if not _may(user, "mediation_document", "issue"):
+        raise PermissionDenied(gettext("仅承办法官可制作调解书"))
+    if case.judge_id != user.pk:
+        raise PermissionDenied(gettext("本案由%(judge)s承办") % {"judge": case.judge or gettext("承办法官")})
+
+
+def ensure_may_record_service(user: User, court_id) -> None:
+    """Filing staff and judges of the court record a party's consent to electronic service from their written
+    confirmation, and the service by other means of a party who did not consent (L16)."""
+    if not (_of_a_court(user) and _may(user, "service", "record")):
+        raise PermissionDenied(gettext("仅法院立案工作人员或法官可登记送达事项"))
+    if court_id != user.institution_id:
+        raise PermissionDenied(gettext("无权处理其他法院的送达事项"))

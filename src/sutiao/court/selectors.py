@@ -621,3 +621,24 @@ def party_choices(case: Case) -> dict:
     for choice in PartyChoice.objects.filter(case=case).select_related("organisation"):
         latest[choice.party_id] = choice
     return latest
+
+
+# --- the 调解书 (issue 11 §5; L15) ---
+
+
+def mediation_document_of(case: Case):
+    """The case's 调解书 with each party's receipt, or None."""
+    from .models import MediationDocument
+
+    return (
+        MediationDocument.objects.filter(case=case)
+        .select_related("document", "agreement", "issued_by")
+        .prefetch_related("receipts__party", "receipts__by")
+        .first()
+    )
+
+
+def judges_of(court_id):
+    from sutiao.accounts.models import Role, User
+
+    return User.objects.filter(institution_id=court_id, role=Role.JUDGE, is_active=True).order_by("username")

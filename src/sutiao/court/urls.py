@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from sutiao.accounts.urls import common_urlpatterns
 
-from . import party_views, views
+from . import document_views, party_views, views
 from .api import api
 from .confirmation import views as confirmation_views
 
@@ -22,6 +22,35 @@ urlpatterns = [
     path("cases/<uuid:case_id>/back-to-court/", views.send_back, name="case-back-to-court"),
     path("cases/<uuid:case_id>/correct/", views.case_correct, name="case-correct"),
     path("cases/<uuid:case_id>/void/", views.case_void, name="case-void"),
+    path("cases/<uuid:case_id>/judge/", document_views.assign_judge, name="case-judge"),
+    path("cases/<uuid:case_id>/mediation-document/", document_views.document_file, name="case-document"),
+    path("cases/<uuid:case_id>/mediation-document/issue/", document_views.issue_document, name="case-document-issue"),
+    path(
+        "cases/<uuid:case_id>/mediation-document/refusal/",
+        document_views.document_refusal,
+        name="case-document-refusal",
+    ),
+    path("cases/<uuid:case_id>/service/consent/", document_views.case_service_consent, name="case-service-consent"),
+    path(
+        "cases/<uuid:case_id>/service/other-means/",
+        document_views.case_service_other_means,
+        name="case-service-other-means",
+    ),
+    path(
+        "confirmations/<uuid:application_id>/service/consent/",
+        document_views.confirmation_service_consent,
+        name="confirmation-service-consent",
+    ),
+    path(
+        "confirmations/<uuid:application_id>/service/other-means/",
+        document_views.confirmation_service_other_means,
+        name="confirmation-service-other-means",
+    ),
+    path(
+        "my/cases/<uuid:case_id>/parties/<int:party_id>/mediation-document/",
+        document_views.party_document_receipt,
+        name="party-document-receipt",
+    ),
     path("confirmations/", confirmation_views.application_list, name="confirmation-list"),
     path("confirmations/new/", confirmation_views.application_new, name="confirmation-new"),
     path("confirmations/<uuid:application_id>/", confirmation_views.application_detail, name="confirmation-detail"),

@@ -33,7 +33,7 @@ from sutiao.listing import next_url
 from sutiao.translation import refusal
 from sutiao.workdays.selectors import calendar
 
-from . import permissions, selectors
+from . import document_views, permissions, selectors
 from .actions import cases as case_actions
 from .actions import delegation as delegation_actions
 from .actions import personal_data
@@ -198,6 +198,7 @@ def case_detail(request, case_id, consent_form=None, delegate_form=None, reason_
             "deadlines": deadlines,
             "recommendations": recommendations,
             "waiting_for": _waiting_for(case),
+            **document_views.document_context(user, case),
             "badge": _badge(case),
             "recall_label": _("撤回委派") if case.delegation_kind == DelegationKind.DELEGATION else _("撤回委托"),
             "sent_label": _("委派时间") if case.delegation_kind == DelegationKind.DELEGATION else _("委托时间"),

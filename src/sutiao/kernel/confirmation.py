@@ -235,6 +235,42 @@ def confirmation_fee() -> Decimal:
     return Decimal("0.00")
 
 
+# L18: the fee of a property case (财产案件) by the amount claimed, in bands each charged at its own rate and added
+# up (《诉讼费用交纳办法》第十三条第（一）项): up to 10,000 yuan, 50 yuan a case; then each part of the amount in a
+# band at the band's rate. (upper bound of the band in yuan, rate); None: no upper bound.
+FEE_CITATION = "《诉讼费用交纳办法》第十三条第（一）项"
+FEE_MINIMUM = Decimal("50")
+FEE_BANDS: tuple[tuple[Decimal | None, Decimal], ...] = (
+    (Decimal("100000"), Decimal("0.025")),
+    (Decimal("200000"), Decimal("0.02")),
+    (Decimal("500000"), Decimal("0.015")),
+    (Decimal("1000000"), Decimal("0.01")),
+    (Decimal("2000000"), Decimal("0.009")),
+    (Decimal("5000000"), Decimal("0.008")),
+    (Decimal("10000000"), Decimal("0.007")),
+    (Decimal("20000000"), Decimal("0.006")),
+    (None, Decimal("0.005")),
+)
+_FIRST_BAND = Decimal("10000")
+
+
+def case_fee(amount: Decimal) -> Decimal:
+    """L18: the acceptance fee of a property case claiming `amount` yuan (第十三条第（一）项), to the fen."""
+    amount = Decimal(amount)
+    if amount < 0:
+        raise DomainError("诉讼请求金额不能为负数")
+    fee, lower = FEE_MINIMUM, _FIRST_BAND
+    for upper, rate in FEE_BANDS:
+        if amount <= lower:
+            break
+        part = amount - lower if upper is None else min(amount, upper) - lower
+        fee += part * rate
+        if upper is None:
+            break
+        lower = upper
+    return fee.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def half_fee(case_fee: Decimal) -> Decimal:
     """L18: half the case fee, to the fen, for a case closed by a 调解书 or withdrawn."""
     return (Decimal(case_fee) / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -17,6 +17,7 @@ from .confirmation import (
     ACCEPTANCE_PERIOD,
     APPLICATION_PERIOD,
     CONFIRMATION_FEE_CITATION,
+    FEE_CITATION,
     HALF_FEE_CITATION,
     OBJECTION_PERIOD,
     OUTSIDER_OBJECTION_CITATION,
@@ -42,7 +43,10 @@ from .mediation import (
     refusing_every_replacement_ends,
     termination_allowed,
 )
+from .mediation_document import MEDIATION_DOCUMENT_CITATION, REFUSAL_CITATION
+from .mediation_document import takes_effect as document_takes_effect
 from .ranking import rank
+from .service import SERVICE_CITATION, served_at
 from .workflow import COURT, back_to_court_event
 
 NOTICE = "法办〔2021〕313号"
@@ -201,12 +205,30 @@ RULES: dict[str, Rule] = {
             names=("objection_deadline", "outsider_objection_last_day", "OBJECTION_PERIOD"),
         ),
         Rule(
+            "L15",
+            "The 调解书 of an entrusted case takes effect when both parties have signed for receipt online; the "
+            "case then closes; a party who refuses leaves it without effect and the case returns to trial",
+            f"{MEDIATION_DOCUMENT_CITATION}第三款；{REFUSAL_CITATION}",
+            document_takes_effect,
+            names=("document_takes_effect", "sign_receipt", "refuse_receipt", "EFFECT_CLAUSE"),
+        ),
+        Rule(
+            "L16",
+            "Electronic service only with the party's consent, on the channels consented to; effective when it "
+            "reaches the recipient's system, the earliest channel counting; proof (time, channel, hash, read "
+            "receipt) kept; without consent, service by other means",
+            SERVICE_CITATION,
+            served_at,
+            names=("served_at", "may_serve_electronically", "consented_channels", "serve_document", "ServiceConsent"),
+        ),
+        Rule(
             "L18",
             "Judicial confirmation pays no fee (shown on each application); a case closed by a 调解书 or withdrawn "
-            "pays half (half_fee, shown once the court issues 调解书)",
-            f"{CONFIRMATION_FEE_CITATION}；{HALF_FEE_CITATION}",
+            "pays half of the property-case fee of Art. 13 (shown on the 调解书)",
+            f"{CONFIRMATION_FEE_CITATION}；{FEE_CITATION}；{HALF_FEE_CITATION}",
             confirmation_fee,
-            names=("confirmation_fee", "half_fee"),
+            names=("confirmation_fee", "half_fee", "case_fee", "FEE_BANDS"),
+            outside_law="《诉讼费用交纳办法》（国务院令第481号，2006年）第八条、第十三条、第十五条：不在 docs/law/ 中",
         ),
         Rule(
             "L10",
@@ -267,8 +289,6 @@ RULES: dict[str, Rule] = {
 # The rules nobody may believe are enforced yet: code that cites one of these ids fails a test until the rule
 # moves to RULES with its tests.
 NOT_IMPLEMENTED: dict[str, str] = {
-    "L15": "调解书 takes effect when both parties sign for receipt",
-    "L16": "Electronic service only with consent; effective on arrival; proof kept",
     "L20": "Misrepresentation loss calculation",
 }
 

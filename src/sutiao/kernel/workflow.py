@@ -32,6 +32,10 @@ class CourtState(LabelledEnum):
     # Registered by mistake (a duplicate, the wrong court, a typing slip): voided with a reason before anything
     # went to an organisation. Terminal; the case stays on record, marked void (issue 15).
     VOIDED = "voided", "已作废（登记错误）"
+    # An entrusted case settled: the judge issued the 调解书, which waits for both parties to sign for receipt;
+    # once both have, it is in force and the case is closed (《民事诉讼法》Art. 100; LEGAL-RULES L15).
+    DOCUMENT_ISSUED = "document_issued", "已制作调解书，待双方当事人签收"
+    DOCUMENT_EFFECTIVE = "document_effective", "调解书已生效，已结案"
 
 
 class CourtEvent(StrEnum):
@@ -48,6 +52,8 @@ class CourtEvent(StrEnum):
     RESUME_TRIAL = "resume_trial"
     WITHDRAWN = "withdrawn"
     VOID = "void"
+    ISSUE_DOCUMENT = "issue_document"
+    DOCUMENT_EFFECTIVE = "document_effective"
 
 
 _C, _E = CourtState, CourtEvent
@@ -76,6 +82,12 @@ COURT_TRANSITIONS: dict[tuple[CourtState, CourtEvent], CourtState] = {
     # Only while nothing has gone to an organisation: once a delegation was sent, the organisation holds a copy
     # and the case ends through the court's procedure (recall, then filing or trial), not by voiding (issue 15).
     **{(s, _E.VOID): _C.VOIDED for s in _VOIDABLE},
+    # L15: an entrusted (委托) case settled with an agreement in force: the judge issues the 调解书; it takes effect
+    # when both parties sign for receipt, and the case closes; a party who refuses sends it back to trial
+    # (《民事诉讼法》Art. 102: 人民法院应当及时判决).
+    (_C.SUCCEEDED, _E.ISSUE_DOCUMENT): _C.DOCUMENT_ISSUED,
+    (_C.DOCUMENT_ISSUED, _E.DOCUMENT_EFFECTIVE): _C.DOCUMENT_EFFECTIVE,
+    (_C.DOCUMENT_ISSUED, _E.RESUME_TRIAL): _C.TRIAL_RESUMED,
 }
 
 
@@ -158,7 +170,14 @@ def back_to_court_event(stage: CaseStage) -> CourtEvent:
 # Cases that need nothing more from the court: filed, back in trial, withdrawn, or settled (judicial
 # confirmation and the 调解书 follow in a later issue); each has its closed_at set when it gets there.
 COURT_CLOSED_STATES = frozenset(
-    {CourtState.FILED, CourtState.TRIAL_RESUMED, CourtState.SUCCEEDED, CourtState.WITHDRAWN, CourtState.VOIDED}
+    {
+        CourtState.FILED,
+        CourtState.TRIAL_RESUMED,
+        CourtState.SUCCEEDED,
+        CourtState.WITHDRAWN,
+        CourtState.VOIDED,
+        CourtState.DOCUMENT_EFFECTIVE,
+    }
 )
 
 # Where staff may correct a case's registration data (issue 15): any state before the case ends. While nothing
@@ -605,5 +624,27 @@ AGREEMENT_TRANSITIONS: dict[tuple[AgreementState, AgreementEvent], AgreementStat
     **{(s, _AGE.VOID): _AG.VOID for s in (_AG.DRAFT, _AG.SIGNING)},
 }
 AGREEMENT = Machine("agreement", AGREEMENT_TRANSITIONS)
+
+
+# --- court platform: the 调解书 of an entrusted case (issue 11 §5; LEGAL-RULES L15) ---
+
+
+class MediationDocumentState(LabelledEnum):
+    ISSUED = "issued", "已送达，待双方当事人签收"
+    EFFECTIVE = "effective", "双方当事人已签收，调解书发生法律效力"
+    # A party refused before it took effect: it never does, the court proceeds to judgment (Art. 102).
+    REFUSED = "refused", "当事人拒绝签收，调解书未生效"
+
+
+class MediationDocumentEvent(StrEnum):
+    TAKE_EFFECT = "take_effect"  # the last party signed for receipt (kernel.mediation_document.takes_effect)
+    REFUSE = "refuse"  # a party refused to sign for receipt
+
+
+MEDIATION_DOCUMENT_TRANSITIONS = {
+    (MediationDocumentState.ISSUED, MediationDocumentEvent.TAKE_EFFECT): MediationDocumentState.EFFECTIVE,
+    (MediationDocumentState.ISSUED, MediationDocumentEvent.REFUSE): MediationDocumentState.REFUSED,
+}
+MEDIATION_DOCUMENT = Machine("mediation_document", MEDIATION_DOCUMENT_TRANSITIONS)
 # At most one agreement of a mediation is in one of these states; a void one leaves room for a new draft.
 AGREEMENT_LIVE = (_AG.DRAFT, _AG.SIGNING, _AG.EFFECTIVE)

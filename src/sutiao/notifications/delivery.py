@@ -15,6 +15,7 @@ from sutiao.accounts import pii
 from sutiao.audit.log import SYSTEM, record
 
 from .models import Channel, Notification, State
+from .serving import record_arrival
 from .sms import send_sms
 
 log = logging.getLogger("sutiao.notifications")
@@ -66,9 +67,13 @@ def deliver_due() -> int:
             log.warning("notification %s (%s) failed: %s", pk, notification.channel, e)
             Notification.objects.filter(pk=pk).update(state=State.FAILED, last_error=str(e)[:500])
         else:
-            Notification.objects.filter(pk=pk).update(
-                state=State.DELIVERED, delivered_at=timezone.now(), next_attempt_at=None, last_error=""
-            )
+            with transaction.atomic():
+                now = timezone.now()
+                Notification.objects.filter(pk=pk).update(
+                    state=State.DELIVERED, delivered_at=now, next_attempt_at=None, last_error=""
+                )
+                # A notice of electronic service that reached the party's phone or mailbox: served (L16).
+                record_arrival(pk, now)
     return tried
 
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -30,8 +29,6 @@ from sutiao.docking.schemas import (
 from sutiao.documents import signing
 from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
-from sutiao.documents.pdf import render
-from sutiao.documents.signing import sign
 from sutiao.kernel.calendar import china_today, cn_date
 from sutiao.kernel.confirmation import (
     APPLICATION_PERIOD,
@@ -64,10 +61,12 @@ from ..confirmation.models import (
     IncomingApplication,
     MaterialRequest,
 )
-from ..confirmation.ruling import SEAL_FIELD, court_seal, ruling_document
+from ..confirmation.ruling import ruling_document
 from ..models import Case, CaseNumberCounter, Delegation
+from ..sealed import court_seal, sealed_document
 from .cases import party_identifier, party_phone
 from .common import transition
+from .service import serve_to_party
 
 _LEVELS = {InstitutionKind.BASIC_COURT: CourtLevel.BASIC, InstitutionKind.INTERMEDIATE_COURT: CourtLevel.INTERMEDIATE}
 
@@ -647,25 +646,22 @@ def _rule(actor, application, outcome, reasons, rejection_ground, seal) -> Confi
     application.outcome, application.reasons = outcome, reasons.strip()
     application.rejection_ground = RejectionGround(rejection_ground) if outcome == RulingOutcome.REJECTED else ""
     _decide(application, actor)
-    pdf = sign(
-        render(ruling_document(application, application.decided_at)),
+    application.ruling = sealed_document(
+        actor,
+        ruling_document(application, application.decided_at),
         seal,
-        field=SEAL_FIELD,
-        reason="民事裁定书",
-        location=application.court.name,
-        seal=True,
-    )
-    application.ruling = accept_upload(
-        ContentFile(pdf, name=f"{application.number}民事裁定书.pdf"),
-        uploaded_by=actor,
-        kind=FileKind.DOCUMENT,
-        label=gettext("民事裁定书"),
+        court=application.court,
+        file_name=f"{application.number}民事裁定书.pdf",
         case=application.case,
     )
     application.save(
         update_fields=[*fields, "outcome", "reasons", "rejection_ground", "decided_at", "decided_by", "ruling"]
     )
     _story(application, actor, outcome.label)
+    # The ruling is served on each applicant (L16): electronically where they consented, else marked for service
+    # by other means.
+    for party in application.parties.all():
+        serve_to_party(actor, application, party, application.ruling, "民事裁定书")
     record(
         actor,
         "confirmation.rule",

@@ -4,12 +4,6 @@ page's language: it is the court's document."""
 
 import datetime as dt
 
-from django.utils import timezone
-
-from sutiao.accounts.models import Institution
-from sutiao.documents.ca import Subject, SubjectKind
-from sutiao.documents.identities import issue_identity
-from sutiao.documents.models import SigningIdentity
 from sutiao.documents.pdf import Document, Para, Signer
 from sutiao.kernel.calendar import china_date, cn_date
 from sutiao.kernel.confirmation import (
@@ -24,18 +18,6 @@ from sutiao.kernel.confirmation import (
 from sutiao.kernel.enums import PartyRole
 
 from .models import ConfirmationApplication
-
-SEAL_FIELD = "court-seal"
-
-
-def court_seal(court: Institution, actor) -> SigningIdentity:
-    """The court's e-seal identity, issued by the CA the first time the court seals a document (outside the
-    caller's transaction: a licensed CA answers over the network)."""
-    seal = SigningIdentity.objects.of_holder(institution=court).unrevoked().filter(kind=SubjectKind.COURT_SEAL).first()
-    if seal is not None and seal.not_after > timezone.now():
-        return seal
-    subject = Subject(SubjectKind.COURT_SEAL, name=court.name, identifier=f"court:{court.pk}", organisation=court.name)
-    return issue_identity(actor, subject=subject, institution=court)
 
 
 def ruling_document(application: ConfirmationApplication, decided_at: dt.datetime) -> Document:

@@ -22,6 +22,7 @@ from sutiao.workdays.selectors import calendar
 
 from .. import permissions
 from ..actions import confirmation as actions
+from ..document_views import service_context
 from . import selectors
 from .forms import (
     AcceptForm,
@@ -132,6 +133,7 @@ def application_detail(request, application_id, **forms):
             "extension_form": forms.get("extension_form") or ExtensionForm(),
             "ruling_form": forms.get("ruling_form") or RulingForm(),
             "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+            **service_context(user, application, list(application.parties.all())),
         },
     )
 

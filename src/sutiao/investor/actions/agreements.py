@@ -25,6 +25,7 @@ from sutiao.accounts.models import AgentScope, PartyProfile, Role, User
 from sutiao.accounts.pii import decrypt
 from sutiao.audit.log import SYSTEM, record
 from sutiao.docking import outbox
+from sutiao.docking.documents import share
 from sutiao.docking.schemas import AgreementStatusPayload, AgreementStep, AgreementTermStatus, MessageType
 from sutiao.documents import checks, pdf
 from sutiao.documents.actions import accept_upload
@@ -879,6 +880,9 @@ def _send_status(agreement: Agreement, mediation: Mediation, step: AgreementStep
         return
     d = mediation.delegation
     version = agreement.current
+    if step == AgreementStep.EFFECTIVE:
+        # The court fetches the agreement in force by the hash this message names (a 调解书 is made from it, L15).
+        share(d.peer, version.pdf)
     names = {p.pk: p.name for p in mediation.parties.all()}
     outbox.send(
         d.peer,
