@@ -88,6 +88,7 @@ def test_bureau_filters_and_drills_down_and_a_mediator_sees_only_their_own(live,
     assert mediator_page.locator("#id_mediator option").all_inner_texts() == ["全部", "张调解1"]
     _shots(mediator_page, "reports-mediator-dashboard")
     mediator_page.click("[data-testid=headline-received]")
+    mediator_page.wait_for_selector("[data-testid=case-row]")  # the list is another page: wait for it
     rows = mediator_page.get_by_test_id("case-row").all_inner_texts()
     assert rows and all("张调解1" in row for row in rows)
     response = mediator_page.goto(live.investor.url + f"/reports/?organisation={ORG2}")
