@@ -7,6 +7,7 @@ page and found by pdfsig. An agreement signed on paper (or reached offline) is u
 online by every party."""
 
 import datetime as dt
+import hashlib
 import io
 import re
 
@@ -21,7 +22,8 @@ from sutiao.accounts import parties
 from sutiao.accounts.models import ActOnBehalf, AgentScope, Role, SmsCode, User
 from sutiao.accounts.pii import id_number_digest
 from sutiao.audit.models import AuditRecord
-from sutiao.docking.models import OutboxMessage
+from sutiao.docking.documents import shared_file
+from sutiao.docking.models import OutboxMessage, Peer
 from sutiao.docking.schemas import MessageType
 from sutiao.documents.models import SigningIdentity
 from sutiao.documents.signing import sign, verify
@@ -30,6 +32,7 @@ from sutiao.investor.actions import agreements as actions
 from sutiao.investor.actions import applications
 from sutiao.investor.actions import delegations as delegation_actions
 from sutiao.investor.actions import mediation as mediation_actions
+from sutiao.investor.agreements import selectors
 from sutiao.investor.agreements.models import Agreement, SignatureKind, SigningMethod
 from sutiao.investor.mediation.models import Mediation
 from sutiao.kernel.direct import RespondentSector
@@ -172,6 +175,10 @@ def test_l10_mediator_first_parties_next_seal_last_in_force_at_the_last_partys_s
     # The court of the delegated case hears once: in force.
     (sent,) = _sent(MessageType.AGREEMENT_STATUS)
     assert sent["step"] == "effective"
+    # ... of the sealed document, shared for it to fetch by that hash (the unsigned version binds nobody).
+    sealed = selectors.signed_document(agreement)
+    assert sent["sha256"] == sealed.sha256 == hashlib.sha256(final).hexdigest() != agreement.current.sha256
+    assert shared_file(Peer.objects.get(), sealed.sha256) == sealed
     assert AuditRecord.objects.filter(action="agreement.sign").count() == 3
     assert AuditRecord.objects.filter(action="agreement.seal").count() == 1
     with pytest.raises(DomainError, match="不在待签署状态"):
@@ -326,6 +333,7 @@ def test_an_agreement_signed_on_paper_is_uploaded_and_takes_effect_when_every_pa
     agreement.refresh_from_db()
     assert agreement.state == AgreementState.EFFECTIVE
     assert _sent(MessageType.AGREEMENT_STATUS)[-1]["step"] == "effective"
+    assert _sent(MessageType.AGREEMENT_STATUS)[-1]["sha256"] == agreement.paper_scan.sha256  # the scan binds them
     client.force_login(mediator_a)
     page = client.get(f"/mediations/{mediation.pk}/agreement/").content.decode()
     assert "纸质签署（扫描件）" in page and "在线确认（短信验证）" in page

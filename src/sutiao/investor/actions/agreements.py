@@ -880,9 +880,11 @@ def _send_status(agreement: Agreement, mediation: Mediation, step: AgreementStep
         return
     d = mediation.delegation
     version = agreement.current
+    # The document the parties are bound by — the sealed signed revision, or the confirmed paper scan — is what the
+    # court is told of and fetches by its hash (a 调解书 is made from it, L15).
+    document = selectors.binding_document(agreement)
     if step == AgreementStep.EFFECTIVE:
-        # The court fetches the agreement in force by the hash this message names (a 调解书 is made from it, L15).
-        share(d.peer, version.pdf)
+        share(d.peer, document)
     names = {p.pk: p.name for p in mediation.parties.all()}
     outbox.send(
         d.peer,
@@ -892,7 +894,7 @@ def _send_status(agreement: Agreement, mediation: Mediation, step: AgreementStep
             delegation_id=d.id,
             agreement_id=agreement.pk,
             version=version.number,
-            sha256=version.sha256,
+            sha256=document.sha256,
             step=step,
             terms=[
                 AgreementTermStatus(

@@ -52,6 +52,7 @@ from sutiao.kernel.workflow import (
 )
 from sutiao.workdays.selectors import calendar
 
+from ..agreements import selectors as agreement_selectors
 from ..agreements.models import Agreement
 from ..confirmation.models import ConfirmationJoin, ConfirmationRequest
 from ..confirmation.selectors import competent_courts, is_code
@@ -236,9 +237,10 @@ def _send(request: ConfirmationRequest, agreement: Agreement, mediation: Mediati
     request.state = CONFIRMATION_REQUEST.next_state(request.state, RequestEvent.SEND)
     request.sent_at = timezone.now()
     request.save(update_fields=["state", "sent_at"])
-    source, version = mediation.source, request.version
+    source = mediation.source
     joins = list(request.joins.select_related("party"))
-    share(request.peer, version.pdf)
+    document = agreement_selectors.binding_document(agreement)  # the sealed signed PDF the court checks
+    share(request.peer, document)
     outbox.send(
         request.peer,
         MessageType.CONFIRMATION_APPLIED,
@@ -252,8 +254,8 @@ def _send(request: ConfirmationRequest, agreement: Agreement, mediation: Mediati
             organisation_seat=request.organisation_seat,
             subject_matter=request.subject_matter,
             issuer_seat=request.issuer_seat,
-            agreement_sha256=version.sha256,
-            agreement_size=version.pdf.size,
+            agreement_sha256=document.sha256,
+            agreement_size=document.size,
             agreement_effective_on=china_today(agreement.effective_at),
             amount=source.amount,
             parties=[
@@ -277,7 +279,7 @@ def _send(request: ConfirmationRequest, agreement: Agreement, mediation: Mediati
         "confirmation.send",
         request,
         case=mediation.case_ref,
-        after={"court": request.court_name, "sha256": version.sha256, "parties": [j.party.name for j in joins]},
+        after={"court": request.court_name, "sha256": document.sha256, "parties": [j.party.name for j in joins]},
     )
     text = gettext("各方当事人均已加入，司法确认申请已提交%(court)s") % {"court": request.court_name}
     _timeline(mediation, "系统", text)

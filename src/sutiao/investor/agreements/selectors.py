@@ -136,6 +136,12 @@ def signed_document(agreement: Agreement):
     return latest.file if latest else None
 
 
+def binding_document(agreement: Agreement):
+    """What another platform is sent of an agreement: the signed document once there is one, else the frozen
+    version's PDF (an agreement is in force only once signed, so a court never gets an unsigned one in force)."""
+    return signed_document(agreement) or agreement.current.pdf
+
+
 @dataclass(frozen=True)
 class SigningStatus:
     """The signatures as the agreement page shows them: each SignatureRecord, the current signed document and
