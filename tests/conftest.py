@@ -10,6 +10,26 @@ import pytest
 os.environ.setdefault("SUTIAO_DEV", "1")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    """Passwords hashed with argon2 at the least cost (cheap_hashing.py) in the suites that run Django in-process;
+    the live platforms of tests/e2e keep the real cost."""
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        yield
+        return
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    real = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = [
+        "cheap_hashing.CheapArgon2PasswordHasher" if h.endswith(".Argon2PasswordHasher") else h for h in real
+    ]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+    yield
+    settings.PASSWORD_HASHERS = real
+
+
 @dataclass
 class FakePeer:
     """The other platform, as seen from this one: its Peer row and the private key it signs with."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sutiao.accounts import tokens
 from sutiao.accounts.api_auth import resource_of
-from sutiao.accounts.models import ApiToken
+from sutiao.accounts.models import ApiToken, User
 from sutiao.audit.models import AuditRecord
 from sutiao.court.api import api
 from sutiao.kernel.errors import DomainError
@@ -138,3 +138,16 @@ def test_the_shell_command_asks_for_scopes(staff, capsys):
     row = ApiToken.objects.get(digest=ApiToken.digest_of(token))
     assert row.scopes == ["cases:read"] and row.expires_at < timezone.now() + dt.timedelta(days=8)
     assert AuditRecord.objects.filter(action="api_token.issue", actor="manage.py issue_api_token").exists()
+
+
+def test_the_shell_command_issues_one_token_a_user_in_order_and_names_who_is_missing(staff, capsys):
+    other = User.objects.create_user(
+        "court_filing_2", password="x-long-password", role=staff.role, institution=staff.institution
+    )
+    with pytest.raises(CommandError, match="nobody"):
+        call_command("issue_api_token", staff.username, "nobody", "--all-scopes")
+    assert not ApiToken.objects.exists()  # nothing issued when one name is wrong
+    call_command("issue_api_token", staff.username, other.username, "--all-scopes")
+    first, second = capsys.readouterr().out.split()
+    assert ApiToken.objects.get(digest=ApiToken.digest_of(first)).user == staff
+    assert ApiToken.objects.get(digest=ApiToken.digest_of(second)).user == other

@@ -31,9 +31,10 @@ def live(tmp_path_factory):
     }
     apis = {}
     for platform in (court, investor):
-        for username in users[platform.name]:
-            token = platform.manage("issue_api_token", username, "--all-scopes").stdout.strip()
-            apis[username] = Api(platform.url, token)
+        tokens = platform.manage("issue_api_token", *users[platform.name], "--all-scopes").stdout.split()
+        apis.update(
+            {username: Api(platform.url, token) for username, token in zip(users[platform.name], tokens, strict=True)}
+        )
     try:
         for platform in (court, investor):
             platform.start(var_dir / "logs")

@@ -176,3 +176,17 @@ def test_who_has_no_dashboard_has_no_reports(db, client):
     client.force_login(party)
     assert client.get(reverse("report-periodic-list")).status_code == 403
     assert client.post(reverse("report-periodic-request"), {"period": "year", "year": 2025}).status_code == 403
+
+
+def test_a_period_without_a_case_is_reported_as_months_of_zeros(bureau_user, db):
+    # Found by the chaos run: on a platform with no case yet, the scheduler's first report failed drawing an
+    # empty chart. A month without a case is a row of zeros, in the workbook and in the charts.
+    report = actions.request_report(bureau_user, ReportPeriod.QUARTER, dt.date(2025, 1, 1))
+    assert run_queued_tasks() == 1
+    report.refresh_from_db()
+    assert report.state == ReportState.DONE, report.error
+    assert report.totals["received"] == 0
+    sheet = load_workbook(io.BytesIO(_bytes(report.workbook)))["按月"]
+    months = [(row[0].value, row[1].value) for row in sheet.iter_rows(min_row=2)]
+    assert months == [("2025年1月", 0), ("2025年2月", 0), ("2025年3月", 0)]
+    assert _bytes(report.pdf).startswith(b"%PDF")

@@ -195,7 +195,9 @@ def _chart(block: Chart, font: str, width: float) -> Drawing:
     chart = VerticalBarChart() if block.kind == "bar" else HorizontalLineChart()
     chart.x, chart.y = 14 * mm, 22 * mm
     chart.width, chart.height = width - 20 * mm, height - 34 * mm
-    chart.data = [tuple(0.0 if v is None else float(v) for v in values) for _name, values in block.series] or [(0.0,)]
+    # reportlab cannot draw a series without a value: an empty one is drawn as a single zero.
+    chart.data = [tuple(0.0 if v is None else float(v) for v in values) or (0.0,) for _name, values in block.series]
+    chart.data = chart.data or [(0.0,)]
     chart.categoryAxis.categoryNames = list(block.labels) or ["—"]
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = chart.valueAxis.labels.fontSize = 7.5

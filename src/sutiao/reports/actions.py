@@ -67,7 +67,8 @@ def retry_report(actor, report: PeriodicReport) -> PeriodicReport:
 # --- evaluation and commendation (issue 13 §4) ---
 
 
-def _ensure_keeper(actor) -> None:
+def ensure_may_evaluate(actor) -> None:
+    """Evaluation is for who sees every case's figures; views ask before reading a form, the actions again."""
     if not source().sees_everything(actor):
         raise PermissionDenied(_("仅可查看全部案件统计的机构（投资者保护局、最高人民法院）可进行绩效评估"))
 
@@ -77,7 +78,7 @@ def create_scheme(
     actor, *, name: str, subject: str, period: ReportPeriod, weights: list[Weight], min_cases: int, flag_below
 ) -> EvaluationScheme:
     """A new scoring scheme; the scheme it replaces (same subject) stays with the evaluations made with it."""
-    _ensure_keeper(actor)
+    ensure_may_evaluate(actor)
     kinds = {k: m.kind for k, m in metrics.METRICS.items()}
     problems = check_weights(weights, kinds)
     if problems:
@@ -104,7 +105,7 @@ def weights_of(scheme: EvaluationScheme) -> list[Weight]:
 def run_evaluation(actor, scheme: EvaluationScheme, starts_on: dt.date) -> Evaluation:
     """Score every organisation or mediator over the period (the same figures as the dashboard), keep the
     ranking with each score's parts, and tell the supervisor of each one below the threshold, with its figures."""
-    _ensure_keeper(actor)
+    ensure_may_evaluate(actor)
     period = ReportPeriod(scheme.period)
     if starts_on != periodic.period_start(period, starts_on):
         raise DomainError(_("评估期应从季度或年度的第一天开始"), field="starts_on")
@@ -179,7 +180,7 @@ def _stored(s) -> dict:
 @transaction.atomic
 def commend(actor, evaluation: Evaluation | None, *, subject: str, key: str, title: str, reason: str) -> Commendation:
     """Record a commendation (表彰); from an evaluation, only of a subject it ranked."""
-    _ensure_keeper(actor)
+    ensure_may_evaluate(actor)
     if not title.strip() or not reason.strip():
         raise DomainError(_("请填写表彰名称和理由"), field="title")
     row = None

@@ -232,6 +232,13 @@ def by_dimension(facts: QuerySet, dimension: str, today: dt.date) -> list[dict]:
     return [_finish(dict(row)) for row in rows]
 
 
+def empty() -> dict:
+    """The figures of a group with no case: counts 0, rates and durations unknown."""
+    row = {m.key: 0 for m in COUNTS}
+    row.update({m.key: None for m in METRICS.values() if m.kind == "days"})
+    return _finish(row)
+
+
 def by_period(facts: QuerySet, period: str, today: dt.date) -> list[dict]:
     """Every figure per month, quarter or year of receipt (China time), oldest first."""
     trunc = PERIODS[period]

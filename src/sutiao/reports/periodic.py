@@ -100,6 +100,17 @@ def _progress(report: PeriodicReport, percent: int, step: str) -> None:
     PeriodicReport.objects.filter(pk=report.pk).update(progress=percent, step=step[:100])
 
 
+def _every_month(report: PeriodicReport, rows: list[dict]) -> list[dict]:
+    # A month without a case is a month of zeros in the report (and its chart), not a month left out.
+    found = {(r["period"].astimezone(CHINA).year, r["period"].astimezone(CHINA).month): r for r in rows}
+    months, day = [], report.starts_on.replace(day=1)
+    while day <= report.ends_on:
+        start = dt.datetime(day.year, day.month, 1, tzinfo=CHINA)
+        months.append(found.get((day.year, day.month)) or {**metrics.empty(), "period": start})
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
 def build(report: PeriodicReport) -> Figures:
     facts = facts_of(report)
     # Figures as of the day the report is made, as the dashboard shows them for the same dates: a delegation of
@@ -108,7 +119,7 @@ def build(report: PeriodicReport) -> Figures:
     _progress(report, 5, _("计算合计"))
     totals = metrics.totals(facts, today)
     _progress(report, 15, _("按月统计"))
-    months = metrics.by_period(facts, "month", today)
+    months = _every_month(report, metrics.by_period(facts, "month", today))
     dimensions = []
     dims = source().dimensions
     for i, d in enumerate(dims):

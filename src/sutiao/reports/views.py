@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -378,11 +378,6 @@ class CommendForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-control"
 
 
-def _ensure_keeper(request) -> None:
-    if not source().sees_everything(request.user):
-        raise PermissionDenied(_("仅可查看全部案件统计的机构可进行绩效评估"))
-
-
 @login_required
 def evaluation_home(request, scheme_form=None, run_form=None):
     facts_source = source()
@@ -407,7 +402,7 @@ def evaluation_home(request, scheme_form=None, run_form=None):
 @login_required
 @require_POST
 def evaluation_scheme_new(request):
-    _ensure_keeper(request)
+    actions.ensure_may_evaluate(request.user)
     form = SchemeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -432,7 +427,7 @@ def evaluation_scheme_new(request):
 @login_required
 @require_POST
 def evaluation_run(request):
-    _ensure_keeper(request)
+    actions.ensure_may_evaluate(request.user)
     form = RunForm(request.POST)
     if form.is_valid():
         try:
