@@ -157,6 +157,7 @@ COMMON_ENDPOINTS: dict[str, Endpoint] = {
     "docking-cases": Endpoint("docking", "exchange"),
     "docking-courts": Endpoint("docking", "exchange"),
     "docking-audit-heads": Endpoint("docking", "exchange"),
+    "docking-statistics": Endpoint("docking", "exchange"),
     "docking-document": Endpoint("docking", "exchange"),
     "docking-openapi": Endpoint("docking", "contract"),
     "docking-operations": Endpoint("operations", "run"),

@@ -37,9 +37,7 @@ def _actor_fields(actor) -> tuple[str, str, str]:
     return str(actor), str(actor.pk), getattr(actor, "role", "") or ""
 
 
-def record(
-    actor, action: str, obj=None, *, case=None, before: dict | None = None, after: dict | None = None
-) -> int:
+def record(actor, action: str, obj=None, *, case=None, before: dict | None = None, after: dict | None = None) -> int:
     """Append one record; must run inside the caller's transaction. `case` is the platform-neutral case
     reference the docking uses (the court's Case, or the investor platform's `Delegation.case`): a case's
     trail is read by it (`selectors.trail_for_case`). Returns the record's sequence number, by which another

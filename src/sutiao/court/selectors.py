@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import COURT_KINDS, Institution, InstitutionKind
+from sutiao.docking import statistics
 from sutiao.docking.schemas import CourtAreaCard, CourtCard
-from sutiao.kernel.calendar import Deadline, china_date, china_today
+from sutiao.kernel.calendar import Deadline, china_date, china_days, china_today
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.ranking import OrgFacts, Recommendation, rank
 from sutiao.kernel.regions import province_of_court_code
@@ -522,15 +523,40 @@ _NEUTRAL = {
 assert set(_NEUTRAL) | {DelegationState.CONCLUDED} == set(DelegationState), "every state has its shared name"
 
 
+def _shared(state: str, outcome: str) -> str:
+    return f"concluded:{outcome}" if state == DelegationState.CONCLUDED else _NEUTRAL[DelegationState(state)]
+
+
 def delegation_states(case_ids) -> dict:
     """Each delegation's state in the vocabulary both platforms share (for reconciliation)."""
     states: dict = {}
     for case, delegation, state, outcome in Delegation.objects.filter(case_id__in=case_ids).values_list(
         "case_id", "id", "state", "outcome"
     ):
-        neutral = f"concluded:{outcome}" if state == DelegationState.CONCLUDED else _NEUTRAL[DelegationState(state)]
-        states.setdefault(case, {})[delegation] = neutral
+        states.setdefault(case, {})[delegation] = _shared(state, outcome)
     return states
+
+
+def delegation_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
+    """The signed statistics message's rows (docking.hooks.counts_delegations): delegations to organisations on
+    `peer`, sent from `start` to `end` (China dates), by court, organisation, kind and shared state. One GROUP BY;
+    `in_flight` counts those whose case has a message to `peer` not yet confirmed."""
+    since, until = china_days(start, end)
+    rows = (
+        Delegation.objects.filter(organisation__peer=peer, sent_at__gte=since, sent_at__lt=until)
+        .annotate(waiting=statistics.unconfirmed_to(peer, "case_id"))
+        .values("case__court_id", "organisation_id", "kind", "state", "outcome")
+        .annotate(count=Count("pk"), in_flight=Count("pk", filter=Q(waiting=True)))
+        .order_by()
+    )
+    return statistics.merge(
+        (
+            (str(r["case__court_id"]), str(r["organisation_id"]), r["kind"], _shared(r["state"], r["outcome"])),
+            r["count"],
+            r["in_flight"],
+        )
+        for r in rows
+    )
 
 
 def organisation_by_id(organisation_id) -> Organisation:

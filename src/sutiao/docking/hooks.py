@@ -12,6 +12,7 @@ _parked_hooks: dict[MessageType, Callable] = {}
 _case_states: list[Callable] = []
 _court_lists: list[Callable] = []
 _received_heads: list[Callable] = []
+_statistics: list[Callable] = []
 
 
 def _known(message_type) -> MessageType:
@@ -73,6 +74,18 @@ def lists_courts(fn):
     directory (`/docking/v1/courts`)."""
     _court_lists.append(fn)
     return fn
+
+
+def counts_delegations(fn):
+    """Register fn(peer, start, end) -> list of StatisticsRow dicts: this platform's delegations shared with `peer`
+    made from `start` to `end` (China dates), by court, organisation, kind and shared state, with how many of
+    them have a message to `peer` not yet confirmed (`/docking/v1/statistics`, the joint meeting's figures)."""
+    _statistics.append(fn)
+    return fn
+
+
+def delegation_statistics(peer, start, end) -> list[dict]:
+    return [row for fn in _statistics for row in fn(peer, start, end)]
 
 
 def lists_received_heads(fn):

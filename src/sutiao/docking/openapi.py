@@ -15,6 +15,7 @@ from .schemas import (
     Receipt,
     ReceivedHeads,
     Refusal,
+    Statistics,
     type_of,
 )
 
@@ -53,7 +54,7 @@ def openapi_document() -> dict:
         (BatchRequest, "validation"),
         *[
             (m, "serialization")
-            for m in (Receipt, Refusal, BatchReceipt, FeedPage, CaseSummaries, CourtList, ReceivedHeads)
+            for m in (Receipt, Refusal, BatchReceipt, FeedPage, CaseSummaries, CourtList, ReceivedHeads, Statistics)
         ],
     ]
     _, schema = models_json_schema(models, ref_template="#/components/schemas/{model}")
@@ -133,6 +134,20 @@ def openapi_document() -> dict:
                     "parameters": PAGING,
                     "responses": {
                         "200": {"description": "一页链头", "content": _json("ReceivedHeads")},
+                        **{code: {"description": text, "content": refusal} for code, text in READ_REFUSALS.items()},
+                    },
+                }
+            },
+            "/docking/v1/statistics": {
+                "get": {
+                    "operationId": "getStatistics",
+                    "summary": "统计：与请求方共有、在该期间委派的案件，按法院、组织、方式与状态计数（签名）",
+                    "parameters": [
+                        {"name": name, "in": "query", "required": True, "schema": {"type": "string", "format": "date"}}
+                        for name in ("start", "end")
+                    ],
+                    "responses": {
+                        "200": {"description": "该期间的计数", "content": _json("Statistics")},
                         **{code: {"description": text, "content": refusal} for code, text in READ_REFUSALS.items()},
                     },
                 }

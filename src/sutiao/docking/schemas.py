@@ -862,3 +862,33 @@ class CaseSummary(Strict):
 class CaseSummaries(Strict):
     cases: list[CaseSummary]
     next: str | None
+
+
+# The delegation states both platforms can name (docking.hooks.reports_case_states), as statistics count them.
+SharedState = Literal[
+    "pending", "accepted", "declined", "withdrawn", "concluded:succeeded", "concluded:failed", "concluded:withdrawn"
+]
+
+
+class StatisticsRow(Strict):
+    """How many delegations of one court to one organisation, of one kind, are in one shared state — and how many
+    of them the answering platform has told the asker something about that the asker has not yet confirmed
+    (`in_flight`: its messages on their way, or parked), which is why the two platforms may differ for now."""
+
+    court: UUID
+    organisation: UUID
+    kind: DelegationKind
+    state: SharedState
+    count: Annotated[int, Field(ge=0)]
+    in_flight: Annotated[int, Field(ge=0)]
+
+
+class Statistics(Strict):
+    """The signed statistics message (issue 13 §5, the joint meeting's figures): the delegations the two platforms
+    share that were made from `start` to `end` (China dates of the court's delegation), counted by the answering
+    platform as of `as_of`. The asker checks that the period is the one it asked for."""
+
+    start: dt.date
+    end: dt.date
+    as_of: AwareDatetime
+    rows: Annotated[list[StatisticsRow], Field(max_length=100_000)]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("v1/feed", views.feed, name="docking-feed"),
     path("v1/cases", views.cases, name="docking-cases"),
     path("v1/courts", views.courts, name="docking-courts"),
+    path("v1/statistics", views.statistics, name="docking-statistics"),
     path("v1/audit-heads", views.audit_heads, name="docking-audit-heads"),
     path("v1/documents/<str:sha256>", views.document, name="docking-document"),
     path("v1/openapi.json", views.openapi, name="docking-openapi"),

@@ -1,11 +1,13 @@
 """The docking endpoint and its OpenAPI document."""
 
+import datetime as dt
 import json
 import logging
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +20,7 @@ from .inbox import burn_nonce, receive, receive_batch
 from .openapi import openapi_document
 from .reconcile import summaries
 from .refusals import Refused
-from .schemas import BatchReceipt, CourtList
+from .schemas import BatchReceipt, CourtList, Statistics
 from .signing import FEED_COMPONENTS, HttpMessage, sign_answer, verify
 
 log = logging.getLogger("sutiao.docking.inbox")
@@ -119,6 +121,36 @@ def courts(request):
     return _signed_read(
         request, lambda _peer, _after, _limit: CourtList(courts=hooks.court_list()).model_dump(mode="json")
     )
+
+
+# The longest period one statistics message covers: a year (the joint meeting's yearly review), leap day included.
+STATISTICS_MAX_DAYS = 366
+
+
+def _period(params) -> tuple[dt.date, dt.date]:
+    try:
+        start, end = dt.date.fromisoformat(params.get("start", "")), dt.date.fromisoformat(params.get("end", ""))
+    except ValueError:
+        start = end = None
+    if start is None or end < start or (end - start).days + 1 > STATISTICS_MAX_DAYS:
+        raise Refused(
+            "schema_invalid",
+            f"start、end 应为 YYYY-MM-DD，start 不晚于 end，跨度不超过 {STATISTICS_MAX_DAYS} 天",
+            status=400,
+        )
+    return start, end
+
+
+@require_GET
+def statistics(request):
+    """The signed statistics message: the delegations shared with the asking peer, made in the period, counted."""
+
+    def read(peer, _after, _limit):
+        start, end = _period(request.GET)
+        rows = hooks.delegation_statistics(peer, start, end)
+        return Statistics(start=start, end=end, as_of=timezone.now(), rows=rows).model_dump(mode="json")
+
+    return _signed_read(request, read)
 
 
 @require_GET

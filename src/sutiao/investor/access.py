@@ -107,6 +107,8 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # a dashboard read the rows within their reach (reports.selectors.evaluation_for).
     ("evaluation", "read"): {Actor.BUREAU: ALL, **SUPERVISORS, **ORGANISATION_STAFF},
     ("evaluation", "keep"): {Actor.BUREAU: ALL},
+    # The joint meeting's figures, both platforms side by side (reports.joint).
+    ("joint", "read"): {Actor.BUREAU: ALL},
 }
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -125,6 +127,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "report-periodic-progress": Endpoint("report", "read"),
     "report-periodic-retry": Endpoint("report", "request", POST),
     "report-periodic-file": Endpoint("report", "read"),
+    "report-joint": Endpoint("joint", "read"),
     "evaluation-home": Endpoint("evaluation", "read"),
     "evaluation-scheme-new": Endpoint("evaluation", "keep", POST),
     "evaluation-run": Endpoint("evaluation", "keep", POST),

@@ -22,6 +22,7 @@ hooks.on_parked(MessageType.RESULT_CORRECTED)(inbound.on_result_correction_parke
 hooks.handles(MessageType.CONFIRMATION_DECIDED)(inbound.on_confirmation_decided)
 hooks.on_parked(MessageType.CONFIRMATION_APPLIED)(inbound.on_confirmation_applied_parked)
 hooks.reports_case_states(selectors.delegation_states)
+hooks.counts_delegations(selectors.delegation_statistics)
 provides_provisional_deadlines("investor")(selectors.provisional_answer_deadlines)
 periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")(inbound.pull_court_directory)
 periodic("fail_interrupted_imports", every="SUTIAO_DEADLINE_SCAN_SECONDS")(runner.fail_interrupted)

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import Institution, Role, User
-from sutiao.kernel.calendar import china_today
+from sutiao.docking import statistics
+from sutiao.kernel.calendar import china_days, china_today
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.workflow import IMPORT_ACTIVE, ImportState, InvestorProposalState, InvestorState
 from sutiao.listing import Page, page, search
@@ -141,14 +142,40 @@ _NEUTRAL = {
 }
 
 
+def _shared(state: str, outcome: str) -> str:
+    return f"concluded:{outcome}" if outcome else _NEUTRAL[InvestorState(state)]
+
+
 def delegation_states(case_ids) -> dict:
     """Each delegation's state in the vocabulary both platforms share (for reconciliation)."""
     states: dict = {}
     for case, delegation, state, outcome in Delegation.objects.filter(case__in=case_ids).values_list(
         "case", "id", "state", "outcome"
     ):
-        states.setdefault(case, {})[delegation] = f"concluded:{outcome}" if outcome else _NEUTRAL[InvestorState(state)]
+        states.setdefault(case, {})[delegation] = _shared(state, outcome)
     return states
+
+
+def delegation_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
+    """The signed statistics message's rows (docking.hooks.counts_delegations): delegations from courts on `peer`,
+    delegated from `start` to `end` (China dates, the court's time of delegation), by court, organisation, kind and
+    shared state. One GROUP BY; `in_flight` counts those whose case has a message to `peer` not yet confirmed."""
+    since, until = china_days(start, end)
+    rows = (
+        Delegation.objects.filter(peer=peer, delegated_at__gte=since, delegated_at__lt=until)
+        .annotate(waiting=statistics.unconfirmed_to(peer, "case"))
+        .values("court_id", "organisation_id", "kind", "state", "outcome")
+        .annotate(count=Count("pk"), in_flight=Count("pk", filter=Q(waiting=True)))
+        .order_by()
+    )
+    return statistics.merge(
+        (
+            (str(r["court_id"]), str(r["organisation_id"]), r["kind"], _shared(r["state"], r["outcome"])),
+            r["count"],
+            r["in_flight"],
+        )
+        for r in rows
+    )
 
 
 # --- the registry: scopes ---

@@ -172,6 +172,15 @@ def china_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(CHINA).date()
 
 
+def china_days(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The moments from 00:00 China time on `start` up to (not including) 00:00 after `end`: filter with
+    `__gte` / `__lt`, so an event at 23:59:59.9 on the last day counts and one at 00:00 the next day does not."""
+    return (
+        dt.datetime.combine(start, dt.time(0), tzinfo=CHINA),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA),
+    )
+
+
 def china_today(now: dt.datetime | None = None) -> dt.date:
     """Today's date in China, the one date every deadline and validity is judged by."""
     return china_date(now or dt.datetime.now(CHINA))

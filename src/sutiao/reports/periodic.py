@@ -25,7 +25,7 @@ from openpyxl.styles import Font
 from sutiao.documents import pdf
 from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
-from sutiao.kernel.calendar import CHINA, china_today
+from sutiao.kernel.calendar import CHINA, china_days, china_today
 from sutiao.kernel.workflow import REPORT, ReportEvent, ReportPeriod, ReportState
 
 from . import metrics
@@ -82,8 +82,7 @@ class Figures:
 
 def window(facts: QuerySet, starts_on: dt.date, ends_on: dt.date) -> QuerySet:
     """The fact rows received from `starts_on` to `ends_on` inclusive, China time (the dashboard's date filter)."""
-    start = dt.datetime.combine(starts_on, dt.time(0), tzinfo=CHINA)
-    end = dt.datetime.combine(ends_on + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA)
+    start, end = china_days(starts_on, ends_on)
     return facts.filter(r_received__gte=start, r_received__lt=end)
 
 

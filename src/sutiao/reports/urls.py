@@ -15,6 +15,8 @@ urlpatterns = [
     ),
     path("reports/periodic/<uuid:report_id>/retry/", views.retry_periodic_report, name="report-periodic-retry"),
     path("reports/periodic/<uuid:report_id>/<slug:kind>/", views.periodic_report_file, name="report-periodic-file"),
+    # The joint meeting's figures, both platforms side by side (issue 13 §5).
+    path("reports/joint/", views.joint_report, name="report-joint"),
     # Performance evaluation and commendation (issue 13 §4).
     path("reports/evaluation/", views.evaluation_home, name="evaluation-home"),
     path("reports/evaluation/schemes/new/", views.evaluation_scheme_new, name="evaluation-scheme-new"),

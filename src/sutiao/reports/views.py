@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sutiao.documents.downloads import download_response
 from sutiao.kernel.calendar import CHINA, china_today
+from sutiao.kernel.enums import DelegationKind
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.evaluation import HIGHER, LOWER, Weight
 from sutiao.kernel.workflow import ReportPeriod
@@ -26,6 +27,9 @@ from sutiao.translation import refusal, translated_choices
 
 from . import actions, charts, metrics, periodic, selectors
 from .facts import source
+from .joint import STATES as joint_states
+from .joint import ensure_may_read as joint_ensure_may_read
+from .joint import figures as joint_figures
 from .models import EvaluationScheme
 
 PAGE = 50
@@ -134,6 +138,7 @@ def dashboard(request):
         ],
         "rates": [(metrics.METRICS[k], totals[k]) for k in ("success_rate", "days_to_answer", "days_to_result")],
         "group_label": group_label,
+        "sees_everything": facts_source.sees_everything(request.user),
         "columns": list(metrics.METRICS.values()),
         "rows": [
             {"name": row["name"] or _("（未指派）"), "key": row["key"], "cells": _cells(request, row, group)}
@@ -482,3 +487,34 @@ def evaluation_commend(request, evaluation_id):
             messages.success(request, _("已记录表彰"))
             return redirect("evaluation", found.pk)
     return evaluation(request, evaluation_id, commend_form=form)
+
+
+# --- the joint meeting's figures (issue 13 §5) ---
+
+
+@login_required
+def joint_report(request):
+    """Both platforms' figures for the same delegations in a quarter or year, and where they differ, why."""
+    source().facts(request.user)  # only those with a dashboard
+    joint_ensure_may_read(request.user)
+    form = ReportRequestForm(request.GET or None)
+    joint = None
+    if form.is_valid():
+        try:
+            start = form.starts_on()
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, refusal(e))
+        else:
+            period = ReportPeriod(form.cleaned_data["period"])
+            end = min(periodic.period_end(period, start), china_today())
+            if start > end:
+                form.add_error(None, _("该期间尚未开始"))
+            else:
+                joint = joint_figures(request.user, start, end)
+    elif not request.GET:
+        form = ReportRequestForm()
+    return render(
+        request,
+        "reports/joint.html",
+        {"form": form, "joint": joint, "states": joint_states, "kinds": DelegationKind},
+    )

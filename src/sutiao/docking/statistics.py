@@ -1,0 +1,98 @@
+"""The signed statistics message (issue 13 §5): each platform counts the delegations it shares with its peer, for
+a period, by court, organisation, kind and shared state (hooks.counts_delegations), answers the peer's signed
+request with them (`/docking/v1/statistics`), and compares its own rows with the peer's — the joint meeting's
+reconciliation line: where the two platforms' figures for the same cases differ, and why."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from pydantic import ValidationError
+
+from . import hooks
+from .client import signed_get
+from .models import OutboxMessage, OutboxStatus, Peer
+from .refusals import Refused
+from .schemas import Statistics
+
+KEY = ("court", "organisation", "kind", "state")
+
+
+def unconfirmed_to(peer: Peer, case_field: str) -> Exists:
+    """Whether the row's case (its `case_field`) has a message to `peer` the peer has not confirmed (pending or
+    parked): the reason a figure may differ between the platforms for now."""
+    return Exists(
+        OutboxMessage.objects.filter(
+            peer=peer, case=OuterRef(case_field), status__in=(OutboxStatus.PENDING, OutboxStatus.PARKED)
+        )
+    )
+
+
+def merge(groups: Iterable[tuple[tuple, int, int]]) -> list[dict]:
+    """Rows from (key, count, in_flight) groups, groups with the same key (several local states that share one
+    name) added together."""
+    merged: dict[tuple, dict] = {}
+    for key, count, in_flight in groups:
+        row = merged.setdefault(key, {**dict(zip(KEY, key, strict=True)), "count": 0, "in_flight": 0})
+        row["count"] += count
+        row["in_flight"] += in_flight
+    return list(merged.values())
+
+
+def own(peer: Peer, start: dt.date, end: dt.date) -> Statistics:
+    return Statistics(start=start, end=end, as_of=timezone.now(), rows=hooks.delegation_statistics(peer, start, end))
+
+
+def fetch(peer: Peer, start: dt.date, end: dt.date) -> Statistics:
+    """The peer's signed statistics for the period; refused when the answer is not for the period asked."""
+    answer = signed_get(peer, "/docking/v1/statistics", {"start": start.isoformat(), "end": end.isoformat()})
+    try:
+        statistics = Statistics.model_validate(answer)
+    except ValidationError as e:
+        raise Refused(
+            "schema_invalid", f"对方平台的统计报文不符合对接规范：{e.error_count()} 处错误", status=502
+        ) from e
+    if (statistics.start, statistics.end) != (start, end):
+        raise Refused("period_mismatch", "对方平台的统计报文不是所请求期间的", status=502)
+    return statistics
+
+
+@dataclass(frozen=True)
+class Line:
+    """One group where the platforms' counts differ: ours, theirs, and the delegations of the same court,
+    organisation and kind with a message on its way (ours to them, theirs to us) — a message moves a delegation from
+    one state to another within that trio, on the receiving side only once it arrives."""
+
+    court: str
+    organisation: str
+    kind: str
+    state: str
+    ours: int
+    theirs: int
+    ours_in_flight: int
+    theirs_in_flight: int
+
+    @property
+    def unexplained(self) -> bool:
+        """No message on its way between the platforms accounts for the difference: a case-by-case reconciliation
+        (docking.reconcile) must find it."""
+        return not (self.ours_in_flight or self.theirs_in_flight)
+
+
+def compare(ours: Statistics, theirs: Statistics) -> list[Line]:
+    """Every group whose counts differ, in key order."""
+    mine = {tuple(str(getattr(r, k)) for k in KEY): r for r in ours.rows}
+    peer = {tuple(str(getattr(r, k)) for k in KEY): r for r in theirs.rows}
+    moving: dict[tuple, list[int]] = {}  # (court, organisation, kind) → [ours in flight, theirs in flight]
+    for side, rows in ((0, mine), (1, peer)):
+        for key, row in rows.items():
+            moving.setdefault(key[:3], [0, 0])[side] += row.in_flight
+    lines = []
+    for key in sorted(set(mine) | set(peer)):
+        a, b = mine.get(key), peer.get(key)
+        if (a.count if a else 0) != (b.count if b else 0):
+            ours_moving, theirs_moving = moving[key[:3]]
+            lines.append(Line(*key, a.count if a else 0, b.count if b else 0, ours_moving, theirs_moving))
+    return lines

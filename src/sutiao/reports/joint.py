@@ -1,0 +1,131 @@
+"""The joint meeting's figures (法办〔2021〕313号 五; issue 13 §5): the SPC's case-filing division, the Investor
+Protection Bureau and the Investor Service Center review how the docking is used from figures both platforms
+give for the same cases. Each platform counts its own (docking.statistics), asks the peer for its count in a
+signed statistics message, and shows both side by side with a reconciliation line wherever they differ, and why.
+A read, not an action: nothing is written."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import requests
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sutiao.docking import statistics
+from sutiao.docking.models import Peer
+from sutiao.docking.refusals import Refused
+from sutiao.docking.schemas import Statistics
+from sutiao.kernel.enums import DelegationKind
+
+from .facts import source
+
+# The shared states (docking.schemas.SharedState) as the meeting reads them, in this order.
+STATES = {
+    "pending": gettext_lazy("待答复"),
+    "accepted": gettext_lazy("已接受、调解中"),
+    "declined": gettext_lazy("不予接受"),
+    "withdrawn": gettext_lazy("撤回或逾期未答复"),
+    "concluded:succeeded": gettext_lazy("调解成功"),
+    "concluded:failed": gettext_lazy("调解不成"),
+    "concluded:withdrawn": gettext_lazy("申请人撤回调解"),
+}
+
+
+@dataclass
+class Cell:
+    kind: str
+    state: str
+    ours: int = 0
+    theirs: int | None = None
+
+    @property
+    def differs(self) -> bool:
+        return self.theirs is not None and self.ours != self.theirs
+
+
+@dataclass
+class Joint:
+    start: dt.date
+    end: dt.date
+    peer: Peer
+    ours: Statistics
+    theirs: Statistics | None
+    error: str = ""
+    lines: list = field(default_factory=list)  # [(statistics.Line, court name, organisation name, reason)]
+    table: list[Cell] = field(default_factory=list)
+
+    @property
+    def courts(self) -> int:
+        """Courts that delegated to the peer's organisations in the period (connected and in use)."""
+        return len({r.court for r in self.ours.rows})
+
+    @property
+    def organisations(self) -> int:
+        return len({r.organisation for r in self.ours.rows})
+
+    @property
+    def total_ours(self) -> int:
+        return sum(r.count for r in self.ours.rows)
+
+    @property
+    def total_theirs(self) -> int | None:
+        return None if self.theirs is None else sum(r.count for r in self.theirs.rows)
+
+
+def reason(line: statistics.Line, peer_name: str) -> str:
+    """Why the two counts differ, as the meeting reads it."""
+    if line.unexplained:
+        return _("没有在途消息可以解释：请在对接运维页运行逐案对账，找出不一致的案件")
+    parts = []
+    if line.ours_in_flight:
+        parts.append(_("本平台有 %(n)s 件的最新情况尚未送达%(peer)s") % {"n": line.ours_in_flight, "peer": peer_name})
+    if line.theirs_in_flight:
+        parts.append(_("%(peer)s有 %(n)s 件的最新情况尚未送达本平台") % {"n": line.theirs_in_flight, "peer": peer_name})
+    return "；".join(parts) + _("（送达后即一致）")
+
+
+def ensure_may_read(user) -> None:
+    if not source().sees_everything(user):
+        raise PermissionDenied(_("仅可查看全部案件统计的机构（投资者保护局、最高人民法院）可查看联席会议数据"))
+
+
+def figures(user, start: dt.date, end: dt.date) -> Joint:
+    """Both platforms' figures for the delegations made from `start` to `end`, for who sees every case's figures
+    (the Bureau, the SPC); the peer's half missing, with the reason, when it cannot be had."""
+    ensure_may_read(user)
+    facts = source()
+    peer = Peer.objects.filter(active=True).order_by("pk").first()
+    if peer is None:
+        raise PermissionDenied(_("本平台尚未与对方平台对接"))
+    joint = Joint(start, end, peer, statistics.own(peer, start, end), None)
+    try:
+        joint.theirs = statistics.fetch(peer, start, end)
+    except Refused as e:
+        joint.error = e.message
+    except (requests.RequestException, ValueError) as e:
+        joint.error = _("%(peer)s暂时无法访问（%(error)s），下表只有本平台的数据") % {
+            "peer": peer.display_name,
+            "error": type(e).__name__,
+        }
+    cells = {(k.value, s): Cell(k.value, s) for k in DelegationKind for s in STATES}
+    for r in joint.ours.rows:
+        cells[(r.kind, r.state)].ours += r.count
+    if joint.theirs is not None:
+        for cell in cells.values():
+            cell.theirs = 0
+        for r in joint.theirs.rows:
+            cells[(r.kind, r.state)].theirs += r.count
+        courts = dict(facts.choices(user, "court"))
+        organisations = dict(facts.choices(user, "organisation"))
+        joint.lines = [
+            (
+                line,
+                courts.get(line.court, line.court),
+                organisations.get(line.organisation, line.organisation),
+                reason(line, peer.display_name),
+            )
+            for line in statistics.compare(joint.ours, joint.theirs)
+        ]
+    joint.table = list(cells.values())
+    return joint

@@ -1,0 +1,61 @@
+"""Issue 13 §5 acceptance, both platforms live: the Bureau's joint-meeting page counts the delegations of the year
+on the investor platform and asks the court platform for its count in a signed statistics message; the two agree.
+A deliberate difference (a delegation's state changed in the investor database behind the platform's back) shows
+up as a reconciliation line no message on its way explains. At 375 px, screenshots in test-artifacts/."""
+
+import contextlib
+import sqlite3
+
+import pytest
+from live import sql, wait_for
+from test_browser import browser  # noqa: F401  (the module's Chromium fixture)
+from test_reports_browser import _login, _shots
+
+from sutiao.kernel.calendar import china_today
+
+pytestmark = pytest.mark.browser
+
+
+def _execute(platform, query: str, *params) -> None:
+    """Write a platform's database directly, as an insider would, without going through it."""
+    if platform.database_url:
+        import psycopg
+
+        with psycopg.connect(platform.database_url) as conn:
+            conn.execute(query.replace("?", "%s"), params)
+        return
+    with contextlib.closing(sqlite3.connect(platform.var_dir / f"{platform.name}.sqlite3", timeout=30)) as conn:
+        conn.execute(query, params)
+        conn.commit()
+
+
+def test_both_platforms_count_the_same_cases_and_a_deliberate_difference_is_shown(live, browser):  # noqa: F811
+    page = _login(browser, live.investor.url, "bureau")
+    url = f"{live.investor.url}/reports/joint/?period=year&year={china_today().year}"
+
+    def agreed():
+        page.goto(url)
+        return page.get_by_test_id("joint-agree").count() == 1
+
+    # Messages of earlier tests may still be on their way: the page says so until they arrive.
+    wait_for(agreed, timeout=120, what="both platforms' figures for the year to agree")
+    ours = int(page.get_by_test_id("joint-total-ours").inner_text())
+    assert ours > 0 and page.get_by_test_id("joint-total-theirs").inner_text() == str(ours)
+    assert "签名已验证" in page.get_by_test_id("joint-signed").inner_text()
+
+    target, state = sql(
+        live.investor,
+        "SELECT id, state FROM investor_delegation WHERE state IN ('received', 'accepted', 'mediating') "
+        "ORDER BY delegated_at",
+    )[0]
+    _execute(live.investor, "UPDATE investor_delegation SET state = 'declined' WHERE id = ?", target)
+    try:
+        page.goto(url)
+        lines = page.get_by_test_id("joint-line")
+        assert lines.count() == 2  # one more "declined" here than at the court, one fewer in the state it had
+        assert {lines.nth(i).get_attribute("data-unexplained") for i in range(2)} == {"1"}
+        assert "逐案对账" in lines.first.inner_text()
+        _shots(page, "joint-meeting-difference")
+    finally:
+        _execute(live.investor, "UPDATE investor_delegation SET state = ? WHERE id = ?", state, target)
+    wait_for(agreed, timeout=60, what="the figures to agree again once the state is back")
