@@ -97,6 +97,13 @@ def ensure_can_edit(user: User, organisation: Institution) -> None:
         raise PermissionDenied(gettext("无权维护该调解组织的信息"))
 
 
+def ensure_keeps_training(user: User, organisation: Institution) -> None:
+    """Mediators' training records (issue 13 §6): kept by whoever keeps the organisation's registry record — its
+    administrator for its own mediators, the Bureau, and the supervising body for the organisations under it."""
+    if not may_edit(user, organisation):
+        raise PermissionDenied(gettext("无权维护该调解组织调解员的培训记录"))
+
+
 def ensure_oversees(user: User, organisation: Institution) -> None:
     if not may_oversee(user, organisation):
         raise PermissionDenied(gettext("仅投资者保护局或该组织的指导单位可进行此操作"))
