@@ -20,7 +20,8 @@ from ..models import MediationOrg, Mediator, RosterProposal
 from .models import TrainingRecord, TrainingRequirement
 
 # What the requirement is until the Bureau first sets one.
-DEFAULT_REQUIRED_HOURS = Decimal("12")
+DEFAULT_REQUIRED_HOURS = Decimal("12.0")
+TENTH = Decimal("0.1")
 
 RECORD_ORDER = ("-completed_on", "-id")
 MEDIATOR_ORDER = ("name", "id")
@@ -99,7 +100,7 @@ def standing(mediator: Mediator, today: dt.date | None = None) -> Standing:
         .in_force(today)
         .exists()
     )
-    return Standing(hours, current_requirement().hours, start, end, joint)
+    return Standing(hours.quantize(TENTH), current_requirement().hours, start, end, joint)
 
 
 def records_of(mediator: Mediator, cursor: str | None = None, size: int = 20) -> Page:
@@ -138,6 +139,7 @@ def organisation_training(
         qs = qs.filter(hours__lt=required)
     result = page(qs, MEDIATOR_ORDER, cursor, size)
     for m in result.items:
+        m.hours = m.hours.quantize(TENTH)  # SQLite sums to "10", PostgreSQL to "10.0": shown alike
         m.met = m.hours >= required
         m.shortfall = max(required - m.hours, Decimal("0"))
     result.extra["required"] = required
