@@ -4,7 +4,7 @@ Bureau's requirement. The mediator's own record page (views/registry.mediator_de
 records. Thin: reads from training.selectors, changes through actions/training."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -126,7 +126,7 @@ def certificate(request, record_id):
     """A record's certificate file, for whoever may see the mediator (the check is repeated by the download)."""
     entry = training_selectors.record_for(request.user, record_id)
     if entry.certificate is None:
-        raise PermissionDenied(_("该培训记录没有证书文件"))
+        raise Http404(_("该培训记录没有证书文件"))
     return download_response(
         request,
         entry.certificate,
@@ -155,6 +155,7 @@ def _requirement_page(request, form=None):
 def requirement(request):
     """The requirement in force and its history, and the organisations whose training the viewer keeps; the
     Bureau changes the requirement here."""
+    permissions.ensure_keeps_some_training(request.user)
     if request.user.role == Role.ORG_ADMIN and request.user.institution_id:
         # An organisation's administrator keeps one organisation's training: its list says everything.
         return redirect("training-organisation", request.user.institution_id)
