@@ -84,9 +84,8 @@ def snapshot(r: TrainingRecord) -> dict:
 def _certificate(actor: User, upload, mediator: Mediator):
     if upload is None:
         return None
-    return accept_upload(
-        upload, uploaded_by=actor, kind=FileKind.DOCUMENT, label=gettext("培训证书：%(name)s") % {"name": mediator.name}
-    )
+    # The stored label is part of the record, kept in Chinese whatever language the page is in.
+    return accept_upload(upload, uploaded_by=actor, kind=FileKind.DOCUMENT, label=f"培训证书：{mediator.name}")
 
 
 def _reason(reason: str, missing: str) -> str:
