@@ -3,6 +3,7 @@ the permission matrix (sutiao.investor.access) on objects inside and outside its
 says (tests/permission_walk.py says how). A page or operation the matrix does not declare fails here."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from investor_registry_setup import id_number_for, registered_org, uscc_for
 
@@ -17,6 +18,7 @@ from sutiao.investor.actions import agreements as agreement_actions
 from sutiao.investor.actions import applications as application_actions
 from sutiao.investor.actions import delegations as delegation_actions
 from sutiao.investor.actions import mediation as mediation_actions
+from sutiao.investor.actions import training as training_actions
 from sutiao.investor.models import Mediator
 from sutiao.investor.typical.models import TypicalCase
 from sutiao.kernel.direct import RespondentSector
@@ -129,6 +131,14 @@ def world(db, make_peer, own_key, receive, sandbox):  # noqa: F811
         proposed_at=timezone.now(),
         published_at=timezone.now(),
     )
+
+    # A training record of each organisation's mediator (issue 13 §6), each with a certificate to download.
+    def certificate():
+        return SimpleUploadedFile("证书.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+    course = training_actions.TrainingData("权限矩阵测试课程", "中国证券业协会", "4", timezone.localdate())
+    training_a = training_actions.record_training(admin_a, record_a, course, certificate=certificate())
+    training_b = training_actions.record_training(bureau, record_b, course, certificate=certificate())
     users = {
         Actor.FILING_STAFF: _user("filing", Role.FILING_STAFF, _institution(InstitutionKind.BASIC_COURT, "某法院")),
         Actor.JUDGE: _user("judge", Role.JUDGE, _institution(InstitutionKind.BASIC_COURT, "某法院二")),
@@ -217,6 +227,10 @@ def world(db, make_peer, own_key, receive, sandbox):  # noqa: F811
         ],
         ("op", "typical_case_id"): [
             Variant({"typical_case_id": typical_a.pk, "op": "withdraw"}, {"org:A", "sup:R"}, label="withdrawing it")
+        ],
+        ("record_id",): [
+            Variant({"record_id": training_a.pk}, {"org:A", "sup:R"}, label="A's mediator's training record"),
+            Variant({"record_id": training_b.pk}, {"org:B", "sup:U"}, label="B's mediator's training record"),
         ],
         ("mediator_id",): [
             Variant({"mediator_id": record_a.pk}, {"org:A", "sup:R"}, label="A's mediator"),

@@ -91,6 +91,13 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # Excel import and export of the registry.
     ("registry_files", "use"): KEEPERS,
     ("registry_files", "export_organisations"): OVERSEERS,
+    # Mediators' training (issue 13 §6): whoever keeps the organisation's record keeps its mediators' training — its
+    # administrator, its supervising body, the Bureau (permissions.ensure_keeps_training); they read the requirement
+    # in force, which the Bureau alone sets.
+    ("training", "read"): KEEPERS,
+    ("training", "keep"): KEEPERS,
+    ("training_requirement", "read"): KEEPERS,
+    ("training_requirement", "keep"): {Actor.BUREAU: ALL},
     # Typical cases (issue 13 §7): an organisation's administrator proposes its closed cases and revises or
     # withdraws them; the Bureau and the organisation's supervising body compare, correct and publish or return
     # them (typical.selectors.typical_case_for); the published ones are public.
@@ -186,6 +193,13 @@ ENDPOINTS: dict[str, Endpoint] = {
     "registry-mediator-edit": Endpoint("mediator", "edit", BOTH),
     "registry-mediator-status": Endpoint("mediator", "edit", BOTH),
     "registry-mediator-push": Endpoint("mediator", "push", BOTH),
+    "training-requirement": Endpoint("training_requirement", "read"),
+    "training-requirement-set": Endpoint("training_requirement", "keep", POST),
+    "training-organisation": Endpoint("training", "read"),
+    "training-record-new": Endpoint("training", "keep", BOTH),
+    "training-record-edit": Endpoint("training", "keep", BOTH),
+    "training-record-remove": Endpoint("training", "keep", BOTH),
+    "training-certificate": Endpoint("training", "read"),
     "import-upload": Endpoint("registry_files", "use", BOTH),
     "import-template": Endpoint("registry_files", "use"),
     "import-job": Endpoint("registry_files", "use"),

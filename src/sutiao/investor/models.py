@@ -114,6 +114,8 @@ class Mediator(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("调解员信息")
         ordering = ["organisation__name", "name"]
+        # An organisation's mediators by name, paged (training.selectors.organisation_training).
+        indexes = [models.Index(fields=["organisation", "name", "id"], name="mediator_org_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -122,6 +124,14 @@ class Mediator(models.Model):
 class SubjectKind(models.TextChoices):
     ORGANISATION = "organisation", _("调解组织")
     MEDIATOR = "mediator", _("调解员")
+
+
+class ImportKind(models.TextChoices):
+    """What an Excel import holds: registry records, or mediators' training records (issue 13 §6)."""
+
+    ORGANISATION = "organisation", _("调解组织")
+    MEDIATOR = "mediator", _("调解员")
+    TRAINING = "training", _("培训记录")
 
 
 class RegistryChange(models.Model):
@@ -293,7 +303,7 @@ class ImportJob(models.Model):
     shows its progress and, when it fails, every bad row with its column and reason."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    subject_kind = models.CharField(_("导入内容"), max_length=16, choices=SubjectKind.choices)
+    subject_kind = models.CharField(_("导入内容"), max_length=16, choices=ImportKind.choices)
     organisation = models.ForeignKey(
         Institution, verbose_name=_("调解组织"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -472,4 +482,5 @@ from .agreements import models as _agreement_models  # noqa: E402, F401
 from .confirmation import models as _confirmation_models  # noqa: E402, F401
 from .direct import models as _direct_models  # noqa: E402, F401
 from .mediation import models as _mediation_models  # noqa: E402, F401
+from .training import models as _training_models  # noqa: E402, F401
 from .typical import models as _typical_models  # noqa: E402, F401

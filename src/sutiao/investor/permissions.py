@@ -97,6 +97,24 @@ def ensure_can_edit(user: User, organisation: Institution) -> None:
         raise PermissionDenied(gettext("无权维护该调解组织的信息"))
 
 
+def ensure_keeps_training(user: User, organisation: Institution) -> None:
+    """Mediators' training records (issue 13 §6): kept by whoever keeps the organisation's registry record — its
+    administrator for its own mediators, the Bureau, and the supervising body for the organisations under it."""
+    if not may_edit(user, organisation):
+        raise PermissionDenied(gettext("无权维护该调解组织调解员的培训记录"))
+
+
+def ensure_keeps_some_training(user: User) -> None:
+    """The training pages without an organisation (the requirement, the organisations one keeps): whoever keeps some
+    organisation's training (the permission matrix, `access.RULES`)."""
+    from sutiao.accounts.access import actor_of
+
+    from .access import RULES
+
+    if not (user.is_authenticated and actor_of(user) in RULES[("training_requirement", "read")]):
+        raise PermissionDenied(gettext("仅投资者保护局、派出机构/会管单位及调解组织管理员可查看调解员培训情况"))
+
+
 def ensure_oversees(user: User, organisation: Institution) -> None:
     if not may_oversee(user, organisation):
         raise PermissionDenied(gettext("仅投资者保护局或该组织的指导单位可进行此操作"))

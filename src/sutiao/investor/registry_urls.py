@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import registry as views
+from .views import training
 
 urlpatterns: list = [
     path("", views.index, name="registry-index"),
@@ -30,4 +31,14 @@ urlpatterns: list = [
     path("mediators/<uuid:mediator_id>/edit/", views.mediator_edit, name="registry-mediator-edit"),
     path("mediators/<uuid:mediator_id>/status/", views.mediator_status, name="registry-mediator-status"),
     path("mediators/<uuid:mediator_id>/push/", views.mediator_push, name="registry-mediator-push"),
+    # Mediators' training (issue 13 §6).
+    path("training/", training.requirement, name="training-requirement"),
+    path("training/requirement/", training.requirement_set, name="training-requirement-set"),
+    path(
+        "organisations/<uuid:organisation_id>/training/", training.organisation_training, name="training-organisation"
+    ),
+    path("mediators/<uuid:mediator_id>/training/new/", training.record_new, name="training-record-new"),
+    path("training/records/<uuid:record_id>/edit/", training.record_edit, name="training-record-edit"),
+    path("training/records/<uuid:record_id>/remove/", training.record_remove, name="training-record-remove"),
+    path("training/records/<uuid:record_id>/certificate/", training.certificate, name="training-certificate"),
 ]

@@ -22,6 +22,7 @@ from ..excel import layout, runner, upload, workbook
 from ..models import (
     CampaignConfirmation,
     ImportJob,
+    ImportKind,
     MediationOrg,
     Mediator,
     RegistryStatus,
@@ -265,22 +266,26 @@ def confirm_information(actor: User, org: MediationOrg, campaign: UpdateCampaign
 
 
 def ensure_can_import(actor: User, kind: str, organisation: Institution | None) -> None:
-    """Organisations: the Bureau only; mediators: the organisation's administrator, its supervisor or the Bureau."""
+    """Organisations: the Bureau only; mediators and their training records: the organisation's administrator, its
+    supervisor or the Bureau."""
     layout.columns_for(kind)
     if kind == SubjectKind.ORGANISATION:
         permissions.ensure_bureau(actor, gettext("仅投资者保护局可导入调解组织"))
         return
     if organisation is None:
         raise DomainError(gettext("请选择调解员所属的调解组织"), field="organisation")
-    permissions.ensure_can_edit(actor, organisation)
+    if kind == ImportKind.TRAINING:
+        permissions.ensure_keeps_training(actor, organisation)
+    else:
+        permissions.ensure_can_edit(actor, organisation)
 
 
 @transaction.atomic
 def queue_import(actor: User, kind: str, file_name: str, content: bytes, organisation=None) -> ImportJob:
     """Accept a file for the worker, after the checks that need no workbook opened: who, what kind, the file's
     name, size and archive (the worker opens it). Raises PermissionDenied, or DomainError with a Chinese reason."""
-    ensure_can_import(actor, kind, organisation if kind == SubjectKind.MEDIATOR else None)
-    if kind == SubjectKind.MEDIATOR:
+    ensure_can_import(actor, kind, organisation if kind != ImportKind.ORGANISATION else None)
+    if kind != ImportKind.ORGANISATION:
         if not MediationOrg.objects.filter(pk=organisation.pk).exists():
             raise DomainError(gettext("该调解组织尚未在名录中登记，不能导入调解员"), field="organisation")
     else:

@@ -9,7 +9,7 @@ from sutiao.accounts.models import Institution
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.errors import DomainError
 
-from ..models import OrgKind, Qualification, SubjectKind
+from ..models import ImportKind, OrgKind, Qualification
 from ..permissions import SUPERVISING_KINDS
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -51,10 +51,27 @@ MEDIATOR_COLUMNS = (
 )
 
 
-LAYOUTS = {SubjectKind.ORGANISATION: ORG_COLUMNS, SubjectKind.MEDIATOR: MEDIATOR_COLUMNS}
+# A training record names its mediator by identity number (matched by its keyed digest among the organisation's
+# mediators, as the registry import finds duplicates) and by name, which must be the registered one.
+TRAINING_COLUMNS = (
+    Column("name", "姓名", required=True, max_length=100, width=12),
+    Column("id_number", "公民身份号码", required=True, text=True, width=22),
+    Column("course", "课程名称", required=True, max_length=200, width=30),
+    Column("provider", "培训举办单位", required=True, max_length=200, width=26),
+    Column("hours", "学时", required=True, width=8),
+    Column("completed_on", "完成日期", required=True, width=14),
+    Column("certificate_number", "证书编号", max_length=100, text=True, width=20),
+)
 
 
-SHEET_TITLES = {SubjectKind.ORGANISATION: "调解组织", SubjectKind.MEDIATOR: "调解员"}
+LAYOUTS = {
+    ImportKind.ORGANISATION: ORG_COLUMNS,
+    ImportKind.MEDIATOR: MEDIATOR_COLUMNS,
+    ImportKind.TRAINING: TRAINING_COLUMNS,
+}
+
+
+SHEET_TITLES = {ImportKind.ORGANISATION: "调解组织", ImportKind.MEDIATOR: "调解员", ImportKind.TRAINING: "培训记录"}
 
 
 OPTIONS_SHEET = "选项"

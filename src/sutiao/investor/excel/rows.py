@@ -1,10 +1,13 @@
 """Pass 1 of an import: every cell of every row parsed and checked, each error with its row, column and reason;
 then the good rows written in bulk (pass 2, in the job's transaction)."""
 
+import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from sutiao.accounts.models import Institution, InstitutionKind
@@ -13,6 +16,7 @@ from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import validate_resident_id, validate_uscc
 from sutiao.kernel.regions import valid_scope
 
+from ..actions.training import TrainingData, clean_training
 from ..models import ImportJob, MediationOrg, Mediator, RegistryChange
 from ..registry.data import (
     NUMBER_REGISTERED,
@@ -24,9 +28,11 @@ from ..registry.data import (
     org_fields,
 )
 from ..registry.history import registration_change
+from ..training.models import TrainingRecord, TrainingSource
 from .layout import (
     MEDIATOR_COLUMNS,
     ORG_COLUMNS,
+    TRAINING_COLUMNS,
     Column,
     dispute_type_labels,
     org_kind_labels,
@@ -293,6 +299,105 @@ class MediatorChecker(RowChecker):
         mediators = [Mediator(organisation_id=job.organisation_id, **mediator_fields(d)) for d in self.valid]
         Mediator.objects.bulk_create(mediators, batch_size=500)
         RegistryChange.objects.bulk_create([registration_change(m, actor, summary) for m in mediators], batch_size=500)
+
+
+class TrainingChecker(RowChecker):
+    """Training records for the mediators of the job's organisation: each row's mediator found by the keyed digest
+    of the identity number among that organisation's mediators (never decrypted), its name checked against the
+    registered one; the same record twice in the file is refused."""
+
+    columns = TRAINING_COLUMNS
+
+    def __init__(self, organisation_id):
+        super().__init__()
+        self.organisation_id = organisation_id
+        self.digests: list[tuple[int, str, str]] = []  # (row, digest, name) of each good row, in file order
+        self.mediator_ids: list = []
+        self.seen: dict[str, int] = {}
+
+    def parse(self, row: int, values: dict) -> TrainingData:
+        number = self.identifier(row, "id_number", values["id_number"], validate_resident_id)
+        completed_on = excel_date(values["completed_on"])
+        if completed_on is None and cell_text(values["completed_on"]):
+            self.error(row, "completed_on", gettext("完成日期格式不正确，请填写如 2026-05-20 的日期"))
+        data = TrainingData(
+            course=cell_text(values["course"]),
+            provider=cell_text(values["provider"]),
+            hours=cell_text(values["hours"]),
+            completed_on=completed_on,
+            certificate_number=cell_text(values["certificate_number"]),
+        )
+        self._row = (row, id_number_digest(number) if number else "", cell_text(values["name"]))
+        return data
+
+    def clean(self, data: TrainingData) -> TrainingData:
+        return clean_training(data)
+
+    def remember(self, row: int, data: TrainingData) -> None:
+        _, digest, name = self._row
+        key = "|".join((digest, data.course, data.completed_on.isoformat()))
+        if self.duplicate(row, "course", key, self.seen):
+            return
+        self.valid.append(data)
+        self.digests.append(self._row)
+
+    def check_registered(self) -> None:
+        wanted = sorted({digest for _, digest, _ in self.digests})
+        found: dict[str, tuple] = {}
+        for start in range(0, len(wanted), 500):
+            rows = Mediator.objects.filter(
+                organisation_id=self.organisation_id, id_number_digest__in=wanted[start : start + 500]
+            ).values_list("id_number_digest", "pk", "name")
+            found |= {digest: (pk, name) for digest, pk, name in rows}
+        for row, digest, name in self.digests:
+            match = found.get(digest)
+            if match is None:
+                self.error(row, "id_number", gettext("本调解组织没有登记该公民身份号码的调解员"))
+            elif match[1] != name:
+                self.error(
+                    row,
+                    "name",
+                    gettext("姓名与登记的不一致：该公民身份号码登记的姓名为“%(name)s”") % {"name": match[1]},
+                )
+            self.mediator_ids.append(match[0] if match else None)
+
+    def write(self, job: ImportJob, actor: str, summary: str) -> None:
+        now = timezone.now()
+        TrainingRecord.objects.bulk_create(
+            [
+                TrainingRecord(
+                    mediator_id=mediator_id,
+                    course=d.course,
+                    provider=d.provider,
+                    hours=d.hours,
+                    completed_on=d.completed_on,
+                    certificate_number=d.certificate_number,
+                    source=TrainingSource.IMPORTED,
+                    entered_by_id=job.uploaded_by_id,
+                    entered_at=now,
+                )
+                for d, mediator_id in zip(self.valid, self.mediator_ids, strict=True)
+            ],
+            batch_size=500,
+        )
+
+
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def excel_date(raw) -> dt.date | None:
+    """A date cell (openpyxl gives a datetime) or a date written as text: 2026-05-20, 2026/5/20, 2026年5月20日."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    match = _DATE.match(cell_text(raw).replace(" ", ""))
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
 
 
 def positive_int(raw) -> int | None:

@@ -14,11 +14,11 @@ from sutiao.audit.log import record
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import IMPORT_ACTIVE, IMPORT_JOB, ImportEvent, ImportState
 
-from ..models import ImportJob, SubjectKind
+from ..models import ImportJob, ImportKind
 from ..registry.history import actor_name
 from .layout import columns_for
 from .reading import blank, check_headers, open_workbook
-from .rows import MediatorChecker, OrgChecker, reason
+from .rows import MediatorChecker, OrgChecker, TrainingChecker, reason
 
 log = logging.getLogger("sutiao.imports")
 
@@ -122,7 +122,7 @@ def _run(job: ImportJob) -> None:
         width = len(columns_for(job.subject_kind))
         total = sum(1 for row in ws.iter_rows(min_row=2, values_only=True) if not blank(row[:width]))
         report_progress(job, 0, total)
-        checker = OrgChecker() if job.subject_kind == SubjectKind.ORGANISATION else MediatorChecker()
+        checker = checker_for(job)
         done = 0
         for number, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
             cells = (tuple(row) + (None,) * width)[:width]
@@ -156,6 +156,14 @@ def _run(job: ImportJob) -> None:
             before={"state": RUNNING},
             after={"state": DONE, "kind": job.subject_kind, "imported": len(checker.valid)},
         )
+
+
+def checker_for(job: ImportJob):
+    if job.subject_kind == ImportKind.ORGANISATION:
+        return OrgChecker()
+    if job.subject_kind == ImportKind.TRAINING:
+        return TrainingChecker(job.organisation_id)
+    return MediatorChecker()
 
 
 def report_progress(job: ImportJob, done_rows: int, total_rows: int | None = None) -> None:

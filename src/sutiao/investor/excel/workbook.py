@@ -9,7 +9,7 @@ from sutiao.kernel.identifiers import mask
 from sutiao.kernel.regions import NATIONWIDE, PROVINCES
 from sutiao.kernel.spreadsheet import safe_cell
 
-from ..models import SubjectKind
+from ..models import ImportKind, SubjectKind
 from .layout import (
     OPTIONS_SHEET,
     SHEET_TITLES,
@@ -96,6 +96,14 @@ def _notes(kind: str) -> list[str]:
             gettext("受理纠纷类型：%(v)s") % {"v": "、".join(dispute_type_labels())},
             gettext("可同时办理案件数：正整数。"),
         ]
+    elif kind == ImportKind.TRAINING:
+        lines += [
+            gettext("每行一条培训记录，导入到上传时选择的调解组织的调解员名下。"),
+            gettext("必填列：姓名、公民身份号码、课程名称、培训举办单位、学时、完成日期。"),
+            gettext("公民身份号码与姓名须与该组织已登记的调解员一致（请以文本格式填写公民身份号码）。"),
+            gettext("学时：大于0且不超过200的数，最多保留一位小数。"),
+            gettext("完成日期：日期格式（如 2026-05-20），不能晚于今天。"),
+        ]
     else:
         lines += [
             gettext("必填列：姓名、公民身份号码。"),
@@ -169,6 +177,7 @@ def _workbook(kind: str, rows: list[list], notes: list[str]) -> bytes:
         "training_hours": DataValidation(
             type="decimal", operator="between", formula1="0", formula2="99999.9", allow_blank=True
         ),
+        "hours": DataValidation(type="decimal", operator="between", formula1="0.1", formula2="200", allow_blank=True),
     }
     for field_name, dv in numbers.items():
         match = [i for i, c in enumerate(columns, start=1) if c.field == field_name]
@@ -202,4 +211,6 @@ def _option_lists(kind: str) -> dict[str, list[str]]:
             "服务地域": [NATIONWIDE, *(p.name for p in PROVINCES)],
             "受理纠纷类型": types,
         }
+    if kind == ImportKind.TRAINING:
+        return {}
     return {"擅长纠纷类型": types, "资质": list(qualification_labels())}

@@ -5,20 +5,20 @@ from django.utils.translation import gettext_lazy
 from sutiao.accounts.models import Institution
 
 from .. import permissions
-from ..models import SubjectKind
+from ..models import ImportKind
 
 
 def _kinds_for(user) -> list[tuple[str, str]]:
-    kinds = [(SubjectKind.MEDIATOR.value, gettext_lazy("调解员"))]
+    kinds = [(ImportKind.MEDIATOR.value, gettext_lazy("调解员")), (ImportKind.TRAINING.value, gettext_lazy("培训记录"))]
     if permissions.is_bureau(user):
-        kinds.insert(0, (SubjectKind.ORGANISATION.value, gettext_lazy("调解组织")))
+        kinds.insert(0, (ImportKind.ORGANISATION.value, gettext_lazy("调解组织")))
     return kinds
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("导入内容"))
     organisation = forms.ModelChoiceField(
-        label=gettext_lazy("所属调解组织（导入调解员时）"),
+        label=gettext_lazy("所属调解组织（导入调解员或培训记录时）"),
         queryset=Institution.objects.none(),
         required=False,
         empty_label=gettext_lazy("请选择调解组织"),
@@ -39,6 +39,6 @@ class UploadForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == SubjectKind.MEDIATOR and not data.get("organisation"):
+        if data.get("kind") in (ImportKind.MEDIATOR, ImportKind.TRAINING) and not data.get("organisation"):
             self.add_error("organisation", _("请选择调解员所属的调解组织"))
         return data

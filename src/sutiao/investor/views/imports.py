@@ -15,7 +15,7 @@ from .. import permissions, selectors
 from ..actions import registry
 from ..excel import layout, workbook
 from ..forms.imports import UploadForm
-from ..models import SubjectKind
+from ..models import ImportKind, SubjectKind
 
 
 def _xlsx(content: bytes, file_name: str) -> HttpResponse:
@@ -65,7 +65,12 @@ def template(request, kind):
         raise Http404(_("未知的导入内容"))
     if kind == SubjectKind.ORGANISATION:
         permissions.ensure_bureau(request.user, _("仅投资者保护局可导入调解组织"))
-    name = _("调解组织导入模板.xlsx") if kind == SubjectKind.ORGANISATION else _("调解员导入模板.xlsx")
+    names = {
+        ImportKind.ORGANISATION: _("调解组织导入模板.xlsx"),
+        ImportKind.MEDIATOR: _("调解员导入模板.xlsx"),
+        ImportKind.TRAINING: _("培训记录导入模板.xlsx"),
+    }
+    name = names[kind]
     return _xlsx(workbook.template_workbook(kind), name)
 
 

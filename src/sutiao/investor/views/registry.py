@@ -32,6 +32,7 @@ from ..forms.registry import (
     StatusForm,
 )
 from ..models import Qualification, SubjectKind
+from ..training import selectors as training_selectors
 from . import delegations as workbench
 
 
@@ -60,6 +61,15 @@ def _page(request, qs, keys):
     except DomainError as e:
         messages.error(request, refusal(e))
         return page(qs, keys)
+
+
+def _page_with(request, read, subject, param: str):
+    """A page read by `read(subject, cursor)`; a forged or stale cursor says so and shows the first page."""
+    try:
+        return read(subject, request.GET.get(param))
+    except DomainError as e:
+        messages.error(request, refusal(e))
+        return read(subject, None)
 
 
 # --- organisations ---
@@ -269,10 +279,14 @@ def mediator_detail(request, mediator_id):
     user = request.user
     mediator = selectors.mediator_for(user, mediator_id)
     org = mediator.organisation.registry
+    records = _page_with(request, training_selectors.records_of, mediator, "training_cursor")
     return render(
         request,
         "investor/registry/mediator_detail.html",
         {
+            "standing": training_selectors.standing(mediator),
+            "training_records": records.items,
+            "training_next_url": next_url(request, records, "training_cursor"),
             "m": _qualification_labels([mediator])[0],
             "org": org,
             "proposals": mediator.proposals.all(),
