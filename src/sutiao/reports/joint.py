@@ -32,12 +32,21 @@ STATES = {
 }
 
 
+def label(kind: str, state: str) -> str:
+    """委派调解 · 调解成功."""
+    return f"{_(DelegationKind(kind).label)} · {STATES[state]}"
+
+
 @dataclass
 class Cell:
     kind: str
     state: str
     ours: int = 0
     theirs: int | None = None
+
+    @property
+    def label(self) -> str:
+        return label(self.kind, self.state)
 
     @property
     def differs(self) -> bool:
@@ -52,8 +61,8 @@ class Joint:
     ours: Statistics
     theirs: Statistics | None
     error: str = ""
-    lines: list = field(default_factory=list)  # [(statistics.Line, court name, organisation name, reason)]
-    table: list[Cell] = field(default_factory=list)
+    lines: list = field(default_factory=list)  # [(statistics.Line, court, organisation, kind · state, reason)]
+    table: list[Cell] = field(default_factory=list)  # the kinds and states either platform counts a case in
 
     @property
     def courts(self) -> int:
@@ -123,9 +132,10 @@ def figures(user, start: dt.date, end: dt.date) -> Joint:
                 line,
                 courts.get(line.court, line.court),
                 organisations.get(line.organisation, line.organisation),
+                label(line.kind, line.state),
                 reason(line, peer.display_name),
             )
             for line in statistics.compare(joint.ours, joint.theirs)
         ]
-    joint.table = list(cells.values())
+    joint.table = [c for c in cells.values() if c.ours or c.theirs]
     return joint

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from sutiao.documents.downloads import download_response
 from sutiao.kernel.calendar import CHINA, china_today
-from sutiao.kernel.enums import DelegationKind
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.evaluation import HIGHER, LOWER, Weight
 from sutiao.kernel.workflow import ReportPeriod
@@ -27,7 +26,6 @@ from sutiao.translation import refusal, translated_choices
 
 from . import actions, charts, metrics, periodic, selectors
 from .facts import source
-from .joint import STATES as joint_states
 from .joint import ensure_may_read as joint_ensure_may_read
 from .joint import figures as joint_figures
 from .models import EvaluationScheme
@@ -516,5 +514,5 @@ def joint_report(request):
     return render(
         request,
         "reports/joint.html",
-        {"form": form, "joint": joint, "states": joint_states, "kinds": DelegationKind},
+        {"form": form, "joint": joint},
     )
