@@ -542,21 +542,8 @@ def delegation_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
     `peer`, sent from `start` to `end` (China dates), by court, organisation, kind and shared state. One GROUP BY;
     `in_flight` counts those whose case has a message to `peer` not yet confirmed."""
     since, until = china_days(start, end)
-    rows = (
-        Delegation.objects.filter(organisation__peer=peer, sent_at__gte=since, sent_at__lt=until)
-        .annotate(waiting=statistics.unconfirmed_to(peer, "case_id"))
-        .values("case__court_id", "organisation_id", "kind", "state", "outcome")
-        .annotate(count=Count("pk"), in_flight=Count("pk", filter=Q(waiting=True)))
-        .order_by()
-    )
-    return statistics.merge(
-        (
-            (str(r["case__court_id"]), str(r["organisation_id"]), r["kind"], _shared(r["state"], r["outcome"])),
-            r["count"],
-            r["in_flight"],
-        )
-        for r in rows
-    )
+    delegations = Delegation.objects.filter(organisation__peer=peer, sent_at__gte=since, sent_at__lt=until)
+    return statistics.count(delegations, peer, court="case__court_id", case="case_id", shared=_shared)
 
 
 def organisation_by_id(organisation_id) -> Organisation:

@@ -4,10 +4,10 @@ request with them (`/docking/v1/statistics`), and compares its own rows with the
 reconciliation line: where the two platforms' figures for the same cases differ, and why."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from pydantic import ValidationError
 
@@ -18,6 +18,26 @@ from .refusals import Refused
 from .schemas import Statistics
 
 KEY = ("court", "organisation", "kind", "state")
+
+
+def count(delegations: QuerySet, peer: Peer, *, court: str, case: str, shared: Callable[[str, str], str]) -> list[dict]:
+    """The rows of a platform's delegations (already narrowed to the peer and the period): one GROUP BY by the
+    platform's `court` and `case` fields, organisation, kind, state and outcome; `shared(state, outcome)` names the
+    state as both platforms do."""
+    rows = (
+        delegations.annotate(waiting=unconfirmed_to(peer, case))
+        .values(court, "organisation_id", "kind", "state", "outcome")
+        .annotate(count=Count("pk"), in_flight=Count("pk", filter=Q(waiting=True)))
+        .order_by()
+    )
+    return merge(
+        (
+            (str(r[court]), str(r["organisation_id"]), r["kind"], shared(r["state"], r["outcome"])),
+            r["count"],
+            r["in_flight"],
+        )
+        for r in rows
+    )
 
 
 def unconfirmed_to(peer: Peer, case_field: str) -> Exists:

@@ -161,21 +161,8 @@ def delegation_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
     delegated from `start` to `end` (China dates, the court's time of delegation), by court, organisation, kind and
     shared state. One GROUP BY; `in_flight` counts those whose case has a message to `peer` not yet confirmed."""
     since, until = china_days(start, end)
-    rows = (
-        Delegation.objects.filter(peer=peer, delegated_at__gte=since, delegated_at__lt=until)
-        .annotate(waiting=statistics.unconfirmed_to(peer, "case"))
-        .values("court_id", "organisation_id", "kind", "state", "outcome")
-        .annotate(count=Count("pk"), in_flight=Count("pk", filter=Q(waiting=True)))
-        .order_by()
-    )
-    return statistics.merge(
-        (
-            (str(r["court_id"]), str(r["organisation_id"]), r["kind"], _shared(r["state"], r["outcome"])),
-            r["count"],
-            r["in_flight"],
-        )
-        for r in rows
-    )
+    delegations = Delegation.objects.filter(peer=peer, delegated_at__gte=since, delegated_at__lt=until)
+    return statistics.count(delegations, peer, court="court_id", case="case", shared=_shared)
 
 
 # --- the registry: scopes ---
