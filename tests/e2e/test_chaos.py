@@ -36,7 +36,11 @@ CHAOS_ENV = {
 
 
 class Killer(threading.Thread):
-    """SIGKILLs one of the four processes at a random moment, restarts it a moment later, again and again."""
+    """SIGKILLs one of the four processes at a random moment, restarts it a moment later, again and again — each
+    time once the process it restarted last is up again: a web server answering, a worker past its start-up. Killed
+    faster than they boot (a few seconds on a loaded 2-core machine), the platforms would only ever be booting."""
+
+    WORKER_BOOT_SECONDS = 5.0
 
     def __init__(self, court, investor, log_dir, rng):
         super().__init__(daemon=True)
@@ -55,6 +59,12 @@ class Killer(threading.Thread):
             self.kills[f"{platform.name}-{role}"] += 1
             time.sleep(self.rng.uniform(0.1, 1.0))
             platform.start(self.log_dir, roles=(role,))
+            if role == "web":
+                deadline = time.monotonic() + 120
+                while not platform.answers() and time.monotonic() < deadline and not self.halt.wait(0.2):
+                    pass
+            else:
+                self.halt.wait(self.WORKER_BOOT_SECONDS)
 
     def enough(self) -> bool:
         return all(self.kills[f"{p.name}-{r}"] >= KILLS for p, r in self.targets)
