@@ -7,7 +7,6 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,8 +19,9 @@ from .inbox import burn_nonce, receive, receive_batch
 from .openapi import openapi_document
 from .reconcile import summaries
 from .refusals import Refused
-from .schemas import BatchReceipt, CourtList, Statistics
+from .schemas import BatchReceipt, CourtList
 from .signing import FEED_COMPONENTS, HttpMessage, sign_answer, verify
+from .statistics import own as own_statistics
 
 log = logging.getLogger("sutiao.docking.inbox")
 
@@ -146,9 +146,7 @@ def statistics(request):
     """The signed statistics message: the delegations shared with the asking peer, made in the period, counted."""
 
     def read(peer, _after, _limit):
-        start, end = _period(request.GET)
-        rows = hooks.delegation_statistics(peer, start, end)
-        return Statistics(start=start, end=end, as_of=timezone.now(), rows=rows).model_dump(mode="json")
+        return own_statistics(peer, *_period(request.GET)).model_dump(mode="json")
 
     return _signed_read(request, read)
 
