@@ -11,7 +11,8 @@ USAGE = """usage:
   sutiao court|investor <django management command> [args]   e.g. sutiao court migrate
   sutiao up [--reset | --no-prepare]                           both platforms with demo data (make up)
       --reset: from empty databases; --no-prepare: no migrations or demo data, the servers only (quick restart)
-      on ports $SUTIAO_COURT_PORT (8001) and $SUTIAO_INVESTOR_PORT (8002), data in $SUTIAO_VAR_DIR (./var)"""
+      on ports $SUTIAO_COURT_PORT (8001) and $SUTIAO_INVESTOR_PORT (8002), audio/video signalling on
+      $SUTIAO_MEDIA_PORT (8003), data in $SUTIAO_VAR_DIR (./var)"""
 
 
 def main(argv: list[str] | None = None) -> int:

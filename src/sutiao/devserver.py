@@ -43,7 +43,8 @@ class Platform:
     port: int
     database_url: str = ""
     extra_env: dict = field(default_factory=dict)
-    processes: dict = field(default_factory=dict)  # role ("web", "worker") → Popen
+    processes: dict = field(default_factory=dict)  # role ("web", "worker", "media") → Popen
+    media_port: int = 0  # the investor platform's signalling server for audio/video rooms (0: none)
 
     @property
     def url(self) -> str:
@@ -70,6 +71,8 @@ class Platform:
             **self.extra_env,
         }
         env.pop("DATABASE_URL", None)
+        if self.media_port:
+            env["SUTIAO_MEDIA_URL"] = f"ws://127.0.0.1:{self.media_port}/media/"
         if self.database_url:
             env["SUTIAO_DATABASE_URL"] = self.database_url
         return env
@@ -108,9 +111,18 @@ class Platform:
             str(public),
         )
 
-    def start(self, log_dir: Path, roles=("web", "worker")) -> None:
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return ("web", "worker", "media") if self.media_port else ("web", "worker")
+
+    def start(self, log_dir: Path, roles=None) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
-        commands = {"web": ["serve", "--port", str(self.port)], "worker": ["worker"]}
+        commands = {
+            "web": ["serve", "--port", str(self.port)],
+            "worker": ["worker"],
+            "media": ["serve_media", "--port", str(self.media_port)],
+        }
+        roles = self.roles if roles is None else roles
         lifeline_fd = lifeline.for_child()
         for role in roles:
             log = open(log_dir / f"{self.name}-{role}.log", "ab")  # noqa: SIM115 (lives as long as the process)
@@ -137,17 +149,25 @@ class Platform:
         """The roles whose process has ended (not reaped, so stopping can still reach its process group)."""
         return [role for role, p in self.processes.items() if _exited(p)]
 
+    def media_answers(self) -> bool:
+        """Whether the signalling server accepts connections (or there is none to wait for)."""
+        if not self.media_port or "media" not in self.processes:
+            return True
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.media_port), timeout=2):
+            return True
+        return False
+
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.exited():
                 raise RuntimeError(f"{self.name} {self.exited()} exited")
-            if self.answers():
+            if self.answers() and self.media_answers():
                 return
             time.sleep(0.2)
         raise TimeoutError(f"{self.name} did not answer on {self.url}")
 
-    def stop(self, roles=("web", "worker"), kill: bool = False) -> None:
+    def stop(self, roles=("web", "worker", "media"), kill: bool = False) -> None:
         """Stop the given processes: politely (SIGTERM, then SIGKILL after a grace period) or at once (`kill`)."""
         stop_processes([self.processes.pop(role) for role in roles if role in self.processes], kill)
 
@@ -250,10 +270,12 @@ def pair(
     investor_db: str = "",
     extra_env: dict | None = None,
     via: dict | None = None,
+    media_port: int = 0,
 ) -> tuple[Platform, Platform]:
-    """Two platforms ready to start. `via` may name, per platform, the URL its peer reaches it through."""
+    """Two platforms ready to start. `via` may name, per platform, the URL its peer reaches it through;
+    `media_port`: the investor platform's signalling server for audio/video rooms listens there."""
     court = Platform("court", var_dir, court_port, court_db, dict(extra_env or {}))
-    investor = Platform("investor", var_dir, investor_port, investor_db, dict(extra_env or {}))
+    investor = Platform("investor", var_dir, investor_port, investor_db, dict(extra_env or {}), media_port=media_port)
     for p in (court, investor):
         p.ensure_key()
 
@@ -272,8 +294,8 @@ def pair(
     return court, investor
 
 
-DEFAULT_PORTS = {"court": 8001, "investor": 8002}
-PORT_ENV = {"court": "SUTIAO_COURT_PORT", "investor": "SUTIAO_INVESTOR_PORT"}
+DEFAULT_PORTS = {"court": 8001, "investor": 8002, "media": 8003}
+PORT_ENV = {"court": "SUTIAO_COURT_PORT", "investor": "SUTIAO_INVESTOR_PORT", "media": "SUTIAO_MEDIA_PORT"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
@@ -323,6 +345,10 @@ def _live_up(pid_file: Path) -> int | None:
     return pid
 
 
+def _port_owner(name: str) -> str:
+    return NAMES[name][1] if name in NAMES else "音视频调解室信令服务"
+
+
 def busy_ports(ports: dict, pid_file: Path) -> list[str]:
     """What to tell the user when any of `ports` (platform → port) is taken; empty if all are free."""
     _ = _translation().gettext
@@ -330,7 +356,9 @@ def busy_ports(ports: dict, pid_file: Path) -> list[str]:
     if not taken:
         return []
     messages = [
-        _("端口 {port}（{platform}）已被占用。").format(port=port, platform=_(NAMES[name][1]))
+        _("端口 {port}（{platform}）已被占用。").format(
+            port=port, platform=_(NAMES[name][1] if name in NAMES else "音视频调解室信令服务")
+        )
         for name, port in taken.items()
     ]
     earlier = _live_up(pid_file)
@@ -399,10 +427,11 @@ def up(reset: bool = False, prepare: bool = True) -> int:
             shutil.rmtree(var_dir)
         if prepare:
             print(_("准备两个平台（迁移数据库、密钥、演示数据）…"), flush=True)
-            court, investor = pair(var_dir, ports["court"], ports["investor"])
+            court, investor = pair(var_dir, ports["court"], ports["investor"], media_port=ports["media"])
             court.manage("seed_demo_cases")
         else:
-            court, investor = (Platform(name, var_dir, ports[name]) for name in ("court", "investor"))
+            court = Platform("court", var_dir, ports["court"])
+            investor = Platform("investor", var_dir, ports["investor"], media_port=ports["media"])
             if not (court.key_file.exists() and investor.key_file.exists()):
                 unprepared = _("{var_dir} 中还没有准备好的平台：先运行一次 make up。")
                 print(unprepared.format(var_dir=var_dir), file=sys.stderr)

@@ -14,7 +14,9 @@ def live(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("live")
     databases = PostgresDatabases(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else None
     court_db, investor_db = databases.urls if databases else ("", "")
-    court, investor = pair(var_dir, free_port(), free_port(), court_db, investor_db, FAST_WORKER)
+    court, investor = pair(
+        var_dir, free_port(), free_port(), court_db, investor_db, FAST_WORKER, media_port=free_port()
+    )
     court.manage("seed_demo_cases")
     PLATFORMS.update({court.url: court, investor.url: investor})
     users = {

@@ -23,6 +23,7 @@ JPEG = "image/jpeg"
 PNG = "image/png"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WEBM = "video/webm"  # a recording of an online session, as the browser's MediaRecorder makes it
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ ALLOWED = (
     Allowed(PNG, ("png",)),
     Allowed(DOCX, ("docx",), "word/document.xml"),
     Allowed(XLSX, ("xlsx",), "xl/workbook.xml"),
+    Allowed(WEBM, ("webm",)),
 )
 BY_EXTENSION = {ext: allowed for allowed in ALLOWED for ext in allowed.extensions}
 BY_TYPE = {allowed.content_type: allowed for allowed in ALLOWED}

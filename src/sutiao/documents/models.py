@@ -19,6 +19,7 @@ class FileKind(models.TextChoices):
     POWER_OF_ATTORNEY = "power_of_attorney", _("授权委托书")
     DOCUMENT = "document", _("其他材料")
     REPORT = "report", _("统计报告")
+    RECORDING = "recording", _("录音录像")
 
 
 class DocumentAudit(StrEnum):

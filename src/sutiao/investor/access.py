@@ -153,6 +153,12 @@ ENDPOINTS: dict[str, Endpoint] = {
     "mediation-act": Endpoint("mediation", "act", POST),
     "mediation-evidence": Endpoint("mediation", "read"),
     "mediation-mine": Endpoint("mediation", "list_as_party"),
+    # An online session's room (issue 12): entering takes a seat (the waiting room), so it is an act.
+    "mediation-room": Endpoint("mediation", "act"),
+    "mediation-room-ticket": Endpoint("mediation", "act", POST),
+    "mediation-recording-upload": Endpoint("mediation", "act", POST),
+    "mediation-recording": Endpoint("mediation", "read"),
+    "mediation-recording-agree": Endpoint("mediation", "act", POST),
     "mediation-join": Endpoint("mediation", "join", POST),
     "agreement": Endpoint("agreement", "read"),
     "agreement-pdf": Endpoint("agreement", "read"),

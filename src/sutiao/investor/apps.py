@@ -8,3 +8,4 @@ class InvestorConfig(AppConfig):
 
     def ready(self):
         from . import handlers, reports  # noqa: F401  (register the docking handlers, periodic work and the import job)
+        from .mediation import room  # noqa: F401  (the audio/video rooms' backend: sutiao.media)

@@ -4,7 +4,7 @@ from sutiao.accounts import views as account_views
 from sutiao.accounts.urls import common_urlpatterns
 
 from .api import api
-from .views import agreements, applications, confirmation, mediation, typical_cases
+from .views import agreements, applications, confirmation, mediation, rooms, typical_cases
 from .views import delegations as views
 
 urlpatterns = [
@@ -47,6 +47,27 @@ urlpatterns = [
     ),
     path("mediations/<uuid:mediation_id>/confirmation/<slug:op>/", confirmation.act, name="confirmation-act"),
     path("mediations/join/", mediation.join, name="mediation-join"),
+    path("mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/room/", rooms.room, name="mediation-room"),
+    path(
+        "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/room/ticket/",
+        rooms.ticket,
+        name="mediation-room-ticket",
+    ),
+    path(
+        "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/room/recordings/<uuid:recording_id>/",
+        rooms.recording_upload,
+        name="mediation-recording-upload",
+    ),
+    path(
+        "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/recordings/<uuid:recording_id>/",
+        rooms.recording_file,
+        name="mediation-recording",
+    ),
+    path(
+        "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/recordings/<uuid:recording_id>/agree/",
+        rooms.recording_agree,
+        name="mediation-recording-agree",
+    ),
     # Parties open their own accounts on this platform (issue 10 item 1); the court's are opened by its staff.
     path("accounts/sign-up/", account_views.sign_up, name="party-sign-up"),
     path("applications/", applications.application_list, name="application-list"),

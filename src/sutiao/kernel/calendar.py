@@ -198,3 +198,9 @@ def add_years(start: dt.date, years: int) -> dt.date:
 def cn_date(day: dt.date) -> str:
     """Dates as pages and documents print them: 2026年11月28日 (DESIGN.md §9)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_datetime(moment: dt.datetime) -> str:
+    """A moment as pages print it, in China time: 2026年11月28日 14:30."""
+    local = moment.astimezone(CHINA)
+    return f"{cn_date(local.date())} {local:%H:%M}"

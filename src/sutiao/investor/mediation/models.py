@@ -186,9 +186,23 @@ class Session(models.Model):
     scheduled_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     held_at = models.DateTimeField(_("举行时间"), null=True, blank=True)
     summary = models.CharField(_("情况"), max_length=2000, blank=True)
+    # The online session's room (issue 12): split into private rooms (背对背), the mediator in `room_with`'s.
+    room_split = models.BooleanField(_("背对背"), default=False)
+    room_with = models.ForeignKey(
+        "MediationParty",
+        verbose_name=_("调解员所在的背对背房间"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
+
+    @property
+    def online(self) -> bool:
+        return self.mode == SessionMode.ONLINE
 
 
 class SessionParticipant(models.Model):
@@ -208,6 +222,92 @@ class SessionParticipant(models.Model):
     class Meta:
         ordering = ["session", "party"]
         constraints = [models.UniqueConstraint(fields=["session", "party"], name="session_party_once")]
+
+
+class RoomSeat(models.Model):
+    """One person's place in an online session's room (issue 12): the mediator, a party, or someone acting for a
+    party (an agent, a firm's staff). `party` is the side the seat belongs to (empty for the mediator): its
+    identity check (L8) admits the seat, and its private room (背对背) is the seat's when the room is split.
+    `connection` names the signalling connection holding the seat now (empty: not in the room)."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="seats")
+    user = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(_("称谓"), max_length=200)
+    party = models.ForeignKey(MediationParty, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    admitted_at = models.DateTimeField(_("准入时间"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    removed_reason = models.CharField(_("移出理由"), max_length=500, blank=True)
+    connection = models.CharField(max_length=200, blank=True, editable=False)
+    here_since = models.DateTimeField(_("在线时间"), null=True, blank=True)
+    recording_consent_at = models.DateTimeField(_("同意录音录像时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "party", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="room_seat_once")]
+
+    @property
+    def is_mediator(self) -> bool:
+        return self.party_id is None
+
+
+class RoomEventKind(models.TextChoices):
+    JOINED = "joined", _("进入")
+    LEFT = "left", _("离开")
+    ADMITTED = "admitted", _("准入")
+    REMOVED = "removed", _("移出")
+    SPLIT = "split", _("分开背对背")
+    MERGED = "merged", _("恢复共同调解")
+    MOVED = "moved", _("调解员进入背对背房间")
+    RECORDING_STARTED = "recording_started", _("开始录音录像")
+    RECORDING_STOPPED = "recording_stopped", _("停止录音录像")
+
+
+class RoomEvent(models.Model):
+    """An attendance fact of an online session: who came into the room and left, when; who was admitted or
+    removed; how the room was split and recorded. Shown on the case and kept in the audit log."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="room_events")
+    seat = models.ForeignKey(RoomSeat, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("事项"), max_length=24, choices=RoomEventKind.choices)
+    label = models.CharField(_("人员"), max_length=200, blank=True)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["session", "at", "id"]
+        indexes = [models.Index(fields=["session", "at"], name="room_event_session")]
+
+
+class Recording(models.Model):
+    """A recording of an online session, made only with every participant's consent (在线调解规则 Art. 22, told
+    before it starts). The consents are copied here when it starts; the file (with its SHA-256) is stored when
+    the mediator's browser hands it in. It replaces the written record only if every party agreed explicitly
+    (RecordingAgreement); the undisputed facts are confirmed in writing either way."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="recordings")
+    started_at = models.DateTimeField(_("开始时间"))
+    started_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    consents = models.JSONField(_("录制同意"), default=list)  # [{"seat", "label", "at"}] of everyone in the room
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    file = models.OneToOneField(
+        "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["session", "started_at"]
+
+
+class RecordingAgreement(models.Model):
+    """Art. 22 ¶1: a party's explicit agreement that the recording stands in for the electronic record."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="agreements")
+    party = models.ForeignKey(MediationParty, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("同意时间"))
+    by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recording", "party"], name="recording_agreed_once")]
 
 
 class Message(models.Model):

@@ -15,7 +15,16 @@ from sutiao.accounts.models import Role
 from .. import permissions
 from ..direct.models import DirectApplication
 from ..models import Delegation
-from .models import Evidence, EvidenceAudience, Mediation, MediationParty, Message, Session, SessionParticipant
+from .models import (
+    Evidence,
+    EvidenceAudience,
+    Mediation,
+    MediationParty,
+    Message,
+    Recording,
+    Session,
+    SessionParticipant,
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +104,11 @@ def evidence_in(mediation: Mediation, evidence_id):
 
 def sessions_for(viewer: Viewer, mediation: Mediation):
     participants = SessionParticipant.objects.select_related("party", "id_checked_by")
-    qs = Session.objects.filter(mediation=mediation).prefetch_related(Prefetch("participants", queryset=participants))
+    qs = Session.objects.filter(mediation=mediation).prefetch_related(
+        Prefetch("participants", queryset=participants),
+        "room_events",
+        Prefetch("recordings", queryset=Recording.objects.select_related("file").prefetch_related("agreements__party")),
+    )
     if viewer.mediator or viewer.admin:
         return qs
     return qs.filter(participants__party__in=[p.pk for p in viewer.parties]).distinct()
@@ -114,3 +127,20 @@ def mediations_of_party(user):
         .distinct()
         .order_by("-accepted_on")
     )
+
+
+def session_of(mediation: Mediation, session_id, viewer: Viewer) -> Session:
+    """One of the mediation's sessions the viewer may see (sessions_for), or 404."""
+    session = sessions_for(viewer, mediation).select_related("room_with").filter(pk=session_id).first()
+    if session is None:
+        raise Http404("没有这次调解")
+    return session
+
+
+def recording_of(session: Session, recording_id) -> Recording:
+    """A recording of the session: every party of a session may read it (a caucus is never recorded), as may
+    the mediator and the organisation's administrator who see the session; or 404."""
+    recording = session.recordings.select_related("file").filter(pk=recording_id).first()
+    if recording is None:
+        raise Http404("没有这个录音录像")
+    return recording

@@ -1,0 +1,146 @@
+"""The online session's room (issue 12): the page a participant enters through (its script talks WebRTC with the
+other browsers and signals through sutiao.media), a fresh ticket for a reconnect, and the session's recordings
+(handed in by the mediator's browser, read by whoever sees the session)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sutiao.documents.downloads import download_response
+from sutiao.kernel.errors import DomainError
+from sutiao.translation import refusal
+
+from ..actions import rooms as actions
+from ..mediation import room as backend
+from ..mediation import selectors
+
+
+def _text() -> dict:
+    """The sentences the room's script shows, in the page's language."""
+    return {
+        "connecting": _("正在连接调解室…"),
+        "waiting": _("您在等候室：调解员核实身份后将准许您进入"),
+        "inRoom": _("您已进入调解室"),
+        "caucus": _("背对背：您与调解员单独交谈，其他当事人听不到也看不到"),
+        "mediatorAlone": _("背对背：您不在任何一方的房间中，请选择进入一方的房间"),
+        "reconnecting": _("与调解室的连接中断，正在重新连接…"),
+        "offlineRetry": _("网络不可用，稍后自动重试"),
+        "insecure": _("此页面无法使用摄像头和麦克风（需通过 HTTPS 访问）；您仍可收看收听并文字发言"),
+        "denied": _(
+            "您拒绝了使用摄像头和麦克风：请在浏览器地址栏的权限设置中允许，然后刷新页面；您仍可收看收听并文字发言"
+        ),
+        "noCamera": _("未找到可用的摄像头，仅以音频参加"),
+        "noDevice": _("未找到可用的摄像头和麦克风；您仍可收看收听并文字发言"),
+        "clickForSound": _("浏览器阻止了自动播放：请点击页面任意位置开启声音"),
+        "mutedByHost": _("调解员已将您静音；需要发言时请再次打开麦克风"),
+        "poorNetwork": _("网络较差，已切换为仅音频"),
+        "shareFailed": _("未能共享屏幕"),
+        "recordingStored": _("录音录像已存档（SHA-256：%s）"),
+        "waitingMark": _("（等候中）"),
+        "privateMark": _("【背对背】"),
+        "online": _("在线"),
+        "offline": _("不在线"),
+        "unverified": _("身份未核实"),
+        "admit": _("准许进入"),
+        "mute": _("静音"),
+        "remove": _("移出"),
+        "removeReason": _("移出理由"),
+        "caucusWith": _("进入%s的背对背房间"),
+        "merge": _("恢复共同调解"),
+    }
+
+
+def _workspace_url(m) -> str:
+    return reverse("application-mediation" if m.direct else "mediation-workspace", args=[m.pk])
+
+
+@login_required
+def room(request, mediation_id, session_id):
+    d, m, viewer = selectors.workspace_for(request.user, mediation_id)
+    session = selectors.session_of(m, session_id, viewer)
+    try:
+        seat = actions.enter_room(request.user, session)
+    except (DomainError, PermissionDenied) as e:
+        reason = refusal(e) if isinstance(e, DomainError) else str(e)
+        return render(
+            request,
+            "investor/room_closed.html",
+            {"m": m, "session": session, "reason": reason, "back": _workspace_url(m)},
+            status=403 if isinstance(e, PermissionDenied) else 409,
+        )
+    base = reverse("mediation-room", args=[m.pk, session.pk])
+    config = {
+        "signalling": f"{settings.SUTIAO_MEDIA_URL.rstrip('/')}/rooms/{session.pk}/",
+        "ticket": backend.issue_ticket(seat),
+        "ticketUrl": base + "ticket/",
+        "recordingUrl": base + "recordings/",
+        "iceServers": settings.SUTIAO_ICE_SERVERS,
+        "back": _workspace_url(m),
+    }
+    return render(
+        request,
+        "investor/room.html",
+        {"m": m, "d": d, "session": session, "seat": seat, "config": config, "text": _text(), "back": config["back"]},
+    )
+
+
+@login_required
+@require_POST
+def ticket(request, mediation_id, session_id):
+    """A fresh ticket for the page's script to reconnect with (the one in the page expires)."""
+    d, m, viewer = selectors.workspace_for(request.user, mediation_id)
+    session = selectors.session_of(m, session_id, viewer)
+    try:
+        seat = actions.enter_room(request.user, session)
+    except (DomainError, PermissionDenied) as e:
+        return JsonResponse({"reason": refusal(e) if isinstance(e, DomainError) else str(e)}, status=409)
+    return JsonResponse({"ticket": backend.issue_ticket(seat)})
+
+
+@login_required
+@require_POST
+def recording_upload(request, mediation_id, session_id, recording_id):
+    """The mediator's browser hands in a recording it made (the consents were taken when it started)."""
+    d, m, viewer = selectors.workspace_for(request.user, mediation_id)
+    session = selectors.session_of(m, session_id, viewer)
+    recording = selectors.recording_of(session, recording_id)
+    try:
+        recording = actions.store_recording(request.user, recording, request.FILES.get("file"))
+    except (DomainError, PermissionDenied) as e:
+        return JsonResponse({"reason": refusal(e) if isinstance(e, DomainError) else str(e)}, status=400)
+    return JsonResponse({"sha256": recording.file.sha256, "size": recording.file.size})
+
+
+@login_required
+def recording_file(request, mediation_id, session_id, recording_id):
+    d, m, viewer = selectors.workspace_for(request.user, mediation_id)
+    session = selectors.session_of(m, session_id, viewer)
+    recording = selectors.recording_of(session, recording_id)
+    if recording.file is None:
+        raise Http404(_("录音录像尚未存档"))
+    return download_response(request, recording.file, permitted=lambda user, stored: True, case=m.case_ref)
+
+
+@login_required
+@require_POST
+def recording_agree(request, mediation_id, session_id, recording_id):
+    """A party (or whoever acts for them) agrees that the recording stands in for the electronic record."""
+    d, m, viewer = selectors.workspace_for(request.user, mediation_id)
+    session = selectors.session_of(m, session_id, viewer)
+    recording = selectors.recording_of(session, recording_id)
+    party = next((p for p in viewer.parties if str(p.pk) == request.POST.get("party")), None)
+    try:
+        if party is None:
+            raise PermissionDenied(_("仅该当事人本人或其授权代理人可进行此操作"))
+        actions.agree_recording_replaces_record(request.user, recording, party)
+    except (DomainError, PermissionDenied) as e:
+        messages.error(request, refusal(e) if isinstance(e, DomainError) else str(e))
+    else:
+        messages.success(request, _("已表示同意以录音录像代替电子笔录"))
+    return redirect(_workspace_url(m))
