@@ -69,6 +69,7 @@ class Up:
                     "SUTIAO_VAR_DIR": str(var_dir),
                     "SUTIAO_COURT_PORT": str(ports[0]),
                     "SUTIAO_INVESTOR_PORT": str(ports[1]),
+                    "SUTIAO_MEDIA_PORT": str(free_port()),
                     MARKER: self.marker,
                 },
                 stdout=out,
