@@ -193,7 +193,7 @@ def test_three_browsers_meet_split_record_and_one_is_removed(live, media_browser
 
     # The case keeps the attendance and the recording; the court hears who attended once the session is held.
     page = mediator.get(ws)
-    assert "在线调解出席记录" in page and "准入" in page and "移出" in page
+    assert "在线调解出席记录" in page and "准入" in page and "被移出" in page
     assert 'data-testid="recording"' in page and "录制同意" in page
     attended = _values(page, f"held-{session_id}-attended")
     mediator.act(ws + "held/", {"session": session_id, f"held-{session_id}-attended": attended})

@@ -76,7 +76,7 @@ ARCHIVES = {
 
 
 def allowed_summary() -> str:
-    return _("PDF、JPEG/PNG 图片或 Word/Excel 文件（.docx/.xlsx）")
+    return _("PDF、JPEG/PNG 图片、Word/Excel 文件（.docx/.xlsx）或 WebM 录音录像")
 
 
 def display_name(raw: str | None) -> str:

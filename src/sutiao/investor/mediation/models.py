@@ -252,10 +252,10 @@ class RoomSeat(models.Model):
 
 
 class RoomEventKind(models.TextChoices):
-    JOINED = "joined", _("进入")
-    LEFT = "left", _("离开")
+    JOINED = "joined", _("进入调解室")
+    LEFT = "left", _("离开调解室")
     ADMITTED = "admitted", _("准入")
-    REMOVED = "removed", _("移出")
+    REMOVED = "removed", _("被移出")
     SPLIT = "split", _("分开背对背")
     MERGED = "merged", _("恢复共同调解")
     MOVED = "moved", _("调解员进入背对背房间")
