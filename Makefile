@@ -10,7 +10,7 @@ export SUTIAO_DEV := 1
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 
-.PHONY: up test lint bench bench-reports bench-lists bench-uploads bench-parties bench-signing chaos browser-deps system-deps signature-deps clean rules-doc scan
+.PHONY: up test lint bench bench-media bench-reports bench-lists bench-uploads bench-parties bench-signing chaos browser-deps system-deps signature-deps clean rules-doc scan
 
 # Debian's libmagic, which python-magic loads to decide an upload's type by its content (sutiao.documents);
 # the CJK font the agreement PDFs embed, and poppler's tools their tests read them with.
@@ -77,6 +77,11 @@ bench: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/lists.py $(BENCH_LISTS_ARGS)
 	SUTIAO_DEV=1 $(BIN)/python bench/signing.py $(BENCH_SIGNING_ARGS)
 	SUTIAO_DEV=1 $(BIN)/python bench/reports.py $(BENCH_REPORTS_ARGS)
+	SUTIAO_DEV=1 $(BIN)/python bench/media.py $(BENCH_MEDIA_ARGS)
+
+# The audio/video rooms' signalling server (issue 12): 50 rooms × 4 participants on one process.
+bench-media: $(STAMP)
+	SUTIAO_DEV=1 $(BIN)/python bench/media.py $(BENCH_MEDIA_ARGS)
 
 # Signing (issue 11): 1,000 agreements signed by three signers with timestamps and verified, against a bare SHA-256
 # of the same PDFs. BENCH_SIGNING_ARGS="--agreements 50" for a quick look.
