@@ -31,7 +31,7 @@ def world(investor, staff):
 
 def test_the_supreme_court_sees_every_court_and_the_totals_match(world):
     facts = source().facts(world["spc_admin"])
-    assert metrics.totals(facts, TODAY) == figures(RECORDS)
+    assert metrics.totals(facts, TODAY) == figures(RECORDS, "court")
     courts, orgs = world["courts"], world["orgs"]
     cases = [
         ("court", lambda r: courts[r.court].pk),
@@ -44,7 +44,7 @@ def test_the_supreme_court_sees_every_court_and_the_totals_match(world):
         got = {row.pop("key"): row for row in metrics.by_dimension(facts, dimension, TODAY)}
         for row in got.values():
             row.pop("name")
-        assert got == grouped(RECORDS, key), dimension
+        assert got == grouped(RECORDS, key, "court"), dimension
 
 
 def test_periods_are_china_quarters(world):
@@ -53,7 +53,7 @@ def test_periods_are_china_quarters(world):
     for row in rows:
         start = row.pop("period").astimezone(CHINA)
         got[(start.year, (start.month - 1) // 3 + 1)] = row
-    assert got == grouped(RECORDS, quarter_of)
+    assert got == grouped(RECORDS, quarter_of, "court")
 
 
 def test_L4_answer_in_the_last_second_is_in_time_and_the_next_second_late(world):
@@ -72,7 +72,7 @@ def test_court_staff_see_only_their_own_court(world, client):
     client.force_login(world["court0_staff"])
     page = client.get(reverse("reports-dashboard"))
     assert page.status_code == 200
-    assert page.context["totals"] == figures([r for r in RECORDS if r.court == 0])
+    assert page.context["totals"] == figures([r for r in RECORDS if r.court == 0], "court")
     assert client.get(reverse("reports-dashboard"), {"court": courts[1].pk}).status_code == 404
     assert client.get(reverse("reports-cases"), {"metric": "received", "court": courts[1].pk}).status_code == 404
     rows = client.get(reverse("reports-cases"), {"metric": "declined"}).context["rows"]
@@ -83,9 +83,9 @@ def test_the_supreme_court_drills_into_a_court_but_opens_no_other_courts_case(wo
     client.force_login(world["spc_admin"])
     court = world["courts"][1]
     page = client.get(reverse("reports-dashboard"), {"court": court.pk, "group": "organisation"})
-    assert page.context["totals"] == figures([r for r in RECORDS if r.court == 1])
+    assert page.context["totals"] == figures([r for r in RECORDS if r.court == 1], "court")
     rows = client.get(reverse("reports-cases"), {"metric": "failed", "court": court.pk}).context["rows"]
-    assert len(rows) == figures([r for r in RECORDS if r.court == 1])["failed"]
+    assert len(rows) == figures([r for r in RECORDS if r.court == 1], "court")["failed"]
     assert all(link == "" for _row, link in rows)
 
 
@@ -93,4 +93,4 @@ def test_public_statistics_need_no_sign_in(world, client):
     cache.clear()
     page = client.get(reverse("public-statistics"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
-    assert page.context["rows"][0]["ended"] == grouped(RECORDS, quarter_of)[(2026, 4)]["ended"]
+    assert page.context["rows"][0]["ended"] == grouped(RECORDS, quarter_of, "court")[(2026, 4)]["ended"]

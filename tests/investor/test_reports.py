@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from investor_registry_setup import registered_org
-from investor_report_setup import COURT_IDS, write_delegations_bypassing_actions
+from investor_report_setup import COURT_IDS, write_delegations_bypassing_actions, write_mediations_bypassing_actions
 
 from report_data import TODAY, figures, generate, grouped, quarter_of
 from sutiao.accounts.models import Role, User
@@ -22,6 +22,7 @@ def world(court_peer, bureau_user):
     made = write_delegations_bypassing_actions(
         RECORDS, court_peer.peer, lambda name, n, office: registered_org(name, n, office, court_peer, bureau_user)
     )
+    write_mediations_bypassing_actions(RECORDS, made)
     made["bureau"] = bureau_user
     made["office_user"] = User.objects.create_user(
         "office1", password="x-long-password", role=Role.SUPERVISOR, institution=made["offices"][0]
@@ -34,7 +35,7 @@ def world(court_peer, bureau_user):
 
 def test_totals_match_the_generated_answers(world):
     facts = source().facts(world["bureau"])
-    assert metrics.totals(facts, TODAY) == figures(RECORDS)
+    assert metrics.totals(facts, TODAY) == figures(RECORDS, "investor")
 
 
 def test_figures_by_organisation_office_mediator_court_and_dispute_type(world):
@@ -51,7 +52,7 @@ def test_figures_by_organisation_office_mediator_court_and_dispute_type(world):
         got = {row.pop("key"): row for row in metrics.by_dimension(facts, dimension, TODAY)}
         for row in got.values():
             row.pop("name")
-        assert got == grouped(RECORDS, key), dimension
+        assert got == grouped(RECORDS, key, "investor"), dimension
 
 
 def test_periods_are_china_quarters(world):
@@ -62,7 +63,7 @@ def test_periods_are_china_quarters(world):
         start = row.pop("period")
         start = start.astimezone(CHINA)
         got[(start.year, (start.month - 1) // 3 + 1)] = row
-    assert got == grouped(RECORDS, quarter_of)
+    assert got == grouped(RECORDS, quarter_of, "investor")
 
 
 def test_L4_answer_in_the_last_second_is_in_time_and_the_next_second_late(world):
@@ -76,7 +77,7 @@ def test_L4_answer_in_the_last_second_is_in_time_and_the_next_second_late(world)
 def test_a_mediator_sees_only_their_own_figures(world, client):
     mediator = world["mediators"][0][0]
     own = [r for r in RECORDS if r.org == 0 and r.mediator == 0]
-    assert metrics.totals(source().facts(mediator), TODAY) == figures(own)
+    assert metrics.totals(source().facts(mediator), TODAY) == figures(own, "investor")
     client.force_login(mediator)
     page = client.get(reverse("reports-dashboard"))
     assert page.status_code == 200
@@ -95,7 +96,7 @@ def test_a_mediator_sees_only_their_own_figures(world, client):
 def test_an_organisation_admin_sees_only_their_organisation(world, client):
     client.force_login(world["org_admin"])
     page = client.get(reverse("reports-dashboard"))
-    assert page.context["totals"] == figures([r for r in RECORDS if r.org == 2])
+    assert page.context["totals"] == figures([r for r in RECORDS if r.org == 2], "investor")
     assert client.get(reverse("reports-dashboard"), {"organisation": world["orgs"][0].pk}).status_code == 404
     assert client.get(reverse("reports-dashboard"), {"organisation": world["orgs"][2].pk}).status_code == 200
     # Each case behind the figure opens for the organisation's own staff.
@@ -106,7 +107,7 @@ def test_an_organisation_admin_sees_only_their_organisation(world, client):
 def test_a_regional_office_sees_only_the_organisations_it_supervises(world, client):
     client.force_login(world["office_user"])
     page = client.get(reverse("reports-dashboard"), {"group": "organisation"})
-    assert page.context["totals"] == figures([r for r in RECORDS if r.org < 2])
+    assert page.context["totals"] == figures([r for r in RECORDS if r.org < 2], "investor")
     assert {row["key"] for row in page.context["rows"]} == {world["orgs"][0].pk, world["orgs"][1].pk}
     assert client.get(reverse("reports-dashboard"), {"organisation": world["orgs"][2].pk}).status_code == 404
     assert client.get(reverse("reports-dashboard"), {"office": world["offices"][1].pk}).status_code == 404
@@ -126,7 +127,7 @@ def test_the_bureau_filters_and_drills_down_page_by_page(world, client):
     client.force_login(world["bureau"])
     office = world["offices"][1]
     page = client.get(reverse("reports-dashboard"), {"office": office.pk, "dispute_type": "private_fund"})
-    expected = figures([r for r in RECORDS if r.org == 2 and r.dispute_type == "private_fund"])
+    expected = figures([r for r in RECORDS if r.org == 2 and r.dispute_type == "private_fund"], "investor")
     assert page.context["totals"] == expected
     assert "<svg" in page.content.decode()
     seen, query = [], {"metric": "succeeded", "office": office.pk, "dispute_type": "private_fund"}
@@ -174,4 +175,4 @@ def test_public_statistics_need_no_sign_in(world, client):
     assert page.status_code == 200
     latest = page.context["rows"][0]
     assert latest["label"] == "2026年第4季度"
-    assert latest["received"] == grouped(RECORDS, quarter_of)[(2026, 4)]["received"]
+    assert latest["received"] == grouped(RECORDS, quarter_of, "investor")[(2026, 4)]["received"]

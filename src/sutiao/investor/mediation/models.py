@@ -189,6 +189,12 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
+        # The reports' first session held per mediation (investor.reports r_first_session): one index probe a case.
+        indexes = [
+            models.Index(
+                fields=["mediation", "held_at"], name="mediation_session_held", condition=Q(held_at__isnull=False)
+            )
+        ]
 
 
 class SessionParticipant(models.Model):
