@@ -94,3 +94,30 @@ def test_public_statistics_need_no_sign_in(world, client):
     page = client.get(reverse("public-statistics"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
     assert page.context["rows"][0]["ended"] == grouped(RECORDS, quarter_of, "court")[(2026, 4)]["ended"]
+
+
+def test_the_mediations_own_figures_are_not_here_and_never_zero(world, client):
+    client.force_login(world["spc_admin"])
+    page = client.get(reverse("reports-dashboard"))
+    assert page.status_code == 200
+    not_here = {m.key for m in page.context["not_here"]}
+    assert {"days_to_first_session", "extended", "performance_rate", "amount_agreed", "amount_paid"} <= not_here
+    assert not_here.isdisjoint(page.context["totals"])
+    further = {m.key: (value, held) for m, value, held, _query in page.context["further"]}
+    assert further["amount_agreed"] == (None, False)
+    assert further["confirmation_valid"] == (figures(RECORDS, "court")["confirmation_valid"], True)
+    assert 'data-testid="further-performance_rate">本平台无此数据<' in page.content.decode()
+    assert client.get(reverse("reports-cases"), {"metric": "performed"}).status_code == 404
+
+
+def test_judicial_confirmation_counts_each_case_once(world, client):
+    """A case applied for twice (rejected, then valid) is one case applied for and one ruled valid; an application
+    registered without the delegated case, or on a case whose mediation failed, is not counted."""
+    twice = [r for r in RECORDS if len(r.confirmations) == 2]
+    assert twice
+    client.force_login(world["spc_admin"])
+    rows = client.get(reverse("reports-cases"), {"metric": "confirmation_applied"}).context["rows"]
+    listed = [row.case.number for row, _link in rows]
+    applied = [r for r in RECORDS if r.outcome == "succeeded" and r.confirmations]
+    assert len(listed) == len(set(listed)) == len(applied)
+    assert f"(2026)测{twice[0].court}民诉前调{twice[0].n + 1}号" in listed

@@ -2,17 +2,21 @@
 whose answers are known, and who sees which figures: the Bureau everything, a regional office the organisations it
 supervises, an organisation's administrator their own, a mediator only their own cases."""
 
+import datetime as dt
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from investor_registry_setup import registered_org
 from investor_report_setup import COURT_IDS, write_delegations_bypassing_actions, write_mediations_bypassing_actions
 
-from report_data import TODAY, figures, generate, grouped, quarter_of
+from report_data import TERM_DAY, TODAY, figures, generate, grouped, quarter_of
 from sutiao.accounts.models import Role, User
 from sutiao.kernel.calendar import CHINA
 from sutiao.reports import metrics
 from sutiao.reports.facts import source
+from sutiao.reports.views import SchemeForm
 
 RECORDS = generate()
 
@@ -176,3 +180,60 @@ def test_public_statistics_need_no_sign_in(world, client):
     latest = page.context["rows"][0]
     assert latest["label"] == "2026年第4季度"
     assert latest["received"] == grouped(RECORDS, quarter_of, "investor")[(2026, 4)]["received"]
+
+
+def test_performance_is_due_the_day_after_the_last_term_falls_due(world):
+    facts = source().facts(world["bureau"])
+    boundary = next(r for r in RECORDS if r.terms and r.terms[0][1] == TERM_DAY and not r.terms[0][2])
+    number = f"(2026)测{boundary.court}民诉前调{boundary.n + 1}号"
+
+    def due_on(day):
+        rows = metrics.cases_behind(facts, "performance_due", day)
+        return set(rows.values_list("court_case_number", flat=True))
+
+    assert number not in due_on(TERM_DAY)
+    assert number in due_on(TERM_DAY + dt.timedelta(days=1))
+    assert metrics.totals(facts, TERM_DAY + dt.timedelta(days=1))["performance_due"] == sum(
+        1 for r in RECORDS if r.terms
+    )
+
+
+def test_every_figure_is_one_query_however_many_cases(world, django_assert_num_queries):
+    facts = source().facts(world["bureau"])
+    with django_assert_num_queries(1):
+        metrics.totals(facts, TODAY)
+    with django_assert_num_queries(1):
+        metrics.by_dimension(facts, "organisation", TODAY)
+    with django_assert_num_queries(1):
+        metrics.by_period(facts, "month", TODAY)
+
+
+def test_the_courts_figures_are_not_here_and_never_zero(world, client):
+    client.force_login(world["bureau"])
+    page = client.get(reverse("reports-dashboard"))
+    assert "confirmation_applied" not in page.context["totals"]
+    not_here = {m.key for m in page.context["not_here"]}
+    assert not_here == {"confirmation_applied", "confirmation_valid", "document_issued"}
+    further = {m.key: (value, held) for m, value, held, _query in page.context["further"]}
+    assert further["confirmation_applied"] == (None, False)
+    assert further["amount_paid"] == (figures(RECORDS, "investor")["amount_paid"], True)
+    html = page.content.decode()
+    assert 'data-testid="further-confirmation_applied">本平台无此数据<' in html
+    assert {m.key for m in page.context["columns"]}.isdisjoint(not_here)
+    # No list of cases behind a figure the platform does not hold, and no weight on it in an evaluation.
+    assert client.get(reverse("reports-cases"), {"metric": "confirmation_applied"}).status_code == 404
+    assert "w_confirmation_applied" not in SchemeForm().fields
+    assert "w_performance_rate" in SchemeForm().fields and "w_amount_paid" not in SchemeForm().fields
+
+
+def test_the_cases_behind_a_termination_ground_and_an_extension(world, client):
+    client.force_login(world["bureau"])
+    for metric, test in (
+        ("ended_unreachable", lambda r: r.ground == "unreachable"),
+        ("extended", lambda r: r.extensions > 0),
+        ("performed", lambda r: r.terms and all(t[2] for t in r.terms)),
+    ):
+        query = {"metric": metric, "organisation": world["orgs"][2].pk}
+        rows = client.get(reverse("reports-cases"), query).context["rows"]
+        expected = {uuid.UUID(int=r.n + 1) for r in RECORDS if r.org == 2 and test(r)}
+        assert 0 < len(expected) <= 50 and {row.pk for row, _link in rows} == expected, metric
