@@ -51,6 +51,8 @@ class Record:
     extensions: int = 0
     ground: str = ""
     terms: list[tuple[Decimal | None, dt.date, bool]] = field(default_factory=list)  # (amount, due, performed)
+    # The parties' survey answers after it ended (fairness, conduct, convenience), at most one per party of two.
+    surveys: list[tuple[int, int, int]] = field(default_factory=list)
     # What the court did after (court facts): each application's ruling ("" none yet, "valid", "rejected").
     confirmations: list[str] = field(default_factory=list)
     document: bool = False
@@ -141,6 +143,9 @@ def _mediation_facts(records: list[Record], rng: random.Random) -> None:
             r.ground = TerminationGround.WITHDRAWN.value
         elif r.outcome == MediationOutcome.FAILED:
             r.ground = rng.choice(GROUNDS).value
+        if r.outcome:
+            answers = rng.choice([0, 0, 1, 2])
+            r.surveys = [tuple(rng.randrange(1, 6) for _ in range(3)) for _ in range(answers)]
     # Boundary: on TERM_DAY an unperformed term due that day is not yet due to perform; the day after it is.
     succeeded = [r for r in records if r.outcome == MediationOutcome.SUCCEEDED]
     succeeded[0].terms = [(Decimal("200.00"), TERM_DAY, False), (None, TODAY - dt.timedelta(days=30), True)]
@@ -209,6 +214,13 @@ def figures(records: list[Record], platform: str) -> dict:
         out["extensions_granted"] = sum(r.extensions for r in records)
         out["amount_agreed"] = _money(t[0] for r in records for t in r.terms)
         out["amount_paid"] = _money(t[0] for r in records for t in r.terms if t[2])
+        answers = [a for r in records for a in r.surveys]
+        out["satisfaction_answers"] = len(answers)
+        out["satisfaction"] = (
+            (Decimal(sum(sum(a) for a in answers)) / (3 * len(answers))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            if answers
+            else None
+        )
     else:
         out |= {key: sum(1 for r in records if test(r)) for key, test in COURT_COUNTS.items()}
     return out

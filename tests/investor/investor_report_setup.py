@@ -83,7 +83,13 @@ def write_mediations_bypassing_actions(records: list[Record], made: dict) -> Non
     from decimal import Decimal
 
     from sutiao.investor.agreements.models import Agreement, AgreementTerm
-    from sutiao.investor.mediation.models import Mediation, MediationParty, PeriodExtension, Session
+    from sutiao.investor.mediation.models import (
+        Mediation,
+        MediationParty,
+        PeriodExtension,
+        SatisfactionSurvey,
+        Session,
+    )
     from sutiao.kernel.enums import PartyKind, PartyRole
     from sutiao.kernel.workflow import AgreementState
 
@@ -123,7 +129,9 @@ def write_mediations_bypassing_actions(records: list[Record], made: dict) -> Non
 
     with_terms = [r for r in mediated if r.terms]
     parties = {}
-    for r in with_terms:
+    for r in mediated:
+        if not (r.terms or r.surveys):
+            continue
         m = by_n[r.n]
         parties[r.n] = (
             MediationParty.objects.create(
@@ -156,6 +164,19 @@ def write_mediations_bypassing_actions(records: list[Record], made: dict) -> Non
         agreement.save()
         terms += [_term(current, i + 1, obligor, obligee, at, *t) for i, t in enumerate(r.terms)]
     AgreementTerm.objects.bulk_create(terms)
+    SatisfactionSurvey.objects.bulk_create(
+        SatisfactionSurvey(
+            mediation=by_n[r.n],
+            party=parties[r.n][i],
+            fairness=a[0],
+            conduct=a[1],
+            convenience=a[2],
+            at=r.concluded,
+            by=made["mediators"][r.org][r.mediator],
+        )
+        for r in mediated
+        for i, a in enumerate(r.surveys)
+    )
 
 
 def _version(agreement, number, user, at):

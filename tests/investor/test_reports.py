@@ -228,8 +228,10 @@ def test_the_courts_figures_are_not_here_and_never_zero(world, client):
 
 def test_the_cases_behind_a_termination_ground_and_an_extension(world, client):
     client.force_login(world["bureau"])
+    grounds = [r.ground for r in RECORDS if r.org == 2 and r.outcome == "failed"]
+    ground = max(set(grounds), key=grounds.count)
     for metric, test in (
-        ("ended_unreachable", lambda r: r.ground == "unreachable"),
+        (f"ended_{ground}", lambda r: r.ground == ground),
         ("extended", lambda r: r.extensions > 0),
         ("performed", lambda r: r.terms and all(t[2] for t in r.terms)),
     ):

@@ -24,7 +24,7 @@ from sutiao.reports.facts import COMMON, Dimension, register
 
 from . import permissions
 from .agreements.models import AgreementTerm
-from .mediation.models import Mediation, PeriodExtension, Session
+from .mediation.models import Mediation, PeriodExtension, SatisfactionSurvey, Session
 from .models import Delegation
 
 
@@ -77,6 +77,10 @@ def _mediation_facts() -> dict:
         "r_terms_last_due": _per_mediation(terms, Max("due"), models.DateField(), of_terms),
         "r_amount_agreed": _per_mediation(terms, Sum("amount"), money, of_terms),
         "r_amount_paid": _per_mediation(terms.filter(performed_at__isnull=False), Sum("amount"), money, of_terms),
+        "r_survey_answers": Coalesce(_per_mediation(SatisfactionSurvey.objects, Count("pk"), models.IntegerField()), 0),
+        "r_survey_points": _per_mediation(
+            SatisfactionSurvey.objects, Sum(F("fairness") + F("conduct") + F("convenience")), models.IntegerField()
+        ),
     }
 
 
@@ -115,6 +119,8 @@ class InvestorFacts:
         "r_terms_last_due",
         "r_amount_agreed",
         "r_amount_paid",
+        "r_survey_answers",
+        "r_survey_points",
     }
     dimensions = (
         Dimension("organisation", _("调解组织")),

@@ -25,6 +25,8 @@ needs a column the platform does not provide is shown there as 本平台无此�
 - ``r_terms_last_due`` date or null — the last due date of those terms (investor)
 - ``r_amount_agreed``  decimal or null — the sum of those terms' amounts (investor)
 - ``r_amount_paid``    decimal or null — the sum of the amounts of the terms performed (investor)
+- ``r_survey_answers`` int — the parties' answers to the satisfaction survey (investor)
+- ``r_survey_points``  int or null — the sum of their scores, three per answer (investor)
 - ``r_confirmation_applied`` bool — the case has an application for judicial confirmation (court)
 - ``r_confirmation_valid``   bool — the court ruled an application on the case valid (court)
 - ``r_document_issued``      bool — the court issued a 民事调解书 on the delegation (court)

@@ -82,7 +82,27 @@ class AmountMetric(SumMetric):
     kind = "amount"
 
 
-Metric = CountMetric | RateMetric | DaysMetric | SumMetric
+@dataclass(frozen=True)
+class ScoreMetric:
+    """A mean score: the sum of the points given (column `points`) ÷ (the answers (the sum metric `answers`) ×
+    the scores each answer gives), to one decimal."""
+
+    key: str
+    label: Promise
+    points: str
+    answers: str
+    per_answer: int
+    doc: str
+    needs: frozenset[str]
+    kind = "score"
+
+    @property
+    def total(self) -> str:
+        # The aggregate of points carried to _finish (no metric's key ends so).
+        return f"{self.key}_points_total"
+
+
+Metric = CountMetric | RateMetric | DaysMetric | SumMetric | ScoreMetric
 METRICS: dict[str, Metric] = {}
 
 # The columns every figure on delegations reads (facts.COMMON); a figure on a platform's own facts adds its own.
@@ -117,6 +137,11 @@ def _days(key, label, start, end, doc):
 
 def _sum(key, label, column, doc, money=False):
     METRICS[key] = (AmountMetric if money else SumMetric)(key, label, column, doc, frozenset({column}))
+
+
+def _score(key, label, points, answers, per_answer, doc):
+    needs = METRICS[answers].needs | {points}
+    METRICS[key] = ScoreMetric(key, label, points, answers, per_answer, doc, needs)
 
 
 # --- counts ---
@@ -318,6 +343,22 @@ _sum(
     "undisputed).",
     money=True,
 )
+_sum(
+    "satisfaction_answers",
+    _("满意度评价份数"),
+    "r_survey_answers",
+    "Answers to the parties' satisfaction survey, each party at most once per mediation, after it ended.",
+)
+_score(
+    "satisfaction",
+    _("当事人满意度（1–5分）"),
+    "r_survey_points",
+    "satisfaction_answers",
+    3,
+    "The mean score (1 to 5, to one decimal) over every answer to the survey and its three questions alike: the "
+    "fairness of the process, the mediator's conduct, the convenience of mediating online; empty without answers. "
+    "Read with the number of answers beside it.",
+)
 
 COUNTS = [m for m in METRICS.values() if m.kind == "count"]
 # The counts an organisation or mediator would rather keep low (for evaluation, kernel.evaluation): the others,
@@ -363,6 +404,8 @@ def _aggregates(today: dt.date, metrics: dict[str, Metric]) -> dict:
             out[m.key] = Sum(m.column, output_field=DecimalField(max_digits=20, decimal_places=2))
         elif m.kind == "sum":
             out[m.key] = Sum(m.column)
+        elif m.kind == "score":
+            out[m.total] = Sum(m.points)
     return out
 
 
@@ -380,6 +423,9 @@ def _finish(row: dict, metrics: dict[str, Metric]) -> dict:
             row[m.key] = Decimal(str(row[m.key] or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         elif m.kind == "sum":
             row[m.key] = int(row[m.key] or 0)
+        elif m.kind == "score":
+            points, answers = row.pop(m.total, None) or 0, row[m.answers] or 0
+            row[m.key] = _one_decimal(Decimal(points) / (answers * m.per_answer)) if answers else None
     return row
 
 
@@ -411,6 +457,7 @@ def empty() -> dict:
     metrics = here()
     row = {m.key: 0 for m in metrics.values() if m.kind in ("count", "sum", "amount")}
     row.update({m.key: None for m in metrics.values() if m.kind == "days"})
+    row.update({m.total: None for m in metrics.values() if m.kind == "score"})
     return _finish(row, metrics)
 
 

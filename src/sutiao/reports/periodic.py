@@ -143,6 +143,7 @@ _FURTHER = (
     "confirmation_applied",
     "confirmation_valid",
     "document_issued",
+    "satisfaction",
 )
 _NOT_HERE = object()
 

@@ -123,6 +123,7 @@ FURTHER = (
     "confirmation_applied",
     "confirmation_valid",
     "document_issued",
+    "satisfaction",
 )
 
 
