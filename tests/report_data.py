@@ -1,18 +1,27 @@
 """A generated set of delegations whose figures are known, for the metric tests of both platforms: plain records
 (no database), the expected figures computed from them by plain Python, independently of `sutiao.reports.metrics`,
 and boundary cases placed on purpose (an answer at 23:59:59 and at 00:00 China time around the last day to
-answer; a receipt late on the last evening of a quarter, which UTC would put in the next)."""
+answer; a receipt late on the last evening of a quarter, which UTC would put in the next).
+
+Each record also carries how its mediation went (first session, extensions, the ground it ended on, the agreement
+in force's terms and their performance; investor facts) and what the court did after (applications for judicial
+confirmation and their rulings, a 调解书; court facts), drawn from a second random stream so that the delegation
+facts stay as they were. The expected figures are those of the platform's own columns: `figures(records,
+"investor")` has the mediation figures and not the court's, and the other way round."""
 
 import datetime as dt
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from sutiao.kernel.calendar import CHINA
 from sutiao.kernel.enums import DisputeType, MediationOutcome
+from sutiao.kernel.mediation import FAILURE_GROUNDS, TerminationGround
 
 TODAY = dt.date(2026, 12, 1)
+# A due date of agreement terms years ahead, for the boundary of performance (see _mediation_facts).
+TERM_DAY = dt.date(2031, 6, 30)
 ORGS = 3  # organisations 0 and 1 under office 0, organisation 2 under office 1
 MEDIATORS_PER_ORG = 2
 COURTS = 2
@@ -37,6 +46,16 @@ class Record:
     mediator: int | None = None  # index within the organisation
     outcome: str = ""
     concluded: dt.datetime | None = None
+    # How the mediation went (investor facts).
+    first_session: dt.datetime | None = None
+    extensions: int = 0
+    ground: str = ""
+    terms: list[tuple[Decimal | None, dt.date, bool]] = field(default_factory=list)  # (amount, due, performed)
+    # The parties' survey answers after it ended (fairness, conduct, convenience), at most one per party of two.
+    surveys: list[tuple[int, int, int]] = field(default_factory=list)
+    # What the court did after (court facts): each application's ruling ("" none yet, "valid", "rejected").
+    confirmations: list[str] = field(default_factory=list)
+    document: bool = False
 
     @property
     def office(self) -> int:
@@ -91,7 +110,45 @@ def generate(seed: int = 13, n: int = 240) -> list[Record]:
     records.append(Record(n + 3, 1, 1, TYPES[1], _china(dt.date(2026, 4, 1), 0, 30), dt.date(2026, 4, 9)))
     for r in records[-2:]:
         r.answered, r.declined = r.received + dt.timedelta(hours=5), True
+    _mediation_facts(records, random.Random(seed + 1))
     return records
+
+
+GROUNDS = sorted(FAILURE_GROUNDS, key=lambda g: g.value)
+
+
+def _mediation_facts(records: list[Record], rng: random.Random) -> None:
+    for r in records:
+        if r.mediator is None:
+            continue
+        if rng.random() < 0.7:
+            r.first_session = r.answered + dt.timedelta(hours=rng.randrange(2, 24 * 20))
+        r.extensions = rng.choice([0, 0, 0, 1, 2])
+        if r.outcome == MediationOutcome.SUCCEEDED:
+            r.ground = TerminationGround.AGREEMENT.value
+            for _ in range(rng.randrange(0, 3)):
+                amount = Decimal(rng.randrange(1, 10**7)) / 100 if rng.random() < 0.8 else None
+                # Well before TODAY or years after: the pages count with the real date, the tests with TODAY.
+                due = TODAY - dt.timedelta(days=rng.randrange(1, 400)) if rng.random() < 0.7 else TERM_DAY
+                r.terms.append((amount, due, rng.random() < 0.6))
+            fate = rng.random()
+            if fate < 0.25:
+                r.confirmations = ["valid"]
+            elif fate < 0.35:
+                r.confirmations = ["rejected", "valid"]  # applied twice: one case
+            elif fate < 0.45:
+                r.confirmations = [rng.choice(["", "rejected"])]
+            r.document = rng.random() < 0.2
+        elif r.outcome == MediationOutcome.WITHDRAWN:
+            r.ground = TerminationGround.WITHDRAWN.value
+        elif r.outcome == MediationOutcome.FAILED:
+            r.ground = rng.choice(GROUNDS).value
+        if r.outcome:
+            answers = rng.choice([0, 0, 1, 2])
+            r.surveys = [tuple(rng.randrange(1, 6) for _ in range(3)) for _ in range(answers)]
+    # Boundary: on TERM_DAY an unperformed term due that day is not yet due to perform; the day after it is.
+    succeeded = [r for r in records if r.outcome == MediationOutcome.SUCCEEDED]
+    succeeded[0].terms = [(Decimal("200.00"), TERM_DAY, False), (None, TODAY - dt.timedelta(days=30), True)]
 
 
 # --- the expected figures, by plain Python over the records ---
@@ -117,7 +174,59 @@ def _mean_days(spans: list[dt.timedelta]) -> Decimal | None:
     return (seconds / 86400).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def figures(records: list[Record]) -> dict:
+def _performance_due(r: Record) -> bool:
+    return bool(r.terms) and (all(t[2] for t in r.terms) or max(t[1] for t in r.terms) < TODAY)
+
+
+def _ground_is(value: str):
+    return lambda r: r.ground == value
+
+
+INVESTOR_COUNTS = {
+    "session_held": lambda r: r.first_session is not None,
+    "extended": lambda r: r.extensions > 0,
+    **{f"ended_{g.value}": _ground_is(g.value) for g in GROUNDS},
+    "performance_due": _performance_due,
+    "performed": lambda r: bool(r.terms) and all(t[2] for t in r.terms),
+}
+COURT_COUNTS = {
+    **{f"ended_{g.value}": _ground_is(g.value) for g in GROUNDS},
+    "confirmation_applied": lambda r: r.outcome == MediationOutcome.SUCCEEDED and bool(r.confirmations),
+    "confirmation_valid": lambda r: r.outcome == MediationOutcome.SUCCEEDED and "valid" in r.confirmations,
+    "document_issued": lambda r: r.document,
+}
+
+
+def _rate(num: int, den: int) -> Decimal | None:
+    return (Decimal(100 * num) / den).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if den else None
+
+
+def _money(values) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal(0)).quantize(Decimal("0.01"))
+
+
+def figures(records: list[Record], platform: str) -> dict:
+    out = _delegation_figures(records)
+    if platform == "investor":
+        out |= {key: sum(1 for r in records if test(r)) for key, test in INVESTOR_COUNTS.items()}
+        out["days_to_first_session"] = _mean_days([r.first_session - r.answered for r in records if r.first_session])
+        out["performance_rate"] = _rate(out["performed"], out["performance_due"])
+        out["extensions_granted"] = sum(r.extensions for r in records)
+        out["amount_agreed"] = _money(t[0] for r in records for t in r.terms)
+        out["amount_paid"] = _money(t[0] for r in records for t in r.terms if t[2])
+        answers = [a for r in records for a in r.surveys]
+        out["satisfaction_answers"] = len(answers)
+        out["satisfaction"] = (
+            (Decimal(sum(sum(a) for a in answers)) / (3 * len(answers))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            if answers
+            else None
+        )
+    else:
+        out |= {key: sum(1 for r in records if test(r)) for key, test in COURT_COUNTS.items()}
+    return out
+
+
+def _delegation_figures(records: list[Record]) -> dict:
     out = {key: sum(1 for r in records if test(r)) for key, test in COUNTS.items()}
     out["success_rate"] = (
         (Decimal(100 * out["succeeded"]) / out["ended"]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -129,11 +238,11 @@ def figures(records: list[Record]) -> dict:
     return out
 
 
-def grouped(records: list[Record], key) -> dict:
+def grouped(records: list[Record], key, platform: str) -> dict:
     groups = defaultdict(list)
     for r in records:
         groups[key(r)].append(r)
-    return {k: figures(rs) for k, rs in groups.items()}
+    return {k: figures(rs, platform) for k, rs in groups.items()}
 
 
 def quarter_of(r: Record) -> tuple[int, int]:

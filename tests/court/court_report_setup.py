@@ -1,12 +1,17 @@
 """Test set-up for the court platform's reports: the generated records of tests/report_data.py written as cases
 and delegations of two courts, bypassing the actions (the figures are what is tested, not how states were reached)."""
 
+import datetime as dt
 import uuid
+from decimal import Decimal
 
 from report_data import COURTS, ORGS, Record, office_of
 from sutiao.accounts.models import Institution, InstitutionKind
-from sutiao.court.models import Case, Delegation, Organisation
-from sutiao.kernel.enums import CaseStage, DelegationKind
+from sutiao.court.confirmation.models import Channel, ConfirmationApplication
+from sutiao.court.models import Case, Delegation, MediationDocument, Organisation
+from sutiao.documents.models import FileKind, StoredFile
+from sutiao.kernel.confirmation import RulingOutcome, VenueGround
+from sutiao.kernel.enums import CaseStage, DelegationKind, DisputeType, MediationOutcome
 from sutiao.kernel.workflow import CourtState, DelegationState
 
 MEDIATOR_NAMES = [[f"调解员{o + 1}-{m + 1}" for m in range(2)] for o in range(ORGS)]
@@ -65,8 +70,66 @@ def write_cases_bypassing_actions(records: list[Record], peer, staff, today) -> 
                 mediator_name=MEDIATOR_NAMES[r.org][r.mediator] if r.mediator is not None else "",
                 outcome=r.outcome,
                 concluded_at=r.concluded,
+                termination_ground=r.ground,
             )
         )
     Case.objects.bulk_create(cases)
     Delegation.objects.bulk_create(delegations)
+    _write_court_acts(records, courts, cases, delegations, staff)
     return {"courts": courts, "orgs": orgs}
+
+
+def _file():
+    return StoredFile.objects.create(
+        storage_name=f"test/{uuid.uuid4()}",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        kind=FileKind.DOCUMENT,
+    )
+
+
+def _write_court_acts(records: list[Record], courts, cases, delegations, staff) -> None:
+    """What the court did after the mediation (report_data's court facts): applications for judicial confirmation
+    with their rulings, and 调解书. Beside them, applications that must not count: one registered without the
+    delegated case, one on a case whose mediation failed."""
+    agreement = _file()
+
+    def application(case, court, outcome):
+        return ConfirmationApplication(
+            court=court,
+            channel=Channel.COUNTER,
+            case=case,
+            dispute_type=DisputeType.MISREPRESENTATION,
+            organisation_name="测试调解组织",
+            agreement=agreement,
+            agreement_effective_on=dt.date(2026, 1, 5),
+            received_at=dt.datetime(2026, 1, 6, tzinfo=dt.UTC),
+            venue_ground=VenueGround.INVITING_COURT,
+            venue_citation="民事诉讼法第二百零五条",
+            outcome=outcome,
+        )
+
+    applications, documents = [], []
+    for r, case, delegation in zip(records, cases, delegations, strict=True):
+        court = courts[r.court]
+        applications += [application(case, court, outcome) for outcome in r.confirmations]
+        if r.document:
+            documents.append(
+                MediationDocument(
+                    case=case,
+                    delegation=delegation,
+                    agreement=agreement,
+                    document=_file(),
+                    terms="x",
+                    case_fee=Decimal("100.00"),
+                    fee_due=Decimal("50.00"),
+                    issued_by=staff,
+                    issued_at=r.concluded,
+                )
+            )
+    failed = next(c for r, c in zip(records, cases, strict=True) if r.outcome == MediationOutcome.FAILED)
+    applications += [application(None, courts[0], RulingOutcome.VALID), application(failed, failed.court, "valid")]
+    ConfirmationApplication.objects.bulk_create(applications)
+    MediationDocument.objects.bulk_create(documents)

@@ -31,7 +31,7 @@ def world(investor, staff):
 
 def test_the_supreme_court_sees_every_court_and_the_totals_match(world):
     facts = source().facts(world["spc_admin"])
-    assert metrics.totals(facts, TODAY) == figures(RECORDS)
+    assert metrics.totals(facts, TODAY) == figures(RECORDS, "court")
     courts, orgs = world["courts"], world["orgs"]
     cases = [
         ("court", lambda r: courts[r.court].pk),
@@ -44,7 +44,7 @@ def test_the_supreme_court_sees_every_court_and_the_totals_match(world):
         got = {row.pop("key"): row for row in metrics.by_dimension(facts, dimension, TODAY)}
         for row in got.values():
             row.pop("name")
-        assert got == grouped(RECORDS, key), dimension
+        assert got == grouped(RECORDS, key, "court"), dimension
 
 
 def test_periods_are_china_quarters(world):
@@ -53,7 +53,7 @@ def test_periods_are_china_quarters(world):
     for row in rows:
         start = row.pop("period").astimezone(CHINA)
         got[(start.year, (start.month - 1) // 3 + 1)] = row
-    assert got == grouped(RECORDS, quarter_of)
+    assert got == grouped(RECORDS, quarter_of, "court")
 
 
 def test_L4_answer_in_the_last_second_is_in_time_and_the_next_second_late(world):
@@ -72,7 +72,7 @@ def test_court_staff_see_only_their_own_court(world, client):
     client.force_login(world["court0_staff"])
     page = client.get(reverse("reports-dashboard"))
     assert page.status_code == 200
-    assert page.context["totals"] == figures([r for r in RECORDS if r.court == 0])
+    assert page.context["totals"] == figures([r for r in RECORDS if r.court == 0], "court")
     assert client.get(reverse("reports-dashboard"), {"court": courts[1].pk}).status_code == 404
     assert client.get(reverse("reports-cases"), {"metric": "received", "court": courts[1].pk}).status_code == 404
     rows = client.get(reverse("reports-cases"), {"metric": "declined"}).context["rows"]
@@ -83,9 +83,9 @@ def test_the_supreme_court_drills_into_a_court_but_opens_no_other_courts_case(wo
     client.force_login(world["spc_admin"])
     court = world["courts"][1]
     page = client.get(reverse("reports-dashboard"), {"court": court.pk, "group": "organisation"})
-    assert page.context["totals"] == figures([r for r in RECORDS if r.court == 1])
+    assert page.context["totals"] == figures([r for r in RECORDS if r.court == 1], "court")
     rows = client.get(reverse("reports-cases"), {"metric": "failed", "court": court.pk}).context["rows"]
-    assert len(rows) == figures([r for r in RECORDS if r.court == 1])["failed"]
+    assert len(rows) == figures([r for r in RECORDS if r.court == 1], "court")["failed"]
     assert all(link == "" for _row, link in rows)
 
 
@@ -93,4 +93,31 @@ def test_public_statistics_need_no_sign_in(world, client):
     cache.clear()
     page = client.get(reverse("public-statistics"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
-    assert page.context["rows"][0]["ended"] == grouped(RECORDS, quarter_of)[(2026, 4)]["ended"]
+    assert page.context["rows"][0]["ended"] == grouped(RECORDS, quarter_of, "court")[(2026, 4)]["ended"]
+
+
+def test_the_mediations_own_figures_are_not_here_and_never_zero(world, client):
+    client.force_login(world["spc_admin"])
+    page = client.get(reverse("reports-dashboard"))
+    assert page.status_code == 200
+    not_here = {m.key for m in page.context["not_here"]}
+    assert {"days_to_first_session", "extended", "performance_rate", "amount_agreed", "amount_paid"} <= not_here
+    assert not_here.isdisjoint(page.context["totals"])
+    further = {m.key: (value, held) for m, value, held, _query in page.context["further"]}
+    assert further["amount_agreed"] == (None, False)
+    assert further["confirmation_valid"] == (figures(RECORDS, "court")["confirmation_valid"], True)
+    assert 'data-testid="further-performance_rate">本平台无此数据<' in page.content.decode()
+    assert client.get(reverse("reports-cases"), {"metric": "performed"}).status_code == 404
+
+
+def test_judicial_confirmation_counts_each_case_once(world, client):
+    """A case applied for twice (rejected, then valid) is one case applied for and one ruled valid; an application
+    registered without the delegated case, or on a case whose mediation failed, is not counted."""
+    twice = [r for r in RECORDS if len(r.confirmations) == 2]
+    assert twice
+    client.force_login(world["spc_admin"])
+    rows = client.get(reverse("reports-cases"), {"metric": "confirmation_applied"}).context["rows"]
+    listed = [row.case.number for row, _link in rows]
+    applied = [r for r in RECORDS if r.outcome == "succeeded" and r.confirmations]
+    assert len(listed) == len(set(listed)) == len(applied)
+    assert f"(2026)测{twice[0].court}民诉前调{twice[0].n + 1}号" in listed

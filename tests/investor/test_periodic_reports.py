@@ -92,6 +92,10 @@ def test_a_yearly_report_is_made_in_the_background_and_its_totals_are_the_dashbo
     sheet = book["总体情况"]
     printed = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=4)}
     for key, metric in metrics.METRICS.items():
+        if key not in metrics.here():
+            # A figure the platform holds no facts for (the court's) is said to be so, not printed as 0.
+            assert printed[str(metric.label)] == "本平台无此数据", key
+            continue
         expected = dashboard[key]
         assert printed[str(metric.label)] == (
             float(expected) if expected is not None and metric.kind != "count" else expected

@@ -2,17 +2,21 @@
 whose answers are known, and who sees which figures: the Bureau everything, a regional office the organisations it
 supervises, an organisation's administrator their own, a mediator only their own cases."""
 
+import datetime as dt
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from investor_registry_setup import registered_org
-from investor_report_setup import COURT_IDS, write_delegations_bypassing_actions
+from investor_report_setup import COURT_IDS, write_delegations_bypassing_actions, write_mediations_bypassing_actions
 
-from report_data import TODAY, figures, generate, grouped, quarter_of
+from report_data import TERM_DAY, TODAY, figures, generate, grouped, quarter_of
 from sutiao.accounts.models import Role, User
 from sutiao.kernel.calendar import CHINA
 from sutiao.reports import metrics
 from sutiao.reports.facts import source
+from sutiao.reports.views import SchemeForm
 
 RECORDS = generate()
 
@@ -22,6 +26,7 @@ def world(court_peer, bureau_user):
     made = write_delegations_bypassing_actions(
         RECORDS, court_peer.peer, lambda name, n, office: registered_org(name, n, office, court_peer, bureau_user)
     )
+    write_mediations_bypassing_actions(RECORDS, made)
     made["bureau"] = bureau_user
     made["office_user"] = User.objects.create_user(
         "office1", password="x-long-password", role=Role.SUPERVISOR, institution=made["offices"][0]
@@ -34,7 +39,7 @@ def world(court_peer, bureau_user):
 
 def test_totals_match_the_generated_answers(world):
     facts = source().facts(world["bureau"])
-    assert metrics.totals(facts, TODAY) == figures(RECORDS)
+    assert metrics.totals(facts, TODAY) == figures(RECORDS, "investor")
 
 
 def test_figures_by_organisation_office_mediator_court_and_dispute_type(world):
@@ -51,7 +56,7 @@ def test_figures_by_organisation_office_mediator_court_and_dispute_type(world):
         got = {row.pop("key"): row for row in metrics.by_dimension(facts, dimension, TODAY)}
         for row in got.values():
             row.pop("name")
-        assert got == grouped(RECORDS, key), dimension
+        assert got == grouped(RECORDS, key, "investor"), dimension
 
 
 def test_periods_are_china_quarters(world):
@@ -62,7 +67,7 @@ def test_periods_are_china_quarters(world):
         start = row.pop("period")
         start = start.astimezone(CHINA)
         got[(start.year, (start.month - 1) // 3 + 1)] = row
-    assert got == grouped(RECORDS, quarter_of)
+    assert got == grouped(RECORDS, quarter_of, "investor")
 
 
 def test_L4_answer_in_the_last_second_is_in_time_and_the_next_second_late(world):
@@ -76,7 +81,7 @@ def test_L4_answer_in_the_last_second_is_in_time_and_the_next_second_late(world)
 def test_a_mediator_sees_only_their_own_figures(world, client):
     mediator = world["mediators"][0][0]
     own = [r for r in RECORDS if r.org == 0 and r.mediator == 0]
-    assert metrics.totals(source().facts(mediator), TODAY) == figures(own)
+    assert metrics.totals(source().facts(mediator), TODAY) == figures(own, "investor")
     client.force_login(mediator)
     page = client.get(reverse("reports-dashboard"))
     assert page.status_code == 200
@@ -95,7 +100,7 @@ def test_a_mediator_sees_only_their_own_figures(world, client):
 def test_an_organisation_admin_sees_only_their_organisation(world, client):
     client.force_login(world["org_admin"])
     page = client.get(reverse("reports-dashboard"))
-    assert page.context["totals"] == figures([r for r in RECORDS if r.org == 2])
+    assert page.context["totals"] == figures([r for r in RECORDS if r.org == 2], "investor")
     assert client.get(reverse("reports-dashboard"), {"organisation": world["orgs"][0].pk}).status_code == 404
     assert client.get(reverse("reports-dashboard"), {"organisation": world["orgs"][2].pk}).status_code == 200
     # Each case behind the figure opens for the organisation's own staff.
@@ -106,7 +111,7 @@ def test_an_organisation_admin_sees_only_their_organisation(world, client):
 def test_a_regional_office_sees_only_the_organisations_it_supervises(world, client):
     client.force_login(world["office_user"])
     page = client.get(reverse("reports-dashboard"), {"group": "organisation"})
-    assert page.context["totals"] == figures([r for r in RECORDS if r.org < 2])
+    assert page.context["totals"] == figures([r for r in RECORDS if r.org < 2], "investor")
     assert {row["key"] for row in page.context["rows"]} == {world["orgs"][0].pk, world["orgs"][1].pk}
     assert client.get(reverse("reports-dashboard"), {"organisation": world["orgs"][2].pk}).status_code == 404
     assert client.get(reverse("reports-dashboard"), {"office": world["offices"][1].pk}).status_code == 404
@@ -126,7 +131,7 @@ def test_the_bureau_filters_and_drills_down_page_by_page(world, client):
     client.force_login(world["bureau"])
     office = world["offices"][1]
     page = client.get(reverse("reports-dashboard"), {"office": office.pk, "dispute_type": "private_fund"})
-    expected = figures([r for r in RECORDS if r.org == 2 and r.dispute_type == "private_fund"])
+    expected = figures([r for r in RECORDS if r.org == 2 and r.dispute_type == "private_fund"], "investor")
     assert page.context["totals"] == expected
     assert "<svg" in page.content.decode()
     seen, query = [], {"metric": "succeeded", "office": office.pk, "dispute_type": "private_fund"}
@@ -174,4 +179,63 @@ def test_public_statistics_need_no_sign_in(world, client):
     assert page.status_code == 200
     latest = page.context["rows"][0]
     assert latest["label"] == "2026年第4季度"
-    assert latest["received"] == grouped(RECORDS, quarter_of)[(2026, 4)]["received"]
+    assert latest["received"] == grouped(RECORDS, quarter_of, "investor")[(2026, 4)]["received"]
+
+
+def test_performance_is_due_the_day_after_the_last_term_falls_due(world):
+    facts = source().facts(world["bureau"])
+    boundary = next(r for r in RECORDS if r.terms and r.terms[0][1] == TERM_DAY and not r.terms[0][2])
+    number = f"(2026)测{boundary.court}民诉前调{boundary.n + 1}号"
+
+    def due_on(day):
+        rows = metrics.cases_behind(facts, "performance_due", day)
+        return set(rows.values_list("court_case_number", flat=True))
+
+    assert number not in due_on(TERM_DAY)
+    assert number in due_on(TERM_DAY + dt.timedelta(days=1))
+    assert metrics.totals(facts, TERM_DAY + dt.timedelta(days=1))["performance_due"] == sum(
+        1 for r in RECORDS if r.terms
+    )
+
+
+def test_every_figure_is_one_query_however_many_cases(world, django_assert_num_queries):
+    facts = source().facts(world["bureau"])
+    with django_assert_num_queries(1):
+        metrics.totals(facts, TODAY)
+    with django_assert_num_queries(1):
+        metrics.by_dimension(facts, "organisation", TODAY)
+    with django_assert_num_queries(1):
+        metrics.by_period(facts, "month", TODAY)
+
+
+def test_the_courts_figures_are_not_here_and_never_zero(world, client):
+    client.force_login(world["bureau"])
+    page = client.get(reverse("reports-dashboard"))
+    assert "confirmation_applied" not in page.context["totals"]
+    not_here = {m.key for m in page.context["not_here"]}
+    assert not_here == {"confirmation_applied", "confirmation_valid", "document_issued"}
+    further = {m.key: (value, held) for m, value, held, _query in page.context["further"]}
+    assert further["confirmation_applied"] == (None, False)
+    assert further["amount_paid"] == (figures(RECORDS, "investor")["amount_paid"], True)
+    html = page.content.decode()
+    assert 'data-testid="further-confirmation_applied">本平台无此数据<' in html
+    assert {m.key for m in page.context["columns"]}.isdisjoint(not_here)
+    # No list of cases behind a figure the platform does not hold, and no weight on it in an evaluation.
+    assert client.get(reverse("reports-cases"), {"metric": "confirmation_applied"}).status_code == 404
+    assert "w_confirmation_applied" not in SchemeForm().fields
+    assert "w_performance_rate" in SchemeForm().fields and "w_amount_paid" not in SchemeForm().fields
+
+
+def test_the_cases_behind_a_termination_ground_and_an_extension(world, client):
+    client.force_login(world["bureau"])
+    grounds = [r.ground for r in RECORDS if r.org == 2 and r.outcome == "failed"]
+    ground = max(set(grounds), key=grounds.count)
+    for metric, test in (
+        (f"ended_{ground}", lambda r: r.ground == ground),
+        ("extended", lambda r: r.extensions > 0),
+        ("performed", lambda r: r.terms and all(t[2] for t in r.terms)),
+    ):
+        query = {"metric": metric, "organisation": world["orgs"][2].pk}
+        rows = client.get(reverse("reports-cases"), query).context["rows"]
+        expected = {uuid.UUID(int=r.n + 1) for r in RECORDS if r.org == 2 and test(r)}
+        assert 0 < len(expected) <= 50 and {row.pk for row, _link in rows} == expected, metric

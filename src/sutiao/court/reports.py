@@ -1,23 +1,29 @@
 """The court platform's facts for the reports (`sutiao.reports.facts`): each delegation (委派) or entrustment
 (委托) a court sent, grouped by court, organisation, mediator (by name: the court knows the mediator only as the
 organisation reports them), the organisation's supervising body (as the registry names it) and dispute type.
-Court staff see their own court's figures; the Supreme People's Court's staff see every court's."""
+Court staff see their own court's figures; the Supreme People's Court's staff see every court's.
+
+Besides the delegation's own facts, the court holds the ground the mediation ended on (as the result message
+reported it), the applications for judicial confirmation on the case and their rulings, and the 调解书 it
+issued: each one correlated subquery on the delegation row, so a figure stays one query."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import InstitutionKind, User
+from sutiao.kernel.confirmation import RulingOutcome
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.workflow import DelegationState
-from sutiao.reports.facts import Dimension, register
+from sutiao.reports.facts import COMMON, Dimension, register
 
 from . import permissions
-from .models import Delegation
+from .confirmation.models import ConfirmationApplication
+from .models import Delegation, MediationDocument
 
 
 def _facts():
@@ -45,6 +51,13 @@ def _facts():
             default=F("case__dispute_type"),
             output_field=models.CharField(),
         ),
+        r_ground=F("termination_ground"),
+        # Applications are the case's (an application names the court's case it came from, if any).
+        r_confirmation_applied=Exists(ConfirmationApplication.objects.filter(case_id=OuterRef("case_id"))),
+        r_confirmation_valid=Exists(
+            ConfirmationApplication.objects.filter(case_id=OuterRef("case_id"), outcome=RulingOutcome.VALID)
+        ),
+        r_document_issued=Exists(MediationDocument.objects.filter(delegation_id=OuterRef("pk"))),
     )
 
 
@@ -54,6 +67,7 @@ def _sees_every_court(user: User) -> bool:
 
 class CourtFacts:
     platform = "court"
+    columns = COMMON | {"r_ground", "r_confirmation_applied", "r_confirmation_valid", "r_document_issued"}
     dimensions = (
         Dimension("court", _("法院")),
         Dimension("organisation", _("调解组织")),

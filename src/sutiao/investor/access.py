@@ -58,6 +58,10 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     # decisions and its ruling; the parties, and agents within the «sign» scope, join the joint application.
     ("confirmation", "read"): {**ORGANISATION_STAFF, **PARTY_SIDE},
     ("confirmation", "apply"): PARTY_SIDE,
+    # The satisfaction survey (issue 13 §1): each party, or its agent within the «messages» scope, answers once
+    # after the mediation ended; the organisation and its overseers read only the figures (reports).
+    ("survey", "read"): PARTY_SIDE,
+    ("survey", "answer"): PARTY_SIDE,
     # Direct applications (not through a court): the organisation decides; the respondent firm answers once the
     # organisation has accepted.
     # answers. An investor applies in person (a natural person's own verified account).
@@ -167,6 +171,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "confirmation": Endpoint("confirmation", "read"),
     "confirmation-ruling": Endpoint("confirmation", "read"),
     "confirmation-act": Endpoint("confirmation", "apply", POST),
+    "survey": Endpoint("survey", "read"),
+    "survey-answer": Endpoint("survey", "answer", POST),
     "application-list": Endpoint("application", "list"),
     "application-new": Endpoint("application", "apply", BOTH),
     "application-detail": Endpoint("application", "read"),

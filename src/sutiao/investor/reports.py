@@ -2,11 +2,16 @@
 received, grouped by organisation, mediator, supervising body (the regional office or affiliated unit the
 organisation is registered under), court and dispute type, and scoped as `permissions` scopes the registry: the
 Bureau sees every organisation, a supervising body those under it, an organisation's administrator their own,
-a mediator only the cases assigned to them."""
+a mediator only the cases assigned to them.
+
+Besides the delegation's own facts, the platform holds the mediation and its agreement: the first session held,
+the extensions granted, the ground it ended on, the agreement in force's terms, amounts and performance. Each is
+one correlated subquery on the delegation row (a mediation's id is its delegation's, so no join is needed), so a
+figure stays one query however many cases it covers."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, F, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -14,10 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.kernel.enums import DisputeType
-from sutiao.kernel.workflow import InvestorState
-from sutiao.reports.facts import Dimension, register
+from sutiao.kernel.workflow import AgreementState, InvestorState
+from sutiao.reports.facts import COMMON, Dimension, register
 
 from . import permissions
+from .agreements.models import AgreementTerm
+from .mediation.models import Mediation, PeriodExtension, SatisfactionSurvey, Session
 from .models import Delegation
 
 
@@ -27,6 +34,54 @@ def _dispute_type_names():
         default=F("dispute_type"),
         output_field=models.CharField(),
     )
+
+
+def _per_mediation(qs, value, output_field, key="mediation_id"):
+    """One value aggregated over `qs` (rows of one mediation, `key` naming their mediation) for the delegation
+    row's mediation: GROUP BY the mediation, so the subquery gives one row or none (then null)."""
+    return Subquery(
+        qs.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(v=value).values("v"),
+        output_field=output_field,
+    )
+
+
+def _terms():
+    """The terms of each agreement in force: the version in force (`current`) of the mediation's effective
+    agreement (at most one is live, agreements.models)."""
+    return AgreementTerm.objects.filter(
+        version__agreement__state=AgreementState.EFFECTIVE, version_id=F("version__agreement__current_id")
+    )
+
+
+def _mediation_facts() -> dict:
+    money = models.DecimalField(max_digits=20, decimal_places=2)
+    terms = _terms()
+    of_terms = "version__agreement__mediation_id"
+    granted = PeriodExtension.objects.filter(granted_at__isnull=False)
+    return {
+        "r_first_session": Subquery(
+            Session.objects.filter(mediation_id=OuterRef("pk"), held_at__isnull=False)
+            .order_by("held_at")
+            .values("held_at")[:1]
+        ),
+        "r_extensions": Coalesce(_per_mediation(granted, Count("pk"), models.IntegerField()), 0),
+        "r_ground": Coalesce(
+            Subquery(Mediation.objects.filter(pk=OuterRef("pk")).values("ground")[:1]),
+            Value(""),
+            output_field=models.CharField(),
+        ),
+        "r_terms": Coalesce(_per_mediation(terms, Count("pk"), models.IntegerField(), of_terms), 0),
+        "r_terms_open": Coalesce(
+            _per_mediation(terms.filter(performed_at__isnull=True), Count("pk"), models.IntegerField(), of_terms), 0
+        ),
+        "r_terms_last_due": _per_mediation(terms, Max("due"), models.DateField(), of_terms),
+        "r_amount_agreed": _per_mediation(terms, Sum("amount"), money, of_terms),
+        "r_amount_paid": _per_mediation(terms.filter(performed_at__isnull=False), Sum("amount"), money, of_terms),
+        "r_survey_answers": Coalesce(_per_mediation(SatisfactionSurvey.objects, Count("pk"), models.IntegerField()), 0),
+        "r_survey_points": _per_mediation(
+            SatisfactionSurvey.objects, Sum(F("fairness") + F("conduct") + F("convenience")), models.IntegerField()
+        ),
+    }
 
 
 def _facts():
@@ -49,11 +104,24 @@ def _facts():
         d_court_name=F("court_name"),
         d_dispute_type=F("dispute_type"),
         d_dispute_type_name=_dispute_type_names(),
+        **_mediation_facts(),
     )
 
 
 class InvestorFacts:
     platform = "investor"
+    columns = COMMON | {
+        "r_first_session",
+        "r_extensions",
+        "r_ground",
+        "r_terms",
+        "r_terms_open",
+        "r_terms_last_due",
+        "r_amount_agreed",
+        "r_amount_paid",
+        "r_survey_answers",
+        "r_survey_points",
+    }
     dimensions = (
         Dimension("organisation", _("调解组织")),
         Dimension("mediator", _("调解员")),

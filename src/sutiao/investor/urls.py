@@ -4,7 +4,7 @@ from sutiao.accounts import views as account_views
 from sutiao.accounts.urls import common_urlpatterns
 
 from .api import api
-from .views import agreements, applications, confirmation, mediation, rooms, typical_cases
+from .views import agreements, applications, confirmation, mediation, rooms, survey, typical_cases
 from .views import delegations as views
 
 urlpatterns = [
@@ -68,6 +68,9 @@ urlpatterns = [
         rooms.recording_agree,
         name="mediation-recording-agree",
     ),
+    # The parties' satisfaction survey once the mediation ended (issue 13 §1).
+    path("mediations/<uuid:mediation_id>/survey/", survey.survey_page, name="survey"),
+    path("mediations/<uuid:mediation_id>/survey/answer/", survey.answer, name="survey-answer"),
     # Parties open their own accounts on this platform (issue 10 item 1); the court's are opened by its staff.
     path("accounts/sign-up/", account_views.sign_up, name="party-sign-up"),
     path("applications/", applications.application_list, name="application-list"),

@@ -67,6 +67,12 @@ def retry_report(actor, report: PeriodicReport) -> PeriodicReport:
 # --- evaluation and commendation (issue 13 §4) ---
 
 
+def evaluable() -> dict:
+    """The figures a scheme may weigh: those this platform gives (a figure it holds no facts for would score
+    nothing for everyone) of a kind kernel.evaluation scores."""
+    return {k: m for k, m in metrics.here().items() if m.kind in metrics.EVALUABLE_KINDS}
+
+
 def ensure_may_evaluate(actor) -> None:
     """Evaluation is for who sees every case's figures; views ask before reading a form, the actions again."""
     if not source().sees_everything(actor):
@@ -79,7 +85,7 @@ def create_scheme(
 ) -> EvaluationScheme:
     """A new scoring scheme; the scheme it replaces (same subject) stays with the evaluations made with it."""
     ensure_may_evaluate(actor)
-    kinds = {k: m.kind for k, m in metrics.METRICS.items()}
+    kinds = {k: m.kind for k, m in evaluable().items()}
     problems = check_weights(weights, kinds)
     if problems:
         raise DomainError("；".join(problems), field="weights")
@@ -115,7 +121,7 @@ def run_evaluation(actor, scheme: EvaluationScheme, starts_on: dt.date) -> Evalu
     ends_on = min(periodic.period_end(period, starts_on), today)
     facts = periodic.window(source().public_facts(), starts_on, ends_on)
     rows = metrics.by_dimension(facts, scheme.subject, today)
-    kinds = {k: m.kind for k, m in metrics.METRICS.items()}
+    kinds = {k: m.kind for k, m in evaluable().items()}
     scored = evaluate(rows, weights_of(scheme), kinds, min_cases=scheme.min_cases, flag_below=scheme.flag_below)
     evaluation = Evaluation.objects.create(
         scheme=scheme,

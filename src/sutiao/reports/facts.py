@@ -14,6 +14,23 @@ Columns every fact row carries (a QuerySet of the platform's delegation rows, an
 
 - ``d_case_number`` str — the court's case number, for the list of cases behind a figure
 
+Columns a platform provides only if it holds the facts (it declares which in `FactSource.columns`; a figure that
+needs a column the platform does not provide is shown there as 本平台无此数据, never computed as 0):
+
+- ``r_first_session``  datetime or null — the mediation's first session was held (investor)
+- ``r_extensions``     int — extensions of the mediation period granted (investor)
+- ``r_ground``         TerminationGround value or "" — the ground the mediation ended on (both)
+- ``r_terms``          int — the terms of the agreement in force, 0 without one (investor)
+- ``r_terms_open``     int — of those, the terms whose performance is not confirmed (investor)
+- ``r_terms_last_due`` date or null — the last due date of those terms (investor)
+- ``r_amount_agreed``  decimal or null — the sum of those terms' amounts (investor)
+- ``r_amount_paid``    decimal or null — the sum of the amounts of the terms performed (investor)
+- ``r_survey_answers`` int — the parties' answers to the satisfaction survey (investor)
+- ``r_survey_points``  int or null — the sum of their scores, three per answer (investor)
+- ``r_confirmation_applied`` bool — the case has an application for judicial confirmation (court)
+- ``r_confirmation_valid``   bool — the court ruled an application on the case valid (court)
+- ``r_document_issued``      bool — the court issued a 民事调解书 on the delegation (court)
+
 and, for grouping and filtering, a key and a name for each dimension the platform knows (`Dimension`):
 ``d_<dimension>`` and ``d_<dimension>_name``."""
 
@@ -33,9 +50,15 @@ class Dimension:
     label: Promise
 
 
+# The columns every platform's fact rows carry.
+COMMON = frozenset({"r_received", "r_answered", "r_due", "r_declined", "r_recalled", "r_outcome", "r_concluded"})
+
+
 class FactSource(Protocol):
     platform: str
     dimensions: tuple[Dimension, ...]
+    # The r_* columns its fact rows carry: COMMON and those of its own facts (see above).
+    columns: frozenset[str]
 
     def facts(self, user) -> QuerySet:
         """The fact rows the user may see; PermissionDenied if the user has no dashboard."""

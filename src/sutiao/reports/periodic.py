@@ -133,7 +133,24 @@ _HEADLINE = ("received", "accepted", "declined", "answered_late", "ended", "succ
 _COLUMNS = ("received", "accepted", "declined", "succeeded", "failed", "success_rate", "days_to_result")
 
 
+# How the mediations went, were performed and came to court: each platform holds some of these facts.
+_FURTHER = (
+    "days_to_first_session",
+    "extended",
+    "performance_rate",
+    "amount_agreed",
+    "amount_paid",
+    "confirmation_applied",
+    "confirmation_valid",
+    "document_issued",
+    "satisfaction",
+)
+_NOT_HERE = object()
+
+
 def _shown(metric, value) -> str:
+    if value is _NOT_HERE:
+        return str(metrics.NOT_HERE)
     if value is None:
         return "—"
     return {"rate": f"{value}%", "days": _("%(n)s 日") % {"n": value}}.get(metric.kind, str(value))
@@ -153,7 +170,7 @@ def render_pdf(report: PeriodicReport, figures: Figures) -> bytes:
         pdf.Heading(_("一、总体情况")),
         pdf.TermsTable(
             (_("指标"), _("数值")),
-            tuple((str(m[k].label), _shown(m[k], figures.totals[k])) for k in _HEADLINE),
+            tuple((str(m[k].label), _shown(m[k], figures.totals.get(k, _NOT_HERE))) for k in _HEADLINE + _FURTHER),
             widths=(0.6, 0.4),
         ),
     ]
@@ -201,6 +218,7 @@ def render_pdf(report: PeriodicReport, figures: Figures) -> bytes:
 
 def render_workbook(report: PeriodicReport, figures: Figures) -> bytes:
     m = metrics.METRICS
+    here = metrics.here()
     book = Workbook()
     sheet = book.active
     sheet.title = _("总体情况")
@@ -208,17 +226,18 @@ def render_workbook(report: PeriodicReport, figures: Figures) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([_("报告期"), f"{report.starts_on:%Y-%m-%d}", f"{report.ends_on:%Y-%m-%d}"])
     sheet.append([_("指标"), _("数值")])
+    # Every figure, those this platform holds no facts for said so (never a 0); the other sheets only the rest.
     for key, metric in m.items():
-        sheet.append([str(metric.label), _number(figures.totals[key])])
+        sheet.append([str(metric.label), _number(figures.totals[key]) if key in here else str(metrics.NOT_HERE)])
     months = book.create_sheet(_("按月"))
-    months.append([_("月份"), *(str(x.label) for x in m.values())])
+    months.append([_("月份"), *(str(x.label) for x in here.values())])
     for row in figures.months:
-        months.append([metrics.period_label(row["period"], "month"), *(_number(row[k]) for k in m)])
+        months.append([metrics.period_label(row["period"], "month"), *(_number(row[k]) for k in here)])
     for _key, label, rows in figures.dimensions:
         sheet = book.create_sheet(_SHEET_UNSAFE.sub("、", label)[:31])
-        sheet.append([label, *(str(x.label) for x in m.values())])
+        sheet.append([label, *(str(x.label) for x in here.values())])
         for row in rows:
-            sheet.append([row["name"] or _("（未指派）"), *(_number(row[k]) for k in m)])
+            sheet.append([row["name"] or _("（未指派）"), *(_number(row[k]) for k in here)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -25,6 +25,7 @@ from sutiao.listing import next_url, page
 from sutiao.translation import refusal, translated_choices
 
 from . import actions, charts, metrics, periodic, selectors
+from .actions import evaluable
 from .facts import source
 from .joint import ensure_may_read as joint_ensure_may_read
 from .joint import figures as joint_figures
@@ -104,12 +105,26 @@ def _cells(request, row: dict, group: str) -> list:
     """Each figure of a group's row, a count with the query of the cases behind it (none for the group of rows
     with no key, e.g. not yet assigned to a mediator: there is no filter that selects them alone)."""
     cells = []
-    for m in metrics.METRICS.values():
+    for m in metrics.here().values():
         drill = None
         if m.kind == "count" and row["key"] is not None and row[m.key]:
             drill = _query(request, metric=m.key, **{group: str(row["key"])})
         cells.append((m, row[m.key], drill))
     return cells
+
+
+# The dashboard's second row of headline figures: how the mediations went, were performed and came to court.
+FURTHER = (
+    "days_to_first_session",
+    "extended",
+    "performance_rate",
+    "amount_agreed",
+    "amount_paid",
+    "confirmation_applied",
+    "confirmation_valid",
+    "document_issued",
+    "satisfaction",
+)
 
 
 @login_required
@@ -125,9 +140,9 @@ def dashboard(request):
     period_labels = [metrics.period_label(row["period"], period) for row in periods]
     top = groups[:12]
     group_label = next(d.label for d in facts_source.dimensions if d.key == group)
+    available = metrics.here()
     context = {
         "form": form,
-        "counts": metrics.COUNTS,
         "metrics": metrics.METRICS,
         "totals": totals,
         "headline": [
@@ -135,9 +150,21 @@ def dashboard(request):
             for m in (metrics.METRICS[k] for k in ("received", "accepted", "declined", "answered_late", "succeeded"))
         ],
         "rates": [(metrics.METRICS[k], totals[k]) for k in ("success_rate", "days_to_answer", "days_to_result")],
+        # The mediation, performance and court figures: each platform holds some of them, and says which not.
+        "further": [
+            (
+                metrics.METRICS[k],
+                totals[k] if k in available else None,
+                k in available,
+                _query(request, metric=k) if k in available and metrics.METRICS[k].kind == "count" else "",
+            )
+            for k in FURTHER
+        ],
+        "not_here_label": metrics.NOT_HERE,
         "group_label": group_label,
         "sees_everything": facts_source.sees_everything(request.user),
-        "columns": list(metrics.METRICS.values()),
+        "columns": list(available.values()),
+        "definitions": [(m, m.key in available) for m in metrics.METRICS.values()],
         "rows": [
             {"name": row["name"] or _("（未指派）"), "key": row["key"], "cells": _cells(request, row, group)}
             for row in groups
@@ -162,7 +189,7 @@ def dashboard(request):
             },
             wide=True,
         ),
-        "not_yet": metrics.NOT_YET_AVAILABLE,
+        "not_here": metrics.not_here(),
         "today": today,
     }
     return render(request, "reports/dashboard.html", context)
@@ -173,7 +200,8 @@ def cases(request):
     """The delegations behind one count, as far as the viewer may see them, newest first, PAGE at a time
     (keyset on the id, which is time-ordered; the shared paging module is not used yet)."""
     facts_source = source()
-    metric = metrics.METRICS.get(request.GET.get("metric", ""))
+    # Only a count this platform gives has cases behind it.
+    metric = metrics.here().get(request.GET.get("metric", ""))
     if metric is None or metric.kind != "count":
         raise Http404(_("没有这项统计"))
     facts, form, cleaned = _filtered(request, facts_source)
@@ -335,7 +363,7 @@ class SchemeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = translated_choices(ReportPeriod.choices())
-        for key, metric in metrics.METRICS.items():
+        for key, metric in evaluable().items():
             self.fields[f"w_{key}"] = forms.IntegerField(
                 label=metric.label, min_value=0, max_value=100, initial=DEFAULT_WEIGHTS.get(key, 0), required=False
             )
@@ -344,7 +372,7 @@ class SchemeForm(forms.Form):
 
     def weights(self) -> list[Weight]:
         out = []
-        for key, metric in metrics.METRICS.items():
+        for key, metric in evaluable().items():
             weight = self.cleaned_data.get(f"w_{key}") or 0
             if weight:
                 lower = metric.kind == "days" or key in metrics.LOWER_IS_BETTER

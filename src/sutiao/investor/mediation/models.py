@@ -199,6 +199,12 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
+        # The reports' first session held per mediation (investor.reports r_first_session): one index probe a case.
+        indexes = [
+            models.Index(
+                fields=["mediation", "held_at"], name="mediation_session_held", condition=Q(held_at__isnull=False)
+            )
+        ]
 
     @property
     def online(self) -> bool:
@@ -422,3 +428,43 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = _("证据材料")
         indexes = [models.Index(fields=["mediation", "-at", "-id"], name="mediation_evidence_list")]
+
+
+class SurveyScore(models.IntegerChoices):
+    """1 (very dissatisfied) to 5 (very satisfied)."""
+
+    VERY_BAD = 1, _("很不满意")
+    BAD = 2, _("不满意")
+    NEUTRAL = 3, _("一般")
+    GOOD = 4, _("满意")
+    VERY_GOOD = 5, _("很满意")
+
+
+class SatisfactionSurvey(models.Model):
+    """A party's answer to the satisfaction survey after the mediation ended (issue 13 §1; 法办〔2021〕313号 五:
+    the quality of the mediation as the parties saw it): three scores and an optional comment, once per party,
+    by the party or its agent. Read in the reports as a mean and a count (investor.reports), never one by one
+    by the mediator."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="surveys")
+    party = models.ForeignKey(MediationParty, verbose_name=_("当事人"), on_delete=models.PROTECT, related_name="+")
+    fairness = models.PositiveSmallIntegerField(_("调解过程公平公正"), choices=SurveyScore.choices)
+    conduct = models.PositiveSmallIntegerField(_("调解员的工作态度与专业水平"), choices=SurveyScore.choices)
+    convenience = models.PositiveSmallIntegerField(_("在线调解的便利程度"), choices=SurveyScore.choices)
+    comment = models.CharField(_("意见和建议"), max_length=1000, blank=True)
+    at = models.DateTimeField(_("提交时间"))
+    by = models.ForeignKey(_USER, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("满意度评价")
+        constraints = [
+            models.UniqueConstraint(fields=["mediation", "party"], name="survey_once_per_party"),
+            *(
+                models.CheckConstraint(condition=Q(**{f"{f}__gte": 1, f"{f}__lte": 5}), name=f"survey_{f}_1_to_5")
+                for f in ("fairness", "conduct", "convenience")
+            ),
+        ]
+
+    @property
+    def points(self) -> int:
+        return self.fairness + self.conduct + self.convenience

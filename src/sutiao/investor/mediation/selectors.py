@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from sutiao.accounts import parties as party_accounts
-from sutiao.accounts.models import Role
+from sutiao.accounts.models import AgentScope, Role
 
 from .. import permissions
 from ..direct.models import DirectApplication
@@ -22,6 +22,7 @@ from .models import (
     MediationParty,
     Message,
     Recording,
+    SatisfactionSurvey,
     Session,
     SessionParticipant,
 )
@@ -144,3 +145,43 @@ def recording_of(session: Session, recording_id) -> Recording:
     if recording is None:
         raise Http404("没有这个录音录像")
     return recording
+
+
+# A party answers the survey about the mediation as it would write to it: the «messages» scope of a power of attorney.
+SURVEY_SCOPE = AgentScope.MESSAGES
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    party: MediationParty
+    answer: SatisfactionSurvey | None
+    may_answer: bool
+
+
+def survey_for(user, mediation_id) -> tuple[Mediation, list[SurveyRow]]:
+    """The satisfaction survey of a mediation as `user` sees it: the party rows they are (their own account) or
+    act for (an agent, a firm's staff), each with its answer; `may_answer` once the mediation has ended, for a row
+    not answered yet, by the party or within the survey's scope. 404 for anyone who is no party's side."""
+    mediation = (
+        Mediation.objects.select_related("delegation", "application").filter(pk=mediation_id).first()
+        if user.is_authenticated
+        else None
+    )
+    if mediation is None:
+        raise Http404("没有这个调解案件")
+    rows = list(mediation.parties.all())
+    acting = permissions.represented_rows(user, rows)
+    own = [r for r in rows if r.user_id is not None and r.user_id == user.pk]
+    mine = own + [r for r in rows if r.pk in acting and r not in own]
+    if not mine:
+        raise Http404("没有这个调解案件")
+    answers = {a.party_id: a for a in SatisfactionSurvey.objects.filter(mediation=mediation)}
+    ended = not mediation.is_open and mediation.ended_at is not None
+    return mediation, [
+        SurveyRow(
+            r,
+            answers.get(r.pk),
+            ended and r.pk not in answers and (r in own or SURVEY_SCOPE in acting[r.pk].scopes),
+        )
+        for r in mine
+    ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0005_recording_kind'),
-        ('investor', '0022_training'),
+        ('investor', '0024_satisfactionsurvey'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
