@@ -5,9 +5,11 @@ Bureau sees every organisation, a supervising body those under it, an organisati
 a mediator only the cases assigned to them.
 
 Besides the delegation's own facts, the platform holds the mediation and its agreement: the first session held,
-the extensions granted, the ground it ended on, the agreement in force's terms, amounts and performance. Each is
-one correlated subquery on the delegation row (a mediation's id is its delegation's, so no join is needed), so a
-figure stays one query however many cases it covers."""
+the extensions granted, the ground it ended on, the agreement in force's terms, amounts and performance, the
+parties' survey answers. The ground is the mediation's column (a join on the one-to-one); each of the others is
+one correlated subquery on the delegation row (a mediation's id is its delegation's, so it needs no join), so a
+figure stays one query however many cases it covers. A grouped query evaluates such a subquery once for each
+figure that reads it: the definitions read each column as few times as they can."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -24,7 +26,7 @@ from sutiao.reports.facts import COMMON, Dimension, register
 
 from . import permissions
 from .agreements.models import AgreementTerm
-from .mediation.models import Mediation, PeriodExtension, SatisfactionSurvey, Session
+from .mediation.models import PeriodExtension, SatisfactionSurvey, Session
 from .models import Delegation
 
 
@@ -65,11 +67,8 @@ def _mediation_facts() -> dict:
             .values("held_at")[:1]
         ),
         "r_extensions": Coalesce(_per_mediation(granted, Count("pk"), models.IntegerField()), 0),
-        "r_ground": Coalesce(
-            Subquery(Mediation.objects.filter(pk=OuterRef("pk")).values("ground")[:1]),
-            Value(""),
-            output_field=models.CharField(),
-        ),
+        # A column of the mediation (one row per delegation at most): a join, read as often as the figures need.
+        "r_ground": Coalesce(F("mediation__ground"), Value(""), output_field=models.CharField()),
         "r_terms": Coalesce(_per_mediation(terms, Count("pk"), models.IntegerField(), of_terms), 0),
         "r_terms_open": Coalesce(
             _per_mediation(terms.filter(performed_at__isnull=True), Count("pk"), models.IntegerField(), of_terms), 0
