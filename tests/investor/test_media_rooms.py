@@ -31,6 +31,7 @@ from sutiao.kernel.errors import DomainError
 from sutiao.media import rooms
 from sutiao.media.asgi import application
 from sutiao.media.consumers import MAX_FRAME
+from sutiao.notifications.models import Notification
 
 APPLICANT_ID, RESPONDENT_ID = "110105198001010011", "110105198202020022"
 # A WebM header (EBML magic, DocType "webm"), as MediaRecorder starts its files.
@@ -333,3 +334,56 @@ def test_signalling_relays_only_between_admitted_seats_of_one_room_and_closes_on
     async_to_sync(run)()
     kinds = list(session.room_events.filter(seat=a).values_list("kind", flat=True))
     assert kinds[:2] == [RoomEventKind.JOINED, RoomEventKind.ADMITTED] and RoomEventKind.LEFT in kinds
+
+
+# --- guests, and the pages ---
+
+
+def test_L8_a_guest_enters_by_the_link_sent_to_their_mobile_after_their_identity_check(room, mediator_a, client):
+    session, *_ = room
+    with pytest.raises(DomainError, match="手机号码"):
+        actions.invite_guest(mediator_a, session, "王法官", "judge", "12345")
+    seat = actions.invite_guest(mediator_a, session, "王法官", "judge", "13912345678")
+    assert seat.label == "法官 王法官" and "13912345678" not in seat.guest_mobile  # encrypted at rest
+    sms = Notification.objects.get(channel="sms", address_masked="139****5678")
+    assert sms.link.startswith("/rooms/guest/")
+    token = sms.link.split("/")[-2]
+    assert actions.guest_by_token(token) == seat
+    page = client.get(f"/rooms/guest/{token}/")  # no account, no sign-in: the link is the key
+    assert page.status_code == 200 and b"room-config" in page.content and b"chat-form" not in page.content
+    refused = client.get(f"/rooms/guest/{token[:-3]}abc/")
+    assert refused.status_code == 410 and "邀请链接无效" in refused.content.decode()
+    with override_settings(SUTIAO_GUEST_LINK_DAYS=-1):
+        assert "邀请链接已过期" in client.get(f"/rooms/guest/{token}/").content.decode()
+    with pytest.raises(DomainError, match="第十七条"):
+        actions.admit_to_room(mediator_a, seat)
+    actions.check_guest_identity(mediator_a, seat, "视频比对工作证", True, True)
+    actions.admit_to_room(mediator_a, seat)
+    rooms_ = backend.InvestorRooms()
+    with pytest.raises(rooms.Refused, match="仅本案调解员"):
+        rooms_.act(str(seat.pk), "admit", {"seat": str(seat.pk)})
+    with pytest.raises(rooms.Refused, match="语音"):
+        rooms_.chat(str(seat.pk), "我是法官")
+    rooms_.act(str(seat.pk), "consent", {})
+    seat.refresh_from_db()
+    assert seat.recording_consent_at
+    assert AuditRecord.objects.filter(action="mediation.recording_consent", actor="法官 王法官").exists()
+
+
+def test_the_room_page_names_why_it_cannot_be_entered(room, mediator_a, mediator_b, client):
+    session, party_a, _, row_a, _ = room
+    url = f"/mediations/{session.mediation_id}/sessions/{session.pk}/room/"
+    client.force_login(mediator_b)
+    assert client.get(url).status_code == 404  # another organisation's mediator: no such case
+    session.starts_at = timezone.now() + dt.timedelta(hours=3)
+    session.save()
+    client.force_login(party_a)
+    page = client.get(url)
+    assert page.status_code == 409 and "开放" in page.content.decode()
+    session.starts_at = timezone.now() + dt.timedelta(minutes=5)
+    session.save()
+    page = client.get(url)
+    assert page.status_code == 200 and b"media/room.js" in page.content
+    session.participants.filter(party=row_a).delete()
+    page = client.get(url)
+    assert page.status_code in (403, 404)

@@ -46,6 +46,7 @@ RULES: dict[tuple[str, str], dict[Actor, Reach]] = {
     ("mediation", "read"): {**ORGANISATION_STAFF, **PARTY_SIDE},
     ("mediation", "act"): {**ORGANISATION_STAFF, **PARTY_SIDE},
     ("mediation", "list_as_party"): everyone(OWN, SIGNED_IN),  # one's own (staff find none)
+    ("room_guest", "enter"): everyone(),  # the invitation link sent to the guest's mobile is the credential
     ("mediation", "join"): {Actor.INVESTOR: OWN, Actor.FIRM: OWN},  # the holder of a party account
     # The mediation agreement (issue 11; L10): the case's mediator drafts, revises, freezes and withdraws it; the
     # organisation's administrator reads it; the parties read it and say how its terms were performed, and so
@@ -163,6 +164,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     "mediation-recording-upload": Endpoint("mediation", "act", POST),
     "mediation-recording": Endpoint("mediation", "read"),
     "mediation-recording-agree": Endpoint("mediation", "act", POST),
+    "mediation-room-invite": Endpoint("mediation", "act", POST),
+    "mediation-room-guest-identity": Endpoint("mediation", "act", POST),
+    # A guest of an online session (a judge, an interpreter) has no account here: the signed link is the key.
+    "mediation-guest-room": Endpoint("room_guest", "enter"),
+    "mediation-guest-ticket": Endpoint("room_guest", "enter", POST),
     "mediation-join": Endpoint("mediation", "join", POST),
     "agreement": Endpoint("agreement", "read"),
     "agreement-pdf": Endpoint("agreement", "read"),

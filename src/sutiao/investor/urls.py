@@ -59,6 +59,18 @@ urlpatterns = [
         name="mediation-recording-upload",
     ),
     path(
+        "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/room/guests/",
+        rooms.invite_guest,
+        name="mediation-room-invite",
+    ),
+    path(
+        "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/room/guests/<uuid:seat_id>/identity/",
+        rooms.check_guest,
+        name="mediation-room-guest-identity",
+    ),
+    path("rooms/guest/<str:token>/", rooms.guest_room, name="mediation-guest-room"),
+    path("rooms/guest/<str:token>/ticket/", rooms.guest_ticket, name="mediation-guest-ticket"),
+    path(
         "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/recordings/<uuid:recording_id>/",
         rooms.recording_file,
         name="mediation-recording",

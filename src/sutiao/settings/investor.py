@@ -70,3 +70,5 @@ SUTIAO_ROOM_OPENS_MINUTES = int(os.environ.get("SUTIAO_ROOM_OPENS_MINUTES", "30"
 SUTIAO_MEDIA_RATE = float(os.environ.get("SUTIAO_MEDIA_RATE", "30"))
 SUTIAO_MEDIA_BURST = int(os.environ.get("SUTIAO_MEDIA_BURST", "120"))
 SUTIAO_MEDIA_FLOOD_LIMIT = int(os.environ.get("SUTIAO_MEDIA_FLOOD_LIMIT", "200"))
+# A guest's invitation link (a judge, an interpreter: no account here) works for this many days.
+SUTIAO_GUEST_LINK_DAYS = int(os.environ.get("SUTIAO_GUEST_LINK_DAYS", "7"))

@@ -6,22 +6,29 @@ and who attended when the mediator records it (`mediation.record_session_held`, 
 never the media."""
 
 import datetime as dt
+import re
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.accounts.models import User
+from sutiao.accounts.pii import encrypt
 from sutiao.audit.log import record
 from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
 from sutiao.kernel.calendar import cn_datetime
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.identifiers import mask_phone
+from sutiao.notifications.service import Contact, notify
 
 from .. import permissions
 from ..mediation.models import (
+    GuestRole,
     Recording,
     RecordingAgreement,
     RoomEvent,
@@ -133,7 +140,7 @@ def room_presence(seat: RoomSeat, here: bool, connection: str) -> bool:
         return False
     seat.save(update_fields=["connection", "here_since"])
     _event(seat.session, RoomEventKind.JOINED if here else RoomEventKind.LEFT, seat)
-    _audit(seat.user, "mediation.room_joined" if here else "mediation.room_left", seat, seat.session, label=seat.label)
+    _audit(seat.actor, "mediation.room_joined" if here else "mediation.room_left", seat, seat.session, label=seat.label)
     return True
 
 
@@ -149,11 +156,11 @@ def admit_to_room(actor: User, seat: RoomSeat) -> RoomSeat:
         raise DomainError(gettext("%(name)s已被移出本次调解") % {"name": seat.label})
     if seat.admitted_at:
         return seat
-    participant = SessionParticipant.objects.filter(session=session, party=seat.party).first()
-    if participant is None or not (participant.id_check_passed and participant.warned):
+    checked = seat if seat.is_guest else SessionParticipant.objects.filter(session=session, party=seat.party).first()
+    if checked is None or not (checked.id_check_passed and checked.warned):
         raise DomainError(
             gettext("须先核实%(name)s的身份并告知虚假调解的法律后果（《人民法院在线调解规则》第十七条）")
-            % {"name": seat.party.name}
+            % {"name": seat.party.name if seat.party_id else seat.label}
         )
     if recording_now(session) and not seat.recording_consent_at:
         raise DomainError(gettext("正在录音录像：%(name)s同意录制后才能进入") % {"name": seat.label})
@@ -228,7 +235,7 @@ def merge_room(actor: User, session: Session) -> Session:
 def consent_to_recording(actor: User, seat: RoomSeat) -> RoomSeat:
     """The participant, told that the session will be recorded and what for, consents: their own act."""
     seat = _locked_seat(seat)
-    if seat.user_id != actor.pk:
+    if seat.user_id != (actor.pk if actor else None):  # a guest (no account) consents through its own ticket
         raise PermissionDenied(gettext("仅本人可以表示是否同意录音录像"))
     reason = closed_reason(seat.session)
     if reason:
@@ -236,7 +243,7 @@ def consent_to_recording(actor: User, seat: RoomSeat) -> RoomSeat:
     if not seat.recording_consent_at:
         seat.recording_consent_at = timezone.now()
         seat.save(update_fields=["recording_consent_at"])
-        _audit(actor, "mediation.recording_consent", seat, seat.session, label=seat.label)
+        _audit(seat.actor, "mediation.recording_consent", seat, seat.session, label=seat.label)
     return seat
 
 
@@ -348,9 +355,89 @@ def room_chat(actor: User, seat: RoomSeat, text: str):
     session = seat.session
     if not seat.admitted_at:
         raise DomainError(gettext("调解员准许进入后才能发言"))
+    if seat.is_guest:
+        # The chat is the case's mediation messages, written by the mediator and the parties only.
+        raise DomainError(gettext("受邀参加人员请以语音发言"))
     caucus = None
     if session.room_split:
         caucus = seat.party if not seat.is_mediator else session.room_with
         if caucus is None:
             raise DomainError(gettext("请先进入一方的背对背房间"))
     return post_message(actor, session.mediation, text, caucus_with=caucus)
+
+
+# --- guests: a judge, an interpreter (no account on this platform: two institutions, two accounts) ---
+
+GUEST_SALT = "sutiao.media.guest"
+MOBILE = re.compile(r"^1\d{10}$")
+
+
+def guest_token(seat: RoomSeat) -> str:
+    return signing.dumps(str(seat.pk), salt=GUEST_SALT)
+
+
+def guest_by_token(token: str) -> RoomSeat:
+    """The guest seat an invitation link names; refused once the session is over or the link is not ours."""
+    try:
+        seat_id = signing.loads(token, salt=GUEST_SALT, max_age=settings.SUTIAO_GUEST_LINK_DAYS * 86400)
+    except signing.SignatureExpired:
+        raise DomainError(gettext("邀请链接已过期")) from None
+    except signing.BadSignature:
+        raise DomainError(gettext("邀请链接无效")) from None
+    seat = RoomSeat.objects.select_related(*(f"session__{r}" for r in ROOM)).filter(pk=seat_id).first()
+    if seat is None or not seat.is_guest:
+        raise DomainError(gettext("邀请链接无效"))
+    return seat
+
+
+@transaction.atomic
+def invite_guest(actor: User, session: Session, name: str, role: str, mobile: str) -> RoomSeat:
+    """The mediator invites someone without an account here — a judge of the delegating court, an interpreter —
+    to the online session: a seat of their own and a link by SMS. They wait to be admitted like everyone, after
+    their identity was checked and they were warned (L8, 《人民法院在线调解规则》第十七条 covers 其他参与调解人员)."""
+    session = _locked_session(session)
+    ensure_room_host(actor, session)
+    if not session.online:
+        raise DomainError(gettext("本次调解不是在线音视频调解"))
+    name, mobile = (name or "").strip(), (mobile or "").strip()
+    if not name or len(name) > 100:
+        raise DomainError(gettext("请填写受邀人员姓名（100字以内）"), field="name")
+    if role not in GuestRole.values:
+        raise DomainError(gettext("请选择受邀身份"), field="role")
+    if not MOBILE.match(mobile):
+        raise DomainError(gettext("请填写11位手机号码"), field="mobile")
+    label = f"{GuestRole(role).label} {name}"
+    seat = RoomSeat.objects.create(
+        session=session, label=label, guest_role=role, guest_mobile=encrypt(mobile), invited_by=actor
+    )
+    _event(session, RoomEventKind.INVITED, seat)
+    _audit(actor, "mediation.room_invite", seat, session, label=label, mobile=mask_phone(mobile))
+    link = reverse("mediation-guest-room", args=[guest_token(seat)])
+    notify(
+        Contact(name=name, mobile=mobile),
+        "mediation_notice",
+        {
+            "subject": gettext("在线调解邀请"),
+            "text": gettext("邀请您于%(at)s参加在线调解，请凭链接进入") % {"at": cn_datetime(session.starts_at)},
+            "number": session.mediation.number,
+        },
+        channels=("sms",),
+        link=link,
+    )
+    return seat
+
+
+@transaction.atomic
+def check_guest_identity(actor: User, seat: RoomSeat, method: str, passed: bool, warned: bool) -> RoomSeat:
+    """L8 for a guest: the mediator checks their identity and tells them the consequences of sham mediation."""
+    seat = _locked_seat(seat)
+    ensure_room_host(actor, seat.session)
+    if not seat.is_guest:
+        raise DomainError(gettext("当事人的身份请在调解安排中核实"))
+    if not (method or "").strip():
+        raise DomainError(gettext("请写明核实身份的方式"), field="method")
+    seat.id_checked_at, seat.id_check_method = timezone.now(), method.strip()[:200]
+    seat.id_check_passed, seat.warned = passed, warned
+    seat.save(update_fields=["id_checked_at", "id_check_method", "id_check_passed", "warned"])
+    _audit(actor, "mediation.room_guest_identity", seat, seat.session, label=seat.label, passed=passed, warned=warned)
+    return seat

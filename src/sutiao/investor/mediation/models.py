@@ -230,17 +230,32 @@ class SessionParticipant(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "party"], name="session_party_once")]
 
 
+class GuestRole(models.TextChoices):
+    JUDGE = "judge", _("法官")
+    INTERPRETER = "interpreter", _("翻译人员")
+    OTHER = "other", _("其他参与调解人员")
+
+
 class RoomSeat(models.Model):
-    """One person's place in an online session's room (issue 12): the mediator, a party, or someone acting for a
-    party (an agent, a firm's staff). `party` is the side the seat belongs to (empty for the mediator): its
-    identity check (L8) admits the seat, and its private room (背对背) is the seat's when the room is split.
-    `connection` names the signalling connection holding the seat now (empty: not in the room)."""
+    """One person's place in an online session's room (issue 12): the mediator, a party, someone acting for a
+    party (an agent, a firm's staff), or a guest the mediator invited (a judge, an interpreter), who has no
+    account here (two institutions, two accounts) and enters by the link sent to their mobile. `party` is the
+    side the seat belongs to: its identity check (L8) admits the seat, and its private room (背对背) is the seat's
+    when the room is split; a guest is checked on its own seat and stays with the mediator. `connection` names
+    the signalling connection holding the seat now (empty: not in the room)."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="seats")
-    user = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     label = models.CharField(_("称谓"), max_length=200)
     party = models.ForeignKey(MediationParty, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    guest_role = models.CharField(_("受邀身份"), max_length=16, choices=GuestRole.choices, blank=True)
+    guest_mobile = models.CharField(_("受邀人手机号"), max_length=300, blank=True)  # encrypted (accounts.pii)
+    invited_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    id_checked_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
+    id_check_method = models.CharField(_("核实方式"), max_length=200, blank=True)
+    id_check_passed = models.BooleanField(_("核实通过"), null=True)
+    warned = models.BooleanField(_("已告知虚假调解法律后果并确认"), default=False)
     admitted_at = models.DateTimeField(_("准入时间"), null=True, blank=True)
     removed_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
     removed_reason = models.CharField(_("移出理由"), max_length=500, blank=True)
@@ -250,14 +265,28 @@ class RoomSeat(models.Model):
 
     class Meta:
         ordering = ["session", "party", "id"]
-        constraints = [models.UniqueConstraint(fields=["session", "user"], name="room_seat_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], condition=models.Q(user__isnull=False), name="room_seat_once"
+            )
+        ]
+
+    @property
+    def is_guest(self) -> bool:
+        return bool(self.guest_role)
 
     @property
     def is_mediator(self) -> bool:
-        return self.party_id is None
+        return self.party_id is None and not self.guest_role
+
+    @property
+    def actor(self):
+        """Who the audit trail names for what the seat does: its user, or a guest by its label."""
+        return self.user if self.user_id else self.label
 
 
 class RoomEventKind(models.TextChoices):
+    INVITED = "invited", _("邀请参加")
     JOINED = "joined", _("进入调解室")
     LEFT = "left", _("离开调解室")
     ADMITTED = "admitted", _("准入")

@@ -31,8 +31,9 @@ def group(seat: RoomSeat, session: Session) -> str:
     private room ("p<party>"), which the mediator joins one at a time (alone: "m")."""
     if not session.room_split:
         return "all"
-    if not seat.is_mediator:
+    if seat.party_id:
         return f"p{seat.party_id}"
+    # The mediator, and the guests with the mediator (a judge observing, an interpreter).
     return f"p{session.room_with_id}" if session.room_with_id else "m"
 
 
@@ -67,7 +68,7 @@ class InvestorRooms:
         closed = actions.closed_reason(session)
         if closed:
             return rooms.View(seat_id, str(session.pk), {}, gone=closed, gone_code=rooms.NOT_OPEN)
-        if seat.removed_at or not seat.user.is_active:
+        if seat.removed_at or (seat.user_id and not seat.user.is_active):
             return rooms.View(
                 seat_id, str(session.pk), {}, gone=_("您已被调解员移出本次调解"), gone_code=rooms.NOT_INVITED
             )
@@ -106,7 +107,8 @@ class InvestorRooms:
                     "here": bool(s.connection),
                     "admitted": bool(s.admitted_at),
                     "removed": bool(s.removed_at),
-                    "verified": s.is_mediator or s.party_id in verified,
+                    "verified": s.is_mediator
+                    or (s.id_check_passed and s.warned if s.is_guest else s.party_id in verified),
                     "consented": bool(s.recording_consent_at),
                     "group": group(s, session),
                 }
@@ -131,6 +133,8 @@ class InvestorRooms:
         seat = _seat(seat_id)
         actor, session = seat.user, seat.session
         try:
+            if seat.is_guest and op != "consent":
+                raise PermissionDenied(_("仅本案调解员可进行此操作"))
             if op == "consent":
                 actions.consent_to_recording(actor, seat)
                 return None

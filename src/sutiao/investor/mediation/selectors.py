@@ -22,6 +22,7 @@ from .models import (
     MediationParty,
     Message,
     Recording,
+    RoomSeat,
     SatisfactionSurvey,
     Session,
     SessionParticipant,
@@ -108,6 +109,7 @@ def sessions_for(viewer: Viewer, mediation: Mediation):
     qs = Session.objects.filter(mediation=mediation).prefetch_related(
         Prefetch("participants", queryset=participants),
         "room_events",
+        Prefetch("seats", queryset=RoomSeat.objects.filter(guest_role__gt="").order_by("id")),
         Prefetch("recordings", queryset=Recording.objects.select_related("file").prefetch_related("agreements__party")),
     )
     if viewer.mediator or viewer.admin:

@@ -30,6 +30,7 @@ from ..actions import mediation as actions
 from ..agreements.selectors import current_agreement
 from ..forms import mediation as f
 from ..mediation import period, selectors
+from ..mediation.models import GuestRole
 
 
 def _page(request, qs, keys, param="cursor", size=None):
@@ -130,6 +131,7 @@ def workspace(request, delegation_id, bound=None):
             "period_source": period.rule(m).citation,
             "failure_grounds": sorted(FAILURE_GROUNDS),
             "agreement": current_agreement(m),
+            "guest_roles": GuestRole.choices,
         },
     )
 

@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutiao.documents.downloads import download_response
+from sutiao.kernel.calendar import cn_datetime
 from sutiao.kernel.errors import DomainError
 from sutiao.translation import refusal
 
@@ -75,19 +77,93 @@ def room(request, mediation_id, session_id):
             status=403 if isinstance(e, PermissionDenied) else 409,
         )
     base = reverse("mediation-room", args=[m.pk, session.pk])
+    return _room_page(request, m, session, seat, base + "ticket/", base + "recordings/", _workspace_url(m))
+
+
+def _room_page(request, m, session, seat, ticket_url: str, recording_url: str, back: str):
     config = {
         "signalling": f"{settings.SUTIAO_MEDIA_URL.rstrip('/')}/rooms/{session.pk}/",
         "ticket": backend.issue_ticket(seat),
-        "ticketUrl": base + "ticket/",
-        "recordingUrl": base + "recordings/",
+        "ticketUrl": ticket_url,
+        "recordingUrl": recording_url,
         "iceServers": settings.SUTIAO_ICE_SERVERS,
-        "back": _workspace_url(m),
+        "back": back,
     }
-    return render(
-        request,
-        "investor/room.html",
-        {"m": m, "d": d, "session": session, "seat": seat, "config": config, "text": _text(), "back": config["back"]},
-    )
+    context = {"m": m, "session": session, "seat": seat, "config": config, "text": _text(), "back": back}
+    return render(request, "investor/room.html", context)
+
+
+def _guest_seat(token: str):
+    """The guest's seat while its room may be entered, or the reason why not (an expired or unknown link, a
+    room not open yet or closed, removed by the mediator)."""
+    try:
+        seat = actions.guest_by_token(token)
+    except DomainError as e:
+        return None, refusal(e)
+    session = seat.session
+    reason = actions.closed_reason(session)
+    if not reason and seat.removed_at:
+        reason = _("您已被调解员移出本次调解")
+    if not reason and timezone.now() < actions.opens_at(session):
+        reason = _("调解室将于%(at)s开放，请届时进入") % {"at": cn_datetime(actions.opens_at(session))}
+    return seat, reason
+
+
+def guest_room(request, token):
+    """A guest (a judge, an interpreter) enters by the link sent to their mobile: no account on this platform."""
+    seat, reason = _guest_seat(token)
+    if reason:
+        context = {"m": seat.session.mediation if seat else None, "session": seat.session if seat else None}
+        return render(request, "investor/room_closed.html", {**context, "reason": reason, "back": ""}, status=410)
+    ticket_url = reverse("mediation-guest-ticket", args=[token])
+    return _room_page(request, seat.session.mediation, seat.session, seat, ticket_url, "", "/")
+
+
+@require_POST
+def guest_ticket(request, token):
+    seat, reason = _guest_seat(token)
+    if reason:
+        return JsonResponse({"reason": reason}, status=409)
+    return JsonResponse({"ticket": backend.issue_ticket(seat)})
+
+
+@login_required
+@require_POST
+def invite_guest(request, mediation_id, session_id):
+    """The mediator invites a judge or an interpreter to the online session (a link by SMS)."""
+    d, m, viewer = selectors.workspace_for(request.user, mediation_id)
+    session = selectors.session_of(m, session_id, viewer)
+    post = request.POST
+    try:
+        seat = actions.invite_guest(
+            request.user, session, post.get("name", ""), post.get("role", ""), post.get("mobile", "")
+        )
+    except (DomainError, PermissionDenied) as e:
+        messages.error(request, refusal(e) if isinstance(e, DomainError) else str(e))
+    else:
+        messages.success(request, _("已邀请%(name)s，进入链接已以短信发送") % {"name": seat.label})
+    return redirect(_workspace_url(m))
+
+
+@login_required
+@require_POST
+def check_guest(request, mediation_id, session_id, seat_id):
+    """L8 for a guest: the mediator records the identity check and the sham-mediation warning."""
+    d, m, viewer = selectors.workspace_for(request.user, mediation_id)
+    session = selectors.session_of(m, session_id, viewer)
+    seat = session.seats.filter(pk=seat_id).first()
+    if seat is None:
+        raise Http404(_("调解室中没有这位参加人员"))
+    post = request.POST
+    try:
+        actions.check_guest_identity(
+            request.user, seat, post.get("method", ""), post.get("passed") == "on", post.get("warned") == "on"
+        )
+    except (DomainError, PermissionDenied) as e:
+        messages.error(request, refusal(e) if isinstance(e, DomainError) else str(e))
+    else:
+        messages.success(request, _("已记录核实情况"))
+    return redirect(_workspace_url(m))
 
 
 @login_required

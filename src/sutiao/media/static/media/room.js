@@ -350,12 +350,15 @@
   const start = $("#record-start"), stop = $("#record-stop");
   if (start) start.addEventListener("click", () => { audioContext = audioContext || new AudioContext(); send({ type: "control", op: "record_start" }); });
   if (stop) stop.addEventListener("click", () => send({ type: "control", op: "record_stop" }));
-  $("#chat-form").addEventListener("submit", (e) => {
-    e.preventDefault();
-    const input = $("#chat-input");
-    if (input.value.trim()) send({ type: "chat", text: input.value });
-    input.value = "";
-  });
+  const chatForm = $("#chat-form"); // a guest (judge, interpreter) speaks, and does not write into the case
+  if (chatForm) {
+    chatForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const input = $("#chat-input");
+      if (input.value.trim()) send({ type: "chat", text: input.value });
+      input.value = "";
+    });
+  }
   $("#leave").addEventListener("click", () => {
     over = true;
     if (ws) ws.close();
