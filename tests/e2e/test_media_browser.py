@@ -191,6 +191,30 @@ def test_three_browsers_meet_split_record_and_one_is_removed(live, media_browser
     firm_page.goto(room)
     assert "移出" in firm_page.get_by_test_id("room-refused").inner_text()
 
+    # Audio only (a poor connection): the mediator keeps hearing 陈二 but receives no more of her video.
+    chen.get_by_role("button", name="仅音频").click()
+    chen.wait_for_timeout(1500)  # packets already on their way
+    before = _received(host)
+    host.wait_for_timeout(2000)
+    after = _received(host)
+    assert after["audio"] > before["audio"] and after["video"] == before["video"], (before, after)
+
+    # The signalling server goes away: the pages say so and come back by themselves with a fresh ticket.
+    live.investor.stop(roles=("media",))
+    chen.get_by_test_id("room-status").filter(has_text="重新连接").wait_for()
+    live.investor.start(live.investor.var_dir / "logs", roles=("media",))
+    chen.get_by_test_id("room-status").filter(has_text="已进入调解室").wait_for(timeout=60_000)
+    wait_for(lambda: len(_peers(chen)) == 1, what="陈二 reconnected to the mediator")
+
+    # Camera and microphone refused (here: the browser's answer forced to a refusal): the page says what to do,
+    # and 陈二 still sees and hears the mediator. Reloading takes her seat over from the old page.
+    chen.context.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));"
+    )
+    chen.goto(room, wait_until="domcontentloaded")
+    chen.get_by_test_id("room-flash").filter(has_text="您拒绝了使用摄像头和麦克风").wait_for()
+    _media_flows(chen, "陈二 without devices")
+
     # The case keeps the attendance and the recording; the court hears who attended once the session is held.
     page = mediator.get(ws)
     assert "在线调解出席记录" in page and "准入" in page and "被移出" in page
