@@ -460,7 +460,11 @@ def _run(court: Platform, investor: Platform, var_dir: Path, signals: _StopSigna
             return 1
         if not ready and court.answers() and investor.answers():
             ready = True
-            print(BANNER.format(court=court.url, investor=investor.url, var=var_dir, logs=var_dir / "logs"), flush=True)
+            media = f"ws://127.0.0.1:{investor.media_port}/media/" if investor.media_port else "-"
+            banner = BANNER.format(
+                court=court.url, investor=investor.url, media=media, var=var_dir, logs=var_dir / "logs"
+            )
+            print(banner, flush=True)
             if seed_mediation:
                 # The demo case in mediation: its delegation reaches the investor platform through the docking
                 # now that both run; the command waits for it, then works it through the actions (a signal
@@ -496,6 +500,9 @@ BANNER = f"""
         当事人登录须密码加短信验证码（见下方短信日志），在“我的案件”中在线表示调解意见
   代理人：lawyer_zhao（赵律师，手机 13700000004，陈二的授权委托代理人），在调解平台“我的调解案件”中
         代陈二办理调解中的演示案件（陈二诉某某证券：已安排调解，有消息和证据）
+音视频调解：org1_mediator1 在演示案件的调解工作台点“进入在线调解室”，investor_chen 或 lawyer_zhao、
+        securities_firm 在“我的调解案件”中同样进入（信令服务 {{media}}；浏览器仅在 localhost、127.0.0.1
+        或 HTTPS 下允许使用摄像头）
 短信（开发环境不真正发送）：验证码和链接写入 {{var}}/sms-court.log 与 {{var}}/sms-investor.log
         （tail -f 查看）；邮件写入 {{var}}/mail
 日志：{{logs}}"""

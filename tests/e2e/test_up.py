@@ -156,7 +156,13 @@ def test_make_up_shows_the_lawyer_a_demo_mediation_in_progress(prepared):
             "SELECT m.id FROM investor_mediation m JOIN investor_delegation d ON d.id = m.delegation_id"
             " WHERE d.amount = 48000"
         )
-        assert one("SELECT count(*) FROM investor_session WHERE mediation_id = ?", mediation) == 1
+        assert one("SELECT count(*) FROM investor_session WHERE mediation_id = ?", mediation) == 2
+        # One of them online with its room open now and everyone's identity checked (issue 12: try the room).
+        checked = (
+            "SELECT count(*) FROM investor_sessionparticipant p JOIN investor_session s ON s.id = p.session_id"
+            " WHERE s.mediation_id = ? AND s.mode = 'online' AND p.id_check_passed AND p.warned"
+        )
+        assert one(checked, mediation) == 2
         assert one("SELECT count(*) FROM investor_message WHERE mediation_id = ?", mediation) >= 4
         by_lawyer = "SELECT author_label FROM investor_message WHERE mediation_id = ? AND author_id = ?"
         assert one(by_lawyer, mediation, lawyer) == "代理人赵律师代陈二"

@@ -77,6 +77,19 @@ def seed(delegation: Delegation) -> Mediation:
         [applicant, respondent],
         NotifyChannel.SMS,
     )
+    # An online session whose room is open now (issue 12), identities checked: the demo's mediator, 陈二 (or her
+    # lawyer) and the firm can meet in it at once.
+    now_session = actions.schedule_session(
+        mediator,
+        mediation,
+        timezone.now() + dt.timedelta(minutes=15),
+        SessionMode.ONLINE,
+        "",
+        [applicant, respondent],
+        NotifyChannel.SMS,
+    )
+    for participant in now_session.participants.all():
+        actions.check_identity(mediator, participant, "证件照在线比对（演示）", True, True)
     actions.post_message(mediator, mediation, "各方好：本案已受理，定于明日上午十时在线调解，请提前准备证据材料。")
     actions.post_message(lawyer, mediation, "代理意见：申请人请求赔偿交易损失四万八千元，交易流水已上传。")
     actions.post_message(firm, mediation, "被申请人已收到材料，将在调解中说明营业部员工的操作情况。")
