@@ -167,6 +167,12 @@ def test_three_browsers_meet_split_record_and_one_is_removed(live, media_browser
         wait_for(lambda p=page: len(_peers(p)) == 2, what="everyone together again")
     assert "最低接受五万元" not in firm_page.get_by_test_id("chat-lines").inner_text()
 
+    # The mediator drafts the record during the session (Art. 22).
+    host.get_by_text("调解笔录（在线调解过程中同步制作", exact=False).click()
+    host.get_by_test_id("room-record").fill("双方确认：申请人于2024年3月买入涉案股票。")
+    host.get_by_test_id("room-record-save").click()
+    host.get_by_test_id("room-flash").filter(has_text="笔录已保存").wait_for()
+
     # Recording: refused until everyone consented; then recorded, stopped, stored with its hash.
     host.get_by_test_id("record-start").click()
     host.get_by_test_id("room-flash").filter(has_text="尚未同意").wait_for()
@@ -219,6 +225,7 @@ def test_three_browsers_meet_split_record_and_one_is_removed(live, media_browser
     page = mediator.get(ws)
     assert "在线调解出席记录" in page and "准入" in page and "被移出" in page
     assert 'data-testid="recording"' in page and "录制同意" in page
+    assert "双方确认：申请人于2024年3月买入涉案股票。" in page
     attended = _values(page, f"held-{session_id}-attended")
     mediator.act(ws + "held/", {"session": session_id, f"held-{session_id}-attended": attended})
     _wait_story(live, case["id"], "在线调解已举行")

@@ -315,6 +315,9 @@ def test_signalling_relays_only_between_admitted_seats_of_one_room_and_closes_on
         await sockets["a"].send_to(text_data=json.dumps({"type": "signal", "to": str(b.pk), "data": offer}))
         relayed = await _until(sockets["b"], "signal")
         assert relayed["from"] == str(a.pk) and relayed["data"] == offer
+        # The mediator mutes 李四: her browser is asked to (the media never passes the server).
+        await sockets["host"].send_to(text_data=json.dumps({"type": "control", "op": "mute", "seat": str(a.pk)}))
+        assert (await _until(sockets["a"], "mute"))["type"] == "mute"
         # A party may not run the mediator's controls.
         await sockets["a"].send_to(text_data=json.dumps({"type": "control", "op": "remove", "seat": str(b.pk)}))
         assert "仅本案调解员" in (await _until(sockets["a"], "error"))["reason"]

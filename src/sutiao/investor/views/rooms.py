@@ -55,6 +55,8 @@ def _text() -> dict:
         "removeReason": _("移出理由"),
         "caucusWith": _("进入%s的背对背房间"),
         "merge": _("恢复共同调解"),
+        "recordSaved": _("笔录已保存，待各方当事人确认"),
+        "recordRefused": _("笔录未能保存：请在调解工作台查看原因"),
     }
 
 
@@ -80,6 +82,16 @@ def room(request, mediation_id, session_id):
     return _room_page(request, m, session, seat, base + "ticket/", base + "recordings/", _workspace_url(m))
 
 
+def _record(m, seat) -> dict:
+    """The mediator drafts the record during the session (在线调解规则 Art. 22: 同步形成电子笔录): the latest
+    version to go on from, and where the workspace saves it."""
+    if not seat.is_mediator:
+        return {}
+    latest = m.records.first()
+    act = "application-mediation-act" if m.direct else "mediation-act"
+    return {"record_text": latest.text if latest else "", "record_url": reverse(act, args=[m.pk, "record"])}
+
+
 def _room_page(request, m, session, seat, ticket_url: str, recording_url: str, back: str):
     config = {
         "signalling": f"{settings.SUTIAO_MEDIA_URL.rstrip('/')}/rooms/{session.pk}/",
@@ -90,6 +102,7 @@ def _room_page(request, m, session, seat, ticket_url: str, recording_url: str, b
         "back": back,
     }
     context = {"m": m, "session": session, "seat": seat, "config": config, "text": _text(), "back": back}
+    context |= _record(m, seat)
     return render(request, "investor/room.html", context)
 
 

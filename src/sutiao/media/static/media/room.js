@@ -350,6 +350,16 @@
   const start = $("#record-start"), stop = $("#record-stop");
   if (start) start.addEventListener("click", () => { audioContext = audioContext || new AudioContext(); send({ type: "control", op: "record_start" }); });
   if (stop) stop.addEventListener("click", () => send({ type: "control", op: "record_stop" }));
+  const recordForm = $("#record-form"); // the mediator drafts the record while the session runs
+  if (recordForm) {
+    recordForm.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      // The workspace answers a saved record with a redirect, a refused one with the page and its errors.
+      const r = await fetch(recordForm.action, { method: "POST", body: new FormData(recordForm), redirect: "manual" });
+      const saved = r.type === "opaqueredirect";
+      flash(saved ? T.recordSaved : T.recordRefused, saved ? "success" : "danger");
+    });
+  }
   const chatForm = $("#chat-form"); // a guest (judge, interpreter) speaks, and does not write into the case
   if (chatForm) {
     chatForm.addEventListener("submit", (e) => {
