@@ -139,3 +139,49 @@ def test_a_joint_online_application_is_accepted_ruled_valid_and_the_sealed_rulin
     detail = staff.get(application)
     rows = re.findall(r'<tr data-testid="service-row">.*?</tr>', detail, re.S)
     assert len(rows) == 2 and all("未查阅" not in row and "站内" in row for row in rows), rows
+
+
+def test_a_rejected_confirmation_offers_the_three_paths_and_a_new_agreement_is_drafted(live):
+    """L13 (《民事诉讼法》Art. 206): the judge rejects the application; the investor platform shows the court's ground
+    and reasons with the three ways on, and the mediator drafts a new agreement in place of the rejected one."""
+    investor, investor_id = demo.INVESTOR_PARTY[1], demo.party_id_number(demo.INVESTOR_PARTY[2])
+    firm, firm_code = demo.FIRM_PARTY[1], demo.party_id_number(demo.FIRM_PARTY[2])
+    case, delegation_id = _delegated_case(live, investor, investor_id, firm_code, respondent=firm)
+    applicant = _joined_party(live, demo.INVESTOR_PARTY[3])
+    respondent = _joined_party(live, demo.FIRM_PARTY[3])
+    _effective_agreement(live, delegation_id, applicant, respondent)
+    page_path = f"/mediations/{delegation_id}/confirmation/"
+    for party, domicile in ((applicant, "110105"), (respondent, "110102")):
+        row = re.search(r'<select name="party"[^>]*>\s*<option value="(\d+)"', party.get(page_path)).group(1)
+        party.act(page_path + "join/", {"party": row, "domicile": domicile})
+    assert wait_for(lambda: _state(applicant.get(page_path)) == "received", what="the court received the application")
+
+    staff = Web(live.court.url, "court_filing", csrf="sutiao_court_csrf")
+    listing = staff.get("/confirmations/?q=" + investor)
+    application = re.findall(
+        r'href="(/confirmations/[0-9a-f-]+/)" data-testid="confirmation-link">（待受理）', listing
+    )[0]
+    detail = staff.get(application)
+    judge_id = re.search(r'<option value="(\d+)"[^>]*>李法官', detail).group(1)
+    staff.act(application + "accept/", {"judge": judge_id})
+    wait_for(lambda: _state(applicant.get(page_path)) == "accepted", what="the acceptance on the investor platform")
+    judge = Web(live.court.url, "court_judge", csrf="sutiao_court_csrf")
+    response = judge.post(
+        application + "rule/",
+        {"outcome": "rejected", "rejection_ground": "unclear", "reasons": "履行期限约定不明确。", "confirmed": "1"},
+    )
+    assert response.status_code == 302, _errors(response.text)
+
+    page = wait_for(
+        lambda: (html := applicant.get(page_path)) and 'data-outcome="rejected"' in html and html,
+        what="the rejection on the investor platform",
+    )
+    assert _state(page) == "rejected" and "内容不明确" in page and "履行期限约定不明确" in page
+    assert 'data-testid="rejected-paths"' in page and "变更原调解协议" in page and "提起诉讼" in page
+
+    mediator = Web(live.investor.url, "org1_mediator1")
+    base = f"/mediations/{delegation_id}/agreement/"
+    assert 'data-testid="redraft"' in mediator.get(base) and 'data-testid="redraft"' not in applicant.get(base)
+    mediator.act(base + "draft/", {})
+    page = mediator.get(base)
+    assert 'data-testid="agreement-state" data-state="draft"' in page and 'data-testid="redraft"' not in page
