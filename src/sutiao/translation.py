@@ -107,6 +107,7 @@ LABELS = [
     gettext_noop("已定稿，待签署"),
     gettext_noop("已生效"),
     gettext_noop("已作废"),
+    gettext_noop("司法确认被驳回，已另行起草调解协议"),
     gettext_noop("给付金钱"),
     gettext_noop("履行行为"),
     gettext_noop("待履行"),

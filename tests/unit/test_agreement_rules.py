@@ -70,12 +70,17 @@ def test_l10_takes_effect_when_every_party_has_signed():
 
 def test_l10_the_agreement_machine():
     """L10: drafted, frozen for signing, in force once every party signed; withdrawn for changes only before
-    anyone signed; never voided once in force."""
+    anyone signed; never voided once in force, superseded only from there (L13)."""
     assert AGREEMENT.next_state(AgreementState.DRAFT, AgreementEvent.REVISE) == AgreementState.DRAFT
     assert AGREEMENT.next_state(AgreementState.DRAFT, AgreementEvent.SUBMIT) == AgreementState.SIGNING
     assert AGREEMENT.next_state(AgreementState.SIGNING, AgreementEvent.WITHDRAW) == AgreementState.DRAFT
     assert AGREEMENT.next_state(AgreementState.SIGNING, AgreementEvent.TAKE_EFFECT) == AgreementState.EFFECTIVE
+    # L13: only an agreement in force gives way to a new one (after a rejected confirmation, checked by the action).
+    assert AGREEMENT.next_state(AgreementState.EFFECTIVE, AgreementEvent.SUPERSEDE) == AgreementState.SUPERSEDED
     for state, event in [
+        (AgreementState.DRAFT, AgreementEvent.SUPERSEDE),
+        (AgreementState.SIGNING, AgreementEvent.SUPERSEDE),
+        (AgreementState.SUPERSEDED, AgreementEvent.REVISE),
         (AgreementState.SIGNING, AgreementEvent.REVISE),  # frozen: no edits after 定稿
         (AgreementState.DRAFT, AgreementEvent.TAKE_EFFECT),  # nothing takes effect unsigned
         (AgreementState.EFFECTIVE, AgreementEvent.VOID),

@@ -205,6 +205,13 @@ def what_follows(outcome: RulingOutcome) -> tuple[str, ...]:
     )
 
 
+def new_agreement_allowed(latest_outcome: RulingOutcome | str | None) -> bool:
+    """L13 (《民事诉讼法》Art. 206): once the court rejected the application, the parties may change the agreement by
+    mediation or reach a new one, so the agreement in force gives way to a new draft; while an application is
+    pending, or after a valid ruling (enforceable), it stays."""
+    return bool(latest_outcome) and RulingOutcome(latest_outcome) == RulingOutcome.REJECTED
+
+
 def objection_deadline(cal: WorkdayCalendar, received_on: dt.date) -> Deadline:
     """L14: a party's objection to the ruling within 15 days of receiving it (解释 Art. 372 ¶2)."""
     return cal.deadline(received_on, OBJECTION_PERIOD)

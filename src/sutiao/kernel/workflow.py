@@ -603,6 +603,9 @@ class AgreementState(LabelledEnum):
     EFFECTIVE = "effective", "已生效"
     # Discarded by the mediator, or the mediation ended without it (failed, withdrawn, recalled).
     VOID = "void", "已作废"
+    # The court rejected the application for its confirmation and the mediator started a new agreement (L13:
+    # 变更原调解协议或者达成新的调解协议): the record stays, the new draft takes its place.
+    SUPERSEDED = "superseded", "司法确认被驳回，已另行起草调解协议"
 
 
 class AgreementEvent(StrEnum):
@@ -611,6 +614,7 @@ class AgreementEvent(StrEnum):
     WITHDRAW = "withdraw"  # back to drafting, only while nobody has signed (kernel.agreement.withdrawal_allowed)
     TAKE_EFFECT = "take_effect"  # every party has signed (L10)
     VOID = "void"
+    SUPERSEDE = "supersede"  # a new agreement after the court rejected the confirmation (L13)
 
 
 _AG, _AGE = AgreementState, AgreementEvent
@@ -622,6 +626,8 @@ AGREEMENT_TRANSITIONS: dict[tuple[AgreementState, AgreementEvent], AgreementStat
     # An agreement in force is not voided here: what follows it (performance, judicial confirmation, a new
     # agreement after a rejected confirmation) is the law's, not the mediator's.
     **{(s, _AGE.VOID): _AG.VOID for s in (_AG.DRAFT, _AG.SIGNING)},
+    # Only after a rejected confirmation (kernel.confirmation.new_agreement_allowed), by drafting the new one.
+    (_AG.EFFECTIVE, _AGE.SUPERSEDE): _AG.SUPERSEDED,
 }
 AGREEMENT = Machine("agreement", AGREEMENT_TRANSITIONS)
 

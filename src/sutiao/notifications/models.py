@@ -123,8 +123,15 @@ class Service(models.Model):
     channels = models.JSONField(_("送达渠道"), default=list)
     # Served on at least one channel (False: 需以其他方式送达 until other means are recorded).
     electronic = models.BooleanField(_("电子送达"), default=False)
+    # None: served by the platform itself, not by a member of staff (the investor platform passing on the court's
+    # sealed ruling when it arrives through the docking).
     served_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("送达人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("送达人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     served_at = models.DateTimeField(_("发送时间"))
     reached_at = models.DateTimeField(_("送达时间（到达受送达人系统）"), null=True, blank=True)

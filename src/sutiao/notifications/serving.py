@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sutiao.accounts import pii
-from sutiao.accounts.models import AgentScope, PartyProfile
+from sutiao.accounts.models import AgentScope, PartyProfile, User
 from sutiao.accounts.parties import acting_for, digests_for, normalised_mobile, record_act, users_for_digest
 from sutiao.audit.log import record
 from sutiao.kernel.calendar import china_today
@@ -117,7 +117,9 @@ def _mask_email(email: str) -> str:
 def serve_document(actor, document, *, subject, title: str, id_digest: str, party_name: str, sender: str) -> Service:
     """Serve `document` on the party (L16), in the caller's transaction, after its permission check: on the
     channels of the party's consent, or — without consent, or with no address that can be reached — not
-    electronically, the record marked «需以其他方式送达». The record keeps the content hash as served."""
+    electronically, the record marked «需以其他方式送达». The record keeps the content hash as served. `actor` is the
+    staff user who serves, or audit.log.SYSTEM when the platform serves on its own (a ruling passed on as it
+    arrives): the record then names no person."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("serve_document must run inside the action's transaction")
     consent = current_consent(id_digest)
@@ -132,7 +134,7 @@ def serve_document(actor, document, *, subject, title: str, id_digest: str, part
         party_name=party_name[:200],
         consent=consent,
         channels=[],
-        served_by=actor,
+        served_by=actor if isinstance(actor, User) else None,
         served_at=now,
     )
     notices: list[Notification] = []

@@ -54,6 +54,7 @@ from sutiao.kernel.agreement import (
     yuan,
 )
 from sutiao.kernel.calendar import china_today, cn_date
+from sutiao.kernel.confirmation import RULING_CITATION
 from sutiao.kernel.enums import DisputeType, PartyRole
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.workflow import (
@@ -275,12 +276,17 @@ def _new_version(
 @transaction.atomic
 def draft_agreement(actor: User, mediation: Mediation) -> Agreement:
     """The mediator starts the agreement from the template of the case's dispute type, filled from the case (its
-    parties, claims and amounts, kernel.agreement.draft_from_case): version 1, a draft for the mediator to edit."""
+    parties, claims and amounts, kernel.agreement.draft_from_case): version 1, a draft for the mediator to edit.
+    After the court rejected the application for confirmation of the agreement in force, the new draft takes its
+    place and the old one is marked superseded (L13: 变更原调解协议或者达成新的调解协议, 民事诉讼法 Art. 206)."""
     mediation = locked_mediation(mediation)
     permissions.ensure_case_mediator(actor, mediation.source)
     _ensure_drafting_allowed(mediation)
-    if mediation.agreements.filter(state__in=AGREEMENT_LIVE).exists():
-        raise DomainError(gettext("本案已有调解协议，请在其上修改"))
+    live = Agreement.objects.select_for_update().filter(mediation=mediation, state__in=AGREEMENT_LIVE).first()
+    if live is not None:
+        if not selectors.may_draft_anew(live):
+            raise DomainError(gettext("本案已有调解协议，请在其上修改"))
+        _supersede(actor, live, mediation)
     draft = draft_from_case(_case_facts(mediation), china_today())
     agreement = Agreement.objects.create(mediation=mediation, created_by=actor, created_at=timezone.now())
     version = _new_version(actor, agreement, mediation, draft.clauses, list(draft.terms), "按模板起草")
@@ -422,6 +428,21 @@ def _void(actor, agreement: Agreement, mediation: Mediation, reason: str) -> Non
         after={"state": agreement.state, "reason": reason[:500]},
     )
     _timeline(mediation, getattr(actor, "display_name", actor), gettext("调解协议作废：%(r)s") % {"r": reason[:300]})
+
+
+def _supersede(actor, agreement: Agreement, mediation: Mediation) -> None:
+    before = _move(agreement, AgreementEvent.SUPERSEDE)
+    agreement.save(update_fields=["state"])
+    record(
+        actor,
+        "agreement.supersede",
+        agreement,
+        case=mediation.case_ref,
+        before={"state": before},
+        after={"state": agreement.state},
+    )
+    text = gettext("原调解协议的司法确认申请被驳回，另行起草调解协议（%(rule)s）") % {"rule": RULING_CITATION}
+    _timeline(mediation, actor.display_name, text)
 
 
 def void_open_agreements(actor, mediation: Mediation, reason: str) -> None:

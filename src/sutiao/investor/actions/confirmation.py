@@ -2,7 +2,8 @@
 LEGAL-RULES L11–L14): each party, or its agent within the power of attorney, joins the application; the last join
 sends it to the competent court through the docking (the agreement's PDF shared and named by its hash). The
 court's decisions come back as CONFIRMATION_DECIDED, and its sealed ruling is fetched by a background job,
-verified and kept, with the objection window (L14). One function per action, one transaction each: permission,
+verified and kept, with the objection window (L14), and served on the parties who consented to electronic service
+(L16). One function per action, one transaction each: permission,
 the application machine's transition, the case's timeline, the audit record and the docking message."""
 
 import datetime as dt
@@ -18,7 +19,7 @@ from django.utils.translation import gettext, gettext_noop
 from sutiao.accounts import parties as party_accounts
 from sutiao.accounts import pii
 from sutiao.accounts.models import PartyProfile, User
-from sutiao.audit.log import record
+from sutiao.audit.log import SYSTEM, record
 from sutiao.docking import outbox
 from sutiao.docking.documents import DocumentRefused, fetch_document, share
 from sutiao.docking.models import OutboxMessage, Peer
@@ -50,6 +51,7 @@ from sutiao.kernel.workflow import (
     RequestEvent,
     RequestState,
 )
+from sutiao.notifications import serving
 from sutiao.workdays.selectors import calendar
 
 from ..agreements import selectors as agreement_selectors
@@ -460,9 +462,49 @@ def ruling_fetched(request_id, data: bytes | None, error: DocumentRefused | None
         "court": request.court_name,
         "check": request.ruling_verification,
     }
-    _timeline(mediation, "系统", text[:500])
-    tell_parties(mediation, mediation.parties.all(), gettext("民事裁定书"), text[:500], confirmation_url(mediation))
+    _timeline(mediation, SYSTEM, text[:500])
+    served = _serve_ruling(request) if request.ruling_verified else set()
+    # Whoever the service reached was told by it (its own notice, one SMS); the others hear it as before.
+    others = [p for p in mediation.parties.all() if p.pk not in served]
+    tell_parties(mediation, others, gettext("民事裁定书"), text[:500], confirmation_url(mediation))
     return request
+
+
+def _serve_ruling(request: ConfirmationRequest) -> set[int]:
+    """The court's ruling, here and its seal verified, is served on each party of the mediation on this platform too
+    (L16; 民事诉讼法 Art. 90; 在线诉讼规则 Art. 29–32), by sutiao.notifications.serving: to the platform inbox of
+    whoever acts for the party and by SMS or email where the party consented to electronic service, each with its
+    proof (time, channels, content hash, and the read receipt when the party opens it); a party without consent is
+    marked «需以其他方式送达» — the court serves it by other means. The court also serves the ruling on its own
+    platform and keeps its own proof. A ruling whose seal failed verification is not passed on as served. Runs in
+    ruling_fetched's transaction; returns the party rows served electronically."""
+    mediation = request.mediation
+    served = set()
+    title = "民事裁定书"  # the record's language, as the court's own service names it
+    for party in mediation.parties.all().order_by("id"):
+        service = serving.serve_document(
+            SYSTEM,
+            request.ruling,
+            subject=request,
+            title=title,
+            id_digest=party.id_number_digest,
+            party_name=party.name,
+            sender=request.court_name,
+        )
+        if service.electronic:
+            served.add(party.pk)
+            text = gettext("向%(party)s电子送达《%(title)s》（%(channels)s）") % {
+                "party": party.name,
+                "title": title,
+                "channels": service.channel_labels(),
+            }
+        else:
+            text = gettext("%(party)s未同意电子送达，《%(title)s》需以其他方式送达") % {
+                "party": party.name,
+                "title": title,
+            }
+        _timeline(mediation, SYSTEM, text[:500])
+    return served
 
 
 def fetch_rulings() -> int:

@@ -12,8 +12,11 @@ from sutiao.accounts import parties as party_accounts
 from sutiao.accounts.models import AgentScope, Role
 from sutiao.documents.signing import DocumentVerification, verify
 from sutiao.documents.storage import documents_storage
+from sutiao.kernel.confirmation import new_agreement_allowed
+from sutiao.kernel.workflow import AGREEMENT_LIVE, AgreementState
 
 from .. import permissions
+from ..confirmation.models import ConfirmationRequest
 from ..mediation.models import Mediation, MediationParty
 from .models import Agreement, AgreementVersion, PerformanceConfirmation, SignatureRecord
 
@@ -71,9 +74,23 @@ def viewer_for(user, mediation_id) -> tuple[Mediation, AgreementViewer]:
 
 
 def current_agreement(mediation: Mediation) -> Agreement | None:
-    """The live agreement (draft, signing or in force), else the latest void one, else None."""
+    """The live agreement (draft, signing or in force), else the latest void or superseded one, else None."""
     qs = Agreement.objects.filter(mediation=mediation).select_related("current", "current__created_by")
-    return qs.exclude(state="void").first() or qs.order_by("-created_at").first()
+    return qs.filter(state__in=list(AGREEMENT_LIVE)).first() or qs.order_by("-created_at").first()
+
+
+def latest_ruling_outcome(agreement: Agreement) -> str:
+    """The outcome of the court's ruling on the agreement's latest application for judicial confirmation ("" while
+    none was ruled on): after a rejection a new agreement may be drafted (L13)."""
+    latest = ConfirmationRequest.objects.filter(agreement=agreement).order_by("-started_at", "-id").first()
+    return latest.outcome if latest is not None else ""
+
+
+def may_draft_anew(agreement: Agreement | None) -> bool:
+    """No live agreement, or the one in force was rejected by the court (L13: change it or reach a new one)."""
+    if agreement is None or agreement.state not in AGREEMENT_LIVE:
+        return True
+    return agreement.state == AgreementState.EFFECTIVE and new_agreement_allowed(latest_ruling_outcome(agreement))
 
 
 def terms_of(version: AgreementVersion):

@@ -4,6 +4,7 @@ applications of an agreement, and what the page shows of the ruling (L13, L14)."
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from sutiao.accounts.models import InstitutionKind
 from sutiao.docking.models import Peer
@@ -17,6 +18,8 @@ from sutiao.kernel.confirmation import (
     objection_deadline,
 )
 from sutiao.kernel.enums import DisputeType
+from sutiao.notifications import serving
+from sutiao.notifications.models import Service
 from sutiao.workdays.selectors import calendar
 
 from ..mediation.models import Mediation
@@ -100,3 +103,34 @@ def ruling_of(mediation: Mediation, request_id) -> ConfirmationRequest | None:
         .select_related("ruling")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class RulingService:
+    """What the confirmation page shows of the ruling's service on this platform (L16): each application's service
+    records with their proof, the ones served on a party the viewer acts for (opening them is the read receipt),
+    and the viewer's parties of this mediation who have not consented to electronic service yet."""
+
+    by_request: dict
+    own: frozenset
+    without_consent: tuple
+
+
+def ruling_service(user, mediation: Mediation, requests) -> RulingService:
+    by_request = {r.pk: list(serving.services_of(r)) for r in requests if r.ruling_id}
+    ids = [str(pk) for pk in by_request]
+    own = _served_to(user).filter(subject_id__in=ids).values_list("pk", flat=True) if ids else ()
+    digests = {p.id_number_digest for p in mediation.parties.all() if p.id_number_digest}
+    without = tuple(
+        p.name for p, consent in serving.consent_parties(user) if p.id_number_digest in digests and not consent
+    )
+    return RulingService(by_request, frozenset(own), without)
+
+
+def own_ruling_services(user, request: ConfirmationRequest) -> list[Service]:
+    """The services of this application's ruling on the parties the user acts for (within the «documents» scope)."""
+    return list(_served_to(user).filter(subject_id=str(request.pk)))
+
+
+def _served_to(user):
+    return serving.served_to(user).filter(subject_type=ContentType.objects.get_for_model(ConfirmationRequest))

@@ -84,7 +84,7 @@ def agreement_page(request, mediation_id, editor=None):
             "editor": editor or (_editor(mediation, agreement) if editing else None),
             "versions": history.items,
             "versions_next": next_url(request, history, "versions"),
-            "may_draft": viewer.mediator and (agreement is None or agreement.state == AgreementState.VOID),
+            "may_draft": viewer.mediator and selectors.may_draft_anew(agreement),
             "may_withdraw": viewer.mediator
             and agreement is not None
             and agreement.state == AgreementState.SIGNING

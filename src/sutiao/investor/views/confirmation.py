@@ -20,7 +20,9 @@ from sutiao.kernel.confirmation import (
     what_follows,
 )
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.service import SERVICE_CITATION
 from sutiao.kernel.workflow import AgreementState, RequestState
+from sutiao.notifications import serving
 from sutiao.translation import refusal
 from sutiao.workdays.selectors import calendar
 
@@ -63,6 +65,9 @@ def _context(request, mediation, viewer, form=None):
         }
         for r in requests
     ]
+    service = selectors.ruling_service(request.user, mediation, requests)
+    for item in shown:
+        item["services"] = service.by_request.get(item["r"].pk, [])
     return {
         "m": mediation,
         "d": mediation.source,
@@ -76,6 +81,9 @@ def _context(request, mediation, viewer, form=None):
         "searched": bool(facts.get("domicile")),
         "fee_citation": CONFIRMATION_FEE_CITATION,
         "outsider_citation": OUTSIDER_OBJECTION_CITATION,
+        "own_services": service.own,
+        "without_consent": service.without_consent,
+        "service_citation": SERVICE_CITATION,
         "workspace_url": "application-mediation" if mediation.direct else "mediation-workspace",
     }
 
@@ -136,11 +144,15 @@ def act(request, mediation_id, op):
 @login_required
 def ruling_pdf(request, mediation_id, request_id):
     """The court's sealed ruling, to whoever reads the agreement (agreement_selectors.viewer_for); checked against
-    its hash, audited and streamed by sutiao.documents."""
+    its hash, audited and streamed by sutiao.documents; opened by a party it was served on, the read receipt."""
     mediation, _viewer = agreement_selectors.viewer_for(request.user, mediation_id)
     found = selectors.ruling_of(mediation, request_id)
     if found is None:
         raise Http404(_("文件不存在，或您无权下载此文件"))
+    # A party (or whoever acts for them) opening the ruling here has read what was served on them: the read
+    # receipt is recorded as if they opened it from the service notice (L16's proof).
+    for service in selectors.own_ruling_services(request.user, found):
+        serving.open_served(request.user, service.pk)
     return download_response(
         request, found.ruling, permitted=lambda user, stored: stored.pk == found.ruling_id, case=mediation.case_ref
     )
