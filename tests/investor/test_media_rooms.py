@@ -4,13 +4,13 @@ through Channels' WebSocket communicator against the real consumer and the real 
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 
 import pytest
 from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
@@ -168,12 +168,21 @@ def test_art22_recording_needs_every_participants_consent(room, mediator_a):
     with pytest.raises(DomainError, match="不能分开背对背"):
         actions.split_room(mediator_a, session, row_a.pk)
     actions.stop_recording(mediator_a, session)
-    with pytest.raises(DomainError):
-        actions.store_recording(mediator_a, recording, SimpleUploadedFile("recording.exe", b"MZ" + b"\0" * 64))
-    stored = actions.store_recording(mediator_a, recording, SimpleUploadedFile("recording.webm", WEBM))
-    assert stored.file.sha256 and stored.file.kind == "recording"
+    # The browser hands it in part by part: in order, a part sent twice kept once, a gap refused.
+    with pytest.raises(DomainError, match="没有收到"):
+        actions.store_recording(mediator_a, recording)
+    with pytest.raises(PermissionDenied):
+        actions.append_recording_part(party_a, recording, 0, WEBM[:20])
+    actions.append_recording_part(mediator_a, recording, 0, WEBM[:20])
+    actions.append_recording_part(mediator_a, recording, 0, WEBM[:20])  # a retry
+    with pytest.raises(DomainError, match="不连续"):
+        actions.append_recording_part(mediator_a, recording, 2, WEBM[20:])
+    actions.append_recording_part(mediator_a, recording, 1, WEBM[20:])
+    stored = actions.store_recording(mediator_a, recording)
+    assert stored.file.kind == "recording" and stored.file.size == len(WEBM)
+    assert stored.file.sha256 == hashlib.sha256(WEBM).hexdigest()
     with pytest.raises(DomainError, match="已存档"):
-        actions.store_recording(mediator_a, recording, SimpleUploadedFile("recording.webm", WEBM))
+        actions.store_recording(mediator_a, recording)
     # Art. 22 ¶1: it stands in for the electronic record only once every party agreed explicitly.
     actions.agree_recording_replaces_record(party_a, recording, row_a)
     assert not actions.replaces_record(recording)
@@ -390,3 +399,21 @@ def test_the_room_page_names_why_it_cannot_be_entered(room, mediator_a, mediator
     session.participants.filter(party=row_a).delete()
     page = client.get(url)
     assert page.status_code in (403, 404)
+
+
+def test_a_recording_that_is_not_one_is_refused_and_nothing_is_kept(room, mediator_a):
+    session, party_a, _, row_a, _ = room
+    _verify(mediator_a, session, row_a)
+    host, a = actions.enter_room(mediator_a, session), actions.enter_room(party_a, session)
+    actions.admit_to_room(mediator_a, a)
+    for seat, connection in ((host, "c-host"), (a, "c-a")):
+        actions.room_presence(seat, True, connection)
+        actions.consent_to_recording(seat.user, seat)
+    recording = actions.start_recording(mediator_a, session)
+    actions.append_recording_part(mediator_a, recording, 0, b"MZ" + b"\0" * 64)  # an executable, not a WebM
+    with pytest.raises(DomainError, match="可执行程序"):
+        actions.store_recording(mediator_a, recording)
+    recording.refresh_from_db()
+    assert recording.file is None
+    with override_settings(SUTIAO_RECORDING_MAX_BYTES=100), pytest.raises(DomainError, match="上限"):
+        actions.append_recording_part(mediator_a, recording, 1, b"\0" * 64)

@@ -19,14 +19,15 @@ from .models import DocumentAudit, FileKind, StoredFile
 from .storage import CHUNK, SPOOL_BYTES, documents_storage
 
 
-def _too_large() -> DomainError:
-    limit = settings.SUTIAO_UPLOAD_MAX_BYTES
+def _too_large(limit: int) -> DomainError:
     return DomainError(
         _("文件超过 %(limit)s MB 的上限，请压缩或拆分后上传") % {"limit": f"{limit / 2**20:g}"}, field="file"
     )
 
 
-def accept_upload(upload: File, *, uploaded_by, kind: FileKind, label: str = "", case=None) -> StoredFile:
+def accept_upload(
+    upload: File, *, uploaded_by, kind: FileKind, label: str = "", case=None, max_bytes: int | None = None
+) -> StoredFile:
     """Store `upload` (an UploadedFile from request.FILES, or any django File) for `uploaded_by` and return its
     row; `uploaded_by` is None for what the platform made itself (a scheduled report), a string (the peer
     platform's name) for a document received through the docking. The bytes are streamed into a temporary copy
@@ -41,15 +42,15 @@ def accept_upload(upload: File, *, uploaded_by, kind: FileKind, label: str = "",
         raise DomainError(_("请选择要上传的文件"), field="file")
     name = display_name(upload.name)
     ext = extension(name)
-    limit = settings.SUTIAO_UPLOAD_MAX_BYTES
+    limit = max_bytes or settings.SUTIAO_UPLOAD_MAX_BYTES  # a session's recording may be larger than an upload
     if (upload.size or 0) > limit:  # what the parser counted: refuse before reading it again
-        raise _too_large()
+        raise _too_large(limit)
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as copy:
         digest, size = hashlib.sha256(), 0
         for chunk in upload.chunks(CHUNK):
             size += len(chunk)
             if size > limit:
-                raise _too_large()
+                raise _too_large(limit)
             digest.update(chunk)
             copy.write(chunk)
         if size == 0:

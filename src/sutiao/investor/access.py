@@ -162,6 +162,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "mediation-room": Endpoint("mediation", "act"),
     "mediation-room-ticket": Endpoint("mediation", "act", POST),
     "mediation-recording-upload": Endpoint("mediation", "act", POST),
+    "mediation-recording-part": Endpoint("mediation", "act", POST),
     "mediation-recording": Endpoint("mediation", "read"),
     "mediation-recording-agree": Endpoint("mediation", "act", POST),
     "mediation-room-invite": Endpoint("mediation", "act", POST),

@@ -59,6 +59,11 @@ urlpatterns = [
         name="mediation-recording-upload",
     ),
     path(
+        "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/room/recordings/<uuid:recording_id>/parts/<int:number>/",
+        rooms.recording_part,
+        name="mediation-recording-part",
+    ),
+    path(
         "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/room/guests/",
         rooms.invite_guest,
         name="mediation-room-invite",

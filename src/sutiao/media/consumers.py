@@ -168,6 +168,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def seat_replaced(self, event):
         if event["by"] != self.channel_name:
+            await self.channel_layer.group_discard(_group("room", self.room), self.channel_name)
+            await self.channel_layer.group_discard(_group("seat", self.seat), self.channel_name)
             self.seat = ""  # the new connection holds the seat: leaving must not mark it absent
             await self.refuse(rooms.REPLACED, _("您已在其他页面或设备进入本调解室"))
 

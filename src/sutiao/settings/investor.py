@@ -72,3 +72,6 @@ SUTIAO_MEDIA_BURST = int(os.environ.get("SUTIAO_MEDIA_BURST", "120"))
 SUTIAO_MEDIA_FLOOD_LIMIT = int(os.environ.get("SUTIAO_MEDIA_FLOOD_LIMIT", "200"))
 # A guest's invitation link (a judge, an interpreter: no account here) works for this many days.
 SUTIAO_GUEST_LINK_DAYS = int(os.environ.get("SUTIAO_GUEST_LINK_DAYS", "7"))
+# A session's recording: handed in by the browser in parts of at most this size, kept up to this size in all.
+SUTIAO_RECORDING_PART_BYTES = int(os.environ.get("SUTIAO_RECORDING_PART_BYTES", str(1024 * 1024)))
+SUTIAO_RECORDING_MAX_BYTES = int(os.environ.get("SUTIAO_RECORDING_MAX_BYTES", str(2 * 1024**3)))

@@ -7,10 +7,14 @@ never the media."""
 
 import datetime as dt
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -291,26 +295,68 @@ def stop_recording(actor: User, session: Session) -> Recording:
     return recording
 
 
-@transaction.atomic
-def store_recording(actor: User, recording: Recording, upload) -> Recording:
-    """The mediator's browser hands in what it recorded: kept as a case document with its SHA-256, once. There is
-    no other way for a recording into the case, so none exists without the consents copied when it started."""
-    recording = (
+def _parts_dir(recording: Recording) -> Path:
+    return Path(settings.VAR_DIR) / "recording-parts" / str(recording.pk)
+
+
+def _locked_recording(recording: Recording) -> Recording:
+    return (
         Recording.objects.select_for_update(of=("self",))
         .select_related(*(f"session__{r}" for r in ROOM))
         .get(pk=recording.pk)
     )
+
+
+@transaction.atomic
+def append_recording_part(actor: User, recording: Recording, number: int, data: bytes) -> Recording:
+    """One part of a recording as the mediator's browser makes it (numbered from 0, in order). A part sent again
+    (a retry after a lost answer) is kept once; a gap is refused, so what is stored is what was recorded."""
+    recording = _locked_recording(recording)
+    permissions.ensure_case_mediator(actor, recording.session.mediation.source)
+    if recording.file_id:
+        raise DomainError(gettext("该录音录像已存档"))
+    if number < recording.parts:
+        return recording
+    if number != recording.parts:
+        raise DomainError(gettext("录音录像分段不连续（应为第%(n)s段）") % {"n": recording.parts + 1})
+    if not data or len(data) > settings.SUTIAO_RECORDING_PART_BYTES:
+        raise DomainError(gettext("录音录像分段为空或过大"))
+    if recording.received_bytes + len(data) > settings.SUTIAO_RECORDING_MAX_BYTES:
+        raise DomainError(
+            gettext("录音录像超过 %(limit)s MB 的上限") % {"limit": f"{settings.SUTIAO_RECORDING_MAX_BYTES / 2**20:g}"}
+        )
+    folder = _parts_dir(recording)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{number:06d}").write_bytes(data)  # written again whole on a retry: nothing appended twice
+    recording.parts, recording.received_bytes = number + 1, recording.received_bytes + len(data)
+    recording.save(update_fields=["parts", "received_bytes"])
+    return recording
+
+
+@transaction.atomic
+def store_recording(actor: User, recording: Recording) -> Recording:
+    """The recording's parts become one case document with its SHA-256, once. There is no other way for a
+    recording into the case, so none exists without the consents copied when it started."""
+    recording = _locked_recording(recording)
     session = recording.session
     permissions.ensure_case_mediator(actor, session.mediation.source)
     if recording.file_id:
         raise DomainError(gettext("该录音录像已存档"))
-    stored = accept_upload(
-        upload,
-        uploaded_by=actor,
-        kind=FileKind.RECORDING,
-        label=gettext("在线调解录音录像"),
-        case=session.mediation.case_ref,
-    )
+    if not recording.parts:
+        raise DomainError(gettext("没有收到录音录像内容"))
+    folder = _parts_dir(recording)
+    with tempfile.SpooledTemporaryFile(max_size=8 * 2**20) as whole:
+        for number in range(recording.parts):
+            whole.write((folder / f"{number:06d}").read_bytes())
+        whole.seek(0)
+        stored = accept_upload(
+            File(whole, name="录音录像.webm"),
+            uploaded_by=actor,
+            kind=FileKind.RECORDING,
+            label=gettext("在线调解录音录像"),
+            case=session.mediation.case_ref,
+            max_bytes=settings.SUTIAO_RECORDING_MAX_BYTES,
+        )
     recording.file = stored
     recording.ended_at = recording.ended_at or timezone.now()
     recording.save(update_fields=["file", "ended_at"])
@@ -320,6 +366,7 @@ def store_recording(actor: User, recording: Recording, upload) -> Recording:
         actor.display_name,
         gettext("录音录像已存档（SHA-256：%(sha)s）") % {"sha": stored.sha256[:16]},
     )
+    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
     return recording
 
 

@@ -325,6 +325,10 @@ class Recording(models.Model):
     started_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     consents = models.JSONField(_("录制同意"), default=list)  # [{"seat", "label", "at"}] of everyone in the room
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # The browser hands the recording in as it is made, part by part (a long session is larger than an upload,
+    # and a closed tab loses no more than the last part); the parts become one case document at the end.
+    parts = models.PositiveIntegerField(_("已收到分段"), default=0)
+    received_bytes = models.PositiveBigIntegerField(_("已收到字节"), default=0)
     file = models.OneToOneField(
         "documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

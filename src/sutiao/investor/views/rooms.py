@@ -194,13 +194,28 @@ def ticket(request, mediation_id, session_id):
 
 @login_required
 @require_POST
+def recording_part(request, mediation_id, session_id, recording_id, number):
+    """One part of a recording, as the mediator's browser makes it (the body is the bytes)."""
+    d, m, viewer = selectors.workspace_for(request.user, mediation_id)
+    recording = selectors.recording_of(selectors.session_of(m, session_id, viewer), recording_id)
+    if int(request.headers.get("Content-Length") or 0) > settings.SUTIAO_RECORDING_PART_BYTES:
+        return JsonResponse({"reason": _("录音录像分段为空或过大")}, status=413)
+    try:
+        recording = actions.append_recording_part(request.user, recording, number, request.body)
+    except (DomainError, PermissionDenied) as e:
+        return JsonResponse({"reason": refusal(e) if isinstance(e, DomainError) else str(e)}, status=400)
+    return JsonResponse({"parts": recording.parts})
+
+
+@login_required
+@require_POST
 def recording_upload(request, mediation_id, session_id, recording_id):
-    """The mediator's browser hands in a recording it made (the consents were taken when it started)."""
+    """The recording is complete: its parts become one case document (the consents were taken when it started)."""
     d, m, viewer = selectors.workspace_for(request.user, mediation_id)
     session = selectors.session_of(m, session_id, viewer)
     recording = selectors.recording_of(session, recording_id)
     try:
-        recording = actions.store_recording(request.user, recording, request.FILES.get("file"))
+        recording = actions.store_recording(request.user, recording)
     except (DomainError, PermissionDenied) as e:
         return JsonResponse({"reason": refusal(e) if isinstance(e, DomainError) else str(e)}, status=400)
     return JsonResponse({"sha256": recording.file.sha256, "size": recording.file.size})

@@ -209,11 +209,17 @@
     const mix = audioContext.createMediaStreamDestination();
     [local, ...streams.values()].forEach((s) => { if (s.getAudioTracks().length) audioContext.createMediaStreamSource(s).connect(mix); });
     const stream = new MediaStream([...canvas.captureStream(5).getVideoTracks(), ...mix.stream.getAudioTracks()]);
-    const chunks = [];
-    const rec = new MediaRecorder(stream, { mimeType: "video/webm" });
-    rec.ondataavailable = (e) => { if (e.data.size) chunks.push(e.data); };
-    rec.onstop = () => upload(id, new Blob(chunks, { type: "video/webm" }));
-    rec.start(1000);
+    const rec = new MediaRecorder(stream, { mimeType: "video/webm", videoBitsPerSecond: 300000, audioBitsPerSecond: 32000 });
+    // Each part goes to the platform as it is made (in order, retried): a long session never makes one huge upload,
+    // and a closed tab loses at most the last part.
+    let sent = Promise.resolve(), number = 0;
+    rec.ondataavailable = (e) => {
+      if (!e.data.size) return;
+      const n = number++;
+      sent = sent.then(() => sendPart(id, n, e.data));
+    };
+    rec.onstop = () => { sent = sent.then(() => finish(id)); };
+    rec.start(2000);
     recorder = { rec, timer };
   }
   function stopRecorder() {
@@ -221,10 +227,23 @@
     recorder.rec.stop();
     recorder = null;
   }
-  async function upload(id, blob) {
-    const body = new FormData();
-    body.append("file", blob, "recording.webm");
-    const r = await fetch(cfg.recordingUrl + id + "/", { method: "POST", body, headers: { "X-CSRFToken": csrf } });
+  async function sendPart(id, n, blob) {
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      try {
+        const r = await fetch(cfg.recordingUrl + id + "/parts/" + n + "/", {
+          method: "POST", body: blob, headers: { "X-CSRFToken": csrf, "Content-Type": "application/octet-stream" },
+        });
+        if (r.ok) return;
+        flash((await r.json()).reason, "danger");
+        return;
+      } catch (e) {
+        await new Promise((done) => setTimeout(done, 1000 * attempt));
+      }
+    }
+    flash(T.offlineRetry, "danger");
+  }
+  async function finish(id) {
+    const r = await fetch(cfg.recordingUrl + id + "/", { method: "POST", headers: { "X-CSRFToken": csrf } });
     const answer = await r.json();
     flash(r.ok ? T.recordingStored.replace("%s", answer.sha256) : answer.reason, r.ok ? "success" : "danger");
     $("#room-flash").dataset.testid = r.ok ? "recording-stored" : "recording-refused";
