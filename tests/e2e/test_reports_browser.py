@@ -42,7 +42,11 @@ def _shots(page, name):
     page.screenshot(path=ARTIFACTS / f"{name}-375.png", full_page=True)
     # Nothing wider than the phone's screen but the figures table, which scrolls in its own box.
     overflow = page.evaluate("document.documentElement.scrollWidth")
-    assert overflow <= 375, f"{name} is {overflow}px wide at 375"
+    widest = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.dataset.testid || ''))"
+    )
+    assert overflow <= 375, f"{name} is {overflow}px wide at 375: {widest}"
 
 
 def test_bureau_filters_and_drills_down_and_a_mediator_sees_only_their_own(live, browser):  # noqa: F811
