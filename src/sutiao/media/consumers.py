@@ -9,9 +9,10 @@ beyond its own share of the event loop."""
 
 import asyncio
 import json
+import logging
 import time
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -23,6 +24,9 @@ MAX_CHAT = 2000
 HELLO_SECONDS = 10
 MAX_MALFORMED = 5
 SIGNAL_KINDS = {"sdp", "candidate"}
+REFRESH_DELAY = 0.02  # seconds a seat waits for more changes before reading its view
+
+log = logging.getLogger("sutiao.media")
 
 
 class Bucket:
@@ -43,6 +47,12 @@ class Bucket:
         return False
 
 
+def in_thread(fn):
+    """The backend's call in a worker thread with its own database connection (closed after, as Channels does).
+    Not the one shared thread Channels uses by default: one seat's refresh must not queue behind every other's."""
+    return DatabaseSyncToAsync(fn, thread_sensitive=False)
+
+
 def _group(kind: str, key: str) -> str:
     return f"media.{kind}.{key}"
 
@@ -51,6 +61,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.room = str(self.scope["url_route"]["kwargs"]["room"])
         self.seat, self.peers, self.malformed, self.closing = "", frozenset(), 0, False
+        self.refreshing = self.stale = False
         self.bucket = Bucket(settings.SUTIAO_MEDIA_RATE, settings.SUTIAO_MEDIA_BURST)
         await self.accept()
         self.hello_timer = asyncio.get_running_loop().call_later(
@@ -63,7 +74,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         await self.channel_layer.group_discard(_group("room", self.room), self.channel_name)
         await self.channel_layer.group_discard(_group("seat", self.seat), self.channel_name)
-        await database_sync_to_async(rooms.backend().presence)(self.seat, False, self.channel_name)
+        await in_thread(rooms.backend().presence)(self.seat, False, self.channel_name)
         await self.channel_layer.group_send(_group("room", self.room), {"type": "room.changed"})
 
     # --- from the client ---
@@ -98,7 +109,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.hello_timer.cancel()
         backend = rooms.backend()
         try:
-            seat = await database_sync_to_async(backend.enter)(self.room, ticket)
+            seat = await in_thread(backend.enter)(self.room, ticket)
         except rooms.Refused as e:
             return await self.refuse(e.code, e.message)
         self.seat = seat
@@ -106,7 +117,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(_group("seat", seat), self.channel_name)
         # One connection per seat: a reload or a second device takes the seat over.
         await self.channel_layer.group_send(_group("seat", seat), {"type": "seat.replaced", "by": self.channel_name})
-        await database_sync_to_async(backend.presence)(seat, True, self.channel_name)
+        await in_thread(backend.presence)(seat, True, self.channel_name)
         await self.channel_layer.group_send(_group("room", self.room), {"type": "room.changed"})
 
     async def signal(self, message):
@@ -126,7 +137,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if not isinstance(op, str):
             return await self.bad(_("消息格式不正确"))
         try:
-            told = await database_sync_to_async(rooms.backend().act)(self.seat, op, message)
+            told = await in_thread(rooms.backend().act)(self.seat, op, message)
         except rooms.Refused as e:
             return await self.tell({"type": "error", "reason": e.message})
         if told:
@@ -140,7 +151,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 {"type": "error", "reason": _("消息内容不能为空，且不超过%(n)s字") % {"n": MAX_CHAT}}
             )
         try:
-            line, readers = await database_sync_to_async(rooms.backend().chat)(self.seat, text.strip())
+            line, readers = await in_thread(rooms.backend().chat)(self.seat, text.strip())
         except rooms.Refused as e:
             return await self.tell({"type": "error", "reason": e.message})
         for seat in readers:
@@ -152,7 +163,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # --- from the channel layer ---
 
     async def room_changed(self, event):
-        await self.refresh()
+        # A burst of changes (everyone joining at once) costs one view per seat, not one per change: the view is
+        # read in a task of its own, shortly after the first change, and once more if others came meanwhile. The
+        # connection meanwhile goes on relaying (a consumer handles its messages one at a time).
+        self.stale = True
+        if not self.refreshing:
+            self.refreshing = True
+            asyncio.ensure_future(self._refresh_while_stale())
+
+    async def _refresh_while_stale(self):
+        try:
+            await asyncio.sleep(REFRESH_DELAY)
+            while self.stale and not self.closing:
+                self.stale = False
+                await self.refresh()
+        except Exception:
+            log.exception("refreshing seat %s", self.seat)
+        finally:
+            self.refreshing = False
 
     async def seat_signal(self, event):
         if event["from"] not in self.peers:
@@ -178,7 +206,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def refresh(self):
         if not self.seat or self.closing:
             return
-        view = await database_sync_to_async(rooms.backend().view)(self.seat)
+        view = await in_thread(rooms.backend().view)(self.seat)
         if view.gone:
             return await self.refuse(view.gone_code, view.gone)
         self.peers = view.peers
