@@ -16,6 +16,7 @@ from sutiao.kernel.mediation import (
     extension_allowed,
     failure_record_problems,
     identities_checked,
+    identity_cleared,
     mediation_deadline,
     period_rule,
     refusing_every_replacement_ends,
@@ -95,6 +96,9 @@ def test_L8_every_participant_checked_and_warned():
     assert identities_checked({1, 2}, {1, 2, 3})
     assert not identities_checked({1, 2}, {1})
     assert not identities_checked(set(), {1})
+    # One participant: checked with a positive result and warned; a failed or missing check, or no warning, is not.
+    assert identity_cleared(True, True)
+    assert not identity_cleared(True, False) and not identity_cleared(False, True) and not identity_cleared(None, True)
 
 
 def test_L9_refusing_the_replacement_too_is_refusing_mediation():

@@ -123,8 +123,13 @@ def failure_record_problems(record: dict) -> list[str]:
     return problems
 
 
+def identity_cleared(check_passed: bool | None, warned: bool) -> bool:
+    """L8 for one participant: their identity was checked (证件证照在线比对 or the like) with a positive result and
+    they were told of the consequences of sham mediation (《人民法院在线调解规则》Art. 17). Whoever is not cleared
+    neither takes part in a session held nor is admitted to its online room."""
+    return bool(check_passed) and bool(warned)
+
+
 def identities_checked(participants: set, verified_and_warned: set) -> bool:
-    """L8: a session is held only when every participant's identity was checked (证件证照在线比对 or the like)
-    with a positive result and the participant was told of the consequences of sham mediation
-    (《人民法院在线调解规则》Art. 17)."""
+    """L8: a session is held only when every participant is cleared (`identity_cleared`)."""
     return bool(participants) and participants <= verified_and_warned

@@ -159,7 +159,7 @@ RULES: dict[str, Rule] = {
             "Each participant's identity is checked before each session and the sham-mediation warning given",
             "《人民法院在线调解规则》第十七条；《人民法院在线诉讼规则》第七条",
             identities_checked,
-            names=("IdentityCheck", "identities_checked"),
+            names=("IdentityCheck", "identities_checked", "identity_cleared"),
         ),
         Rule(
             "L9",

@@ -41,6 +41,7 @@ from sutiao.kernel.mediation import (
     extension_allowed,
     failure_record_problems,
     identities_checked,
+    identity_cleared,
     refusing_every_replacement_ends,
     termination_allowed,
 )
@@ -588,7 +589,7 @@ def record_session_held(actor: User, session: Session, attended_ids, summary: st
     participants = list(session.participants.select_related("party"))
     attended_ids = {int(i) for i in attended_ids}
     attended = [p for p in participants if p.pk in attended_ids]
-    verified = {p.pk for p in participants if p.id_check_passed and p.warned}
+    verified = {p.pk for p in participants if identity_cleared(p.id_check_passed, p.warned)}
     if not identities_checked({p.pk for p in attended}, verified):
         raise DomainError(gettext("出席人员须先核实身份并告知虚假调解的法律后果"), field="attended")
     for p in participants:

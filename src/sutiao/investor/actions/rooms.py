@@ -28,6 +28,7 @@ from sutiao.documents.models import FileKind
 from sutiao.kernel.calendar import cn_datetime
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import mask_phone
+from sutiao.kernel.mediation import identity_cleared
 from sutiao.notifications.service import Contact, notify
 
 from .. import permissions
@@ -161,7 +162,7 @@ def admit_to_room(actor: User, seat: RoomSeat) -> RoomSeat:
     if seat.admitted_at:
         return seat
     checked = seat if seat.is_guest else SessionParticipant.objects.filter(session=session, party=seat.party).first()
-    if checked is None or not (checked.id_check_passed and checked.warned):
+    if checked is None or not identity_cleared(checked.id_check_passed, checked.warned):
         raise DomainError(
             gettext("须先核实%(name)s的身份并告知虚假调解的法律后果（《人民法院在线调解规则》第十七条）")
             % {"name": seat.party.name if seat.party_id else seat.label}

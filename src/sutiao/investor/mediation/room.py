@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.mediation import identity_cleared
 from sutiao.media import rooms
 from sutiao.translation import refusal
 
@@ -97,7 +98,8 @@ class InvestorRooms:
         if seat.is_mediator:
             verified = {
                 p.party_id
-                for p in SessionParticipant.objects.filter(session=session, id_check_passed=True, warned=True)
+                for p in SessionParticipant.objects.filter(session=session)
+                if identity_cleared(p.id_check_passed, p.warned)
             }
             state["seats"] = [
                 {
@@ -108,7 +110,7 @@ class InvestorRooms:
                     "admitted": bool(s.admitted_at),
                     "removed": bool(s.removed_at),
                     "verified": s.is_mediator
-                    or (s.id_check_passed and s.warned if s.is_guest else s.party_id in verified),
+                    or (identity_cleared(s.id_check_passed, s.warned) if s.is_guest else s.party_id in verified),
                     "consented": bool(s.recording_consent_at),
                     "group": group(s, session),
                 }
