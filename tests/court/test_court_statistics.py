@@ -38,3 +38,11 @@ def test_overdue_is_named_withdrawn_as_the_investor_platform_names_it_and_other_
     assert _rows(investor, yesterday, yesterday) == {}
     Delegation.objects.filter(pk=delegated.pk).update(sent_at=timezone.now() + dt.timedelta(days=2))
     assert _rows(investor) == {}
+
+
+def test_the_joint_page_looks_names_up_by_id_for_the_lines_it_shows(court, organisation):
+    from sutiao.reports.facts import source
+
+    assert source().names("court", [str(court.pk), "not-an-id"]) == {str(court.pk): court.name}
+    assert source().names("organisation", {str(organisation.pk)}) == {str(organisation.pk): organisation.name}
+    assert source().names("mediator", [str(organisation.pk)]) == {} and source().names("court", []) == {}

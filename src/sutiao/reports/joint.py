@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sutiao import listing
 from sutiao.docking import statistics
 from sutiao.docking.models import Peer
 from sutiao.docking.refusals import Refused
 from sutiao.docking.schemas import Statistics
 from sutiao.kernel.enums import DelegationKind
+from sutiao.kernel.errors import DomainError
 
 from .facts import source
 
@@ -62,6 +64,8 @@ class Joint:
     theirs: Statistics | None
     error: str = ""
     lines: list = field(default_factory=list)  # [(statistics.Line, court, organisation, kind · state, reason)]
+    lines_count: int = 0  # the lines that differ (and match the search), on every page
+    next: str | None = None  # the cursor of the lines' next page
     table: list[Cell] = field(default_factory=list)  # the kinds and states either platform counts a case in
 
     @property
@@ -99,9 +103,12 @@ def ensure_may_read(user) -> None:
         raise PermissionDenied(_("仅可查看全部案件统计的机构（投资者保护局、最高人民法院）可查看联席会议数据"))
 
 
-def figures(user, start: dt.date, end: dt.date) -> Joint:
+def figures(
+    user, start: dt.date, end: dt.date, *, query: str = "", cursor: str | None = None, size=listing.PAGE_SIZE
+) -> Joint:
     """Both platforms' figures for the delegations made from `start` to `end`, for who sees every case's figures
-    (the Bureau, the SPC); the peer's half missing, with the reason, when it cannot be had."""
+    (the Bureau, the SPC); the peer's half missing, with the reason, when it cannot be had. The reconciliation
+    lines are paged (`cursor`, `size`) and searched by court or organisation name (`query`)."""
     ensure_may_read(user)
     facts = source()
     peer = Peer.objects.filter(active=True).order_by("pk").first()
@@ -125,17 +132,54 @@ def figures(user, start: dt.date, end: dt.date) -> Joint:
             cell.theirs = 0
         for r in joint.theirs.rows:
             cells[(r.kind, r.state)].theirs += r.count
-        courts = dict(facts.choices(user, "court"))
-        organisations = dict(facts.choices(user, "organisation"))
-        joint.lines = [
-            (
-                line,
-                courts.get(line.court, line.court),
-                organisations.get(line.organisation, line.organisation),
-                label(line.kind, line.state),
-                reason(line, peer.display_name),
-            )
-            for line in statistics.compare(joint.ours, joint.theirs)
-        ]
+        reconcile(joint, facts, statistics.compare(joint.ours, joint.theirs), query=query, cursor=cursor, size=size)
     joint.table = [c for c in cells.values() if c.ours or c.theirs]
     return joint
+
+
+def _key(line: statistics.Line) -> list[str]:
+    return [line.court, line.organisation, line.kind, line.state]
+
+
+def reconcile(joint: Joint, facts, lines: list[statistics.Line], *, query: str, cursor: str | None, size) -> None:
+    """One page of the reconciliation lines (in key order, from `cursor`: the last shown line's key), those whose
+    court or organisation name contains `query` if one is given. Names are looked up for the lines shown only
+    (and, to search, for the lines that differ), by id."""
+    words = [w for w in (listing.normalise(w) for w in (query or "").split()) if w]
+    if words:
+        names = _names(facts, lines)
+
+        def matches(line: statistics.Line) -> bool:
+            text = listing.normalise(f"{names[0].get(line.court, '')} {names[1].get(line.organisation, '')}")
+            return all(w in text for w in words)
+
+        lines = [line for line in lines if matches(line)]
+    joint.lines_count = len(lines)
+    after = listing.read_cursor(cursor)
+    if after is not None:
+        well_formed = isinstance(after, list) and len(after) == len(statistics.KEY)
+        if not (well_formed and all(isinstance(v, str) for v in after)):
+            raise DomainError(_("翻页标记无效，请从第一页重新查看"), field="cursor")
+        lines = [line for line in lines if _key(line) > after]
+    size = listing.page_size(size)
+    shown = lines[:size]
+    if len(lines) > size:
+        joint.next = listing.sign_cursor(_key(shown[-1]))
+    courts, organisations = _names(facts, shown)
+    joint.lines = [
+        (
+            line,
+            courts.get(line.court, line.court),
+            organisations.get(line.organisation, line.organisation),
+            label(line.kind, line.state),
+            reason(line, joint.peer.display_name),
+        )
+        for line in shown
+    ]
+
+
+def _names(facts, lines: list[statistics.Line]) -> tuple[dict[str, str], dict[str, str]]:
+    return (
+        facts.names("court", {line.court for line in lines}),
+        facts.names("organisation", {line.organisation for line in lines}),
+    )

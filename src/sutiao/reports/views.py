@@ -536,11 +536,32 @@ def joint_report(request):
             if start > end:
                 form.add_error(None, _("该期间尚未开始"))
             else:
-                joint = joint_figures(request.user, start, end)
+                try:
+                    joint = joint_figures(
+                        request.user,
+                        start,
+                        end,
+                        query=request.GET.get("q", ""),
+                        cursor=request.GET.get("cursor"),
+                        size=request.GET.get("size"),
+                    )
+                except DomainError as e:
+                    form.add_error(None, refusal(e))
     elif not request.GET:
         form = ReportRequestForm()
     return render(
         request,
         "reports/joint.html",
-        {"form": form, "joint": joint},
+        {
+            "form": form,
+            "joint": joint,
+            "q": request.GET.get("q", ""),
+            "next_page": joint and joint.next and _next_lines(request, joint.next),
+        },
     )
+
+
+def _next_lines(request, cursor: str) -> str:
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return f"{request.path}?{query.urlencode()}#joint-lines"
