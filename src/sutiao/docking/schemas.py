@@ -883,12 +883,31 @@ class StatisticsRow(Strict):
     in_flight: Annotated[int, Field(ge=0)]
 
 
+class AdoptionRow(Strict):
+    """How far the docking is taken up in one region, as the answering platform holds it (issue 13 §5): the court
+    platform by the court's region (its high people's court: the province), counting the courts connected to it and
+    the organisations and mediators on those courts' rosters; the investor platform by the organisation's regional
+    office or affiliated unit, counting the organisations and mediators on a court's roster. `courts` is null where
+    the platform does not hold courts. The jointly recognised roster (every court's) is the region `national`."""
+
+    region: ShortText
+    region_name: ShortText
+    courts: Annotated[int, Field(ge=0)] | None = None
+    organisations: Annotated[int, Field(ge=0)]
+    mediators: Annotated[int, Field(ge=0)]
+
+
 class Statistics(Strict):
     """The signed statistics message (issue 13 §5, the joint meeting's figures): the delegations the two platforms
     share that were made from `start` to `end` (China dates of the court's delegation), counted by the answering
-    platform as of `as_of`. The asker checks that the period is the one it asked for."""
+    platform as of `as_of`. The asker checks that the period is the one it asked for.
+
+    `adoption` (added later, optional): the adoption figures by region on `as_of`, sent only to an asker that
+    asks for them (`adoption=1`), so an older asker, which refuses unknown fields, reads the answer it always did;
+    an older answerer leaves it out (null)."""
 
     start: dt.date
     end: dt.date
     as_of: AwareDatetime
     rows: Annotated[list[StatisticsRow], Field(max_length=100_000)]
+    adoption: Annotated[list[AdoptionRow], Field(max_length=10_000)] | None = None
