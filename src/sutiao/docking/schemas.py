@@ -352,8 +352,34 @@ class OrganisationCard(Strict):
     version: Annotated[int, Field(ge=1)]
 
 
+Hours = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=1)]
+
+
+class MediatorTraining(Strict):
+    """A mediator's training as the investor platform counts it when it sends the card (issue 13 §6; 法办〔2021〕
+    313号 五): the hours of courses completed from `start` to `end` (the last twelve months, both days counted)
+    against the hours the roster requires (the Bureau's requirement in force on `end`), and whether they meet it."""
+
+    hours: Hours
+    required: Hours
+    start: dt.date
+    end: dt.date
+    met: bool
+
+    @model_validator(mode="after")
+    def consistent(self):
+        if self.end < self.start:
+            raise ValueError("the training window ends before it starts")
+        if self.met != (self.hours >= self.required):
+            raise ValueError("met must say whether the hours reach the requirement")
+        return self
+
+
 class MediatorCard(Strict):
-    """A mediator as the registry keeps it; the identity number travels masked only."""
+    """A mediator as the registry keeps it; the identity number travels masked only. `training_hours` is the
+    registry's own figure (entered with the record); `training` (added later, optional: an older message has none)
+    is the hours of the last twelve months against the roster's requirement, which the court's confirmation
+    shows."""
 
     mediator_id: UUID
     organisation_id: UUID
@@ -364,6 +390,7 @@ class MediatorCard(Strict):
     training_hours: Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=1)]
     active: bool
     version: Annotated[int, Field(ge=1)]
+    training: MediatorTraining | None = None
 
 
 class RosterProposedPayload(Strict):

@@ -4,9 +4,16 @@ from django.utils import timezone
 
 from sutiao.docking import outbox
 from sutiao.docking.models import Peer
-from sutiao.docking.schemas import MediatorCard, MessageType, OrganisationCard, RosterChangedPayload
+from sutiao.docking.schemas import (
+    MediatorCard,
+    MediatorTraining,
+    MessageType,
+    OrganisationCard,
+    RosterChangedPayload,
+)
 
 from ..models import MediationOrg, Mediator, OrgKind, Qualification, RegistryStatus, RosterProposal
+from ..training.selectors import standing
 from .data import record_label
 
 
@@ -28,8 +35,15 @@ def organisation_card(org: MediationOrg) -> OrganisationCard:
     )
 
 
+def mediator_training(m: Mediator) -> MediatorTraining:
+    """The mediator's hours of the last twelve months against the roster's requirement, as of today."""
+    s = standing(m)
+    return MediatorTraining(hours=s.hours, required=s.required, start=s.start, end=s.end, met=s.met)
+
+
 def mediator_card(m: Mediator) -> MediatorCard:
     return MediatorCard(
+        training=mediator_training(m),
         mediator_id=m.pk,
         organisation_id=m.organisation_id,
         name=m.name,
