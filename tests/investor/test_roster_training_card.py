@@ -45,3 +45,21 @@ def test_the_push_carries_the_last_twelve_months_against_the_requirement(
 
     registry.set_mediator_status(reg_supervisor, reg_mediator, RegistryStatus.SUSPENDED, "培训未达标")
     assert _card(MessageType.ROSTER_CHANGED).training.hours == Decimal("6.0")
+
+
+def test_a_course_recorded_later_tells_the_courts_the_mediator_is_pushed_to(
+    reg_bureau, reg_org, reg_admin, reg_mediator, reg_supervisor, chaoyang
+):
+    record = training_actions.TrainingData
+    course = record("证券纠纷调解实务", "中国证券业协会", "4", china_today(), "")
+    training_actions.record_training(reg_admin, reg_mediator, course)
+    assert not OutboxMessage.objects.filter(type=MessageType.ROSTER_CHANGED).exists()  # on no roster: no one to tell
+
+    roster.propose_organisation(reg_bureau, reg_org, None)
+    decide(RosterProposal.objects.get())
+    roster.propose_mediator(reg_supervisor, reg_mediator, chaoyang.pk)
+    entry = training_actions.record_training(reg_admin, reg_mediator, course)
+    assert _card(MessageType.ROSTER_CHANGED).training.hours == Decimal("8.0")
+    training_actions.remove_training(reg_admin, entry, "重复录入")
+    assert _card(MessageType.ROSTER_CHANGED).training.hours == Decimal("4.0")
+    assert OutboxMessage.objects.filter(type=MessageType.ROSTER_CHANGED).count() == 2

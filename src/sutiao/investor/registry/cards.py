@@ -68,3 +68,13 @@ def tell_courts(org: MediationOrg, mediator: Mediator | None, reason: str) -> No
     )
     for peer in Peer.objects.filter(pk__in=live.values("peer_id")):
         outbox.send(peer, MessageType.ROSTER_CHANGED, (mediator or org).pk, payload)
+
+
+def tell_courts_of_training(mediator_ids, reason: str) -> None:
+    """Every court where one of these mediators is pushed or confirmed hears of their new training figure (issue
+    13 §6): a ROSTER_CHANGED with the registry version unchanged, from which the court keeps the figure counted
+    latest (court.inbound._apply_training). Mediators on no court's roster send nothing."""
+    live = RosterProposal.objects.live().filter(mediator_id__in=mediator_ids).values("mediator_id")
+    mediators = Mediator.objects.filter(pk__in=live).select_related("organisation__registry__institution__parent")
+    for mediator in mediators.order_by("pk"):
+        tell_courts(mediator.organisation.registry, mediator, reason)
