@@ -62,6 +62,11 @@ def test_the_roster_workbook_lists_organisations_and_mediators(court, staff, inv
         specialties=["brokerage_contract"],
         qualifications=["律师", "证券从业人员"],
         training_hours=Decimal("24.5"),
+        training_recent_hours=Decimal("12.5"),
+        training_required=Decimal("24.0"),
+        training_start=dt.date(2025, 11, 28),
+        training_end=dt.date(2026, 11, 27),
+        training_met=False,
     )
     entries = [confirm(court, staff, organisation), confirm(court, staff, organisation, mediator)]
 
@@ -112,7 +117,8 @@ def test_the_roster_workbook_lists_organisations_and_mediators(court, staff, inv
         "所属调解组织",
         "擅长纠纷类型",
         "资质",
-        "培训学时",
+        "近12个月培训学时",
+        "培训要求",
         "有效期自",
         "有效期至",
         "确认时间",
@@ -124,7 +130,8 @@ def test_the_roster_workbook_lists_organisations_and_mediators(court, staff, inv
         "中证资本市场法律服务中心",
         "证券经纪合同",
         "律师、证券从业人员",
-        24.5,
+        12.5,  # the docked figure of the last twelve months, not the registry's 24.5
+        "未达到",
         "2026年1月1日",
         "2028年12月31日",
         "2025年11月27日",

@@ -29,6 +29,7 @@ hooks.on_parked(MessageType.ROSTER_ADOPTION_REQUESTED)(inbound.on_roster_adoptio
 hooks.lists_courts(selectors.court_cards)
 hooks.reports_case_states(selectors.delegation_states)
 hooks.counts_delegations(selectors.delegation_statistics)
+hooks.counts_adoption(selectors.adoption_statistics)
 provides_provisional_deadlines("court")(selectors.provisional_answer_deadlines)
 periodic("flag_overdue_answers")(delegation.flag_overdue_answers)
 periodic("fetch_online_confirmations", every=None)(confirmation.fetch_online_applications)

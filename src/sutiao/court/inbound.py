@@ -494,6 +494,8 @@ def _apply_mediator(card: MediatorCard, organisation: Organisation) -> Mediator:
     if mediator is not None and mediator.organisation.peer_id != organisation.peer_id:
         raise wrong_peer(f"调解员 {card.mediator_id}", organisation.peer)
     if mediator is not None and mediator.registry_version >= card.version:
+        # The training figure moves without the registry record (a course completed, the window sliding on).
+        _apply_training(mediator, card)
         return mediator
     mediator, _ = Mediator.objects.update_or_create(
         pk=card.mediator_id,
@@ -509,7 +511,26 @@ def _apply_mediator(card: MediatorCard, organisation: Organisation) -> Mediator:
             "updated_at": timezone.now(),
         },
     )
+    _apply_training(mediator, card)
     return mediator
+
+
+def _apply_training(mediator: Mediator, card: MediatorCard) -> None:
+    """Keep the card's training figure (issue 13 §6) unless the court holds one counted later: a card without it
+    (an older message) leaves the figure the court has."""
+    training = card.training
+    if training is None or (mediator.training_end is not None and mediator.training_end > training.end):
+        return
+    fields = {
+        "training_recent_hours": training.hours,
+        "training_required": training.required,
+        "training_start": training.start,
+        "training_end": training.end,
+        "training_met": training.met,
+    }
+    Mediator.objects.filter(pk=mediator.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(mediator, name, value)
 
 
 @transaction.atomic

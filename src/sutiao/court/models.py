@@ -75,6 +75,16 @@ class Mediator(models.Model):
     specialties = models.JSONField(_("擅长纠纷类型"), default=list)
     qualifications = models.JSONField(_("资质"), default=list)
     training_hours = models.DecimalField(_("培训学时"), max_digits=7, decimal_places=1, default=0)
+    # The training of the last twelve months against the roster's requirement, as the investor platform counted it
+    # when it last sent the mediator's card with that figure (docking MediatorTraining; issue 13 §6): what the
+    # court's confirmation shows, in place of `training_hours`. Empty until a card carries it (older messages).
+    training_recent_hours = models.DecimalField(
+        _("近12个月培训学时"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    training_required = models.DecimalField(_("名册要求的学时"), max_digits=7, decimal_places=1, null=True, blank=True)
+    training_start = models.DateField(_("培训学时统计自"), null=True, blank=True)
+    training_end = models.DateField(_("培训学时统计至"), null=True, blank=True)
+    training_met = models.BooleanField(_("达到培训要求"), null=True, blank=True)
     active = models.BooleanField(_("在册"), default=True)
     registry_version = models.PositiveIntegerField(_("登记信息版本"), default=0)
     updated_at = models.DateTimeField(_("信息更新时间"), null=True, blank=True)
@@ -85,6 +95,13 @@ class Mediator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def training_shortfall(self):
+        """The hours still missing to meet the roster's requirement, by the docked figure (None without one)."""
+        if self.training_recent_hours is None or self.training_required is None:
+            return None
+        return max(self.training_required - self.training_recent_hours, 0)
 
 
 class SubjectKind(models.TextChoices):

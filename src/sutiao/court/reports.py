@@ -7,6 +7,8 @@ Besides the delegation's own facts, the court holds the ground the mediation end
 reported it), the applications for judicial confirmation on the case and their rulings, and the 调解书 it
 issued: each one correlated subquery on the delegation row, so a figure stays one query."""
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
@@ -15,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sutiao.accounts.models import InstitutionKind, User
+from sutiao.accounts.models import Institution, InstitutionKind, User
 from sutiao.kernel.confirmation import RulingOutcome
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.workflow import DelegationState
@@ -23,7 +25,7 @@ from sutiao.reports.facts import COMMON, Dimension, register
 
 from . import permissions
 from .confirmation.models import ConfirmationApplication
-from .models import Delegation, MediationDocument
+from .models import Delegation, MediationDocument, Organisation
 
 
 def _facts():
@@ -111,6 +113,24 @@ class CourtFacts:
 
     def case_link(self, user: User, row) -> str:
         return reverse("case-detail", args=[row.case_id]) if row.d_court == user.institution_id else ""
+
+    def names(self, dimension: str, keys) -> dict[str, str]:
+        model = {"court": Institution, "organisation": Organisation}.get(dimension)
+        keys = _uuids(keys)
+        if model is None or not keys:
+            return {}
+        return {str(k): n for k, n in model.objects.filter(pk__in=keys).values_list("pk", "name")}
+
+
+def _uuids(keys) -> list[uuid.UUID]:
+    """The keys that are ids (the peer's rows name its ids; nothing else is looked up)."""
+    ids = []
+    for key in keys:
+        try:
+            ids.append(uuid.UUID(str(key)))
+        except ValueError:
+            continue
+    return ids
 
 
 register(CourtFacts())

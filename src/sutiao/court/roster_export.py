@@ -37,12 +37,14 @@ MEDIATOR_HEADERS = [
     "所属调解组织",
     "擅长纠纷类型",
     "资质",
-    "培训学时",
+    # The docked figure of the last twelve months (issue 13 §6), not the registry's own training_hours.
+    "近12个月培训学时",
+    "培训要求",
     "有效期自",
     "有效期至",
     "确认时间",
 ]
-MEDIATOR_WIDTHS = [6, 12, 22, 30, 34, 24, 10, 16, 16, 16]
+MEDIATOR_WIDTHS = [6, 12, 22, 30, 34, 24, 12, 10, 16, 16, 16]
 
 
 def _types(codes) -> str:
@@ -53,6 +55,14 @@ def _types(codes) -> str:
         except ValueError:
             labels.append(str(code))
     return "、".join(labels)
+
+
+def _training(mediator) -> list:
+    """The hours of the last twelve months and whether they meet the roster's requirement, as the investor platform
+    last sent them; "未提供" where no card has carried them yet (older messages)."""
+    if mediator.training_recent_hours is None:
+        return ["未提供", ""]
+    return [float(mediator.training_recent_hours), "已达到" if mediator.training_met else "未达到"]
 
 
 def _date(value) -> str:
@@ -114,7 +124,7 @@ def roster_workbook(entries, court=None, printed_on: dt.date | None = None) -> b
             e.mediator.organisation.name,
             _types(e.mediator.specialties),
             "、".join(str(q) for q in e.mediator.qualifications),
-            float(e.mediator.training_hours),
+            *_training(e.mediator),
             _date(e.valid_from),
             _date(e.valid_until),
             _date(e.confirmed_at),

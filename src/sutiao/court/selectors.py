@@ -546,6 +546,59 @@ def delegation_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
     return statistics.count(delegations, peer, court="case__court_id", case="case_id", shared=_shared)
 
 
+# Region keys of the adoption figures besides a province's GB/T 2260 code: the Supreme People's Court and the
+# jointly recognised roster (every court's), and a court whose code (代字) names no province.
+NATIONAL, UNPLACED = "national", "unplaced"
+
+
+def _court_region(kind: str, short_code: str) -> tuple[str, str]:
+    if kind == InstitutionKind.SUPREME_COURT:
+        return NATIONAL, gettext("全国")
+    province = province_of_court_code(short_code)
+    return (province.code, province.name) if province else (UNPLACED, gettext("未能确定地区"))
+
+
+def adoption_statistics(peer, on: dt.date) -> list[dict]:
+    """The court platform's adoption figures on `on`, by the court's region (its province, from its code 代字; the
+    Supreme People's Court and the jointly recognised roster: national): the courts connected (the active courts
+    on this platform, each of which can delegate through the docking), and the organisations and mediators of
+    `peer` on those courts' rosters in force (docking.hooks.counts_adoption; issue 13 §5). An organisation on the
+    rosters of two courts of a region counts once there."""
+    regions: dict[str, dict] = {}
+    court_region: dict = {}
+    seen: dict[str, tuple[set, set]] = {}
+
+    def row(key: str, name: str) -> dict:
+        return regions.setdefault(
+            key, {"region": key, "region_name": name, "courts": 0, "organisations": 0, "mediators": 0}
+        )
+
+    for pk, kind, code, active in Institution.objects.filter(kind__in=COURT_KINDS).values_list(
+        "pk", "kind", "short_code", "active"
+    ):
+        key, name = _court_region(kind, code)
+        court_region[pk] = (key, name)
+        if active:
+            row(key, name)["courts"] += 1
+    entries = (
+        RosterEntry.objects.in_force(on)
+        .of_active_subjects()
+        .filter(organisation__peer=peer)
+        .values_list("court_id", "organisation_id", "mediator_id", "subject_kind")
+    )
+    for court_id, organisation_id, mediator_id, kind in entries.iterator():
+        key, name = court_region.get(court_id) or (NATIONAL, gettext("全国"))
+        row(key, name)
+        organisations, mediators = seen.setdefault(key, (set(), set()))
+        if kind == SubjectKind.MEDIATOR:
+            mediators.add(mediator_id)
+        else:
+            organisations.add(organisation_id)
+    for key, (organisations, mediators) in seen.items():
+        regions[key]["organisations"], regions[key]["mediators"] = len(organisations), len(mediators)
+    return sorted(regions.values(), key=lambda r: r["region"])
+
+
 def organisation_by_id(organisation_id) -> Organisation:
     organisation = Organisation.objects.select_related("peer").filter(pk=organisation_id).first()
     if organisation is None:

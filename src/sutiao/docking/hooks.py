@@ -13,6 +13,7 @@ _case_states: list[Callable] = []
 _court_lists: list[Callable] = []
 _received_heads: list[Callable] = []
 _statistics: list[Callable] = []
+_adoption: list[Callable] = []
 
 
 def _known(message_type) -> MessageType:
@@ -86,6 +87,17 @@ def counts_delegations(fn):
 
 def delegation_statistics(peer, start, end) -> list[dict]:
     return [row for fn in _statistics for row in fn(peer, start, end)]
+
+
+def counts_adoption(fn):
+    """Register fn(peer, on) -> list of AdoptionRow dicts: how far the docking with `peer` is taken up on `on`, by
+    region, as this platform holds it (courts connected; organisations and mediators on rosters)."""
+    _adoption.append(fn)
+    return fn
+
+
+def adoption_statistics(peer, on) -> list[dict]:
+    return [row for fn in _adoption for row in fn(peer, on)]
 
 
 def lists_received_heads(fn):

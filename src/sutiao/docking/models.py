@@ -238,3 +238,29 @@ class SharedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.peer} {self.sha256[:12]}"
+
+
+class StatisticsCopy(models.Model):
+    """The peer's signed statistics answer this platform compared its own figures against (issue 13 §5), kept as it
+    arrived: the exact bytes, the headers that sign them (Signature, Signature-Input, Content-Digest) and the
+    request they answer (the answer's signature covers the request's), so a reconciliation shown at the joint
+    meeting can be checked again later, by anyone holding the peer's public key."""
+
+    peer = models.ForeignKey(Peer, verbose_name="对接平台", on_delete=models.PROTECT, related_name="statistics_copies")
+    start = models.DateField("期间自")
+    end = models.DateField("期间至")
+    fetched_at = models.DateTimeField("取得时间", default=timezone.now)
+    key_id = models.CharField("签名密钥标识", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    body = models.BinaryField("报文")
+    status = models.PositiveSmallIntegerField("状态码", default=200)
+    headers = models.JSONField("签名相关响应头", default=dict)
+    request = models.JSONField("所应答的请求", default=dict)  # {"method", "url", "headers": {Signature…}}
+
+    class Meta:
+        verbose_name = verbose_name_plural = "对方平台统计报文副本"
+        ordering = ["-fetched_at", "-id"]
+        indexes = [models.Index(fields=["peer", "start", "end", "fetched_at"], name="docking_statistics_copy")]
+
+    def __str__(self) -> str:
+        return f"{self.peer} {self.start}—{self.end} {self.fetched_at:%Y-%m-%d %H:%M}"

@@ -143,8 +143,17 @@ def openapi_document() -> dict:
                     "operationId": "getStatistics",
                     "summary": "统计：与请求方共有、在该期间委派的案件，按法院、组织、方式与状态计数（签名）",
                     "parameters": [
-                        {"name": name, "in": "query", "required": True, "schema": {"type": "string", "format": "date"}}
-                        for name in ("start", "end")
+                        *[
+                            {"name": n, "in": "query", "required": True, "schema": {"type": "string", "format": "date"}}
+                            for n in ("start", "end")
+                        ],
+                        {
+                            "name": "adoption",
+                            "in": "query",
+                            "required": False,
+                            "description": "为 1 时另附按地区的接入情况（adoption）；不请求则不附，旧版请求方照常读取",
+                            "schema": {"type": "string", "enum": ["1"]},
+                        },
                     ],
                     "responses": {
                         "200": {"description": "该期间的计数", "content": _json("Statistics")},

@@ -352,8 +352,34 @@ class OrganisationCard(Strict):
     version: Annotated[int, Field(ge=1)]
 
 
+Hours = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=1)]
+
+
+class MediatorTraining(Strict):
+    """A mediator's training as the investor platform counts it when it sends the card (issue 13 §6; 法办〔2021〕
+    313号 五): the hours of courses completed from `start` to `end` (the last twelve months, both days counted)
+    against the hours the roster requires (the Bureau's requirement in force on `end`), and whether they meet it."""
+
+    hours: Hours
+    required: Hours
+    start: dt.date
+    end: dt.date
+    met: bool
+
+    @model_validator(mode="after")
+    def consistent(self):
+        if self.end < self.start:
+            raise ValueError("the training window ends before it starts")
+        if self.met != (self.hours >= self.required):
+            raise ValueError("met must say whether the hours reach the requirement")
+        return self
+
+
 class MediatorCard(Strict):
-    """A mediator as the registry keeps it; the identity number travels masked only."""
+    """A mediator as the registry keeps it; the identity number travels masked only. `training_hours` is the
+    registry's own figure (entered with the record); `training` (added later, optional: an older message has none)
+    is the hours of the last twelve months against the roster's requirement, which the court's confirmation
+    shows."""
 
     mediator_id: UUID
     organisation_id: UUID
@@ -364,6 +390,7 @@ class MediatorCard(Strict):
     training_hours: Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=1)]
     active: bool
     version: Annotated[int, Field(ge=1)]
+    training: MediatorTraining | None = None
 
 
 class RosterProposedPayload(Strict):
@@ -883,12 +910,31 @@ class StatisticsRow(Strict):
     in_flight: Annotated[int, Field(ge=0)]
 
 
+class AdoptionRow(Strict):
+    """How far the docking is taken up in one region, as the answering platform holds it (issue 13 §5): the court
+    platform by the court's region (its high people's court: the province), counting the courts connected to it and
+    the organisations and mediators on those courts' rosters; the investor platform by the organisation's regional
+    office or affiliated unit, counting the organisations and mediators on a court's roster. `courts` is null where
+    the platform does not hold courts. The jointly recognised roster (every court's) is the region `national`."""
+
+    region: ShortText
+    region_name: ShortText
+    courts: Annotated[int, Field(ge=0)] | None = None
+    organisations: Annotated[int, Field(ge=0)]
+    mediators: Annotated[int, Field(ge=0)]
+
+
 class Statistics(Strict):
     """The signed statistics message (issue 13 §5, the joint meeting's figures): the delegations the two platforms
     share that were made from `start` to `end` (China dates of the court's delegation), counted by the answering
-    platform as of `as_of`. The asker checks that the period is the one it asked for."""
+    platform as of `as_of`. The asker checks that the period is the one it asked for.
+
+    `adoption` (added later, optional): the adoption figures by region on `as_of`, sent only to an asker that
+    asks for them (`adoption=1`), so an older asker, which refuses unknown fields, reads the answer it always did;
+    an older answerer leaves it out (null)."""
 
     start: dt.date
     end: dt.date
     as_of: AwareDatetime
     rows: Annotated[list[StatisticsRow], Field(max_length=100_000)]
+    adoption: Annotated[list[AdoptionRow], Field(max_length=10_000)] | None = None

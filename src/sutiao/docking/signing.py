@@ -143,18 +143,19 @@ def _ours(headers) -> tuple[str, dict]:
     return ours[0]
 
 
-def verify(message, body: bytes, components=REQUEST_COMPONENTS, key_lookup=None) -> Verified:
+def verify(message, body: bytes, components=REQUEST_COMPONENTS, key_lookup=None, at=None) -> Verified:
     """Verify a signed message and its body; raise Refused with a precise code otherwise. Every parameter used
     (key, times, nonce) is read from the signature that was verified, never from another entry of the headers.
 
-    `key_lookup(key_id)` returns the PeerKey (default: an unrevoked key of an active peer)."""
+    `key_lookup(key_id)` returns the PeerKey (default: an unrevoked key of an active peer). `at`: check the
+    signature's times as of then, not now (a kept answer checked again: statistics.recheck)."""
     headers = message.headers
     label, params = _ours(headers)
     key_id = params.get("keyid")
     if not isinstance(key_id, str):
         raise Refused("signature_malformed", "签名缺少 keyid 参数")
     peer_key = (key_lookup or _registered_key)(key_id)
-    now = dt.datetime.now(dt.UTC)
+    now = at or dt.datetime.now(dt.UTC)
     created, expires = params.get("created"), params.get("expires")
     if not isinstance(created, int) or not isinstance(expires, int):
         raise Refused("signature_malformed", "签名缺少 created 或 expires 参数")
@@ -175,7 +176,8 @@ def verify(message, body: bytes, components=REQUEST_COMPONENTS, key_lookup=None)
     except Exception as e:
         raise Refused("digest_mismatch", "报文内容与 Content-Digest 不符（签名后被改动）", status=400) from e
     public_key = serialization.load_pem_public_key(peer_key.public_key_pem.encode())
-    verifier = HTTPMessageVerifier(signature_algorithm=algorithms.ED25519, key_resolver=_Keys(public_key, key_id))
+    verifier_class = HTTPMessageVerifier if at is None else _VerifierAsOf
+    verifier = verifier_class(signature_algorithm=algorithms.ED25519, key_resolver=_Keys(public_key, key_id))
     verifier.max_clock_skew = CLOCK_SKEW
     try:
         results = verifier.verify(
@@ -187,6 +189,13 @@ def verify(message, body: bytes, components=REQUEST_COMPONENTS, key_lookup=None)
     if len(results) != 1 or results[0].parameters != dict(params):
         raise Refused("signature_invalid", "签名验证失败")
     return Verified(peer_key=peer_key, nonce=nonce, content_digest=digest_header)
+
+
+class _VerifierAsOf(HTTPMessageVerifier):
+    """The library checks a signature's times against the clock; `verify(at=…)` has checked them as of `at`."""
+
+    def validate_created_and_expires(self, sig_input, max_age=None):
+        return None
 
 
 def _registered_key(key_id: str) -> PeerKey:

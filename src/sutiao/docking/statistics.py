@@ -4,18 +4,23 @@ request with them (`/docking/v1/statistics`), and compares its own rows with the
 reconciliation line: where the two platforms' figures for the same cases differ, and why."""
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from pydantic import ValidationError
+from requests.structures import CaseInsensitiveDict
+
+from sutiao.kernel.calendar import CHINA
 
 from . import hooks
-from .client import signed_get
-from .models import OutboxMessage, OutboxStatus, Peer
+from .client import signed_get_response
+from .models import OutboxMessage, OutboxStatus, Peer, PeerKey, StatisticsCopy
 from .refusals import Refused
 from .schemas import Statistics
+from .signing import ANSWER_COMPONENTS, HttpMessage, Verified, verify
 
 KEY = ("court", "organisation", "kind", "state")
 
@@ -61,15 +66,51 @@ def merge(groups: Iterable[tuple[tuple, int, int]]) -> list[dict]:
     return list(merged.values())
 
 
-def own(peer: Peer, start: dt.date, end: dt.date) -> Statistics:
-    return Statistics(start=start, end=end, as_of=timezone.now(), rows=hooks.delegation_statistics(peer, start, end))
+def own(peer: Peer, start: dt.date, end: dt.date, *, adoption: bool = False) -> Statistics:
+    """This platform's statistics message for `peer`; the adoption figures only if asked (see Statistics)."""
+    now = timezone.now()
+    return Statistics(
+        start=start,
+        end=end,
+        as_of=now,
+        rows=hooks.delegation_statistics(peer, start, end),
+        adoption=hooks.adoption_statistics(peer, timezone.localtime(now, CHINA).date()) if adoption else None,
+    )
 
 
-def fetch(peer: Peer, start: dt.date, end: dt.date) -> Statistics:
-    """The peer's signed statistics for the period; refused when the answer is not for the period asked."""
-    answer = signed_get(peer, "/docking/v1/statistics", {"start": start.isoformat(), "end": end.isoformat()})
+# The answer's headers kept with its bytes: those its signature covers or that carry the signature.
+KEPT_HEADERS = ("Content-Type", "Content-Digest", "Signature", "Signature-Input")
+
+
+def fetch(peer: Peer, start: dt.date, end: dt.date) -> tuple[Statistics, StatisticsCopy]:
+    """The peer's signed statistics for the period, adoption figures asked for, and the copy of its signed answer
+    this platform keeps (StatisticsCopy); refused when the answer is not for the period asked."""
+    params = {"start": start.isoformat(), "end": end.isoformat(), "adoption": "1"}
+    response, verified = signed_get_response(peer, "/docking/v1/statistics", params)
+    statistics = read(response.content, start, end)
+    request = response.request
+    copy = StatisticsCopy.objects.create(
+        peer=peer,
+        start=start,
+        end=end,
+        key_id=verified.peer_key.key_id,
+        sha256=hashlib.sha256(response.content).hexdigest(),
+        body=response.content,
+        status=response.status_code,
+        headers={h: response.headers[h] for h in KEPT_HEADERS if h in response.headers},
+        request={
+            "method": request.method,
+            "url": request.url,
+            "headers": {h: request.headers[h] for h in KEPT_HEADERS if h in request.headers},
+        },
+    )
+    return statistics, copy
+
+
+def read(body: bytes, start: dt.date, end: dt.date) -> Statistics:
+    """A statistics answer's bytes, read; refused when they do not validate or are not for the period asked."""
     try:
-        statistics = Statistics.model_validate(answer)
+        statistics = Statistics.model_validate_json(body)
     except ValidationError as e:
         raise Refused(
             "schema_invalid", f"对方平台的统计报文不符合对接规范：{e.error_count()} 处错误", status=502
@@ -77,6 +118,33 @@ def fetch(peer: Peer, start: dt.date, end: dt.date) -> Statistics:
     if (statistics.start, statistics.end) != (start, end):
         raise Refused("period_mismatch", "对方平台的统计报文不是所请求期间的", status=502)
     return statistics
+
+
+def kept(copy: StatisticsCopy) -> Statistics:
+    """The statistics of a kept answer, read again from its bytes (the copy is what was compared)."""
+    return read(bytes(copy.body), copy.start, copy.end)
+
+
+def recheck(copy: StatisticsCopy) -> Verified:
+    """Verify a kept answer again: its bytes against its Content-Digest, and its signature with the peer's key it
+    names (revoked since or not: it is checked as of when it was received), over the request it answered."""
+    key = PeerKey.objects.filter(peer=copy.peer, key_id=copy.key_id).select_related("peer").first()
+    if key is None:
+        raise Refused("unknown_key", f"签名密钥已不在本平台登记：{copy.key_id}")
+    request = HttpMessage(copy.request["method"], copy.request["url"], CaseInsensitiveDict(copy.request["headers"]))
+    answer = KeptAnswer(copy.status, CaseInsensitiveDict(copy.headers), request)
+    return verify(
+        answer, bytes(copy.body), components=ANSWER_COMPONENTS, key_lookup=lambda _id: key, at=copy.fetched_at
+    )
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    """A kept answer as the signature library reads it: status, headers, and the request it answers."""
+
+    status_code: int
+    headers: CaseInsensitiveDict
+    request: HttpMessage
 
 
 @dataclass(frozen=True)

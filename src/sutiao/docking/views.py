@@ -146,7 +146,10 @@ def statistics(request):
     """The signed statistics message: the delegations shared with the asking peer, made in the period, counted."""
 
     def read(peer, _after, _limit):
-        return own_statistics(peer, *_period(request.GET)).model_dump(mode="json")
+        # The adoption figures only to an asker that asks: an older one refuses a field it does not know.
+        adoption = request.GET.get("adoption") == "1"
+        statistics = own_statistics(peer, *_period(request.GET), adoption=adoption)
+        return statistics.model_dump(mode="json", exclude=None if adoption else {"adoption"})
 
     return _signed_read(request, read)
 

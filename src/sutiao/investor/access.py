@@ -140,6 +140,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "report-periodic-retry": Endpoint("report", "request", POST),
     "report-periodic-file": Endpoint("report", "read"),
     "report-joint": Endpoint("joint", "read"),
+    "report-joint-copy": Endpoint("joint", "read"),
     "evaluation-home": Endpoint("evaluation", "read"),
     "evaluation-scheme-new": Endpoint("evaluation", "keep", POST),
     "evaluation-run": Endpoint("evaluation", "keep", POST),

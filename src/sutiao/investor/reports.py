@@ -11,6 +11,8 @@ one correlated subquery on the delegation row (a mediation's id is its delegatio
 figure stays one query however many cases it covers. A grouped query evaluates such a subquery once for each
 figure that reads it: the definitions read each column as few times as they can."""
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, Count, ExpressionWrapper, F, Max, OuterRef, Q, Subquery, Sum, Value, When
@@ -27,7 +29,7 @@ from sutiao.reports.facts import COMMON, Dimension, register
 from . import permissions
 from .agreements.models import AgreementTerm
 from .mediation.models import PeriodExtension, SatisfactionSurvey, Session
-from .models import Delegation
+from .models import CourtDirectory, Delegation
 
 
 def _dispute_type_names():
@@ -193,6 +195,25 @@ class InvestorFacts:
         if permissions.administers(user, row.organisation_id) or (user.pk and row.mediator_id == user.pk):
             return reverse("delegation-detail", args=[row.pk])
         return ""
+
+    def names(self, dimension: str, keys) -> dict[str, str]:
+        # A court is known by the court directory: every delegation received puts its court there (inbound).
+        model = {"court": CourtDirectory, "organisation": Institution}.get(dimension)
+        keys = _uuids(keys)
+        if model is None or not keys:
+            return {}
+        return {str(k): n for k, n in model.objects.filter(pk__in=keys).values_list("pk", "name")}
+
+
+def _uuids(keys) -> list[uuid.UUID]:
+    """The keys that are ids (the peer's rows name its ids; nothing else is looked up)."""
+    ids = []
+    for key in keys:
+        try:
+            ids.append(uuid.UUID(str(key)))
+        except ValueError:
+            continue
+    return ids
 
 
 register(InvestorFacts())

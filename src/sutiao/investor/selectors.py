@@ -165,6 +165,35 @@ def delegation_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
     return statistics.count(delegations, peer, court="court_id", case="case", shared=_shared)
 
 
+def adoption_statistics(peer, on: dt.date) -> list[dict]:
+    """The investor platform's adoption figures on `on`, by the organisation's regional office or affiliated unit
+    (its supervising body in the registry): the organisations and the mediators on a court's roster of `peer` in
+    force (a confirmed push within its period; any court's, the jointly recognised list included), each once
+    (docking.hooks.counts_adoption; issue 13 §5). One GROUP BY. The courts are the court platform's to count."""
+    rows = (
+        RosterProposal.objects.filter(peer=peer)
+        .in_force(on)
+        .values("organisation__parent_id", "organisation__parent__name")
+        .annotate(
+            organisations=Count("organisation_id", distinct=True, filter=Q(subject_kind=SubjectKind.ORGANISATION)),
+            mediators=Count("mediator_id", distinct=True, filter=Q(subject_kind=SubjectKind.MEDIATOR)),
+        )
+        .order_by()
+    )
+    return sorted(
+        (
+            {
+                "region": str(r["organisation__parent_id"] or "unplaced"),
+                "region_name": r["organisation__parent__name"] or gettext("未登记派出机构/会管单位"),
+                "organisations": r["organisations"],
+                "mediators": r["mediators"],
+            }
+            for r in rows
+        ),
+        key=lambda r: r["region_name"],
+    )
+
+
 # --- the registry: scopes ---
 
 

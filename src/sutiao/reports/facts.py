@@ -82,6 +82,11 @@ class FactSource(Protocol):
     def case_link(self, user, row) -> str:
         """The URL of the case page behind a fact row, or "" when the user may not open it."""
 
+    def names(self, dimension: str, keys: Iterable[str]) -> dict[str, str]:
+        """The names of those keys of a dimension ("court" or "organisation"), looked up by key: for a page that
+        shows a few of them (the joint meeting's reconciliation lines), never a DISTINCT over every fact. A key
+        the platform does not know is left out (the page shows the key)."""
+
 
 _sources: list[FactSource] = []
 

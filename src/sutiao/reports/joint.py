@@ -1,22 +1,29 @@
 """The joint meeting's figures (法办〔2021〕313号 五; issue 13 §5): the SPC's case-filing division, the Investor
 Protection Bureau and the Investor Service Center review how the docking is used from figures both platforms
 give for the same cases. Each platform counts its own (docking.statistics), asks the peer for its count in a
-signed statistics message, and shows both side by side with a reconciliation line wherever they differ, and why.
-A read, not an action: nothing is written."""
+signed statistics message, and shows both side by side with a reconciliation line wherever they differ, and why,
+and the adoption figures by region (courts connected, organisations and mediators on rosters) each platform
+counts of what it holds. Nothing of the platforms' state is written: only the peer's signed answer is kept
+(docking.StatisticsCopy), so a reconciliation shown can be checked again later."""
 
+import base64
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 import requests
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sutiao import listing
 from sutiao.docking import statistics
-from sutiao.docking.models import Peer
+from sutiao.docking.models import Peer, StatisticsCopy
 from sutiao.docking.refusals import Refused
 from sutiao.docking.schemas import Statistics
 from sutiao.kernel.enums import DelegationKind
+from sutiao.kernel.errors import DomainError
 
 from .facts import source
 
@@ -62,7 +69,33 @@ class Joint:
     theirs: Statistics | None
     error: str = ""
     lines: list = field(default_factory=list)  # [(statistics.Line, court, organisation, kind · state, reason)]
+    lines_count: int = 0  # the lines that differ (and match the search), on every page
+    next: str | None = None  # the cursor of the lines' next page
     table: list[Cell] = field(default_factory=list)  # the kinds and states either platform counts a case in
+    # The peer's signed answer compared against, as kept (docking.StatisticsCopy), and whether it verifies again.
+    copy: StatisticsCopy | None = None
+    copy_verified: bool = False
+    copy_problem: str = ""
+
+    @property
+    def adoption_ours(self) -> list:
+        return sorted(self.ours.adoption or [], key=lambda r: r.region)
+
+    @property
+    def adoption_theirs(self) -> list | None:
+        """The peer's adoption figures; None when it did not send them (an older peer, or no answer)."""
+        if self.theirs is None or self.theirs.adoption is None:
+            return None
+        return sorted(self.theirs.adoption, key=lambda r: r.region)
+
+    @property
+    def adoption_courts(self) -> bool:
+        """Whether this platform's figures count courts (the court platform's do)."""
+        return any(r.courts is not None for r in self.adoption_ours)
+
+    @property
+    def adoption_theirs_courts(self) -> bool:
+        return any(r.courts is not None for r in self.adoption_theirs or [])
 
     @property
     def courts(self) -> int:
@@ -99,17 +132,36 @@ def ensure_may_read(user) -> None:
         raise PermissionDenied(_("仅可查看全部案件统计的机构（投资者保护局、最高人民法院）可查看联席会议数据"))
 
 
-def figures(user, start: dt.date, end: dt.date) -> Joint:
+def figures(
+    user,
+    start: dt.date,
+    end: dt.date,
+    *,
+    query: str = "",
+    cursor: str | None = None,
+    size=listing.PAGE_SIZE,
+    copy_id: int | None = None,
+) -> Joint:
     """Both platforms' figures for the delegations made from `start` to `end`, for who sees every case's figures
-    (the Bureau, the SPC); the peer's half missing, with the reason, when it cannot be had."""
+    (the Bureau, the SPC); the peer's half missing, with the reason, when it cannot be had. The reconciliation
+    lines are paged (`cursor`, `size`) and searched by court or organisation name (`query`); a later page reads
+    the peer's answer kept when the first was shown (`copy_id`), not a new one."""
     ensure_may_read(user)
     facts = source()
     peer = Peer.objects.filter(active=True).order_by("pk").first()
     if peer is None:
         raise PermissionDenied(_("本平台尚未与对方平台对接"))
-    joint = Joint(start, end, peer, statistics.own(peer, start, end), None)
+    joint = Joint(start, end, peer, statistics.own(peer, start, end, adoption=True), None)
     try:
-        joint.theirs = statistics.fetch(peer, start, end)
+        if copy_id:
+            # A later page of the same reading: the answer kept then, not a new one (the lines must not shift).
+            joint.copy = StatisticsCopy.objects.filter(pk=copy_id, peer=peer, start=start, end=end).first()
+            if joint.copy is None:
+                raise DomainError(_("该对方平台数据副本不存在或不属于该期间"), field="copy")
+            joint.theirs = statistics.kept(joint.copy)
+        else:
+            joint.theirs, joint.copy = statistics.fetch(peer, start, end)
+        check_copy(joint)
     except Refused as e:
         joint.error = e.message
     except (requests.RequestException, ValueError) as e:
@@ -125,17 +177,95 @@ def figures(user, start: dt.date, end: dt.date) -> Joint:
             cell.theirs = 0
         for r in joint.theirs.rows:
             cells[(r.kind, r.state)].theirs += r.count
-        courts = dict(facts.choices(user, "court"))
-        organisations = dict(facts.choices(user, "organisation"))
-        joint.lines = [
-            (
-                line,
-                courts.get(line.court, line.court),
-                organisations.get(line.organisation, line.organisation),
-                label(line.kind, line.state),
-                reason(line, peer.display_name),
-            )
-            for line in statistics.compare(joint.ours, joint.theirs)
-        ]
+        reconcile(joint, facts, statistics.compare(joint.ours, joint.theirs), query=query, cursor=cursor, size=size)
     joint.table = [c for c in cells.values() if c.ours or c.theirs]
     return joint
+
+
+def check_copy(joint: Joint) -> None:
+    """Verify the kept answer again (its bytes, its signature with the peer's key, as of its receipt): what the
+    page shows is what the peer signed."""
+    try:
+        statistics.recheck(joint.copy)
+    except Refused as e:
+        joint.copy_problem = e.message
+    else:
+        joint.copy_verified = True
+
+
+def copy_for(user, copy_id) -> StatisticsCopy:
+    """A kept answer, for who reads the joint figures."""
+    ensure_may_read(user)
+    copy = StatisticsCopy.objects.select_related("peer").filter(pk=copy_id).first()
+    if copy is None:
+        raise Http404(_("没有这份对方平台数据副本"))
+    return copy
+
+
+def copy_file(copy: StatisticsCopy) -> bytes:
+    """The kept answer as one JSON file: the exact bytes (base64, for the digest), the headers that sign them and
+    the request they answer — what an independent check of the RFC 9421 signature needs."""
+    body = bytes(copy.body)
+    return json.dumps(
+        {
+            "peer": copy.peer.name,
+            "period": {"start": copy.start.isoformat(), "end": copy.end.isoformat()},
+            "fetched_at": copy.fetched_at.isoformat(),
+            "key_id": copy.key_id,
+            "sha256": copy.sha256,
+            "request": copy.request,
+            "response": {"status": copy.status, "headers": copy.headers},
+            "body_base64": base64.b64encode(body).decode(),
+            "body": json.loads(body),
+        },
+        ensure_ascii=False,
+        indent=1,
+    ).encode()
+
+
+def _key(line: statistics.Line) -> list[str]:
+    return [line.court, line.organisation, line.kind, line.state]
+
+
+def reconcile(joint: Joint, facts, lines: list[statistics.Line], *, query: str, cursor: str | None, size) -> None:
+    """One page of the reconciliation lines (in key order, from `cursor`: the last shown line's key), those whose
+    court or organisation name contains `query` if one is given. Names are looked up for the lines shown only
+    (and, to search, for the lines that differ), by id."""
+    words = [w for w in (listing.normalise(w) for w in (query or "").split()) if w]
+    if words:
+        names = _names(facts, lines)
+
+        def matches(line: statistics.Line) -> bool:
+            text = listing.normalise(f"{names[0].get(line.court, '')} {names[1].get(line.organisation, '')}")
+            return all(w in text for w in words)
+
+        lines = [line for line in lines if matches(line)]
+    joint.lines_count = len(lines)
+    after = listing.read_cursor(cursor)
+    if after is not None:
+        well_formed = isinstance(after, list) and len(after) == len(statistics.KEY)
+        if not (well_formed and all(isinstance(v, str) for v in after)):
+            raise DomainError(_("翻页标记无效，请从第一页重新查看"), field="cursor")
+        lines = [line for line in lines if _key(line) > after]
+    size = listing.page_size(size)
+    shown = lines[:size]
+    if len(lines) > size:
+        joint.next = listing.sign_cursor(_key(shown[-1]))
+    courts, organisations = _names(facts, shown)
+    joint.lines = [
+        (
+            line,
+            courts.get(line.court, line.court),
+            organisations.get(line.organisation, line.organisation),
+            label(line.kind, line.state),
+            reason(line, joint.peer.display_name),
+        )
+        for line in shown
+    ]
+
+
+def _names(facts, lines: list[statistics.Line]) -> tuple[dict[str, str], dict[str, str]]:
+    return (
+        facts.names("court", {line.court for line in lines}),
+        facts.names("organisation", {line.organisation for line in lines}),
+    )

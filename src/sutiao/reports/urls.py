@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/periodic/<uuid:report_id>/<slug:kind>/", views.periodic_report_file, name="report-periodic-file"),
     # The joint meeting's figures, both platforms side by side (issue 13 §5).
     path("reports/joint/", views.joint_report, name="report-joint"),
+    path("reports/joint/copies/<int:copy_id>/", views.joint_copy, name="report-joint-copy"),
     # Performance evaluation and commendation (issue 13 §4).
     path("reports/evaluation/", views.evaluation_home, name="evaluation-home"),
     path("reports/evaluation/schemes/new/", views.evaluation_scheme_new, name="evaluation-scheme-new"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +27,8 @@ from sutiao.translation import refusal, translated_choices
 from . import actions, charts, metrics, periodic, selectors
 from .actions import evaluable
 from .facts import source
+from .joint import copy_file as joint_copy_file
+from .joint import copy_for as joint_copy_for
 from .joint import ensure_may_read as joint_ensure_may_read
 from .joint import figures as joint_figures
 from .models import EvaluationScheme
@@ -536,11 +538,53 @@ def joint_report(request):
             if start > end:
                 form.add_error(None, _("该期间尚未开始"))
             else:
-                joint = joint_figures(request.user, start, end)
+                try:
+                    joint = joint_figures(
+                        request.user,
+                        start,
+                        end,
+                        query=request.GET.get("q", ""),
+                        cursor=request.GET.get("cursor"),
+                        size=request.GET.get("size"),
+                        copy_id=_copy_id(request.GET.get("copy")),
+                    )
+                except DomainError as e:
+                    form.add_error(None, refusal(e))
     elif not request.GET:
         form = ReportRequestForm()
     return render(
         request,
         "reports/joint.html",
-        {"form": form, "joint": joint},
+        {
+            "form": form,
+            "joint": joint,
+            "q": request.GET.get("q", ""),
+            "next_page": joint and joint.next and _next_lines(request, joint),
+        },
     )
+
+
+def _copy_id(value) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _next_lines(request, joint) -> str:
+    """The next page of the lines, compared against the same kept answer."""
+    query = request.GET.copy()
+    query["cursor"] = joint.next
+    if joint.copy is not None:
+        query["copy"] = joint.copy.pk
+    return f"{request.path}?{query.urlencode()}#joint-lines"
+
+
+@login_required
+def joint_copy(request, copy_id: int):
+    """The peer's signed statistics answer a joint page compared against, as kept, for checking it again."""
+    copy = joint_copy_for(request.user, copy_id)
+    response = HttpResponse(joint_copy_file(copy), content_type="application/json; charset=utf-8")
+    name = f"statistics-{copy.peer.name}-{copy.start:%Y%m%d}-{copy.end:%Y%m%d}-{copy.pk}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -19,6 +19,7 @@ from sutiao.kernel.errors import DomainError
 
 from .. import permissions
 from ..models import Mediator
+from ..registry.cards import tell_courts_of_training
 from ..training.models import MAX_HOURS, TrainingRecord, TrainingRequirement, TrainingSource
 from ..training.selectors import current_requirement
 
@@ -118,6 +119,7 @@ def record_training(actor: User, mediator: Mediator, data: TrainingData, certifi
     )
     entry.save()
     record(actor, "training.record", entry, after={"mediator": str(mediator.pk), **snapshot(entry)})
+    tell_courts_of_training([mediator.pk], "培训记录更新")
     return entry
 
 
@@ -154,6 +156,7 @@ def correct_training(
     entry.corrected_at, entry.correction_reason = timezone.now(), reason
     entry.save()
     record(actor, "training.correct", entry, before=before, after={**after, "reason": reason})
+    tell_courts_of_training([entry.mediator_id], "培训记录更正")
     return entry
 
 
@@ -166,6 +169,7 @@ def remove_training(actor: User, entry: TrainingRecord, reason: str) -> Training
     entry.removed_at, entry.removed_by, entry.removed_reason = timezone.now(), actor, reason
     entry.save(update_fields=["removed_at", "removed_by", "removed_reason"])
     record(actor, "training.remove", entry, before=snapshot(entry), after={"removed": True, "reason": reason})
+    tell_courts_of_training([entry.mediator_id], "培训记录删除")
     return entry
 
 

@@ -18,6 +18,7 @@ from sutiao.kernel.regions import valid_scope
 
 from ..actions.training import TrainingData, clean_training
 from ..models import ImportJob, MediationOrg, Mediator, RegistryChange
+from ..registry.cards import tell_courts_of_training
 from ..registry.data import (
     NUMBER_REGISTERED,
     MediatorData,
@@ -380,6 +381,7 @@ class TrainingChecker(RowChecker):
             ],
             batch_size=500,
         )
+        tell_courts_of_training(set(self.mediator_ids), "培训记录导入")
 
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")

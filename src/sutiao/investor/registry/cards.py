@@ -4,9 +4,16 @@ from django.utils import timezone
 
 from sutiao.docking import outbox
 from sutiao.docking.models import Peer
-from sutiao.docking.schemas import MediatorCard, MessageType, OrganisationCard, RosterChangedPayload
+from sutiao.docking.schemas import (
+    MediatorCard,
+    MediatorTraining,
+    MessageType,
+    OrganisationCard,
+    RosterChangedPayload,
+)
 
 from ..models import MediationOrg, Mediator, OrgKind, Qualification, RegistryStatus, RosterProposal
+from ..training.selectors import standing
 from .data import record_label
 
 
@@ -28,8 +35,15 @@ def organisation_card(org: MediationOrg) -> OrganisationCard:
     )
 
 
+def mediator_training(m: Mediator) -> MediatorTraining:
+    """The mediator's hours of the last twelve months against the roster's requirement, as of today."""
+    s = standing(m)
+    return MediatorTraining(hours=s.hours, required=s.required, start=s.start, end=s.end, met=s.met)
+
+
 def mediator_card(m: Mediator) -> MediatorCard:
     return MediatorCard(
+        training=mediator_training(m),
         mediator_id=m.pk,
         organisation_id=m.organisation_id,
         name=m.name,
@@ -54,3 +68,13 @@ def tell_courts(org: MediationOrg, mediator: Mediator | None, reason: str) -> No
     )
     for peer in Peer.objects.filter(pk__in=live.values("peer_id")):
         outbox.send(peer, MessageType.ROSTER_CHANGED, (mediator or org).pk, payload)
+
+
+def tell_courts_of_training(mediator_ids, reason: str) -> None:
+    """Every court where one of these mediators is pushed or confirmed hears of their new training figure (issue
+    13 §6): a ROSTER_CHANGED with the registry version unchanged, from which the court keeps the figure counted
+    latest (court.inbound._apply_training). Mediators on no court's roster send nothing."""
+    live = RosterProposal.objects.live().filter(mediator_id__in=mediator_ids).values("mediator_id")
+    mediators = Mediator.objects.filter(pk__in=live).select_related("organisation__registry__institution__parent")
+    for mediator in mediators.order_by("pk"):
+        tell_courts(mediator.organisation.registry, mediator, reason)

@@ -1,0 +1,82 @@
+"""Issue 13 §5 on the court platform: the Supreme People's Court's joint-meeting page against an investor platform
+that answers (a loopback server signing with the investor peer's key, in process): the reconciliation lines named
+by the court's own records, both adoption tables (the court's with the courts connected), and the investor
+platform's signed answer kept and verified again."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from peer_server import PeerServer, SignableAnswer
+from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.docking.models import StatisticsCopy
+from sutiao.docking.signing import sign_answer
+from sutiao.kernel.calendar import china_today
+
+
+@pytest.fixture
+def spc_admin(db):
+    spc = Institution.objects.create(kind=InstitutionKind.SUPREME_COURT, name="最高人民法院", short_code="最高法")
+    return User.objects.create_user("spc_admin", password="x-long-password", role=Role.COURT_ADMIN, institution=spc)
+
+
+@pytest.fixture
+def investor_platform(investor, own_key):
+    server = PeerServer().start()
+    investor.peer.base_url = server.url
+    investor.peer.save()
+    server.payload = None
+
+    def answer(received):
+        body = json.dumps(server.payload(received), ensure_ascii=False).encode()
+        signable = SignableAnswer(200, {"Content-Type": "application/json"}, received)
+        sign_answer(signable, body, signable.request, key=investor.key)
+        return 200, dict(signable.headers), body
+
+    server.answer = answer
+    yield server
+    server.stop()
+
+
+def test_the_spc_sees_the_lines_named_both_adoption_tables_and_the_kept_answer(
+    client, spc_admin, delegated, court, organisation, investor_platform
+):
+    today = china_today()
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    start = today.replace(month=3 * (quarter - 1) + 1, day=1)
+
+    def payload(received):
+        end = received.path.split("end=")[1].split("&")[0]
+        return {
+            "start": start.isoformat(),
+            "end": end,
+            "as_of": timezone.now().isoformat(),
+            "rows": [
+                {
+                    "court": str(court.pk),
+                    "organisation": str(organisation.pk),
+                    "kind": delegated.kind,
+                    "state": "accepted",
+                    "count": 1,
+                    "in_flight": 1,
+                }
+            ],
+            "adoption": [{"region": "o1", "region_name": "中国证监会北京监管局", "organisations": 1, "mediators": 3}],
+        }
+
+    investor_platform.payload = payload
+    client.force_login(spc_admin)
+    page = client.get(reverse("report-joint"), {"period": "quarter", "year": year, "quarter": quarter})
+    html = page.content.decode()
+    assert page.status_code == 200, html
+    assert html.count('data-testid="joint-line"') == 2  # pending here (on its way), accepted there
+    assert court.name in html and organisation.name in html
+    ours = html.split('data-testid="joint-adoption-ours"')[1].split("</table>")[0]
+    assert "已接入法院" in ours and "北京市" in ours and "全国" in ours
+    theirs = html.split('data-testid="joint-adoption-theirs"')[1].split("</table>")[0]
+    assert "中国证监会北京监管局" in theirs and "已接入法院" not in theirs
+    copy = StatisticsCopy.objects.get()
+    assert 'data-testid="joint-copy-verified"' in html and copy.peer == organisation.peer
+    assert client.get(reverse("report-joint-copy", args=[copy.pk])).status_code == 200
