@@ -32,14 +32,16 @@ def seed(rooms: int, per_room: int) -> list[list[str]]:
     from sutiao.investor.mediation.models import Mediation, MediationParty, RoomSeat, Session
     from sutiao.investor.models import Delegation
 
-    now = timezone.now()
+    now, run = timezone.now(), uuid.uuid4().hex[:8]  # `run`: seeding again (a test's database) adds, never clashes
     with transaction.atomic():
-        peer = Peer.objects.create(name="court-platform", display_name="法院平台", base_url="http://127.0.0.1:1")
-        org = Institution.objects.create(kind=InstitutionKind.MEDIATION_ORG, name="测试调解组织")
-        mediator = User.objects.create(username="bench_mediator", role=Role.MEDIATOR, institution=org)
+        peer = Peer.objects.filter(name="court-platform").first() or Peer.objects.create(
+            name="court-platform", display_name="法院平台", base_url="http://127.0.0.1:1"
+        )
+        org = Institution.objects.create(kind=InstitutionKind.MEDIATION_ORG, name=f"测试调解组织{run}")
+        mediator = User.objects.create(username=f"bench_mediator_{run}", role=Role.MEDIATOR, institution=org)
         delegation = Delegation.objects.create(
             id=uuid.uuid4(), case=uuid.uuid4(), peer=peer, organisation=org, kind="delegation",
-            court_id=uuid.uuid4(), court_name="测试法院", court_case_number="(2026)测民诉前调1号",
+            court_id=uuid.uuid4(), court_name="测试法院", court_case_number=f"(2026)测民诉前调{run}号",
             dispute_type="misrepresentation", amount="1000.00", claims=[], parties=[], consent=[],
             delegated_at=now, received_at=now, answer_due=now.date(), state="mediating", mediator=mediator,
         )  # fmt: skip
@@ -51,7 +53,7 @@ def seed(rooms: int, per_room: int) -> list[list[str]]:
             session = Session.objects.create(mediation=mediation, starts_at=now, mode="online", scheduled_by=mediator)
             seats = [RoomSeat(session=session, user=mediator, label="调解员", admitted_at=now)]
             for p in range(per_room - 1):
-                user = User.objects.create(username=f"bench_party_{r}_{p}", role=Role.PARTY)
+                user = User.objects.create(username=f"bench_party_{run}_{r}_{p}", role=Role.PARTY)
                 party = MediationParty.objects.create(
                     mediation=mediation, role="applicant", kind="natural_person", name=f"当事人{r}-{p}", user=user
                 )
