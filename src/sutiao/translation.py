@@ -31,6 +31,11 @@ def refusal(error: DomainError) -> str:
     return error.message
 
 
+def refused(error: Exception) -> str:
+    """What the user reads of a refused action: a DomainError's message (`refusal`), or a PermissionDenied's own."""
+    return refusal(error) if isinstance(error, DomainError) else str(error)
+
+
 def translated_factor(factor: Factor) -> str:
     """A ranking factor's reason (kernel.ranking) in the user's language; its label is in LABELS."""
     return gettext(factor.detail_template) % factor.params

@@ -1,5 +1,6 @@
 """The first flow clicked through both platforms' pages in Debian's Chromium (issue 2 acceptance)."""
 
+import contextlib
 import os
 import re
 import time
@@ -16,8 +17,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
+@contextlib.contextmanager
+def chromium(*extra_args: str):
+    """Debian's Chromium through Playwright (skipped where it is not installed, except under CI)."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI") == "true":
             pytest.fail("Debian's chromium is required under CI=true (.ci/run installs it)")
@@ -35,10 +37,17 @@ def browser():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                *extra_args,
             ],
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
 
 
 # What Chromium reports as refused by the pages' Content Security Policy (settings.base): must stay empty.

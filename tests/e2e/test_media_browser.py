@@ -6,13 +6,12 @@ participant removed by the mediator loses the media; the attendance reaches the 
 recorded as held, the court. The party's room works at 375 px."""
 
 import datetime as dt
-import os
 import re
 from zoneinfo import ZoneInfo
 
 import pytest
 from live import wait_for
-from test_browser import ARTIFACTS, CHROMIUM, login, party_login
+from test_browser import ARTIFACTS, chromium, login, party_login
 from test_mediation_flow import Web, _delegated_case, _joined_party, _values, _wait_story
 
 from sutiao import demo
@@ -23,29 +22,14 @@ PHONE = {"width": 375, "height": 812}
 
 @pytest.fixture(scope="module")
 def media_browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is required under CI=true (.ci/run installs it)")
-        pytest.skip("Debian's chromium is not installed: browser tests skipped")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--use-fake-device-for-media-stream",  # a test pattern and a beep instead of a camera and a mic
-                "--use-fake-ui-for-media-stream",  # the permission prompt answered yes
-                "--allow-loopback-in-peer-connection",  # the browsers meet on loopback only
-                "--disable-features=WebRtcHideLocalIpsWithMdns",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
-        yield browser
-        browser.close()
+    with chromium(
+        "--use-fake-device-for-media-stream",  # a test pattern and a beep instead of a camera and a microphone
+        "--use-fake-ui-for-media-stream",  # the permission prompt answered yes
+        "--allow-loopback-in-peer-connection",  # the browsers meet on loopback only
+        "--disable-features=WebRtcHideLocalIpsWithMdns",
+        "--autoplay-policy=no-user-gesture-required",
+    ) as launched:
+        yield launched
 
 
 def _received(page) -> dict:

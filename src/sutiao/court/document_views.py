@@ -19,7 +19,7 @@ from sutiao.kernel.mediation_document import EFFECT_CLAUSE, MEDIATION_DOCUMENT_C
 from sutiao.kernel.service import SERVICE_CITATION, OtherMeans, ServiceChannel
 from sutiao.kernel.workflow import CourtState, MediationDocumentState
 from sutiao.notifications import serving
-from sutiao.translation import refusal
+from sutiao.translation import refused
 
 from . import permissions, selectors
 from .actions import mediation_document as document_actions
@@ -119,7 +119,7 @@ def _done(request, action, success: str, to: str, pk) -> object:
     try:
         action()
     except (DomainError, PermissionDenied) as e:
-        messages.error(request, refusal(e) if isinstance(e, DomainError) else str(e))
+        messages.error(request, refused(e))
     else:
         messages.success(request, success)
     return redirect(to, pk)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.mediation import identity_cleared
 from sutiao.media import rooms
-from sutiao.translation import refusal
+from sutiao.translation import refused
 
 from ..actions import rooms as actions
 from .models import RoomSeat, Session, SessionParticipant
@@ -161,7 +161,7 @@ class InvestorRooms:
             else:
                 raise rooms.Refused(0, _("不支持的操作"))
         except (DomainError, PermissionDenied) as e:
-            raise rooms.Refused(0, _why(e)) from None
+            raise rooms.Refused(0, refused(e)) from None
         return None
 
     def chat(self, seat_id: str, text: str):
@@ -169,7 +169,7 @@ class InvestorRooms:
         try:
             message = actions.room_chat(seat.user, seat, text)
         except (DomainError, PermissionDenied) as e:
-            raise rooms.Refused(0, _why(e)) from None
+            raise rooms.Refused(0, refused(e)) from None
         view = self.view(seat_id)
         line = {
             "author": message.author_label,
@@ -178,10 +178,6 @@ class InvestorRooms:
             "private": message.caucus_with_id is not None,
         }
         return line, view.peers | {seat_id}
-
-
-def _why(error: Exception) -> str:
-    return refusal(error) if isinstance(error, DomainError) else str(error)
 
 
 def _target(session: Session, args: dict) -> RoomSeat:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from sutiao.documents.downloads import download_response
 from sutiao.kernel.calendar import cn_datetime
 from sutiao.kernel.errors import DomainError
-from sutiao.translation import refusal
+from sutiao.translation import refusal, refused
 
 from ..actions import rooms as actions
 from ..mediation import room as backend
@@ -71,7 +71,7 @@ def room(request, mediation_id, session_id):
     try:
         seat = actions.enter_room(request.user, session)
     except (DomainError, PermissionDenied) as e:
-        reason = refusal(e) if isinstance(e, DomainError) else str(e)
+        reason = refused(e)
         return render(
             request,
             "investor/room_closed.html",
@@ -152,7 +152,7 @@ def invite_guest(request, mediation_id, session_id):
             request.user, session, post.get("name", ""), post.get("role", ""), post.get("mobile", "")
         )
     except (DomainError, PermissionDenied) as e:
-        messages.error(request, refusal(e) if isinstance(e, DomainError) else str(e))
+        messages.error(request, refused(e))
     else:
         messages.success(request, _("已邀请%(name)s，进入链接已以短信发送") % {"name": seat.label})
     return redirect(_workspace_url(m))
@@ -173,7 +173,7 @@ def check_guest(request, mediation_id, session_id, seat_id):
             request.user, seat, post.get("method", ""), post.get("passed") == "on", post.get("warned") == "on"
         )
     except (DomainError, PermissionDenied) as e:
-        messages.error(request, refusal(e) if isinstance(e, DomainError) else str(e))
+        messages.error(request, refused(e))
     else:
         messages.success(request, _("已记录核实情况"))
     return redirect(_workspace_url(m))
@@ -188,7 +188,7 @@ def ticket(request, mediation_id, session_id):
     try:
         seat = actions.enter_room(request.user, session)
     except (DomainError, PermissionDenied) as e:
-        return JsonResponse({"reason": refusal(e) if isinstance(e, DomainError) else str(e)}, status=409)
+        return JsonResponse({"reason": refused(e)}, status=409)
     return JsonResponse({"ticket": backend.issue_ticket(seat)})
 
 
@@ -203,7 +203,7 @@ def recording_part(request, mediation_id, session_id, recording_id, number):
     try:
         recording = actions.append_recording_part(request.user, recording, number, request.body)
     except (DomainError, PermissionDenied) as e:
-        return JsonResponse({"reason": refusal(e) if isinstance(e, DomainError) else str(e)}, status=400)
+        return JsonResponse({"reason": refused(e)}, status=400)
     return JsonResponse({"parts": recording.parts})
 
 
@@ -217,7 +217,7 @@ def recording_upload(request, mediation_id, session_id, recording_id):
     try:
         recording = actions.store_recording(request.user, recording)
     except (DomainError, PermissionDenied) as e:
-        return JsonResponse({"reason": refusal(e) if isinstance(e, DomainError) else str(e)}, status=400)
+        return JsonResponse({"reason": refused(e)}, status=400)
     return JsonResponse({"sha256": recording.file.sha256, "size": recording.file.size})
 
 
@@ -244,7 +244,7 @@ def recording_agree(request, mediation_id, session_id, recording_id):
             raise PermissionDenied(_("仅该当事人本人或其授权代理人可进行此操作"))
         actions.agree_recording_replaces_record(request.user, recording, party)
     except (DomainError, PermissionDenied) as e:
-        messages.error(request, refusal(e) if isinstance(e, DomainError) else str(e))
+        messages.error(request, refused(e))
     else:
         messages.success(request, _("已表示同意以录音录像代替电子笔录"))
     return redirect(_workspace_url(m))
