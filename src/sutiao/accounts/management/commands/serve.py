@@ -25,6 +25,8 @@ class Command(BaseCommand):
             port=port,
             threads=threads,
             ident="sutiao",
-            max_request_body_size=settings.SUTIAO_MAX_BODY_BYTES * 2,
+            # A little above the largest body anything here accepts (an upload; a docking message is capped lower
+            # by its own view, with a reason): larger ones are cut off before Django reads them.
+            max_request_body_size=max(settings.SUTIAO_UPLOAD_MAX_BYTES, settings.SUTIAO_MAX_BODY_BYTES) + 2**20,
             clear_untrusted_proxy_headers=True,
         )
