@@ -275,7 +275,9 @@ def test_signalling_survives_malformed_oversized_and_flooding_sockets(room, medi
         assert "格式不正确" in (await _until(bad, "error"))["reason"]
         await bad.send_to(text_data=json.dumps({"type": "chat", "text": "x" * (MAX_FRAME + 1)}))
         assert "格式不正确" in (await _until(bad, "error"))["reason"]
-        for _ in range(5):
+        await bad.send_to(text_data=json.dumps({"type": ["signal"]}))  # a type that is not a name
+        assert "格式不正确" in (await _until(bad, "error"))["reason"]
+        for _ in range(4):
             await bad.send_to(text_data="[]")
         assert (await _until(bad, "refused"))["code"] == rooms.MALFORMED
         # A flood: the first messages past the bucket are refused with a warning, then the socket is closed;

@@ -96,6 +96,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             kind = message["type"]
         except (ValueError, TypeError, KeyError):
             return await self.bad(_("消息格式不正确"))
+        if not isinstance(kind, str):
+            return await self.bad(_("消息格式不正确"))
         if not self.seat:
             if kind != "hello" or not isinstance(message.get("ticket"), str):
                 return await self.refuse(rooms.BAD_TICKET, _("未出示入场凭证"))
