@@ -76,3 +76,15 @@ def test_the_bureau_asks_for_a_quarterly_report_and_watches_it_made(live, browse
         bureau.get_by_test_id("report-xlsx").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     _shots(bureau, "periodic-report")
+
+
+def test_evaluation_and_training_pages_fit_a_phone(live, browser):  # noqa: F811
+    """The Bureau's evaluation pages and the mediators' training requirement, at desktop width and at 375 px."""
+    bureau = _login(browser, live.investor.url, "bureau")
+    for path, name in (
+        ("/reports/evaluation/", "evaluation-home"),
+        ("/registry/training/", "training-requirement"),
+    ):
+        response = bureau.goto(live.investor.url + path)
+        assert response.status == 200, path
+        _shots(bureau, name)
