@@ -44,6 +44,7 @@ def _text() -> dict:
         "poorNetwork": _("网络较差，已切换为仅音频"),
         "shareFailed": _("未能共享屏幕"),
         "recordingStored": _("录音录像已存档（SHA-256：%s）"),
+        "recordingElsewhere": _("录音录像正在另一页面进行：请在该页面停止，或停止后在此重新开始"),
         "waitingMark": _("（等候中）"),
         "privateMark": _("【背对背】"),
         "online": _("在线"),

@@ -187,8 +187,13 @@
   }
 
   // --- recording: the mediator's browser records the room together (a caucus is never recorded) ---
+  let inherited = null; // a recording already running when this page came (another tab's): not this page's to make
   function keepRecorder(recordingId) {
-    if (recordingId && !recorder) startRecorder(recordingId);
+    if (inherited === null) {
+      inherited = recordingId || "";
+      if (recordingId) flash(T.recordingElsewhere);
+    }
+    if (recordingId && !recorder && recordingId !== inherited) startRecorder(recordingId);
     if (!recordingId && recorder) stopRecorder();
   }
   function startRecorder(id) {
