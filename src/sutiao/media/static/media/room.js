@@ -195,6 +195,11 @@
     }
     if (recordingId && !recorder && recordingId !== inherited) startRecorder(recordingId);
     if (!recordingId && recorder) stopRecorder();
+    if (!recordingId && inherited) {
+      // Stopped here, made elsewhere: keep what reached the platform (the other tab may have been closed).
+      finish(inherited);
+      inherited = "";
+    }
   }
   function startRecorder(id) {
     const canvas = document.createElement("canvas");
