@@ -57,7 +57,7 @@ test: $(STAMP) browser-deps signature-deps
 	echo "--- tests/unit tests/court"; cat var/test-logs/court.log; \
 	echo "--- tests/investor"; cat var/test-logs/investor.log; \
 	[ $$court_rc = 0 ] && [ $$investor_rc = 0 ]
-	$(BIN)/pytest tests/e2e -q
+	$(BIN)/pytest tests/e2e -q --durations=12
 
 # pip-audit over the installed dependencies: fails on a known vulnerability, skips (with a message, exit 0) where
 # no vulnerability database can be reached (tools/audit_dependencies.py).
