@@ -120,11 +120,14 @@ def test_an_offline_agreement_is_confirmed_by_the_competent_intermediate_court(l
     page_path = f"/mediations/{mediation_id}/confirmation/"
     facts = {"domicile": "110105", "issuer_seat": "110102"}
     search = page_path + "?" + "&".join(f"{k}={v}" for k, v in facts.items())
-    page = wait_for(
-        lambda: (html := investor.get(search)) and "北京市第四中级人民法院" in html and html,
-        what="the intermediate court among the competent courts",
-    )
-    assert "朝阳区人民法院" not in page and "第三条" in page
+
+    def courts_offered():
+        select = re.search(r'<select name="court".*?</select>', investor.get(search), re.S)
+        return select and re.findall(r'<option value="([0-9a-f-]+)"[^>]*>([^<]+)<', select.group(0))
+
+    courts = wait_for(courts_offered, what="the competent courts")
+    assert courts == [(str(demo.BEIJING_4TH_INTERMEDIATE), "北京市第四中级人民法院（发行人住所地）")], courts
+    page = investor.get(search)
     (row,) = re.findall(r'<select name="party"[^>]*>\s*<option value="(\d+)"', page)
     investor.act(page_path + "join/", {"party": row, **facts, "court": str(demo.BEIJING_4TH_INTERMEDIATE)})
     row = re.search(r'<select name="party"[^>]*>\s*<option value="(\d+)"', firm.get(page_path)).group(1)
