@@ -87,6 +87,10 @@ COURT_USERS = [
     ("court_admin", "赵管理", "court_admin", CHAOYANG),
     ("xicheng_filing", "陈立案", "filing_staff", XICHENG),
     ("xicheng_admin", "吴管理", "court_admin", XICHENG),
+    # The intermediate court the demo designates for securities misrepresentation (seed_demo_cases.COURT_AREAS):
+    # a direct case's agreement in such a dispute is confirmed there (L11; 虚假陈述规定 Art. 3).
+    ("bj4_filing", "冯立案", "filing_staff", BEIJING_4TH_INTERMEDIATE),
+    ("bj4_judge", "韩法官", "judge", BEIJING_4TH_INTERMEDIATE),
     # A higher court's roster: a basic court below it may ask to take an entry over, which the organisation or
     # mediator consents to on the investor platform (在线调解规则 Art. 27 ¶2; LEGAL-RULES L23).
     ("beijing_high_admin", "高名册", "court_admin", BEIJING_HIGH),

@@ -97,11 +97,18 @@ def _joined_party(live, mobile: str) -> Web:
 
 
 def _delegated_case(
-    live, applicant: str, applicant_id: str, respondent_id: str, respondent="某某药业股份有限公司", online=None
+    live,
+    applicant: str,
+    applicant_id: str,
+    respondent_id: str,
+    respondent="某某药业股份有限公司",
+    online=None,
+    **registration,
 ):
     """A case registered, consented to, delegated to organisation 1, accepted and assigned. With `online`
     ({party name: court account}), each party answers on the court platform themself (LEGAL-RULES L1);
-    otherwise court staff record the answers."""
+    otherwise court staff record the answers. `registration` overrides the registration's fields (an entrusted
+    case in litigation: stage="in_litigation" with its litigation_number)."""
     court = live.api("court_filing")
     case = court.post(
         "/cases",
@@ -115,6 +122,7 @@ def _delegated_case(
                 {"role": "respondent", "kind": "legal_person", "name": respondent, "id_number": respondent_id},
             ],
             "claims": [{"text": "赔偿投资差额损失", "amount": "125000.00"}],
+            **registration,
         },
     )
     court.post(f"/cases/{case['id']}/ask-consent")

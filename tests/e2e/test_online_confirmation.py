@@ -15,11 +15,12 @@ from test_mediation_flow import Web, _delegated_case, _errors, _joined_party
 from sutiao import demo
 
 
-def _sign(web: Web, live, path: str, party: str, mobile: str) -> None:
+def _sign(web: Web, live, path: str, party: str, mobile: str, op: str = "sign") -> None:
     """One signature through the agreement page's forms: the SMS code to the signer's own mobile, then 同意并签署
-    (the PAdES signature with its timestamp is made by the platform)."""
+    (the PAdES signature with its timestamp is made by the platform) — or, with op="confirm-paper", the party's
+    online confirmation of an agreement signed on paper."""
     web.act(path + "code/", {"party": party})
-    web.act(path + "sign/", {"party": party, "code": sms_code(live.investor.url, mobile)})
+    web.act(path + f"{op}/", {"party": party, "code": sms_code(live.investor.url, mobile)})
 
 
 def _effective_agreement(live, mediation_id: str, applicant: Web, respondent: Web) -> None:
