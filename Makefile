@@ -78,6 +78,8 @@ bench: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/signing.py $(BENCH_SIGNING_ARGS)
 	SUTIAO_DEV=1 $(BIN)/python bench/reports.py $(BENCH_REPORTS_ARGS)
 	SUTIAO_DEV=1 $(BIN)/python bench/media.py $(BENCH_MEDIA_ARGS)
+	$(BIN)/pip install -q -e ".[dev,bench]"
+	SUTIAO_DEV=1 $(BIN)/python bench/parties.py $(BENCH_PARTIES_ARGS)
 
 # The audio/video rooms' signalling server (issue 12): 50 rooms × 4 participants on one process.
 bench-media: $(STAMP)
@@ -104,11 +106,12 @@ bench-uploads: $(STAMP)
 	SUTIAO_DEV=1 $(BIN)/python bench/uploads.py $(BENCH_ARGS)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} SUTIAO_DEV=1 $(BIN)/python bench/uploads.py $(BENCH_ARGS)
 
-# 200 simulated parties posting messages and small files to mediation workspaces for 60 s (Locust, loopback),
-# on SQLite then PostgreSQL (issue 10).
+# 200 simulated parties, each with its own account, sign in (password + SMS code, 4 at a time: the ramp, timed
+# apart) and then post messages and small files to their mediation workspaces for 60 s (Locust, loopback), on
+# SQLite then PostgreSQL (issue 10). BENCH_PARTIES_ARGS="--parties 20 --seconds 10" for a quick look.
 bench-parties: $(STAMP)
 	$(BIN)/pip install -q -e ".[dev,bench]"
-	SUTIAO_DEV=1 $(BIN)/python bench/parties.py $(BENCH_ARGS)
+	SUTIAO_DEV=1 $(BIN)/python bench/parties.py $(BENCH_PARTIES_ARGS)
 
 # The full chaos run (issue 3): 10,000 cases, at least 20 SIGKILLs of each process, on SQLite then PostgreSQL.
 chaos: $(STAMP)
