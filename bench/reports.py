@@ -1,21 +1,24 @@
 """Periodic reports and the dashboard at scale (issue 13 §3 acceptance): the investor platform with N delegations
-received over two years, then
+received over two years and, for the 80 % accepted, their mediations as the figures read them (parties, sessions,
+extensions, agreements with versions and terms, survey answers; written in bulk, bench/bulk.py), then
 
   · the quarterly quality-and-efficiency report made as the worker makes it (figures, PDF, workbook, stored) —
     seconds, and its ratio to a baseline read of the same quarter (one COUNT over its rows);
   · the report's totals checked against the dashboard's for the same dates, its PDF pages rendered with pdftoppm
     into test-artifacts/ (with pdffonts showing the Chinese font embedded);
-  · the Bureau's dashboard page for the quarter, p50/p95 over repeated requests in process, against the sign-in
-    page (no query) as the floor.
+  · where the report's time goes: the fact rows made once (reports.materialise) and each figure's query;
+  · the Bureau's dashboard page by organisation and month, for the quarter (--repeat requests) and over every case
+    (--all-repeat), p50/p95 in process, against the sign-in page (no query) as the floor.
 
 Figures are printed, never asserted (goal: the report ≤ 5 s at 1,000,000 cases on PostgreSQL). Defaults: 100,000
 cases on SQLite and 1,000,000 on PostgreSQL (the PostgreSQL on 127.0.0.1:5432, or --pg-url):
 
   python bench/reports.py                     # both
   python bench/reports.py --sqlite 20000 --postgres 0   # a quick look
+  python bench/reports.py --sqlite 0 --pg-db h_mine --all-repeat 1   # 1,000,000 on PostgreSQL only
 
 Each database runs in a child process of this script (`run`), with the platform's settings and a database of its
-own, created and migrated here and dropped at the end."""
+own, created and migrated here and dropped at the end (--keep leaves the PostgreSQL one for EXPLAIN)."""
 
 import argparse
 import os
