@@ -11,7 +11,7 @@ index for a two-character name (why sutiao.listing does not use pg_trgm).
 
   python bench/lists.py --cases 1000000 --databases postgres
 
-The data is written in bulk (COPY on PostgreSQL, executemany on SQLite) with the real search columns
+The data is written in bulk (bench/bulk.py: COPY on PostgreSQL, executemany on SQLite) with the real search columns
 (sutiao.listing.search_columns), by this script re-run inside the platform's environment (`generate`)."""
 
 import argparse
@@ -67,6 +67,7 @@ def generate(n: int) -> dict:
     django.setup()
     import datetime as dt
 
+    from bulk import insert  # bench/bulk.py: this script runs from bench/
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -175,9 +176,9 @@ def generate(n: int) -> dict:
                 samples["numbers"].append(number)
                 samples["ids"].append(str(case_id))
         with transaction.atomic():
-            _insert(connection, vendor, "court_case", case_cols, cases)
-            _insert(connection, vendor, "court_party", party_cols, parties)
-            _insert(connection, vendor, "court_delegation", delegation_cols, delegations)
+            insert(connection, "court_case", case_cols, cases)
+            insert(connection, "court_party", party_cols, parties)
+            insert(connection, "court_delegation", delegation_cols, delegations)
     # Table statistics, as a running platform has them: PostgreSQL's autovacuum, SQLite's by the worker's daily
     # job (sutiao.jobs.maintenance.analyse_database).
     with connection.cursor() as cursor:
@@ -186,36 +187,6 @@ def generate(n: int) -> dict:
     if vendor == "postgresql":
         samples["trgm"] = _trgm_against_grams(connection, samples["names"])
     return samples
-
-
-def _insert(connection, vendor, table, columns, rows):
-    if not rows:
-        return
-    if vendor == "postgresql":
-        sql = f'COPY "{table}" ({", ".join(columns)}) FROM STDIN'
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # psycopg's own COPY
-            for row in rows:
-                copy.write_row(row)
-        return
-    import datetime as dt
-    import uuid
-
-    def stored(v):  # as Django stores them in SQLite
-        if isinstance(v, uuid.UUID):
-            return v.hex
-        if isinstance(v, dt.datetime):
-            return connection.ops.adapt_datetimefield_value(v)
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        return v
-
-    marks = ", ".join("?" for _ in columns)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.cursor.executemany(
-            f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})',  # noqa: S608 (names are ours)
-            [[stored(v) for v in row] for row in rows],
-        )
 
 
 def _trgm_against_grams(connection, names) -> dict:
