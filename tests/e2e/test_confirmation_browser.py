@@ -1,9 +1,11 @@
 """Judicial confirmation in Chromium (issue 11 §4), on the demo's application waiting at 朝阳: filing staff accept
 it on a phone (375 × 812, nothing scrolls sideways), naming the judge; the judge rules at a desk, after the page
 asks a second time; the ruling shows what follows (L13), the objection window (L14) and that it costs nothing
-(L18). Screenshots in test-artifacts/."""
+(L18). Screenshots in test-artifacts/, with the sealed ruling's pages rendered by poppler's pdftoppm."""
 
 import re
+import shutil
+import subprocess
 
 import pytest
 from test_browser import ARTIFACTS, browser, login  # noqa: F401 (the module's Chromium fixture)
@@ -46,3 +48,14 @@ def test_filing_staff_accept_on_a_phone_and_the_judge_rules(live, browser):  # n
     assert "15日内" in judge.get_by_test_id("objection").inner_text()
     assert "不收取费用" in judge.get_by_test_id("fee").inner_text()
     judge.screenshot(path=str(ARTIFACTS / "court-confirmation-ruled.png"), full_page=True)
+    # The ruling as the parties receive it: a PDF, its Chinese text legible in the rendered pages.
+    with judge.expect_download() as download:
+        judge.get_by_test_id("ruling-download").click()
+    ruling_pdf = ARTIFACTS / "ruling.pdf"
+    download.value.save_as(ruling_pdf)
+    assert ruling_pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftoppm"):
+        for old in ARTIFACTS.glob("ruling-page*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-png", "-r", "80", str(ruling_pdf), str(ARTIFACTS / "ruling-page")], check=True)
+        assert list(ARTIFACTS.glob("ruling-page*.png"))
