@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -45,6 +46,9 @@ from ..mediation.models import (
 from .mediation import _as_party, _open, _timeline, post_message
 
 ROOM = ("mediation__delegation", "mediation__application", "room_with")
+# Seats without a party (the mediator, guests) first, then the parties', alike on every database (PostgreSQL sorts
+# NULL last, SQLite first).
+SEAT_ORDER = (F("party_id").asc(nulls_first=True), "id")
 
 
 def _locked_session(session: Session) -> Session:
@@ -262,7 +266,11 @@ def start_recording(actor: User, session: Session) -> Recording:
         raise DomainError(gettext("正在录音录像"))
     if session.room_split:
         raise DomainError(gettext("背对背期间不录音录像，请先恢复共同调解"))
-    present = list(session.seats.filter(admitted_at__isnull=False, removed_at__isnull=True).exclude(connection=""))
+    present = list(
+        session.seats.filter(admitted_at__isnull=False, removed_at__isnull=True)
+        .exclude(connection="")
+        .order_by(*SEAT_ORDER)
+    )
     missing = [s.label for s in present if not s.recording_consent_at]
     if missing:
         raise DomainError(

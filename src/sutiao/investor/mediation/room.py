@@ -73,7 +73,7 @@ class InvestorRooms:
             return rooms.View(
                 seat_id, str(session.pk), {}, gone=_("您已被调解员移出本次调解"), gone_code=rooms.NOT_INVITED
             )
-        seats = list(session.seats.select_related("party").order_by("party_id", "id"))
+        seats = list(session.seats.select_related("party").order_by(*actions.SEAT_ORDER))
         mine = group(seat, session)
         here = [s for s in seats if s.admitted_at and not s.removed_at and s.connection]
         peers = frozenset(str(s.pk) for s in here if s.pk != seat.pk and group(s, session) == mine)
