@@ -7,8 +7,6 @@ Besides the delegation's own facts, the court holds the ground the mediation end
 reported it), the applications for judicial confirmation on the case and their rulings, and the 调解书 it
 issued: each one correlated subquery on the delegation row, so a figure stays one query."""
 
-import uuid
-
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
@@ -21,7 +19,7 @@ from sutiao.accounts.models import Institution, InstitutionKind, User
 from sutiao.kernel.confirmation import RulingOutcome
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.workflow import DelegationState
-from sutiao.reports.facts import COMMON, Dimension, register
+from sutiao.reports.facts import COMMON, Dimension, names_by_id, register
 
 from . import permissions
 from .confirmation.models import ConfirmationApplication
@@ -115,22 +113,7 @@ class CourtFacts:
         return reverse("case-detail", args=[row.case_id]) if row.d_court == user.institution_id else ""
 
     def names(self, dimension: str, keys) -> dict[str, str]:
-        model = {"court": Institution, "organisation": Organisation}.get(dimension)
-        keys = _uuids(keys)
-        if model is None or not keys:
-            return {}
-        return {str(k): n for k, n in model.objects.filter(pk__in=keys).values_list("pk", "name")}
-
-
-def _uuids(keys) -> list[uuid.UUID]:
-    """The keys that are ids (the peer's rows name its ids; nothing else is looked up)."""
-    ids = []
-    for key in keys:
-        try:
-            ids.append(uuid.UUID(str(key)))
-        except ValueError:
-            continue
-    return ids
+        return names_by_id({"court": Institution, "organisation": Organisation}, dimension, keys)
 
 
 register(CourtFacts())

@@ -12,8 +12,6 @@ row (a mediation's id is its delegation's) or on that agreement's version in for
 however many cases it covers. A grouped query evaluates such a subquery once for each
 figure that reads it: the definitions read each column as few times as they can."""
 
-import uuid
-
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import (
@@ -38,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.workflow import AgreementState, InvestorState
-from sutiao.reports.facts import COMMON, Dimension, register
+from sutiao.reports.facts import COMMON, Dimension, names_by_id, register
 
 from . import permissions
 from .agreements.models import AgreementTerm
@@ -243,22 +241,7 @@ class InvestorFacts:
 
     def names(self, dimension: str, keys) -> dict[str, str]:
         # A court is known by the court directory: every delegation received puts its court there (inbound).
-        model = {"court": CourtDirectory, "organisation": Institution}.get(dimension)
-        keys = _uuids(keys)
-        if model is None or not keys:
-            return {}
-        return {str(k): n for k, n in model.objects.filter(pk__in=keys).values_list("pk", "name")}
-
-
-def _uuids(keys) -> list[uuid.UUID]:
-    """The keys that are ids (the peer's rows name its ids; nothing else is looked up)."""
-    ids = []
-    for key in keys:
-        try:
-            ids.append(uuid.UUID(str(key)))
-        except ValueError:
-            continue
-    return ids
+        return names_by_id({"court": CourtDirectory, "organisation": Institution}, dimension, keys)
 
 
 register(InvestorFacts())

@@ -34,6 +34,7 @@ needs a column the platform does not provide is shown there as 本平台无此�
 and, for grouping and filtering, a key and a name for each dimension the platform knows (`Dimension`):
 ``d_<dimension>`` and ``d_<dimension>_name``."""
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -101,3 +102,18 @@ def source() -> FactSource:
     if not _sources:
         raise LookupError("no fact source registered: the platform's reports module was not loaded")
     return _sources[0]
+
+
+def names_by_id(models: dict, dimension: str, keys) -> dict[str, str]:
+    """A FactSource's `names`: the names of the rows of `models[dimension]` whose ids are among `keys` (keys that
+    are not ids — the peer's rows name its ids — are not looked up); {} for a dimension without a model."""
+    model = models.get(dimension)
+    ids = []
+    for key in keys:
+        try:
+            ids.append(uuid.UUID(str(key)))
+        except ValueError:
+            continue
+    if model is None or not ids:
+        return {}
+    return {str(k): n for k, n in model.objects.filter(pk__in=ids).values_list("pk", "name")}

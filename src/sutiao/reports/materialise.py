@@ -58,6 +58,12 @@ def _model(facts: QuerySet, columns: list[str], table: str) -> type[models.Model
     return type("MaterialisedFacts", (models.Model,), attrs)
 
 
+def fact_columns(src, dimensions) -> list[str]:
+    """The columns a report or a view of `src`'s facts reads: every fact column, and the key and name of each of
+    `dimensions` (their keys)."""
+    return sorted(src.columns) + [f"d_{key}{part}" for key in dimensions for part in ("", "_name")]
+
+
 @contextmanager
 def materialised(facts: QuerySet, columns: list[str]) -> Iterator[QuerySet]:
     """Every row of `facts` with `columns` (names of its annotations) evaluated once, as a QuerySet over a

@@ -30,7 +30,7 @@ from sutiao.kernel.workflow import REPORT, ReportEvent, ReportPeriod, ReportStat
 
 from . import metrics
 from .facts import source
-from .materialise import materialised
+from .materialise import fact_columns, materialised
 from .models import PeriodicReport
 
 log = logging.getLogger("sutiao.reports")
@@ -115,8 +115,7 @@ def build(report: PeriodicReport) -> Figures:
     src = source()
     _progress(report, 2, _("读取案件数据"))
     # The period's fact rows evaluated once (materialise.py), then read by every figure below.
-    columns = sorted(src.columns) + [f"d_{d.key}{part}" for d in src.dimensions for part in ("", "_name")]
-    with materialised(facts_of(report), columns) as facts:
+    with materialised(facts_of(report), fact_columns(src, [d.key for d in src.dimensions])) as facts:
         return _figures(report, facts)
 
 

@@ -31,7 +31,7 @@ from .joint import copy_file as joint_copy_file
 from .joint import copy_for as joint_copy_for
 from .joint import ensure_may_read as joint_ensure_may_read
 from .joint import figures as joint_figures
-from .materialise import materialised
+from .materialise import fact_columns, materialised
 from .models import EvaluationScheme
 
 PAGE = 50
@@ -138,8 +138,7 @@ def dashboard(request):
     group = cleaned["group"]
     period = cleaned["period"]
     # The viewer's fact rows evaluated once (materialise.py) for the three queries of the figures.
-    columns = sorted(facts_source.columns) + ["d_" + group, f"d_{group}_name"]
-    with materialised(facts, columns) as rows:
+    with materialised(facts, fact_columns(facts_source, [group])) as rows:
         totals = metrics.totals(rows, today)
         groups = metrics.by_dimension(rows, group, today)
         periods = metrics.by_period(rows, period, today)
