@@ -199,8 +199,9 @@ class Socket(ApplicationCommunicator):
     """A WebSocket client of the ASGI application, in process (what channels.testing's communicator does; that
     package imports daphne, which we do not run)."""
 
-    def __init__(self, path):
-        super().__init__(application, {"type": "websocket", "path": path, "headers": [], "subprotocols": []})
+    def __init__(self, path, query=b""):
+        scope = {"type": "websocket", "path": path, "query_string": query, "headers": [], "subprotocols": []}
+        super().__init__(application, scope)
 
     async def send_to(self, text_data):
         await self.send_input({"type": "websocket.receive", "text": text_data})
@@ -210,8 +211,8 @@ class Socket(ApplicationCommunicator):
         await self.wait(1)
 
 
-async def _connect(room_id):
-    ws = Socket(f"/media/rooms/{room_id}/")
+async def _connect(room_id, query=b""):
+    ws = Socket(f"/media/rooms/{room_id}/", query)
     await ws.send_input({"type": "websocket.connect"})
     assert (await ws.receive_output(5))["type"] == "websocket.accept"
     return ws
@@ -254,6 +255,18 @@ def test_signalling_refuses_an_unknown_room_a_forged_or_expired_ticket(room, med
         ws = await _connect(session.pk)
         await ws.send_to(text_data=json.dumps({"type": "signal", "to": "x", "data": {"sdp": {}}}))
         assert (await _until(ws, "refused"))["code"] == rooms.BAD_TICKET  # nothing before the ticket
+        # The page names its language in the socket's URL, and the refusals speak it (the backend's too).
+        ws = await _connect(session.pk, b"lang=en")
+        await _hello(ws, ticket[:-2] + "xx")
+        assert (await _until(ws, "refused"))["reason"] == "The entry ticket is not valid"
+        ws = await _connect("0190c2e0-0000-7000-8000-000000000000", b"lang=en")
+        await ws.send_to(text_data="not json")
+        assert (await _until(ws, "error"))["reason"] == "Malformed message"
+        await _hello(ws, ticket)
+        assert (await _until(ws, "refused"))["reason"] == "No such room"
+        ws = await _connect(session.pk, b"lang=xx")  # not a language of the platform: Chinese
+        await _hello(ws, ticket[:-2] + "xx")
+        assert (await _until(ws, "refused"))["reason"] == "入场凭证无效"
 
     async_to_sync(run)()
 

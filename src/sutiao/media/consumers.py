@@ -11,10 +11,12 @@ import asyncio
 import json
 import logging
 import time
+from urllib.parse import parse_qs
 
 from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import rooms
@@ -57,8 +59,21 @@ def _group(kind: str, key: str) -> str:
     return f"media.{kind}.{key}"
 
 
+def _language(scope) -> str:
+    """The room page's language, which it names in the socket's URL (`?lang=en`): the refusals and errors this
+    server sends are shown to the user as they are. A language the platform does not speak: its default."""
+    asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[0]
+    try:
+        return translation.get_supported_language_variant(asked)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 class RoomConsumer(AsyncWebsocketConsumer):
     async def connect(self):
+        # Every handler of this connection runs in its task's context, and the backend's calls in a copy of it
+        # (asgiref's SyncToAsync): activated once here, the language holds for the socket's whole life.
+        translation.activate(_language(self.scope))
         self.room = str(self.scope["url_route"]["kwargs"]["room"])
         self.seat, self.peers, self.malformed, self.closing = "", frozenset(), 0, False
         self.refreshing = self.stale = False

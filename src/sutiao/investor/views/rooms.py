@@ -10,6 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -95,7 +96,8 @@ def _record(m, seat) -> dict:
 
 def _room_page(request, m, session, seat, ticket_url: str, recording_url: str, back: str):
     config = {
-        "signalling": f"{settings.SUTIAO_MEDIA_URL.rstrip('/')}/rooms/{session.pk}/",
+        # The page's language travels with the socket, so that the signalling server's refusals speak it too.
+        "signalling": f"{settings.SUTIAO_MEDIA_URL.rstrip('/')}/rooms/{session.pk}/?lang={get_language()}",
         "ticket": backend.issue_ticket(seat),
         "ticketUrl": ticket_url,
         "recordingUrl": recording_url,
