@@ -93,3 +93,20 @@ def test_the_search_skips_missing_candidates(tmp_path, monkeypatch):
     present = tmp_path / "present.ttc"
     present.write_bytes(b"x")
     assert pdf.find_cjk_font(candidates=(str(tmp_path / "absent.ttc"), str(present))) == str(present)
+
+
+@pytest.mark.skipif(pdf.find_cjk_font() is None, reason="no CJK TrueType font (fonts-wqy-zenhei) installed")
+def test_a_courts_document_ends_with_judge_date_and_seal_and_no_line_to_sign_by_hand(tmp_path):
+    """A ruling or a 调解书 is sealed electronically by the court: its 落款 names the judge, the date and the
+    seal, right-aligned after the text; there is no 签章/日期 blank to fill in by hand."""
+    closing = pdf.Closing.of_court("王法官", "二〇二六年十二月二日")
+    document = _document(blocks=(pdf.Para("本裁定书送达后即发生法律效力。"), closing), signers=())
+    text = _run("pdftotext", pdf.render(document), tmp_path, "-layout")
+    assert "签章" not in text and "____" not in text
+    lines = ["".join(line.split()) for line in text.splitlines() if line.strip()]
+    at = lines.index("审判员王法官")
+    assert lines[at + 1 :][:2] == ["二〇二六年十二月二日", "（已加盖人民法院电子印章）"]
+    assert lines.index("本裁定书送达后即发生法律效力。") < at
+    # Right-aligned: the judge's line starts well to the right of the body's left margin.
+    judge_line = next(line for line in text.splitlines() if "王法官" in line)
+    assert len(judge_line) - len(judge_line.lstrip()) > 20

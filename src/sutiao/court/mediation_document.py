@@ -5,7 +5,7 @@ both parties, the fee, the judge and the date. Always Chinese, whatever the page
 import datetime as dt
 from decimal import Decimal
 
-from sutiao.documents.pdf import Document, Para, Signer
+from sutiao.documents.pdf import Closing, Document, Para
 from sutiao.kernel.calendar import china_date, cn_date
 from sutiao.kernel.confirmation import HALF_FEE_CITATION
 from sutiao.kernel.mediation_document import EFFECT_CLAUSE
@@ -44,7 +44,7 @@ def mediation_document(
         Para("上述协议，符合有关法律规定，本院予以确认。"),
         Para(f"案件受理费{fee:,.2f}元，减半收取计{fee_due:,.2f}元（{HALF_FEE_CITATION}）。"),
         Para(EFFECT_CLAUSE),
-        Para(cn_date(china_date(at))),
+        Closing.of_court(str(judge), cn_date(china_date(at))),
     ]
     return Document(
         title="民事调解书",
@@ -52,6 +52,5 @@ def mediation_document(
         footer=case.number,
         created=at,
         document_id=f"mediation-document:{case.pk}",
-        signers=(Signer("审判员", str(judge)),),
         author=case.court.name,
     )

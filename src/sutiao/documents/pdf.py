@@ -25,7 +25,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -77,6 +77,19 @@ class Chart:
     labels: tuple[str, ...]
     series: tuple[tuple[str, tuple[float | None, ...]], ...]  # (name, one value per label)
     kind: str = "bar"  # or "line"
+
+
+@dataclass(frozen=True)
+class Closing:
+    """The end of a court's document (落款): the judge's title and name, the date and the seal, right-aligned and
+    kept together. The court seals the PDF electronically (sutiao.documents.signing), so nothing is left to sign or
+    date by hand: a court's document has a Closing and no `signers`."""
+
+    lines: tuple[str, ...]
+
+    @classmethod
+    def of_court(cls, judge: str, date_text: str) -> "Closing":
+        return cls((f"审判员　{judge}", date_text, "（已加盖人民法院电子印章）"))
 
 
 @dataclass(frozen=True)
@@ -273,6 +286,9 @@ def render(document: Document, *, font_file=_DEFAULT) -> bytes:
             story += [Spacer(1, 2 * mm), table, Spacer(1, 3 * mm)]
         elif isinstance(block, Chart):
             story += [Spacer(1, 2 * mm), _chart(block, font, doc.width), Spacer(1, 3 * mm)]
+        elif isinstance(block, Closing):
+            right = ParagraphStyle("closing", parent=base, alignment=TA_RIGHT, leading=24)
+            story.append(KeepTogether([Spacer(1, 8 * mm), *(Paragraph(_text(line), right) for line in block.lines)]))
         else:
             raise TypeError(f"unknown block {block!r}")
     if document.signers:

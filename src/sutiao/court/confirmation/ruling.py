@@ -4,7 +4,7 @@ page's language: it is the court's document."""
 
 import datetime as dt
 
-from sutiao.documents.pdf import Document, Para, Signer
+from sutiao.documents.pdf import Closing, Document, Para
 from sutiao.kernel.calendar import china_date, cn_date
 from sutiao.kernel.confirmation import (
     CONFIRMATION_FEE_CITATION,
@@ -60,7 +60,7 @@ def ruling_document(application: ConfirmationApplication, decided_at: dt.datetim
             f"自知道或者应当知道其民事权益受到侵害之日起六个月内提出（{OUTSIDER_OBJECTION_CITATION}）。"
         ),
         Para(f"本案不收取费用（{CONFIRMATION_FEE_CITATION}）。"),
-        Para(f"{cn_date(day)}"),
+        Closing.of_court(str(application.decided_by), cn_date(day)),
     ]
     return Document(
         title="民事裁定书",
@@ -68,6 +68,5 @@ def ruling_document(application: ConfirmationApplication, decided_at: dt.datetim
         footer=application.number,
         created=decided_at,
         document_id=f"ruling:{application.pk}",
-        signers=(Signer("审判员", str(application.decided_by)),),
         author=application.court.name,
     )
