@@ -7,6 +7,7 @@ whose seal does not verify is not passed on as served."""
 import hashlib
 
 import pytest
+from django.db import transaction
 from test_agreements import case  # noqa: F401 (a fixture)
 from test_online_confirmation import from_court, sent  # noqa: F401 (fixtures)
 
@@ -16,7 +17,7 @@ from sutiao.accounts.models import PartyProfile
 from sutiao.audit.models import AuditRecord
 from sutiao.investor.actions import confirmation as actions
 from sutiao.investor.models import DelegationEvent
-from sutiao.kernel.service import ServiceChannel
+from sutiao.kernel.service import ServiceChannel, ServiceConsentMethod
 from sutiao.notifications import serving
 from sutiao.notifications.models import Notification, Service
 
@@ -156,3 +157,51 @@ def test_l16_a_ruling_whose_seal_does_not_verify_is_not_served(
     assert not Service.objects.exists()
     told = Notification.objects.filter(kind="mediation_notice", subject__contains="民事裁定书")
     assert {n.recipient for n in told} == {party_a, party_b}
+
+
+def test_l16_a_ruling_waiting_for_service_is_served_when_the_party_consents_afterwards(
+    sent,  # noqa: F811
+    case,  # noqa: F811
+    from_court,  # noqa: F811
+    court_peer,
+    sealed,
+    client,
+):
+    """Consent covers the documents not yet served (在线诉讼规则 Art. 29): a ruling marked «需以其他方式送达» for
+    a party without consent is served on the channels the party consents to later, with the time it was sent and
+    the court named as the sender; a document already served by other means is not served again."""
+    mediation, party_a, party_b, row_a, row_b = case
+    request = _arrives(sent, from_court, court_peer, sealed)
+    second, first = serving.services_of(request)  # row_a's, then row_b's
+    assert not first.electronic and not second.electronic  # neither party had consented
+    staff = mediation.delegation.mediator
+    serving.record_other_means(staff, first, means="post", served_on=first.served_at.date())
+    assert Service.objects.get(pk=first.pk).other_means == "post"
+
+    _consents(party_a)
+    second.refresh_from_db()
+    assert second.electronic and sorted(second.channels) == ["in_app", "sms"] and second.reached_at is not None
+    assert second.served_at > request.ruling_received_at  # sent when the consent came, not when it arrived
+    assert second.sender == request.court_name and second.sha256 == request.ruling.sha256
+    sms = Notification.objects.get(kind="served_document", channel="sms")
+    assert request.court_name in sms.body and "民事裁定书" in sms.body
+    assert Notification.objects.get(kind="served_document", channel="in_app").recipient == party_a
+    assert AuditRecord.objects.filter(action="service.serve_after_consent").count() == 1
+    # The party served by post is not served a second time when their consent is recorded too.
+    with transaction.atomic():
+        serving.record_consent(
+            staff,
+            id_digest=row_b.id_number_digest,
+            party_name=row_b.name,
+            channels=[ServiceChannel.SMS],
+            method=ServiceConsentMethod.WRITTEN,
+            mobile="13900000002",
+        )
+    first.refresh_from_db()
+    assert not first.electronic and first.other_means == "post"
+    assert AuditRecord.objects.filter(action="service.serve_after_consent").count() == 1
+    # The party opens it from their inbox: the read receipt.
+    client.force_login(party_a)
+    assert client.get(f"/notifications/served/{second.pk}/").status_code == 200
+    second.refresh_from_db()
+    assert second.read_by == party_a

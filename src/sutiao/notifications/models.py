@@ -113,6 +113,8 @@ class Service(models.Model):
     subject_id = models.CharField(max_length=64)
     subject = GenericForeignKey("subject_type", "subject_id")
     title = models.CharField(_("文书"), max_length=200)
+    # Who serves it, as the notice names them (the court): kept for a document served later, on consent.
+    sender = models.CharField(_("送达机关"), max_length=200, blank=True)
     document = models.ForeignKey(StoredFile, verbose_name=_("文件"), on_delete=models.PROTECT, related_name="+")
     sha256 = models.CharField(_("内容校验值（SHA-256）"), max_length=64)
     id_digest = models.CharField(max_length=64, editable=False)

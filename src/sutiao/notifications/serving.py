@@ -106,6 +106,7 @@ def record_consent(
             "email": _mask_email(email),
         },
     )
+    serve_pending(actor, consent)
     return consent
 
 
@@ -122,49 +123,59 @@ def serve_document(actor, document, *, subject, title: str, id_digest: str, part
     arrives): the record then names no person."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("serve_document must run inside the action's transaction")
-    consent = current_consent(id_digest)
-    now = timezone.now()
     service = Service.objects.create(
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=str(subject.pk),
         title=title,
+        sender=sender[:200],
         document=document,
         sha256=document.sha256,
         id_digest=id_digest,
         party_name=party_name[:200],
-        consent=consent,
         channels=[],
         served_by=actor if isinstance(actor, User) else None,
-        served_at=now,
+        served_at=timezone.now(),
     )
+    return _deliver(actor, service, current_consent(id_digest), "service.serve")
+
+
+def _deliver(actor, service: Service, consent: ServiceConsent | None, action: str) -> Service:
+    """Send `service`'s notices on the channels of `consent` (none without one) and keep the proof: the channels,
+    the time it reached the party's system, the audit record."""
     notices: list[Notification] = []
     channels = consent.channels if consent is not None and may_serve_electronically(consent.channels) else []
     link = reverse("served-document", args=[service.pk])
-    context = {"title": title, "party_name": party_name, "sender": sender, "reference": str(subject)}
+    context = {
+        "title": service.title,
+        "party_name": service.party_name,
+        "sender": service.sender or gettext("本平台"),
+        "reference": str(service.subject),
+    }
     if ServiceChannel.INBOX in channels:
-        for user in users_for_digest(id_digest, SCOPE):
+        for user in users_for_digest(service.id_digest, SCOPE):
             notices += notify(user, "served_document", context, channels=[Channel.IN_APP], link=link)
     if ServiceChannel.SMS in channels and consent.mobile:
         notices += notify(
-            Contact(name=party_name, mobile=consent.mobile), "served_document", context, [Channel.SMS], link
+            Contact(name=service.party_name, mobile=consent.mobile), "served_document", context, [Channel.SMS], link
         )
     if ServiceChannel.EMAIL in channels and consent.email:
         notices += notify(
-            Contact(name=party_name, email=consent.email), "served_document", context, [Channel.EMAIL], link
+            Contact(name=service.party_name, email=consent.email), "served_document", context, [Channel.EMAIL], link
         )
+    service.consent = consent
     service.channels = sorted({n.channel for n in notices})
     service.electronic = bool(service.channels)
     # The inbox is reached when the notice is stored (it is the party's platform account); SMS and email when
     # the gateway takes them (record_arrival). The earliest counts (L16).
     service.reached_at = served_at(n.delivered_at for n in notices)
-    service.save(update_fields=["channels", "electronic", "reached_at"])
+    service.save(update_fields=["consent", "served_at", "channels", "electronic", "reached_at"])
     service.notices.set(notices)
     record(
         actor,
-        "service.serve",
+        action,
         service,
         after={
-            "title": title,
+            "title": service.title,
             "party": service.party_name,
             "sha256": service.sha256,
             "channels": service.channels,
@@ -173,6 +184,20 @@ def serve_document(actor, document, *, subject, title: str, id_digest: str, part
         },
     )
     return service
+
+
+def serve_pending(actor, consent: ServiceConsent) -> list[Service]:
+    """The documents that waited for the party's consent («需以其他方式送达», no other means recorded yet) are
+    served on the channels the party has just consented to: consent covers the documents not yet served (在线诉讼
+    规则 Art. 29). Each keeps its record, now with the time it was sent and its channels; the audit keeps both."""
+    if not may_serve_electronically(consent.channels):
+        return []
+    pending = Service.objects.select_for_update().filter(id_digest=consent.id_digest, electronic=False, other_means="")
+    served = []
+    for service in pending.select_related("document").order_by("served_at", "id"):
+        service.served_at = timezone.now()
+        served.append(_deliver(actor, service, consent, "service.serve_after_consent"))
+    return served
 
 
 def record_arrival(notification_id: int, at: dt.datetime) -> None:
