@@ -432,3 +432,39 @@ def test_a_recording_that_is_not_one_is_refused_and_nothing_is_kept(room, mediat
     assert recording.file is None
     with override_settings(SUTIAO_RECORDING_MAX_BYTES=100), pytest.raises(DomainError, match="上限"):
         actions.append_recording_part(mediator_a, recording, 1, b"\0" * 64)
+
+
+def test_a_long_attendance_is_shown_latest_first_on_the_workspace_and_paged_and_searched_on_its_own_page(
+    room, mediator_a, client
+):
+    """A flaky connection leaves a join and a leave each time it drops: the workspace shows the session's latest
+    attendance facts with the count, the attendance page every one of them, 25 a page, searchable by person; a
+    party of the case reads it, nobody outside it does."""
+    session, party_a, party_b, *_ = room
+    seat_a, seat_b = actions.enter_room(party_a, session), actions.enter_room(party_b, session)
+    for n in range(20):  # 李四's connection drops twenty times; 某某药业's once
+        actions.room_presence(seat_a, True, f"conn-a{n}")
+        actions.room_presence(seat_a, False, f"conn-a{n}")
+    actions.room_presence(seat_b, True, "conn-b")
+    actions.room_presence(seat_b, False, "conn-b")
+    total = session.room_events.count()
+    assert total == 42
+
+    client.force_login(party_a)
+    workspace = client.get(f"/delegations/{session.mediation_id}/mediation/").content.decode()
+    block = workspace[workspace.index('data-testid="attendance"') :]
+    block = block[: block.index("</details>")]
+    assert f"（{total}）" in block and block.count("<li>") == 10 and 'data-testid="attendance-all"' in block
+    url = f"/mediations/{session.mediation_id}/sessions/{session.pk}/attendance/"
+    first = client.get(url).content.decode()
+    assert first.count('data-testid="attendance-row"') == 25 and 'data-testid="next-page"' in first
+    cursor = first.split('data-testid="next-page"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(cursor).content.decode()
+    assert second.count('data-testid="attendance-row"') == total - 25 and 'data-testid="next-page"' not in second
+    found = client.get(url, {"q": "某某药业"}).content.decode()
+    assert found.count('data-testid="attendance-row"') == 2  # joined, left
+    assert client.get(url, {"cursor": "forged"}).status_code == 200  # a forged cursor: the first page, said so
+
+    outsider = User.objects.create_user("someone", password="x-long-password", role=Role.PARTY, full_name="王五")
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404

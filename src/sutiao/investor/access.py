@@ -165,6 +165,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "mediation-recording-upload": Endpoint("mediation", "act", POST),
     "mediation-recording-part": Endpoint("mediation", "act", POST),
     "mediation-recording": Endpoint("mediation", "read"),
+    "mediation-attendance": Endpoint("mediation", "read"),
     "mediation-recording-agree": Endpoint("mediation", "act", POST),
     "mediation-room-invite": Endpoint("mediation", "act", POST),
     "mediation-room-guest-identity": Endpoint("mediation", "act", POST),

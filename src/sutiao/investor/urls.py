@@ -49,6 +49,11 @@ urlpatterns = [
     path("mediations/join/", mediation.join, name="mediation-join"),
     path("mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/room/", rooms.room, name="mediation-room"),
     path(
+        "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/attendance/",
+        rooms.attendance,
+        name="mediation-attendance",
+    ),
+    path(
         "mediations/<uuid:mediation_id>/sessions/<uuid:session_id>/room/ticket/",
         rooms.ticket,
         name="mediation-room-ticket",

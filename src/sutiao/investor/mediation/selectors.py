@@ -6,7 +6,7 @@ gets 404, as if the case did not exist."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from sutiao.accounts import parties as party_accounts
@@ -22,6 +22,7 @@ from .models import (
     MediationParty,
     Message,
     Recording,
+    RoomEvent,
     RoomSeat,
     SatisfactionSurvey,
     Session,
@@ -104,13 +105,29 @@ def evidence_in(mediation: Mediation, evidence_id):
     return Evidence.objects.filter(mediation=mediation, pk=evidence_id).select_related("file").first()
 
 
+# The attendance facts the workspace shows per session, the latest; all of them on the session's attendance page.
+ATTENDANCE_SHOWN = 10
+
+
 def sessions_for(viewer: Viewer, mediation: Mediation):
     participants = SessionParticipant.objects.select_related("party", "id_checked_by")
-    qs = Session.objects.filter(mediation=mediation).prefetch_related(
-        Prefetch("participants", queryset=participants),
-        "room_events",
-        Prefetch("seats", queryset=RoomSeat.objects.filter(guest_role__gt="").order_by("id")),
-        Prefetch("recordings", queryset=Recording.objects.select_related("file").prefetch_related("agreements__party")),
+    # A flaky connection leaves a join and a leave each time it drops: a session's attendance can run long.
+    events = RoomEvent.objects.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk"))
+    qs = (
+        Session.objects.filter(mediation=mediation)
+        .annotate(room_event_count=Subquery(events.values("n"), output_field=IntegerField()))
+        .prefetch_related(
+            Prefetch("participants", queryset=participants),
+            Prefetch(
+                "room_events",
+                queryset=RoomEvent.objects.order_by("-at", "-id")[:ATTENDANCE_SHOWN],
+                to_attr="latest_room_events",
+            ),
+            Prefetch("seats", queryset=RoomSeat.objects.filter(guest_role__gt="").order_by("id")),
+            Prefetch(
+                "recordings", queryset=Recording.objects.select_related("file").prefetch_related("agreements__party")
+            ),
+        )
     )
     if viewer.mediator or viewer.admin:
         return qs
@@ -138,6 +155,12 @@ def session_of(mediation: Mediation, session_id, viewer: Viewer) -> Session:
     if session is None:
         raise Http404("没有这次调解")
     return session
+
+
+def attendance_of(session: Session, search: str = ""):
+    """The session's attendance facts (RoomEvent), oldest first, those naming `search` (a person) if given."""
+    qs = RoomEvent.objects.filter(session=session)
+    return qs.filter(label__icontains=search.strip()) if search.strip() else qs
 
 
 def recording_of(session: Session, recording_id) -> Recording:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from sutiao.documents.downloads import download_response
 from sutiao.kernel.calendar import cn_datetime
 from sutiao.kernel.errors import DomainError
+from sutiao.listing import next_url, page
 from sutiao.translation import refusal, refused
 
 from ..actions import rooms as actions
@@ -222,6 +223,21 @@ def recording_upload(request, mediation_id, session_id, recording_id):
     except (DomainError, PermissionDenied) as e:
         return JsonResponse({"reason": refused(e)}, status=400)
     return JsonResponse({"sha256": recording.file.sha256, "size": recording.file.size})
+
+
+@login_required
+def attendance(request, mediation_id, session_id):
+    """Every attendance fact of an online session, paged and searchable by person: whoever sees the session."""
+    d, m, viewer = selectors.workspace_for(request.user, mediation_id)
+    session = selectors.session_of(m, session_id, viewer)
+    search = request.GET.get("q", "")[:100]
+    try:
+        result = page(selectors.attendance_of(session, search), ("at", "id"), request.GET.get("cursor"))
+    except DomainError as e:
+        messages.error(request, refusal(e))
+        result = page(selectors.attendance_of(session, search), ("at", "id"))
+    context = {"m": m, "session": session, "rows": result.items, "next_url": next_url(request, result), "q": search}
+    return render(request, "investor/attendance.html", context | {"back": _workspace_url(m)})
 
 
 @login_required
