@@ -1,6 +1,7 @@
 """Issue 10 in Chromium: on a phone (375 × 812) an investor signs up, signs in with the SMS code the live server
 wrote to its development SMS log, joins their case by real-name verification, uploads evidence and, once the
-mediator (at desktop size) scheduled a session and wrote the record, confirms the record. Nothing on the phone
+mediator (at desktop size) scheduled a session and wrote the record, confirms the record, reads the draft
+agreement and, once the applicant withdrew, answers the satisfaction survey (issue 13 §1). Nothing on the phone
 pages is wider than the screen. Screenshots in test-artifacts/."""
 
 import datetime as dt
@@ -137,3 +138,26 @@ def test_an_investor_on_a_phone_and_the_mediator_at_a_desk(live, browser, tmp_pa
     with phone.expect_download() as download:
         phone.get_by_test_id("current-pdf").click()
     assert download.value.suggested_filename.endswith("第2版.pdf")
+
+    # Issue 13 §1: the applicant withdraws (the parties settled); once the mediation has ended, the investor rates
+    # it on the phone — one answer per party, shown back, the page no wider than the screen.
+    desk.goto(ws)
+    desk.select_option("#id_end-outcome", "withdrawn")
+    desk.fill("#id_end-reason", "双方已自行和解，申请人撤回调解申请")
+    desk.get_by_test_id("end-mediation").click()
+    assert "此结果不能撤销" in desk.get_by_test_id("consequence").inner_text()  # said before it is done
+    desk.get_by_test_id("confirm").click()
+    desk.get_by_test_id("confirm-page").wait_for(state="detached")
+    assert desk.get_by_test_id("end-form").count() == 0
+    phone.goto(live.investor.url + "/mediations/")
+    phone.get_by_test_id("survey-link").first.click()
+    phone.get_by_test_id("survey-form").wait_for()
+    for name in ("fairness", "conduct", "convenience"):
+        phone.locator(f"input[name={name}][value='4']").check()
+    phone.fill("textarea[name=comment]", "调解员耐心细致")
+    _fits_the_phone(phone)
+    phone.screenshot(path=str(ARTIFACTS / "investor-survey-375.png"), full_page=True)
+    phone.get_by_test_id("survey-submit").click()
+    phone.get_by_test_id("survey-answered").wait_for()
+    assert phone.get_by_test_id("survey-form").count() == 0
+    _fits_the_phone(phone)
