@@ -11,6 +11,7 @@ facts stay as they were. The expected figures are those of the platform's own co
 
 import datetime as dt
 import random
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -248,3 +249,10 @@ def grouped(records: list[Record], key, platform: str) -> dict:
 def quarter_of(r: Record) -> tuple[int, int]:
     local = r.received.astimezone(CHINA)
     return local.year, (local.month - 1) // 3 + 1
+
+
+def pdf_table_row(name: str, cells) -> re.Pattern:
+    """A row of a report's PDF table as `pdftotext -layout` prints it, on one line: the name, then each cell in
+    order (None: any one word). A cell wrapped onto a second line does not match: each figure must fit its column."""
+    words = [r"\S+" if c is None else re.escape(c).replace(r"\ ", r"\s+") for c in cells]
+    return re.compile(rf"^\s*{re.escape(name)}\s+" + r"\s+".join(words) + r"\s*$", re.MULTILINE)

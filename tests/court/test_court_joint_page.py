@@ -1,8 +1,9 @@
 """Issue 13 §5 on the court platform: the Supreme People's Court's joint-meeting page against an investor platform
 that answers (a loopback server signing with the investor peer's key, in process): the reconciliation lines named
 by the court's own records, both adoption tables (the court's with the courts connected), and the investor
-platform's signed answer kept and verified again."""
+platform's signed answer kept (once per change of its figures) and verified again, superseded copies pruned."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -11,9 +12,11 @@ from django.utils import timezone
 
 from peer_server import PeerServer, SignableAnswer
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.audit.models import AuditRecord
 from sutiao.docking.models import StatisticsCopy
 from sutiao.docking.signing import sign_answer
 from sutiao.kernel.calendar import china_today
+from sutiao.reports.actions import prune_statistics_copies
 
 
 @pytest.fixture
@@ -80,3 +83,50 @@ def test_the_spc_sees_the_lines_named_both_adoption_tables_and_the_kept_answer(
     copy = StatisticsCopy.objects.get()
     assert 'data-testid="joint-copy-verified"' in html and copy.peer == organisation.peer
     assert client.get(reverse("report-joint-copy", args=[copy.pk])).status_code == 200
+
+
+def test_the_investor_platforms_answer_is_kept_once_per_change_and_superseded_copies_go_audited(
+    client, spc_admin, delegated, court, organisation, investor_platform, settings
+):
+    today = china_today()
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    start = today.replace(month=3 * (quarter - 1) + 1, day=1)
+    counts = {"accepted": 1}
+
+    def payload(received):
+        return {
+            "start": start.isoformat(),
+            "end": received.path.split("end=")[1].split("&")[0],
+            "as_of": timezone.now().isoformat(),  # counted anew for every answer
+            "rows": [
+                {
+                    "court": str(court.pk),
+                    "organisation": str(organisation.pk),
+                    "kind": delegated.kind,
+                    "state": state,
+                    "count": n,
+                    "in_flight": 0,
+                }
+                for state, n in counts.items()
+            ],
+        }
+
+    investor_platform.payload = payload
+    client.force_login(spc_admin)
+    period = {"period": "quarter", "year": year, "quarter": quarter}
+    client.get(reverse("report-joint"), period)
+    html = client.get(reverse("report-joint"), period).content.decode()
+    copy = StatisticsCopy.objects.get()  # the same figures twice: one copy, confirmed again
+    assert copy.last_confirmed_at > copy.fetched_at and 'data-testid="joint-copy-confirmed"' in html
+    assert client.get(reverse("report-joint-copy", args=[copy.pk])).status_code == 200
+
+    counts["pending"] = 1  # the investor platform's figures change: kept beside the first
+    client.get(reverse("report-joint"), period)
+    newest = StatisticsCopy.objects.first()  # newest first
+    assert StatisticsCopy.objects.count() == 2 and newest.pk != copy.pk
+
+    later = newest.last_confirmed_at + dt.timedelta(days=settings.SUTIAO_STATISTICS_COPY_DAYS + 1)
+    assert prune_statistics_copies(now=later) == 1
+    assert list(StatisticsCopy.objects.all()) == [newest]
+    record = AuditRecord.objects.get(action="joint.statistics_copies.pruned")
+    assert record.after["removed"] == 1 and record.after["by_period"][0]["start"] == start.isoformat()

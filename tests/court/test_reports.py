@@ -2,15 +2,23 @@
 whose answers are known (tests/report_data.py, the same the investor platform's tests use), and who sees them:
 a court's staff their own court, the Supreme People's Court's staff every court."""
 
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from court_report_setup import MEDIATOR_NAMES, OFFICE_NAMES, write_cases_bypassing_actions
 from django.core.cache import cache
 from django.urls import reverse
 
-from report_data import TODAY, figures, generate, grouped, quarter_of
+from report_data import TODAY, figures, generate, grouped, pdf_table_row, quarter_of
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
+from sutiao.documents.storage import open_verified
+from sutiao.jobs.tasks import run_queued_tasks
 from sutiao.kernel.calendar import CHINA
-from sutiao.reports import metrics
+from sutiao.kernel.workflow import ReportPeriod, ReportState
+from sutiao.reports import actions, metrics
 from sutiao.reports.facts import source
 
 RECORDS = generate()
@@ -121,3 +129,29 @@ def test_judicial_confirmation_counts_each_case_once(world, client):
     applied = [r for r in RECORDS if r.outcome == "succeeded" and r.confirmations]
     assert len(listed) == len(set(listed)) == len(applied)
     assert f"(2026)测{twice[0].court}民诉前调{twice[0].n + 1}号" in listed
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
+def test_the_periodic_pdf_groups_the_courts_further_figures_by_court(world):
+    """Each dimension has a second table, the same rows, with the figures the court platform holds of what came to
+    court after the mediation (judicial confirmation, 调解书); the mediations' own (the investor platform's) are no
+    column there."""
+    report = actions.request_report(world["spc_admin"], ReportPeriod.YEAR, dt.date(2025, 1, 1))
+    assert run_queued_tasks() == 1
+    report.refresh_from_db()
+    assert report.state == ReportState.DONE, report.error
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    path = artifacts / "court-periodic-report-2025.pdf"
+    with open_verified(report.pdf) as f:
+        path.write_bytes(f.read())
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "续表：按法院的其他指标" in text
+    in_2025 = [r for r in RECORDS if r.received.astimezone(CHINA).year == 2025]
+    for i, court in enumerate(world["courts"]):
+        mine = figures([r for r in in_2025 if r.court == i], "court")
+        assert mine["confirmation_valid"] and mine["document_issued"], i
+        cells = [str(mine[k]) for k in ("confirmation_applied", "confirmation_valid", "document_issued")]
+        assert pdf_table_row(court.name, cells).search(text), (court.name, cells)
+    # 本平台无此数据 only in the overview, once for each figure of the mediations: no table has a column of it.
+    assert text.count("本平台无此数据") == 7

@@ -1,6 +1,7 @@
 """Issue 13 §5, the joint meeting's page against a court platform that answers (a loopback server signing with the
 court peer's key, in process): the reconciliation lines are paged and searched by court or organisation name,
-and the names are looked up for the lines shown only, by id — never a DISTINCT over every fact."""
+and the names are looked up for the lines shown only, by id — never a DISTINCT over every fact; the court's signed
+answer is kept once per change of its figures, and superseded copies go after their retention, audited."""
 
 import datetime as dt
 import json
@@ -277,3 +278,142 @@ def test_only_who_reads_the_joint_figures_downloads_a_kept_answer(
     copy = StatisticsCopy.objects.get()
     client.force_login(admin_a)
     assert client.get(reverse("report-joint-copy", args=[copy.pk])).status_code == 403
+
+
+# --- the kept answers: one per change of the figures; superseded ones go after their retention, audited ---
+
+
+def _recording(court_platform) -> list:
+    """The answers the court platform signs, as sent (status, headers, body), from now on."""
+    sent, answer = [], court_platform.answer
+
+    def record(received):
+        sent.append(answer(received))
+        return sent[-1]
+
+    court_platform.answer = record
+    return sent
+
+
+def test_an_answer_with_the_same_figures_is_not_kept_again_and_confirms_the_kept_one(
+    client, bureau_user, org_a, org_b, court_platform
+):
+    from sutiao.docking import statistics
+    from sutiao.docking.models import StatisticsCopy
+
+    sent = _recording(court_platform)
+    court_platform.rows = [row(COURT, org_a.pk), row(COURT, org_b.pk, state="accepted", count=2)]
+    client.force_login(bureau_user)
+    client.get(reverse("report-joint"), YEAR)
+    copy = StatisticsCopy.objects.get()
+    assert copy.last_confirmed_at == copy.fetched_at and bytes(copy.body) == sent[0][2]
+
+    court_platform.rows.reverse()  # the same figures, listed in another order and counted again (a new as_of)
+    page = client.get(reverse("report-joint"), YEAR)
+    html = page.content.decode()
+    assert len(sent) == 2 and sent[1][2] != sent[0][2]
+    kept = StatisticsCopy.objects.get()
+    assert kept.pk == copy.pk and bytes(kept.body) == bytes(copy.body) and kept.fetched_at == copy.fetched_at
+    assert kept.last_confirmed_at > copy.last_confirmed_at
+    assert page.context["joint"].copy == kept and page.context["joint"].theirs == statistics.kept(kept)
+    assert 'data-testid="joint-copy-confirmed"' in html and "最近一次核对" in html
+    assert 'data-testid="joint-copy-verified"' in html
+
+    # The kept answer still downloads and checks again, with when it was last confirmed.
+    download = json.loads(client.get(reverse("report-joint-copy", args=[kept.pk])).content)
+    import base64
+    import hashlib
+
+    assert hashlib.sha256(base64.b64decode(download["body_base64"])).hexdigest() == kept.sha256
+    assert download["last_confirmed_at"] == kept.last_confirmed_at.isoformat()
+    assert statistics.recheck(kept).peer_key.key_id == kept.key_id
+
+
+def test_a_changed_answer_is_kept_beside_the_earlier_one(client, bureau_user, org_a, court_platform):
+    from sutiao.docking import statistics
+    from sutiao.docking.models import StatisticsCopy
+
+    first = [row(COURT, org_a.pk)]
+    court_platform.rows = first
+    client.force_login(bureau_user)
+    client.get(reverse("report-joint"), YEAR)
+    court_platform.rows = [row(COURT, org_a.pk, state="accepted")]
+    page = client.get(reverse("report-joint"), YEAR)
+    older, newer = StatisticsCopy.objects.order_by("fetched_at", "id")
+    assert page.context["joint"].copy == newer and 'data-testid="joint-copy-confirmed"' not in page.content.decode()
+    assert [r.state for r in statistics.kept(newer).rows] == ["accepted"]
+
+    # Back to the first figures: the newest copy says otherwise, so they are kept again — the first copy proves
+    # what the court said then, not since.
+    court_platform.rows = first
+    client.get(reverse("report-joint"), YEAR)
+    assert StatisticsCopy.objects.count() == 3
+    assert StatisticsCopy.objects.get(pk=older.pk).last_confirmed_at == older.fetched_at
+
+
+def test_a_kept_answer_altered_since_confirms_nothing_the_new_answer_is_kept(
+    client, bureau_user, named_lines, court_platform
+):
+    from sutiao.docking.models import StatisticsCopy
+
+    client.force_login(bureau_user)
+    client.get(reverse("report-joint"), YEAR)
+    copy = StatisticsCopy.objects.get()
+    # The same figures, but the kept bytes no longer match their digest (a stray space).
+    StatisticsCopy.objects.filter(pk=copy.pk).update(body=bytes(copy.body).replace(b", ", b",  ", 1))
+    html = client.get(reverse("report-joint"), YEAR).content.decode()
+    assert StatisticsCopy.objects.count() == 2 and 'data-testid="joint-copy-verified"' in html
+    assert StatisticsCopy.objects.get(pk=copy.pk).last_confirmed_at == copy.fetched_at
+
+
+def test_superseded_copies_go_after_their_retention_in_audited_batches_the_newest_of_each_period_stays(
+    client, bureau_user, org_a, court_platform, court_peer, settings
+):
+    from sutiao.audit.models import AuditRecord
+    from sutiao.docking.models import StatisticsCopy
+    from sutiao.jobs.schedule import periodic_jobs
+    from sutiao.reports.actions import prune_statistics_copies
+
+    client.force_login(bureau_user)
+    for count in (1, 1, 2, 3, 4):  # four copies of 2025 (the second answer confirms the first)
+        court_platform.rows = [row(COURT, org_a.pk, count=count)]
+        client.get(reverse("report-joint"), YEAR)
+    court_platform.extra = {"start": "2024-01-01", "end": "2024-12-31"}
+    client.get(reverse("report-joint"), {"period": "year", "year": 2024})
+    copies = list(StatisticsCopy.objects.order_by("fetched_at", "id"))
+    assert len(copies) == 5 and copies[0].last_confirmed_at > copies[0].fetched_at
+    first, second, third, newest_2025, only_2024 = copies
+
+    days = dt.timedelta(days=settings.SUTIAO_STATISTICS_COPY_DAYS)
+    # Retention runs from when a copy was last the court's current word: the first copy's confirmation, not its
+    # receipt. On its last day nothing goes.
+    assert prune_statistics_copies(now=first.last_confirmed_at + days) == 0
+    assert prune_statistics_copies(now=first.last_confirmed_at + days + dt.timedelta(microseconds=1)) == 1
+    assert not StatisticsCopy.objects.filter(pk=first.pk).exists()
+
+    # Years later everything is old; the newest of each period stays, the rest go in batches.
+    assert prune_statistics_copies(now=only_2024.last_confirmed_at + 2 * days, batch=1) == 2
+    assert set(StatisticsCopy.objects.values_list("pk", flat=True)) == {newest_2025.pk, only_2024.pk}
+    records = list(AuditRecord.objects.filter(action="joint.statistics_copies.pruned").order_by("seq"))
+    assert [r.after["removed"] for r in records] == [1, 1, 1] and {r.actor for r in records} == {"系统"}
+    assert records[0].after["retention_days"] == settings.SUTIAO_STATISTICS_COPY_DAYS
+    assert records[0].after["by_period"] == [
+        {
+            "peer": court_peer.peer.name,
+            "start": "2025-01-01",
+            "end": "2025-12-31",
+            "removed": 1,
+            "received_from": first.fetched_at.isoformat(),
+            "received_to": first.fetched_at.isoformat(),
+        }
+    ]
+    assert [r.after["by_period"][0]["received_from"] for r in records[1:]] == [
+        c.fetched_at.isoformat() for c in (second, third)
+    ]
+    assert prune_statistics_copies(now=only_2024.last_confirmed_at + 10 * days) == 0
+
+    # The page still reads and checks what stays; the worker runs the job with the other retention jobs.
+    html = client.get(reverse("report-joint"), {"period": "year", "year": 2024}).content.decode()
+    assert 'data-testid="joint-copy-verified"' in html and StatisticsCopy.objects.count() == 2
+    job = next(j for j in periodic_jobs() if j.name == "prune_statistics_copies")
+    assert job.every == "SUTIAO_RETENTION_SECONDS" and job.run is prune_statistics_copies

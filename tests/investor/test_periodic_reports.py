@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from investor_registry_setup import registered_org
-from investor_report_setup import write_delegations_bypassing_actions
+from investor_report_setup import write_delegations_bypassing_actions, write_mediations_bypassing_actions
 from openpyxl import load_workbook
 
-from report_data import generate
+from report_data import figures, generate, pdf_table_row
 from sutiao.accounts.models import Role, User
 from sutiao.documents.storage import open_verified
 from sutiao.jobs.tasks import run_queued_tasks
@@ -107,6 +107,34 @@ def test_a_yearly_report_is_made_in_the_background_and_its_totals_are_the_dashbo
     # The files download to the requester, audited by the documents app.
     pdf = client.get(reverse("report-periodic-file", args=[report.pk, "pdf"]))
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext, pdffonts, pdftoppm) not installed")
+def test_the_pdf_groups_the_mediations_further_figures_by_organisation(world, bureau_user):
+    """Each dimension has a second table, the same rows, with the figures of how the mediations went and were
+    performed — those the investor platform holds; the court's (judicial confirmation, 调解书) are no column there."""
+    write_mediations_bypassing_actions(generate(), world)
+    report = actions.request_report(bureau_user, ReportPeriod.YEAR, dt.date(2025, 1, 1))
+    assert run_queued_tasks() == 1
+    report.refresh_from_db()
+    text = _check_pdf(_bytes(report.pdf), "periodic-report-2025-further")
+    assert "续表：按调解组织的其他指标" in text
+    records = [r for r in generate() if r.received.astimezone(CHINA).year == 2025]
+    for i in range(len(world["orgs"])):
+        mine = figures([r for r in records if r.org == i], "investor")
+        assert mine["amount_agreed"] > 0 and mine["satisfaction_answers"] > 0, i
+        cells = (
+            f"{mine['days_to_first_session']} 日",
+            str(mine["extended"]),
+            None,  # the performance rate: judged as of the day the report is made
+            str(mine["amount_agreed"]),
+            str(mine["amount_paid"]),
+            str(mine["satisfaction_answers"]),
+            str(mine["satisfaction"]),
+        )
+        assert pdf_table_row(f"测试调解组织{i + 1}", cells).search(text), (i, cells)
+    # 本平台无此数据 only in the overview, once for each of the court's figures: no table has a column of it.
+    assert text.count("本平台无此数据") == 3
 
 
 def test_an_organisation_reports_on_its_own_figures_and_reads_only_its_own_reports(world, bureau_user, client):

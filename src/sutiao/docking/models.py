@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from sutiao.accounts.pii import EncryptedJSON
@@ -240,16 +241,40 @@ class SharedDocument(models.Model):
         return f"{self.peer} {self.sha256[:12]}"
 
 
+class StatisticsCopyQuerySet(models.QuerySet):
+    def for_period(self, peer: "Peer", start, end) -> "StatisticsCopyQuerySet":
+        """The copies of the peer's answers for that period, newest first."""
+        return self.filter(peer=peer, start=start, end=end).order_by("-fetched_at", "-id")
+
+    def superseded(self) -> "StatisticsCopyQuerySet":
+        """The copies with a newer copy of the same peer and period. The newest of each (peer, period) is never
+        among them: it proves what the peer last said of that period (StatisticsCopy.last_confirmed_at)."""
+        newer = StatisticsCopy.objects.filter(
+            Q(fetched_at__gt=OuterRef("fetched_at")) | Q(fetched_at=OuterRef("fetched_at"), pk__gt=OuterRef("pk")),
+            peer=OuterRef("peer"),
+            start=OuterRef("start"),
+            end=OuterRef("end"),
+        )
+        return self.filter(Exists(newer))
+
+
 class StatisticsCopy(models.Model):
     """The peer's signed statistics answer this platform compared its own figures against (issue 13 §5), kept as it
     arrived: the exact bytes, the headers that sign them (Signature, Signature-Input, Content-Digest) and the
     request they answer (the answer's signature covers the request's), so a reconciliation shown at the joint
-    meeting can be checked again later, by anyone holding the peer's public key."""
+    meeting can be checked again later, by anyone holding the peer's public key.
+
+    One copy per change of the figures: an answer with the same figures as the newest copy of its peer and period
+    (docking.statistics.fetch) is not kept again — the copy already proves them — and only moves that copy's
+    `last_confirmed_at`. Superseded copies go after SUTIAO_STATISTICS_COPY_DAYS (reports.actions)."""
 
     peer = models.ForeignKey(Peer, verbose_name="对接平台", on_delete=models.PROTECT, related_name="statistics_copies")
     start = models.DateField("期间自")
     end = models.DateField("期间至")
     fetched_at = models.DateTimeField("取得时间", default=timezone.now)
+    # The last time the peer answered with these figures (this copy's own arrival, or a later signed answer that
+    # verified and said the same apart from its `as_of`): until then this copy was the peer's current word.
+    last_confirmed_at = models.DateTimeField("最近一次核对", default=timezone.now)
     key_id = models.CharField("签名密钥标识", max_length=200)
     sha256 = models.CharField("SHA-256", max_length=64)
     body = models.BinaryField("报文")
@@ -257,10 +282,16 @@ class StatisticsCopy(models.Model):
     headers = models.JSONField("签名相关响应头", default=dict)
     request = models.JSONField("所应答的请求", default=dict)  # {"method", "url", "headers": {Signature…}}
 
+    objects = StatisticsCopyQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "对方平台统计报文副本"
         ordering = ["-fetched_at", "-id"]
-        indexes = [models.Index(fields=["peer", "start", "end", "fetched_at"], name="docking_statistics_copy")]
+        indexes = [
+            models.Index(fields=["peer", "start", "end", "fetched_at"], name="docking_statistics_copy"),
+            # The retention job walks the copies by age (reports.actions.prune_statistics_copies).
+            models.Index(fields=["last_confirmed_at", "id"], name="docking_statistics_copy_age"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.peer} {self.start}—{self.end} {self.fetched_at:%Y-%m-%d %H:%M}"

@@ -5,9 +5,11 @@ reconciliation line: where the two platforms' figures for the same cases differ,
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from pydantic import ValidationError
@@ -84,27 +86,67 @@ KEPT_HEADERS = ("Content-Type", "Content-Digest", "Signature", "Signature-Input"
 
 def fetch(peer: Peer, start: dt.date, end: dt.date) -> tuple[Statistics, StatisticsCopy]:
     """The peer's signed statistics for the period, adoption figures asked for, and the copy of its signed answer
-    this platform keeps (StatisticsCopy); refused when the answer is not for the period asked."""
+    this platform keeps (StatisticsCopy); refused when the answer is not for the period asked.
+
+    An answer with the same figures as the newest copy of the peer and period (`same_figures`: its `as_of` aside,
+    which differs in every answer) is not kept again when that copy still verifies: the copy already proves those
+    figures, and records that the peer confirmed them (`last_confirmed_at`). What is returned is then the copy's
+    statistics, so a page shows what it keeps. Any other answer is kept as a new copy."""
     params = {"start": start.isoformat(), "end": end.isoformat(), "adoption": "1"}
     response, verified = signed_get_response(peer, "/docking/v1/statistics", params)
     statistics = read(response.content, start, end)
-    request = response.request
-    copy = StatisticsCopy.objects.create(
-        peer=peer,
-        start=start,
-        end=end,
-        key_id=verified.peer_key.key_id,
-        sha256=hashlib.sha256(response.content).hexdigest(),
-        body=response.content,
-        status=response.status_code,
-        headers={h: response.headers[h] for h in KEPT_HEADERS if h in response.headers},
-        request={
-            "method": request.method,
-            "url": request.url,
-            "headers": {h: request.headers[h] for h in KEPT_HEADERS if h in request.headers},
-        },
-    )
+    with transaction.atomic():
+        newest = StatisticsCopy.objects.for_period(peer, start, end).select_for_update().first()
+        confirmed = None if newest is None else _confirmed_by(newest, statistics)
+        if confirmed is not None:
+            newest.last_confirmed_at = timezone.now()
+            newest.save(update_fields=["last_confirmed_at"])
+            return confirmed, newest
+        request = response.request
+        now = timezone.now()
+        copy = StatisticsCopy.objects.create(
+            peer=peer,
+            start=start,
+            end=end,
+            fetched_at=now,
+            last_confirmed_at=now,
+            key_id=verified.peer_key.key_id,
+            sha256=hashlib.sha256(response.content).hexdigest(),
+            body=response.content,
+            status=response.status_code,
+            headers={h: response.headers[h] for h in KEPT_HEADERS if h in response.headers},
+            request={
+                "method": request.method,
+                "url": request.url,
+                "headers": {h: request.headers[h] for h in KEPT_HEADERS if h in request.headers},
+            },
+        )
     return statistics, copy
+
+
+def _confirmed_by(copy: StatisticsCopy, statistics: Statistics) -> Statistics | None:
+    """The kept copy's statistics, when `statistics` (just received and verified) says the same and the copy still
+    verifies — a copy altered since, or whose key is gone, confirms nothing: the new answer is kept instead."""
+    try:
+        recheck(copy)
+        ours = kept(copy)
+    except Refused:
+        return None
+    return ours if same_figures(ours, statistics) else None
+
+
+def same_figures(a: Statistics, b: Statistics) -> bool:
+    """Whether two answers give the same figures: the same period, rows and adoption figures, in whatever order
+    the peer listed them; when each was counted (`as_of`) aside."""
+    return _figures(a) == _figures(b)
+
+
+def _figures(statistics: Statistics) -> dict:
+    data = statistics.model_dump(mode="json", exclude={"as_of"})
+    for name in ("rows", "adoption"):
+        if data.get(name) is not None:
+            data[name] = sorted(data[name], key=lambda item: json.dumps(item, sort_keys=True))
+    return data
 
 
 def read(body: bytes, start: dt.date, end: dt.date) -> Statistics:

@@ -34,7 +34,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 log = logging.getLogger("sutiao.documents")
 
@@ -67,6 +67,9 @@ class TermsTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...] = ()  # fractions of the text width, one per column; equal when empty
+    # A line said just above the table, never left alone at the foot of a page: when less room is left than it,
+    # the table's head and first two rows take, they start the next page together.
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -271,9 +274,19 @@ def render(document: Document, *, font_file=_DEFAULT) -> bytes:
         elif isinstance(block, TermsTable):
             n = len(block.header)
             fractions = block.widths or tuple(1 / n for _ in range(n))
-            data = [[Paragraph(_text(c), cell) for c in block.header]]
-            data += [[Paragraph(_text(c), cell) for c in row] for row in block.rows]
-            table = Table(data, colWidths=[f * doc.width for f in fractions], repeatRows=1)
+            widths = [f * doc.width for f in fractions]
+
+            def cells(rows):
+                return [[Paragraph(_text(c), cell) for c in row] for row in rows]
+
+            if block.caption:
+                caption = Paragraph(_text(block.caption), base)
+                _width, line = caption.wrap(doc.width, doc.height)
+                _width, head = Table(cells((block.header, *block.rows[:2])), colWidths=widths).wrap(
+                    doc.width, doc.height
+                )
+                story += [CondPageBreak(line + base.spaceAfter + 2 * mm + head), caption]
+            table = Table(cells((block.header, *block.rows)), colWidths=widths, repeatRows=1)
             table.setStyle(
                 TableStyle(
                     [

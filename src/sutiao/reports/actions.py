@@ -1,15 +1,19 @@
 """Asking for a periodic report (issue 13 §3): one action, one transaction with its audit record and the task that
 makes it. Who may ask is who has a dashboard (the platform's fact source says); the report covers what the
-dashboard shows them."""
+dashboard shows them. Also the evaluation and commendation actions (§4), and the retention of the joint meeting's
+kept statistics answers (§5)."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sutiao.audit.log import record
+from sutiao.audit.log import SYSTEM, record
+from sutiao.docking.models import StatisticsCopy
 from sutiao.kernel.calendar import china_today
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.evaluation import Weight, check_weights, evaluate
@@ -207,3 +211,53 @@ def commend(actor, evaluation: Evaluation | None, *, subject: str, key: str, tit
     )
     record(actor, "evaluation.commended", commendation, after={"subject": name, "title": commendation.title})
     return commendation
+
+
+# --- the joint meeting's kept statistics answers (issue 13 §5) ---
+
+
+def prune_statistics_copies(now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Remove the copies of the peer's signed statistics answers that a newer copy of the same peer and period has
+    superseded and that were last the peer's current word (`last_confirmed_at`) longer ago than
+    settings.SUTIAO_STATISTICS_COPY_DAYS. The newest copy of each (peer, period) stays, whatever its age. A periodic
+    job, in batches of `batch`, each in its own transaction with one audit record: how many were removed, by peer
+    and period, with the span of their receipt. Returns how many were removed."""
+    days = settings.SUTIAO_STATISTICS_COPY_DAYS
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    removed = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                StatisticsCopy.objects.superseded()
+                .filter(last_confirmed_at__lt=cutoff)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("last_confirmed_at", "id")
+                .values("pk", "peer__name", "start", "end", "fetched_at")[:batch]
+            )
+            if not due:
+                return removed
+            StatisticsCopy.objects.filter(pk__in=[c["pk"] for c in due]).delete()
+            record(
+                SYSTEM,
+                "joint.statistics_copies.pruned",
+                after={"retention_days": days, "removed": len(due), "by_period": _by_period(due)},
+            )
+            removed += len(due)
+
+
+def _by_period(copies: list[dict]) -> list[dict]:
+    """The removed copies counted by peer and period, with the first and last time one of them was received."""
+    received: dict[tuple, list] = {}
+    for c in copies:
+        received.setdefault((c["peer__name"], c["start"], c["end"]), []).append(c["fetched_at"])
+    return [
+        {
+            "peer": peer,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "removed": len(times),
+            "received_from": min(times).isoformat(),
+            "received_to": max(times).isoformat(),
+        }
+        for (peer, start, end), times in sorted(received.items())
+    ]

@@ -4,7 +4,8 @@ give for the same cases. Each platform counts its own (docking.statistics), asks
 signed statistics message, and shows both side by side with a reconciliation line wherever they differ, and why,
 and the adoption figures by region (courts connected, organisations and mediators on rosters) each platform
 counts of what it holds. Nothing of the platforms' state is written: only the peer's signed answer is kept
-(docking.StatisticsCopy), so a reconciliation shown can be checked again later."""
+(docking.StatisticsCopy) — once per change of its figures — so a reconciliation shown can be checked again later;
+superseded copies go after their retention period (actions.prune_statistics_copies)."""
 
 import base64
 import datetime as dt
@@ -211,6 +212,7 @@ def copy_file(copy: StatisticsCopy) -> bytes:
             "peer": copy.peer.name,
             "period": {"start": copy.start.isoformat(), "end": copy.end.isoformat()},
             "fetched_at": copy.fetched_at.isoformat(),
+            "last_confirmed_at": copy.last_confirmed_at.isoformat(),
             "key_id": copy.key_id,
             "sha256": copy.sha256,
             "request": copy.request,

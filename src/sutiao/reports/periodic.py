@@ -141,7 +141,9 @@ _HEADLINE = ("received", "accepted", "declined", "answered_late", "ended", "succ
 _COLUMNS = ("received", "accepted", "declined", "succeeded", "failed", "success_rate", "days_to_result")
 
 
-# How the mediations went, were performed and came to court: each platform holds some of these facts.
+# How the mediations went, were performed and came to court: each platform holds some of these facts. The overview
+# lists them all (those not held said so); each dimension has a second table of those the platform holds. The mean
+# score is read with the number of answers beside it (metrics: satisfaction).
 _FURTHER = (
     "days_to_first_session",
     "extended",
@@ -151,8 +153,13 @@ _FURTHER = (
     "confirmation_applied",
     "confirmation_valid",
     "document_issued",
+    "satisfaction_answers",
     "satisfaction",
 )
+# A dimension's tables on the A4 text width (170 mm): the name column, then the figures sharing the rest equally,
+# an amount 1.6 times as wide (eleven digits and the fen on one line: 12345678.90).
+_NAME_WIDTH = 0.23
+_AMOUNT_WEIGHT = 1.6
 _NOT_HERE = object()
 
 
@@ -199,20 +206,18 @@ def render_pdf(report: PeriodicReport, figures: Figures) -> bytes:
         )
     )
     numbers = "二三四五六七八九"
+    held = metrics.here()
+    further = tuple(k for k in _FURTHER if k in held)
     for i, (_key, label, rows) in enumerate(figures.dimensions):
         blocks.append(pdf.Heading(_("%(n)s、按%(group)s") % {"n": numbers[i], "group": label}))
         if len(rows) > TOP_ROWS:
             blocks.append(pdf.Para(_("按收到数量列前 %(n)s 项，完整数据见 Excel 报表。") % {"n": TOP_ROWS}))
-        blocks.append(
-            pdf.TermsTable(
-                (label, *(str(m[k].label) for k in _COLUMNS)),
-                tuple(
-                    (row["name"] or _("（未指派）"), *(_shown(m[k], row[k]) for k in _COLUMNS))
-                    for row in rows[:TOP_ROWS]
-                ),
-                widths=(0.23, *(0.11,) * len(_COLUMNS)),
-            )
-        )
+        top = rows[:TOP_ROWS]
+        blocks.append(_dimension_table(label, top, _COLUMNS))
+        if further:
+            # The same rows, in the same order, with the further figures this platform holds (none it does not).
+            caption = _("续表：按%(group)s的其他指标（仅列本平台有数据的指标）") % {"group": label}
+            blocks.append(_dimension_table(label, top, further, caption=caption))
     document = pdf.Document(
         title=title_of(report),
         blocks=tuple(blocks),
@@ -222,6 +227,19 @@ def render_pdf(report: PeriodicReport, figures: Figures) -> bytes:
         author=_("诉调通"),
     )
     return pdf.render(document)
+
+
+def _dimension_table(label: str, rows: list[dict], keys: tuple[str, ...], caption: str = "") -> pdf.TermsTable:
+    """One table of a dimension: each row's name, then its figures `keys`."""
+    m = metrics.METRICS
+    weights = [_AMOUNT_WEIGHT if m[k].kind == "amount" else 1.0 for k in keys]
+    share = (1 - _NAME_WIDTH) / sum(weights)
+    return pdf.TermsTable(
+        (label, *(str(m[k].label) for k in keys)),
+        tuple((row["name"] or _("（未指派）"), *(_shown(m[k], row[k]) for k in keys)) for row in rows),
+        widths=(_NAME_WIDTH, *(share * w for w in weights)),
+        caption=caption,
+    )
 
 
 def render_workbook(report: PeriodicReport, figures: Figures) -> bytes:

@@ -322,7 +322,14 @@ SUTIAO_RETENTION_DAYS = {
 # outcome itself (succeeded, failed, withdrawn) is what the parties did and is not corrected here; and the court
 # refuses a correction once it has acted on the result (filed the case, or resumed the trial).
 SUTIAO_RESULT_CORRECTION_HOURS = float(os.environ.get("SUTIAO_RESULT_CORRECTION_HOURS", "24"))
-# How often the purge job runs.
+# How long a superseded copy of the peer's signed statistics answer is kept (docking.StatisticsCopy; issue 13 §5),
+# in days from the last time it was the peer's current word (its last_confirmed_at). The joint meeting reviews
+# yearly; a figure questioned afterwards is raised at the next meetings. Three years keeps the evidence behind what
+# was shown through the two yearly reviews after the one it served, and the comparison of a year with the year
+# before. The newest copy of each (peer, period) is never removed, whatever its age: what the peer last said of
+# a period stays provable for good. Removals are audited, count by period.
+SUTIAO_STATISTICS_COPY_DAYS = int(os.environ.get("SUTIAO_STATISTICS_COPY_DAYS", "1095"))
+# How often the purge jobs run (personal data, notification addresses, superseded statistics copies).
 SUTIAO_RETENTION_SECONDS = float(os.environ.get("SUTIAO_RETENTION_SECONDS", "86400"))
 # How often the worker refreshes SQLite's table statistics for its query planner (sutiao.jobs.maintenance).
 SUTIAO_ANALYSE_SECONDS = float(os.environ.get("SUTIAO_ANALYSE_SECONDS", "86400"))
