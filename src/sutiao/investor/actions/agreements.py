@@ -278,27 +278,68 @@ def draft_agreement(actor: User, mediation: Mediation) -> Agreement:
     """The mediator starts the agreement from the template of the case's dispute type, filled from the case (its
     parties, claims and amounts, kernel.agreement.draft_from_case): version 1, a draft for the mediator to edit.
     After the court rejected the application for confirmation of the agreement in force, the new draft takes its
-    place and the old one is marked superseded (L13: 变更原调解协议或者达成新的调解协议, 民事诉讼法 Art. 206)."""
+    place and the old one is marked superseded (L13: 变更原调解协议或者达成新的调解协议, 民事诉讼法 Art. 206); the
+    new draft then starts from the old agreement's last version — its clauses and terms copied as they stand, the
+    parties being the same — for the mediator to change what the court's grounds call for, and remembers where it
+    came from (`redrafted_from`). A copied due date that has passed is kept, not moved: the draft page flags it and
+    freezing for signing refuses it until the mediator sets another (kernel.agreement.term_problems)."""
     mediation = locked_mediation(mediation)
     permissions.ensure_case_mediator(actor, mediation.source)
     _ensure_drafting_allowed(mediation)
     live = Agreement.objects.select_for_update().filter(mediation=mediation, state__in=AGREEMENT_LIVE).first()
+    origin = None
     if live is not None:
         if not selectors.may_draft_anew(live):
             raise DomainError(gettext("本案已有调解协议，请在其上修改"))
         _supersede(actor, live, mediation)
-    draft = draft_from_case(_case_facts(mediation), china_today())
-    agreement = Agreement.objects.create(mediation=mediation, created_by=actor, created_at=timezone.now())
-    version = _new_version(actor, agreement, mediation, draft.clauses, list(draft.terms), "按模板起草")
+        origin = live.current
+    agreement = Agreement.objects.create(
+        mediation=mediation, created_by=actor, created_at=timezone.now(), redrafted_from=origin
+    )
+    if origin is None:
+        draft = draft_from_case(_case_facts(mediation), china_today())
+        clauses, terms, note, after = draft.clauses, list(draft.terms), "按模板起草", {}
+    else:
+        clauses, terms = origin.clauses, _copied_terms(origin)
+        rejection = selectors.redraft_origin(agreement).rejection
+        # The version's note is part of the agreement's record, in Chinese like its PDF (not the page's language).
+        note = f"以原调解协议第{origin.number}版为基础另行起草（{_rejected_by(rejection)}）"
+        after = {
+            "from_agreement": str(live.pk),
+            "from_version": origin.number,
+            "from_sha256": origin.sha256,
+            "rejected_request": str(rejection.pk) if rejection else None,
+        }
+    version = _new_version(actor, agreement, mediation, clauses, terms, note)
     record(
         actor,
         "agreement.draft",
         agreement,
         case=mediation.case_ref,
-        after={"version": version.number, "sha256": version.sha256, "terms": len(draft.terms)},
+        after={"version": version.number, "sha256": version.sha256, "terms": len(terms), **after},
     )
-    _timeline(mediation, actor.display_name, gettext("起草调解协议（第1版）"))
+    if origin is None:
+        text = gettext("起草调解协议（第1版）")
+    else:
+        text = gettext("起草调解协议（第1版），以原调解协议第%(v)s版的条款和履行条款为基础") % {"v": origin.number}
+    _timeline(mediation, actor.display_name, text)
     return agreement
+
+
+def _copied_terms(version: AgreementVersion) -> list[Term]:
+    """The version's terms as they stand (who owes whom what, by when); their performance stays with the old."""
+    return [
+        Term(t.obligor_id, t.obligee_id, TermKind(t.kind), t.description, t.amount, t.due)
+        for t in version.terms.order_by("position")
+    ]
+
+
+def _rejected_by(rejection) -> str:
+    """Which ruling rejected it, for the version's note, e.g.
+    «北京市朝阳区人民法院(2026)京0105民特7号裁定驳回司法确认申请»."""
+    if rejection is None:
+        return "司法确认申请被裁定驳回"
+    return f"{rejection.court_name}{rejection.number}裁定驳回司法确认申请"
 
 
 @transaction.atomic
@@ -359,11 +400,9 @@ def _freeze(agreement: Agreement, mediation: Mediation) -> str:
     """The current version, checked again (a draft from the template whose due dates have since passed is not
     frozen), frozen for signing; the agreement moves to signing (saved by the caller). Returns the state before."""
     version = agreement.current
-    _check(
-        version.clauses,
-        [TermInput(t.obligor_id, t.obligee_id, t.kind, t.description, t.amount, t.due) for t in version.terms.all()],
-        _parties(mediation),
-    )
+    problems = selectors.version_problems(version, list(version.terms.order_by("position")), _parties(mediation))
+    if problems:
+        raise AgreementProblems(problems)
     before = _move(agreement, AgreementEvent.SUBMIT)
     now = timezone.now()
     if version.frozen_at is None:  # taken back from signing and submitted again unchanged: still frozen

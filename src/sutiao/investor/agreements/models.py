@@ -55,6 +55,17 @@ class Agreement(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # A new agreement drafted after the court rejected the application for confirmation of the one in force (L13)
+    # starts from that agreement's last version, copied: which one, so the draft page can name the court's grounds
+    # for the rejection and the history where the text came from. Empty for an agreement drafted from the template.
+    redrafted_from = models.ForeignKey(
+        "AgreementVersion",
+        verbose_name=_("以原调解协议版本为基础"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = _("调解协议")

@@ -12,13 +12,15 @@ from sutiao.accounts import parties as party_accounts
 from sutiao.accounts.models import AgentScope, Role
 from sutiao.documents.signing import DocumentVerification, verify
 from sutiao.documents.storage import documents_storage
-from sutiao.kernel.confirmation import new_agreement_allowed
+from sutiao.kernel.agreement import Problem, Term, TermKind, term_problems
+from sutiao.kernel.calendar import china_today
+from sutiao.kernel.confirmation import RulingOutcome, new_agreement_allowed
 from sutiao.kernel.workflow import AGREEMENT_LIVE, AgreementState
 
 from .. import permissions
 from ..confirmation.models import ConfirmationRequest
 from ..mediation.models import Mediation, MediationParty
-from .models import Agreement, AgreementVersion, PerformanceConfirmation, SignatureRecord
+from .models import Agreement, AgreementTerm, AgreementVersion, PerformanceConfirmation, SignatureRecord
 
 READ_SCOPES = (AgentScope.DOCUMENTS, AgentScope.SIGN)
 
@@ -95,6 +97,51 @@ def may_draft_anew(agreement: Agreement | None) -> bool:
 
 def terms_of(version: AgreementVersion):
     return version.terms.select_related("obligor", "obligee").order_by("position")
+
+
+def version_problems(version: AgreementVersion, terms: list[AgreementTerm], party_ids) -> list[Problem]:
+    """What the kernel refuses in a stored version today (kernel.agreement.term_problems; `terms` in position
+    order, a Problem's index is the term's place in it): what freezing it for signing refuses, and what the draft
+    page flags up front — a version copied from a rejected agreement, or a draft left lying, whose due dates have
+    passed since."""
+    return term_problems(
+        version.clauses,
+        [
+            Term(
+                t.obligor_id,
+                t.obligee_id,
+                TermKind(t.kind) if t.kind in TermKind.__members__.values() else t.kind,
+                t.description,
+                t.amount,
+                t.due,
+            )
+            for t in terms
+        ],
+        set(party_ids),
+        china_today(),
+    )
+
+
+@dataclass(frozen=True)
+class RedraftOrigin:
+    """Where a new agreement drafted after a rejection (L13) started: the superseded agreement's version whose
+    clauses and terms were copied, and the application for its confirmation the court rejected (its court, 民特
+    number, ground and reasons, as the court's ruling said them)."""
+
+    version: AgreementVersion
+    rejection: ConfirmationRequest | None
+
+
+def redraft_origin(agreement: Agreement | None) -> RedraftOrigin | None:
+    if agreement is None or agreement.redrafted_from_id is None:
+        return None
+    version = AgreementVersion.objects.get(pk=agreement.redrafted_from_id)
+    rejection = (
+        ConfirmationRequest.objects.filter(agreement_id=version.agreement_id, outcome=RulingOutcome.REJECTED)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+    return RedraftOrigin(version, rejection)
 
 
 def confirmations_of(version: AgreementVersion):

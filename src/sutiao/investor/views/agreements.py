@@ -69,6 +69,21 @@ def agreement_page(request, mediation_id, editor=None):
     ]
     history = _versions(request, mediation)
     editing = viewer.mediator and agreement is not None and agreement.state == AgreementState.DRAFT
+    drafting = agreement is not None and agreement.state == AgreementState.DRAFT
+    # What freezing the draft would refuse today (a copied or stale due date that has passed), said up front on
+    # the term it concerns; and, for a draft started from a rejected agreement, the court's grounds (L13).
+    problems = (
+        selectors.version_problems(version, terms, {p.pk for p in selectors.parties_of(mediation)}) if drafting else []
+    )
+    for problem in problems:
+        if problem.index is not None:
+            rows[problem.index].setdefault("flags", []).append((problem.field, _(problem.message)))
+    if editor is None and editing:
+        editor = _editor(mediation, agreement)
+        for problem in problems:
+            if problem.index is not None and problem.index < len(editor.terms.forms):
+                form = editor.terms.forms[problem.index]
+                form.flags = [*getattr(form, "flags", []), (problem.field, _(problem.message))]
     signing = _signing(agreement, viewer) if agreement is not None else {}
     return render(
         request,
@@ -81,7 +96,10 @@ def agreement_page(request, mediation_id, editor=None):
             "version": version,
             "rows": rows,
             "in_force": in_force,
-            "editor": editor or (_editor(mediation, agreement) if editing else None),
+            "editor": editor,
+            "problems": problems,
+            "flagged": [r for r in rows if r.get("flags")],
+            "origin": selectors.redraft_origin(agreement) if drafting else None,
             "versions": history.items,
             "versions_next": next_url(request, history, "versions"),
             "may_draft": viewer.mediator and selectors.may_draft_anew(agreement),
@@ -159,7 +177,9 @@ def act(request, mediation_id, op):
     user, post = request.user, request.POST
     agreement = selectors.current_agreement(mediation)
     if op == "draft":
-        return _button(request, mediation, lambda: actions.draft_agreement(user, mediation), _("已按模板起草调解协议"))
+        redraft = agreement is not None and agreement.state == AgreementState.EFFECTIVE
+        done = _("已以原调解协议为基础另行起草，请按法院驳回的理由修改") if redraft else _("已按模板起草调解协议")
+        return _button(request, mediation, lambda: actions.draft_agreement(user, mediation), done)
     if agreement is None:
         raise Http404(_("尚未制作调解协议"))
     if op == "revise":
