@@ -7,12 +7,10 @@ from collections import defaultdict
 
 from django.db import models
 from django.db.models import Case, F, Value, When
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sutiao.kernel.regions import NATIONAL, REGION_KEY_LENGTH, REGIONS, UNPLACED, region_name, region_of_case_number
-
-# The names the pages translate; a province is named as GB/T 2260 names it, in every language.
-_TRANSLATED = {NATIONAL: _("全国"), UNPLACED: _("未能确定地区")}
+from sutiao.kernel.regions import REGION_KEY_LENGTH, REGIONS, region_name, region_of_case_number
 
 
 def region_field() -> models.CharField:
@@ -27,8 +25,8 @@ def region_set(field: str = "region") -> models.Q:
 
 
 def region_label(key: str) -> str:
-    """A region's name as a page shows it."""
-    return str(_TRANSLATED[key]) if key in _TRANSLATED else region_name(key)
+    """A region's name in the user's language (the kernel's names are in sutiao.translation.LABELS)."""
+    return gettext(region_name(key))
 
 
 def region_names(column: str) -> Case:
