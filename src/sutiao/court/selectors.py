@@ -542,9 +542,22 @@ def delegation_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
     """The signed statistics message's rows (docking.hooks.counts_delegations): delegations to organisations on
     `peer`, sent from `start` to `end` (China dates), by court, organisation, kind and shared state. One GROUP BY;
     `in_flight` counts those whose case has a message to `peer` not yet confirmed."""
-    since, until = china_days(start, end)
-    delegations = Delegation.objects.filter(organisation__peer=peer, sent_at__gte=since, sent_at__lt=until)
+    delegations = _shared_with(peer, start, end)
     return statistics.count(delegations, peer, court="case__court_id", case="case_id", shared=_shared)
+
+
+def cases_by_region_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
+    """The same delegations by the case's region (Case.region: its court's province, from the case number), kind
+    and shared state (docking.hooks.counts_cases_by_region: the joint meeting's cases by path and outcome, by
+    region). One GROUP BY."""
+    delegations = _shared_with(peer, start, end)
+    return statistics.count_by_region(delegations, peer, region="case__region", case="case_id", shared=_shared)
+
+
+def _shared_with(peer, start: dt.date, end: dt.date):
+    """Delegations to organisations on `peer`, sent from `start` to `end` (China dates)."""
+    since, until = china_days(start, end)
+    return Delegation.objects.filter(organisation__peer=peer, sent_at__gte=since, sent_at__lt=until)
 
 
 def adoption_statistics(peer, on: dt.date) -> list[dict]:
