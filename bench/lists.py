@@ -77,6 +77,7 @@ def generate(n: int) -> dict:
     from sutiao.court.models import Organisation
     from sutiao.docking.models import Peer
     from sutiao.kernel.ids import new_id
+    from sutiao.kernel.regions import region_of_court
     from sutiao.listing import search_columns
 
     rnd = random.Random(15)
@@ -95,9 +96,10 @@ def generate(n: int) -> dict:
     samples: dict = {"names": [], "numbers": [], "ids": []}
     vendor = connection.vendor
     case_cols = [
-        "id", "court_id", "number", "stage", "dispute_type", "facts", "amount", "state", "registered_by_id",
-        "registered_at", "chosen_by", "simple_procedure", "search_text", "search_grams",
+        "id", "court_id", "number", "region", "stage", "dispute_type", "facts", "amount", "state",
+        "registered_by_id", "registered_at", "chosen_by", "simple_procedure", "search_text", "search_grams",
     ]  # fmt: skip
+    region = region_of_court("京0105").key  # 朝阳's cases, as register_case reads their numbers
     party_cols = ["case_id", "role", "kind", "name", "id_number", "id_digest", "phone", "address"]
     delegation_cols = [
         "id", "case_id", "organisation_id", "kind", "state", "sent_by_id", "sent_at", "received_at", "answer_due",
@@ -151,6 +153,7 @@ def generate(n: int) -> dict:
                     case_id,
                     demo.CHAOYANG,
                     number,
+                    region,
                     "pre_filing",
                     DISPUTES[i % len(DISPUTES)],
                     "",

@@ -31,6 +31,7 @@ def seed(rooms: int, per_room: int) -> list[list[str]]:
     from sutiao.investor.mediation import room as backend
     from sutiao.investor.mediation.models import Mediation, MediationParty, RoomSeat, Session
     from sutiao.investor.models import Delegation
+    from sutiao.kernel.regions import region_of_case_number
 
     now, run = timezone.now(), uuid.uuid4().hex[:8]  # `run`: seeding again (a test's database) adds, never clashes
     with transaction.atomic():
@@ -42,6 +43,7 @@ def seed(rooms: int, per_room: int) -> list[list[str]]:
         delegation = Delegation.objects.create(
             id=uuid.uuid4(), case=uuid.uuid4(), peer=peer, organisation=org, kind="delegation",
             court_id=uuid.uuid4(), court_name="测试法院", court_case_number=f"(2026)测民诉前调{run}号",
+            region=region_of_case_number(f"(2026)测民诉前调{run}号").key,
             dispute_type="misrepresentation", amount="1000.00", claims=[], parties=[], consent=[],
             delegated_at=now, received_at=now, answer_due=now.date(), state="mediating", mediator=mediator,
         )  # fmt: skip

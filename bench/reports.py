@@ -31,7 +31,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHUNK = 20_000
-ORGS, OFFICES, MEDIATORS_PER_ORG, COURTS = 30, 6, 5, 40
+ORGS, OFFICES, MEDIATORS_PER_ORG = 30, 6, 5
+# The delegating courts by province (the first character of a court's code, 代字), as securities disputes spread: most
+# where the exchanges, the issuers and the investors are (Beijing, Shanghai, Guangdong, then Zhejiang and Jiangsu),
+# one court in each of twelve other provinces. Each court delegates alike, so a province has its courts' share.
+COURT_PROVINCES = {"京": 8, "沪": 8, "粤": 6, "浙": 3, "苏": 3} | dict.fromkeys("鲁川鄂湘闽皖豫渝陕辽津冀", 1)
+COURT_CODES = [f"{abbr}{k + 1:02d}" for abbr, courts in COURT_PROVINCES.items() for k in range(courts)]
+COURTS = len(COURT_CODES)  # 40
 TYPES = ["misrepresentation", "brokerage_contract", "insider_trading", "futures_brokerage", "private_fund"]
 
 
@@ -52,7 +58,7 @@ TABLES = {
         "id", "storage_name", "original_name", "content_type", "size", "sha256", "kind", "label", "uploaded_at",
     ],
     "investor_delegation": [
-        "id", "case", "peer_id", "organisation_id", "kind", "court_id", "court_name", "court_case_number",
+        "id", "case", "peer_id", "organisation_id", "kind", "court_id", "court_name", "court_case_number", "region",
         "dispute_type", "facts", "amount", "claims", "parties", "consent", "delegated_at", "received_at",
         "answer_due", "answer_due_provisional", "state", "answered_at", "decline_reason", "mediator_id",
         "mediator_assigned_at", "outcome", "terms", "outcome_reason", "concluded_at", "recall_reason",
@@ -133,7 +139,13 @@ def _generate(n: int) -> dict:
     )
     ids = dict(User.objects.filter(role=Role.MEDIATOR).values_list("username", "pk"))
     mediators = [[ids[f"m{o}_{m}"] for m in range(MEDIATORS_PER_ORG)] for o in range(ORGS)]
-    courts = [(uuid.UUID(int=9000 + i), f"测试第{i + 1}人民法院") for i in range(COURTS)]
+    from sutiao.kernel.regions import region_of_court
+
+    # (id, name, code, region): the region as the inbound handler reads it from each case number's court code.
+    courts = [
+        (uuid.UUID(int=9000 + i), f"测试第{i + 1}人民法院", code, region_of_court(code).key)
+        for i, code in enumerate(COURT_CODES)
+    ]
     # The court's parties as Delegation.parties stores them (encrypted JSON): the reports never read them.
     parties_stored = Delegation._meta.get_field("parties").get_prep_value([])
     grounds = [g for g, w in FAILURE_WEIGHTS.items() for _ in range(w)]
@@ -163,7 +175,7 @@ def _generate(n: int) -> dict:
             did = uuid.UUID(int=i + 1)
             received = start + dt.timedelta(seconds=rnd.random() * span)
             org = rnd.randrange(ORGS)
-            court_id, court_name = courts[rnd.randrange(COURTS)]
+            court_id, court_name, court_code, region = courts[rnd.randrange(COURTS)]
             fate = rnd.random()
             answered = received + rnd.uniform(0.2, 9) * day if fate >= RECALLED else None
             mediator = concluded = None
@@ -189,7 +201,8 @@ def _generate(n: int) -> dict:
                     "delegation",
                     court_id,
                     court_name,
-                    f"(2026)测民诉前调{i + 1}号",
+                    f"(2026){court_code}民诉前调{i + 1}号",
+                    region,
                     TYPES[i % len(TYPES)],
                     "",
                     Decimal("1000.00"),
@@ -474,6 +487,12 @@ def run(n: int, label: str, repeat: int = 20, all_repeat: int = 5) -> None:
             repeat,
         ),
         (f"all {n:,} cases", {"group": "organisation", "period": "month"}, all_repeat),
+        # A region's cases (北京市, a fifth of them) over every date: the filter read through the region's index.
+        (
+            f"region 11 (北京市) of all {n:,} cases",
+            {"region": "11", "group": "organisation", "period": "month"},
+            all_repeat,
+        ),
     ):
         if not times:
             continue

@@ -26,6 +26,7 @@ def prepare(n: int) -> dict:
     from sutiao.court.models import Case, ChoiceBy, Claim, Consent, Party
     from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
     from sutiao.kernel.ids import new_id
+    from sutiao.kernel.regions import region_of_case_number
     from sutiao.kernel.workflow import CourtState
 
     staff = User.objects.get(username="court_filing")
@@ -38,6 +39,7 @@ def prepare(n: int) -> dict:
                         id=new_id(),
                         court_id=demo.CHAOYANG,
                         number=f"(2026)京0105民诉前调B{start + i}号",
+                        region=region_of_case_number("(2026)京0105民诉前调B1号").key,  # as register_case sets it
                         stage=CaseStage.PRE_FILING,
                         dispute_type=DisputeType.MISREPRESENTATION,
                         amount="52037.00",

@@ -25,7 +25,14 @@ TODAY = dt.date(2026, 12, 1)
 TERM_DAY = dt.date(2031, 6, 30)
 ORGS = 3  # organisations 0 and 1 under office 0, organisation 2 under office 1
 MEDIATORS_PER_ORG = 2
-COURTS = 2
+# The courts' codes (代字) and the regions their case numbers put a case in (kernel.regions), known here, not
+# computed: 朝阳 (Beijing), 浦东 (Shanghai), the Supreme People's Court (national: one case) and a court whose code
+# names no province (unplaced: one case). The generated records spread over the first two.
+COURT_CODES = ("京0105", "沪0115", "最高法", "测9")
+COURT_REGIONS = ("11", "31", "national", "unplaced")
+COURTS = len(COURT_CODES)
+SUPREME_COURT = 2
+GENERATED_COURTS = 2
 TYPES = [DisputeType.MISREPRESENTATION, DisputeType.BROKERAGE_CONTRACT, DisputeType.PRIVATE_FUND]
 
 
@@ -62,6 +69,14 @@ class Record:
     def office(self) -> int:
         return office_of(self.org)
 
+    @property
+    def case_number(self) -> str:
+        return f"(2026){COURT_CODES[self.court]}民诉前调{self.n + 1}号"
+
+    @property
+    def region(self) -> str:
+        return COURT_REGIONS[self.court]
+
 
 def _china(day: dt.date, hour=10, minute=0, second=0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=CHINA)
@@ -74,7 +89,8 @@ def generate(seed: int = 13, n: int = 240) -> list[Record]:
         day = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(0, 700))
         received = _china(day, rng.randrange(8, 20), rng.randrange(60))
         # Five working days are about a week: the exact calendar is the workdays app's, not what is tested here.
-        r = Record(i, rng.randrange(ORGS), rng.randrange(COURTS), rng.choice(TYPES), received, day + dt.timedelta(7))
+        court = rng.randrange(GENERATED_COURTS)
+        r = Record(i, rng.randrange(ORGS), court, rng.choice(TYPES), received, day + dt.timedelta(7))
         fate = rng.random()
         if fate < 0.1 and r.due < TODAY:
             pass  # never answered
@@ -101,10 +117,19 @@ def generate(seed: int = 13, n: int = 240) -> list[Record]:
                     )
                     r.concluded = r.answered + dt.timedelta(hours=rng.randrange(24, 24 * 40))
         records.append(r)
-    # Boundaries: answered in the last second of the last day to answer (in time) and in the first second of the
-    # day after (late); received at 23:30 on 31 March China time (first quarter) and at 00:30 on 1 April China
-    # time, still 31 March in UTC (second quarter: periods are China's).
+    # A case of the Supreme People's Court (national), mediated to success, and one of a court whose code names no
+    # province (unplaced), not accepted.
+    spc = Record(n, 2, SUPREME_COURT, TYPES[2], _china(dt.date(2026, 5, 11)), dt.date(2026, 5, 18))
+    spc.answered, spc.mediator, spc.outcome = spc.received + dt.timedelta(days=1), 0, MediationOutcome.SUCCEEDED
+    spc.concluded = spc.answered + dt.timedelta(days=20)
+    unplaced = Record(n + 1, 0, 3, TYPES[0], _china(dt.date(2026, 6, 2)), dt.date(2026, 6, 9))
+    unplaced.answered, unplaced.declined = unplaced.received + dt.timedelta(hours=2), True
+    records += [spc, unplaced]
+    # Boundaries (the last four records): answered in the last second of the last day to answer (in time) and in
+    # the first second of the day after (late); received at 23:30 on 31 March China time (first quarter) and at
+    # 00:30 on 1 April China time, still 31 March in UTC (second quarter: periods are China's).
     due = dt.date(2026, 3, 20)
+    n += 2
     records.append(Record(n, 0, 0, TYPES[0], _china(dt.date(2026, 3, 13)), due, _china(due, 23, 59, 59)))
     records.append(Record(n + 1, 0, 0, TYPES[0], _china(dt.date(2026, 3, 13)), due, _china(due + dt.timedelta(1), 0)))
     records.append(Record(n + 2, 1, 1, TYPES[1], _china(dt.date(2026, 3, 31), 23, 30), dt.date(2026, 4, 8)))

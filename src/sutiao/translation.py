@@ -157,8 +157,9 @@ LABELS = [
     gettext_noop("公民身份号码第7至14位的出生日期%(date)s早于1900年1月1日"),
     gettext_noop("公民身份号码第7至14位的出生日期%(date)s晚于今天"),
     gettext_noop("公民身份号码校验位错误：第18位应为%(expected)s，实际为%(actual)s"),
-    # kernel.regions (the one-character abbreviations are codes, not words: never translated)
+    # kernel.regions (the one-character abbreviations and 最高法 are codes, not words: never translated)
     gettext_noop("全国"),
+    gettext_noop("未能确定地区"),
     gettext_noop("未知的省级行政区：%(name)s"),
     gettext_noop("北京市"),
     gettext_noop("天津市"),

@@ -5,13 +5,14 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from report_data import COURTS, ORGS, Record, office_of
+from report_data import COURT_CODES, ORGS, SUPREME_COURT, Record, office_of
 from sutiao.accounts.models import Institution, InstitutionKind
 from sutiao.court.confirmation.models import Channel, ConfirmationApplication
 from sutiao.court.models import Case, Delegation, MediationDocument, Organisation
 from sutiao.documents.models import FileKind, StoredFile
 from sutiao.kernel.confirmation import RulingOutcome, VenueGround
 from sutiao.kernel.enums import CaseStage, DelegationKind, DisputeType, MediationOutcome
+from sutiao.kernel.regions import region_of_case_number
 from sutiao.kernel.workflow import CourtState, DelegationState
 
 MEDIATOR_NAMES = [[f"调解员{o + 1}-{m + 1}" for m in range(2)] for o in range(ORGS)]
@@ -32,8 +33,10 @@ def _states(r: Record, today) -> tuple[DelegationState, CourtState]:
 
 def write_cases_bypassing_actions(records: list[Record], peer, staff, today) -> dict:
     courts = [
-        Institution.objects.create(kind=InstitutionKind.BASIC_COURT, name=f"测试第{i + 1}人民法院", short_code=f"测{i}")
-        for i in range(COURTS)
+        Institution.objects.create(kind=InstitutionKind.BASIC_COURT, name=f"测试第{i + 1}人民法院", short_code=code)
+        if i != SUPREME_COURT
+        else Institution.objects.create(kind=InstitutionKind.SUPREME_COURT, name="最高人民法院", short_code=code)
+        for i, code in enumerate(COURT_CODES)
     ]
     orgs = [
         Organisation.objects.create(
@@ -47,7 +50,10 @@ def write_cases_bypassing_actions(records: list[Record], peer, staff, today) -> 
         case = Case(
             id=uuid.UUID(int=100000 + r.n),
             court=courts[r.court],
-            number=f"(2026)测{r.court}民诉前调{r.n + 1}号",
+            number=r.case_number,
+            # As register_case sets it (the figures by region are what is tested here, the kernel's reading of a
+            # number in tests/unit/test_regions.py).
+            region=region_of_case_number(r.case_number).key,
             stage=CaseStage.PRE_FILING,
             dispute_type=r.dispute_type,
             amount="1000.00",

@@ -67,6 +67,26 @@ def test_the_spc_sees_the_lines_named_both_adoption_tables_and_the_kept_answer(
                 }
             ],
             "adoption": [{"region": "o1", "region_name": "中国证监会北京监管局", "organisations": 1, "mediators": 3}],
+            # The same case as the investor platform places it (Beijing: the court's 京0105), accepted there, and a
+            # Shanghai case this platform never delegated: a deliberate difference no message explains.
+            "cases_by_region": [
+                {
+                    "region": "11",
+                    "region_name": "北京市",
+                    "kind": delegated.kind,
+                    "state": "accepted",
+                    "count": 1,
+                    "in_flight": 1,
+                },
+                {
+                    "region": "31",
+                    "region_name": "上海市",
+                    "kind": "entrustment",
+                    "state": "declined",
+                    "count": 1,
+                    "in_flight": 0,
+                },
+            ],
         }
 
     investor_platform.payload = payload
@@ -80,6 +100,27 @@ def test_the_spc_sees_the_lines_named_both_adoption_tables_and_the_kept_answer(
     assert "已接入法院" in ours and "北京市" in ours and "全国" in ours
     theirs = html.split('data-testid="joint-adoption-theirs"')[1].split("</table>")[0]
     assert "中国证监会北京监管局" in theirs and "已接入法院" not in theirs
+    # The cases by region side by side: the court's own (its case's province, from the case number) and the
+    # investor platform's; a line for each region, path and outcome where they differ, and why.
+    ours = html.split('data-testid="joint-regions-ours"')[1].split("</table>")[0]
+    assert ours.count('data-testid="joint-regions-ours-row"') == 1 and "北京市" in ours
+    (beijing,) = page.context["joint"].regions_ours
+    assert (beijing.region, beijing.kind, beijing.counts, beijing.total) == ("11", delegated.kind, {"pending": 1}, 1)
+    theirs = html.split('data-testid="joint-regions-theirs"')[1].split("</table>")[0]
+    assert theirs.count('data-testid="joint-regions-theirs-row"') == 2 and "上海市" in theirs
+    lines = [
+        (line.region, line.state, line.ours, line.theirs, line.unexplained)
+        for line, *_ in page.context["joint"].region_lines
+    ]
+    assert lines == [
+        ("11", "accepted", 0, 1, False),  # the acceptance on its way here
+        ("11", "pending", 1, 0, False),  # the delegation on its way there
+        ("31", "declined", 0, 1, True),
+    ]
+    assert (
+        html.count('data-testid="joint-region-line"') == 3
+        and "逐案对账" in html.split("joint-region-reconciliation")[1]
+    )
     copy = StatisticsCopy.objects.get()
     assert 'data-testid="joint-copy-verified"' in html and copy.peer == organisation.peer
     assert client.get(reverse("report-joint-copy", args=[copy.pk])).status_code == 200

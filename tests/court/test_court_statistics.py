@@ -96,3 +96,34 @@ def test_the_court_platform_answers_adoption_signed_when_asked(client, court, or
     assert answer.status_code == 200 and answer.headers["Signature"], answer.content.decode()
     adoption = Statistics.model_validate(answer.json()).adoption
     assert [(r.region, r.courts, r.organisations, r.mediators) for r in adoption] == [("11", 1, 1, 0)]
+
+
+def test_the_cases_by_region_are_the_same_delegations_by_the_cases_province(
+    delegated, new_case, organisation, investor, staff, answer
+):
+    """The court's half of the cases by path and outcome, by region: the region is the case's (its number's court
+    code), the path the delegation's kind, the state the shared one, with what is still on its way."""
+    from sutiao.court.actions import cases
+    from sutiao.court.actions.delegation import delegate_case
+    from sutiao.court.selectors import cases_by_region_statistics
+    from sutiao.kernel.enums import CaseStage, ConsentMethod
+
+    def rows():
+        today = china_today()
+        found = cases_by_region_statistics(investor.peer, today, today)
+        return {(r["region"], r["region_name"], r["kind"], r["state"]): (r["count"], r["in_flight"]) for r in found}
+
+    assert rows() == {("11", "北京市", delegated.kind, "pending"): (1, 1)}
+    OutboxMessage.objects.filter(case=delegated.case_id).update(status=OutboxStatus.DELIVERED)
+    answer(delegated)
+    assert rows() == {("11", "北京市", delegated.kind, "accepted"): (1, 0)}
+    # An entrusted case carries the number staff typed when registering it: its court code decides the region (沪74:
+    # Shanghai), as the investor platform reads it from the same number, whichever court registered it.
+    shanghai = new_case(CaseStage.IN_LITIGATION, "（2026）沪74民初3号")
+    cases.ask_consent(staff, shanghai)
+    for party in shanghai.parties.all():
+        cases.record_consent(
+            staff, shanghai, party, consented=True, method=ConsentMethod.PHONE, answered_at=timezone.now(), note="录音"
+        )
+    delegate_case(staff, cases.record_appointment_request(staff, shanghai), organisation)
+    assert rows()[("31", "上海市", "entrustment", "pending")] == (1, 1)

@@ -1,7 +1,8 @@
 """Issue 13 §5 acceptance, both platforms live: the Bureau's joint-meeting page counts the delegations of the year
 on the investor platform and asks the court platform for its count in a signed statistics message; the two agree.
 A deliberate difference (a delegation's state changed in the investor database behind the platform's back) shows
-up as a reconciliation line no message on its way explains. At 375 px, screenshots in test-artifacts/."""
+up as a reconciliation line no message on its way explains, by court and organisation and by region. At 375 px,
+screenshots in test-artifacts/."""
 
 import contextlib
 import sqlite3
@@ -42,6 +43,11 @@ def test_both_platforms_count_the_same_cases_and_a_deliberate_difference_is_show
     ours = int(page.get_by_test_id("joint-total-ours").inner_text())
     assert ours > 0 and page.get_by_test_id("joint-total-theirs").inner_text() == str(ours)
     assert "签名已验证" in page.get_by_test_id("joint-signed").inner_text()
+    # By region too: both platforms place every case by its number's court code (the demo's courts: 北京市).
+    assert page.get_by_test_id("joint-regions-agree").count() == 1
+    theirs = page.get_by_test_id("joint-regions-theirs-total").all_inner_texts()
+    assert page.get_by_test_id("joint-regions-ours-total").all_inner_texts() == theirs
+    assert sum(int(n) for n in theirs) == ours
 
     target, state = sql(
         live.investor,
@@ -55,6 +61,12 @@ def test_both_platforms_count_the_same_cases_and_a_deliberate_difference_is_show
         assert lines.count() == 2  # one more "declined" here than at the court, one fewer in the state it had
         assert {lines.nth(i).get_attribute("data-unexplained") for i in range(2)} == {"1"}
         assert "逐案对账" in lines.first.inner_text()
+        # The same difference in the region's lines: the case is Beijing's on both platforms.
+        region_lines = page.get_by_test_id("joint-region-line")
+        assert region_lines.count() == 2
+        for i in range(2):
+            line = region_lines.nth(i)
+            assert (line.get_attribute("data-region"), line.get_attribute("data-unexplained")) == ("11", "1")
         _shots(page, "joint-meeting-difference")
     finally:
         _execute(live.investor, "UPDATE investor_delegation SET state = ? WHERE id = ?", state, target)

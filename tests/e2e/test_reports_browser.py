@@ -1,5 +1,6 @@
 """Issue 13 acceptance, in Debian's Chromium: the Bureau opens the dashboard, filters by regional office and
-dispute type and drills down to the cases behind a figure; a mediator sees only their own figures. Screenshots
+dispute type and drills down to the cases behind a figure, then by region (the delegating court's province) and
+down to that region's cases; a mediator sees only their own figures. Screenshots
 at desktop width and at 375 px go to test-artifacts/."""
 
 import pytest
@@ -80,6 +81,25 @@ def test_bureau_filters_and_drills_down_and_a_mediator_sees_only_their_own(live,
     bureau.click("text=返回统计")
     bureau.locator(f"[data-testid=figures] tr[data-key='{ORG2}'] [data-testid=drill-declined]").click()
     assert declined_number in bureau.get_by_test_id("cases").inner_text()
+
+    # By region: the delegating court's province, read from the case number (朝阳's 京0105: 北京市, key 11), as the
+    # court platform reads it. Only the regions of the Bureau's cases are offered.
+    bureau.goto(live.investor.url + "/reports/")
+    offered = bureau.locator("#id_region option").all_inner_texts()
+    assert offered[0] == "全部" and "北京市" in offered
+    bureau.select_option("#id_region", "11")
+    bureau.select_option("#id_group", "region")
+    bureau.click("[data-testid=apply-filters]")
+    bureau.wait_for_url(lambda url: "region=11" in url)
+    assert bureau.locator("#id_region").input_value() == "11"
+    assert bureau.locator("[data-testid=figures] tbody tr").count() == 1  # grouped by region, one region left
+    _shots(bureau, "reports-bureau-region")
+    bureau.locator("[data-testid=figures] tr[data-key='11'] [data-testid=drill-received]").click()
+    bureau.wait_for_selector("[data-testid=case-row]")
+    listed = bureau.get_by_test_id("cases").inner_text()
+    assert succeeded_number in listed and declined_number in listed  # newest first: this test's cases on top
+    regions = bureau.get_by_test_id("case-region").all_inner_texts()
+    assert regions and set(regions) == {"北京市"}
 
     mediator_page = _login(browser, live.investor.url, "org1_mediator1")
     mediator_page.click("[data-nav=reports-dashboard]")

@@ -4,14 +4,15 @@ delegations, bypassing the actions (the figures are what is tested, not how the 
 import datetime as dt
 import uuid
 
-from report_data import COURTS, MEDIATORS_PER_ORG, ORGS, Record
+from report_data import COURTS, MEDIATORS_PER_ORG, ORGS, SUPREME_COURT, Record
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.investor.models import Delegation
 from sutiao.kernel.enums import DelegationKind
+from sutiao.kernel.regions import region_of_case_number
 from sutiao.kernel.workflow import InvestorState
 
 COURT_IDS = [uuid.UUID(int=7000 + i) for i in range(COURTS)]
-COURT_NAMES = [f"测试第{i + 1}人民法院" for i in range(COURTS)]
+COURT_NAMES = [f"测试第{i + 1}人民法院" if i != SUPREME_COURT else "最高人民法院" for i in range(COURTS)]
 
 
 def state_of(r: Record) -> InvestorState:
@@ -54,7 +55,9 @@ def write_delegations_bypassing_actions(records: list[Record], peer, registered_
             kind=DelegationKind.DELEGATION,
             court_id=COURT_IDS[r.court],
             court_name=COURT_NAMES[r.court],
-            court_case_number=f"(2026)测{r.court}民诉前调{r.n + 1}号",
+            court_case_number=r.case_number,
+            # As the inbound handler sets it.
+            region=region_of_case_number(r.case_number).key,
             dispute_type=r.dispute_type,
             amount="1000.00",
             claims=[],

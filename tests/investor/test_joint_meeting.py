@@ -206,6 +206,17 @@ def test_the_openapi_document_names_the_adoption_figures(client, db):
     )
 
 
+def test_the_openapi_document_names_the_cases_by_region(client, db):
+    document = client.get("/docking/v1/openapi.json").json()
+    parameters = {p["name"]: p for p in document["paths"]["/docking/v1/statistics"]["get"]["parameters"]}
+    assert parameters["cases_by_region"]["required"] is False
+    statistics = document["components"]["schemas"]["Statistics"]
+    assert "cases_by_region" in statistics["properties"] and "cases_by_region" not in statistics["required"]
+    assert {"region", "region_name", "kind", "state", "count", "in_flight"} == set(
+        document["components"]["schemas"]["RegionCasesRow"]["properties"]
+    )
+
+
 COURT_ADOPTION = [
     {"region": "11", "region_name": "北京市", "courts": 3, "organisations": 2, "mediators": 5},
     {"region": "national", "region_name": "全国", "courts": 1, "organisations": 1, "mediators": 0},
@@ -223,6 +234,7 @@ def test_the_page_shows_both_adoption_tables_and_keeps_the_courts_signed_answer(
     first = client.get(reverse("report-joint"), YEAR)
     html = first.content.decode()
     assert "adoption=1" in court_platform.received[0].path
+    assert "cases_by_region=1" in court_platform.received[0].path
     assert html.count('data-testid="joint-adoption-theirs-row"') == 2 and "北京市" in html
     assert html.count('data-testid="joint-adoption-ours-row"') == 1 and "中国证监会北京监管局" in html
     assert "已接入法院" in html
@@ -417,3 +429,104 @@ def test_superseded_copies_go_after_their_retention_in_audited_batches_the_newes
     assert 'data-testid="joint-copy-verified"' in html and StatisticsCopy.objects.count() == 2
     job = next(j for j in periodic_jobs() if j.name == "prune_statistics_copies")
     assert job.every == "SUTIAO_RETENTION_SECONDS" and job.run is prune_statistics_copies
+
+
+# --- §5: cases by path and outcome, by region (the case's region: the delegating court's province) ---
+
+
+def region_row(region, name, state="pending", count=1, in_flight=0, kind="delegation"):
+    return {"region": region, "region_name": name, "kind": kind, "state": state, "count": count, "in_flight": in_flight}
+
+
+def test_the_signed_answer_carries_the_cases_by_region_only_to_an_asker_that_asks(
+    client, org_a, org_b, court_peer, receive
+):
+    from test_docking_hardening import signed_get_headers
+
+    from sutiao.docking.schemas import Statistics
+
+    may = dt.datetime(2025, 5, 6, 10, 0, tzinfo=CHINA).isoformat()
+    receive(org_a, delegated_at=may)  # (2026)京0105民诉前调12345号
+    receive(org_b, delegated_at=may, court_case_number="（2025）沪0115民诉前调7号", kind="entrustment")
+    receive(org_b, delegated_at=may, court_case_number="（2025）沪74民初9号", kind="entrustment")
+    receive(org_a, delegated_at=may, court_case_number="（2025）最高法民终1号")
+    receive(org_a, court_case_number="（2026）沪74民初10号")  # delegated now: not in 2025
+    path = "/docking/v1/statistics?start=2025-01-01&end=2025-12-31&adoption=1"
+    older = client.get(path, headers=signed_get_headers(court_peer.key, path))
+    assert older.status_code == 200 and "cases_by_region" not in older.json()  # an asker that asks for adoption only
+
+    path += "&cases_by_region=1"
+    newer = client.get(path, headers=signed_get_headers(court_peer.key, path))
+    assert newer.status_code == 200, newer.content.decode()
+    rows = Statistics.model_validate(newer.json()).cases_by_region
+    assert sorted((r.region, r.region_name, r.kind, r.state, r.count) for r in rows) == [
+        ("11", "北京市", "delegation", "pending", 1),
+        ("31", "上海市", "entrustment", "pending", 2),
+        ("national", "全国", "delegation", "pending", 1),
+    ]
+
+
+def test_an_older_answer_without_cases_by_region_still_reads():
+    from sutiao.docking.schemas import Statistics
+
+    assert Statistics.model_validate(court_answer([row(COURT, new_id())])).cases_by_region is None
+
+
+def _region_lines(html: str) -> list[str]:
+    return [part.split(">", 1)[0] for part in html.split('data-testid="joint-region-line"')[1:]]
+
+
+def test_the_page_shows_both_platforms_cases_by_region_and_a_line_where_a_region_differs(
+    client, bureau_user, receive, org_a, court_platform
+):
+    """Ours: one Beijing case pending. The court's: the same, and a Shanghai case accepted that this platform never
+    received (a deliberate difference no message explains) and a Guangdong one in flight to us (explained)."""
+    receive(org_a, court_id=COURT, delegated_at=dt.datetime(2025, 5, 6, 10, 0, tzinfo=CHINA).isoformat())
+    court_platform.rows = [row(COURT, org_a.pk)]
+    court_platform.extra = {
+        "cases_by_region": [
+            region_row("11", "北京市"),
+            region_row("31", "上海市", state="accepted"),
+            region_row("44", "广东省", kind="entrustment", in_flight=1),
+        ]
+    }
+    client.force_login(bureau_user)
+    page = client.get(reverse("report-joint"), YEAR)
+    html = page.content.decode()
+    ours = html.split('data-testid="joint-regions-ours"')[1].split("</table>")[0]
+    theirs = html.split('data-testid="joint-regions-theirs"')[1].split("</table>")[0]
+    assert ours.count('data-testid="joint-regions-ours-row"') == 1 and "北京市" in ours and "委派调解" in ours
+    assert theirs.count('data-testid="joint-regions-theirs-row"') == 3
+    assert "上海市" in theirs and "广东省" in theirs and "委托调解" in theirs
+    # The lines by court and organisation agree (the court rows are the same); by region two differ.
+    assert 'data-testid="joint-agree"' in html
+    lines = _region_lines(html)
+    assert len(lines) == 2
+    shanghai, guangdong = (next(line for line in lines if f'data-region="{r}"' in line) for r in ("31", "44"))
+    assert 'data-unexplained="1"' in shanghai and 'data-unexplained="0"' in guangdong
+    table = html.split('data-testid="joint-region-reconciliation"')[1].split("</table>")[0]
+    assert "逐案对账" in table and "尚未送达本平台" in table and "委派调解 · 已接受、调解中" in table
+    assert [(line.region, line.ours, line.theirs) for line, *_ in page.context["joint"].region_lines] == [
+        ("31", 0, 1),
+        ("44", 0, 1),
+    ]
+
+
+def test_when_both_agree_by_region_it_is_said_so(client, bureau_user, receive, org_a, court_platform):
+    receive(org_a, court_id=COURT, delegated_at=dt.datetime(2025, 5, 6, 10, 0, tzinfo=CHINA).isoformat())
+    court_platform.rows = [row(COURT, org_a.pk)]
+    court_platform.extra = {"cases_by_region": [region_row("11", "北京市")]}
+    client.force_login(bureau_user)
+    html = client.get(reverse("report-joint"), YEAR).content.decode()
+    assert 'data-testid="joint-regions-agree"' in html and not _region_lines(html)
+
+
+def test_an_older_court_platform_without_cases_by_region_is_said_so(
+    client, bureau_user, receive, org_a, court_platform
+):
+    receive(org_a, court_id=COURT, delegated_at=dt.datetime(2025, 5, 6, 10, 0, tzinfo=CHINA).isoformat())
+    court_platform.rows = [row(COURT, org_a.pk)]
+    client.force_login(bureau_user)
+    html = client.get(reverse("report-joint"), YEAR).content.decode()
+    assert 'data-testid="joint-regions-missing"' in html and 'data-testid="joint-regions-ours-row"' in html
+    assert not _region_lines(html) and 'data-testid="joint-regions-agree"' not in html

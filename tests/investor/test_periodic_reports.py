@@ -86,6 +86,8 @@ def test_a_yearly_report_is_made_in_the_background_and_its_totals_are_the_dashbo
     text = _check_pdf(_bytes(report.pdf), "periodic-report-2025")
     assert "2025年证券期货纠纷调解质效报告" in text and "总体情况" in text
     assert "各月收到与调解成功" in text and "按调解组织" in text and "测试调解组织1" in text
+    # Each dimension its numbered section, the region last (the sixth: 七).
+    assert "七、按地区" in text and "北京市" in text and "上海市" in text
 
     dashboard = _dashboard_totals(client, bureau_user, "2025-01-01", "2025-12-31")
     book = load_workbook(io.BytesIO(_bytes(report.workbook)))
@@ -104,6 +106,11 @@ def test_a_yearly_report_is_made_in_the_background_and_its_totals_are_the_dashbo
     # Each organisation's row in the workbook sums to the total.
     by_org = book["调解组织"]
     assert sum(row[1].value for row in by_org.iter_rows(min_row=2)) == dashboard["received"]
+    # And each region's (the delegating court's province), by the case numbers of the year's cases.
+    by_region = {row[0].value: row[1].value for row in book["地区"].iter_rows(min_row=2)}
+    year = [r for r in generate() if r.received.astimezone(CHINA).year == 2025]
+    names = {"11": "北京市", "31": "上海市"}
+    assert by_region == {names[k]: sum(1 for r in year if r.region == k) for k in {r.region for r in year}}
     # The files download to the requester, audited by the documents app.
     pdf = client.get(reverse("report-periodic-file", args=[report.pk, "pdf"]))
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")

@@ -42,7 +42,7 @@ def test_totals_match_the_generated_answers(world):
     assert metrics.totals(facts, TODAY) == figures(RECORDS, "investor")
 
 
-def test_figures_by_organisation_office_mediator_court_and_dispute_type(world):
+def test_figures_by_organisation_office_mediator_court_dispute_type_and_region(world):
     facts = source().facts(world["bureau"])
     orgs, offices = world["orgs"], world["offices"]
     cases = [
@@ -51,6 +51,7 @@ def test_figures_by_organisation_office_mediator_court_and_dispute_type(world):
         ("mediator", lambda r: world["mediators"][r.org][r.mediator].pk if r.mediator is not None else None),
         ("court", lambda r: COURT_IDS[r.court]),
         ("dispute_type", lambda r: r.dispute_type.value),
+        ("region", lambda r: r.region),
     ]
     for dimension, key in cases:
         got = {row.pop("key"): row for row in metrics.by_dimension(facts, dimension, TODAY)}
@@ -73,9 +74,9 @@ def test_periods_are_china_quarters(world):
 def test_L4_answer_in_the_last_second_is_in_time_and_the_next_second_late(world):
     facts = source().facts(world["bureau"])
     late = set(metrics.cases_behind(facts, "answered_late", TODAY).values_list("court_case_number", flat=True))
-    n = len(RECORDS) - 4
-    assert f"(2026)测0民诉前调{n + 1}号" not in late
-    assert f"(2026)测0民诉前调{n + 2}号" in late
+    in_time, next_second = RECORDS[-4], RECORDS[-3]
+    assert in_time.case_number not in late
+    assert next_second.case_number in late
 
 
 def test_a_mediator_sees_only_their_own_figures(world, client):
@@ -185,7 +186,7 @@ def test_public_statistics_need_no_sign_in(world, client):
 def test_performance_is_due_the_day_after_the_last_term_falls_due(world):
     facts = source().facts(world["bureau"])
     boundary = next(r for r in RECORDS if r.terms and r.terms[0][1] == TERM_DAY and not r.terms[0][2])
-    number = f"(2026)测{boundary.court}民诉前调{boundary.n + 1}号"
+    number = boundary.case_number
 
     def due_on(day):
         rows = metrics.cases_behind(facts, "performance_due", day)
@@ -239,3 +240,55 @@ def test_the_cases_behind_a_termination_ground_and_an_extension(world, client):
         rows = client.get(reverse("reports-cases"), query).context["rows"]
         expected = {uuid.UUID(int=r.n + 1) for r in RECORDS if r.org == 2 and test(r)}
         assert 0 < len(expected) <= 50 and {row.pk for row, _link in rows} == expected, metric
+
+
+# --- by region: the province of the delegating court, from the case number, as the court platform has it ---
+
+
+def test_figures_by_region_name_the_province_the_supreme_court_national_and_an_unknown_code_unplaced(world):
+    rows = {row["key"]: row for row in metrics.by_dimension(source().facts(world["bureau"]), "region", TODAY)}
+    assert {k: row["name"] for k, row in rows.items()} == {
+        "11": "北京市",
+        "31": "上海市",
+        "national": "全国",
+        "unplaced": "未能确定地区",
+    }
+    assert rows["national"]["received"] == rows["national"]["succeeded"] == 1
+    assert rows["unplaced"]["received"] == rows["unplaced"]["declined"] == 1
+
+
+def test_the_bureau_filters_by_region_and_drills_down_to_its_cases(world, client):
+    client.force_login(world["bureau"])
+    page = client.get(reverse("reports-dashboard"), {"region": "11", "group": "organisation"})
+    beijing = [r for r in RECORDS if r.region == "11"]
+    assert page.context["totals"] == figures(beijing, "investor")
+    offered = [key for key, _name in page.context["form"].fields["region"].choices]
+    assert offered == ["", "11", "31", "national", "unplaced"]  # present in the facts, in GB/T 2260 order
+    org = world["orgs"][1]
+    query = {"metric": "declined", "region": "11", "organisation": org.pk}
+    listing = client.get(reverse("reports-cases"), query)
+    expected = {r.case_number for r in beijing if r.org == 1 and r.declined}
+    assert 0 < len(expected) <= 50
+    assert {row.d_case_number for row, _link in listing.context["rows"]} == expected
+    assert 'data-testid="case-region">北京市<' in listing.content.decode()
+    national = client.get(reverse("reports-cases"), {"metric": "received", "region": "national"}).context["rows"]
+    assert [row.d_case_number for row, _link in national] == [r.case_number for r in RECORDS if r.region == "national"]
+
+
+def test_a_region_narrows_a_regional_offices_own_figures_and_offers_only_its_regions(world, client):
+    client.force_login(world["office_user"])
+    page = client.get(reverse("reports-dashboard"), {"region": "31"})
+    assert page.status_code == 200
+    assert page.context["totals"] == figures([r for r in RECORDS if r.org < 2 and r.region == "31"], "investor")
+    offered = {key for key, _name in page.context["form"].fields["region"].choices}
+    assert offered == {""} | {r.region for r in RECORDS if r.org < 2}
+    # The Supreme People's Court's case went to an organisation under the other office: not this office's region.
+    assert "national" not in offered
+    assert client.get(reverse("reports-dashboard"), {"region": "national"}).context["totals"]["received"] == 0
+
+
+def test_the_periodic_reports_pdf_numbers_a_section_for_each_dimension_region_included(db):
+    from sutiao.reports.periodic import SECTION_NUMBERS
+
+    keys = [d.key for d in source().dimensions]
+    assert keys[-1] == "region" and len(keys) == 6 <= len(SECTION_NUMBERS)

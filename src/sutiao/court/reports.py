@@ -1,6 +1,7 @@
 """The court platform's facts for the reports (`sutiao.reports.facts`): each delegation (委派) or entrustment
 (委托) a court sent, grouped by court, organisation, mediator (by name: the court knows the mediator only as the
-organisation reports them), the organisation's supervising body (as the registry names it) and dispute type.
+organisation reports them), the organisation's supervising body (as the registry names it), dispute type and
+region (the province of the court, from the case number: `sutiao.regions`, as the investor platform has it).
 Court staff see their own court's figures; the Supreme People's Court's staff see every court's.
 
 Besides the delegation's own facts, the court holds the ground the mediation ended on (as the result message
@@ -19,6 +20,7 @@ from sutiao.accounts.models import Institution, InstitutionKind, User
 from sutiao.kernel.confirmation import RulingOutcome
 from sutiao.kernel.enums import DisputeType
 from sutiao.kernel.workflow import DelegationState
+from sutiao.regions import region_choices, region_names
 from sutiao.reports.facts import COMMON, Dimension, names_by_id, register
 
 from . import permissions
@@ -51,6 +53,8 @@ def _facts():
             default=F("case__dispute_type"),
             output_field=models.CharField(),
         ),
+        d_region=F("case__region"),
+        d_region_name=region_names("case__region"),
         r_ground=F("termination_ground"),
         # Applications are the case's (an application names the court's case it came from, if any).
         r_confirmation_applied=Exists(ConfirmationApplication.objects.filter(case_id=OuterRef("case_id"))),
@@ -74,6 +78,7 @@ class CourtFacts:
         Dimension("mediator", _("调解员")),
         Dimension("office", _("指导单位")),
         Dimension("dispute_type", _("纠纷类型")),
+        Dimension("region", _("地区")),
     )
 
     def facts(self, user: User):
@@ -102,10 +107,13 @@ class CourtFacts:
     def reaches(self, user: User, dimension: str, key: str) -> bool:
         if dimension == "court":
             return _sees_every_court(user) or str(user.institution_id) == key
-        # Organisations, mediators, offices and dispute types narrow the court's own delegations.
+        # Organisations, mediators, offices, dispute types and regions narrow the court's own delegations.
         return True
 
     def choices(self, user: User, dimension: str):
+        if dimension == "region":
+            # The keys alone: their names are the kernel's (no CASE evaluated for each row of the DISTINCT).
+            return region_choices(self.facts(user).order_by().values_list("case__region", flat=True).distinct())
         rows = self.facts(user).order_by().values_list(f"d_{dimension}", f"d_{dimension}_name").distinct()
         return sorted(((str(k), n) for k, n in rows if k is not None), key=lambda kn: kn[1])
 

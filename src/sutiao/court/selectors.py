@@ -16,7 +16,7 @@ from sutiao.docking.schemas import CourtAreaCard, CourtCard
 from sutiao.kernel.calendar import Deadline, china_date, china_days, china_today
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.ranking import OrgFacts, Recommendation, rank
-from sutiao.kernel.regions import province_of_court_code
+from sutiao.kernel.regions import NATIONAL, province_of_court_code, region_of_court
 from sutiao.kernel.rules import APPOINTMENT_PERIOD, JOINT_CHOICE_PERIOD
 from sutiao.kernel.workflow import (
     DELEGATION_ANSWERABLE,
@@ -26,6 +26,7 @@ from sutiao.kernel.workflow import (
     DelegationState,
 )
 from sutiao.listing import Page, capped_count, page, search, segments
+from sutiao.regions import region_label
 from sutiao.workdays.selectors import ProvisionalDeadline, calendar, period_from
 
 from .models import (
@@ -541,21 +542,22 @@ def delegation_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
     """The signed statistics message's rows (docking.hooks.counts_delegations): delegations to organisations on
     `peer`, sent from `start` to `end` (China dates), by court, organisation, kind and shared state. One GROUP BY;
     `in_flight` counts those whose case has a message to `peer` not yet confirmed."""
-    since, until = china_days(start, end)
-    delegations = Delegation.objects.filter(organisation__peer=peer, sent_at__gte=since, sent_at__lt=until)
+    delegations = _shared_with(peer, start, end)
     return statistics.count(delegations, peer, court="case__court_id", case="case_id", shared=_shared)
 
 
-# Region keys of the adoption figures besides a province's GB/T 2260 code: the Supreme People's Court and the
-# jointly recognised roster (every court's), and a court whose code (代字) names no province.
-NATIONAL, UNPLACED = "national", "unplaced"
+def cases_by_region_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
+    """The same delegations by the case's region (Case.region: its court's province, from the case number), kind
+    and shared state (docking.hooks.counts_cases_by_region: the joint meeting's cases by path and outcome, by
+    region). One GROUP BY."""
+    delegations = _shared_with(peer, start, end)
+    return statistics.count_by_region(delegations, peer, region="case__region", case="case_id", shared=_shared)
 
 
-def _court_region(kind: str, short_code: str) -> tuple[str, str]:
-    if kind == InstitutionKind.SUPREME_COURT:
-        return NATIONAL, gettext("全国")
-    province = province_of_court_code(short_code)
-    return (province.code, province.name) if province else (UNPLACED, gettext("未能确定地区"))
+def _shared_with(peer, start: dt.date, end: dt.date):
+    """Delegations to organisations on `peer`, sent from `start` to `end` (China dates)."""
+    since, until = china_days(start, end)
+    return Delegation.objects.filter(organisation__peer=peer, sent_at__gte=since, sent_at__lt=until)
 
 
 def adoption_statistics(peer, on: dt.date) -> list[dict]:
@@ -576,7 +578,8 @@ def adoption_statistics(peer, on: dt.date) -> list[dict]:
     for pk, kind, code, active in Institution.objects.filter(kind__in=COURT_KINDS).values_list(
         "pk", "kind", "short_code", "active"
     ):
-        key, name = _court_region(kind, code)
+        key = region_of_court(code, supreme=kind == InstitutionKind.SUPREME_COURT).key
+        name = region_label(key)
         court_region[pk] = (key, name)
         if active:
             row(key, name)["courts"] += 1
@@ -587,7 +590,7 @@ def adoption_statistics(peer, on: dt.date) -> list[dict]:
         .values_list("court_id", "organisation_id", "mediator_id", "subject_kind")
     )
     for court_id, organisation_id, mediator_id, kind in entries.iterator():
-        key, name = court_region.get(court_id) or (NATIONAL, gettext("全国"))
+        key, name = court_region.get(court_id) or (NATIONAL, region_label(NATIONAL))
         row(key, name)
         organisations, mediators = seen.setdefault(key, (set(), set()))
         if kind == SubjectKind.MEDIATOR:

@@ -14,6 +14,7 @@ _court_lists: list[Callable] = []
 _received_heads: list[Callable] = []
 _statistics: list[Callable] = []
 _adoption: list[Callable] = []
+_cases_by_region: list[Callable] = []
 
 
 def _known(message_type) -> MessageType:
@@ -98,6 +99,18 @@ def counts_adoption(fn):
 
 def adoption_statistics(peer, on) -> list[dict]:
     return [row for fn in _adoption for row in fn(peer, on)]
+
+
+def counts_cases_by_region(fn):
+    """Register fn(peer, start, end) -> list of RegionCasesRow dicts: the same delegations as `counts_delegations`,
+    by the case's region (kernel.regions, from the court's case number), kind and shared state, with how many have a
+    message to `peer` not yet confirmed (the joint meeting's cases by path and outcome, by region)."""
+    _cases_by_region.append(fn)
+    return fn
+
+
+def cases_by_region_statistics(peer, start, end) -> list[dict]:
+    return [row for fn in _cases_by_region for row in fn(peer, start, end)]
 
 
 def lists_received_heads(fn):

@@ -154,6 +154,14 @@ def openapi_document() -> dict:
                             "description": "为 1 时另附按地区的接入情况（adoption）；不请求则不附，旧版请求方照常读取",
                             "schema": {"type": "string", "enum": ["1"]},
                         },
+                        {
+                            "name": "cases_by_region",
+                            "in": "query",
+                            "required": False,
+                            "description": "为 1 时另附按案件所属地区（法院案号中法院代字所属省份）、方式与状态的计数"
+                            "（cases_by_region）；不请求则不附，旧版请求方照常读取",
+                            "schema": {"type": "string", "enum": ["1"]},
+                        },
                     ],
                     "responses": {
                         "200": {"description": "该期间的计数", "content": _json("Statistics")},

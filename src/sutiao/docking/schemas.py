@@ -924,6 +924,22 @@ class AdoptionRow(Strict):
     mediators: Annotated[int, Field(ge=0)]
 
 
+class RegionCasesRow(Strict):
+    """How many of the delegations counted (the same as `rows`: shared, made in the period) are of cases of one
+    region, of one kind (委派 before filing, 委托 in litigation) and in one shared state, and how many of them have a
+    message to the asker on its way (`in_flight`, as in StatisticsRow). The region is the case's as both platforms
+    read it from the court's case number (kernel.regions: a province's GB/T 2260 code, `national` for the Supreme
+    People's Court, `unplaced` for a court code that names no province), so the two platforms' rows describe the
+    same cases region by region; `region_name` is the kernel's name for it."""
+
+    region: Annotated[str, Field(min_length=1, max_length=16)]
+    region_name: ShortText
+    kind: DelegationKind
+    state: SharedState
+    count: Annotated[int, Field(ge=0)]
+    in_flight: Annotated[int, Field(ge=0)]
+
+
 class Statistics(Strict):
     """The signed statistics message (issue 13 §5, the joint meeting's figures): the delegations the two platforms
     share that were made from `start` to `end` (China dates of the court's delegation), counted by the answering
@@ -931,10 +947,12 @@ class Statistics(Strict):
 
     `adoption` (added later, optional): the adoption figures by region on `as_of`, sent only to an asker that
     asks for them (`adoption=1`), so an older asker, which refuses unknown fields, reads the answer it always did;
-    an older answerer leaves it out (null)."""
+    an older answerer leaves it out (null). `cases_by_region` (added later still, optional, the same way: only to
+    an asker that asks, `cases_by_region=1`): the delegations of `rows` by the case's region, kind and state."""
 
     start: dt.date
     end: dt.date
     as_of: AwareDatetime
     rows: Annotated[list[StatisticsRow], Field(max_length=100_000)]
     adoption: Annotated[list[AdoptionRow], Field(max_length=10_000)] | None = None
+    cases_by_region: Annotated[list[RegionCasesRow], Field(max_length=10_000)] | None = None

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from requests.structures import CaseInsensitiveDict
 
 from sutiao.kernel.calendar import CHINA
+from sutiao.kernel.regions import region_name
 
 from . import hooks
 from .client import signed_get_response
@@ -25,26 +26,42 @@ from .schemas import Statistics
 from .signing import ANSWER_COMPONENTS, HttpMessage, Verified, verify
 
 KEY = ("court", "organisation", "kind", "state")
+# The key of the rows by region (Statistics.cases_by_region).
+REGION_KEY = ("region", "kind", "state")
 
 
 def count(delegations: QuerySet, peer: Peer, *, court: str, case: str, shared: Callable[[str, str], str]) -> list[dict]:
     """The rows of a platform's delegations (already narrowed to the peer and the period): one GROUP BY by the
     platform's `court` and `case` fields, organisation, kind, state and outcome; `shared(state, outcome)` names the
     state as both platforms do."""
+    return _grouped(delegations, peer, (court, "organisation_id"), KEY, case=case, shared=shared)
+
+
+def count_by_region(
+    delegations: QuerySet, peer: Peer, *, region: str, case: str, shared: Callable[[str, str], str]
+) -> list[dict]:
+    """The same delegations as `count`, by the platform's `region` field (the case's region, kernel.regions), kind
+    and shared state: one GROUP BY. Each row carries the region's name as the kernel has it."""
+    rows = _grouped(delegations, peer, (region,), REGION_KEY, case=case, shared=shared)
+    for row in rows:
+        row["region_name"] = region_name(row["region"])
+    return rows
+
+
+def _grouped(delegations: QuerySet, peer: Peer, fields: tuple, key: tuple, *, case: str, shared) -> list[dict]:
+    """One GROUP BY by `fields`, kind, state and outcome, merged into rows keyed by `key` (the fields' names as the
+    message has them, then kind and shared state)."""
     rows = (
         delegations.annotate(waiting=unconfirmed_to(peer, case))
-        .values(court, "organisation_id", "kind", "state", "outcome")
+        .values(*fields, "kind", "state", "outcome")
         .annotate(count=Count("pk"), in_flight=Count("pk", filter=Q(waiting=True)))
         .order_by()
     )
-    return merge(
-        (
-            (str(r[court]), str(r["organisation_id"]), r["kind"], shared(r["state"], r["outcome"])),
-            r["count"],
-            r["in_flight"],
-        )
+    groups = (
+        ((*(str(r[f]) for f in fields), r["kind"], shared(r["state"], r["outcome"])), r["count"], r["in_flight"])
         for r in rows
     )
+    return merge(groups, key=key)
 
 
 def unconfirmed_to(peer: Peer, case_field: str) -> Exists:
@@ -57,19 +74,22 @@ def unconfirmed_to(peer: Peer, case_field: str) -> Exists:
     )
 
 
-def merge(groups: Iterable[tuple[tuple, int, int]]) -> list[dict]:
+def merge(groups: Iterable[tuple[tuple, int, int]], key: tuple = KEY) -> list[dict]:
     """Rows from (key, count, in_flight) groups, groups with the same key (several local states that share one
-    name) added together."""
+    name) added together; `key` names the key's parts."""
     merged: dict[tuple, dict] = {}
-    for key, count, in_flight in groups:
-        row = merged.setdefault(key, {**dict(zip(KEY, key, strict=True)), "count": 0, "in_flight": 0})
+    for values, count, in_flight in groups:
+        row = merged.setdefault(values, {**dict(zip(key, values, strict=True)), "count": 0, "in_flight": 0})
         row["count"] += count
         row["in_flight"] += in_flight
     return list(merged.values())
 
 
-def own(peer: Peer, start: dt.date, end: dt.date, *, adoption: bool = False) -> Statistics:
-    """This platform's statistics message for `peer`; the adoption figures only if asked (see Statistics)."""
+def own(
+    peer: Peer, start: dt.date, end: dt.date, *, adoption: bool = False, cases_by_region: bool = False
+) -> Statistics:
+    """This platform's statistics message for `peer`; the adoption figures and the cases by region only if asked
+    (see Statistics)."""
     now = timezone.now()
     return Statistics(
         start=start,
@@ -77,6 +97,7 @@ def own(peer: Peer, start: dt.date, end: dt.date, *, adoption: bool = False) -> 
         as_of=now,
         rows=hooks.delegation_statistics(peer, start, end),
         adoption=hooks.adoption_statistics(peer, timezone.localtime(now, CHINA).date()) if adoption else None,
+        cases_by_region=hooks.cases_by_region_statistics(peer, start, end) if cases_by_region else None,
     )
 
 
@@ -85,14 +106,15 @@ KEPT_HEADERS = ("Content-Type", "Content-Digest", "Signature", "Signature-Input"
 
 
 def fetch(peer: Peer, start: dt.date, end: dt.date) -> tuple[Statistics, StatisticsCopy]:
-    """The peer's signed statistics for the period, adoption figures asked for, and the copy of its signed answer
-    this platform keeps (StatisticsCopy); refused when the answer is not for the period asked.
+    """The peer's signed statistics for the period, adoption figures and cases by region asked for (an older peer
+    ignores what it does not know and leaves it out), and the copy of its signed answer this platform keeps
+    (StatisticsCopy); refused when the answer is not for the period asked.
 
     An answer with the same figures as the newest copy of the peer and period (`same_figures`: its `as_of` aside,
     which differs in every answer) is not kept again when that copy still verifies: the copy already proves those
     figures, and records that the peer confirmed them (`last_confirmed_at`). What is returned is then the copy's
     statistics, so a page shows what it keeps. Any other answer is kept as a new copy."""
-    params = {"start": start.isoformat(), "end": end.isoformat(), "adoption": "1"}
+    params = {"start": start.isoformat(), "end": end.isoformat(), "adoption": "1", "cases_by_region": "1"}
     response, verified = signed_get_response(peer, "/docking/v1/statistics", params)
     statistics = read(response.content, start, end)
     with transaction.atomic():
@@ -136,14 +158,14 @@ def _confirmed_by(copy: StatisticsCopy, statistics: Statistics) -> Statistics | 
 
 
 def same_figures(a: Statistics, b: Statistics) -> bool:
-    """Whether two answers give the same figures: the same period, rows and adoption figures, in whatever order
-    the peer listed them; when each was counted (`as_of`) aside."""
+    """Whether two answers give the same figures: the same period, rows, adoption figures and cases by region, in
+    whatever order the peer listed them; when each was counted (`as_of`) aside."""
     return _figures(a) == _figures(b)
 
 
 def _figures(statistics: Statistics) -> dict:
     data = statistics.model_dump(mode="json", exclude={"as_of"})
-    for name in ("rows", "adoption"):
+    for name in ("rows", "adoption", "cases_by_region"):
         if data.get(name) is not None:
             data[name] = sorted(data[name], key=lambda item: json.dumps(item, sort_keys=True))
     return data
@@ -189,8 +211,18 @@ class KeptAnswer:
     request: HttpMessage
 
 
+class _Difference:
+    """Whether a line's difference is explained (its `ours_in_flight` and `theirs_in_flight`)."""
+
+    @property
+    def unexplained(self) -> bool:
+        """No message on its way between the platforms accounts for the difference: a case-by-case reconciliation
+        (docking.reconcile) must find it."""
+        return not (self.ours_in_flight or self.theirs_in_flight)
+
+
 @dataclass(frozen=True)
-class Line:
+class Line(_Difference):
     """One group where the platforms' counts differ: ours, theirs, and the delegations of the same court,
     organisation and kind with a message on its way (ours to them, theirs to us) — a message moves a delegation from
     one state to another within that trio, on the receiving side only once it arrives."""
@@ -204,25 +236,47 @@ class Line:
     ours_in_flight: int
     theirs_in_flight: int
 
-    @property
-    def unexplained(self) -> bool:
-        """No message on its way between the platforms accounts for the difference: a case-by-case reconciliation
-        (docking.reconcile) must find it."""
-        return not (self.ours_in_flight or self.theirs_in_flight)
+
+@dataclass(frozen=True)
+class RegionLine(_Difference):
+    """One region, kind and state where the platforms' counts differ, explained as a Line is: by the delegations of
+    the same region and kind with a message on its way (a case's region never changes: its number does not)."""
+
+    region: str
+    kind: str
+    state: str
+    ours: int
+    theirs: int
+    ours_in_flight: int
+    theirs_in_flight: int
 
 
 def compare(ours: Statistics, theirs: Statistics) -> list[Line]:
     """Every group whose counts differ, in key order."""
-    mine = {tuple(str(getattr(r, k)) for k in KEY): r for r in ours.rows}
-    peer = {tuple(str(getattr(r, k)) for k in KEY): r for r in theirs.rows}
-    moving: dict[tuple, list[int]] = {}  # (court, organisation, kind) → [ours in flight, theirs in flight]
+    return _compare(ours.rows, theirs.rows, KEY, Line)
+
+
+def compare_regions(ours: Statistics, theirs: Statistics) -> list[RegionLine]:
+    """Every region, kind and state whose counts differ, in key order; none unless both sent their cases by
+    region."""
+    if ours.cases_by_region is None or theirs.cases_by_region is None:
+        return []
+    return _compare(ours.cases_by_region, theirs.cases_by_region, REGION_KEY, RegionLine)
+
+
+def _compare(ours_rows, theirs_rows, key: tuple, line):
+    """The lines (made by `line`) of every key whose counts differ; the messages on their way are added up over the
+    key without its state (within it, a message moves a delegation from one state to another)."""
+    mine = {tuple(str(getattr(r, k)) for k in key): r for r in ours_rows}
+    peer = {tuple(str(getattr(r, k)) for k in key): r for r in theirs_rows}
+    moving: dict[tuple, list[int]] = {}  # the key but its state → [ours in flight, theirs in flight]
     for side, rows in ((0, mine), (1, peer)):
-        for key, row in rows.items():
-            moving.setdefault(key[:3], [0, 0])[side] += row.in_flight
+        for values, row in rows.items():
+            moving.setdefault(values[:-1], [0, 0])[side] += row.in_flight
     lines = []
-    for key in sorted(set(mine) | set(peer)):
-        a, b = mine.get(key), peer.get(key)
+    for values in sorted(set(mine) | set(peer)):
+        a, b = mine.get(values), peer.get(values)
         if (a.count if a else 0) != (b.count if b else 0):
-            ours_moving, theirs_moving = moving[key[:3]]
-            lines.append(Line(*key, a.count if a else 0, b.count if b else 0, ours_moving, theirs_moving))
+            ours_moving, theirs_moving = moving[values[:-1]]
+            lines.append(line(*values, a.count if a else 0, b.count if b else 0, ours_moving, theirs_moving))
     return lines

@@ -146,10 +146,11 @@ def statistics(request):
     """The signed statistics message: the delegations shared with the asking peer, made in the period, counted."""
 
     def read(peer, _after, _limit):
-        # The adoption figures only to an asker that asks: an older one refuses a field it does not know.
-        adoption = request.GET.get("adoption") == "1"
-        statistics = own_statistics(peer, *_period(request.GET), adoption=adoption)
-        return statistics.model_dump(mode="json", exclude=None if adoption else {"adoption"})
+        # The adoption figures and the cases by region only to an asker that asks for them: an older one refuses a
+        # field it does not know.
+        asked = {name: request.GET.get(name) == "1" for name in ("adoption", "cases_by_region")}
+        statistics = own_statistics(peer, *_period(request.GET), **asked)
+        return statistics.model_dump(mode="json", exclude={name for name, wanted in asked.items() if not wanted})
 
     return _signed_read(request, read)
 

@@ -24,6 +24,7 @@ hooks.on_parked(MessageType.CONFIRMATION_APPLIED)(inbound.on_confirmation_applie
 hooks.reports_case_states(selectors.delegation_states)
 hooks.counts_delegations(selectors.delegation_statistics)
 hooks.counts_adoption(selectors.adoption_statistics)
+hooks.counts_cases_by_region(selectors.cases_by_region_statistics)
 provides_provisional_deadlines("investor")(selectors.provisional_answer_deadlines)
 periodic("pull_court_directory", every="SUTIAO_FEED_PULL_SECONDS")(inbound.pull_court_directory)
 periodic("fail_interrupted_imports", every="SUTIAO_DEADLINE_SCAN_SECONDS")(runner.fail_interrupted)

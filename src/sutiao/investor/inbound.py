@@ -18,6 +18,7 @@ from sutiao.docking.schemas import CourtCard, CourtList
 from sutiao.kernel.calendar import china_today, cn_date
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import mask
+from sutiao.kernel.regions import region_of_case_number
 from sutiao.kernel.workflow import (
     INVESTOR,
     INVESTOR_CORRECTABLE,
@@ -113,6 +114,7 @@ def on_delegate(items) -> list[Delegation]:
             court_id=payload.court_id,
             court_name=payload.court_name,
             court_case_number=payload.court_case_number,
+            region=region_of_case_number(payload.court_case_number).key,
             dispute_type=payload.dispute_type,
             facts=payload.facts,
             amount=payload.amount,

@@ -24,6 +24,7 @@ from sutiao.kernel.workflow import (
     InvestorProposalState,
     InvestorState,
 )
+from sutiao.regions import region_field, region_set
 
 
 class OrgKind(models.TextChoices):
@@ -346,6 +347,9 @@ class Delegation(models.Model):
     court_id = models.UUIDField(_("法院标识"))
     court_name = models.CharField(_("委派法院"), max_length=200)
     court_case_number = models.CharField(_("法院案号"), max_length=80)
+    # The region of the case for the oversight figures: the province of the delegating court, read from its case
+    # number (kernel.regions) as the court platform reads it, so that both platforms' figures by region agree.
+    region = region_field()
     dispute_type = models.CharField(_("纠纷类型"), max_length=32, choices=DisputeType.choices())
     facts = models.TextField(_("事实与理由"), blank=True)
     amount = models.DecimalField(_("标的额（元）"), max_digits=16, decimal_places=2)
@@ -417,7 +421,10 @@ class Delegation(models.Model):
             # Behind the filters (selectors.filter_delegations) within an organisation.
             models.Index(fields=["organisation", "court_id", "received_at"], name="investor_delegation_org_court"),
             models.Index(fields=["organisation", "dispute_type", "received_at"], name="investor_delegation_org_type"),
+            # Behind the figures' region filter (investor.reports), with the dashboard's dates.
+            models.Index(fields=["region", "received_at"], name="investor_delegation_region"),
         ]
+        constraints = [models.CheckConstraint(condition=region_set(), name="investor_delegation_region_set")]
 
     def __str__(self) -> str:
         return f"{self.court_case_number} · {self.organisation}"

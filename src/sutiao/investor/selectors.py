@@ -160,9 +160,22 @@ def delegation_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
     """The signed statistics message's rows (docking.hooks.counts_delegations): delegations from courts on `peer`,
     delegated from `start` to `end` (China dates, the court's time of delegation), by court, organisation, kind and
     shared state. One GROUP BY; `in_flight` counts those whose case has a message to `peer` not yet confirmed."""
+    return statistics.count(_shared_with(peer, start, end), peer, court="court_id", case="case", shared=_shared)
+
+
+def cases_by_region_statistics(peer, start: dt.date, end: dt.date) -> list[dict]:
+    """The same delegations by the case's region (Delegation.region: the delegating court's province, from the case
+    number, as the court platform has it — not the organisation's regional office, which the adoption figures use),
+    kind and shared state (docking.hooks.counts_cases_by_region: the joint meeting's cases by path and outcome, by
+    region). One GROUP BY."""
+    delegations = _shared_with(peer, start, end)
+    return statistics.count_by_region(delegations, peer, region="region", case="case", shared=_shared)
+
+
+def _shared_with(peer, start: dt.date, end: dt.date):
+    """Delegations from courts on `peer`, delegated from `start` to `end` (China dates, the court's time)."""
     since, until = china_days(start, end)
-    delegations = Delegation.objects.filter(peer=peer, delegated_at__gte=since, delegated_at__lt=until)
-    return statistics.count(delegations, peer, court="court_id", case="case", shared=_shared)
+    return Delegation.objects.filter(peer=peer, delegated_at__gte=since, delegated_at__lt=until)
 
 
 def adoption_statistics(peer, on: dt.date) -> list[dict]:

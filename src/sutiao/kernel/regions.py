@@ -1,5 +1,6 @@
 """The mainland's provincial-level divisions, for an organisation's territorial scope (办理范围, one of the
-factors a court weighs when delegating: 法办〔2021〕313号 四（五）) and for placing a court or an organisation.
+factors a court weighs when delegating: 法办〔2021〕313号 四（五）), for placing a court or an organisation, and for
+the region of a case in the oversight figures (法办〔2021〕313号 五: by region, on both platforms alike).
 
 Codes are the two-digit provincial prefixes of GB/T 2260 (中华人民共和国行政区划代码). Abbreviations are the
 first character of a court's code (法院代字) in the table attached to 《最高人民法院关于人民法院案件案号的若干
@@ -102,3 +103,70 @@ def valid_scope(names: Iterable[str]) -> list[str]:
     if NATIONWIDE in chosen:
         return [NATIONWIDE]
     return [p.name for p in PROVINCES if p.name in chosen]
+
+
+# --- the region of a court and of a case (the oversight figures and the joint meeting's, issue 13) ---
+
+# Region keys besides a province's GB/T 2260 code: the Supreme People's Court (and the jointly recognised roster,
+# every court's), and a court whose code (代字) names no province (a code outside the table: a typing error, or a
+# court the table does not list). Stored in the platforms' case rows: never renamed.
+NATIONAL, UNPLACED = "national", "unplaced"
+NATIONAL_NAME, UNPLACED_NAME = "全国", "未能确定地区"
+# The Supreme People's Court's code (代字) in its case numbers, e.g. （2026）最高法民终1号 (法〔2015〕137号).
+SUPREME_COURT_CODE = "最高法"
+
+
+class Region(NamedTuple):
+    key: str
+    name: str
+
+
+# Every region a case can be in, in the order figures list them: the provinces in GB/T 2260 order, then national
+# and unplaced.
+REGIONS: tuple[Region, ...] = (
+    *(Region(p.code, p.name) for p in PROVINCES),
+    Region(NATIONAL, NATIONAL_NAME),
+    Region(UNPLACED, UNPLACED_NAME),
+)
+_REGION_NAMES = dict(REGIONS)
+# The longest key (a column's width).
+REGION_KEY_LENGTH = max(len(r.key) for r in REGIONS)
+
+# The brackets a case number's year is written in: full-width as courts print them, ASCII as often typed, and the
+# hexagonal ones of document numbers typed by mistake.
+_YEAR_BRACKETS = {"（": "）", "(": ")", "〔": "〕", "[": "]"}
+
+
+def region_of_court(short_code: str, *, supreme: bool = False) -> Region:
+    """A court's region: national for the Supreme People's Court (`supreme`, or its code 最高法), else the province
+    its code (代字) begins with (京0105 → 北京市, 11); unplaced for a code that names no province (or none)."""
+    short_code = (short_code or "").strip()
+    if supreme or short_code.startswith(SUPREME_COURT_CODE):
+        return Region(NATIONAL, NATIONAL_NAME)
+    province = province_of_court_code(short_code)
+    return Region(province.code, province.name) if province else Region(UNPLACED, UNPLACED_NAME)
+
+
+def court_code_of_case_number(number: str) -> str:
+    """What follows the year in a case number (案号 per 法〔2015〕137号: year, court code, type code, serial), the
+    court's code first: （2026）京0105民诉前调1号 → 京0105民诉前调1号. A number without a bracketed year is returned
+    whole."""
+    number = (number or "").strip()
+    closing = _YEAR_BRACKETS.get(number[:1])
+    if closing is None:
+        return number
+    at = number.find(closing)
+    return number[at + 1 :].strip() if at >= 0 else number
+
+
+def region_of_case_number(number: str) -> Region:
+    """The region of a case: that of the court that delegated it, read from the court's code in the case number —
+    the datum both platforms hold alike (the court registers the number; the DELEGATE message carries it), so
+    both derive the same key. （2026）京0105民诉前调1号 → 11 北京市; （2026）最高法民终1号 → national; a code that
+    names no province → unplaced."""
+    return region_of_court(court_code_of_case_number(number))
+
+
+def region_name(key: str) -> str:
+    """The name of a region's key; the key itself for a key this table does not know."""
+    return _REGION_NAMES.get(key, key)

@@ -75,7 +75,8 @@ class FactSource(Protocol):
         """The users told when an organisation or mediator falls below an evaluation's threshold, by key."""
 
     def reaches(self, user, dimension: str, key: str) -> bool:
-        """Whether the user may see the figures of that organisation, mediator, office or court."""
+        """Whether the user may see the figures of that organisation, mediator, office or court. A dimension that is
+        nobody's to see (a dispute type, a region) only narrows the user's own facts: True."""
 
     def choices(self, user, dimension: str) -> Iterable[tuple[str, str]]:
         """The (key, name) pairs the user may filter by."""

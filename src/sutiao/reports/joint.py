@@ -2,10 +2,12 @@
 Protection Bureau and the Investor Service Center review how the docking is used from figures both platforms
 give for the same cases. Each platform counts its own (docking.statistics), asks the peer for its count in a
 signed statistics message, and shows both side by side with a reconciliation line wherever they differ, and why,
-and the adoption figures by region (courts connected, organisations and mediators on rosters) each platform
-counts of what it holds. Nothing of the platforms' state is written: only the peer's signed answer is kept
-(docking.StatisticsCopy) — once per change of its figures — so a reconciliation shown can be checked again later;
-superseded copies go after their retention period (actions.prune_statistics_copies)."""
+the adoption figures by region (courts connected, organisations and mediators on rosters) each platform counts of
+what it holds, and the same cases by region, path (委派/委托) and outcome, the region being the case's on both
+platforms alike (kernel.regions: the delegating court's province, from the case number), with a reconciliation line
+for each region, path and outcome where the two differ. Nothing of the platforms' state is written: only the peer's
+signed answer is kept (docking.StatisticsCopy) — once per change of its figures — so a reconciliation shown can be
+checked again later; superseded copies go after their retention period (actions.prune_statistics_copies)."""
 
 import base64
 import datetime as dt
@@ -25,6 +27,8 @@ from sutiao.docking.refusals import Refused
 from sutiao.docking.schemas import Statistics
 from sutiao.kernel.enums import DelegationKind
 from sutiao.kernel.errors import DomainError
+from sutiao.kernel.regions import REGIONS
+from sutiao.regions import region_label
 
 from .facts import source
 
@@ -43,6 +47,52 @@ STATES = {
 def label(kind: str, state: str) -> str:
     """委派调解 · 调解成功."""
     return f"{_(DelegationKind(kind).label)} · {STATES[state]}"
+
+
+@dataclass
+class RegionCases:
+    """One row of a platform's table of the cases by region: a region and a path (委派/委托), its cases in each
+    shared state."""
+
+    region: str
+    name: str
+    kind: str
+    counts: dict = field(default_factory=dict)  # shared state → count
+
+    @property
+    def kind_label(self) -> str:
+        return _(DelegationKind(self.kind).label)
+
+    @property
+    def cells(self) -> list[int]:
+        """The counts in STATES order."""
+        return [self.counts.get(state, 0) for state in STATES]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+_REGION_ORDER = {r.key: i for i, r in enumerate(REGIONS)}
+_KIND_ORDER = {k.value: i for i, k in enumerate(DelegationKind)}
+
+
+def _region_name(key: str, sent: str = "") -> str:
+    """A region's name in the reader's language; a key the kernel does not know (a newer peer's) by the name sent."""
+    return region_label(key) if key in _REGION_ORDER else (sent or key)
+
+
+def region_table(rows) -> list[RegionCases]:
+    """A platform's cases by region (Statistics.cases_by_region) as a table: one row per region and path, the
+    regions in the kernel's order (GB/T 2260, then national and unplaced), 委派 before 委托. At most the kernel's
+    regions times two paths: a table, not a list to page."""
+    table: dict[tuple, RegionCases] = {}
+    for r in rows:
+        row = table.setdefault((r.region, r.kind), RegionCases(r.region, _region_name(r.region, r.region_name), r.kind))
+        row.counts[r.state] = row.counts.get(r.state, 0) + r.count
+    return sorted(
+        table.values(), key=lambda r: (_REGION_ORDER.get(r.region, len(_REGION_ORDER)), r.region, _KIND_ORDER[r.kind])
+    )
 
 
 @dataclass
@@ -73,6 +123,9 @@ class Joint:
     lines_count: int = 0  # the lines that differ (and match the search), on every page
     next: str | None = None  # the cursor of the lines' next page
     table: list[Cell] = field(default_factory=list)  # the kinds and states either platform counts a case in
+    # The reconciliation lines by region: [(statistics.RegionLine, region name, kind · state, reason)], every one
+    # (at most the kernel's regions × paths × states: not paged).
+    region_lines: list = field(default_factory=list)
     # The peer's signed answer compared against, as kept (docking.StatisticsCopy), and whether it verifies again.
     copy: StatisticsCopy | None = None
     copy_verified: bool = False
@@ -99,6 +152,21 @@ class Joint:
         return any(r.courts is not None for r in self.adoption_theirs or [])
 
     @property
+    def regions_ours(self) -> list[RegionCases]:
+        return region_table(self.ours.cases_by_region or [])
+
+    @property
+    def regions_theirs(self) -> list[RegionCases] | None:
+        """The peer's cases by region; None when it did not send them (an older peer, or no answer)."""
+        if self.theirs is None or self.theirs.cases_by_region is None:
+            return None
+        return region_table(self.theirs.cases_by_region)
+
+    @property
+    def state_labels(self) -> list:
+        return list(STATES.values())
+
+    @property
     def courts(self) -> int:
         """Courts that delegated to the peer's organisations in the period (connected and in use)."""
         return len({r.court for r in self.ours.rows})
@@ -116,7 +184,7 @@ class Joint:
         return None if self.theirs is None else sum(r.count for r in self.theirs.rows)
 
 
-def reason(line: statistics.Line, peer_name: str) -> str:
+def reason(line: statistics.Line | statistics.RegionLine, peer_name: str) -> str:
     """Why the two counts differ, as the meeting reads it."""
     if line.unexplained:
         return _("没有在途消息可以解释：请在对接运维页运行逐案对账，找出不一致的案件")
@@ -152,7 +220,7 @@ def figures(
     peer = Peer.objects.filter(active=True).order_by("pk").first()
     if peer is None:
         raise PermissionDenied(_("本平台尚未与对方平台对接"))
-    joint = Joint(start, end, peer, statistics.own(peer, start, end, adoption=True), None)
+    joint = Joint(start, end, peer, statistics.own(peer, start, end, adoption=True, cases_by_region=True), None)
     try:
         if copy_id:
             # A later page of the same reading: the answer kept then, not a new one (the lines must not shift).
@@ -179,8 +247,24 @@ def figures(
         for r in joint.theirs.rows:
             cells[(r.kind, r.state)].theirs += r.count
         reconcile(joint, facts, statistics.compare(joint.ours, joint.theirs), query=query, cursor=cursor, size=size)
+        reconcile_regions(joint)
     joint.table = [c for c in cells.values() if c.ours or c.theirs]
     return joint
+
+
+def reconcile_regions(joint: Joint) -> None:
+    """The lines where the two platforms' counts of the same region, path and outcome differ, each with its reason
+    (as `reason` explains the lines by court and organisation); none when the peer sent no cases by region."""
+    sent = {r.region: r.region_name for r in (joint.theirs.cases_by_region or [])}
+    joint.region_lines = [
+        (
+            line,
+            _region_name(line.region, sent.get(line.region, "")),
+            label(line.kind, line.state),
+            reason(line, joint.peer.display_name),
+        )
+        for line in statistics.compare_regions(joint.ours, joint.theirs)
+    ]
 
 
 def check_copy(joint: Joint) -> None:

@@ -161,6 +161,9 @@ _FURTHER = (
 _NAME_WIDTH = 0.23
 _AMOUNT_WEIGHT = 1.6
 _NOT_HERE = object()
+# The PDF's numbered sections after 一、总体情况: one per dimension of the platform's facts (six on each platform now,
+# 二 to 七); a platform with more dimensions than numbers here needs more numbers (tests check both platforms).
+SECTION_NUMBERS = "二三四五六七八九"
 
 
 def _shown(metric, value) -> str:
@@ -205,11 +208,10 @@ def render_pdf(report: PeriodicReport, figures: Figures) -> bytes:
             kind="line",
         )
     )
-    numbers = "二三四五六七八九"
     held = metrics.here()
     further = tuple(k for k in _FURTHER if k in held)
     for i, (_key, label, rows) in enumerate(figures.dimensions):
-        blocks.append(pdf.Heading(_("%(n)s、按%(group)s") % {"n": numbers[i], "group": label}))
+        blocks.append(pdf.Heading(_("%(n)s、按%(group)s") % {"n": SECTION_NUMBERS[i], "group": label}))
         if len(rows) > TOP_ROWS:
             blocks.append(pdf.Para(_("按收到数量列前 %(n)s 项，完整数据见 Excel 报表。") % {"n": TOP_ROWS}))
         top = rows[:TOP_ROWS]

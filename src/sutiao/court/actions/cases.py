@@ -15,6 +15,7 @@ from sutiao.audit.log import SYSTEM, record
 from sutiao.kernel.enums import CaseStage, ConsentMethod, DisputeType, PartyKind, PartyRole
 from sutiao.kernel.errors import DomainError
 from sutiao.kernel.identifiers import mask, validate_phone, validate_resident_id, validate_uscc
+from sutiao.kernel.regions import region_of_case_number
 from sutiao.kernel.workflow import (
     COURT,
     COURT_CORRECTABLE,
@@ -169,6 +170,7 @@ def register_case(
     case = Case.objects.create(
         court=court,
         number=number,
+        region=region_of_case_number(number).key,
         stage=stage,
         simple_procedure=simple_procedure,
         dispute_type=dispute_type,
