@@ -42,11 +42,11 @@ FIGURES = (
 BATCH = 5_000
 
 
-def _per_mediation(qs, value, output_field, key="mediation_id"):
-    """One value aggregated over `qs` (rows of one mediation, `key` naming their mediation) for the mediation row:
-    GROUP BY the mediation, so the subquery gives one row or none (then null)."""
+def _per_mediation(qs, value, output_field):
+    """One value aggregated over `qs` (rows with a `mediation`) for the mediation row: GROUP BY the mediation, so
+    the subquery gives one row or none (then null)."""
     return Subquery(
-        qs.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(v=value).values("v"),
+        qs.filter(mediation_id=OuterRef("pk")).order_by().values("mediation_id").annotate(v=value).values("v"),
         output_field=output_field,
     )
 
