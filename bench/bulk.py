@@ -5,7 +5,9 @@ tens of thousands. What is measured is reading the data, not how it got there.
 
 Rows are lists of column values in the order of `columns`, as the database stores them: the caller gives what
 Django would have given (an encrypted field's ciphertext, JSON as its text, a field's default when it has one);
-this module only adapts the Python types SQLite does not take (UUIDs, dates and times, decimals).
+this module only adapts the Python types SQLite does not take (UUIDs, dates and times, decimals). What the actions
+keep up to date from other rows (a mediation's figures, investor.mediation.figures) is written empty and recomputed
+by the caller once the rows are in, as after a restore.
 
 Used by the bench scripts, which run inside the platform's environment (sys.path holds bench/)."""
 

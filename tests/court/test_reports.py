@@ -57,6 +57,23 @@ def test_the_supreme_court_sees_every_court_and_the_totals_match(world):
         assert got == grouped(RECORDS, key, "court"), dimension
 
 
+def test_the_dashboard_adds_totals_groups_and_periods_up_from_one_query(world, django_assert_num_queries):
+    facts = source().facts(world["spc_admin"])
+    with django_assert_num_queries(1):
+        totals, groups, periods = metrics.overview(facts, "court", "quarter", TODAY)
+    assert totals == figures(RECORDS, "court")
+    courts = world["courts"]
+    assert [g["received"] for g in groups] == sorted((g["received"] for g in groups), reverse=True)
+    by_key = {g.pop("key"): g for g in groups}
+    assert all(g.pop("name") for g in by_key.values())
+    assert by_key == grouped(RECORDS, lambda r: courts[r.court].pk, "court")
+    starts = [p.pop("period").astimezone(CHINA) for p in periods]
+    assert starts == sorted(starts)
+    assert {(s.year, (s.month - 1) // 3 + 1): p for s, p in zip(starts, periods, strict=True)} == grouped(
+        RECORDS, quarter_of, "court"
+    )
+
+
 def test_periods_are_china_quarters(world):
     rows = metrics.by_period(source().facts(world["spc_admin"]), "quarter", TODAY)
     got = {}

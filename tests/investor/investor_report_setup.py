@@ -82,10 +82,12 @@ def write_mediations_bypassing_actions(records: list[Record], made: dict) -> Non
     """How each mediation went (report_data's investor facts): the mediation (its id is its delegation's), sessions,
     extensions, the agreement in force with its terms. Beside them, facts that must not count: a session scheduled
     but not held (earlier than the first held), a refused extension, a void agreement and an earlier version of the
-    agreement in force, each with terms all performed."""
+    agreement in force, each with terms all performed. Written past the actions, so the mediations' stored figures
+    are then recomputed from those rows as after a restore (mediation.figures.refresh_all)."""
     from decimal import Decimal
 
     from sutiao.investor.agreements.models import Agreement, AgreementTerm
+    from sutiao.investor.mediation.figures import refresh_all
     from sutiao.investor.mediation.models import (
         Mediation,
         MediationParty,
@@ -180,6 +182,7 @@ def write_mediations_bypassing_actions(records: list[Record], made: dict) -> Non
         for r in mediated
         for i, a in enumerate(r.surveys)
     )
+    refresh_all()
 
 
 def _version(agreement, number, user, at):

@@ -71,6 +71,27 @@ def test_periods_are_china_quarters(world):
     assert got == grouped(RECORDS, quarter_of, "investor")
 
 
+def test_the_dashboard_adds_totals_groups_and_periods_up_from_one_query(world, django_assert_num_queries):
+    facts = source().facts(world["bureau"])
+    with django_assert_num_queries(1):
+        totals, groups, periods = metrics.overview(facts, "organisation", "quarter", TODAY)
+    assert totals == figures(RECORDS, "investor")
+    orgs = world["orgs"]
+    assert [g["received"] for g in groups] == sorted((g["received"] for g in groups), reverse=True)
+    by_key = {g.pop("key"): g for g in groups}
+    assert all(g.pop("name") for g in by_key.values())
+    assert by_key == grouped(RECORDS, lambda r: orgs[r.org].pk, "investor")
+    starts = [p.pop("period").astimezone(CHINA) for p in periods]
+    assert starts == sorted(starts)
+    assert {(s.year, (s.month - 1) // 3 + 1): p for s, p in zip(starts, periods, strict=True)} == grouped(
+        RECORDS, quarter_of, "investor"
+    )
+    # Rows with no key (no mediator yet) are a group of their own, as in by_dimension; no row, no group.
+    _, by_mediator, _ = metrics.overview(facts, "mediator", "month", TODAY)
+    assert {g["key"]: g for g in by_mediator} == {g["key"]: g for g in metrics.by_dimension(facts, "mediator", TODAY)}
+    assert metrics.overview(facts.none(), "court", "year", TODAY) == (metrics.totals(facts.none(), TODAY), [], [])
+
+
 def test_L4_answer_in_the_last_second_is_in_time_and_the_next_second_late(world):
     facts = source().facts(world["bureau"])
     late = set(metrics.cases_behind(facts, "answered_late", TODAY).values_list("court_case_number", flat=True))

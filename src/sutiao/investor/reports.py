@@ -7,28 +7,14 @@ a mediator only the cases assigned to them.
 
 Besides the delegation's own facts, the platform holds the mediation and its agreement: the first session held,
 the extensions granted, the ground it ended on, the agreement in force's terms, amounts and performance, the
-parties' survey answers. The ground is the mediation's column (a join on the one-to-one); the agreement in force
-is joined too (at most one per mediation), and each of the others is one correlated subquery on the delegation
-row (a mediation's id is its delegation's) or on that agreement's version in force, so a figure stays one query
-however many cases it covers. A grouped query evaluates such a subquery once for each
-figure that reads it: the definitions read each column as few times as they can."""
+parties' survey answers. Each is a column of the mediation (a mediation's id is its delegation's), read through the
+one-to-one join: the ground as the mediation's result sets it, the others as the actions keep them
+(mediation/figures.py, where each is defined). A delegation without a mediation (not accepted, or not yet) reads
+as one whose mediation has none of them: no session, no extension, no terms, no answers."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import (
-    Case,
-    Count,
-    ExpressionWrapper,
-    F,
-    FilteredRelation,
-    Max,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -36,13 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from sutiao.accounts.models import Institution, InstitutionKind, Role, User
 from sutiao.kernel.enums import DisputeType
-from sutiao.kernel.workflow import AgreementState, InvestorState
+from sutiao.kernel.workflow import InvestorState
 from sutiao.regions import region_choices, region_names
 from sutiao.reports.facts import COMMON, Dimension, names_by_id, register
 
 from . import permissions
-from .agreements.models import AgreementTerm
-from .mediation.models import PeriodExtension, SatisfactionSurvey, Session
 from .models import CourtDirectory, Delegation
 
 
@@ -54,54 +38,19 @@ def _dispute_type_names():
     )
 
 
-def _per_mediation(qs, value, output_field, key="mediation_id"):
-    """One value aggregated over `qs` (rows of one mediation, `key` naming their mediation) for the delegation
-    row's mediation: GROUP BY the mediation, so the subquery gives one row or none (then null)."""
-    return Subquery(
-        qs.filter(**{key: OuterRef("pk")}).order_by().values(key).annotate(v=value).values("v"),
-        output_field=output_field,
-    )
-
-
-def _in_force(qs, value, output_field):
-    """One value aggregated over `qs`, terms of the version in force (`current`) of the mediation's effective
-    agreement (`r_version_in_force`, joined by _facts: at most one agreement is live, agreements.models), GROUP BY
-    that version: one row or none (then null). One index probe a row, where a subquery on the terms joined up to
-    their agreement took three, five times a row (make bench-reports)."""
-    return Subquery(
-        qs.filter(version_id=OuterRef("r_version_in_force"))
-        .order_by()
-        .values("version_id")
-        .annotate(v=value)
-        .values("v"),
-        output_field=output_field,
-    )
-
-
 def _mediation_facts() -> dict:
-    money = models.DecimalField(max_digits=20, decimal_places=2)
-    terms = AgreementTerm.objects
-    granted = PeriodExtension.objects.filter(granted_at__isnull=False)
+    integer = models.IntegerField()
     return {
-        "r_first_session": Subquery(
-            Session.objects.filter(mediation_id=OuterRef("pk"), held_at__isnull=False)
-            .order_by("held_at")
-            .values("held_at")[:1]
-        ),
-        "r_extensions": Coalesce(_per_mediation(granted, Count("pk"), models.IntegerField()), 0),
-        # A column of the mediation (one row per delegation at most): a join, read as often as the figures need.
+        "r_first_session": F("mediation__first_session_held_at"),
+        "r_extensions": Coalesce(F("mediation__extensions_granted"), 0, output_field=integer),
         "r_ground": Coalesce(F("mediation__ground"), Value(""), output_field=models.CharField()),
-        "r_terms": Coalesce(_in_force(terms, Count("pk"), models.IntegerField()), 0),
-        "r_terms_open": Coalesce(
-            _in_force(terms.filter(performed_at__isnull=True), Count("pk"), models.IntegerField()), 0
-        ),
-        "r_terms_last_due": _in_force(terms, Max("due"), models.DateField()),
-        "r_amount_agreed": _in_force(terms, Sum("amount"), money),
-        "r_amount_paid": _in_force(terms.filter(performed_at__isnull=False), Sum("amount"), money),
-        "r_survey_answers": Coalesce(_per_mediation(SatisfactionSurvey.objects, Count("pk"), models.IntegerField()), 0),
-        "r_survey_points": _per_mediation(
-            SatisfactionSurvey.objects, Sum(F("fairness") + F("conduct") + F("convenience")), models.IntegerField()
-        ),
+        "r_terms": Coalesce(F("mediation__terms_agreed"), 0, output_field=integer),
+        "r_terms_open": Coalesce(F("mediation__terms_open"), 0, output_field=integer),
+        "r_terms_last_due": F("mediation__terms_last_due"),
+        "r_amount_agreed": F("mediation__amount_agreed"),
+        "r_amount_paid": F("mediation__amount_paid"),
+        "r_survey_answers": Coalesce(F("mediation__survey_answers"), 0, output_field=integer),
+        "r_survey_points": F("mediation__survey_points"),
     }
 
 
@@ -124,25 +73,16 @@ def _dimensions() -> dict:
 
 
 def _facts():
-    return (
-        Delegation.objects.alias(
-            # The mediation's agreement in force, if any: a LEFT JOIN that adds no row (one live agreement at most).
-            agreement_in_force=FilteredRelation(
-                "mediation__agreements", condition=Q(mediation__agreements__state=AgreementState.EFFECTIVE)
-            )
-        )
-        .alias(r_version_in_force=F("agreement_in_force__current_id"))
-        .annotate(
-            r_received=F("received_at"),
-            r_answered=F("answered_at"),
-            r_due=F("answer_due"),
-            r_declined=ExpressionWrapper(Q(state=InvestorState.DECLINED), output_field=models.BooleanField()),
-            r_recalled=ExpressionWrapper(Q(state=InvestorState.RECALLED), output_field=models.BooleanField()),
-            r_outcome=F("outcome"),
-            r_concluded=F("concluded_at"),
-            **_dimensions(),
-            **_mediation_facts(),
-        )
+    return Delegation.objects.annotate(
+        r_received=F("received_at"),
+        r_answered=F("answered_at"),
+        r_due=F("answer_due"),
+        r_declined=ExpressionWrapper(Q(state=InvestorState.DECLINED), output_field=models.BooleanField()),
+        r_recalled=ExpressionWrapper(Q(state=InvestorState.RECALLED), output_field=models.BooleanField()),
+        r_outcome=F("outcome"),
+        r_concluded=F("concluded_at"),
+        **_dimensions(),
+        **_mediation_facts(),
     )
 
 

@@ -1,9 +1,10 @@
 """The fact rows of a periodic report computed once, into a temporary table, and read from there by every figure.
 
-A platform's fact columns may be correlated subqueries (the investor platform's mediation facts, one per column,
-investor.reports), which the database evaluates for every row each time a query reads them. A report reads the
-same rows seven times (the totals, by month, by each of five dimensions), and each query reads some columns
-twice: at 1,000,000 cases on PostgreSQL that was ~8 s a query (make bench-reports). Here the rows' columns are
+A platform's fact columns may be correlated subqueries (the court platform's confirmation and 调解书 facts,
+court.reports), which the database evaluates for every row each time a query reads them, and joins (the investor
+platform's mediation, its names). A report reads the same rows seven times (the totals, by month, by each of five
+dimensions): with the investor platform's mediation facts as subqueries, at 1,000,000 cases on PostgreSQL that was
+~8 s a query (make bench-reports). Here the rows' columns are
 evaluated once (`CREATE TEMPORARY TABLE … AS SELECT` of the fact columns), and the figures are the same
 definitions (`metrics`) applied to a QuerySet over that table: its columns have the fact columns' names and
 types, so every condition reads as it reads on the platform's own QuerySet.

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, DecimalField, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter, TruncYear
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -61,6 +61,15 @@ class DaysMetric:
     doc: str
     needs: frozenset[str]
     kind = "days"
+
+    @property
+    def total(self) -> str:
+        # The aggregates carried to _finish: the sum of the differences and how many rows have one.
+        return f"{self.key}_days_total"
+
+    @property
+    def count(self) -> str:
+        return f"{self.key}_days_count"
 
 
 @dataclass(frozen=True)
@@ -391,14 +400,17 @@ def prepare(facts: QuerySet) -> QuerySet:
 
 
 def _aggregates(today: dt.date, metrics: dict[str, Metric]) -> dict:
+    """Each figure's aggregates, all of them sums (a count is a sum of ones): a group's are the sums of its
+    parts' (`overview`), and `_finish` makes the figures from them."""
     out = {}
     for m in metrics.values():
         if m.kind == "count":
             out[m.key] = Count("pk", filter=m.condition(today))
         elif m.kind == "days":
-            # No filter: a row without either end has no difference, which AVG leaves out (and a column made by a
-            # subquery is computed once more for each place it is read).
-            out[m.key] = Avg(ExpressionWrapper(F(m.end) - F(m.start), output_field=DurationField()))
+            # The mean is the sum of the differences ÷ how many rows have one (_finish), as AVG makes it. No filter:
+            # a row without either end has no difference, which SUM and COUNT leave out.
+            difference = ExpressionWrapper(F(m.end) - F(m.start), output_field=DurationField())
+            out[m.total], out[m.count] = Sum(difference), Count(difference)
         elif m.kind == "amount":
             out[m.key] = Sum(m.column, output_field=DecimalField(max_digits=20, decimal_places=2))
         elif m.kind == "sum":
@@ -416,8 +428,8 @@ def _finish(row: dict, metrics: dict[str, Metric]) -> dict:
             den = row[m.denominator]
             row[m.key] = None if not den else _one_decimal(Decimal(100 * row[m.numerator]) / den)
         elif m.kind == "days":
-            value = row[m.key]
-            row[m.key] = None if value is None else _one_decimal(Decimal(value.total_seconds()) / 86400)
+            total, n = row.pop(m.total, None), row.pop(m.count, None) or 0
+            row[m.key] = _one_decimal(Decimal(total // _MICROSECOND) / (n * _DAY_MICROSECONDS)) if n else None
         elif m.kind == "amount":
             row[m.key] = Decimal(str(row[m.key] or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         elif m.kind == "sum":
@@ -426,6 +438,10 @@ def _finish(row: dict, metrics: dict[str, Metric]) -> dict:
             points, answers = row.pop(m.total, None) or 0, row[m.answers] or 0
             row[m.key] = _one_decimal(Decimal(points) / (answers * m.per_answer)) if answers else None
     return row
+
+
+_MICROSECOND = dt.timedelta(microseconds=1)
+_DAY_MICROSECONDS = 86_400_000_000
 
 
 def _one_decimal(value: Decimal) -> Decimal:
@@ -472,6 +488,46 @@ def by_period(facts: QuerySet, period: str, today: dt.date) -> list[dict]:
         .order_by("period")
     )
     return [_finish(dict(row), metrics) for row in rows]
+
+
+def overview(facts: QuerySet, dimension: str, period: str, today: dt.date) -> tuple[dict, list[dict], list[dict]]:
+    """`totals`, `by_dimension` and `by_period` of the same rows (what the dashboard shows), from one GROUP BY of the
+    dimension and the period: each row is read once (each aggregate computed once per row, not three times), and
+    the three are added up from its groups. Every aggregate is a sum (`_aggregates`), so a sum of groups is the
+    group of their rows; the figures are made from the sums as the three functions make them (`_finish`), and
+    the groups keep their order: by dimension most received first, then by name; by period oldest first."""
+    metrics = here()
+    aggregates = _aggregates(today, metrics)
+    rows = list(
+        prepare(facts)
+        .annotate(period=PERIODS[period]("r_received", tzinfo=CHINA))
+        .values("period", key=F(f"d_{dimension}"), name=F(f"d_{dimension}_name"))
+        .annotate(**aggregates)
+        .order_by()
+    )
+    everything: dict = {}
+    groups: dict = {}
+    periods: dict = {}
+    for row in rows:
+        _add(everything, row, aggregates)
+        _add(groups.setdefault(row["key"], {"key": row["key"], "name": row["name"]}), row, aggregates)
+        _add(periods.setdefault(row["period"], {"period": row["period"]}), row, aggregates)
+    totals = _finish(everything if rows else _nothing(aggregates), metrics)
+    by_group = sorted(groups.values(), key=lambda g: (-g["received"], g["name"] is None, g["name"] or ""))
+    by_time = sorted(periods.values(), key=lambda p: p["period"])
+    return totals, [_finish(g, metrics) for g in by_group], [_finish(p, metrics) for p in by_time]
+
+
+def _add(into: dict, row: dict, aggregates: dict) -> None:
+    """Add a group's aggregates to `into`'s: a sum over no row (null) adds nothing."""
+    for key in aggregates:
+        value = row[key]
+        into[key] = value if into.get(key) is None else into[key] if value is None else into[key] + value
+
+
+def _nothing(aggregates: dict) -> dict:
+    """The aggregates of no row, as the database gives them: counts 0, sums null."""
+    return {key: 0 if isinstance(a, Count) else None for key, a in aggregates.items()}
 
 
 def period_label(start, period: str) -> str:

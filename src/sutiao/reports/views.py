@@ -31,7 +31,6 @@ from .joint import copy_file as joint_copy_file
 from .joint import copy_for as joint_copy_for
 from .joint import ensure_may_read as joint_ensure_may_read
 from .joint import figures as joint_figures
-from .materialise import fact_columns, materialised
 from .models import EvaluationScheme
 
 PAGE = 50
@@ -137,11 +136,8 @@ def dashboard(request):
     today = china_today()
     group = cleaned["group"]
     period = cleaned["period"]
-    # The viewer's fact rows evaluated once (materialise.py) for the three queries of the figures.
-    with materialised(facts, fact_columns(facts_source, [group])) as rows:
-        totals = metrics.totals(rows, today)
-        groups = metrics.by_dimension(rows, group, today)
-        periods = metrics.by_period(rows, period, today)
+    # The totals, the groups and the periods from one pass over the viewer's fact rows (metrics.overview).
+    totals, groups, periods = metrics.overview(facts, group, period, today)
     period_labels = [metrics.period_label(row["period"], period) for row in periods]
     top = groups[:12]
     group_label = next(d.label for d in facts_source.dimensions if d.key == group)

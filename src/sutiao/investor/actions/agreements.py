@@ -79,6 +79,7 @@ from ..agreements.models import (
     SignatureRecord,
     SigningMethod,
 )
+from ..mediation import figures
 from ..mediation.models import Mediation, MediationParty
 from ..mediation.notify import tell_parties
 from ..models import MediationOrg, Mediator
@@ -458,6 +459,7 @@ def _void(actor, agreement: Agreement, mediation: Mediation, reason: str) -> Non
     before = _move(agreement, AgreementEvent.VOID)
     agreement.voided_at, agreement.void_reason = timezone.now(), reason[:500]
     agreement.save(update_fields=["state", "voided_at", "void_reason"])
+    figures.refresh(mediation.pk)
     record(
         actor,
         "agreement.void",
@@ -472,6 +474,7 @@ def _void(actor, agreement: Agreement, mediation: Mediation, reason: str) -> Non
 def _supersede(actor, agreement: Agreement, mediation: Mediation) -> None:
     before = _move(agreement, AgreementEvent.SUPERSEDE)
     agreement.save(update_fields=["state"])
+    figures.refresh(mediation.pk)
     record(
         actor,
         "agreement.supersede",
@@ -487,6 +490,9 @@ def _supersede(actor, agreement: Agreement, mediation: Mediation) -> None:
 def void_open_agreements(actor, mediation: Mediation, reason: str) -> None:
     """The mediation ended without an agreement in force (failed, withdrawn, recalled): a draft or an agreement
     awaiting signatures is void. Called inside the action that ends the mediation."""
+    # The mediation before its agreements, in the order every agreement action locks them (_locked): voiding
+    # refreshes the mediation's figures, which locks it.
+    list(Mediation.objects.select_for_update().filter(pk=mediation.pk).values_list("pk"))
     for agreement in Agreement.objects.select_for_update().filter(
         mediation=mediation, state__in=(AgreementState.DRAFT, AgreementState.SIGNING)
     ):
@@ -536,6 +542,7 @@ def signature_recorded(agreement: Agreement, party: MediationParty | None, at: d
             agreement_url(mediation),
         )
         agreement.save(update_fields=fields)
+        figures.refresh(mediation.pk)
         _send_status(agreement, mediation, AgreementStep.EFFECTIVE)
         return agreement
     agreement.save(update_fields=fields)
@@ -1037,6 +1044,7 @@ def confirm_performance(
     else:
         term.reported_at = None
     term.save(update_fields=["reported_at", "performed_at"])
+    figures.refresh(mediation.pk)
     confirmation = PerformanceConfirmation.objects.create(
         term=term, party=party, step=step, note=note[:500], at=now, by=actor
     )
@@ -1093,8 +1101,13 @@ def remind_performance() -> int:
         status = status_of(term, today)
         now = timezone.now()
         if status == TermStatus.PERFORMED:  # a report the obligee did not dispute in time
+            # The mediation's figures change with it (its lock first, as refresh takes it). An action holding the
+            # mediation may be waiting for this term's lock: skip it rather than wait, the next scan settles it.
+            if Mediation.objects.select_for_update(skip_locked=True).filter(pk=mediation.pk).first() is None:
+                continue
             term.performed_at, term.performed_undisputed = now, True
             term.save(update_fields=["performed_at", "performed_undisputed"])
+            figures.refresh(mediation.pk)
             record(
                 SYSTEM, "agreement.performed_undisputed", term, case=mediation.case_ref, after={"term": term.position}
             )

@@ -49,7 +49,7 @@ from sutiao.kernel.workflow import MEDIATION, MEDIATION_OPEN, MediationEvent, Me
 from sutiao.workdays.selectors import calendar
 
 from .. import permissions
-from ..mediation import period
+from ..mediation import figures, period
 from ..mediation.models import (
     Appraisal,
     Disclosure,
@@ -424,6 +424,7 @@ def answer_extension(
         mediation.save(update_fields=["state", "extension_days", "reminded", *period.refresh_due(mediation)])
         extension.granted_at = timezone.now()
         extension.save(update_fields=["granted_at"])
+        figures.refresh(mediation.pk)
         record(
             SYSTEM,
             "mediation.extended",
@@ -576,6 +577,8 @@ def check_identity(actor: User, participant: SessionParticipant, method: str, pa
 def record_session_held(actor: User, session: Session, attended_ids, summary: str = "") -> Session:
     """The session took place; only participants whose identity was checked and who were warned (L8) may
     have taken part."""
+    # The mediation before the session, as the mediation's other actions lock it first (its figures are refreshed).
+    locked_mediation(Mediation(pk=session.mediation_id))
     session = (
         Session.objects.select_for_update(of=("self",))
         .select_related("mediation__delegation__peer", "mediation__application")
@@ -597,6 +600,7 @@ def record_session_held(actor: User, session: Session, attended_ids, summary: st
     SessionParticipant.objects.bulk_update(participants, ["attended"])
     session.held_at, session.summary = timezone.now(), summary.strip()
     session.save(update_fields=["held_at", "summary"])
+    figures.refresh(mediation.pk)
     names = [p.party.name for p in attended]
     record(actor, "mediation.session_held", session, case=mediation.case_ref, after={"attended": names})
     _tell_court_of_session(

@@ -16,6 +16,7 @@ from sutiao.audit.log import record
 from sutiao.kernel.errors import DomainError
 
 from .. import permissions
+from ..mediation import figures
 from ..mediation.models import Mediation, MediationParty, SatisfactionSurvey, SurveyScore
 from ..mediation.selectors import SURVEY_SCOPE
 
@@ -54,6 +55,7 @@ def answer_survey(
     except IntegrityError:
         # Two answers for the same party at once: the constraint keeps one.
         raise DomainError(gettext("该当事人已评价，每位当事人只能评价一次")) from None
+    figures.refresh(mediation.pk)
     seq = record(
         actor,
         "mediation.survey_answered",

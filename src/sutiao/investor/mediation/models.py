@@ -41,6 +41,17 @@ class Mediation(models.Model):
     ground = models.CharField(_("终结事由"), max_length=24, choices=TerminationGround.choices(), blank=True)
     failure_record = models.JSONField(_("调解不成记录"), default=dict, blank=True)
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # The figures the reports read (investor.reports), kept by mediation.figures: recomputed from the sessions, the
+    # extensions, the agreement in force's terms and the survey answers by every action that changes them.
+    first_session_held_at = models.DateTimeField(_("首次调解举行时间"), null=True, editable=False)
+    extensions_granted = models.PositiveIntegerField(_("延长次数"), default=0, editable=False)
+    terms_agreed = models.PositiveIntegerField(_("生效协议的履行条款数"), default=0, editable=False)
+    terms_open = models.PositiveIntegerField(_("未履行的条款数"), default=0, editable=False)
+    terms_last_due = models.DateField(_("最后履行期限"), null=True, editable=False)
+    amount_agreed = models.DecimalField(_("协议金额（元）"), max_digits=20, decimal_places=2, null=True, editable=False)
+    amount_paid = models.DecimalField(_("已履行金额（元）"), max_digits=20, decimal_places=2, null=True, editable=False)
+    survey_answers = models.PositiveIntegerField(_("满意度评价份数"), default=0, editable=False)
+    survey_points = models.PositiveIntegerField(_("满意度评价总分"), null=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = _("调解")
