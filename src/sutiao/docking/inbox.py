@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
+from sutiao.bulk import collector_paused
+
 from . import hooks
 from .models import CaseCursor, InboxMessage, InboxStatus, Peer, SeenNonce
 from .refusals import Refused, Rejected
@@ -58,6 +60,7 @@ def receive(http_message, body: bytes) -> tuple[int, Receipt]:
     return (202 if receipt.status == "waiting" else 200), receipt
 
 
+@collector_paused()
 def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
     """Take a signed batch: one signature, one transaction, then each message on its own (its own savepoint,
     its own receipt or refusal), so one bad message does not hold back the others."""
@@ -100,6 +103,7 @@ def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
     return results
 
 
+@collector_paused()
 def _accept_new_in_order(peer: Peer, messages: list) -> list[Receipt] | None:
     """The common batch — each message new, the next of its own case, one message per case — applied in bulk:
     a handful of queries for the whole batch instead of a dozen per message. Returns None (and changes

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from sutiao.accounts.models import User
 from sutiao.audit.log import SYSTEM, Entry, record, record_many
+from sutiao.bulk import collector_paused
 from sutiao.docking import outbox
 from sutiao.docking.schemas import (
     CaseCorrectedPayload,
@@ -95,6 +96,7 @@ def delegate_case(actor: User, case: Case, organisation: Organisation) -> Delega
     return delegate_cases(actor, [case.pk], organisation)[0]
 
 
+@collector_paused()
 @transaction.atomic
 def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> list[Delegation]:
     """Delegate many cases at once to one organisation — a representative action's tens of thousands of
