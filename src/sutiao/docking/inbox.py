@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
+from sutiao import bulk
 from sutiao.bulk import collector_paused
 
 from . import hooks
@@ -132,14 +133,13 @@ def _accept_new_in_order(peer: Peer, messages: list) -> list[Receipt] | None:
                 by_type.setdefault(row.type, []).append((row, message.payload))
             for message_type, items in by_type.items():
                 hooks.handler_for(message_type)(items)
-            InboxMessage.objects.bulk_create(rows, batch_size=500)
+            bulk.insert(rows)
             for m in messages:
                 if m.case in cursors:
                     cursors[m.case].applied_seq = m.seq
             CaseCursor.objects.bulk_update(list(cursors.values()), ["applied_seq"], batch_size=200)
-            CaseCursor.objects.bulk_create(
-                [CaseCursor(peer=peer, case=m.case, applied_seq=m.seq) for m in messages if m.case not in cursors],
-                batch_size=500,
+            bulk.insert(
+                [CaseCursor(peer=peer, case=m.case, applied_seq=m.seq) for m in messages if m.case not in cursors]
             )
     except (Rejected, IntegrityError):
         return None  # someone in the batch is refused, or a copy raced us: go message by message
