@@ -10,6 +10,7 @@ from django.db.models import F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from sutiao import bulk
 from sutiao.accounts.models import Institution
 from sutiao.audit.log import SYSTEM, Entry, record, record_many
 from sutiao.docking.models import OutboxMessage
@@ -113,7 +114,7 @@ def on_delegate_delivered(receipts: list[tuple[OutboxMessage, dict]]) -> None:
             )
             for pk, case_id, _, state in rows
         ]
-    CaseEvent.objects.bulk_create(events, batch_size=500)
+    bulk.insert(events)
     record_many(peer.name, entries)
 
 

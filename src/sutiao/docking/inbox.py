@@ -10,6 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
+from sutiao import bulk
+from sutiao.bulk import collector_paused
+
 from . import hooks
 from .models import CaseCursor, InboxMessage, InboxStatus, Peer, SeenNonce
 from .refusals import Refused, Rejected
@@ -58,6 +61,7 @@ def receive(http_message, body: bytes) -> tuple[int, Receipt]:
     return (202 if receipt.status == "waiting" else 200), receipt
 
 
+@collector_paused()
 def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
     """Take a signed batch: one signature, one transaction, then each message on its own (its own savepoint,
     its own receipt or refusal), so one bad message does not hold back the others."""
@@ -100,6 +104,7 @@ def receive_batch(http_message, body: bytes) -> list[Receipt | Refusal]:
     return results
 
 
+@collector_paused()
 def _accept_new_in_order(peer: Peer, messages: list) -> list[Receipt] | None:
     """The common batch — each message new, the next of its own case, one message per case — applied in bulk:
     a handful of queries for the whole batch instead of a dozen per message. Returns None (and changes
@@ -128,14 +133,13 @@ def _accept_new_in_order(peer: Peer, messages: list) -> list[Receipt] | None:
                 by_type.setdefault(row.type, []).append((row, message.payload))
             for message_type, items in by_type.items():
                 hooks.handler_for(message_type)(items)
-            InboxMessage.objects.bulk_create(rows, batch_size=500)
+            bulk.insert(rows)
             for m in messages:
                 if m.case in cursors:
                     cursors[m.case].applied_seq = m.seq
             CaseCursor.objects.bulk_update(list(cursors.values()), ["applied_seq"], batch_size=200)
-            CaseCursor.objects.bulk_create(
-                [CaseCursor(peer=peer, case=m.case, applied_seq=m.seq) for m in messages if m.case not in cursors],
-                batch_size=500,
+            bulk.insert(
+                [CaseCursor(peer=peer, case=m.case, applied_seq=m.seq) for m in messages if m.case not in cursors]
             )
     except (Rejected, IntegrityError):
         return None  # someone in the batch is refused, or a copy raced us: go message by message

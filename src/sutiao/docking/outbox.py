@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import BaseModel
 
+from sutiao import bulk
 from sutiao.kernel.ids import new_id
 
 from .models import CaseSequence, OutboxMessage, Peer
@@ -74,10 +75,10 @@ def send_many(
                 next_attempt_at=now,
             )
         )
-    CaseSequence.objects.bulk_create(new_sequences, batch_size=1000)
+    bulk.insert(new_sequences)
     # Small batches: SQLite refuses the CASE expression of a bigger bulk update (depth limit 1000).
     CaseSequence.objects.bulk_update(known_sequences, ["last_seq"], batch_size=200)
-    return OutboxMessage.objects.bulk_create(rows, batch_size=1000)
+    return bulk.insert(rows)
 
 
 def envelope_of(message: OutboxMessage) -> dict:

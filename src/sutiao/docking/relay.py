@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from sutiao.bulk import collector_paused
+
 from . import hooks
 from .models import DeliveryBatch, OutboxMessage, OutboxStatus, Peer, insecure_url
 from .outbox import envelope_of
@@ -92,6 +94,7 @@ def _claim_due(limit: int) -> list[OutboxMessage]:
     return rows
 
 
+@collector_paused()
 def deliver_due(limit: int = 4 * BATCH_SIZE) -> int:
     """Deliver what is due now, in batches per peer; return how many were delivered."""
     delivered = 0
@@ -120,6 +123,7 @@ def deliver_due(limit: int = 4 * BATCH_SIZE) -> int:
     return delivered
 
 
+@collector_paused()
 @transaction.atomic
 def _record(messages: list[OutboxMessage], outcomes: list, evidence: dict | None) -> None:
     """Book one delivery: the confirmed messages in one statement with the signed answer kept once; each

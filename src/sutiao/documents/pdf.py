@@ -7,7 +7,10 @@ not embedded (the reader substitutes its own Song face). Nothing is downloaded (
 
 The same input gives the same bytes: the creation date is the document's own (a version's creation time, not the
 moment of rendering) and the PDF's document ID is derived from the document's own id, so a version's SHA-256 is
-stable and can be recomputed to check it."""
+stable and can be recomputed to check it.
+
+reportlab is imported by the functions that render, not with this module: the documents' building blocks below are
+made by modules every process of both platforms loads at start, which then paid for a library few of them use."""
 
 import datetime as dt
 import hashlib
@@ -18,23 +21,11 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.lib.utils import TimeStamp
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.pdfgen import canvas
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
 
 log = logging.getLogger("sutiao.documents")
 
@@ -136,6 +127,10 @@ def find_cjk_font(candidates=FONT_CANDIDATES) -> str | None:
 @cache
 def _register(font_file: str | None) -> str:
     """The reportlab name of the font to set text in: the file's, embedded as a subset, or STSong-Light."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
     if font_file:
         name = "CJK-" + hashlib.sha256(font_file.encode()).hexdigest()[:12]
         try:
@@ -160,6 +155,12 @@ def font_name(font_file=_DEFAULT) -> str:
 def _canvas_maker(document: Document, font: str, size: int = 9):
     """A canvas that writes the document's own creation date and ID, and numbers pages as 第 n 页 共 m 页 (the
     total is known only at the end, so each page is drawn when the document is saved)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import TimeStamp
+    from reportlab.pdfgen import canvas
+
     created = document.created.astimezone(dt.UTC)
     stamp = TimeStamp(invariant=True)
     stamp.t = created.timestamp()
@@ -200,11 +201,19 @@ def _canvas_maker(document: Document, font: str, size: int = 9):
     return DocumentCanvas
 
 
-_SERIES_COLOURS = (colors.HexColor("#0d6efd"), colors.HexColor("#198754"), colors.HexColor("#dc3545"))
+_SERIES_COLOURS = ("#0d6efd", "#198754", "#dc3545")
 
 
-def _chart(block: Chart, font: str, width: float) -> Drawing:
+def _chart(block: Chart, font: str, width: float) -> "Drawing":
     """The chart as a Drawing of the text width: title above, legend below, labels turned when they are many."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+
+    series_colours = [colors.HexColor(c) for c in _SERIES_COLOURS]
     height = 72 * mm
     drawing = Drawing(width, height)
     drawing.add(String(width / 2, height - 5 * mm, block.title, fontName=font, fontSize=10.5, textAnchor="middle"))
@@ -222,7 +231,7 @@ def _chart(block: Chart, font: str, width: float) -> Drawing:
         chart.categoryAxis.labels.boxAnchor = "ne"
     chart.valueAxis.valueMin = 0
     for i in range(len(chart.data)):
-        colour = _SERIES_COLOURS[i % len(_SERIES_COLOURS)]
+        colour = series_colours[i % len(series_colours)]
         if block.kind == "bar":
             chart.bars[i].fillColor = colour
         else:
@@ -234,7 +243,7 @@ def _chart(block: Chart, font: str, width: float) -> Drawing:
     legend.fontName, legend.fontSize = font, 8
     legend.alignment, legend.columnMaximum = "right", 1
     legend.colorNamePairs = [
-        (_SERIES_COLOURS[i % len(_SERIES_COLOURS)], name) for i, (name, _v) in enumerate(block.series)
+        (series_colours[i % len(series_colours)], name) for i, (name, _v) in enumerate(block.series)
     ]
     drawing.add(legend)
     return drawing
@@ -246,6 +255,21 @@ def _text(s: str) -> str:
 
 def render(document: Document, *, font_file=_DEFAULT) -> bytes:
     """The document as PDF bytes. `font_file` overrides the search (None: the built-in STSong-Light)."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        CondPageBreak,
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
     font = font_name(font_file)
     base = ParagraphStyle("body", fontName=font, fontSize=11, leading=18, wordWrap="CJK", spaceAfter=4)
     title = ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=10)

@@ -16,14 +16,20 @@ after it nothing but validation data may be added; `sign` refuses to add a signa
 `verify` reads every signature and says, for each, who signed, when (the signer's clock and the timestamp), whether
 the signed bytes are intact, whether the certificate chains to a root we trust at the time of the timestamp
 (point-in-time validation with the CRLs embedded and the CA's current ones), whether it has been revoked (and
-whether before or after signing), and what changed in the file after it. It never uses the network."""
+whether before or after signing), and what changed in the file after it. It never uses the network.
+
+pyHanko (with its validator, and aiohttp for its timestamp client) is imported by the functions that sign or
+verify, not with this module: about half a second of imports that every process of both platforms paid at start
+(a CLI command, a worker, the bench's bulk delegation) though most never touch a PDF."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
@@ -34,26 +40,16 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.general import SigningError
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.errors import PathError, RevokedError, ValidationError
-from pyhanko_certvalidator.registry import SimpleCertificateStore
-from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from sutiao.accounts.pii import decrypt
 from sutiao.kernel.errors import DomainError
 
 from .ca import authority, trusted_roots
 from .models import SigningIdentity
-from .tsa import timestamper
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
 
 log = logging.getLogger("sutiao.documents")
 
@@ -78,6 +74,9 @@ def _asn1_crl(crl: x509.CertificateRevocationList) -> asn1_crl.CertificateList:
 
 
 def _reader(pdf_bytes: bytes) -> PdfFileReader:
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     try:
         return PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
     except (PdfError, ValueError, KeyError, IndexError, TypeError) as e:
@@ -87,20 +86,29 @@ def _reader(pdf_bytes: bytes) -> PdfFileReader:
 # --- signing ---
 
 
-class _LoadedKeySigner(signers.SimpleSigner):
-    """pyHanko's SimpleSigner parses (and checks) the private key again on every signature it makes — the
-    dearest step of signing; this one signs with the key already loaded. RSA PKCS#1 v1.5 only (ca.py)."""
+@functools.cache
+def _loaded_key_signer():
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-    def __init__(self, key: rsa.RSAPrivateKey, **kwargs):
-        super().__init__(**kwargs)
-        self._key = key
+    class LoadedKeySigner(signers.SimpleSigner):
+        """pyHanko's SimpleSigner parses (and checks) the private key again on every signature it makes — the
+        dearest step of signing; this one signs with the key already loaded. RSA PKCS#1 v1.5 only (ca.py)."""
 
-    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-        return self._key.sign(data, padding.PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        def __init__(self, key: rsa.RSAPrivateKey, **kwargs):
+            super().__init__(**kwargs)
+            self._key = key
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            return self._key.sign(data, padding.PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+    return LoadedKeySigner
 
 
 def _sealed_by(reader: PdfFileReader) -> str:
     """The field name of a signature that locked the document (a seal), or ""."""
+    from pyhanko.sign import fields
+
     for signature in reader.embedded_signatures:
         lock = signature.sig_field.get("/Lock")
         if lock is not None and lock.get_object().get("/P") == fields.MDPPerm.NO_CHANGES.value:
@@ -122,6 +130,15 @@ def sign(
     and with its validation data (PAdES B-LT). `seal` locks the document after this signature (the e-seal, last).
     Refused (DomainError) when the identity is revoked or expired, the field already exists, or the document is
     sealed. The caller decides who may sign with which identity; this only checks the identity itself."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.errors import PathError, RevokedError, ValidationError
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from .tsa import timestamper
+
     now = now or timezone.now()
     if identity.revoked:
         raise DomainError(
@@ -146,7 +163,7 @@ def sign(
         decrypt(identity.private_key_encrypted).encode(), password=None, unsafe_skip_rsa_key_validation=True
     )
     chain = [_asn1_certificate(c) for c in ca.chain()]
-    signer = _LoadedKeySigner(
+    signer = _loaded_key_signer()(
         key,
         signing_cert=_asn1_certificate(certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(
@@ -198,6 +215,8 @@ def signature_field_spec(name: str, *, box: tuple[int, int, int, int] | None = N
     for a renderer that draws empty signature boxes (pyHanko's fields.append_signature_field). A seal's box must
     be made with seal=True: its lock is part of the field from the start, since adding it when the seal signs
     would change a field under the earlier signatures, which their validation reports as an alteration."""
+    from pyhanko.sign import fields
+
     if not seal:
         return fields.SigFieldSpec(name, box=box, on_page=page)
     return fields.SigFieldSpec(
@@ -210,6 +229,8 @@ def signature_field_spec(name: str, *, box: tuple[int, int, int, int] | None = N
 
 
 def _check_existing_field(writer: IncrementalPdfFileWriter, name: str, *, seal: bool) -> None:
+    from pyhanko.sign import fields
+
     for field_name, _value, reference in fields.enumerate_sig_fields(writer, filled_status=False):
         if field_name == name and seal and "/Lock" not in reference.get_object():
             raise ValueError(
@@ -289,6 +310,8 @@ class DocumentVerification:
 
 def verify(pdf_bytes: bytes) -> DocumentVerification:
     """Every signature in `pdf_bytes`, validated offline against the trusted roots (ca.trusted_roots)."""
+    from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+
     reader = _reader(pdf_bytes)
     # Document timestamps (PAdES B-LTA, added by an archive later) are validation data, not signers.
     signatures = [s for s in reader.embedded_signatures if s.sig_object_type == "/Sig"]
@@ -308,16 +331,20 @@ def verify(pdf_bytes: bytes) -> DocumentVerification:
     for index, embedded in enumerate(signatures):
         reports.append(_report(embedded, roots, dss_certs, dss_crls + current_crls, last=index == last))
     altered = any(
-        not r.intact or not r.valid or not r.changes_permitted or (i == last and r.modification not in _AFTER_LAST)
+        not r.intact or not r.valid or not r.changes_permitted or (i == last and r.modification not in _after()[0])
         for i, r in enumerate(reports)
     )
     return DocumentVerification(tuple(reports), altered)
 
 
-# After the last signature only validation data (the DSS of B-LT) may follow; after an earlier one, the later
-# signatures' fields as well (form filling, in PDF's terms).
-_AFTER_LAST = {ModificationLevel.NONE.name.lower(), ModificationLevel.LTA_UPDATES.name.lower()}
-_AFTER_EARLIER = _AFTER_LAST | {ModificationLevel.FORM_FILLING.name.lower()}
+@functools.cache
+def _after() -> tuple[set[str], set[str]]:
+    """What may follow the last signature, and an earlier one: after the last only validation data (the DSS of
+    B-LT); after an earlier one, the later signatures' fields as well (form filling, in PDF's terms)."""
+    from pyhanko.sign.diff_analysis import ModificationLevel
+
+    after_last = {ModificationLevel.NONE.name.lower(), ModificationLevel.LTA_UPDATES.name.lower()}
+    return after_last, after_last | {ModificationLevel.FORM_FILLING.name.lower()}
 
 
 def _timestamp_time(embedded) -> dt.datetime | None:
@@ -351,6 +378,11 @@ def _revocation(serial: int, issuer, crls) -> dt.datetime | None:
 
 
 def _report(embedded, roots, dss_certs, crls, *, last: bool) -> SignatureReport:
+    from pyhanko.sign import fields
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
     certificate = x509.load_der_x509_certificate(embedded.signer_cert.dump())
     timestamp_time = _timestamp_time(embedded)
     moment = timestamp_time or timezone.now()
@@ -372,7 +404,8 @@ def _report(embedded, roots, dss_certs, crls, *, last: bool) -> SignatureReport:
     if revoked and timestamp_time is None:
         revoked_before = True  # without an attested time, a revoked certificate proves nothing
     modification = status.modification_level.name.lower() if status.modification_level else "none"
-    permitted = status.docmdp_ok is not False and modification in (_AFTER_LAST if last else _AFTER_EARLIER)
+    after_last, after_earlier = _after()
+    permitted = status.docmdp_ok is not False and modification in (after_last if last else after_earlier)
     timestamp = status.timestamp_validity
     timestamp_valid = bool(timestamp and timestamp.intact and timestamp.valid and timestamp.trusted)
     lock = embedded.sig_field.get("/Lock")

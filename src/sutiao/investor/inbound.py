@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sutiao import bulk
 from sutiao.accounts.models import Institution, InstitutionKind
 from sutiao.audit.log import Entry, record, record_many
 from sutiao.docking import client
@@ -134,14 +135,13 @@ def on_delegate(items) -> list[Delegation]:
         # Searchable from the first moment, written with the row (no second pass over thousands of rows).
         for column, value in delegation_search_columns(d).items():
             setattr(d, column, value)
-    delegations = Delegation.objects.bulk_create(received, batch_size=500)
+    delegations = bulk.insert(received)
     due = f"答复期限 {cn_date(deadline.due)}" + ("（暂定）" if deadline.provisional else "")
-    DelegationEvent.objects.bulk_create(
+    bulk.insert(
         [
             DelegationEvent(delegation=d, actor=d.court_name, text=f"收到{d.court_name}的{d.get_kind_display()}，{due}")
             for d in delegations
-        ],
-        batch_size=500,
+        ]
     )
     by_peer: dict = {}
     for d in delegations:

@@ -19,8 +19,6 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from sutiao.documents import pdf
 from sutiao.documents.actions import accept_upload
@@ -247,6 +245,10 @@ def _dimension_table(label: str, rows: list[dict], keys: tuple[str, ...], captio
 def render_workbook(report: PeriodicReport, figures: Figures) -> bytes:
     m = metrics.METRICS
     here = metrics.here()
+    # openpyxl only here: every process of the platform loads this module at start, few make a workbook.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("总体情况")

@@ -8,8 +8,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from sutiao import bulk
 from sutiao.accounts.models import User
 from sutiao.audit.log import SYSTEM, Entry, record, record_many
+from sutiao.bulk import collector_paused
 from sutiao.docking import outbox
 from sutiao.docking.schemas import (
     CaseCorrectedPayload,
@@ -95,6 +97,7 @@ def delegate_case(actor: User, case: Case, organisation: Organisation) -> Delega
     return delegate_cases(actor, [case.pk], organisation)[0]
 
 
+@collector_paused()
 @transaction.atomic
 def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> list[Delegation]:
     """Delegate many cases at once to one organisation — a representative action's tens of thousands of
@@ -179,12 +182,11 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
             gettext("%(count)s 件案件不能委派/委托，均未委派/委托：%(listed)s")
             % {"count": len(problems), "listed": listed}
         )
-    delegations = Delegation.objects.bulk_create(
+    delegations = bulk.insert(
         [
             Delegation(case=c, organisation=organisation, kind=c.delegation_kind, sent_by=actor, sent_at=now)
             for c in cases
-        ],
-        batch_size=1000,
+        ]
     )
     before = {}
     for case in cases:
@@ -204,9 +206,8 @@ def delegate_cases(actor: User, case_ids: list, organisation: Organisation) -> l
         MessageType.DELEGATE,
         [(c.id, _payload_for(c, d)) for c, d in zip(cases, delegations, strict=True)],
     )
-    CaseEvent.objects.bulk_create(
-        [CaseEvent(case=c, actor=str(actor), text=f"{c.delegation_kind.label}至{organisation.name}") for c in cases],
-        batch_size=1000,
+    bulk.insert(
+        [CaseEvent(case=c, actor=str(actor), text=f"{c.delegation_kind.label}至{organisation.name}") for c in cases]
     )
     record_many(
         actor,
