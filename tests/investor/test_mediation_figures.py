@@ -24,6 +24,7 @@ from sutiao.investor.agreements.models import AgreementTerm, PerformanceStep
 from sutiao.investor.mediation import figures
 from sutiao.investor.mediation.models import Mediation, SessionMode
 from sutiao.kernel.agreement import UNDISPUTED_DAYS
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.enums import MediationOutcome
 from sutiao.kernel.workflow import AgreementState
 
@@ -147,15 +148,19 @@ def test_a_superseded_agreement_counts_no_more_and_the_new_one_does(
         "terms_agreed": 0,
         "amount_agreed": None,
     }
+    # The new draft starts from the rejected one's terms; the mediator changes them as the court's grounds call for.
+    due = china_today() + dt.timedelta(days=20)
+    term = agreement_actions.TermInput(row_b.pk, row_a.pk, "payment", "赔偿投资差额损失", Decimal("50000.00"), due)
+    agreement_actions.revise_agreement(mediator_a, new, "双方同意如下。", [term], "按法院意见修改履行期限")
     agreement_actions.submit_for_signing(mediator_a, new)
     agreement_actions.signature_recorded(new, row_a, timezone.now())
     assert _stored(mediation)["terms_agreed"] == 0  # not in force until every party signed
     agreement_actions.signature_recorded(new, row_b, timezone.now())
-    # The template's single term: the claim's 125,000.00.
-    assert {k: _stored(mediation)[k] for k in ("terms_agreed", "terms_open", "amount_agreed")} == {
+    assert {k: _stored(mediation)[k] for k in ("terms_agreed", "terms_open", "terms_last_due", "amount_agreed")} == {
         "terms_agreed": 1,
         "terms_open": 1,
-        "amount_agreed": Decimal("125000.00"),
+        "terms_last_due": due,
+        "amount_agreed": Decimal("50000.00"),
     }
 
 
