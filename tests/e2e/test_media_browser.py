@@ -207,7 +207,15 @@ def test_three_browsers_meet_split_record_and_one_is_removed(live, media_browser
 
     # The case keeps the attendance and the recording; the court hears who attended once the session is held.
     page = mediator.get(ws)
-    assert "在线调解出席记录" in page and "准入" in page and "被移出" in page
+    assert "在线调解出席记录" in page and 'data-testid="attendance"' in page
+    # The workspace shows the latest attendance facts; the session's attendance page all of them, page by page.
+    attendance, url = "", f"/mediations/{delegation_id}/sessions/{session_id}/attendance/"
+    while url:
+        html = mediator.get(url.replace("&amp;", "&"))
+        attendance += html
+        found = re.search(r'href="([^"]+)" data-testid="next-page"', html)
+        url = found.group(1) if found else ""
+    assert "准入" in attendance and "被移出" in attendance
     assert 'data-testid="recording"' in page and "录制同意" in page
     assert "双方确认：申请人于2024年3月买入涉案股票。" in page
     attended = _values(page, f"held-{session_id}-attended")
