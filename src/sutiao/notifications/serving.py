@@ -194,7 +194,7 @@ def serve_pending(actor, consent: ServiceConsent) -> list[Service]:
         return []
     pending = Service.objects.select_for_update().filter(id_digest=consent.id_digest, electronic=False, other_means="")
     served = []
-    for service in pending.select_related("document").order_by("served_at", "id"):
+    for service in pending.order_by("served_at", "id"):
         service.served_at = timezone.now()
         served.append(_deliver(actor, service, consent, "service.serve_after_consent"))
     return served
