@@ -3,13 +3,13 @@ case, the Bureau compares the two texts and publishes it, anyone reads it on the
 party's name; the Bureau asks for a quarterly report and watches its progress reach the PDF and Excel links.
 Screenshots at desktop width and at 375 px go to test-artifacts/."""
 
-import datetime as dt
-
 import pytest
 from live import wait_for
 from test_browser import browser  # noqa: F401  (the module's Chromium fixture)
 from test_delegation_flow import ORG1, investor_delegation
 from test_reports_browser import _delegate, _login, _shots
+
+from sutiao.kernel.calendar import china_today
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def test_the_bureau_asks_for_a_quarterly_report_and_watches_it_made(live, browse
     bureau = _login(browser, live.investor.url, "bureau")
     bureau.goto(live.investor.url + "/reports/")
     bureau.get_by_test_id("periodic-reports-link").click()
-    today = dt.date.today()
+    today = china_today()
     bureau.select_option("#id_period", "quarter")
     bureau.fill("#id_year", str(today.year))
     bureau.select_option("#id_quarter", str((today.month - 1) // 3 + 1))

@@ -17,6 +17,7 @@ from sutiao.accounts.models import PartyProfile
 from sutiao.audit.models import AuditRecord
 from sutiao.investor.actions import confirmation as actions
 from sutiao.investor.models import DelegationEvent
+from sutiao.kernel.calendar import china_today
 from sutiao.kernel.service import ServiceChannel, ServiceConsentMethod
 from sutiao.notifications import serving
 from sutiao.notifications.models import Notification, Service
@@ -175,7 +176,7 @@ def test_l16_a_ruling_waiting_for_service_is_served_when_the_party_consents_afte
     second, first = serving.services_of(request)  # row_a's, then row_b's
     assert not first.electronic and not second.electronic  # neither party had consented
     staff = mediation.delegation.mediator
-    serving.record_other_means(staff, first, means="post", served_on=first.served_at.date())
+    serving.record_other_means(staff, first, means="post", served_on=china_today(first.served_at))
     assert Service.objects.get(pk=first.pk).other_means == "post"
 
     _consents(party_a)
