@@ -81,7 +81,7 @@ def test_l13_after_a_rejection_the_three_paths_are_offered_and_a_new_agreement_i
     assert 'data-testid="rejected-paths"' in page and "变更原调解协议" in page and "提起诉讼" in page
     reasons = page[page.index('data-testid="court-reasons"') :]
     assert "内容不明确" in reasons and "履行期限不明确" in reasons
-    # The ground is the court's label of 解释 Art. 358, shown in the page's language; the reasons as the court wrote them.
+    # The ground is the court's label of 解释 Art. 358, in the page's language; the reasons as the court wrote them.
     english = client.get(f"/mediations/{mediation.pk}/confirmation/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     reasons = english[english.index('data-testid="court-reasons"') :]
     assert "Unclear" in reasons[:300] and "履行期限不明确" in reasons[:300]

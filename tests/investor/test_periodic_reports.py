@@ -134,8 +134,8 @@ def test_the_pdf_groups_the_mediations_further_figures_by_organisation(world, bu
             f"{mine['days_to_first_session']} 日",
             str(mine["extended"]),
             None,  # the performance rate: judged as of the day the report is made
-            str(mine["amount_agreed"]),
-            str(mine["amount_paid"]),
+            f"{mine['amount_agreed']:,.2f}",
+            f"{mine['amount_paid']:,.2f}",
             str(mine["satisfaction_answers"]),
             str(mine["satisfaction"]),
         )

@@ -61,6 +61,8 @@ class TermsTable:
     # A line said just above the table, never left alone at the foot of a page: when less room is left than it,
     # the table's head and first two rows take, they start the next page together.
     caption: str = ""
+    # The columns whose cells are figures, aligned right so that their digits line up (0 is the first column).
+    numeric: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,11 @@ def _chart(block: Chart, font: str, width: float) -> "Drawing":
     return drawing
 
 
+# The room (mm) a heading needs below it on the page: itself and the head and first rows of a table, or the first
+# lines of a paragraph.
+_HEADING_ROOM = 40
+
+
 def _text(s: str) -> str:
     return escape(s).replace("\n", "<br/>")
 
@@ -275,6 +282,8 @@ def render(document: Document, *, font_file=_DEFAULT) -> bytes:
     title = ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=10)
     heading = ParagraphStyle("heading", parent=base, fontSize=12.5, leading=20, spaceBefore=6, spaceAfter=2)
     cell = ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13, spaceAfter=0)
+    figure = ParagraphStyle("figure", parent=cell, alignment=TA_RIGHT)
+    head = ParagraphStyle("head", parent=cell, fontSize=8.5, leading=11)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -292,7 +301,9 @@ def render(document: Document, *, font_file=_DEFAULT) -> bytes:
     story = [Paragraph(_text(document.title), title)]
     for block in document.blocks:
         if isinstance(block, Heading):
-            story.append(Paragraph(_text(block.text), heading))
+            # A heading never ends a page: with less room left than it and a few lines of what follows, it starts
+            # the next one (the paragraph, table or chart after it follows it there).
+            story += [CondPageBreak(_HEADING_ROOM * mm), Paragraph(_text(block.text), heading)]
         elif isinstance(block, Para):
             story.append(Paragraph(_text(block.text), base))
         elif isinstance(block, TermsTable):
@@ -300,23 +311,27 @@ def render(document: Document, *, font_file=_DEFAULT) -> bytes:
             fractions = block.widths or tuple(1 / n for _ in range(n))
             widths = [f * doc.width for f in fractions]
 
-            def cells(rows):
-                return [[Paragraph(_text(c), cell) for c in row] for row in rows]
+            def cells(rows, numeric=block.numeric):
+                return [
+                    [Paragraph(_text(c), figure if j in numeric else cell) for j, c in enumerate(row)] for row in rows
+                ]
+
+            header = [[Paragraph(_text(c), head) for c in block.header]]
 
             if block.caption:
                 caption = Paragraph(_text(block.caption), base)
                 _width, line = caption.wrap(doc.width, doc.height)
-                _width, head = Table(cells((block.header, *block.rows[:2])), colWidths=widths).wrap(
-                    doc.width, doc.height
-                )
-                story += [CondPageBreak(line + base.spaceAfter + 2 * mm + head), caption]
-            table = Table(cells((block.header, *block.rows)), colWidths=widths, repeatRows=1)
+                _width, needed = Table(header + cells(block.rows[:2]), colWidths=widths).wrap(doc.width, doc.height)
+                story += [CondPageBreak(line + base.spaceAfter + 2 * mm + needed), caption]
+            table = Table(header + cells(block.rows), colWidths=widths, repeatRows=1)
             table.setStyle(
                 TableStyle(
                     [
                         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                     ]
                 )
             )

@@ -154,10 +154,10 @@ _FURTHER = (
     "satisfaction_answers",
     "satisfaction",
 )
-# A dimension's tables on the A4 text width (170 mm): the name column, then the figures sharing the rest equally,
-# an amount 1.6 times as wide (eleven digits and the fen on one line: 12345678.90).
+# A dimension's tables on the A4 text width (170 mm): the name column, then the figures sharing the rest, an amount
+# 1.6 times as wide as a count (999,999,999.99 on one line), a duration 1.25 times (「（自然日）」 on one line).
 _NAME_WIDTH = 0.23
-_AMOUNT_WEIGHT = 1.6
+_WEIGHTS = {"amount": 1.6, "days": 1.25}
 _NOT_HERE = object()
 # The PDF's numbered sections after 一、总体情况: one per dimension of the platform's facts (six on each platform now,
 # 二 to 七); a platform with more dimensions than numbers here needs more numbers (tests check both platforms).
@@ -169,7 +169,14 @@ def _shown(metric, value) -> str:
         return str(metrics.NOT_HERE)
     if value is None:
         return "—"
+    if metric.kind == "amount":
+        return f"{value:,.2f}"  # yuan, with the thousands marked as the accounts are read
     return {"rate": f"{value}%", "days": _("%(n)s 日") % {"n": value}}.get(metric.kind, str(value))
+
+
+def _header(label) -> str:
+    # A column's unit on its own line: 「已履行金额（元）」 never breaks between 「（」 and 「元）」.
+    return str(label).replace("（", "\n（")
 
 
 def render_pdf(report: PeriodicReport, figures: Figures) -> bytes:
@@ -188,6 +195,7 @@ def render_pdf(report: PeriodicReport, figures: Figures) -> bytes:
             (_("指标"), _("数值")),
             tuple((str(m[k].label), _shown(m[k], figures.totals.get(k, _NOT_HERE))) for k in _HEADLINE + _FURTHER),
             widths=(0.6, 0.4),
+            numeric=frozenset({1}),
         ),
     ]
     labels = tuple(metrics.period_label(row["period"], "month") for row in figures.months)
@@ -232,13 +240,14 @@ def render_pdf(report: PeriodicReport, figures: Figures) -> bytes:
 def _dimension_table(label: str, rows: list[dict], keys: tuple[str, ...], caption: str = "") -> pdf.TermsTable:
     """One table of a dimension: each row's name, then its figures `keys`."""
     m = metrics.METRICS
-    weights = [_AMOUNT_WEIGHT if m[k].kind == "amount" else 1.0 for k in keys]
+    weights = [_WEIGHTS.get(m[k].kind, 1.0) for k in keys]
     share = (1 - _NAME_WIDTH) / sum(weights)
     return pdf.TermsTable(
-        (label, *(str(m[k].label) for k in keys)),
+        (str(label), *(_header(m[k].label) for k in keys)),
         tuple((row["name"] or _("（未指派）"), *(_shown(m[k], row[k]) for k in keys)) for row in rows),
         widths=(_NAME_WIDTH, *(share * w for w in weights)),
         caption=caption,
+        numeric=frozenset(range(1, len(keys) + 1)),
     )
 
 
