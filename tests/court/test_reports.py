@@ -223,3 +223,19 @@ def test_the_periodic_reports_pdf_numbers_a_section_for_each_dimension_region_in
 
     keys = [d.key for d in source().dimensions]
     assert keys[-1] == "region" and len(keys) == 6 <= len(SECTION_NUMBERS)
+
+
+def test_each_viewers_filter_choices_are_the_distinct_subjects_of_the_facts_they_see(world):
+    """The dashboard's choices are read as keys from the delegation and its case and named from the small tables
+    (not a DISTINCT over the joined fact rows): for the Supreme People's Court and a court, in every dimension, they
+    are the (key, name) pairs of the facts that viewer sees, each once."""
+    facts_source = source()
+    for user in (world["spc_admin"], world["court0_staff"]):
+        facts = facts_source.facts(user)
+        assert facts.exists(), user
+        for d in facts_source.dimensions:
+            seen = {
+                (str(k), n) for k, n in facts.values_list(f"d_{d.key}", f"d_{d.key}_name").distinct() if k is not None
+            }
+            offered = list(facts_source.choices(user, d.key))
+            assert set(offered) == seen and len(offered) == len(seen), (user, d.key)
