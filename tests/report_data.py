@@ -281,3 +281,18 @@ def pdf_table_row(name: str, cells) -> re.Pattern:
     order (None: any one word). A cell wrapped onto a second line does not match: each figure must fit its column."""
     words = [r"\S+" if c is None else re.escape(c).replace(r"\ ", r"\s+") for c in cells]
     return re.compile(rf"^\s*{re.escape(name)}\s+" + r"\s+".join(words) + r"\s*$", re.MULTILINE)
+
+
+def check_choices_are_the_facts_subjects(facts_source, user) -> None:
+    """A platform's filter choices for `user` (read as keys from the platform's rows and named from the small
+    tables, not a DISTINCT over the joined fact rows) are, in every dimension, the (key, name) pairs of the facts the
+    user sees, each once, sorted by name (the regions in the kernel's order, GB/T 2260)."""
+    facts = facts_source.facts(user)
+    assert facts.exists(), user
+    for d in facts_source.dimensions:
+        pairs = facts.values_list(f"d_{d.key}", f"d_{d.key}_name").distinct()
+        seen = {(str(k), n) for k, n in pairs if k is not None}
+        offered = list(facts_source.choices(user, d.key))
+        assert set(offered) == seen and len(offered) == len(seen), (user, d.key)
+        if d.key != "region":
+            assert [n for _k, n in offered] == sorted(n for _k, n in offered), (user, d.key)
