@@ -283,7 +283,7 @@ def render(document: Document, *, font_file=_DEFAULT) -> bytes:
     heading = ParagraphStyle("heading", parent=base, fontSize=12.5, leading=20, spaceBefore=6, spaceAfter=2)
     cell = ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13, spaceAfter=0)
     figure = ParagraphStyle("figure", parent=cell, alignment=TA_RIGHT)
-    head = ParagraphStyle("head", parent=cell, fontSize=8.5, leading=11)
+    head = ParagraphStyle("head", parent=cell, fontSize=8.5, leading=11)  # a report's narrow columns' names fit
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
