@@ -215,6 +215,7 @@ def render_version(mediation: Mediation, version: AgreementVersion, terms: list[
                     for t in terms
                 ),
                 widths=(0.07, 0.2, 0.15, 0.28, 0.15, 0.15),
+                numeric=frozenset({4}),
             )
         )
     signers = [pdf.Signer(PartyRole(p.role).label, p.name) for p in parties]
