@@ -183,7 +183,9 @@ class InvestorFacts:
             users = User.objects.filter(pk__in=keys).values_list("pk", "full_name", "username")
             named = {pk: full or username for pk, full, username in users}
         else:
-            orgs = rows.values("organisation_id").distinct()
+            # The organisations' ids first, as a list: PostgreSQL planned the DISTINCT nested in two IN subqueries
+            # six times slower (1.6 s against 0.24 s at 1,000,000 cases).
+            orgs = list(rows.values_list("organisation_id", flat=True).distinct())
             if dimension == "office":
                 orgs = Institution.objects.filter(pk__in=orgs).values("parent_id")
             named = dict(Institution.objects.filter(pk__in=orgs).values_list("pk", "name"))
