@@ -247,6 +247,9 @@ def test_the_courts_figures_are_not_here_and_never_zero(world, client):
     assert further["amount_paid"] == (figures(RECORDS, "investor")["amount_paid"], True)
     html = page.content.decode()
     assert 'data-testid="further-confirmation_applied">本平台无此数据<' in html
+    # An amount as the accounts read it: two decimals, the thousands marked.
+    paid = figures(RECORDS, "investor")["amount_paid"]
+    assert paid >= 1000 and f'data-testid="further-amount_paid">{paid:,.2f}<' in html
     assert {m.key for m in page.context["columns"]}.isdisjoint(not_here)
     # No list of cases behind a figure the platform does not hold, and no weight on it in an evaluation.
     assert client.get(reverse("reports-cases"), {"metric": "confirmation_applied"}).status_code == 404

@@ -25,6 +25,7 @@ from sutiao.documents.actions import accept_upload
 from sutiao.documents.models import FileKind
 from sutiao.kernel.calendar import CHINA, china_days, china_today
 from sutiao.kernel.workflow import REPORT, ReportEvent, ReportPeriod, ReportState
+from sutiao.workdays.templatetags.workdays import amount
 
 from . import metrics
 from .facts import source
@@ -170,7 +171,7 @@ def _shown(metric, value) -> str:
     if value is None:
         return "—"
     if metric.kind == "amount":
-        return f"{value:,.2f}"  # yuan, with the thousands marked as the accounts are read
+        return amount(value)  # as the dashboard shows it
     return {"rate": f"{value}%", "days": _("%(n)s 日") % {"n": value}}.get(metric.kind, str(value))
 
 

@@ -40,10 +40,18 @@ def cn_datetime(value):
 
 
 @register.filter
+def amount(value):
+    """An amount in yuan as the accounts read it, its thousands marked: 18977295171 → 18,977,295,171.00."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value):,.2f}"
+
+
+@register.filter
 def yuan(value):
     if value is None or value == "":
         return ""
-    return gettext("%(amount)s 元") % {"amount": f"{Decimal(value):,.2f}"}
+    return gettext("%(amount)s 元") % {"amount": amount(value)}
 
 
 def _length(rule) -> str:
