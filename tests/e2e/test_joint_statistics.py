@@ -68,6 +68,10 @@ def test_both_platforms_count_the_same_cases_and_a_deliberate_difference_is_show
             line = region_lines.nth(i)
             assert (line.get_attribute("data-region"), line.get_attribute("data-unexplained")) == ("11", "1")
         _shots(page, "joint-meeting-difference")
+        # At 375 px (where _shots leaves the page) a table is a stack of cards; its caption spans the phone's width
+        # (it was one character a line).
+        for side in ("ours", "theirs"):
+            assert page.locator(f"[data-testid=joint-regions-{side}] caption").bounding_box()["width"] > 300
     finally:
         _execute(live.investor, "UPDATE investor_delegation SET state = ? WHERE id = ?", state, target)
     wait_for(agreed, timeout=60, what="the figures to agree again once the state is back")
