@@ -55,6 +55,7 @@ class FilterForm(forms.Form):
                 label=d.label,
                 required=False,
                 choices=[("", _("全部"))] + list(facts_source.choices(user, d.key)),
+                widget=forms.Select(attrs={"data-searchable": _("输入名称查找")}),
             )
 
     def clean(self):

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
 
+  // A <select data-searchable> with more options than this gets a search box.
+  const SEARCHABLE_FROM = 8;
+
   // Bootstrap's look for form fields Django renders bare; pages with dense forms ask for the small size.
   function styleFields(root) {
     const small = document.body.dataset.formSize === "sm";
@@ -26,6 +29,29 @@
     // <select data-navigate-on-change>: each option's value is a URL.
     root.querySelectorAll("[data-navigate-on-change]").forEach(function (el) {
       el.addEventListener("change", function () { if (el.value) window.location.href = el.value; });
+    });
+    // <select data-searchable="placeholder">: a long list of choices (a dashboard's mediators, courts) gets a box
+    // above it that narrows the options to those whose name contains what is typed; the first option (全部) and the
+    // one selected always stay. Options are taken out rather than hidden: phones' pickers ignore hidden options.
+    root.querySelectorAll("select[data-searchable]").forEach(function (select) {
+      if (select.options.length <= SEARCHABLE_FROM || select.dataset.searchReady) return;
+      select.dataset.searchReady = "1";
+      const all = Array.from(select.options);
+      const box = document.createElement("input");
+      box.type = "search";
+      box.className = "form-control form-control-sm mb-1";
+      box.placeholder = select.dataset.searchable;
+      box.setAttribute("aria-label", select.dataset.searchable);
+      box.dataset.searchFor = select.name;
+      select.before(box);
+      box.addEventListener("input", function () {
+        const words = box.value.trim().toLowerCase();
+        const chosen = select.value;
+        select.replaceChildren.apply(select, all.filter(function (option, i) {
+          return i === 0 || option.value === chosen || option.text.toLowerCase().includes(words);
+        }));
+        select.value = chosen;
+      });
     });
     root.querySelectorAll("[data-print]").forEach(function (el) {
       el.addEventListener("click", function () { window.print(); });
